@@ -1,0 +1,72 @@
+"""Energy and carbon accounting: ledgers and inventories for any scope and period.
+
+``ledger(reg, lake, year, factor_set)`` is the one table everything else sums:
+one row per enterprise × month × carrier with energy and CO2 by scope (see docs/accounting.md).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from nengtan.accounting.calc import LEDGER_COLUMNS, apply_factors, counter_consumption
+from nengtan.accounting.gather import activity, data_version, economics, enterprises_frame
+from nengtan.accounting.inventory import Inventory, Period, ScopeError, build_inventory, select_scope
+from nengtan.factors import DEFAULT_SET, FactorSet, load_factor_set
+from nengtan.factors.library import COLUMNS
+from nengtan.lake import Lake
+from nengtan.registry.models import FactorOverride
+from nengtan.registry.store import Registry
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "Inventory",
+    "Period",
+    "ScopeError",
+    "apply_factors",
+    "counter_consumption",
+    "economics",
+    "inventory",
+    "ledger",
+    "resolve_factor_set",
+]
+
+
+def park_overrides(reg: Registry) -> pd.DataFrame:
+    """The park's own factor values (FactorOverride rows) in the library's columns."""
+    with reg.session() as s:
+        rows = s.execute(select(FactorOverride)).scalars().all()
+        data = [{"id": f"park.{r.id}.{r.parameter}.{r.carrier}", "parameter": r.parameter, "carrier": r.carrier,
+                 "family": r.family, "region": r.region, "data_year": r.data_year, "value": r.value,
+                 "unit": r.unit, "source": f"park measurement ({r.created_by})", "clause": "evidence",
+                 "edition": "", "valid_from": r.valid_from, "valid_to": r.valid_to, "status": "park-measured",
+                 "note": r.evidence} for r in rows]
+    return pd.DataFrame(data, columns=COLUMNS)
+
+
+def resolve_factor_set(reg: Registry, name: str | None = None) -> FactorSet:
+    """The named set; ``<set>+park`` (the default when the park has measured values) applies them."""
+    overrides = park_overrides(reg)
+    if name is None:
+        name = DEFAULT_SET + ("+park" if not overrides.empty else "")
+    return load_factor_set(name, overrides if name.endswith("+park") else None)
+
+
+def ledger(reg: Registry, lake: Lake, year: int, factor_set: FactorSet | str | None = None) -> pd.DataFrame:
+    """One row per enterprise × month × carrier with energy [tce] and CO2 [t] by scope."""
+    fs = factor_set if isinstance(factor_set, FactorSet) else resolve_factor_set(reg, factor_set)
+    return apply_factors(activity(reg, lake, year), fs)
+
+
+def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, quarter: int | None = None,
+              scope: str = "park", factor_set: FactorSet | str | None = None) -> Inventory:
+    """The inventory of `scope` (park | sector:<code> | enterprise:<uscc>) for a month, quarter or year."""
+    period = Period(year, month, quarter)
+    fs = factor_set if isinstance(factor_set, FactorSet) else resolve_factor_set(reg, factor_set)
+    ents = enterprises_frame(reg)
+    in_scope = select_scope(ents, scope)
+    if scope != "park" and in_scope.empty:
+        raise ScopeError(f"no enterprise in scope {scope!r}")
+    led = ledger(reg, lake, year, fs)
+    return build_inventory(led, economics(reg, year), fs, scope, period, data_version(reg, lake),
+                           enterprises_in_scope=len(in_scope))

@@ -1,0 +1,160 @@
+"""Gathering activity data from the stores: monthly statements (registry) and meter totals (lake).
+
+Precedence, per enterprise × month × carrier: a monthly statement is the accounting basis where one
+exists (it is what the enterprise was billed and files); metered totals fill in where none exists.
+Only ``main`` meters are summed; ``sub`` meters hang below a main meter and are never added, so
+sub-metering cannot double count. Interval meters are summed; cumulative counters are differenced
+(resets and rollovers detected, never negative), each interval attributed to the month in which it
+starts (Asia/Shanghai calendar, the lake's partition month).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from nengtan.accounting.calc import counter_consumption
+from nengtan.lake import Lake
+from nengtan.registry.models import Activity, EconomicData, Enterprise, ImportBatch, Meter
+from nengtan.registry.store import Registry
+from nengtan.units import CANONICAL_UNIT
+
+ACTIVITY_COLUMNS = ["enterprise_id", "period", "carrier", "quantity", "estimated_quantity", "source"]
+
+
+def enterprises_frame(reg: Registry) -> pd.DataFrame:
+    """enterprise_id, uscc, enterprise (name), sector_code, province."""
+    with reg.session() as s:
+        rows = s.execute(select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.sector_code,
+                                Enterprise.province)).all()
+    return pd.DataFrame(rows, columns=["enterprise_id", "uscc", "enterprise", "sector_code", "province"])
+
+
+def statement_activity(reg: Registry, year: int) -> pd.DataFrame:
+    """Active monthly statement rows of `year`."""
+    with reg.session() as s:
+        rows = s.execute(
+            select(Activity.enterprise_id, Activity.period, Activity.carrier, Activity.quantity)
+            .where(Activity.active.is_(True), Activity.period.like(f"{year:04d}-%"))
+        ).all()
+    df = pd.DataFrame(rows, columns=["enterprise_id", "period", "carrier", "quantity"])
+    df["estimated_quantity"] = 0.0
+    df["source"] = "statement"
+    return df[ACTIVITY_COLUMNS]
+
+
+def main_meters(reg: Registry) -> pd.DataFrame:
+    """meter_id (code), enterprise_id, carrier, kind, rollover of the main interval/counter meters."""
+    with reg.session() as s:
+        rows = s.execute(
+            select(Meter.code, Meter.enterprise_id, Meter.carrier, Meter.kind, Meter.rollover)
+            .where(Meter.role == "main", Meter.kind.in_(("interval", "counter")))
+        ).all()
+    return pd.DataFrame(rows, columns=["meter_id", "enterprise_id", "carrier", "kind", "rollover"])
+
+
+def _read(files: list[str], sql_tail: str, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+    con = con or duckdb.connect()
+    return con.execute(
+        f"SELECT {sql_tail.format(src='read_parquet($files, hive_partitioning = true)')}", {"files": files}
+    ).df()
+
+
+def meter_totals(lake: Lake, year: int) -> pd.DataFrame:
+    """Σ value per meter and month over the lake (one scan): meter_id, month, total, estimated."""
+    files = lake.files(years=[year])
+    if not files:
+        return pd.DataFrame(columns=["meter_id", "month", "total", "estimated"])
+    return _read(files, "meter_id, month, SUM(value) AS total, "
+                 "COALESCE(SUM(value) FILTER (WHERE quality = 'estimated'), 0) AS estimated "
+                 "FROM {src} GROUP BY meter_id, month")
+
+
+def counter_totals(lake: Lake, year: int, counters: pd.DataFrame) -> pd.DataFrame:
+    """Monthly consumption of cumulative counters: meter_id, month, total, estimated."""
+    out = pd.DataFrame(columns=["meter_id", "month", "total", "estimated"])
+    if counters.empty:
+        return out
+    files = lake.files(years=[year]) + lake.files(months=[(year + 1, 1)])
+    if not files:
+        return out
+    con = duckdb.connect()
+    con.register("wanted", pd.DataFrame({"meter_id": counters["meter_id"].astype(str)}))
+    df = _read(files, "r.meter_id, r.ts, r.value, r.year, r.month, r.quality = 'estimated' AS est "
+               "FROM {src} r SEMI JOIN wanted w ON r.meter_id = w.meter_id ORDER BY r.meter_id, r.ts", con)
+    rollover = dict(zip(counters["meter_id"], counters["rollover"], strict=True))
+    parts = []
+    for meter_id, g in df.groupby("meter_id", sort=False):
+        cons, _, _ = counter_consumption(g["value"].to_numpy(), _none_if_nan(rollover.get(meter_id)))
+        start = g.iloc[:-1]
+        est = g["est"].to_numpy()
+        in_year = (start["year"] == year).to_numpy()
+        frame = pd.DataFrame({"meter_id": meter_id, "month": start["month"].to_numpy()[in_year],
+                              "total": cons[in_year],
+                              "estimated": np.where(est[:-1] | est[1:], cons, 0.0)[in_year]})
+        parts.append(frame)
+    if not parts:
+        return out
+    return pd.concat(parts).groupby(["meter_id", "month"], as_index=False)[["total", "estimated"]].sum()
+
+
+def _none_if_nan(x: object) -> float | None:
+    if x is None:
+        return None
+    f = float(x)  # type: ignore[arg-type]
+    return None if np.isnan(f) else f
+
+
+def meter_activity(reg: Registry, lake: Lake, year: int) -> pd.DataFrame:
+    """Metered monthly totals per enterprise and carrier, from main meters only."""
+    meters = main_meters(reg)
+    totals = meter_totals(lake, year)
+    interval = totals.merge(meters[meters["kind"] == "interval"], on="meter_id")
+    counters = counter_totals(lake, year, meters[meters["kind"] == "counter"]).merge(meters, on="meter_id")
+    both = pd.concat([interval, counters], ignore_index=True)
+    if both.empty:
+        return pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    both["period"] = [f"{year:04d}-{int(m):02d}" for m in both["month"]]
+    agg = both.groupby(["enterprise_id", "period", "carrier"], as_index=False)[["total", "estimated"]].sum()
+    agg = agg.rename(columns={"total": "quantity", "estimated": "estimated_quantity"})
+    agg["source"] = "meter"
+    return agg[ACTIVITY_COLUMNS]
+
+
+def activity(reg: Registry, lake: Lake, year: int) -> pd.DataFrame:
+    """Activity rows for `year` with statement-over-meter precedence, joined with enterprise data."""
+    st = statement_activity(reg, year)
+    mt = meter_activity(reg, lake, year)
+    if not st.empty and not mt.empty:
+        keys = pd.MultiIndex.from_frame(st[["enterprise_id", "period", "carrier"]])
+        mkeys = pd.MultiIndex.from_frame(mt[["enterprise_id", "period", "carrier"]])
+        mt = mt[~mkeys.isin(keys)]
+    frames = [f for f in (st, mt) if not f.empty]
+    act = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    ent = enterprises_frame(reg)
+    df = act.merge(ent, on="enterprise_id", how="inner")
+    df["unit"] = df["carrier"].map(CANONICAL_UNIT)
+    df["quantity"] = df["quantity"].astype(float)
+    df["estimated_quantity"] = df["estimated_quantity"].astype(float)
+    return df.sort_values(["uscc", "period", "carrier"]).reset_index(drop=True)
+
+
+def economics(reg: Registry, year: int) -> pd.DataFrame:
+    """uscc, period, value_added, gross_output, value_added_constant [万元] of the active versions."""
+    with reg.session() as s:
+        rows = s.execute(
+            select(Enterprise.uscc, EconomicData.period, EconomicData.value_added, EconomicData.gross_output,
+                   EconomicData.value_added_constant)
+            .join(Enterprise, Enterprise.id == EconomicData.enterprise_id)
+            .where(EconomicData.active.is_(True), EconomicData.period.like(f"{year:04d}-%"))
+        ).all()
+    return pd.DataFrame(rows, columns=["uscc", "period", "value_added", "gross_output", "value_added_constant"])
+
+
+def data_version(reg: Registry, lake: Lake) -> str:
+    """The data version results quote: the registry's last import batch and the lake's log version."""
+    with reg.session() as s:
+        seq = s.execute(select(func.max(ImportBatch.seq))).scalar() or 0
+    return f"registry#{seq}+lake#{lake.version}"

@@ -1,0 +1,311 @@
+"""Append-only Parquet store for meter readings.
+
+Layout (Hive partitions, readable by DuckDB, Spark and PyArrow alike)::
+
+    <root>/readings/carrier=<c>/year=<y>/month=<m>/<batch>-<n>.parquet
+    <root>/readings/_log/<version:020d>.json     one commit record per batch
+
+Partitions are Asia/Shanghai calendar months, the periods reports use. A data file becomes visible
+only when the commit record naming it is in ``_log``; each file and each record is written to a
+temporary name, fsynced and renamed, so a writer killed at any point leaves no torn file, and a
+batch is either wholly visible or not at all. A batch is acknowledged (write_batch returns) only
+after its record is durable. Files no record names are crash leftovers and ``vacuum`` removes them.
+The log version is the lake's data version, which results quote.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+READING_SCHEMA = pa.schema(
+    [
+        ("meter_id", pa.string()),
+        ("ts", pa.timestamp("us", tz="UTC")),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("quality", pa.string()),
+        ("batch", pa.string()),
+    ]
+)
+"""Columns of every data file (partition columns carrier/year/month come from the path)."""
+
+SHANGHAI_OFFSET_US = 8 * 3600 * 1_000_000  # China has no daylight saving: UTC+8 all year
+CHECKPOINT_EVERY = 500
+
+
+class LakeError(RuntimeError):
+    """The lake cannot do what was asked (bad batch, unreadable log)."""
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    batch_id: str
+    rows: int
+    version: int
+    duplicate: bool
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class _State:
+    version: int = 0
+    files: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> {rows, carrier, year, month}
+    batches: set[str] = field(default_factory=set)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def batch_digest(table: pa.Table) -> str:
+    """Content hash of a batch: writing the same rows again is recognised as the same batch."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()[:32]
+
+
+def local_year_month(ts: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Asia/Shanghai calendar year and month of UTC timestamps."""
+    shifted = pc.add(pc.cast(ts, pa.int64()), SHANGHAI_OFFSET_US)
+    local = pc.cast(shifted, pa.timestamp("us"))
+    return pc.year(local), pc.month(local)
+
+
+class Lake:
+    """The readings lake rooted at ``root`` (a directory; created on first write)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.dir = self.root / "readings"
+        self.log = self.dir / "_log"
+        self._state = _State()
+
+    # -- log ----------------------------------------------------------------------------------
+    def _log_versions(self, after: int) -> list[int]:
+        if not self.log.exists():
+            return []
+        out = []
+        for name in os.listdir(self.log):
+            if name.endswith(".json") and name[:-5].isdigit():
+                v = int(name[:-5])
+                if v > after:
+                    out.append(v)
+        return sorted(out)
+
+    def _apply(self, rec: dict[str, object]) -> None:
+        st = self._state
+        for f in rec.get("add", []):  # type: ignore[union-attr]
+            st.files[str(f["path"])] = dict(f)
+        for p in rec.get("remove", []):  # type: ignore[union-attr]
+            st.files.pop(str(p), None)
+        if rec.get("batch"):
+            st.batches.add(str(rec["batch"]))
+        st.version = int(str(rec["version"]))
+
+    def refresh(self) -> int:
+        """Read commit records newer than the cached state; returns the data version."""
+        st = self._state
+        ckpt = self.log / "_checkpoint.json"
+        if st.version == 0 and ckpt.exists():
+            data = json.loads(ckpt.read_text())
+            st.version = int(data["version"])
+            st.files = {str(k): dict(v) for k, v in data["files"].items()}
+            st.batches = set(data["batches"])
+        for v in self._log_versions(st.version):
+            rec = json.loads((self.log / f"{v:020d}.json").read_text())
+            self._apply(rec)
+        return st.version
+
+    @property
+    def version(self) -> int:
+        return self.refresh()
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.log.mkdir(parents=True, exist_ok=True)
+        with open(self.log / ".lock", "a+") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def _commit(self, record: dict[str, object]) -> int:
+        """Append one commit record (caller holds the lock); returns its version."""
+        version = self.refresh() + 1
+        record = {**record, "version": version, "committed_at": time.time()}
+        _atomic_write_bytes(self.log / f"{version:020d}.json", json.dumps(record).encode())
+        self._apply(record)
+        if version % CHECKPOINT_EVERY == 0:
+            self._checkpoint()
+        return version
+
+    def _checkpoint(self) -> None:
+        st = self._state
+        data = {"version": st.version, "files": st.files, "batches": sorted(st.batches)}
+        _atomic_write_bytes(self.log / "_checkpoint.json", json.dumps(data).encode())
+
+    # -- writing ------------------------------------------------------------------------------
+    def has_batch(self, batch_id: str) -> bool:
+        self.refresh()
+        return batch_id in self._state.batches
+
+    def write_batch(self, table: pa.Table, carrier: str | pa.Array, batch_id: str | None = None,
+                    meta: dict[str, object] | None = None) -> CommitResult:
+        """Append a batch of readings atomically; a batch id already committed is a no-op.
+
+        `table` has at least meter_id, ts, value, unit (quality defaults to ``ok``); `carrier` is one
+        carrier for the whole batch or an array with one per row. Returns after the commit is durable.
+        """
+        table = self._conform(table)
+        carriers = (pa.array([carrier] * table.num_rows, pa.string()) if isinstance(carrier, str)
+                    else pa.array(carrier, pa.string()))
+        if len(carriers) != table.num_rows:
+            raise LakeError("carrier array length differs from the batch")
+        bid = batch_id or batch_digest(table.append_column("carrier", carriers))
+        if self.has_batch(bid):
+            return CommitResult(bid, table.num_rows, self._state.version, True)
+        table = table.set_column(table.schema.get_field_index("batch"), "batch",
+                                 pa.array([bid] * table.num_rows, pa.string()))
+        year, month = local_year_month(table.column("ts"))
+        keyed = table.append_column("_carrier", carriers).append_column("_y", year).append_column("_m", month)
+        groups = keyed.group_by(["_carrier", "_y", "_m"]).aggregate([]).to_pylist()
+        written: list[tuple[Path, Path, dict[str, object]]] = []
+        try:
+            for n, g in enumerate(groups):
+                mask = pc.and_(pc.and_(pc.equal(keyed["_carrier"], g["_carrier"]), pc.equal(keyed["_y"], g["_y"])),
+                               pc.equal(keyed["_m"], g["_m"]))
+                part = keyed.filter(mask).select(READING_SCHEMA.names)
+                part = part.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
+                rel = f"carrier={g['_carrier']}/year={g['_y']}/month={g['_m']}/{bid}-{n}.parquet"
+                final = self.dir / rel
+                final.parent.mkdir(parents=True, exist_ok=True)
+                tmp = final.with_name(f".{final.name}.tmp-{uuid.uuid4().hex}")
+                pq.write_table(part, tmp, compression="zstd", row_group_size=1 << 20)
+                with open(tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+                written.append((tmp, final, {"path": rel, "rows": part.num_rows, "carrier": g["_carrier"],
+                                             "year": g["_y"], "month": g["_m"]}))
+            with self._lock():
+                if self.has_batch(bid):  # another writer committed it meanwhile
+                    for tmp, _, _ in written:
+                        tmp.unlink(missing_ok=True)
+                    return CommitResult(bid, table.num_rows, self._state.version, True)
+                for tmp, final, _ in written:
+                    os.replace(tmp, final)
+                for d in {final.parent for _, final, _ in written}:
+                    _fsync_dir(d)
+                version = self._commit({"batch": bid, "add": [w[2] for w in written], "remove": [],
+                                        "meta": meta or {}})
+        finally:
+            for tmp, _, _ in written:
+                tmp.unlink(missing_ok=True)
+        return CommitResult(bid, table.num_rows, version, False, tuple(str(w[2]["path"]) for w in written))
+
+    def replace_files(self, remove: Iterable[str], add_table: pa.Table, carrier: str, year: int, month: int,
+                      reason: str) -> int:
+        """Atomically swap committed files for one file holding the same rows (used by compaction)."""
+        remove = list(remove)
+        rel = f"carrier={carrier}/year={year}/month={month}/compact-{uuid.uuid4().hex[:16]}.parquet"
+        final = self.dir / rel
+        tmp = final.with_name(f".{final.name}.tmp-{uuid.uuid4().hex}")
+        pq.write_table(self._conform(add_table), tmp, compression="zstd", row_group_size=1 << 20)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        with self._lock():
+            self.refresh()
+            missing = [p for p in remove if p not in self._state.files]
+            if missing:
+                tmp.unlink(missing_ok=True)
+                raise LakeError(f"cannot compact: {missing[0]} is no longer committed")
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+            return self._commit({"batch": None, "reason": reason, "remove": remove,
+                                 "add": [{"path": rel, "rows": add_table.num_rows, "carrier": carrier,
+                                          "year": year, "month": month}]})
+
+    def _conform(self, table: pa.Table) -> pa.Table:
+        cols = {}
+        n = table.num_rows
+        for f in READING_SCHEMA:
+            if f.name in table.column_names:
+                col = table.column(f.name)
+                if f.name == "ts" and pa.types.is_timestamp(col.type) and col.type.tz is None:
+                    col = pc.assume_timezone(col, "UTC")
+                cols[f.name] = pc.cast(col, f.type)
+            elif f.name == "quality":
+                cols[f.name] = pa.array(["ok"] * n, pa.string())
+            elif f.name == "batch":
+                cols[f.name] = pa.array([""] * n, pa.string())
+            else:
+                raise LakeError(f"readings batch lacks column {f.name!r}")
+        return pa.table(cols, schema=READING_SCHEMA)
+
+    # -- reading ------------------------------------------------------------------------------
+    def files(self, carriers: Iterable[str] | None = None, years: Iterable[int] | None = None,
+              months: Iterable[tuple[int, int]] | None = None) -> list[str]:
+        """Committed data files (absolute paths), optionally only some partitions."""
+        self.refresh()
+        cs = set(carriers) if carriers is not None else None
+        ys = set(years) if years is not None else None
+        ms = set(months) if months is not None else None
+        out = []
+        for path, info in self._state.files.items():
+            if cs is not None and info["carrier"] not in cs:
+                continue
+            if ys is not None and info["year"] not in ys:
+                continue
+            if ms is not None and (info["year"], info["month"]) not in ms:
+                continue
+            out.append(str(self.dir / path))
+        return sorted(out)
+
+    def file_info(self) -> dict[str, dict[str, object]]:
+        self.refresh()
+        return dict(self._state.files)
+
+    def vacuum(self) -> list[str]:
+        """Delete crash leftovers: temporary files and data files no commit record names."""
+        removed: list[str] = []
+        if not self.dir.exists():
+            return removed
+        with self._lock():
+            self.refresh()
+            live = {str(self.dir / p) for p in self._state.files}
+            for dirpath, _, names in os.walk(self.dir):
+                if Path(dirpath) == self.log:
+                    continue
+                for name in names:
+                    full = os.path.join(dirpath, name)
+                    if ".tmp-" in name or (name.endswith(".parquet") and full not in live):
+                        os.unlink(full)
+                        removed.append(full)
+        return removed

@@ -1,0 +1,1 @@
+"""The registry: parks, sectors, enterprises, meters, economic and activity data, batches, quarantine."""
