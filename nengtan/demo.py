@@ -33,6 +33,7 @@ from nengtan.registry.ops import ensure_park, new_batch, seed_sectors
 from nengtan.registry.store import Registry
 
 DEMO_YEAR = 2025
+HISTORY_YEARS = (2020, 2023, 2024)
 REGION_CODE = "320115"  # 南京市江宁区 行政区划代码
 
 # sector code, name stem, share of enterprises, value-added share, electricity kWh per 万元 VA,
@@ -137,27 +138,32 @@ def _company_name(rng: np.random.Generator, stem: str, used: set[str]) -> str:
 
 
 def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2025, year: int = DEMO_YEAR,
-               minutes: int = 15, progress: Callable[[str, float], None] | None = None) -> DemoTruth:
-    """Generate the demo park into an empty registry and lake. Returns what was generated."""
+               minutes: int = 15, progress: Callable[[str, float], None] | None = None,
+               history_years: tuple[int, ...] = HISTORY_YEARS) -> DemoTruth:
+    """Generate the demo park into an empty registry and lake. Returns what was generated.
+
+    The demo year has 15-minute meters and monthly statements; `history_years` (the 2020 base year
+    of the provincial targets and the two years before the demo year) have monthly statements only.
+    """
     rng = np.random.default_rng(seed)
     say = progress or (lambda _msg, _frac: None)
     truth = DemoTruth()
     n = size.enterprises
 
     # -- enterprises and their annual quantities -----------------------------------------------
-    shares = np.array([s[2] for s in SECTORS])
+    shares = np.array([sector[2] for sector in SECTORS])
     sector_idx = np.repeat(np.arange(len(SECTORS)), np.round(shares / shares.sum() * n).astype(int))
     sector_idx = np.resize(sector_idx, n)
     rng.shuffle(sector_idx)
     weight = rng.lognormal(0.0, 1.0, n)
     va = np.zeros(n)
-    for k, s in enumerate(SECTORS):
+    for k, sector in enumerate(SECTORS):
         m = sector_idx == k
         if m.any():
-            va[m] = weight[m] / weight[m].sum() * s[3]
+            va[m] = weight[m] / weight[m].sum() * sector[3]
     va = va / va.sum() * TARGET_VALUE_ADDED
     noise = rng.lognormal(0.0, 0.25, (n, 5))
-    intens = np.array([[s[4], s[5], s[6], s[7], s[8]] for s in SECTORS])[sector_idx] * noise
+    intens = np.array([list(sector[4:9]) for sector in SECTORS])[sector_idx] * noise
     raw = va[:, None] * intens  # kWh, m3, t, GJ, t per year
     targets = np.array([TARGET_ELECTRICITY_KWH, TARGET_GAS_M3, TARGET_DIESEL_T, TARGET_HEAT_GJ, TARGET_STEAM_T])
     scale = n / FULL.enterprises
@@ -221,49 +227,63 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
         if sub_rows:
             s.execute(insert(Meter), sub_rows)
 
-        # -- monthly statements and economic data -------------------------------------------------
+        # -- monthly statements and economic data: the demo year, then the history years ---------------
         act_rows: list[dict[str, object]] = []
+        econ_rows: list[dict[str, object]] = []
+        pv_shape = np.array([0.6, 0.7, 0.9, 1.05, 1.15, 1.1, 1.15, 1.2, 1.05, 0.95, 0.75, 0.6])
 
-        def statement(i: int, carrier: str, unit: str, monthly: np.ndarray) -> None:
-            for m in range(12):
-                act_rows.append({"enterprise_id": int(ent_ids[i]), "period": f"{year:04d}-{m + 1:02d}",
-                                 "carrier": carrier, "quantity": float(monthly[m]), "unit": unit,
-                                 "quantity_raw": float(monthly[m]), "unit_raw": unit, "batch_id": batch.id})
-            truth.carrier_totals[carrier] = truth.carrier_totals.get(carrier, 0.0) + float(monthly.sum())
+        def statements(yr: int, gen: np.random.Generator, qty: np.ndarray, va_yr: np.ndarray, pv_k: float,
+                       green_k: float, all_electricity: bool) -> None:
+            def spread(total: float, shape: np.ndarray) -> np.ndarray:
+                w = shape * gen.lognormal(0, 0.04, 12)
+                return np.round(total * w / w.sum(), 3)
 
-        def spread(total: float, shape: np.ndarray) -> np.ndarray:
-            w = shape * rng.lognormal(0, 0.04, 12)
-            return np.round(total * w / w.sum(), 3)
+            def add(i: int, carrier: str, unit: str, monthly: np.ndarray) -> None:
+                for m in range(12):
+                    act_rows.append({"enterprise_id": int(ent_ids[i]), "period": f"{yr:04d}-{m + 1:02d}",
+                                     "carrier": carrier, "quantity": float(monthly[m]), "unit": unit,
+                                     "quantity_raw": float(monthly[m]), "unit_raw": unit, "batch_id": batch.id})
+                if yr == year:
+                    truth.carrier_totals[carrier] = truth.carrier_totals.get(carrier, 0.0) + float(monthly.sum())
 
-        for i in range(n):
-            if not metered[i]:
-                statement(i, "electricity", "kWh", spread(annual[i, 0], MONTH_ELEC))
-            if annual[i, 1] > 0:
-                statement(i, "natural_gas", "m3", spread(annual[i, 1], MONTH_GAS))
-            if annual[i, 2] > 0:
-                statement(i, "diesel", "t", spread(annual[i, 2], np.ones(12)))
-            if annual[i, 3] > 0:
-                statement(i, "heat", "GJ", spread(annual[i, 3], MONTH_GAS))
-            if annual[i, 4] > 0:
-                statement(i, "steam", "t", spread(annual[i, 4], np.ones(12)))
-            if pv_share[i] > 0:
-                pv_shape = np.array([0.6, 0.7, 0.9, 1.05, 1.15, 1.1, 1.15, 1.2, 1.05, 0.95, 0.75, 0.6])
-                statement(i, "pv", "kWh", spread(annual[i, 0] * pv_share[i], pv_shape))
-            if green_share[i] > 0:
-                statement(i, "green_electricity", "kWh", spread(annual[i, 0] * green_share[i], MONTH_ELEC * 0.99))
+            deflator = 1.0 + (DEFLATOR_2020 - 1.0) * (yr - 2020) / 5
+            for i in range(n):
+                if ent_rows[i]["entered_on"].year > yr:  # type: ignore[union-attr]
+                    continue
+                if all_electricity or not metered[i]:
+                    add(i, "electricity", "kWh", spread(qty[i, 0], MONTH_ELEC))
+                for col, carrier, unit, shape in ((1, "natural_gas", "m3", MONTH_GAS), (2, "diesel", "t", np.ones(12)),
+                                                  (3, "heat", "GJ", MONTH_GAS), (4, "steam", "t", np.ones(12))):
+                    if qty[i, col] > 0:
+                        add(i, carrier, unit, spread(qty[i, col], shape))
+                if pv_share[i] > 0 and pv_k > 0:
+                    add(i, "pv", "kWh", spread(qty[i, 0] * pv_share[i] * pv_k, pv_shape))
+                if green_share[i] > 0 and green_k > 0:
+                    add(i, "green_electricity", "kWh", spread(qty[i, 0] * green_share[i] * green_k, MONTH_ELEC * 0.99))
+                monthly_va = spread(va_yr[i], MONTH_VA)
+                ratio = {"651": 0.45, "73": 0.5, "59": 0.35}.get(SECTORS[sector_idx[i]][0], 0.24)
+                for m in range(12):
+                    econ_rows.append({"enterprise_id": int(ent_ids[i]), "period": f"{yr:04d}-{m + 1:02d}",
+                                      "value_added": float(monthly_va[m]),
+                                      "gross_output": round(float(monthly_va[m]) / ratio, 3),
+                                      "value_added_constant": round(float(monthly_va[m]) / deflator, 3),
+                                      "batch_id": batch.id})
+                if yr == year:
+                    truth.value_added += float(monthly_va.sum())
+
+        statements(year, rng, annual, va, 1.0, 1.0, all_electricity=False)
+        # history (statements only): value added grows 3-8 %/yr, energy intensity falls 2-5 %/yr, PV from
+        # 2023, green electricity from 2024; a separate generator keeps the demo year unchanged
+        hist = np.random.default_rng(seed + 1)
+        growth = hist.uniform(1.03, 1.08, n)
+        decline = hist.uniform(0.02, 0.05, n)
+        for yr in history_years:
+            k = year - yr
+            va_yr = va / growth**k
+            qty = annual * (va_yr / va)[:, None] * ((1 + decline) ** k)[:, None] * hist.lognormal(0, 0.05, (n, 5))
+            statements(yr, hist, qty, va_yr, {2023: 0.6, 2024: 0.85}.get(yr, 0.0), 0.6 if yr == 2024 else 0.0,
+                       all_electricity=True)
         s.execute(insert(Activity), act_rows)
-
-        econ_rows = []
-        for i in range(n):
-            monthly_va = spread(va[i], MONTH_VA)
-            ratio = {"651": 0.45, "73": 0.5, "59": 0.35}.get(SECTORS[sector_idx[i]][0], 0.24)
-            for m in range(12):
-                econ_rows.append({"enterprise_id": int(ent_ids[i]), "period": f"{year:04d}-{m + 1:02d}",
-                                  "value_added": float(monthly_va[m]),
-                                  "gross_output": round(float(monthly_va[m]) / ratio, 3),
-                                  "value_added_constant": round(float(monthly_va[m]) / DEFLATOR_2020, 3),
-                                  "batch_id": batch.id})
-            truth.value_added += float(monthly_va.sum())
         s.execute(insert(EconomicData), econ_rows)
 
         # flags: 重点用能单位 ≥ 10 000 tce (当量值, GB/T 2589) / ETS threshold ≈ 26 000 tCO2

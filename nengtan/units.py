@@ -67,6 +67,11 @@ _ALIASES: dict[str, str] = {
 _PINT_NAMES = frozenset(_ALIASES.values())
 
 
+def known_spellings() -> frozenset[str]:
+    """Every way of writing a unit that normalise_unit accepts (lower-cased aliases and pint names)."""
+    return frozenset(_ALIASES) | _PINT_NAMES
+
+
 class UnitError(ValueError):
     """A unit that is unknown or does not fit the carrier."""
 
@@ -74,7 +79,7 @@ class UnitError(ValueError):
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:
     """The shared pint registry with nengtan's additions."""
-    ureg = pint.UnitRegistry()
+    ureg: pint.UnitRegistry = pint.UnitRegistry()
     ureg.define("kgce = 29.3076 * megajoule")  # GB/T 2589-2020: 1 kgce = 29 307.6 kJ
     ureg.define("tce = 1000 * kgce")
     ureg.define("wan_tce = 10000 * tce")
@@ -95,7 +100,7 @@ def normalise_unit(unit: str) -> str:
         return key
     found = _ALIASES.get(key.lower()) or _ALIASES.get(key)
     if found is None:
-        raise UnitError(f"unknown unit {unit!r} (known: {', '.join(sorted(set(_ALIASES.values())))})")
+        raise UnitError(f"unknown unit {unit!r} (known: kWh, MWh, 万kWh, m3, 万m3, t, kg, L, GJ, MJ, tce, kgce)")
     return found
 
 

@@ -63,9 +63,11 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     s2m = s2l.copy()
     elec = carriers == "electricity"
     if elec.any():
-        provinces = df["province"].to_numpy()
-        loc = np.array([fs.grid_location(p).value for p in provinces[elec]])
-        mkt = np.array([fs.grid_market(p).value for p in provinces[elec]])
+        provinces = df["province"].to_numpy()[elec]
+        loc_by = {p: fs.grid_location(p).value for p in pd.unique(provinces)}
+        mkt_by = {p: fs.grid_market(p).value for p in pd.unique(provinces)}
+        loc = np.array([loc_by[p] for p in provinces])
+        mkt = np.array([mkt_by[p] for p in provinces])
         green = _green_for_electricity_rows(df)
         s2l[elec] = q[elec] * loc
         s2m[elec] = np.maximum(q[elec] - green, 0.0) * mkt

@@ -1,7 +1,672 @@
-"""CLI commands for the targets area."""
+"""CLI commands for the targets area (issue 4).
 
+``nengtan targets list|adopt``, ``nengtan budget allocate|show|enter|leave``, ``nengtan warnings``,
+``nengtan scenarios``, ``nengtan lmdi``, ``nengtan assess project|post`` and ``nengtan report targets``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
 import typer
+import yaml
+from rich.table import Table
+
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    UserError,
+    check_format,
+    console,
+    friendly,
+    open_stores,
+    print_json,
+    register_user_error,
+    report_app,
+)
+from nengtan.targets.errors import TargetsError
+
+targets_app = typer.Typer(help="Targets for dual control: templates from the plans, adoption.", no_args_is_help=True)
+budget_app = typer.Typer(help="Annual carbon budget: allocation to enterprises, entrants and leavers.",
+                         no_args_is_help=True)
+assess_app = typer.Typer(help="New-project carbon pre-assessment and post-assessment.", no_args_is_help=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# data access
+
+
+@dataclass
+class ParkData:
+    """Ledger and economics of one year (value added at constant prices filled in)."""
+
+    year: int
+    ledger: pd.DataFrame
+    economics: pd.DataFrame
+    note: str = ""
+
+
+def _load_year(reg: Any, lake: Any, year: int, required: bool = True) -> ParkData | None:
+    from nengtan.accounting import economics, ledger
+
+    led = ledger(reg, lake, year)
+    eco = economics(reg, year)
+    if len(led) == 0:
+        if required:
+            raise UserError(f"no energy data for {year}: import statements or run `nengtan demo` first")
+        return None
+    eco = eco.copy()
+    note = ""
+    for c in ("value_added", "gross_output", "value_added_constant"):
+        eco[c] = pd.to_numeric(eco[c], errors="coerce")
+    missing = eco["value_added_constant"].isna()
+    if missing.any():
+        eco.loc[missing, "value_added_constant"] = eco.loc[missing, "value_added"]
+        note = f"{int(missing.sum())} economic rows lack constant-price value added; current prices used for them"
+    return ParkData(year, led, eco, note)
+
+
+def _history(reg: Any, lake: Any, year: int, back: int = 3) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    leds, ecos = [], []
+    for y in range(year - back, year):
+        d = _load_year(reg, lake, y, required=False)
+        if d is not None:
+            leds.append(d.ledger)
+            ecos.append(d.economics)
+    if not leds:
+        return None, None
+    return pd.concat(leds, ignore_index=True), pd.concat(ecos, ignore_index=True)
+
+
+def _last_month(led: pd.DataFrame) -> int:
+    return int(led["period"].astype(str).str.slice(5, 7).astype(int).max())
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, dict):
+        return {str(k): _clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_clean(x) for x in v]
+    return v
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [_clean(r) for r in df.to_dict(orient="records")]
+
+
+def _table(title: str, df: pd.DataFrame, cols: list[tuple[str, str]], digits: dict[str, int] | None = None) -> None:
+    t = Table(title=title, show_lines=False)
+    for _, head in cols:
+        t.add_column(head)
+    for r in df.to_dict(orient="records"):
+        cells = []
+        for c, _ in cols:
+            v = r.get(c)
+            if isinstance(v, float | np.floating):
+                d = (digits or {}).get(c, 2)
+                cells.append("—" if not math.isfinite(float(v)) else f"{float(v):,.{d}f}")
+            else:
+                cells.append("" if v is None else str(v))
+        t.add_row(*cells)
+    console.print(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# targets
+
+
+@targets_app.command("list")
+@friendly
+def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Option(
+        "--templates", help="List the templates from the plans instead of the adopted targets.")] = False,
+        fmt: FormatOption = "table") -> None:
+    """Adopted targets (or, with --templates, the templates taken from the plans)."""
+    from nengtan.targets.targets import load_templates
+
+    check_format(fmt)
+    if templates:
+        rows = [{"id": t.target_id, "jurisdiction": t.subject, "indicator": t.indicator, "kind": t.kind,
+                 "value": t.value, "unit": t.unit, "base_year": t.base_year, "target_year": t.target_year,
+                 "document": t.document, "clause": t.clause, "status": t.status, "note": t.note}
+                for t in load_templates()]
+    else:
+        from nengtan.registry.targets_models import active_targets
+
+        _, reg, _ = open_stores(home)
+        with reg.session() as s:
+            rows = [{"id": t.target_id, "level": t.level, "subject": t.subject, "indicator": t.indicator,
+                     "kind": t.kind, "value": t.value, "unit": t.unit, "base_year": t.base_year,
+                     "target_year": t.target_year, "base_level": bl, "document": t.document, "clause": t.clause,
+                     "status": t.status} for t, bl in active_targets(s)]
+    if fmt == "json":
+        print_json(_clean(rows))
+        return
+    df = pd.DataFrame(rows)
+    if df.empty:
+        console.print("no targets adopted yet: `nengtan targets list --templates`, then `nengtan targets adopt ID`")
+        return
+    df["base_year"] = df["base_year"].astype("object").where(df["base_year"].notna(), "")
+    df["target_year"] = df["target_year"].astype("object").where(df["target_year"].notna(), "")
+    _table("目标模板 target templates" if templates else "已采纳目标 adopted targets", df,
+           [("id", "id"), ("indicator", "indicator"), ("kind", "kind"), ("value", "value"), ("unit", "unit"),
+            ("base_year", "base"), ("target_year", "target"), ("document", "document"), ("clause", "clause"),
+            ("status", "status")], {"value": 3})
+
+
+@targets_app.command("adopt")
+@friendly
+def targets_adopt(
+    template_id: Annotated[str, typer.Argument(help="Template id (see `nengtan targets list --templates`).")],
+    by: Annotated[str, typer.Option("--by", help="Officer adopting the target.")],
+    value: Annotated[float | None, typer.Option(help="Edit the target value (same unit as the template).")] = None,
+    base_year: Annotated[int | None, typer.Option(help="Edit the base year.")] = None,
+    target_year: Annotated[int | None, typer.Option(help="Edit the target year.")] = None,
+    base_level: Annotated[float | None, typer.Option(
+        help="The park's indicator in the base year (else computed from that year's data if present).")] = None,
+    subject: Annotated[str, typer.Option(help="park, a sector code or a USCC.")] = "park",
+    home: HomeOption = None,
+) -> None:
+    """Adopt a template for the park (optionally edited); re-adopting replaces the earlier version."""
+    from dataclasses import replace
+
+    from nengtan.registry.targets_models import save_target
+    from nengtan.targets.targets import indicator_frame, template
+
+    t = template(template_id)
+    level = "park" if subject == "park" else ("enterprise" if len(subject) == 18 else "sector")
+    edited = replace(t, value=value if value is not None else t.value,
+                     base_year=base_year if base_year is not None else t.base_year,
+                     target_year=target_year if target_year is not None else t.target_year,
+                     status=t.status if value is None else "park-edited")
+    adopted = edited.adopt(subject=subject, level=level)
+    _, reg, lake = open_stores(home)
+    if base_level is None and adopted.kind == "reduction" and adopted.base_year:
+        d = _load_year(reg, lake, adopted.base_year, required=False)
+        if d is not None:
+            base_level = float(indicator_frame(d.ledger, d.economics)[adopted.indicator].iloc[0])
+    with reg.session() as s:
+        save_target(s, adopted, by, base_level=base_level, template_id=template_id)
+    msg = f"adopted {adopted.target_id}: {adopted.indicator} {adopted.kind} {adopted.value:g} {adopted.unit}"
+    if adopted.kind == "reduction" and base_level is None:
+        msg += (f" (no {adopted.base_year} data: give --base-level, or warnings show this target grey)")
+    console.print(msg, highlight=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# budget
+
+
+def _enterprise_table(d: ParkData, base: ParkData, va_growth: float, benchmarks: list[Any]) -> pd.DataFrame:
+    from nengtan.targets.allocation import benchmark_for
+    from nengtan.targets.targets import co2_headline
+
+    led_b = base.ledger.assign(co2=co2_headline(base.ledger))
+    months = led_b["period"].nunique()
+    base_co2 = led_b.groupby("uscc")["co2"].sum() * (12.0 / max(months, 1))  # annualised
+    ents = (pd.concat([d.ledger[["uscc", "enterprise", "sector_code"]], base.ledger[["uscc", "enterprise",
+                                                                                      "sector_code"]]])
+            .drop_duplicates("uscc").set_index("uscc"))
+    va_b = base.economics.groupby("uscc")["value_added_constant"].sum() * (12.0 / max(months, 1))
+    out = ents.assign(base_emissions=base_co2.reindex(ents.index).fillna(0.0),
+                      expected_value_added=va_b.reindex(ents.index).fillna(0.0) * (1 + va_growth)).reset_index()
+    out["benchmark"] = [benchmark_for(str(s), benchmarks).co2_per_value_added for s in out["sector_code"]]
+    return out
+
+
+@budget_app.command("allocate")
+@friendly
+def budget_allocate(
+    year: Annotated[int, typer.Option(help="Budget year.")],
+    method: Annotated[str, typer.Option(help="grandfather | benchmark | hybrid")],
+    approved_by: Annotated[str, typer.Option("--approved-by", help="Officer approving this version.")],
+    budget: Annotated[float | None, typer.Option(help="Park budget [tCO2]; default: base-year CO2 intensity x "
+                                                 "(1 - intensity decline) x expected value added.")] = None,
+    base_year: Annotated[int | None, typer.Option(help="Base period (default: year - 1, else the budget year "
+                                                  "itself when it is the only year with data).")] = None,
+    va_growth: Annotated[float, typer.Option(help="Expected value-added growth over the base [fraction].")] = 0.05,
+    intensity_decline: Annotated[float, typer.Option(help="Required CO2-intensity decline for the default "
+                                                     "budget [fraction].")] = 0.04,
+    alpha: Annotated[float, typer.Option(help="Hybrid weight of grandfathering [fraction].")] = 0.5,
+    reserve: Annotated[float, typer.Option(help="Reserve for entrants [fraction of the budget].")] = 0.05,
+    benchmarks: Annotated[Path | None, typer.Option(help="Park-edited sector benchmark CSV.")] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Allocate the year's park carbon budget to enterprises and store it as a new version."""
+    from nengtan.registry.targets_models import next_allocation_version, save_allocation
+    from nengtan.targets.allocation import allocate, load_benchmarks
+    from nengtan.targets.targets import co2_headline
+
+    check_format(fmt)
+    _, reg, lake = open_stores(home)
+    cur = _load_year(reg, lake, year, required=False)
+    by = base_year if base_year is not None else year - 1
+    base = _load_year(reg, lake, by, required=False)
+    if base is None and base_year is None and cur is not None:
+        base, by = cur, year
+    if base is None:
+        raise UserError(f"no data for base year {by}: give --base-year with a year that has data")
+    d = cur or base
+    bms = load_benchmarks(str(benchmarks) if benchmarks else None)
+    ents = _enterprise_table(d, base, va_growth, bms)
+    if budget is None:
+        b_co2 = float(co2_headline(base.ledger).sum()) * 12.0 / max(base.ledger["period"].nunique(), 1)
+        b_va = float(ents["expected_value_added"].sum()) / (1 + va_growth)
+        budget = (b_co2 / b_va) * (1 - intensity_decline) * float(ents["expected_value_added"].sum())
+    with reg.session() as s:
+        version = next_allocation_version(s, year)
+        al = allocate(budget, ents, method, year, alpha=alpha, reserve_share=reserve, approved_by=approved_by,
+                      version=version)
+        save_allocation(s, al)
+    sec = al.by_sector()
+    if fmt == "json":
+        print_json({"year": year, "version": al.version, "method": al.method, "approved_by": al.approved_by,
+                    "approved_at": al.approved_at, "budget_t": al.budget_t, "reserve_t": al.reserve_t,
+                    "base_year": by, "sectors": _records(sec), "enterprises": _records(al.table)})
+        return
+    console.print(f"{year} 碳预算 v{al.version} ({method}, base {by}) approved by {approved_by}: "
+                  f"{al.budget_t:,.2f} tCO2, reserve {al.reserve_t:,.2f} t, {len(al.table)} enterprises",
+                  highlight=False)
+    _table("分行业 by sector", sec, [("sector_code", "sector"), ("enterprises", "enterprises"),
+                                    ("allocated_t", "allocated tCO2"), ("expected_value_added", "VA 万元")])
+
+
+@budget_app.command("show")
+@friendly
+def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | None, typer.Option()] = None,
+                top: Annotated[int, typer.Option(help="Enterprises to show in the table.")] = 20,
+                home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Show an allocation version (default: the latest)."""
+    from nengtan.registry.targets_models import load_allocation
+
+    check_format(fmt)
+    _, reg, _ = open_stores(home)
+    with reg.session() as s:
+        al = load_allocation(s, year, version)
+    if al is None:
+        raise UserError(f"no budget allocation for {year}: run `nengtan budget allocate --year {year} ...`")
+    if fmt == "json":
+        print_json({"year": year, "version": al.version, "method": al.method, "approved_by": al.approved_by,
+                    "approved_at": al.approved_at, "budget_t": al.budget_t, "reserve_t": al.reserve_t,
+                    "history": list(al.history), "sectors": _records(al.by_sector()),
+                    "enterprises": _records(al.table)})
+        return
+    console.print(f"{year} v{al.version} {al.method}, approved by {al.approved_by} at {al.approved_at}: "
+                  f"{al.budget_t:,.2f} t (reserve {al.reserve_t:,.2f} t)", highlight=False)
+    _table("分行业 by sector", al.by_sector(), [("sector_code", "sector"), ("enterprises", "n"),
+                                               ("allocated_t", "tCO2")])
+    _table(f"企业 top {top}", al.table.sort_values("allocated_t", ascending=False).head(top),
+           [("uscc", "USCC"), ("enterprise", "enterprise"), ("sector_code", "sector"), ("allocated_t", "tCO2"),
+            ("intensity", "tCO2/万元"), ("status", "status")], {"intensity": 4})
+
+
+@budget_app.command("enter")
+@friendly
+def budget_enter(year: Annotated[int, typer.Option()], uscc: Annotated[str, typer.Option()],
+                 month: Annotated[int, typer.Option(help="First month of activity (1-12).")],
+                 expected_va: Annotated[float, typer.Option("--expected-va", help="Full-year value added [万元].")],
+                 sector: Annotated[str, typer.Option(help="GB/T 4754 sector code.")],
+                 approved_by: Annotated[str, typer.Option("--approved-by")],
+                 home: HomeOption = None) -> None:
+    """Admit an enterprise entering mid-year: benchmark x expected VA x (13 - month)/12 from the reserve."""
+    from nengtan.registry.targets_models import load_allocation, save_allocation
+    from nengtan.targets.allocation import admit_entrant, benchmark_for, load_benchmarks
+
+    _, reg, _ = open_stores(home)
+    with reg.session() as s:
+        al = load_allocation(s, year)
+        if al is None:
+            raise UserError(f"no budget allocation for {year} to add an entrant to")
+        b = benchmark_for(sector, load_benchmarks()).co2_per_value_added
+        new = admit_entrant(al, uscc, sector, expected_va, b, month, approved_by)
+        save_allocation(s, new)
+    console.print(new.history[-1], highlight=False)
+
+
+@budget_app.command("leave")
+@friendly
+def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, typer.Option()],
+                 month: Annotated[int, typer.Option(help="Last month of activity (1-12).")],
+                 approved_by: Annotated[str, typer.Option("--approved-by")], home: HomeOption = None) -> None:
+    """Release the allocation of an enterprise leaving mid-year (its seasonal share to date is kept)."""
+    from nengtan.registry.targets_models import load_allocation, save_allocation
+    from nengtan.targets.allocation import release_leaver
+    from nengtan.targets.progress import history_cube, seasonal_profile
+    from nengtan.targets.targets import co2_headline
+
+    _, reg, lake = open_stores(home)
+    hist_led, _ = _history(reg, lake, year)
+    share = None
+    if hist_led is not None:
+        hl = hist_led.assign(co2_t=co2_headline(hist_led))
+        years = sorted({int(p[:4]) for p in hl["period"].astype(str)})
+        prof, src = seasonal_profile(history_cube(hl, "co2_t", years, [uscc]), year)
+        if src[0] == "own":
+            share = float(prof[0, :month].sum())
+    with reg.session() as s:
+        al = load_allocation(s, year)
+        if al is None:
+            raise UserError(f"no budget allocation for {year}")
+        new = release_leaver(al, uscc, month, approved_by, cumulative_share=share)
+        save_allocation(s, new)
+    console.print(new.history[-1], highlight=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# warnings
+
+
+def compute_warnings(reg: Any, lake: Any, year: int, month: int | None, yellow_at: float = 0.95,
+                     red_at: float = 1.0) -> tuple[pd.DataFrame, int, str]:
+    """The monthly warning run for the park in the data home (shared by the CLI and the report)."""
+    from nengtan.registry.targets_models import active_targets, load_allocation
+    from nengtan.targets.warnings import Thresholds, run_warnings
+
+    d = _load_year(reg, lake, year)
+    assert d is not None
+    m = month or _last_month(d.ledger)
+    if not 1 <= m <= 12:
+        raise UserError(f"--month {m} is not 1..12")
+    hl, he = _history(reg, lake, year)
+    with reg.session() as s:
+        al = load_allocation(s, year)
+        tg = active_targets(s)
+    alloc = al.table if al is not None else None
+    targets = [t for t, _ in tg if t.level == "park"]
+    base_levels = {t.indicator: bl for t, bl in tg if bl is not None and t.level == "park"}
+    frame = run_warnings(d.ledger, d.economics, year, m, allocation=alloc, targets=targets, base_levels=base_levels,
+                         history_ledger=hl, history_economics=he,
+                         park_budget_t=al.budget_t if al is not None else None,
+                         thresholds=Thresholds(yellow_at=yellow_at, red_at=red_at))
+    note = "" if hl is not None else "no earlier years: seasonal profiles fall back to calendar days"
+    if al is None:
+        note += ("; " if note else "") + f"no budget allocation for {year}: enterprise budgets not checked"
+    return frame, m, note
+
+
+def warnings_cmd(
+    year: Annotated[int, typer.Option(help="Year to check.")],
+    month: Annotated[int | None, typer.Option(help="Last month to include (default: latest with data).")] = None,
+    enterprise: Annotated[str | None, typer.Option(help="Only this enterprise (USCC).")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Include green rows.")] = False,
+    yellow_at: Annotated[float, typer.Option(help="Pressure ratio for yellow.")] = 0.95,
+    red_at: Annotated[float, typer.Option(help="Pressure ratio for red.")] = 1.0,
+    lang: Annotated[str, typer.Option(help="zh or en reasons.")] = "zh",
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Early warnings (预警): park targets, park budget, sectors and enterprises, red/yellow/green."""
+    from nengtan.targets.warnings import Thresholds, warnings_list
+
+    check_format(fmt)
+    try:
+        Thresholds(yellow_at=yellow_at, red_at=red_at)
+    except TargetsError as exc:
+        raise UserError(str(exc)) from None
+    _, reg, lake = open_stores(home)
+    frame, m, note = compute_warnings(reg, lake, year, month, yellow_at, red_at)
+    if enterprise:
+        frame = frame[(frame["subject"] == enterprise) | (frame["level"] == "park")]
+        if not (frame["subject"] == enterprise).any():
+            raise UserError(f"enterprise {enterprise} has no budget row in {year}; check the USCC")
+    shown = frame if show_all else warnings_list(frame)
+    if enterprise:
+        shown = shown[shown["subject"] == enterprise] if not show_all else frame[frame["subject"] == enterprise]
+    if fmt == "json":
+        print_json({"year": year, "month": m, "note": note,
+                    "counts": frame["status"].value_counts().to_dict(), "rows": _records(shown)})
+        return
+    counts = frame["status"].value_counts().to_dict()
+    console.print(f"{year}-{m:02d} 预警: red {counts.get('red', 0)}, yellow {counts.get('yellow', 0)}, "
+                  f"green {counts.get('green', 0)}, grey {counts.get('grey', 0)}" + (f"  ({note})" if note else ""),
+                  highlight=False)
+    col = "reason_zh" if lang == "zh" else "reason_en"
+    t = Table(show_lines=False)
+    for h in ("status", "level", "subject", "name", "ratio", col):
+        t.add_column(h)
+    colors = {"red": "red", "yellow": "yellow", "green": "green", "grey": "white"}
+    for r in shown.head(200).to_dict(orient="records"):
+        ratio = r["ratio"]
+        t.add_row(f"[{colors[r['status']]}]{r['status']}[/]", r["level"], str(r["subject"]), str(r["name"]),
+                  "—" if not np.isfinite(ratio) else f"{ratio:.0%}", str(r[col]))
+    console.print(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# scenarios and LMDI
+
+
+def compute_scenarios(reg: Any, lake: Any, base_year: int, to: int, draws: int, seed: int,
+                      file: str | None = None) -> tuple[list[Any], pd.DataFrame, pd.DataFrame, Any]:
+    """Run the named scenarios from the base year's data."""
+    from nengtan.targets.scenarios import base_from_ledger, compare, load_scenarios
+
+    d = _load_year(reg, lake, base_year)
+    assert d is not None
+    base = base_from_ledger(d.ledger, d.economics, base_year)
+    res, summary, paths = compare(base, load_scenarios(file), to_year=to, draws=draws, seed=seed)
+    return res, summary, paths, base
+
+
+def scenarios_cmd(
+    base_year: Annotated[int, typer.Option("--base-year", help="Year whose data start the projection.")] = 2025,
+    to: Annotated[int, typer.Option("--to", help="Last year (2035, or 2060).")] = 2035,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same numbers).")] = 1,
+    file: Annotated[Path | None, typer.Option(help="Park-edited scenario YAML.")] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Peak-year scenarios (baseline, policy, enhanced) with P(peak by 2030) from Monte Carlo."""
+    check_format(fmt)
+    if draws < 0 or draws > 1_000_000:
+        raise UserError("--draws must be between 0 and 1 000 000")
+    _, reg, lake = open_stores(home)
+    _, summary, paths, _ = compute_scenarios(reg, lake, base_year, to, draws, seed, str(file) if file else None)
+    if fmt == "json":
+        print_json({"base_year": base_year, "to": to, "draws": draws, "seed": seed, "summary": _records(summary),
+                    "paths": {str(k): _clean(v) for k, v in paths.to_dict(orient="index").items()}})
+        return
+    _table(f"达峰情景 peak-year scenarios {base_year}–{to} ({draws} draws, seed {seed})", summary,
+           [("label", "scenario"), ("central_peak_year", "peak (central)"), ("central_peak_t", "peak tCO2"),
+            ("peak_year_p5", "peak yr p5"), ("peak_year_p95", "p95"), ("p_peak_by_2030", "P(peak≤2030)"),
+            ("co2_end_t", f"{to} tCO2")], {"p_peak_by_2030": 3})
+    show = paths.loc[[y for y in paths.index if y in (base_year, 2030, to) or (y - base_year) % 5 == 0]]
+    _table("年度排放 tCO2 (central)", show.reset_index(), [("year", "year"), *[(c, c) for c in paths.columns]])
+
+
+def lmdi_cmd(
+    from_year: Annotated[int, typer.Option("--from", help="First year.")],
+    to_year: Annotated[int, typer.Option("--to", help="Second year.")],
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """LMDI decomposition of the CO2 change between two years (effects sum exactly to the change)."""
+    from nengtan.targets.lmdi import EFFECTS_ZH, lmdi
+
+    check_format(fmt)
+    if from_year == to_year:
+        raise UserError("--from and --to must be different years")
+    _, reg, lake = open_stores(home)
+    a = _load_year(reg, lake, from_year)
+    b = _load_year(reg, lake, to_year)
+    assert a is not None and b is not None
+    d = lmdi(a.ledger, b.ledger, a.economics, b.economics)
+    if fmt == "json":
+        print_json({"from": from_year, "to": to_year, "co2_from_t": d.c0, "co2_to_t": d.cT, "change_t": d.total,
+                    "effects_t": d.effects, "residual_t": d.residual, "by_sector": _records(d.by_sector)})
+        return
+    rows = pd.DataFrame([{"effect": f"{EFFECTS_ZH[k]} {k}", "t": v} for k, v in d.effects.items()]
+                        + [{"effect": "合计 total change", "t": d.total}])
+    _table(f"LMDI {from_year}→{to_year}: {d.c0:,.2f} → {d.cT:,.2f} tCO2", rows, [("effect", "effect"), ("t", "tCO2")])
+
+
+# ---------------------------------------------------------------------------------------------
+# assessment
+
+
+def _read_project(file: Path) -> Any:
+    from nengtan.targets.assessment import parse_proposal
+
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"cannot read {file}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"{file} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{file}: expected a mapping of project fields")
+    return parse_proposal(data, where=str(file))
+
+
+def assess_project_data(reg: Any, lake: Any, file: Path, year: int) -> tuple[Any, Any]:
+    """Pre-assess the project in ``file`` against the park's ``year`` (shared with the report)."""
+    from nengtan.registry.targets_models import active_targets, load_allocation
+    from nengtan.targets.allocation import load_benchmarks
+    from nengtan.targets.assessment import ParkContext, assess, implied_factors
+    from nengtan.targets.targets import co2_headline, required_level
+
+    p = _read_project(file)
+    d = _load_year(reg, lake, year)
+    assert d is not None
+    months = d.ledger["period"].nunique()
+    k = 12.0 / max(months, 1)
+    with reg.session() as s:
+        al = load_allocation(s, year)
+        tg = active_targets(s)
+    limit = None
+    for t, bl in tg:
+        if t.indicator == "carbon_intensity" and t.level == "park":
+            try:
+                limit = required_level(t, year, bl)
+            except TargetsError:
+                continue
+    park = ParkContext(co2_t=float(co2_headline(d.ledger).sum()) * k,
+                       value_added=float(d.economics["value_added_constant"].sum()) * k,
+                       gross_output=float(d.economics["gross_output"].sum()) * k, intensity_limit=limit,
+                       budget_reserve_t=al.reserve_t if al is not None else None)
+    return p, assess(p, park, load_benchmarks(), implied_factors(d.ledger))
+
+
+@assess_app.command("project")
+@friendly
+def assess_project(
+    file: Annotated[Path, typer.Argument(help="Project YAML (name, sector_code, expected_gross_output, "
+                                         "expected_value_added, energy, pv_kwh, green_kwh).")],
+    year: Annotated[int, typer.Option(help="Park year to measure against.")] = 2025,
+    by: Annotated[str, typer.Option("--by", help="Assessing officer.")] = "cli",
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Pre-assessment (碳排放预评估): intensity vs sector benchmark and park average, verdict with reasons."""
+    from nengtan.registry.targets_models import save_assessment
+
+    check_format(fmt)
+    _, reg, lake = open_stores(home)
+    p, a = assess_project_data(reg, lake, file, year)
+    with reg.session() as s:
+        save_assessment(s, "pre", p.name, p.sector_code, a.verdict, p.model_dump(), a.to_dict(), by, p.uscc, year)
+    if fmt == "json":
+        print_json(_clean(a.to_dict()))
+        return
+    console.print(f"[bold]{p.name}[/] ({p.sector_code}): {a.co2_t:,.2f} tCO2/yr, "
+                  f"{a.co2_per_value_added:.4f} tCO2/万元 VA (benchmark {a.benchmark.co2_per_value_added:.4f}), "
+                  f"{a.co2_per_gross_output:.4f} tCO2/万元 output (benchmark {a.benchmark.co2_per_gross_output:.4f}); "
+                  f"park {a.park_intensity:.4f} → {a.park_intensity_after:.4f}", highlight=False)
+    from nengtan.targets.assessment import VERDICT_ZH
+
+    console.print(f"verdict: [bold]{VERDICT_ZH[a.verdict]} {a.verdict}[/]", highlight=False)
+    for r in a.reasons:
+        console.print(f"  · {r}", highlight=False)
+    for c in a.conditions:
+        console.print(f"  条件: {c}", highlight=False)
+
+
+@assess_app.command("post")
+@friendly
+def assess_post(
+    file: Annotated[Path, typer.Argument(help="The project YAML of the pre-assessment, with its uscc.")],
+    year: Annotated[int, typer.Option(help="Year of operation to compare.")],
+    tolerance: Annotated[float, typer.Option(help="Allowed shortfall against the promise [fraction].")] = 0.05,
+    by: Annotated[str, typer.Option("--by")] = "cli",
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Post-assessment (后评估): actual intensities against the promised ones; warns when worse."""
+    from nengtan.registry.targets_models import save_assessment
+    from nengtan.targets.allocation import load_benchmarks
+    from nengtan.targets.assessment import implied_factors, post_assess
+
+    check_format(fmt)
+    p = _read_project(file)
+    _, reg, lake = open_stores(home)
+    d = _load_year(reg, lake, year)
+    assert d is not None
+    pa = post_assess(p, d.ledger, d.economics, year, load_benchmarks(), implied_factors(d.ledger), tolerance)
+    with reg.session() as s:
+        save_assessment(s, "post", p.name, p.sector_code, pa.status, p.model_dump(), pa.to_dict(), by, p.uscc, year)
+    if fmt == "json":
+        print_json(_clean(pa.to_dict()))
+        return
+    console.print(f"{p.name} {year} ({pa.months} months): status [bold]{pa.status}[/]", highlight=False)
+    for r in pa.reasons:
+        console.print(f"  · {r}", highlight=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# report
+
+
+def report_targets(
+    year: Annotated[int, typer.Option(help="Year of the report.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file to write.")],
+    month: Annotated[int | None, typer.Option(help="Warnings through this month.")] = None,
+    project: Annotated[Path | None, typer.Option(help="Project YAML to include an assessment sheet.")] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the scenario sheet.")] = 10_000,
+    seed: Annotated[int, typer.Option()] = 1,
+    to: Annotated[int, typer.Option("--to")] = 2035,
+    home: HomeOption = None,
+) -> None:
+    """Targets workbook for a meeting: targets and progress, allocation, warnings, scenarios (chart),
+    project assessment."""
+    from nengtan.registry.targets_models import active_targets, load_allocation
+    from nengtan.reports.targets_xlsx import write_targets_workbook
+    from nengtan.targets.targets import indicator_frame
+
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"{output}: the report is an .xlsx file")
+    _, reg, lake = open_stores(home)
+    d = _load_year(reg, lake, year)
+    assert d is not None
+    frame, m, note = compute_warnings(reg, lake, year, month)
+    with reg.session() as s:
+        al = load_allocation(s, year)
+        tg = active_targets(s)
+    _, summary, paths, _ = compute_scenarios(reg, lake, year, to, draws, seed)
+    assessment = assess_project_data(reg, lake, project, year)[1] if project else None
+    ind = {str(k): v for k, v in indicator_frame(d.ledger, d.economics).iloc[0].to_dict().items()}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_targets_workbook(output, year=year, month=m, targets=tg, indicators=ind, warnings=frame, allocation=al,
+                           scenario_summary=summary, scenario_paths=paths, assessment=assessment, note=note)
+    console.print(f"wrote {output}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    register_user_error(TargetsError)
+    app.add_typer(targets_app, name="targets")
+    app.add_typer(budget_app, name="budget")
+    app.add_typer(assess_app, name="assess")
+    app.command("warnings")(friendly(warnings_cmd))
+    app.command("scenarios")(friendly(scenarios_cmd))
+    app.command("lmdi")(friendly(lmdi_cmd))
+    report_app.command("targets")(friendly(report_targets))

@@ -104,6 +104,7 @@ class FactorSet:
     fuel_family: str
     equivalent_year: int
     used: set[str] = field(default_factory=set)
+    _cache: dict[tuple[object, ...], pd.Series] = field(default_factory=dict, repr=False)
 
     @property
     def digest(self) -> str:
@@ -118,6 +119,15 @@ class FactorSet:
     # -- row lookup ---------------------------------------------------------------------------
     def _row(self, parameter: str, carrier: str, family: str | None = None, region: str | None = None,
              data_year: int | None = None) -> pd.Series:
+        key = (parameter, carrier, family, region, data_year)
+        if key in self._cache:
+            return self._cache[key]
+        row = self._lookup(parameter, carrier, family, region, data_year)
+        self._cache[key] = row
+        return row
+
+    def _lookup(self, parameter: str, carrier: str, family: str | None, region: str | None,
+                data_year: int | None) -> pd.Series:
         df = self.rows
         sel = (df["parameter"] == parameter) & (df["carrier"] == carrier)
         if family is not None:

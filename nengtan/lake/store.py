@@ -122,9 +122,11 @@ class Lake:
 
     def _apply(self, rec: dict[str, object]) -> None:
         st = self._state
-        for f in rec.get("add", []):  # type: ignore[union-attr]
+        adds: list[dict[str, object]] = rec.get("add", [])  # type: ignore[assignment]
+        removes: list[str] = rec.get("remove", [])  # type: ignore[assignment]
+        for f in adds:
             st.files[str(f["path"])] = dict(f)
-        for p in rec.get("remove", []):  # type: ignore[union-attr]
+        for p in removes:
             st.files.pop(str(p), None)
         if rec.get("batch"):
             st.batches.add(str(rec["batch"]))

@@ -1,0 +1,90 @@
+"""What every CLI area shares: the console, the data-home option, opening the stores, and turning
+user mistakes into one clear line and a non-zero exit instead of a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from nengtan.accounting.inventory import ScopeError
+from nengtan.config import Paths, data_home, database_url
+from nengtan.factors import FactorError
+from nengtan.factors.provinces import ProvinceError
+from nengtan.identifiers import IdentifierError
+from nengtan.lake import Lake, LakeError
+from nengtan.registry.store import Registry
+from nengtan.units import UnitError
+
+_WIDTH = None if sys.stdout.isatty() else 130  # piped output: wide enough for the tables
+console = Console(width=_WIDTH)
+err_console = Console(stderr=True, width=_WIDTH)
+
+report_app = typer.Typer(help="Excel reports.", no_args_is_help=True)
+"""`nengtan report ...`: each area adds its workbook command here."""
+
+DEMO_HOOKS: list[Callable[[Paths, Registry, Lake, int], None]] = []
+"""Functions (paths, registry, lake, demo year) other areas append to run after the demo's inventory."""
+
+HomeOption = Annotated[str | None, typer.Option("--home", help="Data directory (default: $NENGTAN_HOME or "
+                                                "./nengtan-data).", show_default=False)]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    ScopeError, FactorError, ProvinceError, IdentifierError, UnitError, LakeError, FileNotFoundError,
+)
+
+
+class UserError(Exception):
+    """A mistake the user can fix; the message says what, where and how."""
+
+
+def register_user_error(*types: type[BaseException]) -> None:
+    """Let another area add its own user-error exception types."""
+    global USER_ERRORS
+    USER_ERRORS = USER_ERRORS + types
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Print user mistakes as one line on stderr and exit 2; never show a traceback for them."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (UserError, *USER_ERRORS) as exc:  # type: ignore[misc]
+            msg = str(exc).strip().strip("'\"") or exc.__class__.__name__
+            err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_stores(home: str | None, migrate: bool = True) -> tuple[Paths, Registry, Lake]:
+    """The data home, its registry (migrated) and its lake."""
+    paths = data_home(home)
+    paths.home.mkdir(parents=True, exist_ok=True)
+    reg = Registry.open(database_url(paths), migrate=migrate)
+    return paths, reg, Lake(paths.lake)
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in ("table", "json"):
+        raise UserError(f"--format {fmt!r} is not table or json")
+    return fmt
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fmt_num(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:,.{digits}f}"

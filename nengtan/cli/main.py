@@ -1,0 +1,354 @@
+"""The core commands: init, demo, import, inventory, factors, quarantine, report inventory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from nengtan import __version__
+from nengtan.accounting import economics, inventory, ledger, resolve_factor_set
+from nengtan.accounting.inventory import Inventory, Period
+from nengtan.cli import ingest as ingest_cli
+from nengtan.cli import serve as serve_cli
+from nengtan.cli import targets as targets_cli
+from nengtan.cli.common import (
+    DEMO_HOOKS,
+    FormatOption,
+    HomeOption,
+    UserError,
+    check_format,
+    console,
+    err_console,
+    fmt_num,
+    friendly,
+    open_stores,
+    print_json,
+    register_user_error,
+    report_app,
+)
+from nengtan.config import Paths
+from nengtan.factors import available_sets, load_factor_set
+from nengtan.ingest.files import KINDS, ImportFileError, import_file, quarantine
+from nengtan.lake import Lake
+from nengtan.registry.models import Enterprise, FactorOverride, Park
+from nengtan.registry.ops import seed_sectors
+from nengtan.registry.store import Registry
+from nengtan.reports.inventory_xlsx import CARRIER_ZH, write_inventory_report
+
+register_user_error(ImportFileError)
+
+app = typer.Typer(name="nengtan", help="能碳 nengtan — energy and carbon accounts for industrial parks.",
+                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+factors_app = typer.Typer(help="The factor library and the park's own measured values.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(factors_app, name="factors")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(f"nengtan {__version__}")
+
+
+@app.command()
+@friendly
+def init(home: HomeOption = None) -> None:
+    """Create the data directory and the registry (migrated to the newest schema)."""
+    paths, reg, _ = open_stores(home)
+    with reg.session() as s:
+        n = seed_sectors(s)
+    console.print(f"data home {paths.home}\nregistry {reg.url} ({n} sector codes added)")
+
+
+def _park_name(home: str | None) -> str:
+    _, reg, _ = open_stores(home, migrate=False)
+    with reg.session() as s:
+        park = s.execute(select(Park).order_by(Park.id)).scalars().first()
+        return park.name if park else "园区"
+
+
+def _period(year: int, month: int | None, quarter: int | None) -> Period:
+    try:
+        return Period(year, month, quarter)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def print_inventory(inv: Inventory) -> None:
+    """The inventory as Rich tables."""
+    head = Table(title=f"能源与碳排放清单 Inventory — {inv.scope}, {inv.period}", show_header=True,
+                 title_justify="left")
+    head.add_column("指标 Indicator")
+    head.add_column("数值 Value", justify="right")
+    head.add_column("单位 Unit")
+    ints = inv.intensities
+    for label, value, unit in [
+        ("综合能耗 当量值 Energy (calorific)", inv.energy_tce, "tce"),
+        ("综合能耗 等价值 Energy (primary equivalent)", inv.energy_equiv_tce, "tce"),
+        ("CO2 (Scope 1 + 2 location)", inv.co2_t, "tCO2"),
+        ("  Scope 1", inv.scope1_t, "tCO2"),
+        ("  Scope 2 location-based", inv.scope2_location_t, "tCO2"),
+        ("  Scope 2 market-based", inv.scope2_market_t, "tCO2"),
+        ("工业增加值 Value added", inv.value_added, f"万元 ({inv.value_added_basis})"),
+        ("工业总产值 Gross output", inv.gross_output, "万元"),
+    ]:
+        head.add_row(label, fmt_num(value), unit)
+    for label, key, unit in [("Energy per value added", "energy_tce_per_10k_cny_value_added", "tce/万元"),
+                             ("CO2 per value added", "co2_t_per_10k_cny_value_added", "tCO2/万元"),
+                             ("Energy per gross output", "energy_tce_per_10k_cny_gross_output", "tce/万元"),
+                             ("CO2 per gross output", "co2_t_per_10k_cny_gross_output", "tCO2/万元"),
+                             ("CO2 per energy", "co2_t_per_tce", "tCO2/tce")]:
+        head.add_row(label, fmt_num(ints[key], 4), unit)
+    for key, value in inv.shares.items():
+        head.add_row(key.replace("_", " "), "—" if value is None else f"{value:.2%}", "")
+    console.print(head)
+    t = Table(title="分能源 By carrier", title_justify="left")
+    for col in ("carrier", "quantity", "unit", "tce", "tce (equiv)", "Scope 1 t", "Scope 2 loc t", "Scope 2 mkt t"):
+        t.add_column(col, justify="left" if col in ("carrier", "unit") else "right")
+    for c, b in sorted(inv.by_carrier.items()):
+        t.add_row(f"{CARRIER_ZH.get(c, c)} {c}", fmt_num(float(b["quantity"])), str(b["unit"]),
+                  fmt_num(float(b["energy_tce"])), fmt_num(float(b["energy_equiv_tce"])),
+                  fmt_num(float(b["scope1_t"])), fmt_num(float(b["scope2_location_t"])),
+                  fmt_num(float(b["scope2_market_t"])))
+    console.print(t)
+    console.print(f"factor set [bold]{inv.factor_set}[/] · data version [bold]{inv.data_version}[/] · "
+                  f"{inv.enterprises} enterprises", highlight=False)
+    for note in inv.grid_notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+@app.command("inventory")
+@friendly
+def inventory_cmd(
+    year: Annotated[int, typer.Option("--year", "-y", help="Calendar year (Asia/Shanghai).")],
+    month: Annotated[int | None, typer.Option("--month", "-m", help="Month 1-12.")] = None,
+    quarter: Annotated[int | None, typer.Option("--quarter", "-q", help="Quarter 1-4.")] = None,
+    scope: Annotated[str, typer.Option(help="park | sector:<GB/T 4754 code> | enterprise:<USCC>")] = "park",
+    factors: Annotated[str | None, typer.Option("--factors", help="Factor set (see `nengtan factors list`).")] = None,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Energy (tce) and CO2 (t) of the park, a sector or an enterprise for a month, quarter or year."""
+    check_format(fmt)
+    _period(year, month, quarter)
+    _, reg, lake = open_stores(home)
+    inv = inventory(reg, lake, year, month, quarter, scope, factors)
+    if fmt == "json":
+        print_json(inv.to_dict())
+    else:
+        print_inventory(inv)
+
+
+@report_app.command("inventory")
+@friendly
+def report_inventory(
+    year: Annotated[int, typer.Option("--year", "-y")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write.")],
+    month: Annotated[int | None, typer.Option("--month", "-m")] = None,
+    quarter: Annotated[int | None, typer.Option("--quarter", "-q")] = None,
+    scope: Annotated[str, typer.Option(help="park | sector:<code> | enterprise:<uscc>")] = "park",
+    factors: Annotated[str | None, typer.Option("--factors")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Write the inventory workbook (totals, carriers, sectors, enterprises, months, factor table)."""
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"{output}: the report is an Excel workbook; name it *.xlsx")
+    path = write_report(home, year, output, _period(year, month, quarter), scope, factors)
+    console.print(f"wrote {path}")
+
+
+def write_report(home: str | None, year: int, output: Path, period: Period, scope: str = "park",
+                 factors: str | None = None) -> Path:
+    _, reg, lake = open_stores(home)
+    fs = resolve_factor_set(reg, factors)
+    inv = inventory(reg, lake, year, period.month, period.quarter, scope, fs)
+    led = ledger(reg, lake, year, fs)
+    return write_inventory_report(output, inv, led, economics(reg, year), fs, _park_name(home), period)
+
+
+@app.command("import")
+@friendly
+def import_cmd(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX (readings also Parquet).")],
+    correct: Annotated[str | None, typer.Option("--correct", help="Reason for superseding stored values "
+                                                "(creates new versions; required for a verified year).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Import an interchange file; good rows land, bad rows are reported and quarantined."""
+    if kind not in KINDS:
+        raise UserError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    if not file.exists():
+        raise UserError(f"{file}: no such file")
+    paths, reg, _ = open_stores(home)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
+                  transient=True) as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        res = import_file(reg, paths, kind, file, correction=correct,
+                          progress=lambda done, total: bar.update(task, completed=done, total=total))
+    for issue in res.issues[:200]:
+        err_console.print(issue.line(res.file), highlight=False, soft_wrap=True)
+    if res.rows_bad > 200:
+        err_console.print(f"… and {res.rows_bad - 200} more (see `nengtan quarantine`)")
+    console.print(f"{res.file}: {res.rows_ok} rows imported, {res.rows_duplicate} duplicates unchanged, "
+                  f"{res.rows_bad} quarantined (batch {res.batch_id[:8]})", highlight=False)
+    if res.rows_bad:
+        raise typer.Exit(1)
+
+
+@app.command("quarantine")
+@friendly
+def quarantine_cmd(
+    all_rows: Annotated[bool, typer.Option("--all", help="Include rows a later import resolved.")] = False,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Rows that were rejected, with the file, row, column and reason."""
+    check_format(fmt)
+    _, reg, _ = open_stores(home)
+    rows = quarantine(reg, open_only=not all_rows)
+    if fmt == "json":
+        print_json([{"batch": q.batch_id, "kind": q.kind, "file": q.file, "row": q.row, "column": q.column,
+                     "reason": q.reason, "resolved_by": q.resolved_batch_id} for q in rows])
+        return
+    t = Table(title=f"隔离区 Quarantine ({len(rows)} rows)", title_justify="left")
+    for c in ("file", "row", "column", "reason", "resolved by"):
+        t.add_column(c)
+    for q in rows:
+        t.add_row(q.file, str(q.row), q.column, q.reason, (q.resolved_batch_id or "")[:8])
+    console.print(t)
+
+
+@factors_app.command("list")
+def factors_list() -> None:
+    """The factor sets nengtan ships."""
+    t = Table(title="因子集 Factor sets", title_justify="left")
+    t.add_column("set")
+    t.add_column("id")
+    t.add_column("description")
+    for name, desc in available_sets().items():
+        t.add_row(name, load_factor_set(name).id, desc)
+    console.print(t)
+
+
+@factors_app.command("show")
+@friendly
+def factors_show(name: Annotated[str | None, typer.Argument(help="Set name (default: the active one).")] = None,
+                 home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Every library row with its value, unit, source, clause and status (plus the park's own values)."""
+    check_format(fmt)
+    _, reg, _ = open_stores(home)
+    fs = resolve_factor_set(reg, name)
+    if fmt == "json":
+        print_json({"id": fs.id, "rows": fs.rows.to_dict(orient="records")})
+        return
+    t = Table(title=f"{fs.id} — {fs.description}", title_justify="left")
+    for c in ("id", "value", "unit", "source", "clause", "status"):
+        t.add_column(c, overflow="fold")
+    for r in fs.rows.itertuples():
+        t.add_row(str(r.id), f"{r.value:g}", str(r.unit), str(r.source), str(r.clause), str(r.status))
+    console.print(t)
+
+
+@factors_app.command("add")
+@friendly
+def factors_add(
+    parameter: Annotated[str, typer.Option(help="e.g. ncv, carbon_content, tce_coefficient, steam_enthalpy")],
+    carrier: Annotated[str, typer.Option(help="e.g. natural_gas")],
+    value: Annotated[float, typer.Option()],
+    unit: Annotated[str, typer.Option(help="as in the library, e.g. GJ/wan_m3, kgce/m3")],
+    evidence: Annotated[str, typer.Option(help="What proves the value (report number, lab, date).")],
+    family: Annotated[str, typer.Option(help="Parameter family it replaces.")] = "gbt32150",
+    home: HomeOption = None,
+) -> None:
+    """Record the park's own measured value (e.g. its gas supplier's NCV); it applies in `<set>+park`."""
+    lib = load_factor_set().rows
+    match = lib[(lib["parameter"] == parameter) & (lib["carrier"] == carrier)]
+    if match.empty:
+        raise UserError(f"the library has no {parameter} for {carrier}; see `nengtan factors show`")
+    if value <= 0:
+        raise UserError(f"value {value} must be positive")
+    fam = family if (match["family"] == family).any() else str(match["family"].iloc[0])
+    from nengtan.units import registry as ureg
+
+    try:
+        ureg().Quantity(1.0, unit).to(str(match["unit"].iloc[0]))
+    except Exception as exc:
+        raise UserError(f"unit {unit!r} does not convert to the library's {match['unit'].iloc[0]!r}") from exc
+    _, reg, _ = open_stores(home)
+    with reg.session() as s:
+        s.add(FactorOverride(parameter=parameter, carrier=carrier, family=fam, value=value, unit=unit,
+                             evidence=evidence, valid_from=dt.date.today().isoformat()))
+    console.print(f"recorded {parameter} {carrier} = {value:g} {unit}; active set is now "
+                  f"{resolve_factor_set(reg).id}")
+
+
+@app.command()
+@friendly
+def demo(
+    home: HomeOption = None,
+    small: Annotated[bool, typer.Option("--small", help="24 enterprises instead of 300 (for a quick look).")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Delete the data home's demo and build it again.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", "-o", help="Where to write the XLSX report.")] = None,
+    live: Annotated[bool, typer.Option("--live", help="Afterwards feed the demo meters live over MQTT.")] = False,
+    seconds: Annotated[float, typer.Option("--seconds", help="With --live: how long to run.")] = 30.0,
+) -> None:
+    """Build the deterministic demo park, compute its inventory, print it and write the XLSX report."""
+    from nengtan.demo import DEMO_YEAR, FULL, SMALL, build_demo
+
+    paths, reg, lake = open_stores(home)
+    built = (paths.home / ".demo-built").exists()
+    if rebuild and paths.home.exists():
+        reg.close()
+        for child in ("lake", "raw", "registry.sqlite", "registry.sqlite-wal", "registry.sqlite-shm", ".demo-built"):
+            p = paths.home / child
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+        paths, reg, lake = open_stores(home)
+        built = False
+    if not built:
+        if lake.version > 0 or _has_enterprises(reg):
+            raise UserError(f"{paths.home} already holds data; use an empty --home or --rebuild")
+        size = SMALL if small else FULL
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                      TimeElapsedColumn(), console=err_console) as bar:
+            task = bar.add_task("building the demo park", total=1.0)
+            truth = build_demo(paths, reg, size, progress=lambda msg, frac: bar.update(
+                task, completed=frac, description=f"building the demo park: {msg}"))
+        (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
+        console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
+                      f"{truth.readings:,} readings in {paths.home}", highlight=False)
+    inv = inventory(reg, lake, DEMO_YEAR)
+    print_inventory(inv)
+    out = report or paths.reports / f"inventory-{DEMO_YEAR}.xlsx"
+    write_report(home, DEMO_YEAR, out, Period(DEMO_YEAR))
+    console.print(f"report: {out}", highlight=False)
+    for hook in DEMO_HOOKS:
+        hook(paths, reg, lake, DEMO_YEAR)
+    if live:
+        _run_live(paths, reg, lake, seconds)
+
+
+def _has_enterprises(reg: Registry) -> bool:
+    with reg.session() as s:
+        return s.execute(select(Enterprise.id).limit(1)).first() is not None
+
+
+def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
+    try:
+        from nengtan.ingest import simulator
+    except ImportError as exc:
+        raise UserError("live feeding needs nengtan.ingest.simulator, which this build lacks") from exc
+    simulator.run_live_demo(paths, reg, lake, seconds)  # type: ignore[attr-defined]
+
+for _area in (ingest_cli, targets_cli, serve_cli):
+    _area.register(app)

@@ -1,0 +1,1 @@
+"""Reports: Excel workbooks a park officer can hand to a meeting."""

@@ -1,0 +1,228 @@
+"""The inventory workbook: totals, carriers, sectors, enterprises, months and the factor table.
+
+Every figure can be reproduced by hand: the 'Carriers' sheet shows each carrier's quantity and the
+multiplier applied (quantity × multiplier = figure), and the 'Factors' sheet shows how each multiplier
+comes from the library rows (source document, table, edition, status) the factor set used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from nengtan.accounting.inventory import SUM_COLUMNS, Inventory, Period, select_scope
+from nengtan.factors import FactorSet
+from nengtan.factors.library import CO2_PER_C, FUELS
+from nengtan.units import CANONICAL_UNIT
+
+HEAD = Font(bold=True, color="FFFFFF")
+FILL = PatternFill("solid", fgColor="1F6F5C")
+TITLE = Font(bold=True, size=14)
+NUM2 = "#,##0.00"
+NUM6 = "0.000000000"
+
+CARRIER_ZH = {
+    "electricity": "电力（外购）", "green_electricity": "绿色电力（交易/绿证）", "pv": "光伏自发自用",
+    "natural_gas": "天然气", "diesel": "柴油", "gasoline": "汽油", "fuel_oil": "燃料油", "kerosene": "煤油",
+    "lpg": "液化石油气", "coal": "原煤", "coke": "焦炭", "heat": "热力", "steam": "蒸汽",
+}
+LEDGER_ZH = {"energy_tce": "综合能耗 当量值 (tce)", "energy_equiv_tce": "综合能耗 等价值 (tce)",
+             "scope1_t": "范围一 (tCO2)", "scope2_location_t": "范围二 基于位置 (tCO2)",
+             "scope2_market_t": "范围二 基于市场 (tCO2)"}
+
+
+def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
+    for j, label in enumerate(labels, start=1):
+        c = ws.cell(row=row, column=j, value=label)
+        c.font, c.fill = HEAD, FILL
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _widths(ws: Worksheet, widths: list[int]) -> None:
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def _rows(ws: Worksheet, start: int, rows: list[list[object]], formats: dict[int, str] | None = None) -> int:
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r, start=1):
+            c = ws.cell(row=start + i, column=j, value=v)
+            if formats and j in formats and isinstance(v, (int, float)):
+                c.number_format = formats[j]
+    return start + len(rows)
+
+
+def _or_none(x: object) -> object:
+    return None if isinstance(x, float) and x != x else x
+
+
+def carrier_multipliers(fs: FactorSet, province: str, carriers: list[str]) -> list[dict[str, object]]:
+    """Per carrier: the multipliers (per canonical unit) and how they derive from library rows."""
+    out: list[dict[str, object]] = []
+    lib = fs.rows.set_index("id")
+    for c in carriers:
+        unit = CANONICAL_UNIT[c]
+        tce, equiv = fs.tce(c), fs.tce_equivalent(c)
+        entry: dict[str, object] = {"carrier": c, "unit": unit, "tce": tce.value, "equiv": equiv.value,
+                                    "co2": 0.0, "co2_market": 0.0, "rows": set(tce.rows) | set(equiv.rows)}
+        parts = " × ".join(f"{lib.loc[r, 'value']!s} {lib.loc[r, 'unit']!s}" for r in tce.rows)
+        how = [f"tce: {parts} → {tce.value:.9g} {tce.unit}"]
+        if c in FUELS:
+            f = fs.combustion_co2(c)
+            ncv, cc, of = (lib.loc[r] for r in f.rows)
+            how.append(f"CO2: NCV {ncv['value']:g} {ncv['unit']} × CC {cc['value']:g} tC/GJ × OF {of['value']:g}"
+                       f" × 44/12 ({CO2_PER_C:.6f}) → {f.value:.9g} {f.unit}")
+            entry["co2"] = entry["co2_market"] = f.value
+            entry["rows"] = entry["rows"] | set(f.rows)  # type: ignore[operator]
+        elif c in ("heat", "steam"):
+            f = fs.heat_co2() if c == "heat" else fs.steam_co2()
+            how.append(f"CO2: {f.value:.9g} {f.unit}" + (" = (enthalpy − 0.08374 GJ/t) × 0.11 tCO2/GJ"
+                                                         if c == "steam" else ""))
+            entry["co2"] = entry["co2_market"] = f.value
+            entry["rows"] = entry["rows"] | set(f.rows)  # type: ignore[operator]
+        elif c == "electricity":
+            loc, mkt = fs.grid_location(province), fs.grid_market(province)
+            how.append(f"CO2 location: {loc.value * 1000:g} tCO2/MWh ÷ 1000 → {loc.value:.9g} tCO2/kWh"
+                       + (f" ({loc.note})" if loc.note else ""))
+            how.append(f"CO2 market: (electricity − green electricity) × {mkt.value:.9g} tCO2/kWh"
+                       + (f" ({mkt.note})" if mkt.note else ""))
+            entry["co2"], entry["co2_market"] = loc.value, mkt.value
+            entry["rows"] = entry["rows"] | set(loc.rows) | set(mkt.rows)  # type: ignore[operator]
+        entry["how"] = "; ".join(how)
+        out.append(entry)
+    return out
+
+
+def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFrame, econ: pd.DataFrame,
+                           fs: FactorSet, park_name: str, period: Period) -> Path:
+    """Write the workbook to `path` (atomically: a temporary file renamed into place)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = select_scope(ledger, inv.scope)
+    rows = rows[rows["period"].isin(period.months)]
+    wb = Workbook()
+
+    # -- summary ------------------------------------------------------------------------------------
+    ws = wb.active
+    assert ws is not None
+    ws.title = "汇总 Summary"
+    ws["A1"] = f"{park_name} 能源消费与碳排放清单 — {inv.period}"
+    ws["A1"].font = TITLE
+    meta = [["范围 Scope", inv.scope], ["期间 Period", inv.period], ["因子集 Factor set", inv.factor_set],
+            ["因子集说明", inv.factor_set_description], ["数据版本 Data version", inv.data_version],
+            ["企业数 Enterprises", inv.enterprises],
+            ["生成时间 Generated (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")]]
+    r = _rows(ws, 3, meta) + 1  # type: ignore[arg-type]
+    _header(ws, r, ["指标 Indicator", "数值 Value", "单位 Unit", "口径 Basis"])
+    s = inv.shares
+    ints = inv.intensities
+    figures: list[list[object]] = [  # label, value, unit, basis
+        ["综合能耗（当量值）Energy, calorific equivalent", inv.energy_tce, "tce", "GB/T 2589-2020"],
+        ["综合能耗（等价值）Energy, primary equivalent", inv.energy_equiv_tce, "tce", "GB/T 2589-2020 等价值"],
+        ["二氧化碳排放 CO2 (Scope 1 + Scope 2 location)", inv.co2_t, "tCO2", "GB/T 32150-2015"],
+        ["范围一 Scope 1 (fuel combustion)", inv.scope1_t, "tCO2", "GB/T 32150-2015 6.3.1"],
+        ["范围二 基于位置 Scope 2 location-based", inv.scope2_location_t, "tCO2", "grid average factor"],
+        ["范围二 基于市场 Scope 2 market-based", inv.scope2_market_t, "tCO2", "green electricity subtracted"],
+        ["二氧化碳排放（基于市场）CO2 market-based", inv.co2_market_t, "tCO2", "Scope 1 + Scope 2 market"],
+        ["工业增加值 Value added", inv.value_added, "万元", inv.value_added_basis],
+        ["工业总产值 Gross output", inv.gross_output, "万元", "current prices"],
+        ["单位增加值能耗 Energy per value added", ints["energy_tce_per_10k_cny_value_added"], "tce/万元", ""],
+        ["单位增加值碳排放 CO2 per value added", ints["co2_t_per_10k_cny_value_added"], "tCO2/万元", ""],
+        ["单位产值能耗 Energy per gross output", ints["energy_tce_per_10k_cny_gross_output"], "tce/万元", ""],
+        ["单位产值碳排放 CO2 per gross output", ints["co2_t_per_10k_cny_gross_output"], "tCO2/万元", ""],
+        ["单位能耗碳排放 CO2 per energy", ints["co2_t_per_tce"], "tCO2/tce", "发改环资〔2025〕910号"],
+        ["非化石能源占比 Non-fossil energy share", s["non_fossil_energy_share"], "", "on-site PV / energy"],
+        ["可再生电力占比 Renewable electricity share", s["renewable_electricity_share"], "",
+         "(PV + green) / (grid + PV)"],
+        ["估算数据占比 Share resting on estimates", s["estimated_energy_share"], "", "estimated readings"],
+    ]
+    _rows(ws, r + 1, figures, {2: NUM2})
+    for i, f in enumerate(figures):
+        if f[2] in ("", "tce/万元", "tCO2/万元", "tCO2/tce") and isinstance(f[1], float):
+            ws.cell(row=r + 1 + i, column=2).number_format = "0.0000"
+    for note in inv.grid_notes:
+        ws.cell(row=ws.max_row + 2, column=1, value=f"注 Note: {note}")
+    _widths(ws, [48, 22, 12, 36])
+
+    # -- carriers -------------------------------------------------------------------------------------
+    ws = wb.create_sheet("分能源 Carriers")
+    province = str(rows["province"].mode().iloc[0]) if not rows.empty else "jiangsu"
+    carriers = sorted(inv.by_carrier)
+    mult = {m["carrier"]: m for m in carrier_multipliers(fs, province, carriers)}
+    _header(ws, 1, ["能源 Carrier", "实物量 Quantity", "单位 Unit", "折标系数 tce/unit", LEDGER_ZH["energy_tce"],
+                    "等价系数 tce/unit", LEDGER_ZH["energy_equiv_tce"], "排放因子 tCO2/unit", LEDGER_ZH["scope1_t"],
+                    LEDGER_ZH["scope2_location_t"], "市场因子 tCO2/unit", LEDGER_ZH["scope2_market_t"],
+                    "其中估算量 Estimated quantity"])
+    data = []
+    for c in carriers:
+        b, m = inv.by_carrier[c], mult[c]
+        data.append([f"{CARRIER_ZH.get(c, c)} {c}", b["quantity"], b["unit"], m["tce"], b["energy_tce"], m["equiv"],
+                     b["energy_equiv_tce"], m["co2"], b["scope1_t"], b["scope2_location_t"], m["co2_market"],
+                     b["scope2_market_t"], b["estimated_quantity"]])
+    end = _rows(ws, 2, data, {2: NUM2, 4: NUM6, 5: NUM2, 6: NUM6, 7: NUM2, 8: NUM6, 9: NUM2, 10: NUM2,
+                              11: NUM6, 12: NUM2, 13: NUM2})
+    _rows(ws, end, [["合计 Total", None, None, None, inv.energy_tce, None, inv.energy_equiv_tce, None, inv.scope1_t,
+                     inv.scope2_location_t, None, inv.scope2_market_t, None]],
+          {5: NUM2, 7: NUM2, 9: NUM2, 10: NUM2, 12: NUM2})
+    ws.cell(row=end + 2, column=1, value="Quantity × multiplier = figure. Market-based electricity: "
+            "(electricity − green electricity of the same enterprise and month, floored at 0) × market factor.")
+    _widths(ws, [30, 18, 8, 14, 18, 14, 18, 14, 16, 18, 14, 18, 16])
+
+    # -- sectors --------------------------------------------------------------------------------------
+    ws = wb.create_sheet("分行业 Sectors")
+    _header(ws, 1, ["行业代码 GB/T 4754", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
+    _rows(ws, 2, [[code, *[v[c] for c in SUM_COLUMNS]] for code, v in sorted(inv.by_sector.items())],
+          {j: NUM2 for j in range(2, 7)})
+    _widths(ws, [18, 20, 20, 18, 22, 22])
+
+    # -- enterprises ----------------------------------------------------------------------------------
+    ws = wb.create_sheet("企业 Enterprises")
+    per = rows.groupby(["uscc", "enterprise", "sector_code"], as_index=False)[SUM_COLUMNS].sum()
+    ec = econ[econ["period"].isin(period.months)].groupby("uscc", as_index=False)[
+        ["value_added", "gross_output"]].sum()
+    per = per.merge(ec, on="uscc", how="left")
+    per["co2_t"] = per["scope1_t"] + per["scope2_location_t"]
+    per["co2_per_va"] = per["co2_t"] / per["value_added"].where(per["value_added"] > 0)
+    per = per.sort_values("co2_t", ascending=False)
+    _header(ws, 1, ["统一社会信用代码 USCC", "企业名称 Name", "行业 Sector", *[LEDGER_ZH[c] for c in SUM_COLUMNS],
+                    "CO2 (tCO2)", "增加值 Value added (万元)", "总产值 Gross output (万元)", "tCO2/万元增加值"])
+    _rows(ws, 2, [[r.uscc, r.enterprise, r.sector_code, *[getattr(r, c) for c in SUM_COLUMNS], r.co2_t,
+                   r.value_added, r.gross_output, _or_none(r.co2_per_va)]
+                  for r in per.itertuples()], {j: NUM2 for j in range(4, 12)} | {12: "0.0000"})
+    _widths(ws, [22, 36, 10, 18, 18, 16, 20, 20, 16, 18, 18, 14])
+    ws.freeze_panes = "C2"
+
+    # -- months ---------------------------------------------------------------------------------------
+    ws = wb.create_sheet("月度 Months")
+    monthly = rows.groupby("period", as_index=False)[SUM_COLUMNS].sum()
+    _header(ws, 1, ["月份 Month", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
+    _rows(ws, 2, [[r.period, *[getattr(r, c) for c in SUM_COLUMNS]] for r in monthly.itertuples()],
+          {j: NUM2 for j in range(2, 7)})
+    _widths(ws, [12, 20, 20, 18, 22, 22])
+
+    # -- factors --------------------------------------------------------------------------------------
+    ws = wb.create_sheet("因子 Factors")
+    ws["A1"] = f"因子集 Factor set {inv.factor_set}: {inv.factor_set_description}"
+    ws["A1"].font = Font(bold=True)
+    _header(ws, 3, ["能源 Carrier", "推导 How each multiplier is made (per canonical unit)"])
+    end = _rows(ws, 4, [[m["carrier"], m["how"]] for m in mult.values()])
+    used: set[str] = set()
+    for m in mult.values():
+        used |= m["rows"]  # type: ignore[arg-type]
+    lib = fs.rows[fs.rows["id"].isin(used)].sort_values("id")
+    cols = ["id", "parameter", "carrier", "family", "region", "data_year", "value", "unit", "source", "clause",
+            "edition", "valid_from", "valid_to", "status", "note"]
+    _header(ws, end + 1, cols)
+    _rows(ws, end + 2, lib[cols].values.tolist())
+    _widths(ws, [22, 90, 14, 10, 12, 10, 10, 12, 50, 40, 8, 12, 12, 10, 60])
+
+    tmp = out.with_name(f".{out.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(out)
+    return out

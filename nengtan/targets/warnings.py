@@ -1,0 +1,615 @@
+"""Early warning (预警): red / yellow / green status for budgets and targets, with reasons in words.
+
+The plans ask for monitoring and warning of energy and carbon against targets (Jiangsu plan 三、…
+重点用能单位能耗在线监测; Xushuguan plan 五(五) "核算其碳排放总量和产值强度…监测预警"; Yancheng plan
+五(二) 能耗预警). nengtan computes, each month and for each enterprise budget, sector and park target:
+
+* the year-to-date actual and the seasonal pro-rata path (:mod:`nengtan.targets.progress`);
+* the year-end projection with a 90 % interval;
+* the *pressure ratio* ``r`` — projection / limit for upper limits (budgets, caps, intensities),
+  limit / projection for minimum shares — so that ``r ≥ 1`` always means the target is missed;
+* the status from configurable thresholds (defaults, :class:`Thresholds`):
+
+  ======  ======================================  ===========================================
+  status  rule (defaults)                         meaning
+  ======  ======================================  ===========================================
+  red     ``r ≥ red_at`` (1.00)                   projected to miss the limit
+  yellow  ``yellow_at ≤ r < red_at`` (0.95)       within 5 % of the limit, or YTD above the path
+                                                  by ``ytd_yellow_at`` (1.10) or more
+  green   otherwise                               on track
+  grey    no projection possible                  missing data
+  ======  ======================================  ===========================================
+
+A boundary value belongs to the worse status (``r = 1.00`` is red, ``r = 0.95`` yellow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nengtan.targets.allocation import elastic_allowance
+from nengtan.targets.errors import TargetsError
+from nengtan.targets.progress import (
+    DEFAULT_SIGMA_FLOOR,
+    DEFAULT_Z,
+    Projection,
+    history_cube,
+    monthly_matrix,
+    project_year_end,
+    seasonal_profile,
+)
+from nengtan.targets.targets import (
+    INDICATOR_UNITS,
+    INDICATOR_ZH,
+    Target,
+    co2_headline,
+    indicator_frame,
+    required_level,
+)
+
+CARRIER_ZH = {
+    "electricity": "外购电力",
+    "green_electricity": "绿电",
+    "pv": "光伏自发自用",
+    "natural_gas": "天然气",
+    "diesel": "柴油",
+    "gasoline": "汽油",
+    "fuel_oil": "燃料油",
+    "lpg": "液化石油气",
+    "coal": "煤炭",
+    "coke": "焦炭",
+    "kerosene": "煤油",
+    "heat": "外购热力",
+    "steam": "蒸汽",
+}
+STATUS_ZH = {"red": "红", "yellow": "黄", "green": "绿", "grey": "灰"}
+WARNING_COLUMNS = [
+    "level",
+    "subject",
+    "name",
+    "sector_code",
+    "indicator",
+    "year",
+    "month",
+    "ytd_actual",
+    "ytd_path",
+    "projection",
+    "low",
+    "high",
+    "limit",
+    "unit",
+    "ratio",
+    "status",
+    "driver_carrier",
+    "driver_enterprises",
+    "reason_zh",
+    "reason_en",
+]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Warning thresholds (defaults documented in docs/targets.md).
+
+    Parameters
+    ----------
+    yellow_at : float
+        Pressure ratio at and above which the status is yellow [-], default 0.95.
+    red_at : float
+        Pressure ratio at and above which the status is red [-], default 1.00.
+    ytd_yellow_at : float
+        Year-to-date actual / seasonal path at and above which a green becomes yellow [-], 1.10.
+    band : float
+        Elastic band of enterprise budgets [fraction], default 0.10.
+    z : float
+        Normal quantile of the projection interval [-], default 1.645 (90 %).
+    sigma_floor : float
+        Floor of the relative projection uncertainty for a full year ahead [fraction], 0.05.
+    """
+
+    yellow_at: float = 0.95
+    red_at: float = 1.00
+    ytd_yellow_at: float = 1.10
+    band: float = 0.10
+    z: float = DEFAULT_Z
+    sigma_floor: float = DEFAULT_SIGMA_FLOOR
+
+    def __post_init__(self) -> None:
+        if not 0 < self.yellow_at <= self.red_at:
+            raise TargetsError(
+                f"thresholds: need 0 < yellow_at <= red_at, got {self.yellow_at}, {self.red_at}"
+            )
+        if self.ytd_yellow_at <= 0 or self.band < 0:
+            raise TargetsError("thresholds: ytd_yellow_at must be positive and band non-negative")
+
+
+def classify(
+    ratio: np.ndarray, ytd_ratio: np.ndarray | None = None, th: Thresholds | None = None
+) -> np.ndarray:
+    """Status per pressure ratio: ``red`` if r ≥ red_at, ``yellow`` if r ≥ yellow_at or the YTD
+    ratio ≥ ytd_yellow_at, ``grey`` if r is NaN, else ``green``."""
+    th = th or Thresholds()
+    r = np.asarray(ratio, dtype=float)
+    y = (
+        np.zeros(r.shape, dtype=bool)
+        if ytd_ratio is None
+        else np.asarray(ytd_ratio, dtype=float) >= th.ytd_yellow_at
+    )
+    out = np.where(r >= th.red_at, "red", np.where((r >= th.yellow_at) | y, "yellow", "green"))
+    return np.where(np.isnan(r), "grey", out).astype(object)
+
+
+def _period_filter(frame: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
+    p = frame["period"].astype(str)
+    return frame[(p.str.slice(0, 4) == str(year)) & (p.str.slice(5, 7).astype(int) <= month)]
+
+
+def _history_years(frame: pd.DataFrame | None, year: int) -> list[int]:
+    if frame is None or len(frame) == 0:
+        return []
+    ys = sorted({int(p[:4]) for p in frame["period"].astype(str).unique()})
+    return [y for y in ys if y < year]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}" if abs(x) >= 1 else f"{x:.4f}"
+
+
+def enterprise_budget_warnings(
+    ledger: pd.DataFrame,
+    economics: pd.DataFrame,
+    allocation: pd.DataFrame,
+    year: int,
+    month: int,
+    history_ledger: pd.DataFrame | None = None,
+    history_economics: pd.DataFrame | None = None,
+    thresholds: Thresholds | None = None,
+) -> pd.DataFrame:
+    """Budget status of every enterprise with an allocation, for the year to ``month``.
+
+    Parameters
+    ----------
+    ledger, economics : DataFrame
+        This year's ledger and economics (rows after ``month`` are ignored).
+    allocation : DataFrame
+        ``uscc, enterprise, sector_code, allocated_t [tCO2], intensity [tCO2/万元]``.
+    year, month : int
+    history_ledger, history_economics : DataFrame, optional
+        Earlier years, for the seasonal profiles and the year-on-year carrier driver.
+    thresholds : Thresholds, optional
+
+    Returns
+    -------
+    DataFrame with :data:`WARNING_COLUMNS`, level ``enterprise``, indicator ``carbon_budget``.
+    """
+    th = thresholds or Thresholds()
+    if not 1 <= month <= 12:
+        raise TargetsError(f"month must be 1..12, got {month}")
+    keys = allocation["uscc"].astype(str).tolist()
+    sectors = allocation["sector_code"].astype(str).to_numpy()
+    led = _period_filter(ledger, year, month)
+    led = led.assign(co2_t=co2_headline(led))
+    _, cur = monthly_matrix(led, "co2_t", year, keys=keys)
+    ytd = cur[:, :month].sum(axis=1)
+    hy = _history_years(history_ledger, year)
+    if hy and history_ledger is not None:
+        hl = history_ledger.assign(co2_t=co2_headline(history_ledger))
+        hist = history_cube(hl, "co2_t", hy, keys)
+    else:
+        hl = None
+        hist = np.zeros((len(keys), 0, 12))
+    prof, psrc = seasonal_profile(hist, year, groups=sectors)
+    pr = project_year_end(ytd, month, prof, hist, z=th.z, sigma_floor=th.sigma_floor)
+
+    # value added: project with its own seasonal profile (calendar fallback)
+    eco = _period_filter(economics, year, month)
+    _, va_m = monthly_matrix(eco, "value_added_constant", year, keys=keys)
+    hey = _history_years(history_economics, year)
+    va_hist = (
+        history_cube(history_economics, "value_added_constant", hey, keys)
+        if hey and history_economics is not None
+        else np.zeros((len(keys), 0, 12))
+    )
+    va_prof, _ = seasonal_profile(va_hist, year, groups=sectors)
+    va_pr = project_year_end(va_m[:, :month].sum(axis=1), month, va_prof, None, sigma_floor=0.0)
+
+    allocated = allocation["allocated_t"].to_numpy(dtype=float)
+    intensity = (
+        allocation["intensity"].to_numpy(dtype=float)
+        if "intensity" in allocation.columns
+        else np.full(len(keys), np.nan)
+    )
+    va_known = va_pr.central > 0
+    limit = elastic_allowance(allocated, np.where(va_known, intensity, np.nan), va_pr.central, th.band)
+    path = limit * pr.cumulative_share
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(limit > 0, pr.central / limit, np.where(pr.central > 0, np.inf, np.nan))
+        ytd_ratio = np.where(path > 0, ytd / path, np.nan)
+    status = classify(ratio, ytd_ratio, th)
+
+    # driver carrier: largest year-on-year increase of YTD CO2 by carrier, else largest share
+    carriers = sorted(led["carrier"].astype(str).unique()) if len(led) else []
+    if carriers:
+        cm = (
+            led.pivot_table(
+                index="uscc", columns="carrier", values="co2_t", aggfunc="sum", fill_value=0.0, observed=True
+            )
+            .reindex(index=keys, columns=carriers, fill_value=0.0)
+            .to_numpy()
+        )
+        driver_val = cm.copy()
+        yoy = False
+        if hl is not None and hy:
+            prev = _period_filter(hl, hy[-1], month)
+            if len(prev):
+                pm = (
+                    prev.pivot_table(
+                        index="uscc",
+                        columns="carrier",
+                        values="co2_t",
+                        aggfunc="sum",
+                        fill_value=0.0,
+                        observed=True,
+                    )
+                    .reindex(index=keys, columns=carriers, fill_value=0.0)
+                    .to_numpy()
+                )
+                driver_val = cm - pm
+                yoy = True
+        di = np.argmax(driver_val, axis=1)
+        carr = np.array(carriers, dtype=object)[di]
+        tot = cm.sum(axis=1)
+        share = np.where(tot > 0, cm[np.arange(len(keys)), di] / np.where(tot > 0, tot, 1.0), 0.0)
+        dval = driver_val[np.arange(len(keys)), di]
+    else:
+        carr = np.full(len(keys), "", dtype=object)
+        share = np.zeros(len(keys))
+        dval = np.zeros(len(keys))
+        yoy = False
+
+    names = (
+        allocation["enterprise"].astype(str).to_numpy()
+        if "enterprise" in allocation.columns
+        else np.array(keys, dtype=object)
+    )
+    reason_zh, reason_en = [], []
+    for i in range(len(keys)):
+        st = status[i]
+        c = str(carr[i])
+        if st == "grey":
+            reason_zh.append("无预算或无数据，无法判断")
+            reason_en.append("no budget or no data: cannot assess")
+            continue
+        src = {"own": "本企业历史", "sector": "同行业历史", "calendar": "日历天数"}[psrc[i]]
+        srcen = {"own": "own history", "sector": "sector history", "calendar": "calendar days"}[psrc[i]]
+        drv_zh = (
+            f"；主要驱动：{CARRIER_ZH.get(c, c)}（同比增加 {_fmt(dval[i])} t）"
+            if yoy and dval[i] > 0
+            else f"；最大排放来源：{CARRIER_ZH.get(c, c)}（占 {share[i]:.0%}）"
+            if c
+            else ""
+        )
+        drv_en = (
+            f"; driver: {c} (+{_fmt(dval[i])} t year on year)"
+            if yoy and dval[i] > 0
+            else f"; largest source: {c} ({share[i]:.0%})"
+            if c
+            else ""
+        )
+        reason_zh.append(
+            f"{STATUS_ZH[st]}：预计全年排放 {_fmt(pr.central[i])} t"
+            f"（90%区间 {_fmt(pr.low[i])}–{_fmt(pr.high[i])}），"
+            f"为弹性预算 {_fmt(limit[i])} t 的 {ratio[i]:.0%}；截至{month}月实际 {_fmt(ytd[i])} t，"
+            f"进度线 {_fmt(path[i])} t（季节性：{src}）{drv_zh}"
+        )
+        reason_en.append(
+            f"{st}: year-end projection {_fmt(pr.central[i])} t "
+            f"(90% {_fmt(pr.low[i])}-{_fmt(pr.high[i])}) is "
+            f"{ratio[i]:.0%} of the elastic budget {_fmt(limit[i])} t; YTD {_fmt(ytd[i])} t vs path "
+            f"{_fmt(path[i])} t (seasonality: {srcen}){drv_en}"
+        )
+    return pd.DataFrame(
+        {
+            "level": "enterprise",
+            "subject": keys,
+            "name": names,
+            "sector_code": sectors,
+            "indicator": "carbon_budget",
+            "year": year,
+            "month": month,
+            "ytd_actual": ytd,
+            "ytd_path": path,
+            "projection": pr.central,
+            "low": pr.low,
+            "high": pr.high,
+            "limit": limit,
+            "unit": "tCO2",
+            "ratio": ratio,
+            "status": status,
+            "driver_carrier": carr,
+            "driver_enterprises": "",
+            "reason_zh": reason_zh,
+            "reason_en": reason_en,
+        }
+    )[WARNING_COLUMNS]
+
+
+def _top_drivers(ent: pd.DataFrame, n: int = 3) -> tuple[str, str]:
+    """Enterprises that push the aggregate most: largest projection − limit."""
+    over = (ent["projection"] - ent["limit"]).to_numpy(dtype=float)
+    order = np.argsort(-over, kind="stable")[:n]
+    picks = [i for i in order if over[i] > 0]
+    zh = "、".join(f"{ent['name'].iloc[i]}（超 {_fmt(over[i])} t）" for i in picks)
+    en = ", ".join(f"{ent['subject'].iloc[i]} (+{_fmt(over[i])} t)" for i in picks)
+    return zh, en
+
+
+def sector_budget_warnings(ent: pd.DataFrame, thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """Sector rows: sums of the enterprise budget rows (limits, paths, projections, intervals)."""
+    th = thresholds or Thresholds()
+    rows = []
+    for sec, g in ent.groupby("sector_code", observed=True):
+        lim = float(g["limit"].sum())
+        proj = float(g["projection"].sum())
+        path = float(g["ytd_path"].sum())
+        ytd = float(g["ytd_actual"].sum())
+        r = proj / lim if lim > 0 else np.nan
+        st = str(classify(np.array([r]), np.array([ytd / path if path > 0 else np.nan]), th)[0])
+        zh, en = _top_drivers(g)
+        car = g["driver_carrier"].mode()
+        c = str(car.iloc[0]) if len(car) else ""
+        rows.append(
+            {
+                "level": "sector",
+                "subject": str(sec),
+                "name": str(sec),
+                "sector_code": str(sec),
+                "indicator": "carbon_budget",
+                "year": int(g["year"].iloc[0]),
+                "month": int(g["month"].iloc[0]),
+                "ytd_actual": ytd,
+                "ytd_path": path,
+                "projection": proj,
+                "low": float(g["low"].sum()),
+                "high": float(g["high"].sum()),
+                "limit": lim,
+                "unit": "tCO2",
+                "ratio": r,
+                "status": st,
+                "driver_carrier": c,
+                "driver_enterprises": en,
+                "reason_zh": f"{STATUS_ZH[st]}：行业预计 {_fmt(proj)} t，为行业预算 {_fmt(lim)} t 的 {r:.0%}"
+                + (f"；主要企业：{zh}" if zh else "")
+                + (f"；常见驱动：{CARRIER_ZH.get(c, c)}" if c else ""),
+                "reason_en": f"{st}: sector projection {_fmt(proj)} t is {r:.0%} of its budget {_fmt(lim)} t"
+                + (f"; enterprises: {en}" if en else "")
+                + (f"; common driver: {c}" if c else ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
+def park_target_warnings(
+    targets: list[Target],
+    ledger: pd.DataFrame,
+    economics: pd.DataFrame,
+    year: int,
+    month: int,
+    ent_rows: pd.DataFrame | None = None,
+    base_levels: dict[str, float] | None = None,
+    history_ledger: pd.DataFrame | None = None,
+    history_economics: pd.DataFrame | None = None,
+    park_budget_t: float | None = None,
+    thresholds: Thresholds | None = None,
+) -> pd.DataFrame:
+    """Status of each park target and of the park budget.
+
+    Totals are projected with the park's own seasonal profile; intensities as projected total /
+    projected value added; shares by their year-to-date value. ``base_levels`` maps indicator → the
+    park's base-year level (for ``reduction`` targets).
+    """
+    th = thresholds or Thresholds()
+    led = _period_filter(ledger, year, month).assign(park="park")
+    eco = _period_filter(economics, year, month).assign(park="park")
+    hl = history_ledger.assign(park="park") if history_ledger is not None else None
+    he = history_economics.assign(park="park") if history_economics is not None else None
+    hy = _history_years(hl, year)
+    hey = _history_years(he, year)
+
+    def proj(frame: pd.DataFrame, hframe: pd.DataFrame | None, years: list[int], col: str) -> Projection:
+        _, m = monthly_matrix(frame, col, year, key="park", keys=["park"])
+        hist = (
+            history_cube(hframe, col, years, ["park"], key="park")
+            if hframe is not None and years
+            else np.zeros((1, 0, 12))
+        )
+        prof, _ = seasonal_profile(hist, year)
+        p = project_year_end(m[:, :month].sum(axis=1), month, prof, hist, z=th.z, sigma_floor=th.sigma_floor)
+        return p
+
+    led = led.assign(co2_t=co2_headline(led))
+    hl2 = hl.assign(co2_t=co2_headline(hl)) if hl is not None else None
+    p_co2 = proj(led, hl2, hy, "co2_t")
+    p_en = proj(led, hl2, hy, "energy_tce")
+    p_va = proj(eco, he, hey, "value_added_constant")
+    ytd_ind = indicator_frame(led, eco).iloc[0]
+    drivers_zh, drivers_en = _top_drivers(ent_rows) if ent_rows is not None and len(ent_rows) else ("", "")
+    # park carrier driver: largest YoY YTD increase of CO2
+    c_now = led.groupby("carrier", observed=True)["co2_t"].sum()
+    drv = ""
+    if hl2 is not None and hy:
+        c_prev = _period_filter(hl2, hy[-1], month).groupby("carrier", observed=True)["co2_t"].sum()
+        d = c_now.sub(c_prev, fill_value=0.0)
+        if len(d) and float(d.max()) > 0:
+            drv = str(d.idxmax())
+    if not drv and len(c_now):
+        drv = str(c_now.idxmax())
+
+    rows = []
+    items: list[tuple[str, str, float, float, float, float, float, float]] = []
+    # (id, indicator, ytd, path, central, low, high, limit)
+    if park_budget_t is not None:
+        lim = float(park_budget_t)
+        items.append(
+            (
+                "park-budget",
+                "carbon_budget",
+                float(p_co2.ytd[0]),
+                lim * float(p_co2.cumulative_share[0]),
+                float(p_co2.central[0]),
+                float(p_co2.low[0]),
+                float(p_co2.high[0]),
+                lim,
+            )
+        )
+    for t in targets:
+        ind = t.indicator
+        try:
+            lim = required_level(t, year, (base_levels or {}).get(ind))
+        except TargetsError:
+            lim = float("nan")
+        if ind in ("carbon_total", "energy_total"):
+            p = p_co2 if ind == "carbon_total" else p_en
+            items.append(
+                (
+                    t.target_id,
+                    ind,
+                    float(p.ytd[0]),
+                    lim * float(p.cumulative_share[0]),
+                    float(p.central[0]),
+                    float(p.low[0]),
+                    float(p.high[0]),
+                    lim,
+                )
+            )
+        elif ind in ("carbon_intensity", "energy_intensity"):
+            p = p_co2 if ind == "carbon_intensity" else p_en
+            va = float(p_va.central[0])
+            c = float(p.central[0]) / va if va > 0 else np.nan
+            items.append(
+                (
+                    t.target_id,
+                    ind,
+                    float(ytd_ind[ind]),
+                    lim,
+                    c,
+                    float(p.low[0]) / va if va > 0 else np.nan,
+                    float(p.high[0]) / va if va > 0 else np.nan,
+                    lim,
+                )
+            )
+        else:
+            v = float(ytd_ind[ind])
+            items.append((t.target_id, ind, v, lim, v, v, v, lim))
+    for tid, ind, ytd, path, c, lo, hi, lim in items:
+        is_min = ind in ("nonfossil_share", "renewable_electricity_share")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = (lim / c if c > 0 else np.inf) if is_min else (c / lim if lim > 0 else np.nan)
+        if not np.isfinite(lim):
+            r = np.nan
+        ytd_r = None if is_min or ind.endswith("intensity") else (ytd / path if path > 0 else np.nan)
+        st = str(classify(np.array([r]), None if ytd_r is None else np.array([ytd_r]), th)[0])
+        unit = "tCO2" if ind == "carbon_budget" else INDICATOR_UNITS[ind]
+        name_zh = "园区碳排放预算" if ind == "carbon_budget" else INDICATOR_ZH[ind]
+        if st == "grey":
+            zh = f"灰：{name_zh} 缺少基年或本年数据，无法判断"
+            en = f"grey: {ind} lacks base-year or current data"
+        else:
+            if is_min:
+                zh = f"{STATUS_ZH[st]}：{name_zh} 截至{month}月为 {c:.1%}，目标不低于 {lim:.1%}"
+                en = f"{st}: {ind} year to date {c:.1%} against a minimum of {lim:.1%}"
+            else:
+                zh = (
+                    f"{STATUS_ZH[st]}：{name_zh} 预计全年 {_fmt(c)} {unit}（90%区间 {_fmt(lo)}–{_fmt(hi)}），"
+                    f"为限值 {_fmt(lim)} {unit} 的 {r:.0%}"
+                )
+                en = (
+                    f"{st}: {ind} projected {_fmt(c)} {unit} (90% {_fmt(lo)}-{_fmt(hi)}), "
+                    f"{r:.0%} of the limit {_fmt(lim)} {unit}"
+                )
+            if st != "green":
+                zh += (f"；主要驱动能源：{CARRIER_ZH.get(drv, drv)}" if drv else "") + (
+                    f"；主要企业：{drivers_zh}" if drivers_zh else ""
+                )
+                en += (f"; driving carrier: {drv}" if drv else "") + (
+                    f"; enterprises: {drivers_en}" if drivers_en else ""
+                )
+        rows.append(
+            {
+                "level": "park",
+                "subject": tid,
+                "name": name_zh,
+                "sector_code": "",
+                "indicator": ind,
+                "year": year,
+                "month": month,
+                "ytd_actual": ytd,
+                "ytd_path": path,
+                "projection": c,
+                "low": lo,
+                "high": hi,
+                "limit": lim,
+                "unit": unit,
+                "ratio": r,
+                "status": st,
+                "driver_carrier": drv,
+                "driver_enterprises": drivers_en,
+                "reason_zh": zh,
+                "reason_en": en,
+            }
+        )
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
+def run_warnings(
+    ledger: pd.DataFrame,
+    economics: pd.DataFrame,
+    year: int,
+    month: int,
+    allocation: pd.DataFrame | None = None,
+    targets: list[Target] | None = None,
+    base_levels: dict[str, float] | None = None,
+    history_ledger: pd.DataFrame | None = None,
+    history_economics: pd.DataFrame | None = None,
+    park_budget_t: float | None = None,
+    thresholds: Thresholds | None = None,
+) -> pd.DataFrame:
+    """The monthly warning run: park, sector and enterprise rows in one frame (all statuses)."""
+    parts = []
+    ent = None
+    if allocation is not None and len(allocation):
+        ent = enterprise_budget_warnings(
+            ledger, economics, allocation, year, month, history_ledger, history_economics, thresholds
+        )
+    parts.append(
+        park_target_warnings(
+            targets or [],
+            ledger,
+            economics,
+            year,
+            month,
+            ent,
+            base_levels,
+            history_ledger,
+            history_economics,
+            park_budget_t,
+            thresholds,
+        )
+    )
+    if ent is not None:
+        parts.append(sector_budget_warnings(ent, thresholds))
+        parts.append(ent)
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def warnings_list(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the rows that warn (red first, then yellow; largest ratio first)."""
+    w = frame[frame["status"].isin(["red", "yellow"])].copy()
+    w["_o"] = w["status"].map({"red": 0, "yellow": 1})
+    return w.sort_values(["_o", "ratio"], ascending=[True, False]).drop(columns="_o").reset_index(drop=True)
