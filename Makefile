@@ -4,21 +4,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.nengtan-installed
 PYTEST_ARGS ?=
+UV := python3 -m uv
 
-.PHONY: demo test lint typecheck unit bench browser clean
+.PHONY: demo test lint typecheck unit bench system clean
 
 $(STAMP): requirements.lock pyproject.toml
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv venv --quiet --allow-existing --python python3 $(VENV)
-	VIRTUAL_ENV=$(VENV) uv pip install --quiet -r requirements.lock
-	VIRTUAL_ENV=$(VENV) uv pip install --quiet --no-deps -e .
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
+	$(UV) venv --quiet --allow-existing --python python3 $(VENV)
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r requirements.lock
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --no-deps -e .
 	@touch $@
 
 demo: $(STAMP)
 	$(BIN)/nengtan demo
 
-browser:
-	@if [ -x scripts/install-browser.sh ]; then scripts/install-browser.sh; fi
+system:
+	@scripts/install-browser.sh
+	@scripts/install-services.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check nengtan tests bench
@@ -29,12 +32,13 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: $(STAMP) browser lint typecheck unit
+test: $(STAMP) system lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_inventory.py
-	@for b in bench/bench_ingest.py bench/bench_targets.py bench/bench_api.py; do \
-		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
+	$(BIN)/python bench/bench_ingest.py --rows 50000000 --intervals 60
+	$(BIN)/python bench/bench_targets.py
+	$(BIN)/python bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) nengtan-data .pytest_cache .mypy_cache .ruff_cache

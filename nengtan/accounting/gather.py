@@ -10,6 +10,8 @@ starts (Asia/Shanghai calendar, the lake's partition month).
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -71,6 +73,12 @@ SELECT meter_id, year, month, SUM(value) AS total,
 FROM {src} GROUP BY meter_id, year, month
 """
 
+EFFECTIVE_READINGS = """(SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn
+    FROM {src}) WHERE _rn = 1)"""
+"""One row per (meter, ts) where estimates exist: a measured value wins over a gap estimate
+(the rule of nengtan.lake.dedupe.effective_readings_sql, with the partition columns kept)."""
+
 
 def month_scan(lake: Lake, year: int) -> pd.DataFrame:
     """One scan of the year's readings (plus next January, for counters' closing registers).
@@ -82,7 +90,23 @@ def month_scan(lake: Lake, year: int) -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=["meter_id", "year", "month", "total", "estimated", "n_estimated", "n",
                                      "first", "last", "lo", "hi"])
-    return _read(files, MONTH_SCAN)
+    # a partition holding gap estimates may also hold the measured value that arrived later for the
+    # same (meter, ts): there the measured one wins (lake.dedupe.effective_readings_sql); elsewhere
+    # every row counts once and the plain scan is exact
+    with_est = lake.files_with_estimates(files)
+    slow_parts = {_partition_of(f) for f in with_est}
+    slow = [f for f in files if _partition_of(f) in slow_parts]
+    fast = [f for f in files if _partition_of(f) not in slow_parts]
+    frames = []
+    if fast:
+        frames.append(_read(fast, MONTH_SCAN))
+    if slow:
+        frames.append(_read(slow, MONTH_SCAN.replace("{src}", EFFECTIVE_READINGS)))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _partition_of(path: str) -> str:
+    return os.path.dirname(path)
 
 
 def meter_totals(lake: Lake, year: int, scan: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -116,7 +140,8 @@ def counter_month_totals(lake: Lake, year: int, counters: pd.DataFrame, scan: pd
     in_year = c["year"] == year
     bad = in_year & ~(monotone & consecutive)
     fast = c[in_year & ~bad][out_cols]
-    pairs = {(str(r.meter_id), int(r.year), int(r.month)) for r in c[bad].itertuples()}
+    pairs = {(str(m), int(y), int(mo)) for m, y, mo in zip(c.loc[bad, "meter_id"], c.loc[bad, "year"],
+                                                            c.loc[bad, "month"], strict=True)}
     exact = counter_totals(lake, counters, pairs)
     return pd.concat([f for f in (fast, exact) if not f.empty] or [pd.DataFrame(columns=out_cols)],
                      ignore_index=True)

@@ -119,15 +119,23 @@ class Inventory:
 
     @property
     def shares(self) -> dict[str, float | None]:
+        """Non-fossil energy share: (on-site PV + green electricity) / energy, both at 等价值 (the
+        coal-equivalent method statistics use for primary electricity; grid power's own non-fossil
+        part is not counted). Renewable electricity share: (PV + green) / (grid + PV) in kWh. Share of
+        the energy figure that rests on estimated readings."""
         bc = self.by_carrier
-        pv = float(bc.get("pv", {}).get("quantity", 0.0))
-        green = float(bc.get("green_electricity", {}).get("quantity", 0.0))
-        grid = float(bc.get("electricity", {}).get("quantity", 0.0))
-        pv_tce = float(bc.get("pv", {}).get("energy_tce", 0.0))
-        total_el = grid + pv
+
+        def get(carrier: str, key: str) -> float:
+            return float(bc.get(carrier, {}).get(key, 0.0))
+
+        grid = get("electricity", "quantity")
+        eq_per_kwh = get("electricity", "energy_equiv_tce") / grid if grid else 0.0
+        non_fossil = get("pv", "energy_equiv_tce") + get("green_electricity", "quantity") * eq_per_kwh
+        total_el = grid + get("pv", "quantity")
         return {
-            "non_fossil_energy_share": pv_tce / self.energy_tce if self.energy_tce else None,
-            "renewable_electricity_share": (pv + green) / total_el if total_el else None,
+            "non_fossil_energy_share": non_fossil / self.energy_equiv_tce if self.energy_equiv_tce else None,
+            "renewable_electricity_share": (get("pv", "quantity") + get("green_electricity", "quantity")) / total_el
+            if total_el else None,
             "estimated_energy_share": self.estimated_energy_tce / self.energy_tce if self.energy_tce else None,
         }
 

@@ -1,7 +1,176 @@
-"""CLI commands for the ingest area."""
+"""CLI commands for the ingest area: ``nengtan ingest mqtt|http|form205|gateway-add|compact`` and
+``nengtan quality``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from nengtan.config import Paths, data_home, database_url
+
+ingest_app = typer.Typer(help="Live meters (MQTT, HTTP), 205-1 statements, gateways, compaction.",
+                         no_args_is_help=True)
+out = Console(soft_wrap=True)
+
+HomeOpt = Annotated[str | None, typer.Option("--home", help="data directory (default $NENGTAN_HOME or ./nengtan-data)")]
+DbOpt = Annotated[str | None, typer.Option("--database-url", help="registry URL (default $NENGTAN_DATABASE_URL)")]
+
+
+def _fail(msg: str) -> None:
+    typer.echo(f"error: {msg}", err=True)
+    raise typer.Exit(1)
+
+
+def _open(home: str | None, db: str | None):  # type: ignore[no-untyped-def]
+    from nengtan.lake import Lake
+    from nengtan.registry.store import Registry
+
+    paths: Paths = data_home(home)
+    try:
+        reg = Registry.open(database_url(paths, db))
+    except Exception as exc:  # a wrong URL or a database that is down: one line, no traceback
+        _fail(f"cannot open the registry {database_url(paths, db)}: {str(exc).splitlines()[0]} "
+              "(check --database-url / NENGTAN_DATABASE_URL)")
+    return paths, reg, Lake(paths.lake)
+
+
+@ingest_app.command("mqtt")
+def mqtt_cmd(host: str = "127.0.0.1", port: int = 1883,
+             prefix: Annotated[str, typer.Option(help="topic prefix: <prefix>/gw/<gateway>/readings")] = "nengtan",
+             client_id: Annotated[str, typer.Option(help="MQTT client id (the persistent session's name)")]
+             = "nengtan-ingester",
+             duration: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
+             home: HomeOpt = None, database_url_: DbOpt = None) -> None:
+    """Subscribe to the gateways' topics (QoS 1, persistent session) and store readings exactly once."""
+    from nengtan.ingest.mqtt import MqttConfig, MqttIngester
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    _, reg, lake = _open(home, database_url_)
+    stats = MqttIngester(reg, lake, MqttConfig(host=host, port=port, prefix=prefix, client_id=client_id)).run(
+        duration_s=duration)
+    out.print(f"{stats.messages} messages: {stats.accepted} readings stored, {stats.duplicate} duplicate, "
+              f"{stats.rejected} rejected (see quarantine)")
+
+
+@ingest_app.command("http")
+def http_cmd(host: str = "127.0.0.1", port: int = 8081, home: HomeOpt = None, database_url_: DbOpt = None) -> None:
+    """Serve POST /ingest/readings for gateways that cannot speak MQTT (token per gateway)."""
+    import uvicorn
+
+    from nengtan.ingest.http import create_app
+
+    _, reg, lake = _open(home, database_url_)
+    uvicorn.run(create_app(reg, lake), host=host, port=port, log_level="info")
+
+
+@ingest_app.command("form205")
+def form205_cmd(file: Path,
+                enterprise: Annotated[str | None, typer.Option(help="USCC, if the form does not show it")] = None,
+                period: Annotated[str | None, typer.Option(help="YYYY-MM, if the form does not show it")] = None,
+                factor_set: str = "cn-2023", home: HomeOpt = None, database_url_: DbOpt = None) -> None:
+    """Import a monthly 205-1 能源购进、消费与库存 statement (XLSX)."""
+    from nengtan.identifiers import IdentifierError
+    from nengtan.ingest.form205 import Form205Error, import_form205
+
+    if not file.exists():
+        _fail(f"{file}: no such file")
+    paths, reg, _ = _open(home, database_url_)
+    try:
+        res = import_form205(reg, file, enterprise, period, factor_set, raw_dir=paths.raw)
+    except (Form205Error, IdentifierError) as exc:
+        _fail(str(exc))
+        return
+    if res.duplicate:
+        out.print(f"{file.name}: already imported as batch {res.batch_id}; nothing changed")
+        return
+    out.print(f"{file.name}: {res.uscc} {res.period}, {res.lines} lines, {res.quarantined} quarantined "
+              f"(batch {res.batch_id})")
+    for carrier, q in sorted(res.activity.items()):
+        raw = res.raw_material.get(carrier)
+        out.print(f"  {carrier}: {q:,.3f} " + (f"(raw-material use {raw:,.3f} kept apart)" if raw else ""))
+    for f in res.flags:
+        out.print(f"  [yellow]flag:[/yellow] {f}", highlight=False)
+    for n in res.notes:
+        out.print(f"  note: {n}", highlight=False)
+
+
+@ingest_app.command("gateway-add")
+def gateway_add_cmd(code: str, meter: Annotated[list[str], typer.Option("--meter", help="meter code (repeat)")],
+                    enterprise: Annotated[str | None, typer.Option(help="owner's USCC")] = None,
+                    home: HomeOpt = None, database_url_: DbOpt = None) -> None:
+    """Register a gateway and the meters it may write; prints its token once."""
+    from nengtan.ingest.gateways import GatewayError, add_gateway
+
+    _, reg, _ = _open(home, database_url_)
+    try:
+        token = add_gateway(reg, code, meter, enterprise)
+    except GatewayError as exc:
+        _fail(str(exc))
+        return
+    out.print(f"gateway {code}: {len(meter)} meters; token (shown once): {token}")
+
+
+@ingest_app.command("compact")
+def compact_cmd(home: HomeOpt = None) -> None:
+    """Merge small lake files per partition (readings stay visible exactly once throughout)."""
+    from nengtan.lake import Lake
+    from nengtan.lake.compaction import Compactor
+
+    done = Compactor(Lake(data_home(home).lake)).run_once()
+    out.print(f"compacted {sum(len(c.removed) for c in done)} files into {len(done)} "
+              f"({sum(c.rows for c in done)} readings)")
+
+
+def quality_cmd(year: Annotated[int, typer.Option("--year")],
+                month: Annotated[int | None, typer.Option("--month")] = None,
+                enterprise: Annotated[str | None, typer.Option("--enterprise", help="USCC")] = None,
+                fill_gaps: Annotated[bool, typer.Option("--fill-gaps", help="write flagged estimates for gaps")]
+                = False,
+                home: HomeOpt = None, database_url_: DbOpt = None) -> None:
+    """Data quality per meter and per enterprise (online-monitoring rules), stored in the registry."""
+    from nengtan.identifiers import IdentifierError, validate_uscc
+    from nengtan.ingest.quality import compute
+
+    if month is not None and not 1 <= month <= 12:
+        _fail(f"--month {month} is not 1-12")
+    if enterprise:
+        try:
+            enterprise = validate_uscc(enterprise)
+        except IdentifierError as exc:
+            _fail(f"--enterprise: {exc}")
+    _, reg, lake = _open(home, database_url_)
+    rep = compute(reg, lake, year, month, enterprise, fill_gaps=fill_gaps)
+    if not rep.meters:
+        _fail(f"no meters{' for ' + enterprise if enterprise else ''}; import enterprises and meters first")
+    t = Table(title=f"Meter data quality {year}" + (f"-{month:02d}" if month else ""))
+    for c in ("meter", "enterprise", "carrier", "days complete (≥90%)", "points", "measured", "estimated", "flags"):
+        t.add_column(c)
+    for m in rep.meters:
+        t.add_row(m.code, m.uscc, m.carrier, f"{m.complete_days}/{m.days}", f"{m.received}/{m.expected} "
+                  f"({m.completeness:.0%})", f"{m.total:,.1f}", f"{m.total_estimated:,.1f} ({m.estimated})",
+                  ", ".join(f"{k} {v}" for k, v in sorted(m.flags.items())) or "-")
+    out.print(t)
+    e_t = Table(title="Per enterprise")
+    for c in ("enterprise", "meters", "days complete", "main meters measured", "of which estimated",
+              "statement check (±5%)", "flags"):
+        e_t.add_column(c)
+    for e in rep.enterprises:
+        meas = ", ".join(f"{k}: {v:,.1f}" for k, v in sorted(e.measured.items()) if v) or "-"
+        est = ", ".join(f"{k}: {v:,.1f}" for k, v in sorted(e.estimated.items()) if v) or "0"
+        e_t.add_row(f"{e.name} {e.uscc}", str(e.meters), f"{e.complete_days}/{e.days}", meas, est,
+                    "; ".join(e.mismatches) or ("ok" if e.statement else "no statement"),
+                    ", ".join(f"{k} {v}" for k, v in sorted(e.flags.items())) or "-")
+    out.print(e_t)
+    if rep.filled:
+        out.print(f"{rep.filled} gap readings estimated (quality='estimated' in the lake)")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    app.add_typer(ingest_app, name="ingest")
+    app.command("quality")(quality_cmd)

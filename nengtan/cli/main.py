@@ -334,6 +334,9 @@ def demo(
     console.print(f"report: {out}", highlight=False)
     for hook in DEMO_HOOKS:
         hook(paths, reg, lake, DEMO_YEAR)
+    home_flag = f" --home {paths.home}" if home else ""
+    console.print(f"cockpit and enterprise portal: run [bold]nengtan serve --demo{home_flag}[/] and open the "
+                  "address it prints (http://127.0.0.1:8000/ by default)", highlight=False)
     if live:
         _run_live(paths, reg, lake, seconds)
 

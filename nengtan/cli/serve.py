@@ -1,7 +1,158 @@
-"""CLI commands for the serve area."""
+"""CLI commands for the serve area: ``nengtan serve`` and ``nengtan users ...`` (issue 5)."""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
+
+users_app = typer.Typer(help="Users of the platform service (park administrators, enterprises, verifiers).",
+                        no_args_is_help=True)
+
+
+def _settings(home: str | None, config: str | None, **kw: object):  # type: ignore[no-untyped-def]
+    from nengtan.api.settings import SettingsError, load_settings
+    try:
+        return load_settings(config, home=home, **kw)
+    except SettingsError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+HomeOpt = Annotated[str | None, typer.Option("--home", help="Data directory (default $NENGTAN_HOME or "
+                                             "./nengtan-data).", show_default=False)]
+ConfigOpt = Annotated[str | None, typer.Option("--config", help="TOML settings file ([service] table).",
+                                               show_default=False)]
+
+
+def serve(
+    home: HomeOpt = None,
+    config: ConfigOpt = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default 8000).")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Build the demo park if the data home is empty and "
+                                       "create demo accounts (printed).")] = False,
+    small: Annotated[bool, typer.Option("--small", help="With --demo: the small demo park (seconds).")] = False,
+    workers: Annotated[int, typer.Option("--workers", help="uvicorn worker processes (needs "
+                                         "NENGTAN_SECRET_KEY when > 1).")] = 1,
+) -> None:
+    """Start the platform service (API, cockpit, enterprise portal) with uvicorn."""
+    import os
+
+    import uvicorn
+    from sqlalchemy import func, select
+
+    from nengtan.api.app import create_app
+    from nengtan.registry.models import Enterprise
+    from nengtan.registry.store import Registry
+
+    settings = _settings(home, config, host=host, port=port, demo=demo or None)
+    if workers > 1 and not os.environ.get("NENGTAN_SECRET_KEY"):
+        typer.secho("error: --workers > 1 needs NENGTAN_SECRET_KEY so that all workers accept the same tokens",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    if settings.demo:
+        from nengtan.api.demo_users import ensure_demo_users
+        from nengtan.demo import FULL, SMALL, build_demo
+        settings.paths.home.mkdir(parents=True, exist_ok=True)
+        reg = Registry.open(settings.registry_url)
+        with reg.session() as s:
+            n = s.execute(select(func.count(Enterprise.id))).scalar() or 0
+        if n == 0:
+            typer.echo(f"building the demo park in {settings.paths.home} …")
+            build_demo(settings.paths, reg, SMALL if small else FULL)
+        accounts = ensure_demo_users(reg)
+        reg.close()
+        typer.echo("demo accounts (demo mode only):")
+        for a in accounts:
+            typer.echo(f"  {a.role:<10} {a.username:<14} {a.password}")
+    url = f"http://{settings.host}:{settings.port}"
+    typer.secho(f"nengtan cockpit: {url}/cockpit   portal: {url}/portal   API: {url}/api/docs",
+                fg=typer.colors.GREEN)
+    if workers > 1:
+        os.environ["NENGTAN_HOME"] = str(settings.paths.home)
+        if settings.database_url:
+            os.environ["NENGTAN_DATABASE_URL"] = settings.database_url
+        uvicorn.run("nengtan.api.app:create_app", factory=True, host=settings.host, port=settings.port,
+                    workers=workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+def _open(home: str | None, config: str | None):  # type: ignore[no-untyped-def]
+    from nengtan.registry.store import Registry
+    return Registry.open(_settings(home, config).registry_url)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin | enterprise | verifier | public")],
+    enterprise: Annotated[list[str] | None, typer.Option("--enterprise", "-e", help="Credit code (repeat).")]
+    = None,
+    password: Annotated[str | None, typer.Option("--password", help="Password (≥ 10 characters); asked for "
+                                                 "when omitted.", show_default=False)] = None,
+    home: HomeOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Create a user."""
+    from nengtan.api.auth import WeakPasswordError
+    from nengtan.api.users import UserError, add_user
+    pw = password or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    reg = _open(home, config)
+    try:
+        with reg.session() as s:
+            v = add_user(s, "cli", username, pw, role, enterprise or [])
+    except (UserError, WeakPasswordError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"created {v.username} ({v.role}) {' '.join(v.enterprises)}")
+
+
+@users_app.command("list")
+def users_list(home: HomeOpt = None, config: ConfigOpt = None) -> None:
+    """List users with role and enterprises."""
+    from nengtan.api.users import list_users
+    with _open(home, config).session() as s:
+        for v in list_users(s):
+            typer.echo(f"{v.username}\t{v.role}\t{'active' if v.active else 'inactive'}\t{','.join(v.enterprises)}")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    username: Annotated[str, typer.Argument()],
+    password: Annotated[str | None, typer.Option("--password", show_default=False)] = None,
+    home: HomeOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Set a user's password."""
+    from nengtan.api.auth import WeakPasswordError
+    from nengtan.api.users import UserError, update_user
+    pw = password or typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    try:
+        with _open(home, config).session() as s:
+            update_user(s, "cli", username, password=pw)
+    except (UserError, WeakPasswordError) as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"password of {username} changed")
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument()], home: HomeOpt = None,
+                  config: ConfigOpt = None) -> None:
+    """Deactivate a user (their tokens stop working at once)."""
+    from nengtan.api.users import UserError, update_user
+    try:
+        with _open(home, config).session() as s:
+            update_user(s, "cli", username, active=False)
+    except UserError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"{username} disabled")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")

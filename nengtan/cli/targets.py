@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +20,7 @@ import yaml
 from rich.table import Table
 
 from nengtan.cli.common import (
+    DEMO_HOOKS,
     FormatOption,
     HomeOption,
     UserError,
@@ -51,7 +54,35 @@ class ParkData:
     note: str = ""
 
 
+_YEAR_CACHE: dict[tuple[str, str, int, int], ParkData | None] | None = None
+"""Set to a dict (by :func:`_cached_years`) to read each year's ledger once in a multi-step run."""
+
+
+@contextmanager
+def _cached_years() -> Iterator[None]:
+    global _YEAR_CACHE
+    _YEAR_CACHE = {}
+    try:
+        yield
+    finally:
+        _YEAR_CACHE = None
+
+
 def _load_year(reg: Any, lake: Any, year: int, required: bool = True) -> ParkData | None:
+    key = (str(getattr(reg, "url", id(reg))), str(getattr(lake, "root", id(lake))), int(getattr(lake, "version", 0)),
+           year)
+    if _YEAR_CACHE is not None and key in _YEAR_CACHE:
+        hit = _YEAR_CACHE[key]
+        if hit is None and required:
+            raise UserError(f"no energy data for {year}: import statements or run `nengtan demo` first")
+        return hit
+    d = _read_year(reg, lake, year, required)
+    if _YEAR_CACHE is not None:
+        _YEAR_CACHE[key] = d
+    return d
+
+
+def _read_year(reg: Any, lake: Any, year: int, required: bool) -> ParkData | None:
     from nengtan.accounting import economics, ledger
 
     led = ledger(reg, lake, year)
@@ -162,6 +193,40 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
             ("status", "status")], {"value": 3})
 
 
+def base_level_from_data(reg: Any, lake: Any, target: Any) -> float | None:
+    """The subject's indicator in a reduction target's base year, from that year's data (None without it).
+
+    Only complete years count (12 months of energy data): a partial year's intensity is not a base.
+    """
+    from nengtan.targets.targets import indicator_frame
+
+    if target.kind != "reduction" or not target.base_year:
+        return None
+    d = _load_year(reg, lake, target.base_year, required=False)
+    if d is None or d.ledger["period"].nunique() < 12:
+        return None
+    led, eco = d.ledger, d.economics
+    if target.level == "enterprise":
+        led, eco = led[led["uscc"] == target.subject], eco[eco["uscc"] == target.subject]
+    elif target.level == "sector":
+        led = led[led["sector_code"].astype(str).str.startswith(str(target.subject))]
+        eco = eco[eco["uscc"].isin(set(led["uscc"]))]
+    if len(led) == 0:
+        return None
+    v = float(indicator_frame(led, eco)[target.indicator].iloc[0])
+    return v if math.isfinite(v) and v > 0 else None
+
+
+def targets_with_levels(reg: Any, lake: Any) -> list[tuple[Any, float | None]]:
+    """Active targets with their base levels; a level not given at adoption comes from the data if the
+    base year has been loaded since."""
+    from nengtan.registry.targets_models import active_targets
+
+    with reg.session() as s:
+        tg = active_targets(s)
+    return [(t, bl if bl is not None else base_level_from_data(reg, lake, t)) for t, bl in tg]
+
+
 @targets_app.command("adopt")
 @friendly
 def targets_adopt(
@@ -179,7 +244,7 @@ def targets_adopt(
     from dataclasses import replace
 
     from nengtan.registry.targets_models import save_target
-    from nengtan.targets.targets import indicator_frame, template
+    from nengtan.targets.targets import template
 
     t = template(template_id)
     level = "park" if subject == "park" else ("enterprise" if len(subject) == 18 else "sector")
@@ -189,10 +254,8 @@ def targets_adopt(
                      status=t.status if value is None else "park-edited")
     adopted = edited.adopt(subject=subject, level=level)
     _, reg, lake = open_stores(home)
-    if base_level is None and adopted.kind == "reduction" and adopted.base_year:
-        d = _load_year(reg, lake, adopted.base_year, required=False)
-        if d is not None:
-            base_level = float(indicator_frame(d.ledger, d.economics)[adopted.indicator].iloc[0])
+    if base_level is None:
+        base_level = base_level_from_data(reg, lake, adopted)
     with reg.session() as s:
         save_target(s, adopted, by, base_level=base_level, template_id=template_id)
     msg = f"adopted {adopted.target_id}: {adopted.indicator} {adopted.kind} {adopted.value:g} {adopted.unit}"
@@ -222,32 +285,23 @@ def _enterprise_table(d: ParkData, base: ParkData, va_growth: float, benchmarks:
     return out
 
 
-@budget_app.command("allocate")
-@friendly
-def budget_allocate(
-    year: Annotated[int, typer.Option(help="Budget year.")],
-    method: Annotated[str, typer.Option(help="grandfather | benchmark | hybrid")],
-    approved_by: Annotated[str, typer.Option("--approved-by", help="Officer approving this version.")],
-    budget: Annotated[float | None, typer.Option(help="Park budget [tCO2]; default: base-year CO2 intensity x "
-                                                 "(1 - intensity decline) x expected value added.")] = None,
-    base_year: Annotated[int | None, typer.Option(help="Base period (default: year - 1, else the budget year "
-                                                  "itself when it is the only year with data).")] = None,
-    va_growth: Annotated[float, typer.Option(help="Expected value-added growth over the base [fraction].")] = 0.05,
-    intensity_decline: Annotated[float, typer.Option(help="Required CO2-intensity decline for the default "
-                                                     "budget [fraction].")] = 0.04,
-    alpha: Annotated[float, typer.Option(help="Hybrid weight of grandfathering [fraction].")] = 0.5,
-    reserve: Annotated[float, typer.Option(help="Reserve for entrants [fraction of the budget].")] = 0.05,
-    benchmarks: Annotated[Path | None, typer.Option(help="Park-edited sector benchmark CSV.")] = None,
-    home: HomeOption = None,
-    fmt: FormatOption = "table",
-) -> None:
-    """Allocate the year's park carbon budget to enterprises and store it as a new version."""
+def allocate_budget(reg: Any, lake: Any, year: int, method: str, approved_by: str, budget: float | None = None,
+                    base_year: int | None = None, va_growth: float = 0.05, intensity_decline: float = 0.04,
+                    alpha: float = 0.5, reserve: float = 0.05, benchmarks: Path | None = None,
+                    benchmark_scope: str = "sector") -> tuple[Any, int]:
+    """Allocate and store a new version of the year's budget (shared by the CLI and the demo hook).
+
+    Default budget: base-year CO2 intensity × (1 − intensity decline) × expected value added of the
+    enterprises, divided by (1 − reserve) — the reserve is for entrants' new output, on top of what the
+    incumbents need at the required intensity (carving it out of their share made every incumbent
+    start the year 5 % short).
+    """
     from nengtan.registry.targets_models import next_allocation_version, save_allocation
     from nengtan.targets.allocation import allocate, load_benchmarks
     from nengtan.targets.targets import co2_headline
 
-    check_format(fmt)
-    _, reg, lake = open_stores(home)
+    if not 0.0 <= reserve < 1.0:
+        raise UserError(f"--reserve {reserve} must be a fraction in [0, 1)")
     cur = _load_year(reg, lake, year, required=False)
     by = base_year if base_year is not None else year - 1
     base = _load_year(reg, lake, by, required=False)
@@ -261,17 +315,51 @@ def budget_allocate(
     if budget is None:
         b_co2 = float(co2_headline(base.ledger).sum()) * 12.0 / max(base.ledger["period"].nunique(), 1)
         b_va = float(ents["expected_value_added"].sum()) / (1 + va_growth)
-        budget = (b_co2 / b_va) * (1 - intensity_decline) * float(ents["expected_value_added"].sum())
+        if b_va <= 0:
+            raise UserError(f"no value added in base year {by}: give --budget")
+        budget = (b_co2 / b_va) * (1 - intensity_decline) * float(ents["expected_value_added"].sum()) / (1 - reserve)
     with reg.session() as s:
         version = next_allocation_version(s, year)
         al = allocate(budget, ents, method, year, alpha=alpha, reserve_share=reserve, approved_by=approved_by,
-                      version=version)
+                      version=version, benchmark_scope=benchmark_scope)
         save_allocation(s, al)
+    return al, by
+
+
+@budget_app.command("allocate")
+@friendly
+def budget_allocate(
+    year: Annotated[int, typer.Option(help="Budget year.")],
+    method: Annotated[str, typer.Option(help="grandfather | benchmark | hybrid")],
+    approved_by: Annotated[str, typer.Option("--approved-by", help="Officer approving this version.")],
+    budget: Annotated[float | None, typer.Option(help="Park budget [tCO2]; default: base-year CO2 intensity x "
+                                                 "(1 - intensity decline) x expected value added / "
+                                                 "(1 - reserve).")] = None,
+    base_year: Annotated[int | None, typer.Option(help="Base period (default: year - 1, else the budget year "
+                                                  "itself when it is the only year with data).")] = None,
+    va_growth: Annotated[float, typer.Option(help="Expected value-added growth over the base [fraction].")] = 0.05,
+    intensity_decline: Annotated[float, typer.Option(help="Required CO2-intensity decline for the default "
+                                                     "budget [fraction].")] = 0.04,
+    alpha: Annotated[float, typer.Option(help="Hybrid weight of grandfathering [fraction].")] = 0.5,
+    reserve: Annotated[float, typer.Option(help="Reserve for entrants [fraction of the budget].")] = 0.05,
+    benchmarks: Annotated[Path | None, typer.Option(help="Park-edited sector benchmark CSV.")] = None,
+    benchmark_scope: Annotated[str, typer.Option(help="Hybrid: mix grandfather and benchmark shares within "
+                                                 "each sector (sector totals by base emissions) or across "
+                                                 "the park.")] = "sector",
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Allocate the year's park carbon budget to enterprises and store it as a new version."""
+    check_format(fmt)
+    _, reg, lake = open_stores(home)
+    al, by = allocate_budget(reg, lake, year, method, approved_by, budget, base_year, va_growth, intensity_decline,
+                             alpha, reserve, benchmarks, benchmark_scope)
     sec = al.by_sector()
     if fmt == "json":
         print_json({"year": year, "version": al.version, "method": al.method, "approved_by": al.approved_by,
                     "approved_at": al.approved_at, "budget_t": al.budget_t, "reserve_t": al.reserve_t,
-                    "base_year": by, "sectors": _records(sec), "enterprises": _records(al.table)})
+                    "base_year": by, "parameters": al.parameters, "sectors": _records(sec),
+                    "enterprises": _records(al.table)})
         return
     console.print(f"{year} 碳预算 v{al.version} ({method}, base {by}) approved by {approved_by}: "
                   f"{al.budget_t:,.2f} tCO2, reserve {al.reserve_t:,.2f} t, {len(al.table)} enterprises",
@@ -366,9 +454,9 @@ def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
 
 
 def compute_warnings(reg: Any, lake: Any, year: int, month: int | None, yellow_at: float = 0.95,
-                     red_at: float = 1.0) -> tuple[pd.DataFrame, int, str]:
+                     red_at: float = 1.0, red_on: str = "low") -> tuple[pd.DataFrame, int, str]:
     """The monthly warning run for the park in the data home (shared by the CLI and the report)."""
-    from nengtan.registry.targets_models import active_targets, load_allocation
+    from nengtan.registry.targets_models import load_allocation
     from nengtan.targets.warnings import Thresholds, run_warnings
 
     d = _load_year(reg, lake, year)
@@ -379,14 +467,14 @@ def compute_warnings(reg: Any, lake: Any, year: int, month: int | None, yellow_a
     hl, he = _history(reg, lake, year)
     with reg.session() as s:
         al = load_allocation(s, year)
-        tg = active_targets(s)
+    tg = targets_with_levels(reg, lake)
     alloc = al.table if al is not None else None
     targets = [t for t, _ in tg if t.level == "park"]
-    base_levels = {t.indicator: bl for t, bl in tg if bl is not None and t.level == "park"}
+    base_levels = {t.target_id: bl for t, bl in tg if bl is not None and t.level == "park"}
     frame = run_warnings(d.ledger, d.economics, year, m, allocation=alloc, targets=targets, base_levels=base_levels,
                          history_ledger=hl, history_economics=he,
                          park_budget_t=al.budget_t if al is not None else None,
-                         thresholds=Thresholds(yellow_at=yellow_at, red_at=red_at))
+                         thresholds=Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on))
     note = "" if hl is not None else "no earlier years: seasonal profiles fall back to calendar days"
     if al is None:
         note += ("; " if note else "") + f"no budget allocation for {year}: enterprise budgets not checked"
@@ -400,6 +488,8 @@ def warnings_cmd(
     show_all: Annotated[bool, typer.Option("--all", help="Include green rows.")] = False,
     yellow_at: Annotated[float, typer.Option(help="Pressure ratio for yellow.")] = 0.95,
     red_at: Annotated[float, typer.Option(help="Pressure ratio for red.")] = 1.0,
+    red_on: Annotated[str, typer.Option(help="low: red when even the favourable end of the 90 % interval "
+                                        "reaches red-at; central: when the central projection does.")] = "low",
     lang: Annotated[str, typer.Option(help="zh or en reasons.")] = "zh",
     home: HomeOption = None,
     fmt: FormatOption = "table",
@@ -409,11 +499,11 @@ def warnings_cmd(
 
     check_format(fmt)
     try:
-        Thresholds(yellow_at=yellow_at, red_at=red_at)
+        Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on)
     except TargetsError as exc:
         raise UserError(str(exc)) from None
     _, reg, lake = open_stores(home)
-    frame, m, note = compute_warnings(reg, lake, year, month, yellow_at, red_at)
+    frame, m, note = compute_warnings(reg, lake, year, month, yellow_at, red_at, red_on)
     if enterprise:
         frame = frame[(frame["subject"] == enterprise) | (frame["level"] == "park")]
         if not (frame["subject"] == enterprise).any():
@@ -530,7 +620,7 @@ def _read_project(file: Path) -> Any:
 
 def assess_project_data(reg: Any, lake: Any, file: Path, year: int) -> tuple[Any, Any]:
     """Pre-assess the project in ``file`` against the park's ``year`` (shared with the report)."""
-    from nengtan.registry.targets_models import active_targets, load_allocation
+    from nengtan.registry.targets_models import load_allocation
     from nengtan.targets.allocation import load_benchmarks
     from nengtan.targets.assessment import ParkContext, assess, implied_factors
     from nengtan.targets.targets import co2_headline, required_level
@@ -542,14 +632,14 @@ def assess_project_data(reg: Any, lake: Any, file: Path, year: int) -> tuple[Any
     k = 12.0 / max(months, 1)
     with reg.session() as s:
         al = load_allocation(s, year)
-        tg = active_targets(s)
     limit = None
-    for t, bl in tg:
+    for t, bl in targets_with_levels(reg, lake):  # the tightest park carbon-intensity limit of the year
         if t.indicator == "carbon_intensity" and t.level == "park":
             try:
-                limit = required_level(t, year, bl)
+                lv = required_level(t, year, bl)
             except TargetsError:
                 continue
+            limit = lv if limit is None else min(limit, lv)
     park = ParkContext(co2_t=float(co2_headline(d.ledger).sum()) * k,
                        value_added=float(d.economics["value_added_constant"].sum()) * k,
                        gross_output=float(d.economics["gross_output"].sum()) * k, intensity_limit=limit,
@@ -638,26 +728,130 @@ def report_targets(
 ) -> None:
     """Targets workbook for a meeting: targets and progress, allocation, warnings, scenarios (chart),
     project assessment."""
-    from nengtan.registry.targets_models import active_targets, load_allocation
-    from nengtan.reports.targets_xlsx import write_targets_workbook
-    from nengtan.targets.targets import indicator_frame
-
     if output.suffix.lower() != ".xlsx":
         raise UserError(f"{output}: the report is an .xlsx file")
     _, reg, lake = open_stores(home)
-    d = _load_year(reg, lake, year)
-    assert d is not None
     frame, m, note = compute_warnings(reg, lake, year, month)
-    with reg.session() as s:
-        al = load_allocation(s, year)
-        tg = active_targets(s)
     _, summary, paths, _ = compute_scenarios(reg, lake, year, to, draws, seed)
     assessment = assess_project_data(reg, lake, project, year)[1] if project else None
+    write_targets_report(reg, lake, year, output, (frame, m, note), (summary, paths), assessment)
+    console.print(f"wrote {output}", highlight=False)
+
+
+def write_targets_report(reg: Any, lake: Any, year: int, output: Path, warnings: tuple[pd.DataFrame, int, str],
+                         scenarios: tuple[pd.DataFrame, pd.DataFrame], assessment: Any) -> Path:
+    """Write the targets workbook from a warning run, a scenario comparison and an assessment."""
+    from nengtan.registry.targets_models import load_allocation
+    from nengtan.reports.targets_xlsx import write_targets_workbook
+    from nengtan.targets.targets import indicator_frame
+
+    d = _load_year(reg, lake, year)
+    assert d is not None
+    frame, m, note = warnings
+    summary, paths = scenarios
+    with reg.session() as s:
+        al = load_allocation(s, year)
+    tg = targets_with_levels(reg, lake)
     ind = {str(k): v for k, v in indicator_frame(d.ledger, d.economics).iloc[0].to_dict().items()}
     output.parent.mkdir(parents=True, exist_ok=True)
     write_targets_workbook(output, year=year, month=m, targets=tg, indicators=ind, warnings=frame, allocation=al,
                            scenario_summary=summary, scenario_paths=paths, assessment=assessment, note=note)
-    console.print(f"wrote {output}", highlight=False)
+    return output
+
+
+# ---------------------------------------------------------------------------------------------
+# the demo's targets summary (appended to nengtan.cli.common.DEMO_HOOKS)
+
+DEMO_WARNING_MONTH = 9
+"""The demo year is complete; its warning run is shown as of September, when the year-end is still a
+projection with an interval (the point of early warning)."""
+DEMO_DRAWS = 2_000
+DEMO_OFFICER = "演示 demo"
+
+
+def demo_targets(paths: Any, reg: Any, lake: Any, year: int) -> None:
+    """After `nengtan demo`: adopt the shipped templates and allocate a hybrid budget (each only if
+    the data home has none yet, so running the demo twice adds nothing), then print a compact summary
+    and write ``reports/targets-{year}.xlsx``."""
+    with _cached_years():
+        _demo_targets(paths, reg, lake, year)
+
+
+def _demo_targets(paths: Any, reg: Any, lake: Any, year: int) -> None:
+    from importlib import resources
+
+    from nengtan.registry.targets_models import active_targets, load_allocation, save_target
+    from nengtan.targets.assessment import VERDICT_ZH
+    from nengtan.targets.targets import load_templates
+    from nengtan.targets.warnings import warnings_list
+
+    with reg.session() as s:
+        adopted = active_targets(s)
+    if not adopted:
+        for tpl in load_templates():
+            a = tpl.adopt()
+            bl = base_level_from_data(reg, lake, a)
+            with reg.session() as s:
+                save_target(s, a, DEMO_OFFICER, base_level=bl, template_id=tpl.target_id)
+    with reg.session() as s:
+        al = load_allocation(s, year)
+    if al is None:
+        al, _ = allocate_budget(reg, lake, year, "hybrid", DEMO_OFFICER)
+    frame, m, note = compute_warnings(reg, lake, year, DEMO_WARNING_MONTH)
+
+    # targets vs progress
+    park = frame[frame["level"] == "park"]
+    t = Table(title=f"目标与进度 targets vs progress, {year}-{m:02d}", title_justify="left")
+    for h in ("target", "limit", "projected", "ratio", "status"):
+        t.add_column(h, justify="left" if h in ("target", "status") else "right")
+    colors = {"red": "red", "yellow": "yellow", "green": "green", "grey": "white"}
+    for r in park.to_dict(orient="records"):
+        share = r["unit"] == "fraction"
+        t.add_row(str(r["subject"]).removeprefix("park:"), _num(r["limit"], share), _num(r["projection"], share),
+                  "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.0%}",
+                  f"[{colors[r['status']]}]{r['status']}[/]")
+    console.print(t)
+
+    # warnings by colour and the top 5
+    ent = frame[frame["level"] != "park"]
+    counts = ent["status"].value_counts().to_dict()
+    console.print(f"预警 warnings {year}-{m:02d} (sectors + enterprise budgets, v{al.version} {al.method} "
+                  f"{al.budget_t:,.0f} t): red {counts.get('red', 0)}, yellow {counts.get('yellow', 0)}, "
+                  f"green {counts.get('green', 0)}, grey {counts.get('grey', 0)}", highlight=False)
+    top = warnings_list(ent).head(5)
+    if len(top):
+        w = Table(title="top 5", title_justify="left")
+        for h in ("status", "subject", "ratio", "reason"):
+            w.add_column(h, overflow="fold")
+        for r in top.to_dict(orient="records"):
+            w.add_row(f"[{colors[r['status']]}]{r['status']}[/]", str(r["name"]), f"{r['ratio']:.0%}",
+                      str(r["reason_en"]))
+        console.print(w)
+
+    # scenarios
+    _, summary, spaths, _ = compute_scenarios(reg, lake, year, 2035, DEMO_DRAWS, 1)
+    sc = Table(title=f"达峰情景 scenarios {year}–2035 ({DEMO_DRAWS} draws, seed 1)", title_justify="left")
+    for h in ("scenario", "peak year (central)", "peak tCO2", "P(peak ≤ 2030)"):
+        sc.add_column(h, justify="left" if h == "scenario" else "right")
+    for r in summary.to_dict(orient="records"):
+        sc.add_row(str(r["label"]), str(r["central_peak_year"]), f"{r['central_peak_t']:,.0f}",
+                   f"{r['p_peak_by_2030']:.1%}")
+    console.print(sc)
+
+    # the example project
+    project = Path(str(resources.files("nengtan.targets").joinpath("data/example_project.yaml")))
+    p, a = assess_project_data(reg, lake, project, year)
+    console.print(f"项目预评估 {p.name}: {a.co2_t:,.1f} tCO2/yr, {a.co2_per_value_added:.4f} tCO2/万元 → "
+                  f"[bold]{VERDICT_ZH[a.verdict]} {a.verdict}[/]", highlight=False)
+    out = write_targets_report(reg, lake, year, paths.reports / f"targets-{year}.xlsx", (frame, m, note),
+                               (summary, spaths), a)
+    console.print(f"targets report: {out}", highlight=False)
+
+
+def _num(x: float, share: bool) -> str:
+    if not np.isfinite(x):
+        return "—"
+    return f"{x:.1%}" if share else (f"{x:,.0f}" if abs(x) >= 100 else f"{x:.4f}")
 
 
 def register(app: typer.Typer) -> None:
@@ -670,3 +864,5 @@ def register(app: typer.Typer) -> None:
     app.command("scenarios")(friendly(scenarios_cmd))
     app.command("lmdi")(friendly(lmdi_cmd))
     report_app.command("targets")(friendly(report_targets))
+    if demo_targets not in DEMO_HOOKS:
+        DEMO_HOOKS.append(demo_targets)

@@ -617,15 +617,15 @@ OFFSET_RE = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
 
 def _units_frame() -> pa.Table:
     carriers, units, factors = [], [], []
-    spellings = known_spellings()
+    spellings = {s.lower() for s in known_spellings()}  # matched against lower(unit): one row each
     for carrier in CANONICAL_UNIT:
-        for spelling in spellings:
+        for spelling in sorted(spellings):
             try:
                 f = canonical_factor(carrier, spelling)
             except UnitError:
                 continue
             carriers.append(carrier)
-            units.append(spelling.lower())
+            units.append(spelling)
             factors.append(f)
     return pa.table({"carrier": carriers, "unit": units, "factor": factors})
 
@@ -647,9 +647,8 @@ def _validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult,
     con.register("units", _units_frame())
     con.register("incoming", table)
     quality = "quality" if "quality" in table.column_names else "NULL"
-    out = con.execute(READINGS_SQL.format(source="incoming", quality=quality, earliest=EARLIEST_YEAR,
-                                          offset_re=OFFSET_RE)
-                      ).to_arrow_table()
+    out = con.sql(READINGS_SQL.format(source="incoming", quality=quality, earliest=EARLIEST_YEAR,
+                                      offset_re=OFFSET_RE)).to_arrow_table()
     assert out is not None
     problems = out.column("problem")
     bad_mask = problems.is_valid()
@@ -667,7 +666,8 @@ def _validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult,
     if good.num_rows:
         lake = Lake(paths.lake)
         for carrier in pc.unique(good.column("carrier")).to_pylist():
-            part = good.filter(pc.equal(good.column("carrier"), carrier))
+            part = good.filter(pc.equal(good.column("carrier"), carrier)).sort_by(
+                [("meter_id", "ascending"), ("ts", "ascending")])  # same rows → same batch digest
             unit = CANONICAL_UNIT[str(carrier)]
             readings = pa.table({"meter_id": part.column("meter_id"), "ts": part.column("ts"),
                                  "value": part.column("value"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,6 +125,19 @@ class KeyIndex:
         return sum(p.size for p in self.parts.values())
 
 
+@contextmanager
+def dedupe_lock(lake: Lake) -> Iterator[None]:
+    """The inter-process lock every exactly-once writer (DedupeWriter, the bulk loader) holds from
+    looking at the stored keys until its lake commit is durable."""
+    lake.log.mkdir(parents=True, exist_ok=True)
+    with open(lake.log / ".dedupe.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 @dataclass(frozen=True)
 class WriteResult:
     accepted: int
@@ -140,15 +153,8 @@ class DedupeWriter:
         self.lake = lake
         self.index = KeyIndex()
 
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self.lake.log.mkdir(parents=True, exist_ok=True)
-        with open(self.lake.log / ".dedupe.lock", "a+") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    def _lock(self) -> AbstractContextManager[None]:
+        return dedupe_lock(self.lake)
 
     def _catch_up(self, parts: set[Partition]) -> None:
         info = self.lake.file_info()
@@ -232,6 +238,14 @@ class DedupeWriter:
             else:
                 accepted = 0
         return WriteResult(accepted, n - accepted, result.batch_id, result.version)
+
+    def note_replaced(self, part: Partition, removed: tuple[str, ...], added: str) -> None:
+        """Compaction swapped `removed` for `added` (same rows): if all removed files are indexed, the
+        new one need not be read again."""
+        with self._lock():
+            p = self.index.parts.get(part)
+            if p is not None and set(removed) <= p.files:
+                p.files.add(added)
 
 
 def effective_readings_sql(files: list[str]) -> str:

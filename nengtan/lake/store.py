@@ -84,6 +84,13 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def _estimated_rows(table: pa.Table) -> int:
+    """How many rows are gap estimates; recorded per file so readers can skip the estimate logic."""
+    if "quality" not in table.column_names:
+        return 0
+    return int(pc.sum(pc.equal(table.column("quality"), "estimated")).as_py() or 0)
+
+
 def batch_digest(table: pa.Table) -> str:
     """Content hash of a batch: writing the same rows again is recognised as the same batch."""
     sink = pa.BufferOutputStream()
@@ -215,7 +222,8 @@ class Lake:
                 with open(tmp, "rb") as fh:
                     os.fsync(fh.fileno())
                 written.append((tmp, final, {"path": rel, "rows": part.num_rows, "carrier": g["_carrier"],
-                                             "year": g["_y"], "month": g["_m"]}))
+                                             "year": g["_y"], "month": g["_m"],
+                                             "estimated": _estimated_rows(part)}))
             with self._lock():
                 if self.has_batch(bid):  # another writer committed it meanwhile
                     for tmp, _, _ in written:
@@ -231,6 +239,46 @@ class Lake:
             for tmp, _, _ in written:
                 tmp.unlink(missing_ok=True)
         return CommitResult(bid, table.num_rows, version, False, tuple(str(w[2]["path"]) for w in written))
+
+    def commit_files(self, staged: Iterable[tuple[str | Path, str, int, int]], batch_id: str,
+                     meta: dict[str, object] | None = None) -> CommitResult:
+        """Commit Parquet files a caller already wrote (e.g. DuckDB ``COPY ... TO``) as one batch.
+
+        `staged` holds ``(path, carrier, year, month)`` per file; each file must have the columns of
+        READING_SCHEMA (checked) and lie under ``self.dir`` (same file system, so renaming is atomic).
+        Files are fsynced, renamed to ``<partition>/<batch_id>-<n>.parquet`` under the lock and made
+        visible by one commit record, like :meth:`write_batch`. A batch id already committed is a no-op
+        (the staged files are deleted)."""
+        items = [(Path(p), str(c), int(y), int(m)) for p, c, y, m in staged]
+        adds: list[tuple[Path, Path, dict[str, object]]] = []
+        rows = 0
+        for n, (path, carrier, year, month) in enumerate(items):
+            md = pq.read_metadata(path)
+            schema = md.schema.to_arrow_schema()
+            for f in READING_SCHEMA:
+                if f.name not in schema.names or not schema.field(f.name).type.equals(f.type):
+                    raise LakeError(f"{path.name}: column {f.name!r} missing or not {f.type}")
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+            rel = f"carrier={carrier}/year={year}/month={month}/{batch_id}-{n}.parquet"
+            adds.append((path, self.dir / rel, {"path": rel, "rows": md.num_rows, "carrier": carrier,
+                                                "year": year, "month": month}))
+            rows += md.num_rows
+        try:
+            with self._lock():
+                if self.has_batch(batch_id):
+                    return CommitResult(batch_id, rows, self._state.version, True)
+                for path, final, _ in adds:
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, final)
+                for d in {final.parent for _, final, _ in adds}:
+                    _fsync_dir(d)
+                version = self._commit({"batch": batch_id, "add": [a[2] for a in adds], "remove": [],
+                                        "meta": meta or {}})
+        finally:
+            for path, _, _ in adds:
+                path.unlink(missing_ok=True)
+        return CommitResult(batch_id, rows, version, False, tuple(str(a[2]["path"]) for a in adds))
 
     def replace_files(self, remove: Iterable[str], add_table: pa.Table, carrier: str, year: int, month: int,
                       reason: str) -> int:
@@ -252,7 +300,8 @@ class Lake:
             _fsync_dir(final.parent)
             return self._commit({"batch": None, "reason": reason, "remove": remove,
                                  "add": [{"path": rel, "rows": add_table.num_rows, "carrier": carrier,
-                                          "year": year, "month": month}]})
+                                          "year": year, "month": month,
+                                          "estimated": _estimated_rows(add_table)}]})
 
     def _conform(self, table: pa.Table) -> pa.Table:
         cols = {}
@@ -289,6 +338,18 @@ class Lake:
                 continue
             out.append(str(self.dir / path))
         return sorted(out)
+
+    def files_with_estimates(self, files: Iterable[str]) -> set[str]:
+        """Of the given committed files, those that may hold gap estimates (or whose record predates
+        the per-file count)."""
+        self.refresh()
+        prefix = str(self.dir) + os.sep
+        out = set()
+        for f in files:
+            info = self._state.files.get(f[len(prefix):] if f.startswith(prefix) else f, {})
+            if info.get("estimated", 1):
+                out.add(f)
+        return out
 
     def file_info(self) -> dict[str, dict[str, object]]:
         self.refresh()

@@ -7,6 +7,7 @@ import uuid
 from importlib import resources
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nengtan.registry.models import ImportBatch, Park, Sector
@@ -39,10 +40,20 @@ def ensure_park(s: Session, code: str = "default", name: str = "园区", provinc
 
 
 def new_batch(s: Session, kind: str, filename: str, sha256: str, created_by: str = "cli") -> ImportBatch:
-    """A new import batch with the next sequence number (the registry's data version)."""
-    seq = (s.execute(select(func.max(ImportBatch.seq))).scalar() or 0) + 1
-    batch = ImportBatch(id=uuid.uuid4().hex, seq=seq, kind=kind, filename=filename, sha256=sha256,
-                        created_by=created_by)
-    s.add(batch)
-    s.flush()
-    return batch
+    """A new import batch with the next sequence number (the registry's data version).
+
+    Two writers (an import and the live ingester) may read the same maximum at once; the unique
+    sequence number makes the second one fail, and it takes the next number inside a savepoint.
+    """
+    for _attempt in range(50):
+        seq = (s.execute(select(func.max(ImportBatch.seq))).scalar() or 0) + 1
+        batch = ImportBatch(id=uuid.uuid4().hex, seq=seq, kind=kind, filename=filename[:500], sha256=sha256,
+                            created_by=created_by)
+        try:
+            with s.begin_nested():
+                s.add(batch)
+                s.flush()
+        except IntegrityError:
+            continue
+        return batch
+    raise RuntimeError(f"could not allocate an import batch for {filename}")

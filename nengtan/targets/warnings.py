@@ -13,14 +13,23 @@ The plans ask for monitoring and warning of energy and carbon against targets (J
   ======  ======================================  ===========================================
   status  rule (defaults)                         meaning
   ======  ======================================  ===========================================
-  red     ``r ≥ red_at`` (1.00)                   projected to miss the limit
-  yellow  ``yellow_at ≤ r < red_at`` (0.95)       within 5 % of the limit, or YTD above the path
-                                                  by ``ytd_yellow_at`` (1.10) or more
+  red     ``r_low ≥ red_at`` (1.00)               projected to miss the limit even at the
+                                                  favourable end of the 90 % interval
+  yellow  ``r ≥ yellow_at`` (0.95)                within 5 % of the limit or projected over it
+                                                  (but not surely), or YTD above the path by
+                                                  ``ytd_yellow_at`` (1.10) or more
   green   otherwise                               on track
   grey    no projection possible                  missing data
   ======  ======================================  ===========================================
 
-A boundary value belongs to the worse status (``r = 1.00`` is red, ``r = 0.95`` yellow).
+``r_low`` is the pressure ratio at the favourable end of the projection interval (``low / limit``;
+for shares, which are not projected, ``r_low = r``). With ``red_on="central"`` red uses ``r`` itself
+(the rule before the demo had history). Why ``low``: on a park whose enterprises' intensity falls
+roughly as fast as the budget requires, about half of them sit a few per cent either side of their
+allowance in any month; calling every projection 0.1 % over the line red made two thirds of the
+demo park red in September while the full-year outcome of many of them was within the projection's
+own uncertainty. Red now means "over even if the rest of the year goes well"; in December (σ = 0)
+``r_low = r``. A boundary value belongs to the worse status (``r_low = 1.00`` is red, ``r = 0.95`` yellow).
 """
 
 from __future__ import annotations
@@ -108,6 +117,9 @@ class Thresholds:
         Normal quantile of the projection interval [-], default 1.645 (90 %).
     sigma_floor : float
         Floor of the relative projection uncertainty for a full year ahead [fraction], 0.05.
+    red_on : str
+        ``low`` (default): red when the favourable end of the 90 % interval reaches ``red_at``;
+        ``central``: red when the central projection does.
     """
 
     yellow_at: float = 0.95
@@ -116,8 +128,13 @@ class Thresholds:
     band: float = 0.10
     z: float = DEFAULT_Z
     sigma_floor: float = DEFAULT_SIGMA_FLOOR
+    red_on: str = "low"
 
     def __post_init__(self) -> None:
+        if self.red_on not in ("low", "central"):
+            raise TargetsError(
+                f"thresholds: red_on must be low or central, not {self.red_on!r} (use --red-on low|central)"
+            )
         if not 0 < self.yellow_at <= self.red_at:
             raise TargetsError(
                 f"thresholds: need 0 < yellow_at <= red_at, got {self.yellow_at}, {self.red_at}"
@@ -127,18 +144,26 @@ class Thresholds:
 
 
 def classify(
-    ratio: np.ndarray, ytd_ratio: np.ndarray | None = None, th: Thresholds | None = None
+    ratio: np.ndarray,
+    ytd_ratio: np.ndarray | None = None,
+    th: Thresholds | None = None,
+    red_ratio: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Status per pressure ratio: ``red`` if r ≥ red_at, ``yellow`` if r ≥ yellow_at or the YTD
-    ratio ≥ ytd_yellow_at, ``grey`` if r is NaN, else ``green``."""
+    """Status per pressure ratio: ``red`` if the red ratio ≥ red_at, ``yellow`` if r ≥ yellow_at (or
+    r ≥ red_at) or the YTD ratio ≥ ytd_yellow_at, ``grey`` if r is NaN, else ``green``.
+
+    ``red_ratio`` is the ratio at the favourable end of the interval (used when ``th.red_on`` is
+    ``low``); without it, or with ``red_on="central"``, red uses ``ratio``.
+    """
     th = th or Thresholds()
     r = np.asarray(ratio, dtype=float)
+    rr = r if red_ratio is None or th.red_on == "central" else np.asarray(red_ratio, dtype=float)
     y = (
         np.zeros(r.shape, dtype=bool)
         if ytd_ratio is None
         else np.asarray(ytd_ratio, dtype=float) >= th.ytd_yellow_at
     )
-    out = np.where(r >= th.red_at, "red", np.where((r >= th.yellow_at) | y, "yellow", "green"))
+    out = np.where(rr >= th.red_at, "red", np.where((r >= th.yellow_at) | y, "yellow", "green"))
     return np.where(np.isnan(r), "grey", out).astype(object)
 
 
@@ -227,8 +252,9 @@ def enterprise_budget_warnings(
     path = limit * pr.cumulative_share
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(limit > 0, pr.central / limit, np.where(pr.central > 0, np.inf, np.nan))
+        ratio_low = np.where(limit > 0, pr.low / limit, np.where(pr.low > 0, np.inf, np.nan))
         ytd_ratio = np.where(path > 0, ytd / path, np.nan)
-    status = classify(ratio, ytd_ratio, th)
+    status = classify(ratio, ytd_ratio, th, red_ratio=ratio_low)
 
     # driver carrier: largest year-on-year increase of YTD CO2 by carrier, else largest share
     carriers = sorted(led["carrier"].astype(str).unique()) if len(led) else []
@@ -357,7 +383,10 @@ def sector_budget_warnings(ent: pd.DataFrame, thresholds: Thresholds | None = No
         path = float(g["ytd_path"].sum())
         ytd = float(g["ytd_actual"].sum())
         r = proj / lim if lim > 0 else np.nan
-        st = str(classify(np.array([r]), np.array([ytd / path if path > 0 else np.nan]), th)[0])
+        r_low = float(g["low"].sum()) / lim if lim > 0 else np.nan
+        st = str(
+            classify(np.array([r]), np.array([ytd / path if path > 0 else np.nan]), th, np.array([r_low]))[0]
+        )
         zh, en = _top_drivers(g)
         car = g["driver_carrier"].mode()
         c = str(car.iloc[0]) if len(car) else ""
@@ -408,8 +437,8 @@ def park_target_warnings(
     """Status of each park target and of the park budget.
 
     Totals are projected with the park's own seasonal profile; intensities as projected total /
-    projected value added; shares by their year-to-date value. ``base_levels`` maps indicator → the
-    park's base-year level (for ``reduction`` targets).
+    projected value added; shares by their year-to-date value. ``base_levels`` maps a target id (or,
+    for all targets of it, an indicator) → the park's base-year level (for ``reduction`` targets).
     """
     th = thresholds or Thresholds()
     led = _period_filter(ledger, year, month).assign(park="park")
@@ -468,7 +497,8 @@ def park_target_warnings(
     for t in targets:
         ind = t.indicator
         try:
-            lim = required_level(t, year, (base_levels or {}).get(ind))
+            bl = base_levels or {}
+            lim = required_level(t, year, bl.get(t.target_id, bl.get(ind)))
         except TargetsError:
             lim = float("nan")
         if ind in ("carbon_total", "energy_total"):
@@ -508,10 +538,13 @@ def park_target_warnings(
         is_min = ind in ("nonfossil_share", "renewable_electricity_share")
         with np.errstate(divide="ignore", invalid="ignore"):
             r = (lim / c if c > 0 else np.inf) if is_min else (c / lim if lim > 0 else np.nan)
+            r_low = r if is_min else (lo / lim if lim > 0 else np.nan)
         if not np.isfinite(lim):
-            r = np.nan
+            r = r_low = np.nan
         ytd_r = None if is_min or ind.endswith("intensity") else (ytd / path if path > 0 else np.nan)
-        st = str(classify(np.array([r]), None if ytd_r is None else np.array([ytd_r]), th)[0])
+        st = str(
+            classify(np.array([r]), None if ytd_r is None else np.array([ytd_r]), th, np.array([r_low]))[0]
+        )
         unit = "tCO2" if ind == "carbon_budget" else INDICATOR_UNITS[ind]
         name_zh = "园区碳排放预算" if ind == "carbon_budget" else INDICATOR_ZH[ind]
         if st == "grey":

@@ -86,12 +86,26 @@ def test_benchmark_and_hybrid_by_hand():
     al = allocate(7500.0, _ents(), "benchmark", 2025, reserve_share=0.0)
     assert al.table["allocated_t"].tolist() == pytest.approx([1250.0, 1250.0, 2000.0, 3000.0])
     # hybrid 0.5: shares gf (0.1, 0.3, 0.2, 0.4), bm (1/6, 1/6, 4/15, 0.4)
-    hy = allocate(7500.0, _ents(), "hybrid", 2025, reserve_share=0.0, alpha=0.5)
+    hy = allocate(7500.0, _ents(), "hybrid", 2025, reserve_share=0.0, alpha=0.5, benchmark_scope="park")
     expect = 7500 * (0.5 * np.array([0.1, 0.3, 0.2, 0.4]) + 0.5 * np.array([1 / 6, 1 / 6, 4 / 15, 0.4]))
     assert np.abs(hy.table["allocated_t"].to_numpy() - expect).max() <= 0.01 + 1e-9
     assert int(hy.table["allocated_units"].sum()) == 750_000
     sec = hy.by_sector().set_index("sector_code")
     assert sec.loc["3670", "allocated_units"] == hy.table["allocated_units"].iloc[:2].sum()
+
+
+def test_hybrid_within_sector_by_hand():
+    # sector totals by base emissions: 3670 0.4, 3811 0.2, 2614 0.4; inside 3670 the grandfather shares
+    # (0.25, 0.75) and benchmark shares (0.5, 0.5) mix 50/50 -> (0.375, 0.625) of 0.4
+    hy = allocate(7500.0, _ents(), "hybrid", 2025, reserve_share=0.0, alpha=0.5)
+    assert hy.table["allocated_t"].tolist() == pytest.approx([1125.0, 1875.0, 1500.0, 3000.0])
+    assert hy.parameters["benchmark_scope"] == "sector"
+    sec = hy.by_sector().set_index("sector_code")["allocated_t"]
+    # sector totals are the grandfather ones whatever the benchmarks say
+    gf = allocate(7500.0, _ents(), "grandfather", 2025, reserve_share=0.0).by_sector().set_index("sector_code")
+    assert sec.to_dict() == pytest.approx(gf["allocated_t"].to_dict())
+    with pytest.raises(TargetsError, match="benchmark scope"):
+        allocate(7500.0, _ents(), "hybrid", 2025, benchmark_scope="world")
 
 
 def test_budget_not_multiple_of_unit_is_rounded_and_conserved():

@@ -11,7 +11,8 @@ from hypothesis.extra.numpy import arrays
 
 from nengtan.targets import TargetsError
 from nengtan.targets.lmdi import EFFECTS, decompose_arrays, lmdi, logmean
-from tests.targets.helpers import econ, ledger, row
+
+from .helpers import econ, ledger, row
 
 
 def test_logmean_values():

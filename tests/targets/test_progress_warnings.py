@@ -9,7 +9,8 @@ import pytest
 from nengtan.targets.progress import calendar_profile, project_year_end, seasonal_profile
 from nengtan.targets.targets import Target
 from nengtan.targets.warnings import Thresholds, classify, run_warnings, warnings_list
-from tests.targets.helpers import GRID, econ, ledger, row
+
+from .helpers import GRID, econ, ledger, row
 
 W = np.arange(1, 13, dtype=float)  # monthly shape 1, 2, ..., 12 (sum 78)
 
@@ -63,6 +64,16 @@ def test_classify_boundaries():
     assert classify(np.array([0.5, 0.5]), np.array([1.10, 1.0999999])).tolist() == ["yellow", "green"]
     th = Thresholds(yellow_at=0.9, red_at=1.05)
     assert classify(np.array([0.9, 1.049999, 1.05]), th=th).tolist() == ["yellow", "yellow", "red"]
+    # red on the favourable end of the interval (default): central over the limit but low under it -> yellow
+    assert classify(np.array([1.03, 1.03, 1.03]), red_ratio=np.array([0.99, 1.0, np.nan])).tolist() == [
+        "yellow",
+        "red",
+        "yellow",
+    ]
+    th_c = Thresholds(red_on="central")
+    assert classify(np.array([1.0]), th=th_c, red_ratio=np.array([0.5])).tolist() == ["red"]
+    with pytest.raises(ValueError, match="red_on"):
+        Thresholds(red_on="maybe")
     with pytest.raises(ValueError, match="yellow_at <= red_at"):
         Thresholds(yellow_at=1.1, red_at=1.0)
 

@@ -23,7 +23,8 @@ from nengtan.targets.scenarios import (
     run_scenario,
     scenario_from_dict,
 )
-from tests.targets.helpers import GRID, econ, ledger, row
+
+from .helpers import GRID, econ, ledger, row
 
 
 def _base(elec_share=0.0, fuel_ef=2.0, grid_ef=5e-4):

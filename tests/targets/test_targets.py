@@ -7,7 +7,8 @@ import pytest
 
 from nengtan.targets import TargetsError
 from nengtan.targets.targets import Target, indicator_frame, load_templates, required_level, template
-from tests.targets.helpers import econ, ledger, row
+
+from .helpers import econ, ledger, row
 
 
 def test_templates_cite_seed_clauses():

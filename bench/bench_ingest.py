@@ -1,0 +1,248 @@
+"""Ingestion benchmarks (issue 3), each with its baseline in the same run; writes the section
+"## Ingestion (issue 3)" of docs/benchmarks.md.
+
+* bulk: a CSV and a Parquet file of N readings validated and stored in the lake (nengtan.ingest.bulk)
+  vs DuckDB's own ``COPY (SELECT * FROM file) TO 'x.parquet'`` of the same file (goal: within 2×);
+* stream: 1 000 gateways × 10 meters publishing over MQTT QoS 1 from separate processes into the
+  ingester (its own process, persistent session, manual ack after the lake commit) vs what
+  ``mosquitto_sub -q 1`` alone receives from the same publisher (goal: ≥ 50 000 readings/s).
+
+    python bench/bench_ingest.py [--rows N] [--intervals K] [--skip-bulk] [--skip-stream]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nengtan.lake import Lake  # noqa: E402
+from nengtan.registry.ingest_models import Gateway, GatewayMeter  # noqa: E402
+from nengtan.registry.models import Enterprise, Meter, Park  # noqa: E402
+from nengtan.registry.store import Registry  # noqa: E402
+
+METERS_PER_GW = 10
+
+
+def make_registry(url: str, gateways: int) -> dict[str, list[str]]:
+    from nengtan.identifiers import make_uscc
+    from nengtan.ingest.gateways import hash_token
+
+    reg = Registry.open(url)
+    plan: dict[str, list[str]] = {}
+    with reg.session() as s:
+        p = Park(code="BENCH", name="bench", province="江苏")
+        s.add(p)
+        s.flush()
+        ents = [Enterprise(park_id=p.id, uscc=make_uscc("320900", i + 1), name=f"E{i}", sector_code="C26",
+                           province="江苏") for i in range(gateways)]
+        s.add_all(ents)
+        s.flush()
+        meters = []
+        for i, e in enumerate(ents):
+            codes = [f"B{i:04d}-{k}" for k in range(METERS_PER_GW)]
+            plan[f"GW{i:04d}"] = codes
+            meters += [Meter(code=c, enterprise_id=e.id, carrier="electricity", unit="kWh", kind="interval",
+                             role="main" if k == 0 else "sub", interval_s=900) for k, c in enumerate(codes)]
+        s.add_all(meters)
+        s.flush()
+        by_code = {m.code: m.id for m in meters}
+        gws = [Gateway(code=g, enterprise_id=ents[i].id, token_sha256=hash_token(g), active=True)
+               for i, g in enumerate(plan)]
+        s.add_all(gws)
+        s.flush()
+        s.add_all([GatewayMeter(gateway_id=g.id, meter_id=by_code[c]) for g in gws for c in plan[g.code]])
+    reg.close()
+    return plan
+
+
+def bench_bulk(rows: int, work: Path, url: str, plan: dict[str, list[str]]) -> dict[str, float]:
+    codes = [c for cs in plan.values() for c in cs]
+    csv = work / "readings.csv"
+    pq = work / "readings.parquet"
+    t0 = time.perf_counter()
+    con = duckdb.connect()
+    con.register("codes", __import__("pyarrow").table({"code": codes, "i": list(range(len(codes)))}))
+    per_meter = -(-rows // len(codes))
+    con.execute(f"""COPY (
+        SELECT c.code AS meter,
+               strftime(TIMESTAMP '2025-01-01 00:00:00' + INTERVAL 15 MINUTE * k, '%Y-%m-%dT%H:%M:%S+08:00') AS ts,
+               round(10 + (hash(c.i, k) % 1000) / 100.0, 2) AS value, 'kWh' AS unit
+        FROM codes c, range({per_meter}) t(k) WHERE c.i * {per_meter} + k < {rows}
+    ) TO '{csv}' (HEADER)""")
+    con.execute(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{pq}' (FORMAT parquet)")
+    gen_s = time.perf_counter() - t0
+    out: dict[str, float] = {"rows": rows, "generate_s": gen_s}
+    from nengtan.ingest.bulk import load_file
+
+    reg = Registry.open(url)
+    for kind, path in (("csv", csv), ("parquet", pq)):
+        t0 = time.perf_counter()
+        duckdb.connect().execute(f"COPY (SELECT * FROM {'read_parquet' if kind == 'parquet' else 'read_csv'}"
+                                 f"('{path}')) TO '{work / ('copy-' + kind + '.parquet')}' (FORMAT parquet)")
+        out[f"{kind}_duckdb_s"] = time.perf_counter() - t0
+        lake_dir = work / f"lake-{kind}"
+        t0 = time.perf_counter()
+        res = load_file(reg, Lake(lake_dir), path)
+        out[f"{kind}_nengtan_s"] = time.perf_counter() - t0
+        assert res.accepted == rows and res.rejected == 0, res
+        shutil.rmtree(lake_dir)
+        print(f"bulk {kind}: nengtan {out[f'{kind}_nengtan_s']:.1f} s, duckdb COPY {out[f'{kind}_duckdb_s']:.1f} s",
+              flush=True)
+    reg.close()
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _publish(port: int, prefix: str, plan: dict[str, list[str]], intervals: int, work: Path,
+             procs: int) -> subprocess.Popen[str]:
+    spec = work / f"spec-{prefix}.json"
+    spec.write_text(json.dumps({"port": port, "prefix": prefix, "gateways": plan, "start_s": 1735660800,
+                                "intervals": intervals, "procs": procs}))
+    return subprocess.Popen([sys.executable, "-m", "nengtan.ingest.simulator", str(spec)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def bench_stream(intervals: int, work: Path, url: str, plan: dict[str, list[str]], procs: int) -> dict[str, float]:
+    port = _free_port()
+    conf = work / "mosquitto.conf"
+    conf.write_text((ROOT / "bench" / "mosquitto-bench.conf").read_text() + f"\nlistener {port} 127.0.0.1\n")
+    broker = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    n_msgs = len(plan) * intervals
+    n_readings = n_msgs * METERS_PER_GW
+    out: dict[str, float] = {"gateways": len(plan), "meters": len(plan) * METERS_PER_GW, "messages": n_msgs,
+                             "readings": n_readings}
+    try:
+        # baseline: mosquitto_sub alone, QoS 1, counting messages
+        sub = subprocess.Popen(["mosquitto_sub", "-p", str(port), "-q", "1", "-t", "base/gw/+/readings",
+                                "-C", str(n_msgs)], stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        pub = _publish(port, "base", plan, intervals, work, procs)
+        sub.wait(timeout=600)
+        t_recv = time.time()
+        first = pub.communicate(timeout=600)[0].split()
+        out["sub_s"] = t_recv - float(first[1])
+        out["publisher_s"] = float(first[2]) - float(first[1])
+        print(f"mosquitto_sub: {n_msgs} messages in {out['sub_s']:.1f} s", flush=True)
+        # nengtan ingester in its own process
+        home = work / "stream-home"
+        log = open(work / "ingester.log", "w")  # noqa: SIM115 (handed to a child process)
+        ing = subprocess.Popen([sys.executable, "-m", "nengtan.ingest.mqtt", "--home", str(home), "--database-url",
+                                url, "--port", str(port), "--prefix", "ing", "--client-id", "bench-ingester",
+                                "--no-compact"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        while "; ready" not in (work / "ingester.log").read_text():
+            time.sleep(0.1)
+        lake = Lake(home / "lake")
+        t0 = time.time()
+        pub = _publish(port, "ing", plan, intervals, work, procs)
+        stored = 0
+        while stored < n_readings and time.time() - t0 < 900:
+            time.sleep(0.05)
+            stored = sum(int(str(f["rows"])) for f in lake.file_info().values())
+        t_done = time.time()
+        second = pub.communicate(timeout=600)[0].split()
+        out["ingest_s"] = t_done - float(second[1])
+        out["stored"] = stored
+        ing.terminate()
+        ing.wait(timeout=60)
+        log.close()
+        text = (work / "ingester.log").read_text()
+        out["duplicates_logged"] = sum(int(m) for m in re.findall(r"accepted, (\d+) duplicate", text))
+        print(f"ingester: {stored} readings in {out['ingest_s']:.1f} s", flush=True)
+    finally:
+        broker.terminate()
+        broker.wait(timeout=30)
+    return out
+
+
+def write_section(text: str) -> None:
+    doc = ROOT / "docs" / "benchmarks.md"
+    body = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    section = "## Ingestion (issue 3)\n"
+    if section in body:
+        start = body.index(section)
+        nxt = body.find("\n## ", start + len(section))
+        body = body[:start] + text + (body[nxt + 1:] if nxt >= 0 else "")
+    else:
+        body = body.rstrip("\n") + "\n\n" + text
+    doc.write_text(body)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=2_000_000, help="bulk file size (make bench: 50 000 000)")
+    ap.add_argument("--intervals", type=int, default=20, help="messages per gateway in the stream benchmark")
+    ap.add_argument("--gateways", type=int, default=1000)
+    ap.add_argument("--procs", type=int, default=2, help="publisher processes")
+    ap.add_argument("--skip-bulk", action="store_true")
+    ap.add_argument("--skip-stream", action="store_true")
+    ap.add_argument("--work", help="scratch directory (default: a temporary one)")
+    a = ap.parse_args()
+    work = Path(a.work or tempfile.mkdtemp(prefix="nengtan-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{work / 'registry.sqlite'}"
+    plan = make_registry(url, a.gateways)
+    bulk = None if a.skip_bulk else bench_bulk(a.rows, work, url, plan)
+    stream = None if a.skip_stream else bench_stream(a.intervals, work, url, plan, a.procs)
+    lines = ["## Ingestion (issue 3)", "",
+             f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs, {platform.platform()}, "
+             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; `python bench/bench_ingest.py "
+             + " ".join(sys.argv[1:]) + "`.", ""]
+    if bulk:
+        r = bulk["rows"]
+        lines += ["### Bulk: readings file → validated lake", "",
+                  f"{int(r):,} readings (meter, ISO time with offset, value, unit), {len(plan) * METERS_PER_GW:,} "
+                  "meters. nengtan = parse, check against the registry (meter, unit, value, time rules), convert, "
+                  "dedupe on (meter, ts), write partitioned Parquet with commit records. Baseline = DuckDB "
+                  "`COPY (SELECT * FROM file) TO 'x.parquet'` (no validation).", "",
+                  "| input | nengtan [s] | readings/s | DuckDB COPY [s] | ratio (goal ≤ 2) |", "|---|---|---|---|---|"]
+        for kind in ("csv", "parquet"):
+            n, d = bulk[f"{kind}_nengtan_s"], bulk[f"{kind}_duckdb_s"]
+            lines.append(f"| {kind} | {n:.1f} | {r / n:,.0f} | {d:.1f} | {n / d:.2f} |")
+        lines.append("")
+    if stream:
+        s = stream
+        lines += ["### Stream: MQTT QoS 1 from 1 000 gateways", "",
+                  f"{int(s['gateways']):,} gateways × {METERS_PER_GW} meters, {int(s['messages']):,} messages "
+                  f"({int(s['readings']):,} readings), published by {a.procs} separate processes with QoS 1 to a "
+                  "Mosquitto 2.0 started from bench/mosquitto-bench.conf (unlimited queue and in-flight window). "
+                  "Times run from the moment the publishers start publishing (after their start-up) to the last "
+                  "message "
+                  "received / stored; the publishers alone took " + f"{s['publisher_s']:.1f} s.", "",
+                  "| receiver | time [s] | readings/s | messages/s |", "|---|---|---|---|",
+                  f"| `mosquitto_sub -q 1` alone | {s['sub_s']:.1f} | {s['readings'] / s['sub_s']:,.0f} | "
+                  f"{s['messages'] / s['sub_s']:,.0f} |",
+                  f"| nengtan ingester (validate, lake commit, then ack) | {s['ingest_s']:.1f} | "
+                  f"{s['stored'] / s['ingest_s']:,.0f} | {s['stored'] / METERS_PER_GW / s['ingest_s']:,.0f} |", "",
+                  f"Stored {int(s['stored']):,} of {int(s['readings']):,} readings; "
+                  f"{int(s['duplicates_logged'])} duplicates. Goal ≥ 50 000 readings/s.", ""]
+    write_section("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    if not a.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

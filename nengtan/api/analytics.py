@@ -1,0 +1,383 @@
+"""Figures for the cockpit and the portal, computed from the accounting ledger (cached per data version).
+
+Everything here is a sum over ``nengtan.accounting.ledger`` rows or a copy of
+``nengtan.accounting.inventory`` results, so the cockpit shows exactly what ``nengtan inventory`` prints.
+Headline CO2 is Scope 1 + Scope 2 location-based (``Inventory.co2_t``).
+
+Targets: until the park stores its own targets (issue 4), the cockpit holds the park against the
+Jiangsu (near-)zero-carbon industrial park indicators shipped as issue 4's templates
+(``jiangsu-zero-carbon-park-*``): energy intensity ≤ 0.35 tce/万元, carbon intensity ≤ 0.6 tCO2/万元,
+non-fossil share ≥ 20 %, renewable electricity share ≥ 30 %. The totals' limits are the elastic totals
+those intensities allow at the year's value added (limit = intensity limit × value added), the
+"intensity binding, total elastic" rule of the Jiangning plan. Status thresholds are issue 4's
+(:func:`nengtan.targets.warnings.classify`: red at ratio ≥ 1.00, yellow at ≥ 0.95).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nengtan.accounting import economics, inventory, ledger
+from nengtan.api.services import Services
+
+CARRIER_NAMES = {
+    "electricity": ("外购电力", "Grid electricity"), "green_electricity": ("绿电", "Green electricity"),
+    "pv": ("光伏自发自用", "On-site PV"), "natural_gas": ("天然气", "Natural gas"), "diesel": ("柴油", "Diesel"),
+    "gasoline": ("汽油", "Gasoline"), "fuel_oil": ("燃料油", "Fuel oil"), "lpg": ("液化石油气", "LPG"),
+    "coal": ("煤炭", "Coal"), "coke": ("焦炭", "Coke"), "kerosene": ("煤油", "Kerosene"),
+    "heat": ("外购热力", "Purchased heat"), "steam": ("蒸汽", "Steam"),
+}
+PARK_TARGET_TEMPLATES = {
+    "energy_intensity": "jiangsu-zero-carbon-park-energy-intensity",
+    "carbon_intensity": "jiangsu-zero-carbon-park-carbon-intensity",
+    "nonfossil_share": "jiangsu-zero-carbon-park-nonfossil-share",
+    "renewable_electricity_share": "jiangsu-zero-carbon-park-renewable-electricity",
+}
+
+
+def clean(x: Any) -> Any:
+    """JSON-safe: NaN/inf → None, numpy scalars → Python."""
+    if isinstance(x, dict):
+        return {str(k): clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [clean(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def year_ledger(svc: Services, year: int) -> pd.DataFrame:
+    fs = svc.settings.factor_set
+    return svc.cached(("ledger", year, fs), lambda: ledger(svc.registry, svc.lake, year, fs))
+
+
+def year_economics(svc: Services, year: int) -> pd.DataFrame:
+    return svc.cached(("economics", year), lambda: economics(svc.registry, year))
+
+
+def inventory_dict(svc: Services, year: int, scope: str = "park", month: int | None = None,
+                   quarter: int | None = None, factor_set: str | None = None) -> dict[str, Any]:
+    fs = factor_set or svc.settings.factor_set
+
+    def compute() -> dict[str, Any]:
+        inv = inventory(svc.registry, svc.lake, year=year, month=month, quarter=quarter, scope=scope,
+                        factor_set=fs)
+        return clean(inv.to_dict())  # type: ignore[no-any-return]
+
+    return svc.cached(("inventory", year, scope, month, quarter, fs), compute)
+
+
+def latest_year(svc: Services) -> int:
+    """The newest year with activity data (or the configured default year)."""
+    if svc.settings.default_year:
+        return svc.settings.default_year
+
+    def compute() -> int:
+        from sqlalchemy import func, select
+
+        from nengtan.registry.models import Activity
+        with svc.registry.session() as s:
+            p = s.execute(select(func.max(Activity.period))).scalar()
+        if p:
+            return int(str(p)[:4])
+        import datetime as dt
+        return dt.date.today().year
+
+    return svc.cached(("latest_year",), compute)
+
+
+def _status(ratio: float | None) -> str:
+    if ratio is None or not math.isfinite(ratio):
+        return "grey"
+    from nengtan.targets.warnings import classify
+    return str(classify(np.array([ratio]))[0])
+
+
+def _template_value(template_id: str) -> float | None:
+    try:
+        from nengtan.targets.targets import template
+        return float(template(template_id).value)
+    except Exception:
+        return None
+
+
+def headline(svc: Services, year: int) -> dict[str, Any]:
+    inv = inventory_dict(svc, year)
+    try:
+        prev = inventory_dict(svc, year - 1)
+        if not prev.get("energy_tce"):
+            prev = {}
+    except Exception:
+        prev = {}
+    ints = inv.get("intensities") or {}
+    va = inv.get("value_added")
+    lim_ei = _template_value(PARK_TARGET_TEMPLATES["energy_intensity"])
+    lim_ci = _template_value(PARK_TARGET_TEMPLATES["carbon_intensity"])
+    lim_nf = _template_value(PARK_TARGET_TEMPLATES["nonfossil_share"])
+    lim_re = _template_value(PARK_TARGET_TEMPLATES["renewable_electricity_share"])
+
+    def item(key: str, value: float | None, unit: str, limit: float | None, upper: bool,
+             prev_value: float | None) -> dict[str, Any]:
+        ratio = None
+        if value is not None and limit:
+            ratio = value / limit if upper else (limit / value if value else math.inf)
+        yoy = (value / prev_value - 1.0) if value is not None and prev_value else None
+        return {"key": key, "value": value, "unit": unit, "target": limit,
+                "target_kind": "max" if upper else "min", "ratio": ratio, "status": _status(ratio),
+                "last_year": prev_value, "yoy": yoy}
+
+    pints = prev.get("intensities") or {}
+    items = [
+        item("energy_tce", inv["energy_tce"], "tce", lim_ei * va if lim_ei and va else None, True,
+             prev.get("energy_tce")),
+        item("co2_t", inv["co2_t"], "tCO2", lim_ci * va if lim_ci and va else None, True, prev.get("co2_t")),
+        item("energy_intensity", ints.get("energy_tce_per_10k_cny_value_added"), "tce/万元", lim_ei, True,
+             pints.get("energy_tce_per_10k_cny_value_added")),
+        item("carbon_intensity", ints.get("co2_t_per_10k_cny_value_added"), "tCO2/万元", lim_ci, True,
+             pints.get("co2_t_per_10k_cny_value_added")),
+        item("non_fossil_energy_share", inv.get("non_fossil_energy_share"), "%", lim_nf, False,
+             prev.get("non_fossil_energy_share")),
+        item("renewable_electricity_share", inv.get("renewable_electricity_share"), "%", lim_re, False,
+             prev.get("renewable_electricity_share")),
+    ]
+    return clean({"year": year, "items": items, "factor_set": inv["factor_set"],
+                  "data_version": inv["data_version"], "enterprises": inv["enterprises"],
+                  "value_added": va, "value_added_basis": inv.get("value_added_basis"),
+                  "targets_source": "issue-4 templates jiangsu-zero-carbon-park-*"})
+
+
+def _monthly(led: pd.DataFrame, year: int) -> dict[str, list[float]]:
+    months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    if led.empty:
+        return {"energy_tce": [0.0] * 12, "co2_t": [0.0] * 12}
+    g = led.assign(co2_t=led["scope1_t"] + led["scope2_location_t"]).groupby("period")[
+        ["energy_tce", "co2_t"]].sum()
+    g = g.reindex(months).fillna(0.0)
+    return {"energy_tce": [float(v) for v in g["energy_tce"]], "co2_t": [float(v) for v in g["co2_t"]]}
+
+
+def filter_scope(led: pd.DataFrame, scope: str) -> pd.DataFrame:
+    if scope == "park" or led.empty:
+        return led
+    kind, _, value = scope.partition(":")
+    if kind == "sector":
+        return led[led["sector_code"].astype(str).str.startswith(value)]
+    return led[led["uscc"] == value]
+
+
+def trends(svc: Services, year: int, scope: str = "park") -> dict[str, Any]:
+    this = _monthly(filter_scope(year_ledger(svc, year), scope), year)
+    last = _monthly(filter_scope(year_ledger(svc, year - 1), scope), year - 1)
+    return clean({"year": year, "scope": scope, "months": [f"{m:02d}" for m in range(1, 13)],
+                  "this_year": this, "last_year": last})
+
+
+def breakdown(svc: Services, year: int, scope: str = "park") -> dict[str, Any]:
+    led = filter_scope(year_ledger(svc, year), scope)
+    led = led.assign(co2_t=led["scope1_t"] + led["scope2_location_t"])
+    by_carrier: list[dict[str, Any]] = []
+    for carrier, g in led.groupby("carrier"):
+        zh, en = CARRIER_NAMES.get(str(carrier), (str(carrier), str(carrier)))
+        by_carrier.append({"carrier": carrier, "name_zh": zh, "name_en": en,
+                           "quantity": float(g["quantity"].sum()), "unit": str(g["unit"].iloc[0]),
+                           "energy_tce": float(g["energy_tce"].sum()), "co2_t": float(g["co2_t"].sum())})
+    names = sector_names(svc)
+    by_sector: list[dict[str, Any]] = []
+    div = led["sector_code"].astype(str).str[:2]
+    for code, g in led.groupby(div):
+        zh, en = names.get(str(code), (str(code), str(code)))
+        by_sector.append({"sector_code": code, "name_zh": zh, "name_en": en,
+                          "energy_tce": float(g["energy_tce"].sum()), "co2_t": float(g["co2_t"].sum()),
+                          "enterprises": int(g["uscc"].nunique())})
+    by_carrier.sort(key=lambda r: -r["co2_t"])
+    by_sector.sort(key=lambda r: -r["co2_t"])
+    return clean({"year": year, "scope": scope, "by_carrier": by_carrier, "by_sector": by_sector})
+
+
+def sector_names(svc: Services) -> dict[str, tuple[str, str]]:
+    def compute() -> dict[str, tuple[str, str]]:
+        from sqlalchemy import select
+
+        from nengtan.registry.models import Sector
+        with svc.registry.session() as s:
+            return {r.code: (r.name_zh, r.name_en) for r in s.execute(select(Sector)).scalars()}
+
+    return svc.cached(("sectors",), compute)
+
+
+def sankey(svc: Services, year: int) -> dict[str, Any]:
+    """Energy flow [tce] from carriers (left) to sector divisions (right)."""
+    led = year_ledger(svc, year)
+    names = sector_names(svc)
+    flows = led.assign(div=led["sector_code"].astype(str).str[:2]).groupby(["carrier", "div"])[
+        "energy_tce"].sum()
+    nodes: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    links = []
+    for key, v in flows.items():
+        carrier, div = str(key[0]), str(key[1])  # type: ignore[index]
+        if v <= 0:
+            continue
+        c_zh, c_en = CARRIER_NAMES.get(str(carrier), (str(carrier), str(carrier)))
+        s_zh, s_en = names.get(str(div), (str(div), str(div)))
+        src, dst = f"c:{carrier}", f"s:{div}"
+        for nid, zh, en in ((src, c_zh, c_en), (dst, f"{div} {s_zh}", f"{div} {s_en}")):
+            if nid not in seen:
+                seen.add(nid)
+                nodes.append({"id": nid, "name_zh": zh, "name_en": en})
+        links.append({"source": src, "target": dst, "value": float(v)})
+    return clean({"year": year, "unit": "tce", "nodes": nodes, "links": links})
+
+
+def enterprise_table(svc: Services, year: int) -> pd.DataFrame:
+    """One row per enterprise: energy, CO2, value added, intensity, coordinates."""
+
+    def compute() -> pd.DataFrame:
+        from sqlalchemy import select
+
+        from nengtan.registry.models import Enterprise
+        led = year_ledger(svc, year)
+        eco = year_economics(svc, year)
+        with svc.registry.session() as s:
+            ents = pd.DataFrame(
+                [(e.uscc, e.name, e.sector_code, e.lon, e.lat, e.key_energy_unit, e.key_emission_unit)
+                 for e in s.execute(select(Enterprise)).scalars()],
+                columns=["uscc", "name", "sector_code", "lon", "lat", "key_energy_unit", "key_emission_unit"])
+        agg = led.assign(co2_t=led["scope1_t"] + led["scope2_location_t"]).groupby("uscc")[
+            ["energy_tce", "co2_t"]].sum()
+        va = eco.assign(v=eco["value_added_constant"].fillna(eco["value_added"])).groupby("uscc")["v"].sum()
+        out = ents.set_index("uscc").join(agg).join(va.rename("value_added")).fillna(
+            {"energy_tce": 0.0, "co2_t": 0.0})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["co2_intensity"] = np.where(out["value_added"] > 0, out["co2_t"] / out["value_added"], np.nan)
+            out["energy_intensity"] = np.where(out["value_added"] > 0,
+                                               out["energy_tce"] / out["value_added"], np.nan)
+        return out.reset_index()
+
+    return svc.cached(("enterprise_table", year), compute)
+
+
+def ranking(svc: Services, year: int, by: str, limit: int, sector: str | None) -> dict[str, Any]:
+    t = enterprise_table(svc, year)
+    if sector:
+        t = t[t["sector_code"].astype(str).str.startswith(sector)]
+    col = {"co2": "co2_t", "intensity": "co2_intensity", "energy": "energy_tce"}[by]
+    t = t.sort_values(col, ascending=False, na_position="last").head(limit)
+    rows = [{"rank": i + 1, "uscc": r.uscc, "name": r.name, "sector_code": r.sector_code,
+             "energy_tce": r.energy_tce, "co2_t": r.co2_t, "value_added": r.value_added,
+             "co2_intensity": r.co2_intensity, "energy_intensity": r.energy_intensity}
+            for i, r in enumerate(t.itertuples())]
+    return clean({"year": year, "by": by, "items": rows})
+
+
+def map_points(svc: Services, year: int) -> dict[str, Any]:
+    t = enterprise_table(svc, year)
+    pts = [{"uscc": r.uscc, "name": r.name, "sector_code": r.sector_code, "lon": r.lon, "lat": r.lat,
+            "co2_t": r.co2_t, "energy_tce": r.energy_tce}
+           for r in t.itertuples() if r.lon is not None and r.lat is not None
+           and not (isinstance(r.lon, float) and math.isnan(r.lon))]
+    return clean({"year": year, "items": pts})
+
+
+def enterprise_monthly(svc: Services, year: int, uscc: str) -> list[dict[str, Any]]:
+    led = year_ledger(svc, year)
+    led = led[led["uscc"] == uscc]
+    cols = ["period", "carrier", "quantity", "unit", "source", "estimated_quantity", "energy_tce",
+            "energy_equiv_tce", "scope1_t", "scope2_location_t", "scope2_market_t"]
+    rows = led[cols].sort_values(["period", "carrier"]).to_dict(orient="records")
+    return clean(rows)  # type: ignore[no-any-return]
+
+
+def quality(svc: Services, year: int, uscc: str) -> dict[str, Any]:
+    """Completeness and estimation per carrier: months with data, estimated share."""
+    led = year_ledger(svc, year)
+    led = led[led["uscc"] == uscc]
+    carriers: list[dict[str, Any]] = []
+    for carrier, g in led.groupby("carrier"):
+        months = sorted(set(g["period"]))
+        q = float(g["quantity"].sum())
+        est = float(g["estimated_quantity"].sum())
+        carriers.append({"carrier": carrier, "months_with_data": len(months),
+                         "missing_months": [f"{year:04d}-{m:02d}" for m in range(1, 13)
+                                            if f"{year:04d}-{m:02d}" not in months],
+                         "sources": sorted(set(map(str, g["source"]))),
+                         "quantity": q, "unit": str(g["unit"].iloc[0]), "estimated_quantity": est,
+                         "estimated_share": est / q if q else None})
+    complete = sum(int(c["months_with_data"]) for c in carriers)
+    return clean({"year": year, "uscc": uscc, "carriers": carriers,
+                  "completeness": complete / (12 * len(carriers)) if carriers else 0.0})
+
+
+def meter_monthly(svc: Services, year: int, code: str, kind: str) -> list[dict[str, Any]]:
+    """Monthly consumption of one meter from the readings lake (interval sums or counter differences)."""
+    from nengtan.accounting.gather import counter_totals, main_meters, meter_totals
+
+    if kind == "counter":
+        meters = main_meters(svc.registry)
+        one = meters[meters["meter_id"] == code]
+        frame = svc.cached(("counter_totals", year, code), lambda: counter_totals(
+            svc.lake, one, {(code, year, m) for m in range(1, 13)}) if len(one) else pd.DataFrame(
+            columns=["meter_id", "month", "total", "estimated"]))
+    else:
+        frame = svc.cached(("meter_totals", year), lambda: meter_totals(svc.lake, year))
+    g = frame[frame["meter_id"] == code]
+    by_month = {int(m): (float(tot), float(est))
+                for m, tot, est in zip(g["month"], g["total"], g["estimated"], strict=True)}
+    return clean([{"period": f"{year:04d}-{m:02d}", "quantity": by_month.get(m, (0.0, 0.0))[0],
+                   "estimated_quantity": by_month.get(m, (0.0, 0.0))[1], "has_data": m in by_month}
+                  for m in range(1, 13)])  # type: ignore[no-any-return]
+
+
+def enterprise_quarantine(svc: Services, enterprise_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    """Quarantined rows of the batches uploaded for this enterprise through the service."""
+    from sqlalchemy import select
+
+    from nengtan.registry.models import QuarantineRow
+    from nengtan.registry.service_models import Upload
+    with svc.registry.session() as s:
+        batches = [b for b in s.execute(select(Upload.batch_id).where(Upload.enterprise_id == enterprise_id))
+                   .scalars() if b]
+        if not batches:
+            return []
+        rows = s.execute(select(QuarantineRow).where(QuarantineRow.batch_id.in_(batches))
+                         .order_by(QuarantineRow.id.desc()).limit(limit)).scalars()
+        return [{"batch": r.batch_id, "file": r.file, "row": r.row, "column": r.column, "reason": r.reason}
+                for r in rows]
+
+
+def warnings(svc: Services, year: int) -> dict[str, Any]:
+    """Warnings (预警) from issue 4's engine for the year to its last month with data.
+
+    Park rows are the headline targets (see the module notes); enterprise rows come from the carbon
+    budgets when the park has allocated them. The list is empty, with a note, when the engine is
+    unavailable or has nothing to say.
+    """
+
+    def compute() -> dict[str, Any]:
+        led = year_ledger(svc, year)
+        eco = year_economics(svc, year)
+        if led.empty:
+            return {"year": year, "month": None, "items": [], "note": "no data for the year"}
+        month = int(max(led["period"])[5:7])
+        try:
+            from nengtan.targets.targets import template
+            from nengtan.targets.warnings import run_warnings, warnings_list
+            targets = [template(t).adopt() for t in PARK_TARGET_TEMPLATES.values()]
+            prev = year_ledger(svc, year - 1)
+            prev_eco = year_economics(svc, year - 1)
+            frame = run_warnings(led, eco, year, month, targets=targets,
+                                 history_ledger=prev if len(prev) else None,
+                                 history_economics=prev_eco if len(prev_eco) else None)
+            items = warnings_list(frame).to_dict(orient="records")
+            note = ""
+        except Exception as exc:  # the engine is issue 4's; the cockpit must stay up without it
+            items, note = [], f"warning engine unavailable: {exc}"
+        return {"year": year, "month": month, "items": clean(items), "note": note}
+
+    return svc.cached(("warnings", year), compute)

@@ -1,0 +1,68 @@
+"""The application factory: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from nengtan import __version__
+from nengtan.api import errors
+from nengtan.api.routers import (
+    admin,
+    auth,
+    cockpit,
+    enterprises,
+    inventory,
+    pages,
+    public,
+    reports,
+    uploads,
+    verification,
+)
+from nengtan.api.services import Services
+from nengtan.api.settings import Settings, load_settings
+
+DESCRIPTION = """能碳 nengtan platform service: the park cockpit, the enterprise portal and the JSON API.
+
+Log in with `POST /api/auth/token` and send `Authorization: Bearer <token>`. Every error is an
+RFC 9457 problem-details document. Energy is in tce, CO2 in t, intensities per 万元 of value added.
+"""
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the FastAPI app over the registry and lake named by ``settings``."""
+    settings = settings or load_settings()
+    svc = services or Services.open(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if services is None:
+            svc.close()
+
+    app = FastAPI(title="nengtan 能碳", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.services = svc
+    errors.install(app)
+    for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public):
+        app.include_router(module.router)
+    _optional_routers(app)
+    app.include_router(pages.router)
+    static = resources.files("nengtan.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    return app
+
+
+def _optional_routers(app: FastAPI) -> None:
+    """Routers of areas that may not be installed yet (issue 3 gateway ingest, issue 4 targets)."""
+    import importlib
+
+    try:
+        targets = importlib.import_module("nengtan.api.routers.targets")
+    except ImportError:
+        return
+    app.include_router(targets.router)

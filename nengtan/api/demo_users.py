@@ -1,0 +1,40 @@
+"""Demo-mode accounts (``nengtan serve --demo`` only; a normal server has no default password)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from nengtan.api.users import add_user
+from nengtan.registry.models import Enterprise
+from nengtan.registry.service_models import User
+from nengtan.registry.store import Registry
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    enterprises: tuple[str, ...]
+
+
+def ensure_demo_users(reg: Registry) -> list[DemoAccount]:
+    """Create (once) a park administrator, two enterprise users (A, B), a verifier and a public user."""
+    with reg.session() as s:
+        ents = s.execute(select(Enterprise.uscc).order_by(Enterprise.id).limit(2)).scalars().all()
+    if len(ents) < 2:
+        raise RuntimeError("the demo park needs at least two enterprises")
+    accounts = [
+        DemoAccount("admin", "demo-admin-pass", "admin", ()),
+        DemoAccount("enterprise-a", "demo-enterprise-a", "enterprise", (ents[0],)),
+        DemoAccount("enterprise-b", "demo-enterprise-b", "enterprise", (ents[1],)),
+        DemoAccount("verifier", "demo-verifier-pass", "verifier", (ents[0],)),
+        DemoAccount("public", "demo-public-pass", "public", ()),
+    ]
+    with reg.session() as s:
+        for a in accounts:
+            if s.execute(select(User).where(User.username == a.username)).scalar() is None:
+                add_user(s, "demo", a.username, a.password, a.role, a.enterprises)
+    return accounts

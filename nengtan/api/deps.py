@@ -1,0 +1,193 @@
+"""Request dependencies: the services, the current user, and enterprise scoping.
+
+Every endpoint that touches enterprise data gets the enterprise through :func:`readable_enterprise`,
+:func:`writable_enterprise` or :func:`check_scope`; those three are the only places that decide who
+may see what, so the isolation rule lives in one place (tests/api/test_isolation.py checks every route).
+
+Rules
+-----
+* ``admin`` (park administrator): every enterprise, park and sector scopes, user administration.
+* ``enterprise``: only the enterprises bound to the user (``user_enterprise``), read and write.
+* ``verifier``: only the enterprises bound to the user, read; comment and sign-off; no data writes.
+* ``public``: nothing but published figures (``/api/public``).
+
+An enterprise a user may not see answers 404 exactly like one that does not exist, so a user cannot
+even learn which credit codes are registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from nengtan.api.auth import read_token
+from nengtan.api.errors import ApiError, forbidden, not_found
+from nengtan.api.services import MISS, Services
+from nengtan.registry.models import Enterprise
+from nengtan.registry.service_models import User, UserEnterprise
+
+TOKEN_COOKIE = "nengtan_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user of a request."""
+
+    id: int
+    username: str
+    role: str
+    enterprise_ids: frozenset[int]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class EnterpriseRef:
+    id: int
+    uscc: str
+    name: str
+    sector_code: str
+
+
+async def services(request: Request) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def _token_from(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    # The cookie is honoured for safe methods only: a write always needs the Authorization header,
+    # which another site cannot make a browser send (no CSRF through the cookie).
+    if request.method in SAFE_METHODS:
+        return request.cookies.get(TOKEN_COOKIE)
+    return None
+
+
+def load_principal(svc: Services, username: str) -> Principal | None:
+    """The active user ``username`` with its bound enterprises, from the registry (None if unknown or
+    disabled)."""
+    with svc.registry.session() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar()
+        if user is None or not user.active:
+            return None
+        ids = s.execute(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)).scalars()
+        return Principal(user.id, user.username, user.role, frozenset(ids))
+
+
+async def optional_user(request: Request, svc: ServicesDep) -> Principal | None:
+    """The request's user. Answers from the principal cache when it can (no I/O on the event loop);
+    otherwise checks the token and reads the user in the thread pool, and caches the answer (also a
+    refusal) for ``auth_cache_seconds``, never beyond the token's expiry."""
+    token = _token_from(request)
+    if not token:
+        return None
+    cached = svc.principals.get(token)
+    if cached is not MISS:
+        return cached  # type: ignore[no-any-return]
+    claims = read_token(token, svc.settings.secret_key)
+    if claims is None:
+        return None
+    principal = await run_in_threadpool(load_principal, svc, claims.username)
+    svc.principals.put(token, principal, (claims.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
+    return principal
+
+
+async def current_user(principal: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
+    if principal is None:
+        raise ApiError(401, "log in first: send 'Authorization: Bearer <token>' from POST /api/auth/token",
+                       "unauthorized", headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+UserDep = Annotated[Principal, Depends(current_user)]
+
+
+async def require_admin(user: UserDep) -> Principal:
+    if not user.is_admin:
+        raise forbidden("only a park administrator may do this")
+    return user
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
+async def require_verifier(user: UserDep) -> Principal:
+    if user.role != "verifier":
+        raise forbidden("only a verifier may do this")
+    return user
+
+
+VerifierDep = Annotated[Principal, Depends(require_verifier)]
+
+
+def may_read(user: Principal, enterprise_id: int) -> bool:
+    """The single rule for reading an enterprise's data."""
+    if user.is_admin:
+        return True
+    return user.role in ("enterprise", "verifier") and enterprise_id in user.enterprise_ids
+
+
+def may_write(user: Principal, enterprise_id: int) -> bool:
+    """The single rule for changing an enterprise's data (verifiers and the public never do)."""
+    if user.is_admin:
+        return True
+    return user.role == "enterprise" and enterprise_id in user.enterprise_ids
+
+
+def lookup_enterprise(svc: Services, uscc: str) -> EnterpriseRef | None:
+    with svc.registry.session() as s:
+        e = s.execute(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).scalar()
+        return EnterpriseRef(e.id, e.uscc, e.name, e.sector_code) if e else None
+
+
+def enterprise_for(svc: Services, user: Principal, uscc: str, write: bool = False) -> EnterpriseRef:
+    ent = lookup_enterprise(svc, uscc)
+    if ent is None or not may_read(user, ent.id):
+        raise not_found(f"enterprise {uscc}")
+    if write and not may_write(user, ent.id):
+        raise forbidden(f"your role ({user.role}) may not change the data of enterprise {uscc}")
+    return ent
+
+
+UsccPath = Annotated[str, Path(min_length=1, max_length=40, description="统一社会信用代码 (18 characters)")]
+
+
+def readable_enterprise(uscc: UsccPath, user: UserDep, svc: ServicesDep) -> EnterpriseRef:
+    return enterprise_for(svc, user, uscc)
+
+
+def writable_enterprise(uscc: UsccPath, user: UserDep, svc: ServicesDep) -> EnterpriseRef:
+    return enterprise_for(svc, user, uscc, write=True)
+
+
+ReadableEnterprise = Annotated[EnterpriseRef, Depends(readable_enterprise)]
+WritableEnterprise = Annotated[EnterpriseRef, Depends(writable_enterprise)]
+
+
+def check_scope(svc: Services, user: Principal, scope: str) -> str:
+    """Validate an accounting scope (``park``, ``sector:<code>``, ``enterprise:<uscc>``) for the user."""
+    scope = scope.strip()
+    if scope == "park" or scope.startswith("sector:"):
+        if not user.is_admin:
+            raise forbidden(f"scope {scope!r} needs a park administrator; use enterprise:<uscc>")
+        if scope.startswith("sector:") and not scope[7:]:
+            raise ApiError(422, "scope 'sector:' needs a code, e.g. sector:C26", "validation-error")
+        return scope
+    if scope.startswith("enterprise:"):
+        ent = enterprise_for(svc, user, scope[len("enterprise:"):])
+        return f"enterprise:{ent.uscc}"
+    raise ApiError(422, f"scope {scope!r} is not one of park, sector:<code>, enterprise:<uscc>",
+                   "validation-error")

@@ -1,0 +1,71 @@
+"""Log in (token), log out, who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+
+from nengtan.api import audit
+from nengtan.api.auth import burn_time, issue_token, verify_password
+from nengtan.api.deps import TOKEN_COOKIE, ServicesDep, UserDep
+from nengtan.api.errors import ApiError
+from nengtan.api.schemas import LoginRequest, TokenResponse
+from nengtan.api.users import view
+from nengtan.registry.service_models import User
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+@router.post("/token", response_model=TokenResponse)
+def login(body: LoginRequest, request: Request, response: Response, svc: ServicesDep) -> TokenResponse:
+    """Exchange username and password for a bearer token (also set as an HttpOnly cookie for pages)."""
+    ip = request.client.host if request.client else "unknown"
+    keys = (f"user:{body.username}", f"ip:{ip}")
+    wait = svc.limiter.retry_after(*keys)
+    if wait > 0:
+        raise ApiError(429, f"too many failed logins; try again in {int(wait) + 1} s", "rate-limited",
+                       headers={"Retry-After": str(int(wait) + 1)})
+    with svc.registry.session() as s:
+        user = s.execute(select(User).where(User.username == body.username)).scalar()
+        if user is None:
+            burn_time(body.password)
+            ok = False
+        else:
+            ok = user.active and verify_password(user.password_hash, body.password)
+        if not ok or user is None:
+            svc.limiter.failed(*keys)
+            audit.record(s, body.username[:100], "auth.login_failed", f"user:{body.username}"[:200],
+                         {"ip": ip})
+            v = None
+        else:
+            svc.limiter.succeeded(keys[0])
+            v = view(s, user)
+    if v is None:
+        raise ApiError(401, "wrong username or password", "unauthorized",
+                       headers={"WWW-Authenticate": "Bearer"})
+    token, exp = issue_token(v.username, v.role, svc.settings.secret_key, svc.settings.token_ttl_minutes)
+    response.set_cookie(TOKEN_COOKIE, token, max_age=svc.settings.token_ttl_minutes * 60, httponly=True,
+                        samesite="strict", path="/")
+    return TokenResponse(access_token=token, expires_at=exp.isoformat(), username=v.username, role=v.role,
+                         enterprises=v.enterprises)
+
+
+@router.post("/logout", status_code=204)
+def logout(response: Response) -> Response:
+    """Forget the page cookie (bearer tokens simply expire)."""
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.status_code = 204
+    return response
+
+
+@router.get("/me")
+def me(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """The logged-in user, role and bound enterprises."""
+    with svc.registry.session() as s:
+        u = s.get(User, user.id)
+        assert u is not None
+        v = view(s, u)
+    return {"username": v.username, "display_name": v.display_name, "role": v.role,
+            "enterprises": v.enterprises}

@@ -1,0 +1,130 @@
+"""The park cockpit's data (驾驶舱): park administrator only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from nengtan.api import analytics
+from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.api.errors import not_found
+from nengtan.api.schemas import OptYear, PagingDep
+from nengtan.api.services import Services
+
+router = APIRouter(prefix="/api/cockpit", tags=["cockpit"])
+SectorPath = Annotated[str, Path(min_length=1, max_length=8, pattern=r"^[A-Z]?[0-9]{0,4}$")]
+Sector = Annotated[str | None, Query(max_length=8)]
+
+
+def _encode(value: Any) -> tuple[bytes, str]:
+    body = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+async def fast_json(request: Request, svc: Services, key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
+    """The endpoint's JSON bytes and ETag, made once per data version (the cockpit is read far more often
+    than written). From memory without touching the event loop's time when cached; computed in the thread
+    pool otherwise. ``If-None-Match`` with the current ETag answers 304 without a body."""
+    body, etag = await svc.acached(("json", *key), lambda: _encode(compute()))
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    inm = request.headers.get("if-none-match")
+    if inm and etag in (t.strip() for t in inm.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+async def resolve_year(svc: Services, year: int | None) -> int:
+    if year:
+        return year
+    return await svc.acached(("cockpit-year",), lambda: analytics.latest_year(svc))
+
+
+@router.get("/summary")
+async def summary(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """Headline figures for the year against targets with red/yellow/green status (the park's adopted
+    targets when it has them, else the Jiangsu zero-carbon park templates)."""
+    y = await resolve_year(svc, year)
+    return await fast_json(request, svc, ("summary", y), lambda: analytics.headline(svc, y))  # type: ignore[return-value]
+
+
+@router.get("/trends")
+async def trends(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None,
+                 sector: Sector = None) -> dict[str, Any]:
+    """Monthly energy [tce] and CO2 [t] with the previous year beside them."""
+    y = await resolve_year(svc, year)
+    scope = f"sector:{sector}" if sector else "park"
+    return await fast_json(request, svc, ("trends", y, scope),  # type: ignore[return-value]
+                           lambda: analytics.trends(svc, y, scope))
+
+
+@router.get("/breakdown")
+async def breakdown(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None,
+                    sector: Sector = None) -> dict[str, Any]:
+    """Energy and CO2 by sector division and by carrier."""
+    y = await resolve_year(svc, year)
+    scope = f"sector:{sector}" if sector else "park"
+    return await fast_json(request, svc, ("breakdown", y, scope),  # type: ignore[return-value]
+                           lambda: analytics.breakdown(svc, y, scope))
+
+
+@router.get("/sankey")
+async def sankey(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """Energy flow [tce] from carriers to sectors."""
+    y = await resolve_year(svc, year)
+    return await fast_json(request, svc, ("sankey", y), lambda: analytics.sankey(svc, y))  # type: ignore[return-value]
+
+
+@router.get("/ranking")
+async def ranking(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None,
+                  by: Literal["co2", "intensity", "energy"] = "co2",
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 20, sector: Sector = None) -> dict[str, Any]:
+    """Enterprises ranked by CO2 [t], CO2 intensity [tCO2/万元] or energy [tce]."""
+    y = await resolve_year(svc, year)
+    return await fast_json(request, svc, ("ranking", y, by, limit, sector),  # type: ignore[return-value]
+                           lambda: analytics.ranking(svc, y, by, limit, sector))
+
+
+@router.get("/map")
+async def park_map(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """Enterprise locations (registry coordinates) with CO2 for sizing the markers."""
+    y = await resolve_year(svc, year)
+    return await fast_json(request, svc, ("map", y), lambda: analytics.map_points(svc, y))  # type: ignore[return-value]
+
+
+@router.get("/warnings")
+async def warnings(request: Request, admin: AdminDep, svc: ServicesDep, paging: PagingDep,
+                   year: OptYear = None) -> dict[str, Any]:
+    """Red and yellow warnings of the park, its sectors and enterprises, worst first (issue 4's engine
+    over the park's adopted targets and budget allocation)."""
+    y = await resolve_year(svc, year)
+
+    def compute() -> dict[str, Any]:
+        w = analytics.warnings(svc, y)
+        out = paging.page(w["items"])
+        out.update(year=w["year"], month=w["month"], note=w["note"], counts=w.get("counts", {}),
+                   targets_source=w.get("targets_source", ""))
+        return out
+
+    return await fast_json(request, svc, ("warnings", y, paging.limit, paging.offset),  # type: ignore[return-value]
+                           compute)
+
+
+@router.get("/sectors/{code}")
+def sector(code: SectorPath, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """One sector (drill-down): its inventory, trends, carriers and enterprises."""
+    y = year or analytics.latest_year(svc)
+    names = analytics.sector_names(svc)
+    ranking_ = analytics.ranking(svc, y, "co2", 1000, code)
+    if not ranking_["items"]:
+        raise not_found(f"sector {code}")
+    zh, en = names.get(code, names.get(code[:2], (code, code)))
+    return {"code": code, "name_zh": zh, "name_en": en, "year": y,
+            "inventory": analytics.inventory_dict(svc, y, f"sector:{code}"),
+            "trends": analytics.trends(svc, y, f"sector:{code}"),
+            "breakdown": analytics.breakdown(svc, y, f"sector:{code}"),
+            "enterprises": ranking_["items"]}

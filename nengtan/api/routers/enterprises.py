@@ -1,0 +1,126 @@
+"""Enterprises, their meters, monthly accounts, quality report and warnings (scoped per user)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import select
+
+from nengtan.api import analytics
+from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, may_read
+from nengtan.api.errors import not_found
+from nengtan.api.schemas import OptYear, PagingDep, period_filter
+from nengtan.registry.models import Enterprise, Meter, Sector
+
+router = APIRouter(prefix="/api", tags=["enterprises"])
+MeterCode = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+def _enterprise_json(e: Enterprise) -> dict[str, Any]:
+    return {"uscc": e.uscc, "name": e.name, "sector_code": e.sector_code, "province": e.province,
+            "key_energy_unit": e.key_energy_unit, "key_emission_unit": e.key_emission_unit,
+            "lon": e.lon, "lat": e.lat,
+            "entered_on": e.entered_on.isoformat() if e.entered_on else None,
+            "left_on": e.left_on.isoformat() if e.left_on else None}
+
+
+@router.get("/sectors")
+def sectors(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """GB/T 4754-2017 sector codes and names used in the registry."""
+    with svc.registry.session() as s:
+        items = [{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en}
+                 for r in s.execute(select(Sector).order_by(Sector.code)).scalars()]
+    return {"items": items}
+
+
+@router.get("/enterprises")
+def list_enterprises(user: UserDep, svc: ServicesDep, paging: PagingDep,
+                     sector: Annotated[str | None, Query(max_length=8, description="GB/T 4754 prefix")] = None,
+                     q: Annotated[str | None, Query(max_length=100, description="name contains")] = None,
+                     ) -> dict[str, Any]:
+    """Enterprises the user may see (all for the park administrator, own ones otherwise)."""
+    with svc.registry.session() as s:
+        stmt = select(Enterprise).order_by(Enterprise.uscc)
+        if sector:
+            stmt = stmt.where(Enterprise.sector_code.startswith(sector, autoescape=True))
+        if q:
+            stmt = stmt.where(Enterprise.name.contains(q, autoescape=True))
+        rows = [_enterprise_json(e) for e in s.execute(stmt).scalars() if may_read(user, e.id)]
+    return paging.page(rows)
+
+
+@router.get("/enterprises/{uscc}")
+def get_enterprise(ent: ReadableEnterprise, svc: ServicesDep) -> dict[str, Any]:
+    """One enterprise's registry record."""
+    with svc.registry.session() as s:
+        e = s.get(Enterprise, ent.id)
+        assert e is not None
+        return _enterprise_json(e)
+
+
+@router.get("/enterprises/{uscc}/meters")
+def meters(ent: ReadableEnterprise, svc: ServicesDep, paging: PagingDep) -> dict[str, Any]:
+    """The enterprise's meters (main and sub, with their parent)."""
+    with svc.registry.session() as s:
+        rows = s.execute(select(Meter).where(Meter.enterprise_id == ent.id).order_by(Meter.code)).scalars()
+        ids = {m.id: m.code for m in s.execute(select(Meter).where(Meter.enterprise_id == ent.id)).scalars()}
+        items = [{"code": m.code, "carrier": m.carrier, "unit": m.unit, "kind": m.kind, "role": m.role,
+                  "parent": ids.get(m.parent_id) if m.parent_id else None, "interval_s": m.interval_s}
+                 for m in rows]
+    return paging.page(items)
+
+
+@router.get("/enterprises/{uscc}/meters/{code}")
+def meter_detail(ent: ReadableEnterprise, code: MeterCode, svc: ServicesDep,
+                 year: OptYear = None) -> dict[str, Any]:
+    """One meter and its monthly totals for a year (the last step of the cockpit's drill-down)."""
+    y = year or analytics.latest_year(svc)
+    with svc.registry.session() as s:
+        m = s.execute(select(Meter).where(Meter.code == code, Meter.enterprise_id == ent.id)).scalar()
+        if m is None:
+            raise not_found(f"meter {code} of enterprise {ent.uscc}")
+        info = {"code": m.code, "carrier": m.carrier, "unit": m.unit, "kind": m.kind, "role": m.role}
+    monthly = analytics.meter_monthly(svc, y, code, info["kind"])
+    return {**info, "enterprise": ent.uscc, "year": y, "monthly": monthly}
+
+
+@router.get("/enterprises/{uscc}/accounts")
+def accounts(ent: ReadableEnterprise, svc: ServicesDep, paging: PagingDep, year: OptYear = None,
+             period: Annotated[str | None, Query(max_length=7, description="YYYY-MM")] = None,
+             carrier: Annotated[str | None, Query(max_length=32)] = None) -> dict[str, Any]:
+    """Monthly ledger rows (energy tce, CO2 t by scope) of the enterprise, filterable."""
+    p = period_filter(period)
+    y = int(p[:4]) if p else (year or analytics.latest_year(svc))
+    rows = analytics.enterprise_monthly(svc, y, ent.uscc)
+    if p and len(p) == 7:
+        rows = [r for r in rows if r["period"] == p]
+    if carrier:
+        rows = [r for r in rows if r["carrier"] == carrier]
+    out = paging.page(rows)
+    out["year"] = y
+    out["inventory"] = analytics.inventory_dict(svc, y, f"enterprise:{ent.uscc}")
+    return out
+
+
+@router.get("/enterprises/{uscc}/trends")
+def enterprise_trends(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """Monthly energy and CO2 of the enterprise, this year and last."""
+    return analytics.trends(svc, year or analytics.latest_year(svc), f"enterprise:{ent.uscc}")
+
+
+@router.get("/enterprises/{uscc}/quality")
+def quality(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """Data quality: months with data per carrier, estimated share, rows quarantined from its uploads."""
+    y = year or analytics.latest_year(svc)
+    q = analytics.quality(svc, y, ent.uscc)
+    q["quarantine"] = analytics.enterprise_quarantine(svc, ent.id)
+    return q
+
+
+@router.get("/enterprises/{uscc}/warnings")
+def warnings(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """Warnings (预警) that concern this enterprise."""
+    y = year or analytics.latest_year(svc)
+    items = [w for w in analytics.warnings(svc, y)["items"] if w.get("subject") == ent.uscc]
+    return {"year": y, "items": items}

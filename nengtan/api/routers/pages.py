@@ -1,0 +1,113 @@
+"""Server-side pages: static HTML shells (nengtan/web/templates) filled by the JSON API in the browser.
+
+A page that shows an enterprise's data checks access on the server first (with the page cookie), so
+another enterprise's page answers 404 before any HTML or data is sent.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from nengtan.api.deps import Principal, ServicesDep, enterprise_for, optional_user
+from nengtan.api.errors import ApiError
+
+router = APIRouter(include_in_schema=False)
+OptUser = Annotated[Principal | None, Depends(optional_user)]
+
+
+@lru_cache(maxsize=32)
+def _template(name: str) -> str:
+    return resources.files("nengtan.web").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def page(template_name: str, status: int = 200, **values: str) -> HTMLResponse:
+    html = _template(template_name)
+    for k, v in values.items():
+        html = html.replace("{{" + k + "}}", v.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+@router.get("/")
+def home(user: OptUser) -> Response:
+    if user is None:
+        return page("public.html")
+    if user.is_admin:
+        return RedirectResponse("/cockpit", status_code=303)
+    if user.enterprise_ids:
+        return RedirectResponse("/portal", status_code=303)
+    return page("public.html")
+
+
+@router.get("/login")
+def login_page() -> HTMLResponse:
+    return page("login.html")
+
+
+@router.get("/public")
+def public_page() -> HTMLResponse:
+    return page("public.html")
+
+
+@router.get("/cockpit")
+def cockpit(request: Request, user: OptUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if not user.is_admin:
+        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
+    return page("cockpit.html")
+
+
+@router.get("/cockpit/sectors/{code}")
+def sector_page(request: Request, code: Annotated[str, Path(max_length=8)], user: OptUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if not user.is_admin:
+        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
+    return page("sector.html", code=code)
+
+
+@router.get("/portal")
+def portal_home(request: Request, user: OptUser, svc: ServicesDep) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if user.is_admin:
+        return RedirectResponse("/cockpit", status_code=303)
+    from nengtan.api.routers.enterprises import list_enterprises
+    from nengtan.api.schemas import Paging
+    first = list_enterprises(user, svc, Paging(1, 0))["items"]
+    if not first:
+        return page("error.html", 404, message="您的账户未绑定企业 / Your account has no enterprise")
+    return RedirectResponse(f"/portal/{first[0]['uscc']}", status_code=303)
+
+
+def _enterprise_page(request: Request, user: Principal | None, svc: ServicesDep, uscc: str, template_name: str,
+                     **values: str) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    try:
+        ent = enterprise_for(svc, user, uscc)
+    except ApiError:
+        return page("error.html", 404, message=f"企业 {uscc} 不存在或无权访问 / Enterprise {uscc} not found "
+                    "or not accessible")
+    return page(template_name, 200, uscc=ent.uscc, name=ent.name, **values)
+
+
+@router.get("/portal/{uscc}")
+def portal(request: Request, uscc: Annotated[str, Path(max_length=40)], user: OptUser,
+           svc: ServicesDep) -> Response:
+    return _enterprise_page(request, user, svc, uscc, "portal.html")
+
+
+@router.get("/portal/{uscc}/meters/{code}")
+def meter_page(request: Request, uscc: Annotated[str, Path(max_length=40)],
+               code: Annotated[str, Path(max_length=64)], user: OptUser, svc: ServicesDep) -> Response:
+    return _enterprise_page(request, user, svc, uscc, "meter.html", code=code)

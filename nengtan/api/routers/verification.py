@@ -1,0 +1,71 @@
+"""Third-party verification (核查): read an enterprise-year, comment, sign off (locks the year)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from sqlalchemy import select
+
+from nengtan.api import analytics, audit
+from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
+from nengtan.api.errors import ApiError, forbidden
+from nengtan.api.schemas import CommentCreate, SignOff
+from nengtan.registry.models import YearLock
+from nengtan.registry.service_models import VerifierComment
+
+router = APIRouter(prefix="/api/enterprises/{uscc}/years/{year}", tags=["verification"])
+YearPath = Annotated[int, Path(ge=1990, le=2100)]
+
+
+def _status(svc: ServicesDep, enterprise_id: int, year: int) -> dict[str, Any]:
+    with svc.registry.session() as s:
+        lock = s.execute(select(YearLock).where(YearLock.enterprise_id == enterprise_id,
+                                                YearLock.year == year)).scalar()
+        comments = [{"author": c.author, "text": c.text, "at": c.created_at.isoformat()}
+                    for c in s.execute(select(VerifierComment).where(
+                        VerifierComment.enterprise_id == enterprise_id, VerifierComment.year == year)
+                        .order_by(VerifierComment.id)).scalars()]
+        return {"locked": lock is not None, "locked_by": lock.locked_by if lock else None,
+                "locked_at": lock.locked_at.isoformat() if lock and lock.locked_at else None,
+                "comments": comments}
+
+
+@router.get("/verification")
+def verification(ent: ReadableEnterprise, year: YearPath, svc: ServicesDep) -> dict[str, Any]:
+    """The enterprise-year as the verifier reviews it: inventory, lock state and comments."""
+    return {"uscc": ent.uscc, "year": year, **_status(svc, ent.id, year),
+            "inventory": analytics.inventory_dict(svc, year, f"enterprise:{ent.uscc}")}
+
+
+@router.post("/comments", status_code=201)
+def comment(ent: ReadableEnterprise, year: YearPath, body: CommentCreate, user: UserDep,
+            svc: ServicesDep) -> dict[str, Any]:
+    """A verifier's comment on the enterprise-year."""
+    if user.role != "verifier":
+        raise forbidden("only a verifier comments on an enterprise-year")
+    with svc.registry.session() as s:
+        s.add(VerifierComment(enterprise_id=ent.id, year=year, author=user.username, text=body.text))
+        audit.record(s, user.username, "verification.comment", f"enterprise:{ent.uscc}:{year}",
+                     {"text": body.text})
+    return _status(svc, ent.id, year)
+
+
+@router.post("/signoff", status_code=201)
+def signoff(ent: ReadableEnterprise, year: YearPath, body: SignOff, user: UserDep,
+            svc: ServicesDep) -> dict[str, Any]:
+    """Sign the enterprise-year off: it is locked; later corrections need a reason and make a new version."""
+    if user.role != "verifier":
+        raise forbidden("only a verifier signs an enterprise-year off")
+    inv = analytics.inventory_dict(svc, year, f"enterprise:{ent.uscc}")
+    with svc.registry.session() as s:
+        existing = s.execute(select(YearLock).where(YearLock.enterprise_id == ent.id,
+                                                    YearLock.year == year)).scalar()
+        if existing is not None:
+            raise ApiError(409, f"{ent.uscc} {year} is already signed off by {existing.locked_by}", "conflict")
+        s.add(YearLock(enterprise_id=ent.id, year=year, locked_by=user.username))
+        audit.record(s, user.username, "verification.signoff", f"enterprise:{ent.uscc}:{year}",
+                     {"statement": body.statement, "co2_t": inv.get("co2_t"),
+                      "energy_tce": inv.get("energy_tce"), "data_version": inv.get("data_version")})
+    svc.invalidate()
+    return _status(svc, ent.id, year)

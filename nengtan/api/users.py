@@ -1,0 +1,104 @@
+"""User administration shared by the API (``/api/users``) and the CLI (``nengtan users ...``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from nengtan.api import audit
+from nengtan.api.auth import hash_password
+from nengtan.registry.models import Enterprise
+from nengtan.registry.service_models import ROLES, User, UserEnterprise
+
+
+class UserError(ValueError):
+    """A user request that cannot be done (unknown role, unknown enterprise, duplicate name)."""
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    enterprises: list[str]
+
+
+def _enterprise_ids(s: Session, usccs: Iterable[str]) -> list[int]:
+    ids = []
+    for code in usccs:
+        e = s.execute(select(Enterprise).where(Enterprise.uscc == code.strip().upper())).scalar()
+        if e is None:
+            raise UserError(f"enterprise {code} is not in the registry")
+        ids.append(e.id)
+    return ids
+
+
+def view(s: Session, user: User) -> UserView:
+    codes = s.execute(
+        select(Enterprise.uscc).join(UserEnterprise, UserEnterprise.enterprise_id == Enterprise.id)
+        .where(UserEnterprise.user_id == user.id).order_by(Enterprise.uscc)
+    ).scalars().all()
+    return UserView(user.username, user.display_name, user.role, user.active, list(codes))
+
+
+def add_user(s: Session, actor: str, username: str, password: str, role: str,
+             enterprises: Iterable[str] = (), display_name: str = "") -> UserView:
+    username = username.strip()
+    if not username or len(username) > 100:
+        raise UserError("username must have 1-100 characters")
+    if role not in ROLES:
+        raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if s.execute(select(User).where(User.username == username)).scalar() is not None:
+        raise UserError(f"user {username!r} already exists")
+    codes = list(enterprises)
+    if role == "enterprise" and not codes:
+        raise UserError("an enterprise user needs at least one enterprise (--enterprise <uscc>)")
+    if role in ("admin", "public") and codes:
+        raise UserError(f"a {role} user is not bound to enterprises")
+    ids = _enterprise_ids(s, codes)
+    user = User(username=username, display_name=display_name or username, role=role,
+                password_hash=hash_password(password), active=True)
+    s.add(user)
+    s.flush()
+    for i in ids:
+        s.add(UserEnterprise(user_id=user.id, enterprise_id=i))
+    s.flush()
+    audit.record(s, actor, "user.create", f"user:{username}", {"role": role, "enterprises": codes})
+    return view(s, user)
+
+
+def update_user(s: Session, actor: str, username: str, *, password: str | None = None,
+                active: bool | None = None, enterprises: list[str] | None = None,
+                display_name: str | None = None) -> UserView:
+    user = s.execute(select(User).where(User.username == username)).scalar()
+    if user is None:
+        raise UserError(f"user {username!r} does not exist")
+    changed: dict[str, object] = {}
+    if password is not None:
+        user.password_hash = hash_password(password)
+        changed["password"] = "changed"
+    if active is not None:
+        user.active = active
+        changed["active"] = active
+    if display_name is not None:
+        user.display_name = display_name
+        changed["display_name"] = display_name
+    if enterprises is not None:
+        if user.role in ("admin", "public") and enterprises:
+            raise UserError(f"a {user.role} user is not bound to enterprises")
+        ids = _enterprise_ids(s, enterprises)
+        s.execute(delete(UserEnterprise).where(UserEnterprise.user_id == user.id))
+        for i in ids:
+            s.add(UserEnterprise(user_id=user.id, enterprise_id=i))
+        changed["enterprises"] = enterprises
+    s.flush()
+    audit.record(s, actor, "user.update", f"user:{username}", changed)
+    return view(s, user)
+
+
+def list_users(s: Session) -> list[UserView]:
+    return [view(s, u) for u in s.execute(select(User).order_by(User.username)).scalars()]

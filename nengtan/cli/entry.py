@@ -1,0 +1,6 @@
+"""`python -m nengtan.cli.entry ...` runs the CLI (the same as the `nengtan` script)."""
+
+from nengtan.cli import app
+
+if __name__ == "__main__":
+    app()

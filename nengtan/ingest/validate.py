@@ -1,0 +1,255 @@
+"""Validation of meter readings as gateways send them (MQTT, HTTP, bulk files).
+
+A reading is ``{"meter": id, "ts": time, "value": number, "unit": unit, "quality": optional}``.
+Rejected (quarantined with the reason) when the meter is unknown or not the sender's, the value is not
+a finite number, the unit does not fit the meter's carrier, the time cannot be read, lies before
+2000-01-01, more than :data:`FUTURE_TOLERANCE_S` in the future, or before the meter was installed.
+Accepted but marked ``suspect`` (kept, reported by nengtan.ingest.quality, never silently mixed into
+verified totals): a time off the meter's interval grid by more than ± 1 minute (online-monitoring rule,
+factors.md §5: windows start at 00:00 ± 1 min) and negative interval consumption.
+
+Times: ISO 8601 with an offset (``Z``, ``+08:00``), ISO without offset (read as Asia/Shanghai, the
+calendar the park reports in), or a number of seconds since 1970-01-01 UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import select
+
+from nengtan.registry.ingest_models import Gateway, GatewayMeter
+from nengtan.registry.models import Meter
+from nengtan.registry.store import Registry
+from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+EARLIEST_US = int(dt.datetime(2000, 1, 1, tzinfo=dt.UTC).timestamp()) * 1_000_000
+FUTURE_TOLERANCE_S = 300
+GRID_TOLERANCE_S = 60
+QUALITY_ALIASES = {None: "ok", "ok": "ok", "good": "ok", "valid": "ok", "estimated": "estimated",
+                   "estimate": "estimated", "suspect": "suspect", "bad": "suspect", "invalid": "suspect",
+                   "questionable": "suspect"}
+
+
+@dataclass(frozen=True)
+class MeterInfo:
+    pk: int
+    code: str
+    enterprise_id: int
+    carrier: str
+    unit: str
+    kind: str
+    interval_s: int
+    installed_us: int | None
+    rollover: float | None
+
+
+@dataclass
+class Catalog:
+    """What validation needs from the registry: meters, gateway ownership and token hashes."""
+
+    meters: dict[str, MeterInfo] = field(default_factory=dict)
+    owned: dict[str, frozenset[str]] = field(default_factory=dict)  # gateway code -> meter codes
+    token_to_gateway: dict[str, str] = field(default_factory=dict)  # sha256(token) -> gateway code
+
+    @classmethod
+    def load(cls, registry: Registry) -> Catalog:
+        cat = cls()
+        with registry.session() as s:
+            by_pk: dict[int, str] = {}
+            for m in s.scalars(select(Meter)):
+                inst = None
+                if m.installed_on is not None:
+                    inst = int(dt.datetime.combine(m.installed_on, dt.time(), SHANGHAI).timestamp()) * 1_000_000
+                cat.meters[m.code] = MeterInfo(m.id, m.code, m.enterprise_id, m.carrier, m.unit, m.kind,
+                                               m.interval_s or 900, inst, m.rollover)
+                by_pk[m.id] = m.code
+            gws = {g.id: g for g in s.scalars(select(Gateway).where(Gateway.active.is_(True)))}
+            owned: dict[str, set[str]] = {g.code: set() for g in gws.values()}
+            for gm in s.scalars(select(GatewayMeter)):
+                g = gws.get(gm.gateway_id)
+                if g is not None and gm.meter_id in by_pk:
+                    owned[g.code].add(by_pk[gm.meter_id])
+            cat.owned = {k: frozenset(v) for k, v in owned.items()}
+            cat.token_to_gateway = {g.token_sha256: g.code for g in gws.values()}
+        return cat
+
+    def gateway_for_token(self, token: str) -> str | None:
+        return self.token_to_gateway.get(hashlib.sha256(token.encode()).hexdigest())
+
+
+@dataclass(frozen=True)
+class Reject:
+    index: int  # position of the reading (or message) in what was sent
+    column: str
+    reason: str
+    raw: Any
+
+
+@dataclass
+class Validated:
+    """Accepted readings, columnar, ready for DedupeWriter (values in the carrier's canonical unit)."""
+
+    meter: list[str] = field(default_factory=list)
+    ts_us: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    unit: list[str] = field(default_factory=list)
+    quality: list[str] = field(default_factory=list)
+    carrier: list[str] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.meter)
+
+    def table(self) -> pa.Table:
+        ts = pa.array(self.ts_us, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
+        return pa.table({"meter_id": pa.array(self.meter, pa.string()), "ts": ts,
+                         "value": pa.array(self.value, pa.float64()), "unit": pa.array(self.unit, pa.string()),
+                         "quality": pa.array(self.quality, pa.string())})
+
+    def carriers(self) -> pa.Array:
+        return pa.array(self.carrier, pa.string())
+
+    def extend(self, other: Validated) -> None:
+        self.meter += other.meter
+        self.ts_us += other.ts_us
+        self.value += other.value
+        self.unit += other.unit
+        self.quality += other.quality
+        self.carrier += other.carrier
+        self.rejects += other.rejects
+
+
+def parse_ts(v: object) -> int | None:
+    """UTC microseconds of a reading time, or None when it cannot be read."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        if not math.isfinite(v):
+            return None
+        return round(v * 1_000_000)
+    if isinstance(v, str):
+        try:
+            d = dt.datetime.fromisoformat(v.strip())
+        except ValueError:
+            return None
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=SHANGHAI)
+        return int(d.timestamp()) * 1_000_000 + d.microsecond
+    return None
+
+
+def parse_value(v: object) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        f = float(v)
+    elif isinstance(v, str):
+        try:
+            f = float(v.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _fmt_us(us: int) -> str:
+    try:
+        return dt.datetime.fromtimestamp(us / 1e6, dt.UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(us)
+
+
+class Validator:
+    """Checks readings against a :class:`Catalog`; caches unit factors per (carrier, unit)."""
+
+    def __init__(self, catalog: Catalog, now_us: int | None = None) -> None:
+        self.catalog = catalog
+        self._factors: dict[tuple[str, str], float | str] = {}
+        self._now_us = now_us
+
+    def _factor(self, carrier: str, unit: str) -> float | str:
+        key = (carrier, unit)
+        f = self._factors.get(key)
+        if f is None:
+            try:
+                f = canonical_factor(carrier, unit)
+            except UnitError as exc:
+                f = str(exc)
+            self._factors[key] = f
+        return f
+
+    def validate(self, readings: Sequence[Any], gateway: str | None = None, offset: int = 0,
+                 out: Validated | None = None) -> Validated:
+        """Validate reading dicts; `gateway` (when given) must own each meter."""
+        out = out if out is not None else Validated()
+        now = self._now_us if self._now_us is not None else int(dt.datetime.now(dt.UTC).timestamp() * 1e6)
+        latest = now + FUTURE_TOLERANCE_S * 1_000_000
+        meters = self.catalog.meters
+        owned = self.catalog.owned.get(gateway, frozenset()) if gateway is not None else None
+        rejects = out.rejects
+        for i, r in enumerate(readings):
+            idx = offset + i
+            if not isinstance(r, dict):
+                rejects.append(Reject(idx, "", "reading is not a JSON object", r))
+                continue
+            code = r.get("meter")
+            info = meters.get(code) if isinstance(code, str) else None
+            if info is None:
+                rejects.append(Reject(idx, "meter", f"unknown meter {code!r}" if code is not None
+                                      else "reading has no 'meter'", r))
+                continue
+            if owned is not None and code not in owned:
+                rejects.append(Reject(idx, "meter", f"meter {code!r} does not belong to gateway {gateway!r}", r))
+                continue
+            value = parse_value(r.get("value"))
+            if value is None:
+                rejects.append(Reject(idx, "value", f"value {r.get('value')!r} is not a finite number", r))
+                continue
+            unit = r.get("unit")
+            if unit is None:
+                unit = info.unit
+            factor = self._factor(info.carrier, unit) if isinstance(unit, str) else f"unit {unit!r} is not text"
+            if isinstance(factor, str):
+                rejects.append(Reject(idx, "unit", f"meter {code}: {factor}", r))
+                continue
+            ts = parse_ts(r.get("ts"))
+            if ts is None:
+                rejects.append(Reject(idx, "ts", f"timestamp {r.get('ts')!r} is not ISO 8601 or epoch seconds", r))
+                continue
+            if ts < EARLIEST_US:
+                rejects.append(Reject(idx, "ts", f"timestamp {_fmt_us(ts)} is before 2000-01-01", r))
+                continue
+            if ts > latest:
+                rejects.append(Reject(idx, "ts", f"timestamp {_fmt_us(ts)} is in the future "
+                                      f"(more than {FUTURE_TOLERANCE_S} s after {_fmt_us(now)})", r))
+                continue
+            if info.installed_us is not None and ts < info.installed_us:
+                rejects.append(Reject(idx, "ts", f"timestamp {_fmt_us(ts)} is before meter {code} was installed "
+                                      f"({_fmt_us(info.installed_us)[:10]})", r))
+                continue
+            q = QUALITY_ALIASES.get(r.get("quality"))
+            if q is None:
+                rejects.append(Reject(idx, "quality", f"unknown quality {r.get('quality')!r} "
+                                      "(ok, estimated, suspect)", r))
+                continue
+            if q == "ok":
+                step = info.interval_s * 1_000_000
+                off = (ts + 8 * 3600 * 1_000_000) % step
+                if min(off, step - off) > GRID_TOLERANCE_S * 1_000_000 or (value < 0 and info.kind != "counter"):
+                    q = "suspect"
+            out.meter.append(str(code))
+            out.ts_us.append(ts)
+            out.value.append(value * factor)
+            out.unit.append(CANONICAL_UNIT[info.carrier])
+            out.quality.append(q)
+            out.carrier.append(info.carrier)
+        return out

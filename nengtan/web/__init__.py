@@ -1,0 +1,1 @@
+"""Cockpit and portal pages: HTML shells, scripts, styles, vendored ECharts (issue 5)."""

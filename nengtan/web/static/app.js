@@ -1,0 +1,48 @@
+// Shared helpers: language, API calls with the bearer token, number formats (units always shown).
+(function () {
+  const NT = {};
+  NT.lang = localStorage.getItem("nt_lang") || "zh";
+  NT.t = (k) => (window.NT_I18N[NT.lang] || {})[k] || window.NT_I18N.zh[k] || k;
+  NT.applyI18n = function (root) {
+    (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = NT.t(el.dataset.i18n); });
+    document.documentElement.lang = NT.lang === "zh" ? "zh-CN" : "en";
+  };
+  NT.toggleLang = function () {
+    localStorage.setItem("nt_lang", NT.lang === "zh" ? "en" : "zh");
+    location.reload();
+  };
+  NT.token = () => sessionStorage.getItem("nt_token");
+  NT.api = async function (path, opts) {
+    opts = opts || {};
+    const headers = Object.assign({}, opts.headers || {});
+    const tok = NT.token();
+    if (tok) headers["Authorization"] = "Bearer " + tok;
+    const r = await fetch(path, Object.assign({}, opts, { headers, credentials: "same-origin" }));
+    if (r.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); throw new Error("401"); }
+    const ct = r.headers.get("content-type") || "";
+    const body = ct.includes("json") ? await r.json() : await r.text();
+    if (!r.ok) { const e = new Error((body && body.detail) || r.statusText); e.status = r.status; e.body = body; throw e; }
+    return body;
+  };
+  const loc = () => (NT.lang === "zh" ? "zh-CN" : "en-US");
+  NT.num = (x, d) => (x === null || x === undefined || Number.isNaN(x)) ? "—"
+    : Number(x).toLocaleString(loc(), { minimumFractionDigits: d === undefined ? 2 : d, maximumFractionDigits: d === undefined ? 2 : d });
+  NT.pct = (x) => (x === null || x === undefined) ? "—" : (x * 100).toFixed(1) + "%";
+  NT.fmt = (x, unit) => unit === "%" ? NT.pct(x) : NT.num(x, unit && unit.includes("/") ? 4 : 2);
+  NT.esc = (s) => String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  NT.name = (o) => NT.lang === "zh" ? (o.name_zh || o.name) : (o.name_en || o.name);
+  NT.year = () => { const y = new URLSearchParams(location.search).get("year"); return y ? parseInt(y, 10) : null; };
+  NT.q = (extra) => { const y = NT.year(); const p = new URLSearchParams(extra || {}); if (y) p.set("year", y); const s = p.toString(); return s ? "?" + s : ""; };
+  NT.logout = async function () {
+    sessionStorage.removeItem("nt_token");
+    try { await fetch("/api/auth/logout", { method: "POST" }); } catch (e) { /* ignore */ }
+    location.href = "/login";
+  };
+  NT.chart = (id) => echarts.init(document.getElementById(id), "dark", { renderer: "canvas" });
+  NT.header = function () {
+    const b = document.getElementById("lang-btn"); if (b) { b.textContent = NT.t("lang"); b.onclick = NT.toggleLang; }
+    const l = document.getElementById("logout-btn"); if (l) { l.textContent = NT.t("logout"); l.onclick = NT.logout; }
+    NT.applyI18n();
+  };
+  window.NT = NT;
+})();

@@ -1,0 +1,67 @@
+// The park cockpit: headline figures, trends, breakdowns, Sankey, map, ranking and warnings.
+(async function () {
+  NT.header();
+  const year = NT.year();
+  const sel = document.getElementById("year-select");
+  const summary = await NT.api("/api/cockpit/summary" + NT.q());
+  const y = summary.year;
+  for (let k = y - 4; k <= y + 1; k++) sel.innerHTML += "<option" + (k === y ? " selected" : "") + ">" + k + "</option>";
+  sel.onchange = () => { location.search = "?year=" + sel.value; };
+  document.getElementById("year-label").textContent = y + (year ? "" : "");
+  NT_KPI(document.getElementById("kpis"), summary.items);
+
+  const trends = await NT.api("/api/cockpit/trends" + NT.q());
+  let chart = NT_TRENDS("chart-trends", trends, "co2_t");
+  document.querySelectorAll("[data-m]").forEach((b) => b.onclick = () => {
+    document.querySelectorAll("[data-m]").forEach((x) => x.classList.remove("active")); b.classList.add("active");
+    chart = NT_TRENDS("chart-trends", trends, b.dataset.m);
+  });
+
+  const bd = await NT.api("/api/cockpit/breakdown" + NT.q());
+  const sc = NT.chart("chart-sector");
+  sc.setOption({backgroundColor: "transparent", tooltip: {trigger: "axis", valueFormatter: (v) => NT.num(v) + " tCO2"},
+    grid: {left: 150, right: 20, top: 10, bottom: 30}, xAxis: {type: "value", name: "tCO2"},
+    yAxis: {type: "category", inverse: true, data: bd.by_sector.map((r) => r.sector_code + " " + NT.name(r).slice(0, 10))},
+    series: [{type: "bar", data: bd.by_sector.map((r) => ({value: r.co2_t, code: r.sector_code}))}]});
+  sc.on("click", (p) => { location.href = "/cockpit/sectors/" + bd.by_sector[p.dataIndex].sector_code + NT.q(); });
+  NT_CARRIER_PIE("chart-carrier", bd.by_carrier);
+
+  const sk = await NT.api("/api/cockpit/sankey" + NT.q());
+  const names = Object.fromEntries(sk.nodes.map((n) => [n.id, NT.name(n)]));
+  NT.chart("chart-sankey").setOption({backgroundColor: "transparent", tooltip: {trigger: "item", valueFormatter: (v) => NT.num(v) + " tce"},
+    series: [{type: "sankey", left: 10, right: 140, emphasis: {focus: "adjacency"}, lineStyle: {color: "gradient", curveness: 0.5},
+      data: sk.nodes.map((n) => ({name: names[n.id]})),
+      links: sk.links.map((l) => ({source: names[l.source], target: names[l.target], value: l.value}))}]});
+
+  const mp = await NT.api("/api/cockpit/map" + NT.q());
+  const maxCo2 = Math.max(1, ...mp.items.map((p) => p.co2_t));
+  const mc = NT.chart("chart-map");
+  mc.setOption({backgroundColor: "#13233a", tooltip: {formatter: (p) => NT.esc(p.data.name) + "<br>" + NT.num(p.data.co2) + " tCO2"},
+    grid: {left: 50, right: 20, top: 10, bottom: 30},
+    xAxis: {type: "value", scale: true, name: "lon", splitLine: {lineStyle: {color: "#22344f"}}},
+    yAxis: {type: "value", scale: true, name: "lat", splitLine: {lineStyle: {color: "#22344f"}}},
+    series: [{type: "scatter", data: mp.items.map((p) => ({value: [p.lon, p.lat], name: p.name, co2: p.co2_t, uscc: p.uscc})),
+      symbolSize: (v, p) => 6 + 34 * Math.sqrt(p.data.co2 / maxCo2), itemStyle: {color: "#f5a524", opacity: 0.75}}]});
+  mc.on("click", (p) => { location.href = "/portal/" + p.data.uscc + NT.q(); });
+
+  async function ranking(by) {
+    const r = await NT.api("/api/cockpit/ranking" + NT.q({by: by, limit: 50}));
+    const unitCol = by === "intensity" ? "tCO2/万元" : "tCO2";
+    document.getElementById("ranking").innerHTML = "<tr><th>" + NT.t("rank") + "</th><th>" + NT.t("enterprise") + "</th><th>" + NT.t("sector") +
+      '</th><th class="num">' + NT.t("co2_t") + ' [tCO2]</th><th class="num">' + NT.t("carbon_intensity") + " [tCO2/万元]</th></tr>" +
+      r.items.map((e) => "<tr><td>" + e.rank + '</td><td><a href="/portal/' + e.uscc + NT.q() + '">' + NT.esc(e.name) + "</a></td><td>" + NT.esc(e.sector_code) +
+        '</td><td class="num">' + NT.num(e.co2_t) + '</td><td class="num">' + NT.num(e.co2_intensity, 4) + "</td></tr>").join("");
+    return unitCol;
+  }
+  document.querySelectorAll("[data-by]").forEach((b) => b.onclick = () => {
+    document.querySelectorAll("[data-by]").forEach((x) => x.classList.remove("active")); b.classList.add("active"); ranking(b.dataset.by);
+  });
+  await ranking("co2");
+
+  const w = await NT.api("/api/cockpit/warnings" + NT.q());
+  document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :
+    "<tr><th>" + NT.t("status") + "</th><th>" + NT.t("enterprise") + "</th><th>" + NT.t("reason") + "</th></tr>" +
+    w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.t(x.status) + "</td><td>" + NT.esc(x.name) +
+      "</td><td>" + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+  document.body.dataset.ready = "1";
+})();

@@ -1,0 +1,80 @@
+// The enterprise portal: own accounts, trends, quality, warnings, uploads with per-row results, report.
+(async function () {
+  NT.header();
+  const uscc = document.body.dataset.uscc;
+  const base = "/api/enterprises/" + uscc;
+  const me = await NT.api("/api/auth/me");
+  if (me.role === "admin") document.getElementById("cockpit-link").hidden = false;
+  document.querySelectorAll("[data-ph]").forEach((el) => { el.placeholder = NT.t(el.dataset.ph); });
+
+  const acc = await NT.api(base + "/accounts" + NT.q({limit: 1000}));
+  const y = acc.year;
+  const sel = document.getElementById("year-select");
+  for (let k = y - 4; k <= y + 1; k++) sel.innerHTML += "<option" + (k === y ? " selected" : "") + ">" + k + "</option>";
+  sel.onchange = () => { location.search = "?year=" + sel.value; };
+  NT_KPI(document.getElementById("kpis"), NT_INV_ITEMS(acc.inventory));
+  document.getElementById("download-link").href = base + "/report.xlsx?year=" + y;
+  document.getElementById("accounts").innerHTML = "<tr><th>" + NT.t("period") + "</th><th>" + NT.t("carrier") + '</th><th class="num">' +
+    NT.t("quantity") + "</th><th>" + NT.t("unit") + "</th><th>" + NT.t("source") + '</th><th class="num">' + NT.t("energy_tce") +
+    ' [tce]</th><th class="num">' + NT.t("co2_t") + " [tCO2]</th></tr>" +
+    acc.items.map((r) => "<tr><td>" + r.period + "</td><td>" + NT.esc(r.carrier) + '</td><td class="num">' + NT.num(r.quantity) + "</td><td>" +
+      NT.esc(r.unit) + "</td><td>" + NT.esc(r.source) + '</td><td class="num">' + NT.num(r.energy_tce) + '</td><td class="num">' +
+      NT.num(r.scope1_t + r.scope2_location_t) + "</td></tr>").join("");
+
+  NT_TRENDS("chart-trends", await NT.api(base + "/trends" + NT.q()), "co2_t");
+
+  const q = await NT.api(base + "/quality" + NT.q());
+  document.getElementById("quality").innerHTML = "<p>" + NT.t("completeness") + ": <b id='completeness'>" + NT.pct(q.completeness) + "</b></p>" +
+    "<table><tr><th>" + NT.t("carrier") + "</th><th>" + NT.t("missing") + '</th><th class="num">' + NT.t("estimated") + "</th></tr>" +
+    q.carriers.map((c) => "<tr><td>" + NT.esc(c.carrier) + "</td><td>" + (c.missing_months.length ? NT.esc(c.missing_months.join(", ")) : "—") +
+      '</td><td class="num">' + NT.pct(c.estimated_share) + "</td></tr>").join("") + "</table>" +
+    (q.quarantine.length ? "<h2>" + NT.t("quarantine") + "</h2><table>" + q.quarantine.slice(0, 20).map((r) =>
+      "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(r.column) + "</td><td>" + NT.esc(r.reason) + "</td></tr>").join("") + "</table>" : "");
+
+  const w = await NT.api(base + "/warnings" + NT.q());
+  document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :
+    w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+
+  const m = await NT.api(base + "/meters?limit=1000");
+  document.getElementById("meters").innerHTML = m.items.map((x) => '<tr><td><a href="/portal/' + uscc + "/meters/" + encodeURIComponent(x.code) + NT.q() + '">' +
+    NT.esc(x.code) + "</a></td><td>" + NT.esc(x.carrier) + "</td><td>" + NT.esc(x.kind) + "</td><td>" + NT.esc(x.role) + "</td></tr>").join("") ||
+    '<tr><td class="muted">' + NT.t("noData") + "</td></tr>";
+
+  async function verification() {
+    const v = await NT.api(base + "/years/" + y + "/verification");
+    const el = document.getElementById("verification");
+    el.innerHTML = "<p id='lock-state'>" + (v.locked ? "🔒 " + NT.t("locked") + " (" + NT.esc(v.locked_by) + ")" : NT.t("unlocked")) + "</p>" +
+      v.comments.map((c) => "<p class='muted'>" + NT.esc(c.author) + ": " + NT.esc(c.text) + "</p>").join("") +
+      (me.role === "verifier" ? '<p><input id="comment-text" size="50"> <button id="comment-btn">' + NT.t("comment") + "</button> " +
+        (v.locked ? "" : '<button class="primary" id="signoff-btn">' + NT.t("signoff") + "</button>") + "</p>" : "");
+    const cb = document.getElementById("comment-btn");
+    if (cb) cb.onclick = async () => { await NT.api(base + "/years/" + y + "/comments", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({text: document.getElementById("comment-text").value})}); verification(); };
+    const sb = document.getElementById("signoff-btn");
+    if (sb) sb.onclick = async () => { await NT.api(base + "/years/" + y + "/signoff", {method: "POST", headers: {"Content-Type": "application/json"}, body: "{}"}); verification(); };
+  }
+  await verification();
+
+  document.getElementById("upload-form").onsubmit = async (ev) => {
+    ev.preventDefault();
+    const f = document.getElementById("upload-file").files[0];
+    const summary = document.getElementById("upload-summary");
+    const table = document.getElementById("upload-rows");
+    if (!f) return;
+    const fd = new FormData();
+    fd.append("file", f); fd.append("kind", document.getElementById("upload-kind").value);
+    const reason = document.getElementById("upload-reason").value; if (reason) fd.append("reason", reason);
+    summary.className = ""; summary.textContent = "…"; table.innerHTML = "";
+    try {
+      const r = await NT.api(base + "/uploads", {method: "POST", body: fd});
+      summary.innerHTML = "<span id='rows-ok'>" + r.rows_ok + "</span> " + NT.t("ok") + " · <span id='rows-bad'>" + r.rows_bad + "</span> " + NT.t("bad");
+      const issues = (r.result && r.result.issues) || [];
+      table.innerHTML = issues.length === 0 ? "" : "<tr><th>" + NT.t("row") + "</th><th>" + NT.t("column") + "</th><th>" + NT.t("reason") + "</th></tr>" +
+        issues.map((x) => '<tr class="bad"><td class="bad-row">' + NT.esc(x.row) + "</td><td>" + NT.esc(x.column) +
+          "</td><td>" + NT.esc(x.reason) + "</td></tr>").join("");
+    } catch (e) {
+      summary.className = "error"; summary.textContent = e.message;
+    }
+  };
+  document.body.dataset.ready = "1";
+})();

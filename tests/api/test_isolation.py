@@ -1,0 +1,174 @@
+"""One enterprise can never read or write another's data, by any endpoint.
+
+The route table is enumerated from the app itself; every route must have a rule below, so a new
+endpoint without an isolation check fails this test until someone decides how it is scoped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from starlette.routing import Mount
+
+from nengtan.registry.models import Enterprise, Meter
+
+YEAR = 2025
+# Routes with {uscc} are tried against B; the rest are classified here.
+ADMIN_ONLY = {
+    ("GET", "/api/users"), ("POST", "/api/users"), ("PATCH", "/api/users/{username}"), ("GET", "/api/audit"),
+    ("POST", "/api/publications"),
+    ("GET", "/api/cockpit/summary"), ("GET", "/api/cockpit/trends"), ("GET", "/api/cockpit/breakdown"),
+    ("GET", "/api/cockpit/sankey"), ("GET", "/api/cockpit/ranking"), ("GET", "/api/cockpit/map"),
+    ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"),
+    ("GET", "/api/targets"), ("GET", "/api/warnings"),
+}
+ADMIN_PAGES = {("GET", "/cockpit"), ("GET", "/cockpit/sectors/{code}")}
+NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's data
+    ("GET", "/api/health"), ("POST", "/api/auth/token"), ("POST", "/api/auth/logout"),
+    ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),
+    ("GET", "/api/sectors"), ("GET", "/api/factor-sets"),
+    ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
+}
+OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal")}
+
+
+def _flatten(routes):  # type: ignore[no-untyped-def]
+    for r in routes:
+        inner = getattr(r, "original_router", None)  # FastAPI's lazily included routers
+        if inner is not None:
+            yield from _flatten(inner.routes)
+        else:
+            yield r
+
+
+def all_routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every (method, path) the app answers, from its route table (API, pages and documentation)."""
+    out = []
+    for r in _flatten(app.routes):
+        if isinstance(r, Mount):
+            continue  # /static: vendored files and scripts, no data
+        methods = r.methods if isinstance(r, APIRoute) else getattr(r, "methods", None) or set()
+        for m in sorted(methods - {"HEAD", "OPTIONS"}):
+            out.append((m, r.path))
+    return out
+
+
+def test_route_table_matches_openapi(app) -> None:  # type: ignore[no-untyped-def]
+    """The enumeration sees every operation of the OpenAPI document."""
+    ops = {(m.upper(), p) for p, item in app.openapi()["paths"].items() for m in item}
+    assert ops and ops <= set(all_routes(app))
+
+
+@pytest.fixture(scope="module")
+def b_objects(client: TestClient, tokens, demo, app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Something of B's for every kind of path parameter: a meter, an upload, a sector."""
+    with app.state.services.registry.session() as s:
+        b_id = s.execute(select(Enterprise.id).where(Enterprise.uscc == demo.b)).scalar_one()
+        meter = s.execute(select(Meter.code).where(Meter.enterprise_id == b_id)).scalars().first()
+        sector = s.execute(select(Enterprise.sector_code).where(Enterprise.id == b_id)).scalar_one()
+        name = s.execute(select(Enterprise.name).where(Enterprise.id == b_id)).scalar_one()
+    csv = f"uscc,period,carrier,quantity,unit\n{demo.b},{YEAR}-01,diesel,1.5,t\n".encode()
+    r = client.post(f"/api/enterprises/{demo.b}/uploads", headers=tokens["enterprise-b"],
+                    files={"file": ("b.csv", csv, "text/csv")}, data={"kind": "activity"})
+    assert r.status_code == 201, r.text
+    return {"uscc": demo.b, "code": meter or "NO-METER", "upload_id": str(r.json()["id"]), "year": str(YEAR),
+            "username": "enterprise-b", "sector": sector,
+            "name": name}
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name == "code" and "/sectors/" in path:
+            return values["sector"]
+        return values[name]
+    return re.sub(r"\{(\w+)\}", sub, path)
+
+
+def call(client: TestClient, method: str, url: str, headers: dict[str, str], demo):  # type: ignore[no-untyped-def]
+    if method == "POST" and url.endswith("/uploads"):
+        csv = f"uscc,period,carrier,quantity,unit\n{demo.b},{YEAR}-02,diesel,9,t\n".encode()
+        return client.post(url, headers=headers, files={"file": ("x.csv", csv, "text/csv")}, data={"kind": "activity"})
+    body = {"text": "x", "statement": "", "username": "zz-new", "password": "long-enough-pw", "role": "admin",
+            "year": YEAR}
+    if url.endswith("/comments"):
+        body = {"text": "x"}
+    elif url.endswith("/signoff"):
+        body = {"statement": "x"}
+    elif url.endswith("/publications"):
+        body = {"year": YEAR}
+    elif method == "PATCH":
+        body = {"active": False}
+    kw = {"json": body} if method in ("POST", "PATCH", "PUT") else {}
+    client.cookies.clear()
+    return client.request(method, url, headers=headers, **kw)
+
+
+def test_every_route_isolates_enterprises(client: TestClient, app, tokens, demo, b_objects) -> None:  # type: ignore[no-untyped-def]
+    a = tokens["enterprise-a"]
+    routes = all_routes(app)
+    assert len(routes) > 30
+    untested = []
+    for method, path in routes:
+        key = (method, path)
+        url = fill(path, b_objects)
+        if "{uscc}" in path:
+            for who in ("enterprise-a", "verifier"):  # the verifier is engaged by A only
+                r = call(client, method, url, tokens[who], demo)
+                assert r.status_code in (403, 404), f"{who} reached {method} {url}: {r.status_code} {r.text[:200]}"
+                # the refusal may echo the code the caller sent, but nothing of B's (its name)
+                assert b_objects["name"] not in r.text, f"{method} {url} leaked B's data"
+        elif key in ADMIN_ONLY:
+            r = call(client, method, url, a, demo)
+            assert r.status_code == 403, f"enterprise A reached admin route {method} {url}: {r.status_code}"
+        elif key in ADMIN_PAGES:
+            r = call(client, method, url, a, demo)
+            assert r.status_code == 403 and b_objects["name"] not in r.text
+        elif key in NO_ENTERPRISE_DATA:
+            r = call(client, method, url, a, demo)
+            assert r.status_code < 500 and demo.b not in r.text and b_objects["name"] not in r.text, \
+                f"{method} {url} shows B's data"
+        elif key in OWN_ONLY:
+            pass  # checked one by one in test_own_only_routes
+        else:
+            untested.append(key)
+    assert not untested, f"routes without an isolation rule: {untested}"
+
+
+def test_own_only_routes(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]
+    a = tokens["enterprise-a"]
+    me = client.get("/api/auth/me", headers=a).json()
+    assert me["enterprises"] == [demo.a]
+    listing = client.get("/api/enterprises?limit=1000", headers=a).json()
+    assert [e["uscc"] for e in listing["items"]] == [demo.a] and listing["total"] == 1
+    assert client.get(f"/api/inventory?scope=enterprise:{demo.b}", headers=a).status_code == 404
+    assert client.get(f"/api/inventory?scope=enterprise:{demo.a}", headers=a).status_code == 200
+    assert client.get("/api/inventory?scope=park", headers=a).status_code == 403
+    assert client.get("/api/inventory?scope=sector:C", headers=a).status_code == 403
+    r = client.get("/portal", headers=a, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/portal/{demo.a}"
+
+
+def test_b_data_unchanged_by_a(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]
+    """A file naming B, uploaded by A to A's own URL, lands nothing for B (rows quarantined)."""
+    before = client.get(f"/api/inventory?scope=enterprise:{demo.b}&year={YEAR}", headers=tokens["admin"]).json()
+    csv = f"uscc,period,carrier,quantity,unit\n{demo.b},{YEAR}-03,diesel,500,t\n".encode()
+    r = client.post(f"/api/enterprises/{demo.a}/uploads", headers=tokens["enterprise-a"],
+                    files={"file": ("sneaky.csv", csv, "text/csv")}, data={"kind": "activity"})
+    assert r.status_code == 201
+    assert r.json()["rows_ok"] == 0 and r.json()["rows_bad"] == 1
+    after = client.get(f"/api/inventory?scope=enterprise:{demo.b}&year={YEAR}", headers=tokens["admin"]).json()
+    assert after["energy_tce"] == pytest.approx(before["energy_tce"], rel=0, abs=1e-9)
+
+
+def test_public_user_sees_only_publications(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]
+    p = tokens["public"]
+    assert client.get("/api/enterprises", headers=p).json()["total"] == 0
+    assert client.get(f"/api/enterprises/{demo.a}", headers=p).status_code == 404
+    assert client.get("/api/cockpit/summary", headers=p).status_code == 403
+    assert client.get("/api/inventory", headers=p).status_code == 403

@@ -1,0 +1,104 @@
+"""The cockpit and the portal show exactly the accounting engine's (= the CLI's) numbers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nengtan.accounting import inventory
+from nengtan.lake import Lake
+from nengtan.registry.store import Registry
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def cli_inventory(demo):  # type: ignore[no-untyped-def]
+    reg = Registry.open(demo.url)
+    try:
+        yield lambda scope="park": inventory(reg, Lake(demo.home / "lake"), year=YEAR, scope=scope).to_dict()
+    finally:
+        reg.close()
+
+
+def test_cockpit_headline_equals_inventory(client: TestClient, tokens, cli_inventory) -> None:  # type: ignore[no-untyped-def]
+    s = client.get(f"/api/cockpit/summary?year={YEAR}", headers=tokens["admin"]).json()
+    items = {i["key"]: i for i in s["items"]}
+    inv = cli_inventory()
+    assert inv["co2_t"] > 1000
+    assert items["co2_t"]["value"] == pytest.approx(inv["co2_t"], rel=1e-12)
+    assert items["energy_tce"]["value"] == pytest.approx(inv["energy_tce"], rel=1e-12)
+    assert items["carbon_intensity"]["value"] == pytest.approx(inv["intensities"]["co2_t_per_10k_cny_value_added"])
+    assert items["non_fossil_energy_share"]["value"] == pytest.approx(inv["non_fossil_energy_share"])
+    assert {i["status"] for i in s["items"]} <= {"red", "yellow", "green", "grey"}
+    # 0.6 tCO2/万元 × value added is the elastic CO2 limit
+    assert items["co2_t"]["target"] == pytest.approx(0.6 * s["value_added"])
+
+
+def test_breakdowns_add_up(client: TestClient, tokens, cli_inventory) -> None:  # type: ignore[no-untyped-def]
+    h = tokens["admin"]
+    inv = cli_inventory()
+    bd = client.get(f"/api/cockpit/breakdown?year={YEAR}", headers=h).json()
+    assert sum(r["co2_t"] for r in bd["by_sector"]) == pytest.approx(inv["co2_t"])
+    assert sum(r["energy_tce"] for r in bd["by_carrier"]) == pytest.approx(inv["energy_tce"])
+    sk = client.get(f"/api/cockpit/sankey?year={YEAR}", headers=h).json()
+    assert sum(link["value"] for link in sk["links"]) == pytest.approx(inv["energy_tce"])
+    tr = client.get(f"/api/cockpit/trends?year={YEAR}", headers=h).json()
+    assert sum(tr["this_year"]["co2_t"]) == pytest.approx(inv["co2_t"])
+    assert len(tr["last_year"]["co2_t"]) == 12
+    rk = client.get(f"/api/cockpit/ranking?year={YEAR}&limit=1000", headers=h).json()
+    assert sum(r["co2_t"] for r in rk["items"]) == pytest.approx(inv["co2_t"])
+    co2s = [r["co2_t"] for r in rk["items"]]
+    assert co2s == sorted(co2s, reverse=True)
+    mp = client.get(f"/api/cockpit/map?year={YEAR}", headers=h).json()
+    assert mp["items"] and all(-180 <= p["lon"] <= 180 and -90 <= p["lat"] <= 90 for p in mp["items"])
+
+
+def test_sector_drilldown_equals_inventory(client: TestClient, tokens, cli_inventory) -> None:  # type: ignore[no-untyped-def]
+    bd = client.get(f"/api/cockpit/breakdown?year={YEAR}", headers=tokens["admin"]).json()
+    code = bd["by_sector"][0]["sector_code"]
+    d = client.get(f"/api/cockpit/sectors/{code}?year={YEAR}", headers=tokens["admin"]).json()
+    assert d["inventory"]["co2_t"] == pytest.approx(cli_inventory(f"sector:{code}")["co2_t"], rel=1e-12)
+    assert sum(e["co2_t"] for e in d["enterprises"]) == pytest.approx(d["inventory"]["co2_t"])
+
+
+def test_enterprise_accounts_equal_inventory(client: TestClient, tokens, demo, cli_inventory) -> None:  # type: ignore[no-untyped-def]
+    acc = client.get(f"/api/enterprises/{demo.a}/accounts?year={YEAR}&limit=1000",
+                     headers=tokens["enterprise-a"]).json()
+    inv = cli_inventory(f"enterprise:{demo.a}")
+    assert acc["inventory"]["co2_t"] == pytest.approx(inv["co2_t"], rel=1e-12)
+    assert sum(r["scope1_t"] + r["scope2_location_t"] for r in acc["items"]) == pytest.approx(inv["co2_t"])
+    one = client.get(f"/api/enterprises/{demo.a}/accounts?period={YEAR}-03", headers=tokens["enterprise-a"]).json()
+    assert one["items"] and {r["period"] for r in one["items"]} == {f"{YEAR}-03"}
+    page = client.get(f"/api/enterprises/{demo.a}/accounts?year={YEAR}&limit=2&offset=1",
+                      headers=tokens["enterprise-a"]).json()
+    assert page["total"] == acc["total"] and page["items"] == acc["items"][1:3]
+
+
+def test_inventory_endpoint_periods(client: TestClient, tokens, cli_inventory) -> None:  # type: ignore[no-untyped-def]
+    h = tokens["admin"]
+    year = client.get(f"/api/inventory?year={YEAR}", headers=h).json()
+    quarters = [client.get(f"/api/inventory?year={YEAR}&quarter={q}", headers=h).json()["co2_t"] for q in (1, 2, 3, 4)]
+    assert sum(quarters) == pytest.approx(year["co2_t"])
+    assert year["co2_t"] == pytest.approx(cli_inventory()["co2_t"], rel=1e-12)
+    r = client.get(f"/api/inventory?year={YEAR}&month=1&quarter=1", headers=h)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_meter_drilldown(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]
+    h = tokens["admin"]
+    ents = client.get("/api/enterprises?limit=1000", headers=h).json()["items"]
+    for e in ents:
+        meters = client.get(f"/api/enterprises/{e['uscc']}/meters", headers=h).json()["items"]
+        mains = [m for m in meters if m["role"] == "main" and m["kind"] == "interval"]
+        if mains:
+            d = client.get(f"/api/enterprises/{e['uscc']}/meters/{mains[0]['code']}?year={YEAR}", headers=h).json()
+            assert len(d["monthly"]) == 12 and sum(m["quantity"] for m in d["monthly"]) > 0
+            return
+    pytest.fail("the demo park has no interval main meter")
+
+
+def test_report_xlsx(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(f"/api/enterprises/{demo.a}/report.xlsx?year={YEAR}", headers=tokens["enterprise-a"])
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert "spreadsheetml" in r.headers["content-type"]

@@ -1,0 +1,87 @@
+"""A live server over a small demo park and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from nengtan.api.app import create_app
+from nengtan.api.demo_users import ensure_demo_users
+from nengtan.api.settings import load_settings
+from nengtan.config import Paths
+from nengtan.demo import SMALL, build_demo
+from nengtan.registry.store import Registry
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    home = tmp_path_factory.mktemp("browser-park")
+    paths = Paths(home)
+    reg = Registry.open(f"sqlite:///{paths.sqlite}")
+    build_demo(paths, reg, SMALL, minutes=60)
+    accounts = {a.username: a for a in ensure_demo_users(reg)}
+    reg.close()
+    port = _free_port()
+    app = create_app(load_settings(home=str(home), secret_key="browser-" + "k" * 40, login_max_attempts=1000))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}", "home": home, "accounts": accounts, "app": app}
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh (make test does)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    # nothing may be fetched from the internet: fail any request that leaves 127.0.0.1
+    outside: list[str] = []
+
+    def guard(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+    assert not outside, f"pages tried to fetch from outside: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"

@@ -1,0 +1,90 @@
+"""The cockpit and the portal in a real browser (Playwright + Debian's chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nengtan.accounting import inventory
+from nengtan.lake import Lake
+from nengtan.registry.store import Registry
+
+from .conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+YEAR = 2025
+
+
+def log_in(page, live, username: str) -> None:  # type: ignore[no-untyped-def]
+    acct = live["accounts"][username]
+    page.goto(f"{live['url']}/login")
+    page.fill("#username", acct.username)
+    page.fill("#password", acct.password)
+    page.click("#login-submit")
+    page.wait_for_load_state("networkidle")
+
+
+def test_admin_sees_cockpit_with_cli_numbers(page, live) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    reg = Registry.open(f"sqlite:///{live['home'] / 'registry.sqlite'}")
+    inv = inventory(reg, Lake(live["home"] / "lake"), year=YEAR).to_dict()
+    reg.close()
+    card = page.locator("#kpi-co2_t")
+    assert float(card.get_attribute("data-raw")) == pytest.approx(inv["co2_t"], rel=1e-12)
+    shown = card.locator(".value").inner_text()
+    assert f"{inv['co2_t']:,.2f}" in shown and "tCO2" in shown
+    assert f"{inv['energy_tce']:,.2f}" in page.locator("#kpi-energy_tce .value").inner_text()
+    assert "园区驾驶舱" in page.inner_text("header")
+    assert page.locator("#ranking tr").count() > 5
+    assert page.locator("#chart-sankey canvas").count() == 1 and page.locator("#chart-map canvas").count() == 1
+    page.wait_for_timeout(600)  # let the charts' animations finish
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "cockpit.png"), full_page=True)
+    # English switch
+    page.click("#lang-btn")
+    page.wait_for_selector("body[data-ready='1']")
+    assert "Park cockpit" in page.inner_text("header")
+    page.click("#lang-btn")
+    page.wait_for_selector("body[data-ready='1']")
+    # drill down: ranking → enterprise → meter
+    page.locator("#ranking a").first.click()
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    assert "/portal/" in page.url
+    meter_links = page.locator("#meters a")
+    if meter_links.count():
+        meter_links.first.click()
+        page.wait_for_selector("#meter-table tr")
+        assert page.locator("#meter-table tr").count() == 13
+
+
+def test_enterprise_a_cannot_reach_b(page, live) -> None:  # type: ignore[no-untyped-def]
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    b = live["accounts"]["enterprise-b"].enterprises[0]
+    log_in(page, live, "enterprise-a")
+    assert page.url.endswith(f"/portal/{a}")
+    resp = page.goto(f"{live['url']}/portal/{b}")
+    assert resp is not None and resp.status == 404
+    assert "无权访问" in page.inner_text("#error-message")
+    api = page.request.get(f"{live['url']}/api/enterprises/{b}/accounts")
+    assert api.status == 404
+    resp = page.goto(f"{live['url']}/cockpit")
+    assert resp is not None and resp.status == 403
+
+
+def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    log_in(page, live, "enterprise-a")
+    page.goto(f"{live['url']}/portal/{a}?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    f = tmp_path / "statement.csv"
+    f.write_text("uscc,period,carrier,quantity,unit\n"
+                 f"{a},2024-01,coal,1.5,t\n{a},2024-13,coal,1.5,t\n{a},2024-02,coal,abc,t\n",
+                 encoding="utf-8")
+    page.set_input_files("#upload-file", str(f))
+    page.click("#upload-submit")
+    page.wait_for_selector("#rows-bad")
+    assert page.inner_text("#rows-ok") == "1" and page.inner_text("#rows-bad") == "2"
+    rows = page.locator("#upload-rows td.bad-row").all_inner_texts()
+    assert sorted(rows) == ["3", "4"]
+    page.screenshot(path=str(SCREENSHOTS / "portal.png"), full_page=True)
