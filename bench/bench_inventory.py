@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import shutil
 import time
 from pathlib import Path
 
@@ -37,6 +38,8 @@ X10 = DemoSize(enterprises=3000, metered_share=FULL.metered_share, counter_meter
 def ensure(name: str, size: DemoSize) -> tuple[Registry, Lake, int]:
     paths = data_home(DATA / name)
     marker = paths.home / ".demo-built"
+    if not marker.exists() and paths.home.exists():
+        shutil.rmtree(paths.home)  # an interrupted build: start again
     reg = Registry.open(database_url(paths))
     if not marker.exists():
         t = time.perf_counter()

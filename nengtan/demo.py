@@ -337,6 +337,7 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
         values[j] = reg_vals[:-1]
         closing[j] = reg_vals[-1]
     code_arr = pa.array(codes, pa.string())
+    kind_arr = pa.array(kinds, pa.string())
     n_m = len(codes)
     for m in range(12):
         sel = np.where(month == m)[0]
@@ -349,7 +350,7 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
             "unit": pa.array(["kWh"], pa.string()).take(pa.array(np.zeros(n_m * k, np.int32))),
         })
         lake.write_batch(table, "electricity", batch_id=f"demo-{seed}-{n}-{year}-{m + 1:02d}",
-                         meta={"source": "demo"})
+                         meta={"source": "demo"}, kinds=kind_arr.take(pa.array(idx)))
         truth.readings += table.num_rows
         say("readings", 0.1 + 0.85 * (m + 1) / 12)
     if counter_rows:  # closing register readings at the first instant of the next year
@@ -360,7 +361,8 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
             "value": pa.array([closing[j] for j in counter_rows]),
             "unit": pa.array(["kWh"] * len(counter_rows)),
         })
-        lake.write_batch(table, "electricity", batch_id=f"demo-{seed}-{n}-{year + 1}-close", meta={"source": "demo"})
+        lake.write_batch(table, "electricity", batch_id=f"demo-{seed}-{n}-{year + 1}-close", meta={"source": "demo"},
+                         kinds=pa.array(["counter"] * len(counter_rows)))
         truth.readings += table.num_rows
     say("done", 1.0)
     return truth

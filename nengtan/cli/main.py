@@ -351,7 +351,11 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
         from nengtan.ingest import simulator
     except ImportError as exc:
         raise UserError("live feeding needs nengtan.ingest.simulator, which this build lacks") from exc
-    simulator.run_live_demo(paths, reg, lake, seconds)  # type: ignore[attr-defined]
+    console.print(f"feeding the demo meters live over MQTT (127.0.0.1:1883) for {seconds:g} s…")
+    r = simulator.run_live_demo(paths, reg, lake, seconds)
+    console.print(f"live: {r.gateways} gateways, {r.meters} meters, {r.messages} messages; {r.accepted} readings "
+                  f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
+                  highlight=False)
 
 for _area in (ingest_cli, targets_cli, serve_cli):
     _area.register(app)

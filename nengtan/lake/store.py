@@ -188,11 +188,14 @@ class Lake:
         return batch_id in self._state.batches
 
     def write_batch(self, table: pa.Table, carrier: str | pa.Array, batch_id: str | None = None,
-                    meta: dict[str, object] | None = None) -> CommitResult:
+                    meta: dict[str, object] | None = None, kinds: pa.Array | None = None) -> CommitResult:
         """Append a batch of readings atomically; a batch id already committed is a no-op.
 
         `table` has at least meter_id, ts, value, unit (quality defaults to ``ok``); `carrier` is one
-        carrier for the whole batch or an array with one per row. Returns after the commit is durable.
+        carrier for the whole batch or an array with one per row. `kinds`, optional, gives each row's
+        meter kind (``interval`` | ``counter``): rows of different kinds then go to different files of
+        the partition, and each file's record names its kind, so the accounting scan reads counter
+        registers only where counters are. Returns after the commit is durable.
         """
         table = self._conform(table)
         carriers = (pa.array([carrier] * table.num_rows, pa.string()) if isinstance(carrier, str)
@@ -205,13 +208,17 @@ class Lake:
         table = table.set_column(table.schema.get_field_index("batch"), "batch",
                                  pa.array([bid] * table.num_rows, pa.string()))
         year, month = local_year_month(table.column("ts"))
-        keyed = table.append_column("_carrier", carriers).append_column("_y", year).append_column("_m", month)
-        groups = keyed.group_by(["_carrier", "_y", "_m"]).aggregate([]).to_pylist()
+        kind_col = pa.array([""] * table.num_rows, pa.string()) if kinds is None else pa.array(kinds, pa.string())
+        if len(kind_col) != table.num_rows:
+            raise LakeError("kinds array length differs from the batch")
+        keyed = (table.append_column("_carrier", carriers).append_column("_y", year).append_column("_m", month)
+                 .append_column("_k", kind_col))
+        groups = keyed.group_by(["_carrier", "_y", "_m", "_k"]).aggregate([]).to_pylist()
         written: list[tuple[Path, Path, dict[str, object]]] = []
         try:
             for n, g in enumerate(groups):
                 mask = pc.and_(pc.and_(pc.equal(keyed["_carrier"], g["_carrier"]), pc.equal(keyed["_y"], g["_y"])),
-                               pc.equal(keyed["_m"], g["_m"]))
+                               pc.and_(pc.equal(keyed["_m"], g["_m"]), pc.equal(keyed["_k"], g["_k"])))
                 part = keyed.filter(mask).select(READING_SCHEMA.names)
                 part = part.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
                 rel = f"carrier={g['_carrier']}/year={g['_y']}/month={g['_m']}/{bid}-{n}.parquet"
@@ -223,7 +230,7 @@ class Lake:
                     os.fsync(fh.fileno())
                 written.append((tmp, final, {"path": rel, "rows": part.num_rows, "carrier": g["_carrier"],
                                              "year": g["_y"], "month": g["_m"],
-                                             "estimated": _estimated_rows(part)}))
+                                             "estimated": _estimated_rows(part), "kind": g["_k"] or None}))
             with self._lock():
                 if self.has_batch(bid):  # another writer committed it meanwhile
                     for tmp, _, _ in written:
@@ -296,12 +303,14 @@ class Lake:
             if missing:
                 tmp.unlink(missing_ok=True)
                 raise LakeError(f"cannot compact: {missing[0]} is no longer committed")
+            removed_kinds = {self._state.files[p].get("kind") for p in remove}
+            kind = removed_kinds.pop() if len(removed_kinds) == 1 else None
             os.replace(tmp, final)
             _fsync_dir(final.parent)
             return self._commit({"batch": None, "reason": reason, "remove": remove,
                                  "add": [{"path": rel, "rows": add_table.num_rows, "carrier": carrier,
                                           "year": year, "month": month,
-                                          "estimated": _estimated_rows(add_table)}]})
+                                          "estimated": _estimated_rows(add_table), "kind": kind}]})
 
     def _conform(self, table: pa.Table) -> pa.Table:
         cols = {}
@@ -338,6 +347,13 @@ class Lake:
                 continue
             out.append(str(self.dir / path))
         return sorted(out)
+
+    def kind_of(self, file: str) -> str | None:
+        """The meter kind all rows of a committed file share (``interval``/``counter``), or None."""
+        prefix = str(self.dir) + os.sep
+        info = self._state.files.get(file[len(prefix):] if file.startswith(prefix) else file, {})
+        kind = info.get("kind")
+        return str(kind) if kind else None
 
     def files_with_estimates(self, files: Iterable[str]) -> set[str]:
         """Of the given committed files, those that may hold gap estimates (or whose record predates

@@ -1,0 +1,169 @@
+"""Reading interchange files as tables: CSV (UTF-8 or GB18030, any common delimiter), XLSX (first
+sheet) and, for readings, Parquet. The column contract per kind is in docs/formats.md."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+KINDS = ("enterprises", "meters", "activity", "economic", "readings")
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "enterprises": ("uscc", "name", "sector_code", "province"),
+    "meters": ("meter_id", "uscc", "carrier", "unit", "kind"),
+    "activity": ("uscc", "period", "carrier", "quantity", "unit"),
+    "economic": ("uscc", "period", "value_added", "gross_output"),
+    "readings": ("meter_id", "ts", "value", "unit"),
+}
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "enterprises": ("key_energy_unit", "key_emission_unit", "lon", "lat", "entered_on", "left_on"),
+    "meters": ("role", "parent_meter_id", "interval_s", "rollover", "installed_on"),
+    "activity": (),
+    "economic": ("value_added_constant",),
+    "readings": ("quality",),
+}
+EARLIEST_YEAR = 2000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not CSV/XLSX, empty, missing columns)."""
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str
+    reason: str
+    raw: dict[str, str]
+    key: str = ""
+
+    def line(self, file: str) -> str:
+        return f"{file}:{self.row}: column {self.column}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file: str
+    batch_id: str
+    rows_total: int = 0
+    rows_ok: int = 0
+    rows_duplicate: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    lake_version: int | None = None
+
+    @property
+    def rows_bad(self) -> int:
+        return len(self.issues)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "file": self.file, "batch_id": self.batch_id, "rows_total": self.rows_total,
+                "rows_ok": self.rows_ok, "rows_duplicate": self.rows_duplicate, "rows_bad": self.rows_bad,
+                "issues": [{"row": i.row, "column": i.column, "reason": i.reason} for i in self.issues]}
+
+
+def _decode(data: bytes, name: str) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(f"{name}: not a text CSV (neither UTF-8 nor GB18030) and not an XLSX workbook")
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return repr(v)
+    return str(v).strip()
+
+
+def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows (all strings) of a CSV or the first sheet of an XLSX workbook."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not data.strip():
+        raise ImportFileError(f"{name}: the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise ImportFileError(f"{name}: not a readable XLSX workbook ({exc.__class__.__name__})") from exc
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header_row = next(it, None)
+        if header_row is None:
+            raise ImportFileError(f"{name}: the first sheet is empty")
+        header = [_cell(h).lower() for h in header_row]
+        rows = [{h: _cell(v) for h, v in zip(header, r, strict=False) if h} for r in it
+                if any(v not in (None, "") for v in r)]
+        return [h for h in header if h], rows
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(f"{name}: a binary file, not CSV or XLSX")
+    text = _decode(data, name)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.reader(io.StringIO(text), dialect)
+    header_raw = next(reader, None)
+    if not header_raw:
+        raise ImportFileError(f"{name}: no header line")
+    header = [h.strip().lower() for h in header_raw]
+    rows = []
+    for r in reader:
+        if not any(c.strip() for c in r):
+            continue
+        rows.append({h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)})
+    return header, rows
+
+
+def check_columns(kind: str, header: list[str], name: str) -> None:
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    if missing:
+        raise ImportFileError(
+            f"{name}: a {kind} file needs the columns {','.join(REQUIRED[kind])}; missing {','.join(missing)} "
+            f"(found {','.join(header) or 'none'})")
+
+
+def readings_table(path: Path) -> pa.Table:
+    """A readings file as an Arrow table: Parquet as it is, CSV read by Arrow as text, XLSX via openpyxl."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    name = path.name
+    try:
+        head = path.read_bytes()[:4] if path.stat().st_size else b""
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head == b"PAR1":
+        try:
+            return pq.read_table(path)
+        except pa.ArrowException as exc:
+            raise ImportFileError(f"{name}: not a readable Parquet file ({exc})") from exc
+    if head[:4] == b"PK\x03\x04" or not head:
+        header, rows = read_table(path)
+        return pa.Table.from_pylist(rows) if rows else pa.table({h: pa.array([], pa.string()) for h in header})
+    try:
+        first = path.open("rb").readline()
+        names = [c.strip().lower() for c in _decode(first, name).strip().split(",")]
+        return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in names}, strings_can_be_null=True))
+    except (pa.ArrowException, ImportFileError):
+        header, rows = read_table(path)
+        return pa.Table.from_pylist(rows) if rows else pa.table({h: pa.array([], pa.string()) for h in header})
