@@ -37,6 +37,7 @@ from nengtan.registry.models import Enterprise, Meter, Park  # noqa: E402
 from nengtan.registry.store import Registry  # noqa: E402
 
 METERS_PER_GW = 10
+START_S = 1735660800  # 2025-01-01 00:00 Asia/Shanghai
 
 
 def make_registry(url: str, gateways: int) -> dict[str, list[str]]:
@@ -114,16 +115,61 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _Publishers:
+    """Publisher processes started together; result() = (messages acknowledged, first start, last end)."""
+
+    def __init__(self, procs: list[subprocess.Popen[str]]) -> None:
+        self.procs = procs
+
+    def result(self) -> tuple[int, float, float]:
+        outs = [p.communicate(timeout=600)[0].split() for p in self.procs]
+        if any(p.returncode for p in self.procs) or any(len(o) != 3 for o in outs):
+            raise RuntimeError(f"publisher failed: {outs}")
+        return sum(int(o[0]) for o in outs), min(float(o[1]) for o in outs), max(float(o[2]) for o in outs)
+
+
+def build_c_publisher(work: Path) -> Path | None:
+    """Compile bench/mqtt_pub.c against libmosquitto (Debian: gcc, libmosquitto-dev); None if it cannot."""
+    exe = work / "mqtt_pub"
+    try:
+        subprocess.run(["gcc", "-O2", "-o", str(exe), str(ROOT / "bench" / "mqtt_pub.c"), "-lmosquitto", "-lpthread"],
+                       check=True, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"cannot build the C publisher ({getattr(exc, 'stderr', exc)}); using the Python one", flush=True)
+        return None
+    return exe
+
+
 def _publish(port: int, prefix: str, plan: dict[str, list[str]], intervals: int, work: Path,
-             procs: int) -> subprocess.Popen[str]:
-    spec = work / f"spec-{prefix}.json"
-    spec.write_text(json.dumps({"port": port, "prefix": prefix, "gateways": plan, "start_s": 1735660800,
-                                "intervals": intervals, "procs": procs}))
-    return subprocess.Popen([sys.executable, "-m", "nengtan.ingest.simulator", str(spec)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+             procs: int, c_pub: Path | None) -> _Publishers:
+    """Start `procs` publisher processes, each with its slice of the gateways, interval k of every
+    gateway before k + 1, one message = one gateway's readings of its 10 meters for one interval. The
+    C publisher sends the same payloads (nengtan.ingest.simulator.message), prepared before it starts."""
+    if c_pub is None:
+        spec = work / f"spec-{prefix}.json"
+        spec.write_text(json.dumps({"port": port, "prefix": prefix, "gateways": plan, "start_s": START_S,
+                                    "intervals": intervals, "procs": procs}))
+        return _Publishers([subprocess.Popen([sys.executable, "-m", "nengtan.ingest.simulator", str(spec)], cwd=ROOT,
+                                             stdout=subprocess.PIPE, text=True)])
+    from nengtan.ingest.simulator import SimMeter, message
+
+    items = sorted(plan.items())
+    files = []
+    for i in range(procs):
+        f = work / f"msgs-{prefix}-{i}.txt"
+        mine = [(g, [SimMeter(m) for m in ms]) for g, ms in items[i::procs]]
+        with open(f, "wb") as fh:
+            for k in range(intervals):
+                ts = START_S + k * 900
+                for g, meters in mine:
+                    fh.write(f"{prefix}/gw/{g}/readings\t".encode() + message(g, meters, ts) + b"\n")
+        files.append(f)
+    return _Publishers([subprocess.Popen([str(c_pub), "127.0.0.1", str(port), str(f), "4000"],
+                                         stdout=subprocess.PIPE, text=True) for f in files])
 
 
-def bench_stream(intervals: int, work: Path, url: str, plan: dict[str, list[str]], procs: int) -> dict[str, float]:
+def bench_stream(intervals: int, work: Path, url: str, plan: dict[str, list[str]], procs: int,
+                 c_pub: Path | None) -> dict[str, float]:
     port = _free_port()
     conf = work / "mosquitto.conf"
     conf.write_text((ROOT / "bench" / "mosquitto-bench.conf").read_text() + f"\nlistener {port} 127.0.0.1\n")
@@ -138,12 +184,12 @@ def bench_stream(intervals: int, work: Path, url: str, plan: dict[str, list[str]
         sub = subprocess.Popen(["mosquitto_sub", "-p", str(port), "-q", "1", "-t", "base/gw/+/readings",
                                 "-C", str(n_msgs)], stdout=subprocess.DEVNULL)
         time.sleep(0.5)
-        pub = _publish(port, "base", plan, intervals, work, procs)
+        pub = _publish(port, "base", plan, intervals, work, procs, c_pub)
         sub.wait(timeout=600)
         t_recv = time.time()
-        first = pub.communicate(timeout=600)[0].split()
-        out["sub_s"] = t_recv - float(first[1])
-        out["publisher_s"] = float(first[2]) - float(first[1])
+        _, p0, p1 = pub.result()
+        out["sub_s"] = t_recv - p0
+        out["publisher_s"] = p1 - p0
         print(f"mosquitto_sub: {n_msgs} messages in {out['sub_s']:.1f} s", flush=True)
         # nengtan ingester in its own process
         home = work / "stream-home"
@@ -155,14 +201,15 @@ def bench_stream(intervals: int, work: Path, url: str, plan: dict[str, list[str]
             time.sleep(0.1)
         lake = Lake(home / "lake")
         t0 = time.time()
-        pub = _publish(port, "ing", plan, intervals, work, procs)
+        pub = _publish(port, "ing", plan, intervals, work, procs, c_pub)
         stored = 0
         while stored < n_readings and time.time() - t0 < 900:
             time.sleep(0.05)
             stored = sum(int(str(f["rows"])) for f in lake.file_info().values())
         t_done = time.time()
-        second = pub.communicate(timeout=600)[0].split()
-        out["ingest_s"] = t_done - float(second[1])
+        _, p0, p1 = pub.result()
+        out["ingest_s"] = t_done - p0
+        out["ingest_publisher_s"] = p1 - p0
         out["stored"] = stored
         ing.terminate()
         ing.wait(timeout=60)
@@ -195,6 +242,8 @@ def main() -> int:
     ap.add_argument("--intervals", type=int, default=20, help="messages per gateway in the stream benchmark")
     ap.add_argument("--gateways", type=int, default=1000)
     ap.add_argument("--procs", type=int, default=2, help="publisher processes")
+    ap.add_argument("--publisher", choices=["c", "python"], default="c",
+                    help="c: bench/mqtt_pub.c built with gcc + libmosquitto-dev (falls back to python)")
     ap.add_argument("--skip-bulk", action="store_true")
     ap.add_argument("--skip-stream", action="store_true")
     ap.add_argument("--work", help="scratch directory (default: a temporary one)")
@@ -204,7 +253,8 @@ def main() -> int:
     url = f"sqlite:///{work / 'registry.sqlite'}"
     plan = make_registry(url, a.gateways)
     bulk = None if a.skip_bulk else bench_bulk(a.rows, work, url, plan)
-    stream = None if a.skip_stream else bench_stream(a.intervals, work, url, plan, a.procs)
+    c_pub = None if a.skip_stream or a.publisher == "python" else build_c_publisher(work)
+    stream = None if a.skip_stream else bench_stream(a.intervals, work, url, plan, a.procs, c_pub)
     lines = ["## Ingestion (issue 3)", "",
              f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs, {platform.platform()}, "
              f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; `python bench/bench_ingest.py "

@@ -4,13 +4,16 @@ Everything here is a sum over ``nengtan.accounting.ledger`` rows or a copy of
 ``nengtan.accounting.inventory`` results, so the cockpit shows exactly what ``nengtan inventory`` prints.
 Headline CO2 is Scope 1 + Scope 2 location-based (``Inventory.co2_t``).
 
-Targets: until the park stores its own targets (issue 4), the cockpit holds the park against the
-Jiangsu (near-)zero-carbon industrial park indicators shipped as issue 4's templates
-(``jiangsu-zero-carbon-park-*``): energy intensity ≤ 0.35 tce/万元, carbon intensity ≤ 0.6 tCO2/万元,
-non-fossil share ≥ 20 %, renewable electricity share ≥ 30 %. The totals' limits are the elastic totals
-those intensities allow at the year's value added (limit = intensity limit × value added), the
-"intensity binding, total elastic" rule of the Jiangning plan. Status thresholds are issue 4's
-(:func:`nengtan.targets.warnings.classify`: red at ratio ≥ 1.00, yellow at ≥ 0.95).
+Targets: the headline holds each indicator against the park's adopted park-level targets (issue 4,
+``nengtan targets adopt``; the tightest limit of the year when several apply). An indicator without an
+adopted target falls back to the Jiangsu (near-)zero-carbon industrial park indicators shipped as issue
+4's templates (``jiangsu-zero-carbon-park-*``): energy intensity ≤ 0.35 tce/万元, carbon intensity ≤ 0.6
+tCO2/万元, non-fossil share ≥ 20 %, renewable electricity share ≥ 30 %. Without an adopted cap, the
+totals' limits are the elastic totals the intensity limits allow at the year's value added (limit =
+intensity limit × value added), the "intensity binding, total elastic" rule of the Jiangning plan.
+Each item says where its limit comes from (``target_source``). Status thresholds are issue 4's
+(:func:`nengtan.targets.warnings.classify`: red at ratio ≥ 1.00, yellow at ≥ 0.95); the warning run's
+projection and status for the same indicator ride along (``projection``, ``warning_status``).
 """
 
 from __future__ import annotations
@@ -107,6 +110,38 @@ def _template_value(template_id: str) -> float | None:
         return None
 
 
+INDICATOR_KEYS = {"energy_intensity": "energy_intensity", "carbon_intensity": "carbon_intensity",
+                  "nonfossil_share": "non_fossil_energy_share",
+                  "renewable_electricity_share": "renewable_electricity_share",
+                  "energy_total": "energy_tce", "carbon_total": "co2_t"}
+
+
+def headline_limits(svc: Services, year: int) -> dict[str, tuple[float, str]]:
+    """Limit and its source per issue 4 indicator for ``year``: the tightest adopted park target, else
+    the template (intensities and shares only)."""
+    from nengtan.api.targets_data import adopted_targets
+    from nengtan.targets.errors import TargetsError
+    from nengtan.targets.targets import required_level
+
+    out: dict[str, tuple[float, str]] = {}
+    for t, bl in adopted_targets(svc):
+        if t.level != "park":
+            continue
+        try:
+            lv = float(required_level(t, year, bl))
+        except TargetsError:
+            continue
+        prev = out.get(t.indicator)
+        tighter = prev is None or (lv > prev[0] if t.kind == "min_share" else lv < prev[0])
+        if tighter:
+            out[t.indicator] = (lv, f"adopted:{t.target_id}")
+    for ind, tid in PARK_TARGET_TEMPLATES.items():
+        v = _template_value(tid)
+        if ind not in out and v is not None:
+            out[ind] = (v, f"template:{tid}")
+    return out
+
+
 def headline(svc: Services, year: int) -> dict[str, Any]:
     inv = inventory_dict(svc, year)
     try:
@@ -117,39 +152,55 @@ def headline(svc: Services, year: int) -> dict[str, Any]:
         prev = {}
     ints = inv.get("intensities") or {}
     va = inv.get("value_added")
-    lim_ei = _template_value(PARK_TARGET_TEMPLATES["energy_intensity"])
-    lim_ci = _template_value(PARK_TARGET_TEMPLATES["carbon_intensity"])
-    lim_nf = _template_value(PARK_TARGET_TEMPLATES["nonfossil_share"])
-    lim_re = _template_value(PARK_TARGET_TEMPLATES["renewable_electricity_share"])
+    limits = headline_limits(svc, year)
+    progress: dict[str, dict[str, Any]] = {}
+    try:
+        from nengtan.api.targets_data import warning_frame
+        frame = warning_frame(svc, year)["frame"]
+        if frame is not None and len(frame):
+            for r in frame[frame["level"] == "park"].to_dict(orient="records"):
+                progress.setdefault(str(r["indicator"]), r)
+    except Exception:  # the warning engine is issue 4's; the headline must stay up without it
+        progress = {}
 
-    def item(key: str, value: float | None, unit: str, limit: float | None, upper: bool,
+    def item(key: str, indicator: str, value: float | None, unit: str, upper: bool,
              prev_value: float | None) -> dict[str, Any]:
+        limit, source = limits.get(indicator, (None, ""))
+        if indicator in ("energy_total", "carbon_total") and indicator not in limits:
+            per = limits.get("energy_intensity" if indicator == "energy_total" else "carbon_intensity")
+            if per and va:
+                limit, source = per[0] * va, f"elastic:{per[1]}"
         ratio = None
         if value is not None and limit:
             ratio = value / limit if upper else (limit / value if value else math.inf)
         yoy = (value / prev_value - 1.0) if value is not None and prev_value else None
-        return {"key": key, "value": value, "unit": unit, "target": limit,
-                "target_kind": "max" if upper else "min", "ratio": ratio, "status": _status(ratio),
-                "last_year": prev_value, "yoy": yoy}
+        w = progress.get(indicator) or {}
+        return {"key": key, "indicator": indicator, "value": value, "unit": unit, "target": limit,
+                "target_kind": "max" if upper else "min", "target_source": source, "ratio": ratio,
+                "status": _status(ratio), "last_year": prev_value, "yoy": yoy,
+                "projection": w.get("projection"), "projection_low": w.get("low"),
+                "projection_high": w.get("high"), "warning_status": w.get("status"),
+                "reason_zh": w.get("reason_zh"), "reason_en": w.get("reason_en")}
 
     pints = prev.get("intensities") or {}
     items = [
-        item("energy_tce", inv["energy_tce"], "tce", lim_ei * va if lim_ei and va else None, True,
-             prev.get("energy_tce")),
-        item("co2_t", inv["co2_t"], "tCO2", lim_ci * va if lim_ci and va else None, True, prev.get("co2_t")),
-        item("energy_intensity", ints.get("energy_tce_per_10k_cny_value_added"), "tce/万元", lim_ei, True,
-             pints.get("energy_tce_per_10k_cny_value_added")),
-        item("carbon_intensity", ints.get("co2_t_per_10k_cny_value_added"), "tCO2/万元", lim_ci, True,
+        item("energy_tce", "energy_total", inv["energy_tce"], "tce", True, prev.get("energy_tce")),
+        item("co2_t", "carbon_total", inv["co2_t"], "tCO2", True, prev.get("co2_t")),
+        item("energy_intensity", "energy_intensity", ints.get("energy_tce_per_10k_cny_value_added"), "tce/万元",
+             True, pints.get("energy_tce_per_10k_cny_value_added")),
+        item("carbon_intensity", "carbon_intensity", ints.get("co2_t_per_10k_cny_value_added"), "tCO2/万元", True,
              pints.get("co2_t_per_10k_cny_value_added")),
-        item("non_fossil_energy_share", inv.get("non_fossil_energy_share"), "%", lim_nf, False,
+        item("non_fossil_energy_share", "nonfossil_share", inv.get("non_fossil_energy_share"), "%", False,
              prev.get("non_fossil_energy_share")),
-        item("renewable_electricity_share", inv.get("renewable_electricity_share"), "%", lim_re, False,
-             prev.get("renewable_electricity_share")),
+        item("renewable_electricity_share", "renewable_electricity_share", inv.get("renewable_electricity_share"),
+             "%", False, prev.get("renewable_electricity_share")),
     ]
+    adopted = any(i["target_source"].startswith(("adopted:", "elastic:adopted:")) for i in items)
     return clean({"year": year, "items": items, "factor_set": inv["factor_set"],
                   "data_version": inv["data_version"], "enterprises": inv["enterprises"],
                   "value_added": va, "value_added_basis": inv.get("value_added_basis"),
-                  "targets_source": "issue-4 templates jiangsu-zero-carbon-park-*"})
+                  "targets_source": "adopted park targets (templates where none)" if adopted
+                  else "issue-4 templates jiangsu-zero-carbon-park-*"})
 
 
 def _monthly(led: pd.DataFrame, year: int) -> dict[str, list[float]]:
@@ -352,32 +403,17 @@ def enterprise_quarantine(svc: Services, enterprise_id: int, limit: int = 200) -
 
 
 def warnings(svc: Services, year: int) -> dict[str, Any]:
-    """Warnings (预警) from issue 4's engine for the year to its last month with data.
-
-    Park rows are the headline targets (see the module notes); enterprise rows come from the carbon
-    budgets when the park has allocated them. The list is empty, with a note, when the engine is
-    unavailable or has nothing to say.
-    """
+    """Warnings (预警) from issue 4's engine for the year to its last month with data: park targets (the
+    adopted ones, else the templates), the park budget, sectors and enterprises when the year's budget
+    is allocated (:func:`nengtan.api.targets_data.warnings_payload`). The list is empty, with a note,
+    when the engine is unavailable or has nothing to say."""
 
     def compute() -> dict[str, Any]:
-        led = year_ledger(svc, year)
-        eco = year_economics(svc, year)
-        if led.empty:
-            return {"year": year, "month": None, "items": [], "note": "no data for the year"}
-        month = int(max(led["period"])[5:7])
         try:
-            from nengtan.targets.targets import template
-            from nengtan.targets.warnings import run_warnings, warnings_list
-            targets = [template(t).adopt() for t in PARK_TARGET_TEMPLATES.values()]
-            prev = year_ledger(svc, year - 1)
-            prev_eco = year_economics(svc, year - 1)
-            frame = run_warnings(led, eco, year, month, targets=targets,
-                                 history_ledger=prev if len(prev) else None,
-                                 history_economics=prev_eco if len(prev_eco) else None)
-            items = warnings_list(frame).to_dict(orient="records")
-            note = ""
+            from nengtan.api.targets_data import warnings_payload
+            return warnings_payload(svc, year)
         except Exception as exc:  # the engine is issue 4's; the cockpit must stay up without it
-            items, note = [], f"warning engine unavailable: {exc}"
-        return {"year": year, "month": month, "items": clean(items), "note": note}
+            return {"year": year, "month": None, "items": [], "counts": {}, "targets_source": "",
+                    "note": f"warning engine unavailable: {exc}"}
 
     return svc.cached(("warnings", year), compute)

@@ -22,6 +22,7 @@ from nengtan.api.settings import Settings
 from nengtan.lake import Lake
 from nengtan.registry.models import Activity, EconomicData, Enterprise, ImportBatch, YearLock
 from nengtan.registry.store import Registry
+from nengtan.registry.targets_models import AdoptedTarget, BudgetAllocation
 
 T = TypeVar("T")
 VERSION_CHECK_S = 0.5  # the data version is re-read at most twice a second
@@ -107,6 +108,10 @@ class Services:
                 s.execute(select(func.count(EconomicData.id))).scalar(),
                 tuple(s.execute(select(func.count(Enterprise.id), func.max(Enterprise.id))).one()),
                 s.execute(select(func.count(YearLock.id))).scalar(),
+                # issue 4: adopting a target or allocating a budget (CLI or API) changes the figures
+                s.execute(select(func.max(AdoptedTarget.id), func.count(AdoptedTarget.id))
+                          .where(AdoptedTarget.active.is_(True))).one()[0:2],
+                s.execute(select(func.max(BudgetAllocation.id))).scalar(),
             )
         version = (self.lake.version, *reg)
         self._version = (time.monotonic(), version)

@@ -122,8 +122,12 @@ class _Flag:
 
 
 def _check_meter(m: Meter, df: pd.DataFrame, lo: int, hi: int, now_us: int, period: str,
-                 flags: list[_Flag]) -> tuple[pd.DataFrame, pd.Series]:
-    """Flags for one meter's readings (sorted by t); returns per-reading consumption and on-grid mask."""
+                 flags: list[_Flag], prev: tuple[int, float] | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Flags for one meter's readings (sorted by t); returns per-reading consumption and on-grid mask.
+
+    `prev` is a counter's last measured reading before the month, (t, register): when it lies at most
+    one interval (+ the grid tolerance) before the month's first reading, the interval ending at that
+    reading is counted in the month (its register difference), instead of being lost at the boundary."""
     step = (m.interval_s or 900) * US
     t = df["t"].to_numpy()
     v = df["value"].to_numpy(dtype=float)
@@ -146,24 +150,29 @@ def _check_meter(m: Meter, df: pd.DataFrame, lo: int, hi: int, now_us: int, peri
             add("before_install", int(i), f"before the meter was installed on {m.installed_on}")
     if m.kind == "counter":
         cons = np.full(len(v), np.nan)
-        if len(v) > 1:
-            d = np.diff(v)
+        # d[j] is the consumption of the interval ending at reading j + shift
+        if prev is not None and len(v) and 0 < t[0] - prev[0] <= step + GRID_TOLERANCE_S * US:
+            vv, shift = np.concatenate([[prev[1]], v]), 0
+        else:
+            vv, shift = v, 1
+        if len(vv) > 1:
+            d = np.diff(vv)
             c = d.copy()
             for j in np.nonzero(d < 0)[0]:
-                prev, cur = v[j], v[j + 1]
-                if m.rollover and prev > 0.9 * m.rollover and cur < 0.1 * m.rollover:
-                    c[j] = m.rollover - prev + cur
-                    add("rollover", int(j + 1), f"register wrapped at {m.rollover:g}: {prev:g} → {cur:g}")
-                elif cur < 0.1 * prev:
+                before, cur = vv[j], vv[j + 1]
+                if m.rollover and before > 0.9 * m.rollover and cur < 0.1 * m.rollover:
+                    c[j] = m.rollover - before + cur
+                    add("rollover", int(j + shift), f"register wrapped at {m.rollover:g}: {before:g} → {cur:g}")
+                elif cur < 0.1 * before:
                     c[j] = cur
-                    add("counter_reset", int(j + 1), f"register reset: {prev:g} → {cur:g}")
+                    add("counter_reset", int(j + shift), f"register reset: {before:g} → {cur:g}")
                 else:
                     c[j] = np.nan
-                    add("negative", int(j + 1), f"register went backwards: {prev:g} → {cur:g}")
-            cons[1:] = c
+                    add("negative", int(j + shift), f"register went backwards: {before:g} → {cur:g}")
+            cons[shift:] = c
             for s, n in _runs(d == 0):
                 if n + 1 >= STUCK_RUN:
-                    add("stuck", s, f"register unchanged for {n + 1} readings")
+                    add("stuck", max(0, s + shift - 1), f"register unchanged for {n + 1} readings")
     else:
         cons = v.copy()
         for i in np.nonzero((v < 0) & meas)[0]:
@@ -258,6 +267,7 @@ def compute(registry: Registry, lake: Lake, year: int, month: int | None = None,
                                        {"source": "gap-fill", "period": period}).accepted
                 frame = _read(lake, year, mon, list(meters))
         groups = dict(tuple(frame.groupby("meter_id", sort=False))) if len(frame) else {}
+        before = _read_prev(lake, year, mon, lo, [c for c, m in meters.items() if m.kind == "counter"])
         for code, m in meters.items():
             found = groups.get(code)
             life_lo = lo
@@ -271,7 +281,7 @@ def compute(registry: Registry, lake: Lake, year: int, month: int | None = None,
             if found is None or len(found) == 0:
                 found = pd.DataFrame({"t": np.zeros(0, np.int64), "value": np.zeros(0), "quality": []})
             df = found.sort_values("t").reset_index(drop=True)
-            checked, _ = _check_meter(m, df, lo, hi, now_us, period, flags)
+            checked, _ = _check_meter(m, df, lo, hi, now_us, period, flags, before.get(code))
             checked["day"] = (checked["t"] + SH_US) // (86400 * US)
             checked["est"] = checked["quality"] == "estimated"
             for day in range(int(day_lo), int(day_hi) + 1):
@@ -335,6 +345,21 @@ def _read(lake: Lake, year: int, month: int, codes: Iterable[str]) -> pd.DataFra
                  "WHERE meter_id IN (SELECT code FROM wanted) ORDER BY meter_id, t").df()
     con.close()
     return df
+
+
+def _read_prev(lake: Lake, year: int, month: int, lo: int, codes: list[str]) -> dict[str, tuple[int, float]]:
+    """Per counter meter, its last measured reading of the previous month: (UTC µs, register)."""
+    py, pm = (year, month - 1) if month > 1 else (year - 1, 12)
+    files = lake.files(months=[(py, pm)]) if codes else []
+    if not files:
+        return {}
+    con = duckdb.connect()
+    con.register("wanted", pa.table({"code": pa.array(codes, pa.string())}))
+    rows = con.sql(f"SELECT meter_id, max(epoch_us(ts)), arg_max(value, ts) FROM ({effective_readings_sql(files)}) r "
+                   f"WHERE quality <> 'estimated' AND epoch_us(ts) < {int(lo)} "
+                   "AND meter_id IN (SELECT code FROM wanted) GROUP BY meter_id").fetchall()
+    con.close()
+    return {str(c): (int(t), float(v)) for c, t, v in rows}
 
 
 def _store(registry: Registry, meter_pks: list[int], ent_pks: list[int], periods: list[str],

@@ -62,23 +62,25 @@ class Catalog:
     @classmethod
     def load(cls, registry: Registry) -> Catalog:
         cat = cls()
-        with registry.session() as s:
+        with registry.session() as s:  # plain rows, not ORM objects: 10⁴ meters load in milliseconds
             by_pk: dict[int, str] = {}
-            for m in s.scalars(select(Meter)):
+            rows = s.execute(select(Meter.id, Meter.code, Meter.enterprise_id, Meter.carrier, Meter.unit, Meter.kind,
+                                    Meter.interval_s, Meter.installed_on, Meter.rollover)).all()
+            for pk, code, ent, carrier, unit, kind, interval_s, installed_on, rollover in rows:
                 inst = None
-                if m.installed_on is not None:
-                    inst = int(dt.datetime.combine(m.installed_on, dt.time(), SHANGHAI).timestamp()) * 1_000_000
-                cat.meters[m.code] = MeterInfo(m.id, m.code, m.enterprise_id, m.carrier, m.unit, m.kind,
-                                               m.interval_s or 900, inst, m.rollover)
-                by_pk[m.id] = m.code
-            gws = {g.id: g for g in s.scalars(select(Gateway).where(Gateway.active.is_(True)))}
-            owned: dict[str, set[str]] = {g.code: set() for g in gws.values()}
-            for gm in s.scalars(select(GatewayMeter)):
-                g = gws.get(gm.gateway_id)
-                if g is not None and gm.meter_id in by_pk:
-                    owned[g.code].add(by_pk[gm.meter_id])
+                if installed_on is not None:
+                    inst = int(dt.datetime.combine(installed_on, dt.time(), SHANGHAI).timestamp()) * 1_000_000
+                cat.meters[code] = MeterInfo(pk, code, ent, carrier, unit, kind, interval_s or 900, inst, rollover)
+                by_pk[pk] = code
+            gws = {pk: (code, tok) for pk, code, tok in s.execute(
+                select(Gateway.id, Gateway.code, Gateway.token_sha256).where(Gateway.active.is_(True))).all()}
+            owned: dict[str, set[str]] = {code: set() for code, _ in gws.values()}
+            for gw_pk, meter_pk in s.execute(select(GatewayMeter.gateway_id, GatewayMeter.meter_id)).all():
+                g = gws.get(gw_pk)
+                if g is not None and meter_pk in by_pk:
+                    owned[g[0]].add(by_pk[meter_pk])
             cat.owned = {k: frozenset(v) for k, v in owned.items()}
-            cat.token_to_gateway = {g.token_sha256: g.code for g in gws.values()}
+            cat.token_to_gateway = {tok: code for code, tok in gws.values()}
         return cat
 
     def gateway_for_token(self, token: str) -> str | None:
@@ -175,6 +177,7 @@ class Validator:
         self.catalog = catalog
         self._factors: dict[tuple[str, str], float | str] = {}
         self._now_us = now_us
+        self._ts_memo: dict[str, int | None] = {}  # a batch repeats a handful of time strings many times
 
     def _factor(self, carrier: str, unit: str) -> float | str:
         key = (carrier, unit)
@@ -196,6 +199,10 @@ class Validator:
         meters = self.catalog.meters
         owned = self.catalog.owned.get(gateway, frozenset()) if gateway is not None else None
         rejects = out.rejects
+        ts_memo = self._ts_memo
+        factors = self._factors
+        add_meter, add_ts, add_value = out.meter.append, out.ts_us.append, out.value.append
+        add_unit, add_quality, add_carrier = out.unit.append, out.quality.append, out.carrier.append
         for i, r in enumerate(readings):
             idx = offset + i
             if not isinstance(r, dict):
@@ -210,18 +217,34 @@ class Validator:
             if owned is not None and code not in owned:
                 rejects.append(Reject(idx, "meter", f"meter {code!r} does not belong to gateway {gateway!r}", r))
                 continue
-            value = parse_value(r.get("value"))
+            value = r.get("value")
+            if type(value) is not float or value - value != 0.0:  # fast path: a finite JSON float
+                value = parse_value(value)
             if value is None:
                 rejects.append(Reject(idx, "value", f"value {r.get('value')!r} is not a finite number", r))
                 continue
             unit = r.get("unit")
             if unit is None:
                 unit = info.unit
-            factor = self._factor(info.carrier, unit) if isinstance(unit, str) else f"unit {unit!r} is not text"
+            if type(unit) is str:
+                factor = factors.get((info.carrier, unit))
+                if factor is None:
+                    factor = self._factor(info.carrier, unit)
+            else:
+                factor = f"unit {unit!r} is not text"
             if isinstance(factor, str):
                 rejects.append(Reject(idx, "unit", f"meter {code}: {factor}", r))
                 continue
-            ts = parse_ts(r.get("ts"))
+            ts_raw = r.get("ts")
+            if type(ts_raw) is str:
+                if ts_raw in ts_memo:
+                    ts = ts_memo[ts_raw]
+                else:
+                    ts = ts_memo[ts_raw] = parse_ts(ts_raw)
+                    if len(ts_memo) > 100_000:
+                        ts_memo.clear()
+            else:
+                ts = parse_ts(ts_raw)
             if ts is None:
                 rejects.append(Reject(idx, "ts", f"timestamp {r.get('ts')!r} is not ISO 8601 or epoch seconds", r))
                 continue
@@ -246,10 +269,17 @@ class Validator:
                 off = (ts + 8 * 3600 * 1_000_000) % step
                 if min(off, step - off) > GRID_TOLERANCE_S * 1_000_000 or (value < 0 and info.kind != "counter"):
                     q = "suspect"
-            out.meter.append(str(code))
-            out.ts_us.append(ts)
-            out.value.append(value * factor)
-            out.unit.append(CANONICAL_UNIT[info.carrier])
-            out.quality.append(q)
-            out.carrier.append(info.carrier)
+            add_meter(info.code)
+            add_ts(ts)
+            add_value(value * factor)
+            add_unit(CANONICAL_UNIT[info.carrier])
+            add_quality(q)
+            add_carrier(info.carrier)
         return out
+
+    def warm_up(self) -> None:
+        """Compute the unit factors of every meter's own unit now (the first use of the unit registry
+        takes seconds), so the first batch of live data is not held up by it."""
+        for m in self.catalog.meters.values():
+            self._factor(m.carrier, m.unit)
+            self._factor(m.carrier, CANONICAL_UNIT[m.carrier])

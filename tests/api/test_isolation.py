@@ -24,37 +24,44 @@ ADMIN_ONLY = {
     ("GET", "/api/cockpit/summary"), ("GET", "/api/cockpit/trends"), ("GET", "/api/cockpit/breakdown"),
     ("GET", "/api/cockpit/sankey"), ("GET", "/api/cockpit/ranking"), ("GET", "/api/cockpit/map"),
     ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"),
-    ("GET", "/api/targets"), ("GET", "/api/warnings"),
+    ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
+    ("GET", "/api/budgets/{year}"), ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
+    ("POST", "/api/assessments"), ("GET", "/api/assessments"),
 }
+# Gateway ingestion (issue 3): authenticated by gateway tokens only; a user's login is refused (401),
+# and a gateway writes only its own meters (tests/api/test_gateway_cache.py).
+GATEWAY_ONLY = {("POST", "/api/ingest/readings")}
 ADMIN_PAGES = {("GET", "/cockpit"), ("GET", "/cockpit/sectors/{code}")}
 NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's data
     ("GET", "/api/health"), ("POST", "/api/auth/token"), ("POST", "/api/auth/logout"),
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),
-    ("GET", "/api/sectors"), ("GET", "/api/factor-sets"),
+    ("GET", "/api/sectors"), ("GET", "/api/factor-sets"), ("GET", "/api/ingest/health"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
     ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
 }
 OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal")}
 
 
-def _flatten(routes):  # type: ignore[no-untyped-def]
+def _flatten(routes, prefix: str = ""):  # type: ignore[no-untyped-def]
+    """(full path, route) of every route, through FastAPI's lazily included routers and their prefixes."""
     for r in routes:
-        inner = getattr(r, "original_router", None)  # FastAPI's lazily included routers
+        inner = getattr(r, "original_router", None)
         if inner is not None:
-            yield from _flatten(inner.routes)
+            ctx = getattr(r, "include_context", None)
+            yield from _flatten(inner.routes, prefix + (getattr(ctx, "prefix", "") or ""))
         else:
-            yield r
+            yield prefix + getattr(r, "path", ""), r
 
 
 def all_routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Every (method, path) the app answers, from its route table (API, pages and documentation)."""
     out = []
-    for r in _flatten(app.routes):
+    for path, r in _flatten(app.routes):
         if isinstance(r, Mount):
             continue  # /static: vendored files and scripts, no data
         methods = r.methods if isinstance(r, APIRoute) else getattr(r, "methods", None) or set()
         for m in sorted(methods - {"HEAD", "OPTIONS"}):
-            out.append((m, r.path))
+            out.append((m, path))
     return out
 
 
@@ -126,6 +133,10 @@ def test_every_route_isolates_enterprises(client: TestClient, app, tokens, demo,
         elif key in ADMIN_ONLY:
             r = call(client, method, url, a, demo)
             assert r.status_code == 403, f"enterprise A reached admin route {method} {url}: {r.status_code}"
+        elif key in GATEWAY_ONLY:
+            for who in ("enterprise-a", "admin"):
+                r = call(client, method, url, tokens[who], demo)
+                assert r.status_code == 401, f"{who}'s login reached gateway route {method} {url}: {r.status_code}"
         elif key in ADMIN_PAGES:
             r = call(client, method, url, a, demo)
             assert r.status_code == 403 and b_objects["name"] not in r.text

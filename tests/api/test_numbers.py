@@ -35,6 +35,32 @@ def test_cockpit_headline_equals_inventory(client: TestClient, tokens, cli_inven
     assert items["co2_t"]["target"] == pytest.approx(0.6 * s["value_added"])
 
 
+def test_share_cards_use_the_inventory_and_issue4_definition(client: TestClient, tokens, demo,  # type: ignore[no-untyped-def]
+                                                             cli_inventory) -> None:
+    """Non-fossil share = (PV + green electricity) / energy at 等价值, the same number in the inventory,
+    in issue 4's indicator_frame (which the warnings use) and on the cockpit's card."""
+    from nengtan.accounting import economics, ledger
+    from nengtan.api.targets_data import economics_filled
+    from nengtan.targets.targets import indicator_frame
+
+    reg = Registry.open(demo.url)
+    try:
+        led = ledger(reg, Lake(demo.home / "lake"), YEAR)
+        ind = indicator_frame(led, economics_filled(economics(reg, YEAR))).iloc[0]
+    finally:
+        reg.close()
+    inv = cli_inventory()
+    summary = client.get(f"/api/cockpit/summary?year={YEAR}", headers=tokens["admin"]).json()
+    items = {i["key"]: i for i in summary["items"]}
+    assert 0.0 < inv["non_fossil_energy_share"] < 1.0
+    assert inv["non_fossil_energy_share"] == pytest.approx(float(ind["nonfossil_share"]), rel=1e-9)
+    assert items["non_fossil_energy_share"]["value"] == pytest.approx(float(ind["nonfossil_share"]), rel=1e-9)
+    # the PV part alone, at 等价值, is smaller whenever green electricity is bought
+    pv_equiv = float(led.loc[led["carrier"] == "pv", "energy_equiv_tce"].sum())
+    assert pv_equiv / float(led["energy_equiv_tce"].sum()) < inv["non_fossil_energy_share"]
+    assert items["renewable_electricity_share"]["value"] == pytest.approx(inv["renewable_electricity_share"])
+
+
 def test_breakdowns_add_up(client: TestClient, tokens, cli_inventory) -> None:  # type: ignore[no-untyped-def]
     h = tokens["admin"]
     inv = cli_inventory()

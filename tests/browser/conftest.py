@@ -16,12 +16,27 @@ from nengtan.api.demo_users import ensure_demo_users
 from nengtan.api.settings import load_settings
 from nengtan.config import Paths
 from nengtan.demo import SMALL, build_demo
+from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def adopt_targets_and_budget(reg: Registry, lake: Lake) -> None:
+    """The park adopts the zero-carbon park intensity targets and allocates its 2025 budget (issue 4's
+    worked example), so the cockpit shows adopted targets, progress and enterprise budget warnings."""
+    from nengtan.cli.targets import allocate_budget
+    from nengtan.registry.targets_models import save_target
+    from nengtan.targets.targets import template
+
+    with reg.session() as s:
+        for tid in ("jiangsu-zero-carbon-park-carbon-intensity", "jiangsu-zero-carbon-park-energy-intensity",
+                    "jiangsu-zero-carbon-park-nonfossil-share"):
+            save_target(s, template(tid).adopt(), "王主任")
+    allocate_budget(reg, lake, 2025, "hybrid", "王主任")
 
 
 def _free_port() -> int:
@@ -37,6 +52,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     reg = Registry.open(f"sqlite:///{paths.sqlite}")
     build_demo(paths, reg, SMALL, minutes=60)
     accounts = {a.username: a for a in ensure_demo_users(reg)}
+    adopt_targets_and_budget(reg, Lake(paths.lake))
     reg.close()
     port = _free_port()
     app = create_app(load_settings(home=str(home), secret_key="browser-" + "k" * 40, login_max_attempts=1000))

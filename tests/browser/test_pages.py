@@ -38,6 +38,19 @@ def test_admin_sees_cockpit_with_cli_numbers(page, live) -> None:  # type: ignor
     assert "园区驾驶舱" in page.inner_text("header")
     assert page.locator("#ranking tr").count() > 5
     assert page.locator("#chart-sankey canvas").count() == 1 and page.locator("#chart-map canvas").count() == 1
+    # adopted targets: the card says so; the progress table and warning counts are the warning run's
+    assert "已采纳目标" in page.inner_text("#kpi-carbon_intensity")
+    api = live["app"].state.services
+    from nengtan.api.targets_data import warnings_payload
+    w = warnings_payload(api, YEAR)
+    park_rows = [r for r in warnings_payload(api, YEAR, include_green=True)["items"] if r["level"] == "park"]
+    assert page.locator("#progress tr[data-indicator]").count() == len(park_rows) >= 3
+    ci = page.locator("#progress tr[data-indicator='carbon_intensity']")
+    (ci_row,) = [r for r in park_rows if r["indicator"] == "carbon_intensity"]
+    assert f"{ci_row['projection']:,.4f}" in ci.inner_text()
+    counts = page.inner_text("#warning-counts")
+    assert f"红 {w['counts'].get('red', 0)} · 黄 {w['counts'].get('yellow', 0)}" in counts
+    assert page.locator("#warnings tr").count() == min(len(w["items"]), 200) + 1 > 1
     page.wait_for_timeout(600)  # let the charts' animations finish
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "cockpit.png"), full_page=True)
@@ -77,6 +90,9 @@ def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type
     log_in(page, live, "enterprise-a")
     page.goto(f"{live['url']}/portal/{a}?year={YEAR}")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    from nengtan.api.targets_data import allocation
+    line = allocation(live["app"].state.services, YEAR).table.set_index("uscc").loc[a]
+    assert f"{line['allocated_t']:,.2f} tCO2" in page.inner_text("#budget")
     f = tmp_path / "statement.csv"
     f.write_text("uscc,period,carrier,quantity,unit\n"
                  f"{a},2024-01,coal,1.5,t\n{a},2024-13,coal,1.5,t\n{a},2024-02,coal,abc,t\n",

@@ -31,6 +31,7 @@ def test_csv_then_parquet_of_the_same_rows(registry, lake, tmp_path):  # type: i
     rows = lake_rows(lake)
     assert len(rows) == 48
     assert sum(v for m, _, v, _ in rows if m == b) == pytest.approx(sum(range(24)) * 1e4)
+    assert [v for m, t, v, _ in rows if m == a and t == 1740758400_000000] == [0.5]  # first occurrence wins
     first_b = min(t for m, t, _, _ in rows if m == b)
     assert first_b == 1740758400_000000  # 2025-03-01 00:00 Asia/Shanghai
     with registry.session() as s:
@@ -44,3 +45,46 @@ def test_csv_then_parquet_of_the_same_rows(registry, lake, tmp_path):  # type: i
     again = load_file(registry, lake, pq_path)
     assert (again.accepted, again.duplicate, again.rejected) == (0, 49, 5)
     assert len(lake_rows(lake)) == 48
+
+
+def test_bulk_dedupes_off_grid_and_unsorted_rows_and_commits_once(registry, lake, tmp_path):  # type: ignore[no-untyped-def]
+    park = make_park(registry, n_ent=1, meters_per_ent=2, gateways=False)
+    a, b = park.meters[park.enterprises[0]]
+    lines = ["meter,ts,value,unit"]
+    lines += [f"{m},2025-04-01T{h:02d}:{mi:02d}:00+08:00,{h},kWh" for h in (5, 3, 4, 1) for m in (b, a)
+              for mi in (0, 15)]
+    lines += [f"{a},2025-04-01T02:07:30+08:00,7,kWh", f"{a},2025-04-01T02:07:30+08:00,8,kWh",  # off grid, twice
+              f"{b},2025-03-31T23:45:00+08:00,2,kWh",  # other partition (March)
+              f"{b},2025-04-01T03:15:00+08:00,9,kWh"]  # repeats an earlier (b, 03:15)
+    csv = tmp_path / "u.csv"
+    csv.write_text("\n".join(lines) + "\n")
+    v0 = lake.version
+    res = load_file(registry, lake, csv)
+    assert (res.rows, res.accepted, res.duplicate, res.rejected, res.commits) == (20, 18, 2, 0, 1)
+    assert lake.version == v0 + 1  # two partitions, one commit record
+    rows = lake_rows(lake)
+    assert len(rows) == 18
+    assert [v for m, t, v, _ in rows if m == a and t % 900_000_000] == [7.0]
+    assert [v for m, t, v, _ in rows if m == b and t == 1743448500_000000] == [3.0]  # 03:15 first value kept
+    again = load_file(registry, lake, csv)
+    assert (again.accepted, again.duplicate, again.commits) == (0, 20, 0)
+
+
+def test_commit_files_checks_the_schema_and_is_idempotent(tmp_path):  # type: ignore[no-untyped-def]
+    from nengtan.lake.store import Lake, LakeError
+
+    lake = Lake(tmp_path / "lake")
+    stage = lake.dir / "_staging-t"
+    stage.mkdir(parents=True)
+    good, bad = stage / "g.parquet", stage / "b.parquet"
+    duckdb.sql(f"COPY (SELECT 'M1' AS meter_id, TIMESTAMPTZ '2025-01-01 00:00:00+00' AS ts, 1.0::DOUBLE AS value, "
+               f"'kWh' AS unit, 'ok' AS quality, 'x' AS batch) TO '{good}' (FORMAT parquet)")
+    duckdb.sql(f"COPY (SELECT 'M1' AS meter_id) TO '{bad}' (FORMAT parquet)")
+    with pytest.raises(LakeError):
+        lake.commit_files([(bad, "electricity", 2025, 1)], "b1")
+    res = lake.commit_files([(good, "electricity", 2025, 1)], "b1")
+    assert (res.rows, res.duplicate, lake.version) == (1, False, 1) and not good.exists()
+    assert lake.files() == [str(lake.dir / "carrier=electricity/year=2025/month=1/b1-0.parquet")]
+    duckdb.sql(f"COPY (SELECT 'M1' AS meter_id, TIMESTAMPTZ '2025-01-01 00:00:00+00' AS ts, 1.0::DOUBLE AS value, "
+               f"'kWh' AS unit, 'ok' AS quality, 'x' AS batch) TO '{good}' (FORMAT parquet)")
+    assert lake.commit_files([(good, "electricity", 2025, 1)], "b1").duplicate and not good.exists()

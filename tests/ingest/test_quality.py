@@ -90,3 +90,19 @@ def test_quality_rules_completeness_statement_and_gap_fill(registry, lake):  # t
 
 def ent_id(s, uscc: str) -> int:  # type: ignore[no-untyped-def]
     return int(s.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc)))
+
+
+def test_counter_first_interval_of_the_month_uses_the_previous_months_last_reading(registry, lake):  # type: ignore[no-untyped-def]
+    park = make_park(registry, n_ent=1, meters_per_ent=1, gateways=False)
+    uscc = park.enterprises[0]
+    (meter,) = park.meters[uscc]
+    with registry.session() as s:
+        s.scalar(select(Meter).where(Meter.code == meter)).kind = "counter"
+    # 28 Feb 23:15, 23:30, 23:45, then 1 Mar 00:00 ... 01:00: +10 per interval
+    _write(lake, meter, [(k, 1000.0 + 10 * (k + 3)) for k in range(-3, 5)])
+    now = dt.datetime(2025, 3, 2, tzinfo=SH)
+    rep = compute(registry, lake, 2025, 3, uscc=uscc, now=now)
+    by = {m.code: m for m in rep.meters}
+    assert by[meter].total == pytest.approx(50.0)  # 5 intervals ending 00:00 ... 01:00, the first across months
+    feb = compute(registry, lake, 2025, 2, uscc=uscc, now=now)
+    assert {m.code: m for m in feb.meters}[meter].total == pytest.approx(20.0)  # 23:30 and 23:45

@@ -119,8 +119,29 @@ def quality(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> 
 
 
 @router.get("/enterprises/{uscc}/warnings")
-def warnings(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
-    """Warnings (预警) that concern this enterprise."""
+def warnings(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None,
+             month: Annotated[int | None, Query(ge=1, le=12)] = None,
+             include_green: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
+    """Warnings (预警) of this enterprise's carbon budget: year to date against its seasonal path,
+    year-end projection against its (elastic) allowance, red/yellow (``all=true``: also green/grey)."""
+    from nengtan.api.targets_data import warnings_payload
+
     y = year or analytics.latest_year(svc)
-    items = [w for w in analytics.warnings(svc, y)["items"] if w.get("subject") == ent.uscc]
-    return {"year": y, "items": items}
+    w = warnings_payload(svc, y, month, include_green, level="enterprise", subject=ent.uscc)
+    w["uscc"] = ent.uscc
+    return w
+
+
+@router.get("/enterprises/{uscc}/budget")
+def budget(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """This enterprise's line of the year's carbon budget allocation (latest version) [tCO2]."""
+    from nengtan.api.targets_data import allocation
+
+    y = year or analytics.latest_year(svc)
+    al = allocation(svc, y)
+    line = al.table[al.table["uscc"] == ent.uscc] if al is not None else None
+    if line is None or not len(line):
+        raise not_found(f"budget allocation of {ent.uscc} for {y}")
+    r = line.iloc[0].to_dict()
+    return analytics.clean({"year": y, "version": al.version, "method": al.method, "approved_by": al.approved_by,
+                            "approved_at": al.approved_at, **r})

@@ -58,10 +58,27 @@
   });
   await ranking("co2");
 
-  const w = await NT.api("/api/cockpit/warnings" + NT.q());
+  const pr = await NT.api("/api/warnings" + NT.q({level: "park", all: "true"}));
+  const unitOf = (r) => r.unit === "fraction" ? "%" : r.unit;
+  document.getElementById("progress").innerHTML = pr.items.length === 0 ? '<tr><td class="muted">' + NT.t("noData") + "</td></tr>" :
+    "<tr><th>" + NT.t("status") + "</th><th>" + NT.t("indicator") + '</th><th class="num">' + NT.t("ytd") + '</th><th class="num">' +
+    NT.t("projection") + '</th><th class="num">' + NT.t("limit") + '</th><th class="num">' + NT.t("ratio") + "</th><th>" + NT.t("reason") + "</th></tr>" +
+    pr.items.map((x) => '<tr data-indicator="' + NT.esc(x.indicator) + '"><td><span class="dot ' + x.status + '"></span>' + NT.t(x.status) + "</td><td>" +
+      NT.t(x.indicator) + '</td><td class="num">' + NT.fmt(x.ytd_actual, unitOf(x)) + '</td><td class="num">' + NT.fmt(x.projection, unitOf(x)) +
+      (x.low === null || x.high === null ? "" : ' <span class="muted">[' + NT.fmt(x.low, unitOf(x)) + "–" + NT.fmt(x.high, unitOf(x)) + "]</span>") +
+      '</td><td class="num">' + NT.fmt(x.limit, unitOf(x)) + " " + NT.esc(unitOf(x) === "%" ? "" : x.unit) + '</td><td class="num">' +
+      (x.ratio === null ? "—" : (x.ratio * 100).toFixed(0) + "%") + "</td><td>" + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+
+  const w = await NT.api("/api/cockpit/warnings" + NT.q({limit: 200}));
+  const c = w.counts || {};
+  document.getElementById("warning-counts").textContent = w.month ? w.year + "-" + String(w.month).padStart(2, "0") + " · " +
+    NT.t("counts").replace("{red}", c.red || 0).replace("{yellow}", c.yellow || 0).replace("{green}", c.green || 0) : "";
+  const lv = {park: "park", sector: "sector_level", enterprise: "enterprise_level"};
+  const who = (x) => x.level === "enterprise" ? '<a href="/portal/' + encodeURIComponent(x.subject) + NT.q() + '">' + NT.esc(x.name) + "</a>" :
+    NT.esc(x.level === "park" ? NT.t(x.indicator) : (x.name || x.subject));
   document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :
-    "<tr><th>" + NT.t("status") + "</th><th>" + NT.t("enterprise") + "</th><th>" + NT.t("reason") + "</th></tr>" +
-    w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.t(x.status) + "</td><td>" + NT.esc(x.name) +
-      "</td><td>" + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+    "<tr><th>" + NT.t("status") + "</th><th>" + NT.t("level") + "</th><th>" + NT.t("enterprise") + "</th><th>" + NT.t("reason") + "</th></tr>" +
+    w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.t(x.status) + "</td><td>" + NT.t(lv[x.level] || x.level) +
+      "</td><td>" + who(x) + "</td><td>" + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
   document.body.dataset.ready = "1";
 })();

@@ -19,6 +19,11 @@ window.NT_I18N = {
     publications: "园区公开信息", noPublications: "暂无公开信息", scope1: "范围一", scope2: "范围二（基于位置）",
     drill: "下钻", back: "返回驾驶舱", quarantine: "隔离行", noData: "无数据", uploads: "上传记录",
     summary: "年度汇总", red: "红", yellow: "黄", green: "绿", grey: "无目标",
+    progress: "目标进度（年末预测）", projection: "年末预测", indicator: "指标", limit: "限值", ytd: "本年累计",
+    ratio: "压力比", adopted: "已采纳目标", template: "模板目标", elastic: "弹性总量", level: "层级",
+    park: "园区", enterprise_level: "企业", sector_level: "行业", nonfossil_share: "非化石能源消费比重",
+    energy_total: "能耗总量", carbon_total: "碳排放总量", carbon_budget: "碳排放预算", budget: "本年碳预算",
+    allocated: "分配量", counts: "红 {red} · 黄 {yellow} · 绿 {green}",
   },
   en: {
     app: "nengtan · Park Energy & Carbon Platform", cockpit: "Park cockpit", portal: "Enterprise portal",
@@ -42,5 +47,11 @@ window.NT_I18N = {
     scope1: "Scope 1", scope2: "Scope 2 (location)", drill: "Drill down", back: "Back to cockpit",
     quarantine: "Quarantined rows", noData: "No data", uploads: "Uploads", summary: "Year summary",
     red: "red", yellow: "yellow", green: "green", grey: "no target",
+    progress: "Targets progress (year-end projection)", projection: "Year-end projection", indicator: "Indicator",
+    limit: "Limit", ytd: "Year to date", ratio: "Pressure", adopted: "adopted target", template: "template target",
+    elastic: "elastic total", level: "Level", park: "Park", enterprise_level: "Enterprise", sector_level: "Sector",
+    nonfossil_share: "Non-fossil energy share", energy_total: "Energy total", carbon_total: "CO2 total",
+    carbon_budget: "Carbon budget", budget: "This year's carbon budget", allocated: "Allocated",
+    counts: "red {red} · yellow {yellow} · green {green}",
   },
 };

@@ -9,8 +9,19 @@ window.NT_KPI = function (el, items) {
     return '<div class="panel kpi ' + (it.status || "grey") + '" id="kpi-' + it.key + '" data-raw="' + (it.value === null ? "" : it.value) +
       '" data-status="' + (it.status || "grey") + '"><div class="label"><span class="dot ' + (it.status || "grey") + '"></span>' + NT.t(it.key) +
       '</div><div class="value">' + NT.fmt(it.value, it.unit) + '<span class="unit">' + NT.esc(unit) + "</span></div>" +
-      '<div class="sub">' + target + last + "</div></div>";
+      '<div class="sub">' + target + last + "</div>" + NT_KPI_PROGRESS(it) + "</div>";
   }).join("");
+};
+// Where the limit comes from, and the warning run's year-end projection with its status.
+window.NT_KPI_PROGRESS = function (it) {
+  if (!it.target_source && (it.projection === null || it.projection === undefined)) return "";
+  const src = (it.target_source || "").startsWith("adopted:") ? NT.t("adopted") :
+    (it.target_source || "").startsWith("elastic:") ? NT.t("elastic") : it.target_source ? NT.t("template") : "";
+  const proj = it.projection === null || it.projection === undefined ? "" :
+    '<span class="dot ' + (it.warning_status || "grey") + '"></span>' + NT.t("projection") + " " + NT.fmt(it.projection, it.unit) +
+    (it.unit === "%" ? "" : " " + NT.esc(it.unit));
+  const why = NT.lang === "zh" ? it.reason_zh : it.reason_en;
+  return '<div class="sub progress" title="' + NT.esc(why || "") + '">' + proj + (src ? ' <span class="tag">' + src + "</span>" : "") + "</div>";
 };
 window.NT_INV_ITEMS = function (inv) {
   const i = inv.intensities || {};

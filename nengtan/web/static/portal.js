@@ -31,9 +31,18 @@
     (q.quarantine.length ? "<h2>" + NT.t("quarantine") + "</h2><table>" + q.quarantine.slice(0, 20).map((r) =>
       "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(r.column) + "</td><td>" + NT.esc(r.reason) + "</td></tr>").join("") + "</table>" : "");
 
-  const w = await NT.api(base + "/warnings" + NT.q());
+  const w = await NT.api(base + "/warnings" + NT.q({all: "true"}));
+  const bres = await fetch(base + "/budget" + NT.q(), {headers: NT.token() ? {Authorization: "Bearer " + NT.token()} : {}, credentials: "same-origin"});
+  if (bres.ok) {
+    const b = await bres.json();
+    document.getElementById("budget").textContent = NT.t("budget") + ": " + NT.num(b.allocated_t) + " tCO2 (v" + b.version + " " + b.method + ", " + b.approved_by + ")";
+  }
   document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :
-    w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+    "<tr><th>" + NT.t("status") + '</th><th class="num">' + NT.t("ytd") + '</th><th class="num">' + NT.t("projection") + '</th><th class="num">' +
+    NT.t("limit") + "</th><th>" + NT.t("reason") + "</th></tr>" +
+    w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.t(x.status) + '</td><td class="num">' + NT.num(x.ytd_actual) +
+      '</td><td class="num">' + NT.num(x.projection) + '</td><td class="num">' + NT.num(x.limit) + "</td><td>" +
+      NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
 
   const m = await NT.api(base + "/meters?limit=1000");
   document.getElementById("meters").innerHTML = m.items.map((x) => '<tr><td><a href="/portal/' + uscc + "/meters/" + encodeURIComponent(x.code) + NT.q() + '">' +

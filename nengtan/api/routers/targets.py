@@ -1,0 +1,159 @@
+"""Issue 4's figures: targets and progress, budget allocations, warnings (预警), scenarios, LMDI and
+project assessment.
+
+Park-wide figures are for the park administrator; an enterprise user reads its own budget line and its
+own warnings through ``/api/enterprises/{uscc}/budget`` and ``/api/enterprises/{uscc}/warnings`` (the
+enterprise router), scoped by :func:`nengtan.api.deps.readable_enterprise` like every other ``{uscc}``
+route.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from nengtan.api import analytics, audit, targets_data
+from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.api.errors import ApiError, bad_request, not_found
+from nengtan.api.schemas import OptYear, PagingDep
+
+router = APIRouter(prefix="/api", tags=["targets"])
+Month = Annotated[int | None, Query(ge=1, le=12, description="last month to include; default the newest")]
+
+
+@router.get("/targets")
+def targets(admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+    """The park's adopted targets (park, sector, enterprise) with the year's limit and, for park targets,
+    progress: year to date against the seasonal path, year-end projection with its 90 % interval,
+    pressure ratio and red/yellow/green with the reason."""
+    return targets_data.targets_progress(svc, year or analytics.latest_year(svc))
+
+
+@router.get("/targets/templates")
+def target_templates(admin: AdminDep) -> dict[str, Any]:
+    """Target templates from the plans (document and clause cited), for the park to adopt."""
+    from nengtan.targets.targets import load_templates
+
+    items = [{"id": t.target_id, "level": t.level, "indicator": t.indicator, "kind": t.kind, "value": t.value,
+              "unit": t.unit, "base_year": t.base_year, "target_year": t.target_year, "document": t.document,
+              "clause": t.clause, "status": t.status} for t in load_templates()]
+    return {"total": len(items), "items": analytics.clean(items)}
+
+
+@router.get("/budgets/{year}")
+def budget(year: int, admin: AdminDep, svc: ServicesDep,
+           version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+    """The year's carbon budget allocation (latest version unless ``version``): budget, reserve, method,
+    approver, sector totals and every enterprise's line [tCO2]."""
+    out = targets_data.budget_payload(svc, year, version)
+    if out is None:
+        raise not_found(f"budget allocation for {year}" + (f" version {version}" if version else ""))
+    return out
+
+
+@router.get("/warnings")
+def warnings(admin: AdminDep, svc: ServicesDep, paging: PagingDep, year: OptYear = None, month: Month = None,
+             level: Literal["park", "sector", "enterprise"] | None = None,
+             include_green: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
+    """The park's warnings (park targets and budget, sectors, enterprises): red first, then yellow,
+    largest pressure ratio first; ``all=true`` adds green and grey rows. Counts are per status."""
+    w = targets_data.warnings_payload(svc, year or analytics.latest_year(svc), month, include_green, level)
+    out = paging.page(w.pop("items"))
+    out.update(w)
+    return out
+
+
+@router.get("/scenarios")
+async def scenarios(admin: AdminDep, svc: ServicesDep,
+                    base_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+                    to: Annotated[int, Query(ge=1991, le=2060)] = 2035,
+                    draws: Annotated[int, Query(ge=0, le=20_000)] = 2_000,
+                    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1) -> dict[str, Any]:
+    """Peak-year scenarios (baseline, policy, enhanced) side by side: central path, peak year with its
+    Monte Carlo interval and the probability that the park peaks by 2030."""
+    from nengtan.targets.errors import TargetsError
+
+    y = base_year if base_year is not None else int(await run_in_threadpool(analytics.latest_year, svc))
+    if to <= y:
+        raise bad_request(f"'to' ({to}) must be after the base year {y}")
+    try:
+        return await run_in_threadpool(targets_data.scenarios_payload, svc, y, to, draws, seed)
+    except TargetsError as exc:
+        raise bad_request(str(exc)) from exc
+
+
+@router.get("/lmdi")
+def lmdi(admin: AdminDep, svc: ServicesDep,
+         from_year: Annotated[int, Query(alias="from", ge=1990, le=2100)],
+         to_year: Annotated[int, Query(alias="to", ge=1990, le=2100)]) -> dict[str, Any]:
+    """LMDI decomposition of the park's CO2 change between two years (effects sum to the change)."""
+    if from_year == to_year:
+        raise bad_request("'from' and 'to' must be different years")
+    out = targets_data.lmdi_payload(svc, from_year, to_year)
+    if out is None:
+        raise not_found(f"data for both {from_year} and {to_year}")
+    return out
+
+
+class ProjectIn(BaseModel):
+    """A proposed project (the fields of issue 4's project YAML) and the park year to measure against."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    sector_code: str = Field(min_length=1, max_length=8, pattern=r"^[A-Z]?[0-9]{1,4}$")
+    expected_gross_output: float = Field(gt=0, le=1e9, description="[万元/yr]")
+    expected_value_added: float = Field(gt=0, le=1e9, description="[万元/yr, constant prices]")
+    energy: dict[str, Annotated[float, Field(ge=0, le=1e12)]] = Field(max_length=20, description="carrier → "
+                                                                      "annual quantity in its canonical unit")
+    pv_kwh: float = Field(0.0, ge=0, le=1e12)
+    green_kwh: float = Field(0.0, ge=0, le=1e12)
+    uscc: str | None = Field(None, max_length=40)
+    start_year: int | None = Field(None, ge=1990, le=2100)
+    applicant: str | None = Field(None, max_length=200)
+    year: int | None = Field(None, ge=1990, le=2100, description="park year to assess against; default newest")
+
+
+@router.post("/assessments", status_code=201)
+def assess_project(body: ProjectIn, admin: AdminDep, svc: ServicesDep) -> dict[str, Any]:
+    """Pre-assessment (碳排放预评估) of a proposed project: CO2 per 万元 value added and gross output against
+    the sector benchmark and the park average, the effect on the park's intensity and budget reserve, and
+    a verdict with reasons. Stored with the assessor and written to the audit log."""
+    from nengtan.registry.targets_models import save_assessment
+    from nengtan.targets.assessment import parse_proposal
+    from nengtan.targets.errors import TargetsError
+
+    year = body.year or analytics.latest_year(svc)
+    data = body.model_dump(exclude={"year"}, exclude_none=True)
+    try:
+        proposal = parse_proposal(data, where="project")
+        a = targets_data.assess(svc, proposal, year)
+    except TargetsError as exc:
+        raise ApiError(422, str(exc), "validation-error") from exc
+    result = analytics.clean(a.to_dict())
+    with svc.registry.session() as s:
+        row = save_assessment(s, "pre", proposal.name, proposal.sector_code, a.verdict, proposal.model_dump(),
+                              result, admin.username, proposal.uscc, year)
+        s.flush()
+        audit.record(s, admin.username, "assessment.pre", f"project:{proposal.name}"[:200],
+                     {"id": row.id, "year": year, "verdict": a.verdict})
+        result["id"] = row.id
+    result["year"] = year
+    return result
+
+
+@router.get("/assessments")
+def assessments(admin: AdminDep, svc: ServicesDep, paging: PagingDep) -> dict[str, Any]:
+    """Stored project assessments (pre and post), newest first."""
+    import json
+
+    from nengtan.registry.targets_models import list_assessments
+
+    with svc.registry.session() as s:
+        items = [{"id": r.id, "kind": r.kind, "project": r.project, "uscc": r.uscc, "sector_code": r.sector_code,
+                  "year": r.year, "outcome": r.outcome, "assessed_by": r.assessed_by,
+                  "assessed_at": r.assessed_at.isoformat(), "result": json.loads(r.result_json or "{}")}
+                 for r in list_assessments(s)]
+    return paging.page(items)
