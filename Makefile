@@ -34,7 +34,7 @@ unit: $(STAMP)
 
 test: $(STAMP) system lint typecheck unit
 
-bench: $(STAMP)
+bench: $(STAMP) system
 	$(BIN)/python bench/bench_inventory.py
 	$(BIN)/python bench/bench_ingest.py --rows 50000000 --intervals 60
 	$(BIN)/python bench/bench_targets.py

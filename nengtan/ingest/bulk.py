@@ -5,7 +5,8 @@ Meant for back-fills of 10⁷-10⁸ readings, with no per-row Python and no Arro
 
 1. one DuckDB query parses the file (in parallel), joins a (meter, unit) → factor table once,
    applies the rules and the unit conversion and keeps the result in a DuckDB temporary table ``chk``
-   (meter, UTC µs, canonical value, quality, partition; reason and raw text for rejected rows). Rows
+   (meter, UTC µs, canonical value, quality, partition; for rejected rows one list column ``rej`` =
+   [reason, meter, value, ts, unit, quality] as text, so accepted rows carry no reject columns). Rows
    no (meter, unit) pair matched (few) get their precise reason in a second, small query;
 2. set-wise on that table: the rejects with their reasons; (meter, ts) keys occurring twice in the
    file, proved absent without hashing every key (per-meter slot bitmaps, ``bitstring_agg``; first
@@ -47,7 +48,7 @@ from nengtan.lake.store import Lake
 from nengtan.registry.store import Registry
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
 
-COMPRESSION = "snappy"  # DuckDB's default: zstd costs ~30 % more write time; compaction rewrites as zstd
+COMPRESSION = "snappy"  # DuckDB's default (and the baseline's); zstd writes slower, readers accept either
 KNOWN_UNITS = ("kWh", "MWh", "GWh", "万kWh", "万千瓦时", "千瓦时", "m3", "m³", "Nm3", "万m3", "万立方米", "立方米",
                "t", "吨", "kg", "GJ", "MJ", "百万千焦", "tce", "kgce")
 SH_US = 8 * 3600 * 1_000_000
@@ -85,6 +86,8 @@ def _catalog_tables(con: duckdb.DuckDBPyConnection, cat: Catalog, units: list[st
     con.execute("CREATE TYPE meter_code AS ENUM (SELECT code FROM cat_meters ORDER BY mno)" if meters
                 else "CREATE TYPE meter_code AS ENUM ('')")
     con.execute("CREATE TYPE quality_code AS ENUM ('ok', 'estimated', 'suspect')")
+    carriers = sorted({m.carrier for m in meters}) or [""]
+    con.execute(f"CREATE TYPE carrier_code AS ENUM ({', '.join(_q(c) for c in carriers)})")
     _catalog_tables_units(con, cat, units)
 
 
@@ -110,16 +113,19 @@ def _catalog_tables_units(con: duckdb.DuckDBPyConnection, cat: Catalog, units: l
     con.execute("CREATE TEMP TABLE cat_units AS SELECT * FROM cat_units_a")
     # (meter, unit) pairs with their factor, '' standing for "no unit given: the meter's own"
     con.execute("""CREATE OR REPLACE TEMP TABLE cat_mu AS
-        SELECT m.*, CAST(m.code AS meter_code) AS code_e, u.unit AS unit_key, u.factor
+        SELECT m.*, CAST(m.code AS meter_code) AS code_e, CAST(m.carrier AS carrier_code) AS carrier_e,
+               u.unit AS unit_key, u.factor
         FROM cat_meters m JOIN cat_units u ON u.carrier = m.carrier
         UNION ALL
-        SELECT m.*, CAST(m.code AS meter_code) AS code_e, '' AS unit_key, u.factor FROM cat_meters m JOIN cat_units u
+        SELECT m.*, CAST(m.code AS meter_code) AS code_e, CAST(m.carrier AS carrier_code) AS carrier_e,
+               '' AS unit_key, u.factor FROM cat_meters m JOIN cat_units u
             ON u.carrier = m.carrier AND u.unit = m.default_unit""")
 
 
 def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog | None = None,
-              threads: int | None = None, **_ignored: object) -> BulkResult:
-    """Validate and store a readings file as one lake batch; returns the counts."""
+              threads: int | None = None, chunk_rows: int | None = None) -> BulkResult:
+    """Validate and store a readings file as one lake batch; returns the counts. (`chunk_rows` is
+    accepted for callers of the former chunked loader and ignored: a file is one batch now.)"""
     path = Path(path)
     timings: dict[str, float] = {}
     t_mark = time.perf_counter()
@@ -138,15 +144,15 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
     is_pq = path.suffix.lower() == ".parquet"
     src = (f"read_parquet({_q(str(path))})" if is_pq
            else f"read_csv({_q(str(path))}, header = true, all_varchar = true)")
-    cols = [c[0] for c in con.sql(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+    rel = con.sql(f"SELECT * FROM {src}")  # binds (CSV: sniffs) once, reads nothing
+    cols, types = list(rel.columns), [str(t) for t in rel.types]
     missing = [c for c in ("meter", "ts", "value") if c not in cols]
     if missing:
         raise ValueError(f"{path.name}: lacks column {', '.join(missing)}; expected meter,ts,value,unit[,quality]")
     _catalog_tables(con, cat, sorted(set(KNOWN_UNITS) | {m.unit for m in cat.meters.values()}))
     unit_col = "CAST(r.unit AS VARCHAR)" if "unit" in cols else "CAST(NULL AS VARCHAR)"
     q_expr = "coalesce(CAST(r.quality AS VARCHAR), 'ok')" if "quality" in cols else "'ok'"
-    ts_type = con.sql(f"SELECT typeof(ts) FROM {src} LIMIT 1").fetchall()
-    ts_is_time = bool(ts_type) and str(ts_type[0][0]).startswith("TIMESTAMP")
+    ts_is_time = types[cols.index("ts")].startswith("TIMESTAMP")
     t_expr = ("epoch_us(CAST(r.ts AS TIMESTAMPTZ))" if ts_is_time
               else "epoch_us(TRY_CAST(CAST(r.ts AS VARCHAR) AS TIMESTAMPTZ))")
     mark("setup")
@@ -163,8 +169,8 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
 
     build(src_1, order)
     # units outside the usual list are rare: look them up only when rows were refused for one
-    odd = {str(u) for (u,) in con.sql("SELECT DISTINCT unit_raw FROM chk WHERE reason LIKE 'unit %' "
-                                      "AND unit_raw IS NOT NULL").fetchall()}
+    odd = {str(u) for (u,) in con.sql("SELECT DISTINCT rej[5] FROM chk WHERE rej[1] LIKE 'unit %' "
+                                      "AND rej[5] IS NOT NULL").fetchall()}
     fits = sorted(u for u in odd if any(_fits(c, u) for c in {m.carrier for m in cat.meters.values()}))
     if fits:
         con.execute("DROP TABLE cat_units")
@@ -172,15 +178,26 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
                                                | set(fits)))
         build(src_1, order)
     mark("parse_check")
-    n_rows, n_good = (int(x) for x in con.sql(
-        "SELECT count(*), count(*) FILTER (reason IS NULL) FROM chk").fetchall()[0])
+    n_rows = int(con.sql("SELECT count(*) FROM chk").fetchall()[0][0])
+    # one pass over the accepted rows for the partitions (one lake file per carrier, month and meter kind,
+    # with its kind and estimate count as Lake.write_batch records them; the count is an upper bound when
+    # rows are later dropped as duplicates) and the span of on-grid times the duplicate check needs
+    stats = con.sql(f"""SELECT carrier, y, m, kc, count(*), count(*) FILTER (WHERE quality = 'estimated'),
+                               min(t) FILTER (WHERE {GRID}), max(t) FILTER (WHERE {GRID}),
+                               min(interval_us) FILTER (WHERE {GRID})
+                        FROM chk WHERE rej IS NULL GROUP BY ALL""").fetchall()
+    parts = sorted((str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[5])) for r in stats)
+    n_good = sum(int(r[4]) for r in stats)
+    on_grid = [r for r in stats if r[6] is not None]
+    span = ((min(int(r[6]) for r in on_grid), max(int(r[7]) for r in on_grid), min(int(r[8]) for r in on_grid))
+            if on_grid else None)
     # 2. duplicates inside the file: (meter, ts) seen before (estimates have their own key space)
-    dup_meters = _meters_with_duplicates(con) if n_good > 1 else []
+    dup_meters = _meters_with_duplicates(con, span, len(cat.meters)) if n_good > 1 else []
     mark("dedupe_file")
     if not is_pq and (n_rows > n_good or dup_meters is None or dup_meters):
         build(f"(SELECT row_number() OVER () AS _line, * FROM {src})", "r._line + 1")  # + 1: the header
         mark("line_numbers")
-    rej = con.sql("SELECT rn, meter_id, value_raw, ts_raw, unit_raw, reason FROM chk WHERE reason IS NOT NULL "
+    rej = con.sql("SELECT rn, rej[2], rej[3], rej[4], rej[5], rej[1] FROM chk WHERE rej IS NOT NULL "
                   "ORDER BY rn").fetchall()
     mark("rejects")
     con.execute("CREATE TEMP TABLE dropped (rid BIGINT)")
@@ -188,18 +205,16 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
         only = "" if dup_meters is None else f"AND mno IN ({', '.join(map(str, dup_meters))})"
         con.execute(f"""INSERT INTO dropped SELECT rid FROM (
             SELECT rowid AS rid, row_number() OVER (PARTITION BY mno, t, quality = 'estimated' ORDER BY rn) AS k
-            FROM chk WHERE reason IS NULL {only}) WHERE k > 1""")
+            FROM chk WHERE rej IS NULL {only}) WHERE k > 1""")
     mark("dedupe_file")
     file_key = hashlib.sha256(f"{path.resolve()}|{path.stat().st_size}|{path.stat().st_mtime_ns}".encode()).hexdigest()
     batch_id = f"bulk-{file_key[:24]}"
-    parts = sorted((str(c), int(y), int(m)) for c, y, m in con.sql(
-        "SELECT DISTINCT carrier, y, m FROM chk WHERE reason IS NULL").fetchall())
     stage = lake.dir / f"_staging-{uuid.uuid4().hex}"
     accepted = duplicate = commits = 0
     try:
         with dedupe_lock(lake):
             # 3. keys already stored, only in partitions that hold data
-            snapshot = _part_files(lake, set(parts))
+            snapshot = _part_files(lake, {p[:3] for p in parts})
             if snapshot:
                 _drop_stored(con, snapshot)
             mark("dedupe_lake")
@@ -210,10 +225,10 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
                 # and re-partitions, measurably slower for the few partitions a file spans)
                 anti = "ANTI JOIN dropped d ON d.rid = k.rowid" if duplicate else ""
                 con.execute("SET preserve_insertion_order = false")
-                lits = sorted({CANONICAL_UNIT[c] for c, _, _ in parts} | {batch_id})
+                lits = sorted({CANONICAL_UNIT[p[0]] for p in parts} | {batch_id})
                 con.execute(f"CREATE TYPE lit_code AS ENUM ({', '.join(_q(x) for x in lits)})")
-                staged = []
-                for n, (carrier, y, m) in enumerate(parts):
+                staged: list[tuple[Path, str, int, int, dict[str, object]]] = []
+                for n, (carrier, y, m, kc, est) in enumerate(parts):
                     out = stage / f"carrier={carrier}" / f"year={y}" / f"month={m}" / f"data-{n}.parquet"
                     out.parent.mkdir(parents=True, exist_ok=True)
                     con.execute(f"""
@@ -222,10 +237,12 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
                                      CAST(k.quality AS quality_code) AS quality,
                                      CAST({_q(batch_id)} AS lit_code) AS batch
                               FROM chk k {anti}
-                              WHERE k.reason IS NULL AND k.carrier = {_q(carrier)} AND k.y = {y} AND k.m = {m})
+                              WHERE k.rej IS NULL AND k.carrier = {_q(carrier)} AND k.y = {y} AND k.m = {m}
+                                    AND k.kc = {kc})
                         TO {_q(str(out))} (FORMAT parquet, COMPRESSION {COMPRESSION})""")
                     if pq.read_metadata(out).num_rows:
-                        staged.append((out, carrier, y, m))
+                        kind = {1: "interval", 2: "counter"}.get(kc)
+                        staged.append((out, carrier, y, m, {"kind": kind, "estimated": est}))
                     else:
                         out.unlink()
                 mark("write")
@@ -275,21 +292,23 @@ def _chk_sql(src: str, rn_expr: str, t_expr: str, q_expr: str, unit_col: str) ->
     step_off = "((t + 28800000000) % interval_us)"
     return f"""
         CREATE TEMP TABLE chk AS
-        SELECT rn, mno, code_e AS meter_e, CASE WHEN reason IS NOT NULL THEN meter_s END AS meter_id, carrier,
+        SELECT rn, mno, code_e AS meter_e,
+               CAST(CASE kind WHEN 'interval' THEN 1 WHEN 'counter' THEN 2 ELSE 0 END AS UTINYINT) AS kc,
+               carrier_e AS carrier,
                interval_us, t,
                CASE WHEN reason IS NULL THEN v * factor END AS value,
-               CASE WHEN reason IS NOT NULL THEN q
+               CASE WHEN reason IS NOT NULL THEN NULL
                     WHEN q = 'ok' AND (least({step_off}, interval_us - {step_off}) > {GRID_TOLERANCE_S * 1_000_000}
-                                       OR (v < 0 AND kind <> 'counter')) THEN 'suspect' ELSE q END AS quality,
+                                       OR (v < 0 AND kind <> 'counter')) THEN CAST('suspect' AS quality_code)
+                    ELSE CAST(q AS quality_code) END AS quality,
                CAST(year(make_timestamp(t + {SH_US})) AS SMALLINT) AS y,
                CAST(month(make_timestamp(t + {SH_US})) AS TINYINT) AS m,
-               reason,
-               CASE WHEN reason IS NOT NULL THEN CAST(value_src AS VARCHAR) END AS value_raw,
-               CASE WHEN reason IS NOT NULL THEN CAST(ts_src AS VARCHAR) END AS ts_raw,
-               CASE WHEN reason IS NOT NULL THEN unit_in END AS unit_raw
+               CASE WHEN reason IS NOT NULL THEN [reason, meter_s, CAST(value_src AS VARCHAR), CAST(ts_src AS VARCHAR),
+                                                  unit_in, q] END AS rej
         FROM (
             SELECT *, CASE WHEN mno IS NULL THEN '{UNMATCHED}' ELSE {_reason_sql()} END AS reason FROM (
-                SELECT {rn_expr} AS rn, CAST(r.meter AS VARCHAR) AS meter_s, c.mno, c.code_e, c.kind, c.interval_us,
+                SELECT {rn_expr} AS rn, CAST(r.meter AS VARCHAR) AS meter_s, c.mno, c.code_e, c.carrier_e, c.kind,
+                       c.interval_us,
                        c.factor,
                        {unit_col} AS unit_in, TRY_CAST(r.value AS DOUBLE) AS v, {t_expr} AS t,
                        {q_expr} AS q, r.value AS value_src, r.ts AS ts_src, c.carrier, c.installed_us
@@ -302,38 +321,42 @@ def _resolve_unmatched(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         CREATE TEMP TABLE fix AS
         SELECT rid, {_reason_sql()} AS reason FROM (
-            SELECT k.rowid AS rid, k.meter_id AS meter_s, c.carrier, c.installed_us, u.factor,
-                   coalesce(k.unit_raw, c.default_unit) AS unit_in, TRY_CAST(k.value_raw AS DOUBLE) AS v,
-                   k.value_raw AS value_src, k.t, k.ts_raw AS ts_src, k.quality AS q
+            SELECT k.rowid AS rid, k.rej[2] AS meter_s, c.carrier, c.installed_us, u.factor,
+                   coalesce(k.rej[5], c.default_unit) AS unit_in, TRY_CAST(k.rej[3] AS DOUBLE) AS v,
+                   k.rej[3] AS value_src, k.t, k.rej[4] AS ts_src, k.rej[6] AS q
             FROM chk k
-            LEFT JOIN cat_meters c ON c.code = k.meter_id
-            LEFT JOIN cat_units u ON u.carrier = c.carrier AND u.unit = coalesce(k.unit_raw, c.default_unit)
-            WHERE k.reason = '{UNMATCHED}')""")
-    con.execute("UPDATE chk SET reason = fix.reason FROM fix WHERE chk.rowid = fix.rid")
+            LEFT JOIN cat_meters c ON c.code = k.rej[2]
+            LEFT JOIN cat_units u ON u.carrier = c.carrier AND u.unit = coalesce(k.rej[5], c.default_unit)
+            WHERE k.rej[1] = '{UNMATCHED}')""")
+    con.execute("UPDATE chk SET rej = list_concat([fix.reason], chk.rej[2:6]) FROM fix WHERE chk.rowid = fix.rid")
     con.execute("DROP TABLE fix")
 
 
-def _meters_with_duplicates(con: duckdb.DuckDBPyConnection) -> list[int] | None:
+GRID = "quality <> 'estimated' AND (t + 28800000000) % interval_us = 0"  # a measured reading on its grid
+
+
+def _meters_with_duplicates(con: duckdb.DuckDBPyConnection, span: tuple[int, int, int] | None,
+                            n_meters: int) -> list[int] | None:
     """Meter numbers among the accepted rows that hold some (meter, ts, estimated?) key twice, found
     without hashing every key: a reading on its meter's interval grid is a slot number, and per meter
     ``bit_count(bitstring_agg(slot)) = count(*)`` proves its slots distinct (a bitmap per meter, a
     10⁴-group aggregate). Off-grid and estimated readings (few) are checked by an exact hash aggregate.
+    `span` = (first, last, smallest interval) of the on-grid measured times (µs); None when there are none.
     None when the bitmaps would be too large (then the caller hashes every key)."""
-    grid = "quality <> 'estimated' AND (t + 28800000000) % interval_us = 0"
-    lo, hi, step, meters = con.sql(f"SELECT min(t), max(t), min(interval_us), count(DISTINCT mno) FROM chk "
-                                   f"WHERE reason IS NULL AND {grid}").fetchall()[0]
+    grid = GRID
     dup: set[int] = set()
-    if lo is not None:
-        slots = (int(hi) - int(lo)) // int(step) + 1
-        if slots * int(meters) > BITMAP_LIMIT_BITS:
+    if span is not None:
+        lo, hi, step = span
+        slots = (hi - lo) // step + 1
+        if slots * max(n_meters, 1) > BITMAP_LIMIT_BITS:
             return None
         dup |= {int(r[0]) for r in con.sql(f"""
-            SELECT mno FROM chk WHERE reason IS NULL AND {grid} GROUP BY mno
-            HAVING count(*) <> bit_count(bitstring_agg(CAST((t - {int(lo)}) // interval_us AS INTEGER), 0,
+            SELECT mno FROM chk WHERE rej IS NULL AND {grid} GROUP BY mno
+            HAVING count(*) <> bit_count(bitstring_agg(CAST((t - {lo}) // interval_us AS INTEGER), 0,
                                                        {slots - 1}))""").fetchall()}
     dup |= {int(r[0]) for r in con.sql(f"""
         SELECT DISTINCT mno FROM (SELECT mno, t, quality = 'estimated' AS e FROM chk
-                                  WHERE reason IS NULL AND NOT ({grid}) GROUP BY ALL HAVING count(*) > 1)
+                                  WHERE rej IS NULL AND NOT ({grid}) GROUP BY ALL HAVING count(*) > 1)
         """).fetchall()}
     return sorted(dup)
 
@@ -353,4 +376,4 @@ def _drop_stored(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
         SEMI JOIN (SELECT c.mno, epoch_us(s.ts) AS t FROM read_parquet([{flist}]) s
                    JOIN cat_meters c ON c.code = s.meter_id WHERE s.quality <> 'estimated') s
              ON s.mno = k.mno AND s.t = k.t
-        WHERE k.reason IS NULL""")
+        WHERE k.rej IS NULL""")

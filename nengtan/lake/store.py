@@ -247,19 +247,21 @@ class Lake:
                 tmp.unlink(missing_ok=True)
         return CommitResult(bid, table.num_rows, version, False, tuple(str(w[2]["path"]) for w in written))
 
-    def commit_files(self, staged: Iterable[tuple[str | Path, str, int, int]], batch_id: str,
+    def commit_files(self, staged: Iterable[tuple[str | Path, str, int, int, dict[str, object]]], batch_id: str,
                      meta: dict[str, object] | None = None) -> CommitResult:
         """Commit Parquet files a caller already wrote (e.g. DuckDB ``COPY ... TO``) as one batch.
 
-        `staged` holds ``(path, carrier, year, month)`` per file; each file must have the columns of
-        READING_SCHEMA (checked) and lie under ``self.dir`` (same file system, so renaming is atomic).
+        `staged` holds ``(path, carrier, year, month, extra)`` per file, `extra` the file's ``kind``
+        and ``estimated`` count as :meth:`write_batch` records them (missing: unknown, which readers
+        treat conservatively); each file must have the columns of READING_SCHEMA (checked) and lie under
+        ``self.dir`` (same file system, so renaming is atomic).
         Files are fsynced, renamed to ``<partition>/<batch_id>-<n>.parquet`` under the lock and made
         visible by one commit record, like :meth:`write_batch`. A batch id already committed is a no-op
         (the staged files are deleted)."""
-        items = [(Path(p), str(c), int(y), int(m)) for p, c, y, m in staged]
+        items = [(Path(p), str(c), int(y), int(m), dict(x)) for p, c, y, m, x in staged]
         adds: list[tuple[Path, Path, dict[str, object]]] = []
         rows = 0
-        for n, (path, carrier, year, month) in enumerate(items):
+        for n, (path, carrier, year, month, extra) in enumerate(items):
             md = pq.read_metadata(path)
             schema = md.schema.to_arrow_schema()
             for f in READING_SCHEMA:
@@ -269,7 +271,8 @@ class Lake:
                 os.fsync(fh.fileno())
             rel = f"carrier={carrier}/year={year}/month={month}/{batch_id}-{n}.parquet"
             adds.append((path, self.dir / rel, {"path": rel, "rows": md.num_rows, "carrier": carrier,
-                                                "year": year, "month": month}))
+                                                "year": year, "month": month,
+                                                **{k: extra[k] for k in ("kind", "estimated") if k in extra}}))
             rows += md.num_rows
         try:
             with self._lock():

@@ -81,10 +81,11 @@ def test_commit_files_checks_the_schema_and_is_idempotent(tmp_path):  # type: ig
                f"'kWh' AS unit, 'ok' AS quality, 'x' AS batch) TO '{good}' (FORMAT parquet)")
     duckdb.sql(f"COPY (SELECT 'M1' AS meter_id) TO '{bad}' (FORMAT parquet)")
     with pytest.raises(LakeError):
-        lake.commit_files([(bad, "electricity", 2025, 1)], "b1")
-    res = lake.commit_files([(good, "electricity", 2025, 1)], "b1")
+        lake.commit_files([(bad, "electricity", 2025, 1, {})], "b1")
+    res = lake.commit_files([(good, "electricity", 2025, 1, {"kind": "interval", "estimated": 0})], "b1")
     assert (res.rows, res.duplicate, lake.version) == (1, False, 1) and not good.exists()
     assert lake.files() == [str(lake.dir / "carrier=electricity/year=2025/month=1/b1-0.parquet")]
     duckdb.sql(f"COPY (SELECT 'M1' AS meter_id, TIMESTAMPTZ '2025-01-01 00:00:00+00' AS ts, 1.0::DOUBLE AS value, "
                f"'kWh' AS unit, 'ok' AS quality, 'x' AS batch) TO '{good}' (FORMAT parquet)")
-    assert lake.commit_files([(good, "electricity", 2025, 1)], "b1").duplicate and not good.exists()
+    assert lake.kind_of(lake.files()[0]) == "interval" and not lake.files_with_estimates(lake.files())
+    assert lake.commit_files([(good, "electricity", 2025, 1, {})], "b1").duplicate and not good.exists()
