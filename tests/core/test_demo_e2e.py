@@ -19,7 +19,7 @@ runner = CliRunner()
 
 
 def test_engine_reproduces_what_the_generator_put_in(small_demo) -> None:  # type: ignore[no-untyped-def]
-    paths, reg, lake, truth = small_demo
+    _, reg, lake, truth = small_demo
     inv = inventory(reg, lake, 2025)
     for carrier, qty in truth.carrier_totals.items():
         # electricity includes three counters (one rolls over at 10^7 kWh, one is replaced mid-year)
@@ -66,7 +66,7 @@ def test_cli_inventory_json_and_errors(small_demo) -> None:  # type: ignore[no-u
 
 
 def test_report_figures_reproduce_from_its_own_factor_table(small_demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    paths, reg, lake, _ = small_demo
+    paths, _, _, _ = small_demo
     out = tmp_path / "inv.xlsx"
     r = runner.invoke(app, ["report", "inventory", "--year", "2025", "-o", str(out), "--home", str(paths.home)])
     assert r.exit_code == 0, r.output

@@ -67,7 +67,8 @@ BAD_ACTIVITY = f"""uscc,period,carrier,quantity,unit
 """
 
 
-def test_bad_activity_rows_are_each_reported_and_quarantined(loaded: tuple[Registry, Paths], tmp_path: Path) -> None:
+def test_bad_activity_rows_are_each_reported_and_quarantined(loaded: tuple[Registry, Paths],
+                                                             tmp_path: Path) -> None:
     reg, home = loaded
     res = import_file(reg, home, "activity", _write(tmp_path, "bad.csv", BAD_ACTIVITY))
     assert (res.rows_total, res.rows_ok, res.rows_bad) == (11, 1, 10)
@@ -78,7 +79,8 @@ def test_bad_activity_rows_are_each_reported_and_quarantined(loaded: tuple[Regis
         "natural_gas, diesel, gasoline, fuel_oil, kerosene, lpg, coal, coke, heat, steam)",
         "bad.csv:5: column quantity: -3 is negative",
         "bad.csv:6: column period: period '2025-13' has month 13, expected 01-12",
-        "bad.csv:7: column unit: unknown unit 'furlong' (known: kWh, MWh, 万kWh, m3, 万m3, t, kg, L, GJ, MJ, tce, kgce)",
+        "bad.csv:7: column unit: unknown unit 'furlong' "
+        "(known: kWh, MWh, 万kWh, m3, 万m3, t, kg, L, GJ, MJ, tce, kgce)",
         "bad.csv:8: column unit: unit 'm3' does not fit electricity (expected something convertible to kWh)",
         "bad.csv:9: column quantity: duplicate of row 2 (same enterprise, period and carrier)",
         "bad.csv:10: column uscc: USCC '91350100M000100Y44' has check digit '4', GB 32100-2015 gives '3'",
@@ -171,7 +173,7 @@ def test_enterprises_meters_economic_and_readings_bad_rows(loaded: tuple[Registr
     (b"", "the file is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not CSV or XLSX"),
     (b"PK\x03\x04garbage", "not a readable XLSX workbook"),
-    ("uscc,name\n1,2\n".encode(), "needs the columns uscc,name,sector_code,province; missing sector_code,province"),
+    (b"uscc,name\n1,2\n", "needs the columns uscc,name,sector_code,province; missing sector_code,province"),
 ])
 def test_whole_file_errors_are_one_clear_line(registry: Registry, home: Paths, tmp_path: Path, content: bytes,
                                               message: str) -> None:

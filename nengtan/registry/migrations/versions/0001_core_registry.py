@@ -1,13 +1,12 @@
 """core registry
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 09:34:49.412753
 """
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None
