@@ -12,8 +12,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) venv --quiet --allow-existing --python python3 $(VENV)
-	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r requirements.lock
-	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --no-deps -e .
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
 demo: $(STAMP)
