@@ -134,7 +134,7 @@ def _company_name(rng: np.random.Generator, stem: str, used: set[str]) -> str:
         if name not in used:
             used.add(name)
             return name
-        stem = stem + rng.choice(["新", "恒", "瑞", "博", "华", "達", "通"])
+        stem = stem + rng.choice(["新", "恒", "瑞", "博", "华", "达", "通"])
 
 
 def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2025, year: int = DEMO_YEAR,
