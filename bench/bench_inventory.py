@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from nengtan.accounting import inventory
+from nengtan.accounting.gather import month_scan
 from nengtan.config import data_home, database_url
 from nengtan.demo import FULL, DemoSize, build_demo
 from nengtan.lake import Lake
@@ -64,17 +65,23 @@ def measure(name: str, size: DemoSize, repeat: int) -> dict[str, object]:
     reg, lake, readings = ensure(name, size)
     files = lake.files(years=[2025])
 
+    con = duckdb.connect()  # the baseline keeps its connection (and DuckDB's metadata cache) too
+
     def bare() -> None:
-        duckdb.connect().execute("SELECT meter_id, month, SUM(value) FROM read_parquet($f, hive_partitioning = true) "
+        con.execute("SELECT meter_id, month, SUM(value) FROM read_parquet($f, hive_partitioning = true) "
                                  "GROUP BY meter_id, month", {"f": files}).fetchall()
 
     def full() -> None:
         inventory(reg, lake, 2025)
 
+    def scan_only() -> None:
+        month_scan(lake, 2025)
+
     t_bare = best(bare, repeat)
+    t_scan = best(scan_only, repeat)
     t_inv = best(full, repeat)
     inv = inventory(reg, lake, 2025)
-    return {"lake": name, "readings": readings, "files": len(files), "bare": t_bare, "inventory": t_inv,
+    return {"lake": name, "readings": readings, "files": len(files), "bare": t_bare, "scan": t_scan, "inventory": t_inv,
             "ratio": t_inv / t_bare, "co2_t": inv.co2_t, "factor_set": inv.factor_set}
 
 
@@ -91,13 +98,18 @@ def write_section(rows: list[dict[str, object]], repeat: int) -> None:
         "inventory (registry reads, one-pass month scan with estimates and counter registers, counter "
         "differencing, statement precedence, factors, aggregation). Goal: within 1.5× of the bare scan.",
         "",
-        "| lake | readings | files | bare scan [s] | inventory [s] | ratio | park CO2 [t] |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| lake | readings | files | bare scan [s] | nengtan lake scan [s] | whole inventory [s] | ratio | "
+        "park CO2 [t] |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['lake']} | {r['readings']:,} | {r['files']} | {r['bare']:.3f} | {r['inventory']:.3f} | "
-                     f"{r['ratio']:.2f}× | {r['co2_t']:,.2f} |")
-    lines.append("")
+        lines.append(f"| {r['lake']} | {r['readings']:,} | {r['files']} | {r['bare']:.3f} | {r['scan']:.3f} | "
+                     f"{r['inventory']:.3f} | {r['ratio']:.2f}× | {r['co2_t']:,.2f} |")
+    lines += ["", "The lake scan (`accounting.gather.month_scan`: Σ per meter and month, estimates, counter registers) "
+              "is the part that grows with the readings; the rest of the inventory is registry reads (statements, "
+              "economic data, meters: ~10⁵ rows at 3 000 enterprises) and pandas work, a fixed cost per park that "
+              "the 2-core machine cannot overlap with a scan already using both cores. The goal of 1.5× is not met "
+              "at these sizes; the ratio falls as the lake grows.", ""]
     section = "\n".join(lines)
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     start = text.find("## Inventory (issue 2)")
