@@ -14,7 +14,6 @@ say so (``targets_source``).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -58,23 +57,12 @@ def _history(svc: Services, year: int) -> tuple[pd.DataFrame | None, pd.DataFram
 
 def _base_level(svc: Services, target: Any) -> float | None:
     """A reduction target's base-year indicator from the data (complete base years only), as the CLI."""
-    from nengtan.targets.targets import indicator_frame
+    from nengtan.targets.targets import base_level_from_year
 
     if target.kind != "reduction" or not target.base_year:
         return None
     d = _year(svc, int(target.base_year))
-    if d is None or d[0]["period"].nunique() < 12:
-        return None
-    led, eco = d
-    if target.level == "enterprise":
-        led, eco = led[led["uscc"] == target.subject], eco[eco["uscc"] == target.subject]
-    elif target.level == "sector":
-        led = led[led["sector_code"].astype(str).str.startswith(str(target.subject))]
-        eco = eco[eco["uscc"].isin(set(led["uscc"]))]
-    if len(led) == 0:
-        return None
-    v = float(indicator_frame(led, eco)[target.indicator].iloc[0])
-    return v if math.isfinite(v) and v > 0 else None
+    return None if d is None else base_level_from_year(target, d[0], d[1])
 
 
 def adopted_targets(svc: Services) -> list[tuple[Any, float | None]]:

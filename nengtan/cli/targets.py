@@ -198,23 +198,12 @@ def base_level_from_data(reg: Any, lake: Any, target: Any) -> float | None:
 
     Only complete years count (12 months of energy data): a partial year's intensity is not a base.
     """
-    from nengtan.targets.targets import indicator_frame
+    from nengtan.targets.targets import base_level_from_year
 
     if target.kind != "reduction" or not target.base_year:
         return None
     d = _load_year(reg, lake, target.base_year, required=False)
-    if d is None or d.ledger["period"].nunique() < 12:
-        return None
-    led, eco = d.ledger, d.economics
-    if target.level == "enterprise":
-        led, eco = led[led["uscc"] == target.subject], eco[eco["uscc"] == target.subject]
-    elif target.level == "sector":
-        led = led[led["sector_code"].astype(str).str.startswith(str(target.subject))]
-        eco = eco[eco["uscc"].isin(set(led["uscc"]))]
-    if len(led) == 0:
-        return None
-    v = float(indicator_frame(led, eco)[target.indicator].iloc[0])
-    return v if math.isfinite(v) and v > 0 else None
+    return None if d is None else base_level_from_year(target, d.ledger, d.economics)
 
 
 def targets_with_levels(reg: Any, lake: Any) -> list[tuple[Any, float | None]]:

@@ -101,6 +101,14 @@ def _period(row: dict[str, str]) -> str:
     return str(p)
 
 
+def _enterprise_period(row: dict[str, str], ents: dict[str, int], allowed: set[str] | None) -> tuple[str, str]:
+    """The row's registered enterprise (one the caller may write) and its period."""
+    uscc = _uscc(row, ents)
+    if allowed is not None and uscc not in allowed:
+        raise RowError("uscc", f"enterprise {uscc} is not one you may write")
+    return uscc, _period(row)
+
+
 def _date(row: dict[str, str], col: str) -> dt.date | None:
     text = row.get(col, "").strip()
     if not text:
@@ -315,10 +323,7 @@ def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, 
     for n, row in enumerate(rows, start=2):
         key = f"activity|{row.get('uscc', '').upper()}|{row.get('period', '')}|{row.get('carrier', '')}"
         try:
-            uscc = _uscc(row, ents)
-            if allowed is not None and uscc not in allowed:
-                raise RowError("uscc", f"enterprise {uscc} is not one you may write")
-            period = _period(row)
+            uscc, period = _enterprise_period(row, ents, allowed)
             carrier = row.get("carrier", "").strip()
             if carrier not in CANONICAL_UNIT:
                 raise RowError("carrier", f"unknown carrier {carrier!r} (one of {', '.join(CANONICAL_UNIT)})")
@@ -374,10 +379,7 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
     for n, row in enumerate(rows, start=2):
         key = f"economic|{row.get('uscc', '').upper()}|{row.get('period', '')}"
         try:
-            uscc = _uscc(row, ents)
-            if allowed is not None and uscc not in allowed:
-                raise RowError("uscc", f"enterprise {uscc} is not one you may write")
-            period = _period(row)
+            uscc, period = _enterprise_period(row, ents, allowed)
             key = f"economic|{uscc}|{period}"
             if (uscc, period) in seen:
                 raise RowError("period", f"duplicate of row {seen[(uscc, period)]}")

@@ -405,6 +405,26 @@ def indicator_frame(
     return out if keys else out.reset_index(drop=True)
 
 
+def base_level_from_year(target: Target, ledger: pd.DataFrame, economics: pd.DataFrame) -> float | None:
+    """A reduction target's base-year level from that year's ledger and economics, or None.
+
+    Only a complete base year counts (all twelve months in the ledger); an enterprise or sector
+    target takes its own rows. Returns None where the indicator is not a positive finite number.
+    """
+    if target.kind != "reduction" or ledger["period"].nunique() < 12:
+        return None
+    led, eco = ledger, economics
+    if target.level == "enterprise":
+        led, eco = led[led["uscc"] == target.subject], eco[eco["uscc"] == target.subject]
+    elif target.level == "sector":
+        led = led[led["sector_code"].astype(str).str.startswith(str(target.subject))]
+        eco = eco[eco["uscc"].isin(set(led["uscc"]))]
+    if len(led) == 0:
+        return None
+    v = float(indicator_frame(led, eco)[target.indicator].iloc[0])
+    return v if math.isfinite(v) and v > 0 else None
+
+
 def indicator_value(ledger: pd.DataFrame, economics: pd.DataFrame, indicator: str, **kw: float) -> float:
     """One indicator for the whole of the given frames (e.g. one enterprise's year)."""
     if indicator not in INDICATORS:
