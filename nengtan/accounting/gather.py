@@ -86,8 +86,8 @@ def _read(files: list[str], sql: str, con: duckdb.DuckDBPyConnection | None = No
 
 
 MONTH_SCAN = """
-SELECT meter_id, year, month, SUM(value) AS total,
-       COALESCE(SUM(value) FILTER (WHERE quality = 'estimated'), 0) AS estimated,
+SELECT meter_id, year, month, COALESCE(SUM(value) FILTER (WHERE value >= 0), 0) AS total,
+       COALESCE(SUM(value) FILTER (WHERE quality = 'estimated' AND value >= 0), 0) AS estimated,
        count(*) FILTER (WHERE quality = 'estimated') AS n_estimated, count(*) AS n,
        arg_min(value, ts) AS first, arg_max(value, ts) AS last, min(value) AS lo, max(value) AS hi
 FROM {src} GROUP BY meter_id, year, month
@@ -97,7 +97,9 @@ SELECT meter_id, year, month, SUM(value) AS total, 0.0::DOUBLE AS estimated, 0 A
        NULL::DOUBLE AS first, NULL::DOUBLE AS last, NULL::DOUBLE AS lo, NULL::DOUBLE AS hi
 FROM {src} GROUP BY meter_id, year, month
 """
-"""The scan for files of interval meters holding no estimates: a plain Σ, as cheap as the bare scan."""
+"""The scan for files of interval meters holding no estimates and no negative values: a plain Σ, as cheap
+as the bare scan. Elsewhere (MONTH_SCAN) negative values — interval readings the live and bulk paths
+store marked ``suspect`` — are left out of consumption; `nengtan quality` reports them."""
 SCAN_COLUMNS = ["meter_id", "year", "month", "total", "estimated", "n_estimated", "n", "first", "last", "lo", "hi"]
 
 EFFECTIVE_READINGS = """(SELECT * FROM (
@@ -122,8 +124,10 @@ def month_scan(lake: Lake, year: int) -> pd.DataFrame:
         return pd.DataFrame(columns=SCAN_COLUMNS)
     slow_parts = {_partition_of(f) for f in lake.files_with_estimates(files)}
     slow = [f for f in files if _partition_of(f) in slow_parts]
-    plain = [f for f in files if _partition_of(f) not in slow_parts and lake.kind_of(f) == "interval"]
-    registers = [f for f in files if _partition_of(f) not in slow_parts and lake.kind_of(f) != "interval"]
+    negative = lake.files_with_negatives(files)
+    plain = [f for f in files if _partition_of(f) not in slow_parts and lake.kind_of(f) == "interval"
+             and f not in negative]
+    registers = [f for f in files if _partition_of(f) not in slow_parts and f not in plain]
     frames = [_read(group, sql) for group, sql in ((plain, SUM_SCAN), (registers, MONTH_SCAN),
                                                   (slow, MONTH_SCAN.replace("{src}", EFFECTIVE_READINGS)))
               if group]

@@ -91,6 +91,22 @@ def _estimated_rows(table: pa.Table) -> int:
     return int(pc.sum(pc.equal(table.column("quality"), "estimated")).as_py() or 0)
 
 
+def _footer_may_be_negative(path: str) -> int:
+    """1 unless every row group's statistics show a non-negative minimum of `value`."""
+    meta = pq.read_metadata(path)
+    col = meta.schema.to_arrow_schema().get_field_index("value")
+    for i in range(meta.num_row_groups):
+        stats = meta.row_group(i).column(col).statistics
+        if stats is None or not stats.has_min_max or stats.min < 0:
+            return 1
+    return 0
+
+
+def _negative_rows(table: pa.Table) -> int:
+    """How many values are negative (suspect interval readings); readers exclude them where present."""
+    return int(pc.sum(pc.less(table.column("value"), 0.0)).as_py() or 0)
+
+
 def batch_digest(table: pa.Table) -> str:
     """Content hash of a batch: writing the same rows again is recognised as the same batch."""
     sink = pa.BufferOutputStream()
@@ -114,6 +130,7 @@ class Lake:
         self.dir = self.root / "readings"
         self.log = self.dir / "_log"
         self._state = _State()
+        self._footer_negative: dict[str, int] = {}
 
     # -- log ----------------------------------------------------------------------------------
     def _log_versions(self, after: int) -> list[int]:
@@ -230,7 +247,8 @@ class Lake:
                     os.fsync(fh.fileno())
                 written.append((tmp, final, {"path": rel, "rows": part.num_rows, "carrier": g["_carrier"],
                                              "year": g["_y"], "month": g["_m"],
-                                             "estimated": _estimated_rows(part), "kind": g["_k"] or None}))
+                                             "estimated": _estimated_rows(part), "kind": g["_k"] or None,
+                                             "negative": _negative_rows(part)}))
             with self._lock():
                 if self.has_batch(bid):  # another writer committed it meanwhile
                     for tmp, _, _ in written:
@@ -313,7 +331,8 @@ class Lake:
             return self._commit({"batch": None, "reason": reason, "remove": remove,
                                  "add": [{"path": rel, "rows": add_table.num_rows, "carrier": carrier,
                                           "year": year, "month": month,
-                                          "estimated": _estimated_rows(add_table), "kind": kind}]})
+                                          "estimated": _estimated_rows(add_table), "kind": kind,
+                                          "negative": _negative_rows(add_table)}]})
 
     def _conform(self, table: pa.Table) -> pa.Table:
         cols = {}
@@ -357,6 +376,23 @@ class Lake:
         info = self._state.files.get(file[len(prefix):] if file.startswith(prefix) else file, {})
         kind = info.get("kind")
         return str(kind) if kind else None
+
+    def files_with_negatives(self, files: Iterable[str]) -> set[str]:
+        """Of the given committed files, those that may hold negative values: by the count in their
+        record, else by the Parquet footer's minimum (no statistics: assume they may)."""
+        self.refresh()
+        prefix = str(self.dir) + os.sep
+        out = set()
+        for f in files:
+            info = self._state.files.get(f[len(prefix):] if f.startswith(prefix) else f, {})
+            count = info.get("negative")
+            if count is None:
+                count = self._footer_negative.get(f)
+                if count is None:
+                    count = self._footer_negative[f] = _footer_may_be_negative(f)
+            if count:
+                out.add(f)
+        return out
 
     def files_with_estimates(self, files: Iterable[str]) -> set[str]:
         """Of the given committed files, those that may hold gap estimates (or whose record predates

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -84,3 +85,28 @@ def test_a_measured_reading_wins_over_the_gap_estimate_for_the_same_time(registr
     assert inv.by_carrier["electricity"]["quantity"] == pytest.approx(12 * 10 + 6 * 11 + 6 * 8)
     assert inv.by_carrier["electricity"]["estimated_quantity"] == pytest.approx(6 * 8)
     assert inv.shares["estimated_energy_share"] == pytest.approx(48 / (120 + 66 + 48))
+
+
+@pytest.mark.parametrize("with_kinds", [True, False])
+def test_negative_interval_readings_are_left_out_of_consumption(registry: Registry, home: Paths,
+                                                                 with_kinds: bool) -> None:
+    _setup(registry)
+    lake = Lake(home.lake)
+    values = np.full(24, 5.0)
+    values[7] = -40.0  # a reversed or faulty reading, stored marked suspect by the live path
+    t = _readings("I", values, start="2025-04-02T00:00", quality="suspect")
+    lake.write_batch(t, "electricity", kinds=pa.array(["interval"] * 24) if with_kinds else None)
+    assert lake.files_with_negatives(lake.files()) == set(lake.files())
+    inv = inventory(registry, lake, 2025, month=4)
+    # 23 hours × 5 kWh; the −40 kWh reading is not consumption (nengtan quality flags it)
+    assert inv.by_carrier["electricity"]["quantity"] == pytest.approx(23 * 5.0)
+
+
+def test_files_without_a_negative_count_are_judged_by_their_parquet_statistics(tmp_path: Path) -> None:
+    lake = Lake(tmp_path)
+    lake.write_batch(_readings("I", np.full(4, 2.0)), "electricity")
+    lake.write_batch(_readings("I", np.array([1.0, -1.0]), start="2025-05-01T00:00"), "electricity")
+    for info in lake.file_info().values():  # as a writer that records no count would leave them
+        info.pop("negative")
+    flagged = {Path(f).parent.name for f in lake.files_with_negatives(lake.files())}
+    assert flagged == {"month=5"}
