@@ -188,6 +188,14 @@ def _resolve(s: Session, key: str, batch_id: str) -> None:
               .values(resolved_batch_id=batch_id))
 
 
+def _supersede(old: Activity | EconomicData | None) -> int:
+    """Deactivate the stored row a correction replaces (it stays on record); the new row's version."""
+    if old is None:
+        return 1
+    old.active = False
+    return old.version + 1
+
+
 def _enterprise_ids(s: Session) -> dict[str, int]:
     return {u: i for u, i in s.execute(select(Enterprise.uscc, Enterprise.id))}
 
@@ -357,10 +365,7 @@ def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, 
         except RowError as exc:
             res.issues.append(RowIssue(n, exc.column, exc.reason, row, key))
             continue
-        version = 1
-        if old is not None:
-            old.active = False
-            version = old.version + 1
+        version = _supersede(old)
         s.add(Activity(enterprise_id=eid, period=period, carrier=carrier, quantity=qty,
                        unit=CANONICAL_UNIT[carrier], quantity_raw=qty_raw, unit_raw=unit_raw, version=version,
                        active=True, reason=correction if old is not None or locked else None,
@@ -400,10 +405,7 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
         except RowError as exc:
             res.issues.append(RowIssue(n, exc.column, exc.reason, row, key))
             continue
-        version = 1
-        if old is not None:
-            old.active = False
-            version = old.version + 1
+        version = _supersede(old)
         assert va is not None and go is not None
         s.add(EconomicData(enterprise_id=eid, period=period, value_added=va, gross_output=go,
                            value_added_constant=vac, version=version, active=True,
