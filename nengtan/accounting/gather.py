@@ -194,6 +194,8 @@ def counter_totals(lake: Lake, counters: pd.DataFrame, pairs: set[tuple[str, int
     months = {(y, m) for _, y, m in pairs}
     months |= {(y + (m == 12), m % 12 + 1) for y, m in months}  # the next month holds the closing reading
     files = [f for f in lake.files(months=months) if lake.kind_of(f) != "interval"]  # counters' files only
+    if not files:
+        return out
     con = _duck().cursor()
     con.register("wanted", pd.DataFrame({"meter_id": sorted({p[0] for p in pairs})}))
     df = _read(files, "SELECT r.meter_id, r.value, r.year, r.month, r.quality = 'estimated' AS est "
