@@ -19,7 +19,6 @@ reading arriving later for the same key is stored, and :func:`effective_readings
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from nengtan.lake.store import Lake, local_year_month
+from nengtan.lake.store import Lake, file_lock, local_year_month
 
 TS_BITS = 42
 MAX_METERS = 1 << (63 - TS_BITS)
@@ -129,13 +128,8 @@ class KeyIndex:
 def dedupe_lock(lake: Lake) -> Iterator[None]:
     """The inter-process lock every exactly-once writer (DedupeWriter, the bulk loader) holds from
     looking at the stored keys until its lake commit is durable."""
-    lake.log.mkdir(parents=True, exist_ok=True)
-    with open(lake.log / ".dedupe.lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    with file_lock(lake.log / ".dedupe.lock"):
+        yield
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +64,18 @@ class _State:
     version: int = 0
     files: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> {rows, carrier, year, month}
     batches: set[str] = field(default_factory=set)
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive inter-process lock (flock) on `path`, created with its folder if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -174,15 +186,8 @@ class Lake:
     def version(self) -> int:
         return self.refresh()
 
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self.log.mkdir(parents=True, exist_ok=True)
-        with open(self.log / ".lock", "a+") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    def _lock(self) -> AbstractContextManager[None]:
+        return file_lock(self.log / ".lock")
 
     def _commit(self, record: dict[str, object]) -> int:
         """Append one commit record (caller holds the lock); returns its version."""
