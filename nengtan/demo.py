@@ -5,10 +5,12 @@ machinery, chemicals and services; 15-minute electricity on main and sub-meters 
 cumulative counters, one counter rolling over and one replaced mid-year); monthly natural gas, diesel,
 heat and steam statements; rooftop PV and green-electricity purchases; monthly economic data.
 
-Calibration (see docs/demo.md): the park's location-based CO2 is about 340 000 t and its value added
-about 7.6 × 10⁶ 万元, as for a zone like Jiangning (factors.md §7). The same figures put energy near
-1.0 × 10⁵ tce (当量值) and 1.9 × 10⁵ tce (等价值): with the national factors no fossil mix gives
-340 000 tCO2 from 350 000 tce (CO2 per tce is at least ~1.6 for gas and ~4.7 for grid power at 当量值).
+Calibration (see docs/demo.md): the zone's own 2021 report — about 370 000 tce of comprehensive energy
+consumption and 7.6 × 10⁶ 万元 of industrial value added, about 0.05 tce/万元 — read as 综合能耗 at
+当量值 (GB/T 2589-2020, electricity at 0.1229 kgce/kWh). The mix is electricity-dominated as in a
+machinery and electronics zone: about 1.9 × 10⁹ kWh of grid electricity (≈ 63 % of the energy), 8 × 10⁷ m³
+of natural gas (≈ 26 %), purchased heat and steam, some diesel, rooftop PV. CO2 is not calibrated: it
+follows from the factors (about 1.3 × 10⁶ t with the Jiangsu grid factor).
 
 Everything comes from one seeded ``numpy.random.Generator``, so the same seed gives the same park,
 byte for byte in the registry and the lake.
@@ -59,11 +61,11 @@ NAME_SUFFIX = ["科技有限公司", "制造有限公司", "股份有限公司",
 
 # park totals the generator is calibrated to (see the module docstring)
 TARGET_VALUE_ADDED = 7.6e6  # 万元
-TARGET_ELECTRICITY_KWH = 4.7e8
-TARGET_GAS_M3 = 2.2e7
-TARGET_DIESEL_T = 2.0e3
-TARGET_HEAT_GJ = 6.0e4
-TARGET_STEAM_T = 2.0e4
+TARGET_ELECTRICITY_KWH = 1.9e9
+TARGET_GAS_M3 = 8.0e7
+TARGET_DIESEL_T = 3.0e3
+TARGET_HEAT_GJ = 4.0e5
+TARGET_STEAM_T = 8.0e4
 
 MONTH_ELEC = np.array([0.97, 0.78, 1.00, 0.98, 0.97, 1.03, 1.10, 1.12, 1.02, 0.95, 1.00, 1.05])
 MONTH_GAS = np.array([1.35, 1.15, 1.05, 0.90, 0.80, 0.75, 0.75, 0.75, 0.80, 0.90, 1.10, 1.30])
@@ -287,7 +289,7 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
         s.execute(insert(EconomicData), econ_rows)
 
         # flags: 重点用能单位 ≥ 10 000 tce (当量值, GB/T 2589) / ETS threshold ≈ 26 000 tCO2
-        tce = annual[:, 0] * 0.0001229 + annual[:, 1] * 0.00133 + annual[:, 2] * 1.4571 + annual[:, 3] * 0.03412
+        tce = annual[:, 0] * 0.0001229 + annual[:, 1] * 0.0012143 + annual[:, 2] * 1.4571 + annual[:, 3] * 0.03412
         co2 = annual[:, 0] * 0.0005827 + annual[:, 1] * 0.002165 + annual[:, 2] * 3.096 + annual[:, 3] * 0.11
         for i in np.where((tce >= 10_000) | (co2 >= 26_000))[0]:
             s.query(Enterprise).filter(Enterprise.id == int(ent_ids[i])).update(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nengtan.errors import InputError
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 """The 31 characters GB 32100-2015 allows (no I, O, S, V, Z), in the order of their values."""
 
@@ -19,7 +21,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714-1997 organisation code, check digit modulus 11
 
 
-class IdentifierError(ValueError):
+class IdentifierError(InputError):
     """An identifier or period that is malformed."""
 
 

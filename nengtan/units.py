@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import pint
 
+from nengtan.errors import InputError
+
 CANONICAL_UNIT: dict[str, str] = {
     "electricity": "kWh",
     "green_electricity": "kWh",
@@ -72,7 +74,7 @@ def known_spellings() -> frozenset[str]:
     return frozenset(_ALIASES) | _PINT_NAMES
 
 
-class UnitError(ValueError):
+class UnitError(InputError):
     """A unit that is unknown or does not fit the carrier."""
 
 

@@ -5,7 +5,10 @@ References
 * GB/T 2589-2020 综合能耗计算通则, clause 4 and annex A: energy [tce] = Σ quantity × coefficient;
   electricity at the calorific equivalent (当量值), with the primary-energy equivalent (等价值) alongside.
 * GB/T 32150-2015 工业企业温室气体排放核算和报告通则, clause 6.3: Scope 1 combustion
-  E = AD × NCV × CC × OF × 44/12; purchased electricity E = AD × EF_grid; purchased heat E = AD × EF_heat.
+  E = AD × NCV × CC × OF × 44/12; process emissions by carbon balance; purchased electricity
+  E = AD × EF_grid; purchased heat E = AD × EF_heat.
+* 发改环资〔2022〕803号 and 江苏省碳达峰实施方案 三(四)2: raw-material energy (原料用能) and new renewables
+  are deducted from the energy total on the dual-control basis, not from the accounts.
 * Scope 2 market-based (MEE/NBS 公告2024年第33号 notes): (purchased electricity − green electricity
   bought by trading or covered by certificates, floored at 0) × the factor excluding market-traded
   non-fossil electricity; the green electricity itself carries no emissions.
@@ -21,9 +24,13 @@ from nengtan.factors.library import FUELS
 
 LEDGER_COLUMNS = [
     "uscc", "enterprise", "sector_code", "province", "period", "carrier", "quantity", "unit", "source",
-    "estimated_quantity", "energy_tce", "energy_equiv_tce", "scope1_t", "scope2_location_t",
-    "scope2_market_t",
+    "estimated_quantity", "feedstock_quantity", "green_excess_kwh", "energy_tce", "energy_equiv_tce",
+    "feedstock_tce", "energy_dual_control_tce", "scope1_t", "process_t", "feedstock_carbon_t",
+    "scope2_location_t", "scope2_market_t",
 ]
+"""One row per enterprise × month × carrier. ``quantity`` is all the carrier consumed (raw-material use
+included); ``green_excess_kwh`` is green electricity claimed beyond the month's purchased electricity
+(not counted anywhere)."""
 
 NON_FOSSIL_CARRIERS = frozenset({"pv"})
 """Carriers counted as non-fossil energy consumed on site (green electricity is an attribute of purchases)."""
@@ -35,32 +42,61 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     Parameters
     ----------
     activity : columns uscc, enterprise, sector_code, province, period, carrier, quantity [canonical
-        unit], unit, source, estimated_quantity [canonical unit]
-    fs : the factor set
+        unit], unit, source, estimated_quantity [canonical unit], and optionally feedstock_quantity
+        [canonical unit, part of quantity] and feedstock_oxidised [bool]
+    fs : the factor set, resolved for the activity's year (FactorSet.for_year)
 
     Returns
     -------
-    The ledger: the input plus energy_tce [tce], energy_equiv_tce [tce], scope1_t [tCO2],
-    scope2_location_t [tCO2], scope2_market_t [tCO2].
+    The ledger (LEDGER_COLUMNS):
+
+    * energy_tce [tce] = quantity × coefficient, 当量值 (GB/T 2589-2020 clause 4, annex A), raw-material
+      use included; energy_equiv_tce likewise at 等价值;
+    * feedstock_tce [tce] = raw-material use × coefficient: 原料用能, the deduction of 发改环资〔2022〕803号;
+    * energy_dual_control_tce [tce] = energy_tce − feedstock_tce − new renewable electricity (on-site PV
+      and green electricity, at 当量值): the Jiangsu dual-control basis (江苏省碳达峰实施方案 三(四)2:
+      新增可再生能源和原料用能不纳入能源消费总量控制);
+    * scope1_t [tCO2] = (quantity − feedstock) × NCV × CC × OF × 44/12 (GB/T 32150-2015 6.3.1) + process_t;
+    * feedstock_carbon_t [tCO2] = feedstock × NCV × CC × 44/12, the feedstock's carbon as CO2;
+      process_t = feedstock_carbon_t where the enterprise says the feedstock is oxidised (carbon balance,
+      GB/T 32150-2015 6.3.2, all input carbon leaving as CO2), else 0 (the carbon stays in the products);
+    * scope2_location_t = electricity × grid factor, heat × 0.11, steam heat × 0.11 (GB/T 32150-2015 6.3.4);
+    * scope2_market_t = (electricity − green electricity, floored at 0) × the factor excluding
+      market-traded non-fossil power (公告2024年第33号 notes). Green electricity is capped at the same
+      enterprise-month's purchased electricity; the excess is ``green_excess_kwh``.
     """
     df = activity.copy()
-    q = df["quantity"].to_numpy(dtype=float)
+    if "feedstock_quantity" not in df:
+        df["feedstock_quantity"] = 0.0
+    if "feedstock_oxidised" not in df:
+        df["feedstock_oxidised"] = False
+    df["feedstock_quantity"] = df["feedstock_quantity"].fillna(0.0).astype(float)
     carriers = df["carrier"].to_numpy()
-    tce = np.zeros(len(df))
-    equiv = np.zeros(len(df))
-    s1 = np.zeros(len(df))
-    s2l = np.zeros(len(df))
+    green_claim, green_cap = _green_cap(df)
+    is_green = carriers == "green_electricity"
+    df["green_excess_kwh"] = np.where(is_green, green_claim - green_cap, 0.0)
+    df.loc[is_green, "quantity"] = green_cap[is_green]
+    q = df["quantity"].to_numpy(dtype=float)
+    feed = np.minimum(df["feedstock_quantity"].to_numpy(dtype=float), q)
+    oxidised = df["feedstock_oxidised"].fillna(False).to_numpy(dtype=bool)
+    n = len(df)
+    tce, equiv, feed_tce, s1, carbon, s2l = (np.zeros(n) for _ in range(6))
     for carrier in pd.unique(carriers):
         m = carriers == carrier
-        tce[m] = q[m] * fs.tce(carrier).value
+        k = fs.tce(carrier).value
+        tce[m] = q[m] * k
+        feed_tce[m] = feed[m] * k
         equiv[m] = q[m] * fs.tce_equivalent(carrier).value
         if carrier in FUELS:
-            s1[m] = q[m] * fs.combustion_co2(carrier).value
+            s1[m] = (q[m] - feed[m]) * fs.combustion_co2(carrier).value
+            carbon[m] = feed[m] * fs.fuel_carbon_co2(carrier).value
         elif carrier == "heat":
             s2l[m] = q[m] * fs.heat_co2().value
         elif carrier == "steam":
             s2l[m] = q[m] * fs.steam_co2().value
+    process = np.where(oxidised, carbon, 0.0)
     s2m = s2l.copy()
+    renewable_tce = np.where(carriers == "pv", tce, 0.0)
     elec = carriers == "electricity"
     if elec.any():
         provinces = df["province"].to_numpy()[elec]
@@ -71,12 +107,29 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
         green = _green_for_electricity_rows(df)
         s2l[elec] = q[elec] * loc
         s2m[elec] = np.maximum(q[elec] - green, 0.0) * mkt
+        renewable_tce[elec] = np.minimum(green, q[elec]) * fs.tce("electricity").value
     df["energy_tce"] = tce
     df["energy_equiv_tce"] = equiv
-    df["scope1_t"] = s1
+    df["feedstock_quantity"] = feed
+    df["feedstock_tce"] = feed_tce
+    df["energy_dual_control_tce"] = tce - feed_tce - renewable_tce
+    df["scope1_t"] = s1 + process
+    df["process_t"] = process
+    df["feedstock_carbon_t"] = carbon
     df["scope2_location_t"] = s2l
     df["scope2_market_t"] = s2m
     return df[LEDGER_COLUMNS]
+
+
+def _green_cap(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: green electricity claimed and the claim capped at the same enterprise-month's purchased
+    electricity [kWh] (0 on other rows). Green electricity is an attribute of purchased power, so no more
+    can be green than was bought."""
+    elec = df[df["carrier"] == "electricity"].groupby(["uscc", "period"])["quantity"].sum()
+    keys = pd.MultiIndex.from_frame(df[["uscc", "period"]])
+    available = elec.reindex(keys).fillna(0.0).to_numpy(dtype=float)
+    claim = np.where(df["carrier"].to_numpy() == "green_electricity", df["quantity"].to_numpy(dtype=float), 0.0)
+    return claim, np.minimum(claim, available)
 
 
 def _green_for_electricity_rows(df: pd.DataFrame) -> np.ndarray:
@@ -87,26 +140,58 @@ def _green_for_electricity_rows(df: pd.DataFrame) -> np.ndarray:
     return green.reindex(keys).fillna(0.0).to_numpy(dtype=float)
 
 
-def counter_consumption(values: np.ndarray, rollover: float | None) -> tuple[np.ndarray, int, int]:
+SUSPECT_LOOKAHEAD = 4
+"""How many readings after a fall are searched for a return to the level before it (a suspect reading)."""
+
+
+def counter_consumption(values: np.ndarray, rollover: float | None,
+                        lookahead: int = SUSPECT_LOOKAHEAD) -> tuple[np.ndarray, int, int]:
     """Consumption between successive register readings of a cumulative counter [register unit].
 
-    A fall in the register is a rollover when the meter has a register maximum and the previous
-    reading was in its top tenth (consumption = max − previous + current), otherwise a reset to zero
-    (consumption = current). Consumption is never negative.
+    A fall in the register is, in this order:
 
-    Returns (consumption per interval, number of rollovers, number of resets); the array is one
-    shorter than `values`.
+    * a suspect reading when one of the next ``lookahead`` readings returns to the level before the fall
+      (500 000, 500 010, 0, 500 030 → 0 is a bad reading, not a reset): the fallen readings are skipped and
+      the consumption from the last good reading to the returning one is booked on the interval that
+      ends at the returning reading;
+    * a rollover when the meter has a register maximum and the reading before the fall was in its top
+      tenth (consumption = max − previous + current);
+    * otherwise a reset to zero, a fall that stays (consumption = current).
+
+    Consumption is never negative. Returns (consumption per interval, rollovers, resets); the array is
+    one shorter than ``values``.
     """
     v = np.asarray(values, dtype=float)
     if len(v) < 2:
         return np.zeros(0), 0, 0
     d = np.diff(v)
-    fall = d < 0
-    prev = v[:-1]
-    roll = fall & (rollover is not None) & (prev >= 0.9 * (rollover or 0.0))
-    reset = fall & ~roll
-    out = d.copy()
-    if rollover is not None:
-        out[roll] = rollover - prev[roll] + v[1:][roll]
-    out[reset] = v[1:][reset]
-    return out, int(roll.sum()), int(reset.sum())
+    if not (d < 0).any():
+        return d, 0, 0
+    out = np.zeros(len(v) - 1)
+    rolls = resets = 0
+    last = v[0]
+    i = 1
+    while i < len(v):
+        x = v[i]
+        if x >= last:
+            out[i - 1] = x - last
+            last = x
+            i += 1
+            continue
+        ahead = v[i + 1: i + 1 + lookahead]
+        back = np.flatnonzero(ahead >= last)
+        if back.size:  # a suspect reading (or a few): skip to the reading that returns
+            j = i + 1 + int(back[0])
+            out[j - 1] = v[j] - last
+            last = v[j]
+            i = j + 1
+            continue
+        if rollover is not None and last >= 0.9 * rollover:
+            out[i - 1] = rollover - last + x
+            rolls += 1
+        else:
+            out[i - 1] = x
+            resets += 1
+        last = x
+        i += 1
+    return out, rolls, resets

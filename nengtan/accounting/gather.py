@@ -26,7 +26,8 @@ from nengtan.registry.models import Activity, EconomicData, Enterprise, ImportBa
 from nengtan.registry.store import Registry
 from nengtan.units import CANONICAL_UNIT
 
-ACTIVITY_COLUMNS = ["enterprise_id", "period", "carrier", "quantity", "estimated_quantity", "source"]
+ACTIVITY_COLUMNS = ["enterprise_id", "period", "carrier", "quantity", "estimated_quantity", "source",
+                    "feedstock_quantity", "feedstock_oxidised"]
 
 
 def _frame(reg: Registry, stmt: Executable, columns: list[str]) -> pd.DataFrame:
@@ -53,9 +54,11 @@ def enterprises_frame(reg: Registry) -> pd.DataFrame:
 
 def statement_activity(reg: Registry, year: int) -> pd.DataFrame:
     """Active monthly statement rows of `year`."""
-    df = _frame(reg, select(Activity.enterprise_id, Activity.period, Activity.carrier, Activity.quantity)
+    df = _frame(reg, select(Activity.enterprise_id, Activity.period, Activity.carrier, Activity.quantity,
+                            Activity.feedstock_quantity, Activity.feedstock_oxidised)
                 .where(Activity.active.is_(True), _year_range(Activity.period, year)),
-                ["enterprise_id", "period", "carrier", "quantity"])
+                ["enterprise_id", "period", "carrier", "quantity", "feedstock_quantity", "feedstock_oxidised"])
+    df["feedstock_oxidised"] = df["feedstock_oxidised"].astype(bool)
     df["estimated_quantity"] = 0.0
     df["source"] = "statement"
     return df[ACTIVITY_COLUMNS]
@@ -169,9 +172,11 @@ def counter_month_totals(lake: Lake, year: int, counters: pd.DataFrame, scan: pd
     g = c.groupby("meter_id", sort=False)
     c["next_first"] = g["first"].shift(-1)
     c["next_idx"] = g["idx"].shift(-1)
+    c["prev_last"] = g["last"].shift(1)
     has_next = c["next_first"].notna()
     consecutive = ~has_next | (c["next_idx"] == c["idx"] + 1)
-    monotone = (c["lo"] == c["first"]) & (c["hi"] == c["last"]) & (~has_next | (c["next_first"] >= c["last"]))
+    monotone = ((c["lo"] == c["first"]) & (c["hi"] == c["last"]) & (~has_next | (c["next_first"] >= c["last"]))
+                & (c["prev_last"].isna() | (c["first"] >= c["prev_last"])))  # a month opening on a fall is not
     c["total"] = (c["next_first"].where(has_next, c["last"]) - c["first"]).astype(float)
     c["estimated"] = c["total"] * c["n_estimated"] / c["n"]
     in_year = c["year"] == year
@@ -237,6 +242,8 @@ def meter_activity(reg: Registry, lake: Lake, year: int, scan: pd.DataFrame | No
     agg = both.groupby(["enterprise_id", "period", "carrier"], as_index=False)[["total", "estimated"]].sum()
     agg = agg.rename(columns={"total": "quantity", "estimated": "estimated_quantity"})
     agg["source"] = "meter"
+    agg["feedstock_quantity"] = 0.0
+    agg["feedstock_oxidised"] = False
     return agg[ACTIVITY_COLUMNS]
 
 

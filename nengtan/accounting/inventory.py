@@ -3,9 +3,7 @@
 Every inventory is a sum over ledger rows (one per enterprise × month × carrier), so the park total
 equals the sum of its enterprises exactly, and every figure names its factor set and data version.
 
-Intensities (the statistics' definitions): energy and CO2 per 万元 industrial value added (at
-constant prices where every enterprise reported them, else current prices — the basis is stated) and
-per 万元 gross output; CO2 per tce (the zero-carbon park indicator 单位能耗碳排放, 发改环资〔2025〕910号).
+Intensities, shares and the value-added basis are defined once in :mod:`nengtan.indicators`.
 """
 
 from __future__ import annotations
@@ -14,47 +12,19 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from nengtan.errors import NotFoundError
 from nengtan.factors import FactorSet
+from nengtan.indicators import Period, fill_value_added, ratio, share_parts, shares
 from nengtan.units import CANONICAL_UNIT
 
-SUM_COLUMNS = ["energy_tce", "energy_equiv_tce", "scope1_t", "scope2_location_t", "scope2_market_t"]
+__all__ = ["SUM_COLUMNS", "Inventory", "Period", "ScopeError", "build_inventory", "select_scope"]
+
+SUM_COLUMNS = ["energy_tce", "energy_equiv_tce", "feedstock_tce", "energy_dual_control_tce", "scope1_t", "process_t",
+               "feedstock_carbon_t", "scope2_location_t", "scope2_market_t"]
 
 
-class ScopeError(ValueError):
+class ScopeError(NotFoundError, ValueError):
     """A scope or period the user asked for that does not exist."""
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    month: int | None = None
-    quarter: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.month is not None and self.quarter is not None:
-            raise ScopeError("give a month or a quarter, not both")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise ScopeError(f"month {self.month} is not 1-12")
-        if self.quarter is not None and not 1 <= self.quarter <= 4:
-            raise ScopeError(f"quarter {self.quarter} is not 1-4")
-
-    @property
-    def months(self) -> list[str]:
-        if self.month is not None:
-            ms = [self.month]
-        elif self.quarter is not None:
-            ms = [3 * (self.quarter - 1) + i for i in (1, 2, 3)]
-        else:
-            ms = list(range(1, 13))
-        return [f"{self.year:04d}-{m:02d}" for m in ms]
-
-    @property
-    def label(self) -> str:
-        if self.month is not None:
-            return f"{self.year:04d}-{self.month:02d}"
-        if self.quarter is not None:
-            return f"{self.year:04d}-Q{self.quarter}"
-        return f"{self.year:04d}"
 
 
 def select_scope(df: pd.DataFrame, scope: str) -> pd.DataFrame:
@@ -84,20 +54,30 @@ class Inventory:
     enterprises: int
     energy_tce: float
     energy_equiv_tce: float
+    feedstock_tce: float
+    energy_dual_control_tce: float
     scope1_t: float
+    process_t: float
+    feedstock_carbon_t: float
     scope2_location_t: float
     scope2_market_t: float
     estimated_energy_tce: float
     value_added: float | None
     value_added_basis: str
     gross_output: float | None
+    nonfossil_equiv_tce: float = 0.0
+    electricity_kwh: float = 0.0
+    renewable_kwh: float = 0.0
+    green_excess_kwh: float = 0.0
     by_carrier: dict[str, dict[str, float | str]] = field(default_factory=dict)
     by_sector: dict[str, dict[str, float]] = field(default_factory=dict)
     grid_notes: list[str] = field(default_factory=list)
+    factor_basis: list[str] = field(default_factory=list)
+    energy_basis: str = "当量值 (calorific equivalent, GB/T 2589-2020); 等价值 beside it"
 
     @property
     def co2_t(self) -> float:
-        """Headline CO2 [t]: Scope 1 + Scope 2 location-based."""
+        """Headline CO2 [t]: Scope 1 + Scope 2 location-based (nengtan.indicators)."""
         return self.scope1_t + self.scope2_location_t
 
     @property
@@ -106,11 +86,9 @@ class Inventory:
 
     @property
     def intensities(self) -> dict[str, float | None]:
-        def ratio(a: float, b: float | None) -> float | None:
-            return a / b if b else None
-
         return {
             "energy_tce_per_10k_cny_value_added": ratio(self.energy_tce, self.value_added),
+            "energy_dual_control_tce_per_10k_cny_value_added": ratio(self.energy_dual_control_tce, self.value_added),
             "co2_t_per_10k_cny_value_added": ratio(self.co2_t, self.value_added),
             "energy_tce_per_10k_cny_gross_output": ratio(self.energy_tce, self.gross_output),
             "co2_t_per_10k_cny_gross_output": ratio(self.co2_t, self.gross_output),
@@ -119,25 +97,11 @@ class Inventory:
 
     @property
     def shares(self) -> dict[str, float | None]:
-        """Non-fossil energy share: (on-site PV + green electricity) / energy, both at 等价值 (the
-        coal-equivalent method statistics use for primary electricity; grid power's own non-fossil
-        part is not counted). Renewable electricity share: (PV + green) / (grid + PV) in kWh. Share of
-        the energy figure that rests on estimated readings."""
-        bc = self.by_carrier
-
-        def get(carrier: str, key: str) -> float:
-            return float(bc.get(carrier, {}).get(key, 0.0))
-
-        grid = get("electricity", "quantity")
-        eq_per_kwh = get("electricity", "energy_equiv_tce") / grid if grid else 0.0
-        non_fossil = get("pv", "energy_equiv_tce") + get("green_electricity", "quantity") * eq_per_kwh
-        total_el = grid + get("pv", "quantity")
-        return {
-            "non_fossil_energy_share": non_fossil / self.energy_equiv_tce if self.energy_equiv_tce else None,
-            "renewable_electricity_share": (get("pv", "quantity") + get("green_electricity", "quantity")) / total_el
-            if total_el else None,
-            "estimated_energy_share": self.estimated_energy_tce / self.energy_tce if self.energy_tce else None,
-        }
+        """Non-fossil energy and renewable electricity shares (nengtan.indicators) and the share of the
+        energy figure that rests on estimated readings."""
+        out = shares(self.nonfossil_equiv_tce, self.energy_equiv_tce, self.renewable_kwh, self.electricity_kwh)
+        out["estimated_energy_share"] = ratio(self.estimated_energy_tce, self.energy_tce)
+        return out
 
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -171,22 +135,23 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
     ent_econ = econ.merge(ledger[["uscc", "sector_code"]].drop_duplicates(), on="uscc", how="left")
     ent_econ["sector_code"] = ent_econ["sector_code"].fillna("")
     ec = select_scope(ent_econ, scope)
-    ec = ec[ec["period"].isin(period.months)]
-    va: float | None
-    if ec.empty:
-        va, go, basis = None, None, "none reported"
-    elif ec["value_added_constant"].notna().all():
-        va, basis = float(ec["value_added_constant"].sum()), "constant prices"
-        go = float(ec["gross_output"].sum())
-    else:
-        va, basis = float(ec["value_added"].sum()), "current prices"
-        go = float(ec["gross_output"].sum())
-    notes = sorted({n for n in (fs.grid_location(p).note for p in rows["province"].unique()) if n}
-                   | {n for n in (fs.grid_market(p).note for p in rows["province"].unique()) if n})
+    ec, basis = fill_value_added(ec[ec["period"].isin(period.months)])
+    va = float(ec["value_added_constant"].sum()) if len(ec) else None
+    go = float(ec["gross_output"].sum()) if len(ec) else None
+    parts = share_parts(rows).sum()
+    provinces = rows["province"].unique()
+    notes = sorted({n for n in (fs.grid_location(p).note for p in provinces) if n}
+                   | {n for n in (fs.grid_market(p).note for p in provinces) if n})
+    excess = float(rows["green_excess_kwh"].sum()) if "green_excess_kwh" in rows else 0.0
+    if excess > 0:
+        notes.append(f"green electricity claimed above the purchased electricity is not counted: {excess:,.0f} kWh")
     return Inventory(
         scope=scope, period=period.label, factor_set=fs.id, factor_set_description=fs.description,
         data_version=data_version,
         enterprises=enterprises_in_scope if enterprises_in_scope is not None else int(rows["uscc"].nunique()),
         estimated_energy_tce=estimated_tce, value_added=va, value_added_basis=basis, gross_output=go,
-        by_carrier=by_carrier, by_sector=by_sector, grid_notes=notes, **totals,
+        nonfossil_equiv_tce=float(parts.get("nonfossil_equiv_tce", 0.0)),
+        electricity_kwh=float(parts.get("electricity_kwh", 0.0)), renewable_kwh=float(parts.get("renewable_kwh", 0.0)),
+        green_excess_kwh=excess, by_carrier=by_carrier, by_sector=by_sector, grid_notes=notes,
+        factor_basis=list(fs.basis), **totals,  # type: ignore[arg-type]
     )

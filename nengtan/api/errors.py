@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nengtan.errors import NengtanError
+
 log = logging.getLogger("nengtan.api")
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://nengtan.example/problems/"
@@ -75,6 +77,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return problem(request, exc.status, exc.detail, exc.kind, exc.headers, **exc.extra)
+
+    @app.exception_handler(NengtanError)
+    async def _domain_error(request: Request, exc: NengtanError) -> JSONResponse:
+        """Every user-fixable error of the engine and the domain, with the status it carries."""
+        return problem(request, exc.status, str(exc).strip().strip("'\"") or type(exc).__name__,
+                       type(exc).__name__)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

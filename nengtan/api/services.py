@@ -75,6 +75,11 @@ class Services:
     _inflight: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
     principals: PrincipalCache = field(default_factory=lambda: PrincipalCache(0.0))
 
+    @property
+    def factor_set(self) -> str | None:
+        """The factor set the service accounts with (settings; None is the time-matched default)."""
+        return self.settings.factor_set
+
     @classmethod
     def open(cls, settings: Settings) -> Services:
         registry = Registry.open(settings.registry_url)

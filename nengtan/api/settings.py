@@ -32,7 +32,7 @@ class Settings:
     login_max_attempts: int = 5
     login_window_seconds: int = 300
     demo: bool = False
-    factor_set: str = "cn-2023"
+    factor_set: str | None = None
     default_year: int = 0
     max_upload_mb: int = 20
     cache_seconds: float = 30.0

@@ -12,14 +12,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from nengtan.accounting.inventory import ScopeError
-from nengtan.config import Paths, data_home, database_url
-from nengtan.factors import FactorError
-from nengtan.factors.provinces import ProvinceError
-from nengtan.identifiers import IdentifierError
-from nengtan.lake import Lake, LakeError
+from nengtan.config import Paths
+from nengtan.errors import InputError, NengtanError
+from nengtan.lake import Lake
 from nengtan.registry.store import Registry
-from nengtan.units import UnitError
 
 _WIDTH = None if sys.stdout.isatty() else 130  # piped output: wide enough for the tables
 console = Console(width=_WIDTH)
@@ -28,20 +24,20 @@ err_console = Console(stderr=True, width=_WIDTH)
 report_app = typer.Typer(help="Excel reports.", no_args_is_help=True)
 """`nengtan report ...`: each area adds its workbook command here."""
 
-DEMO_HOOKS: list[Callable[[Paths, Registry, Lake, int], None]] = []
-"""Functions (paths, registry, lake, demo year) other areas append to run after the demo's inventory."""
+DEMO_HOOKS: list[Callable[[Paths, Any, int], None]] = []
+"""Functions (paths, stores, demo year) other areas append to run after the demo's inventory; the stores
+(nengtan.engine.LocalStores) carry the year data the inventory already read."""
 
 HomeOption = Annotated[str | None, typer.Option("--home", help="Data directory (default: $NENGTAN_HOME or "
                                                 "./nengtan-data).", show_default=False)]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    ScopeError, FactorError, ProvinceError, IdentifierError, UnitError, LakeError, FileNotFoundError,
-)
+USER_ERRORS: tuple[type[BaseException], ...] = (NengtanError, FileNotFoundError)
+"""What the one CLI handler turns into a line and exit 2: the error tree's root (nengtan.errors)."""
 
 
-class UserError(Exception):
-    """A mistake the user can fix; the message says what, where and how."""
+class UserError(InputError):
+    """A mistake on the command line the user can fix; the message says what, where and how."""
 
 
 def register_user_error(*types: type[BaseException]) -> None:
@@ -68,12 +64,13 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_stores(home: str | None, migrate: bool = True) -> tuple[Paths, Registry, Lake]:
-    """The data home, its registry (migrated) and its lake."""
-    paths = data_home(home)
-    paths.home.mkdir(parents=True, exist_ok=True)
-    reg = Registry.open(database_url(paths), migrate=migrate)
-    return paths, reg, Lake(paths.lake)
+def open_stores(home: str | None, migrate: bool = True, create: bool = False) -> tuple[Paths, Registry, Lake]:
+    """The data home, its registry (migrated) and its lake; without ``create`` a home that was never
+    initialised is an error rather than a new empty one."""
+    from nengtan.engine import open_local
+
+    paths, stores = open_local(home, migrate=migrate, create=create)
+    return paths, stores.registry, stores.lake
 
 
 def check_format(fmt: str) -> str:

@@ -72,7 +72,11 @@ def http_cmd(host: str = "127.0.0.1", port: int = 8081, home: HomeOpt = None, da
 def form205_cmd(file: Path,
                 enterprise: Annotated[str | None, typer.Option(help="USCC, if the form does not show it")] = None,
                 period: Annotated[str | None, typer.Option(help="YYYY-MM, if the form does not show it")] = None,
-                factor_set: str = "cn-2023", home: HomeOpt = None, database_url_: DbOpt = None) -> None:
+                factor_set: str = "cn",
+                feedstock_oxidised: Annotated[bool, typer.Option(
+                    "--feedstock-oxidised", help="The raw-material use's carbon leaves as CO2 (process emission "
+                    "by carbon balance) rather than staying in the products.")] = False,
+                home: HomeOpt = None, database_url_: DbOpt = None) -> None:
     """Import a monthly 205-1 能源购进、消费与库存 statement (XLSX)."""
     from nengtan.identifiers import IdentifierError
     from nengtan.ingest.form205 import Form205Error, import_form205
@@ -81,7 +85,8 @@ def form205_cmd(file: Path,
         _fail(f"{file}: no such file")
     paths, reg, _ = _open(home, database_url_)
     try:
-        res = import_form205(reg, file, enterprise, period, factor_set, raw_dir=paths.raw)
+        res = import_form205(reg, file, enterprise, period, factor_set, raw_dir=paths.raw,
+                             feedstock_oxidised=feedstock_oxidised)
     except (Form205Error, IdentifierError) as exc:
         _fail(str(exc))
         return
@@ -92,7 +97,8 @@ def form205_cmd(file: Path,
               f"(batch {res.batch_id})")
     for carrier, q in sorted(res.activity.items()):
         raw = res.raw_material.get(carrier)
-        out.print(f"  {carrier}: {q:,.3f} " + (f"(raw-material use {raw:,.3f} kept apart)" if raw else ""))
+        out.print(f"  {carrier}: {q:,.3f} " + (f"(of which raw-material use {raw:,.3f}: 原料用能, deducted "
+                                                  "on the dual-control basis)" if raw else ""))
     for f in res.flags:
         out.print(f"  [yellow]flag:[/yellow] {f}", highlight=False)
     for n in res.notes:

@@ -13,7 +13,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from nengtan import __version__
-from nengtan.accounting import economics, inventory, ledger, resolve_factor_set
+from nengtan.accounting import resolve_factor_set
 from nengtan.accounting.inventory import Inventory, Period
 from nengtan.cli import ingest as ingest_cli
 from nengtan.cli import serve as serve_cli
@@ -34,13 +34,14 @@ from nengtan.cli.common import (
     report_app,
 )
 from nengtan.config import Paths
+from nengtan.engine.stores import LocalStores
 from nengtan.factors import available_sets, load_factor_set
 from nengtan.ingest.files import KINDS, ImportFileError, import_file, quarantine
+from nengtan.labels import carrier_zh
 from nengtan.lake import Lake
 from nengtan.registry.models import Enterprise, FactorOverride, Park
 from nengtan.registry.ops import seed_sectors
 from nengtan.registry.store import Registry
-from nengtan.reports.inventory_xlsx import CARRIER_ZH, write_inventory_report
 
 register_user_error(ImportFileError)
 
@@ -61,7 +62,7 @@ def version() -> None:
 @friendly
 def init(home: HomeOption = None) -> None:
     """Create the data directory and the registry (migrated to the newest schema)."""
-    paths, reg, _ = open_stores(home)
+    paths, reg, _ = open_stores(home, create=True)
     with reg.session() as s:
         n = seed_sectors(s)
     console.print(f"data home {paths.home}\nregistry {reg.url} ({n} sector codes added)")
@@ -92,8 +93,11 @@ def print_inventory(inv: Inventory) -> None:
     for label, value, unit in [
         ("综合能耗 当量值 Energy (calorific)", inv.energy_tce, "tce"),
         ("综合能耗 等价值 Energy (primary equivalent)", inv.energy_equiv_tce, "tce"),
+        ("  其中原料用能 of which raw-material energy", inv.feedstock_tce, "tce"),
+        ("能耗双控口径 Dual-control basis", inv.energy_dual_control_tce, "tce"),
         ("CO2 (Scope 1 + 2 location)", inv.co2_t, "tCO2"),
         ("  Scope 1", inv.scope1_t, "tCO2"),
+        ("    of which process (carbon balance)", inv.process_t, "tCO2"),
         ("  Scope 2 location-based", inv.scope2_location_t, "tCO2"),
         ("  Scope 2 market-based", inv.scope2_market_t, "tCO2"),
         ("工业增加值 Value added", inv.value_added, f"万元 ({inv.value_added_basis})"),
@@ -113,13 +117,15 @@ def print_inventory(inv: Inventory) -> None:
     for col in ("carrier", "quantity", "unit", "tce", "tce (equiv)", "Scope 1 t", "Scope 2 loc t", "Scope 2 mkt t"):
         t.add_column(col, justify="left" if col in ("carrier", "unit") else "right")
     for c, b in sorted(inv.by_carrier.items()):
-        t.add_row(f"{CARRIER_ZH.get(c, c)} {c}", fmt_num(float(b["quantity"])), str(b["unit"]),
+        t.add_row(f"{carrier_zh(c)} {c}", fmt_num(float(b["quantity"])), str(b["unit"]),
                   fmt_num(float(b["energy_tce"])), fmt_num(float(b["energy_equiv_tce"])),
                   fmt_num(float(b["scope1_t"])), fmt_num(float(b["scope2_location_t"])),
                   fmt_num(float(b["scope2_market_t"])))
     console.print(t)
     console.print(f"factor set [bold]{inv.factor_set}[/] · data version [bold]{inv.data_version}[/] · "
                   f"{inv.enterprises} enterprises", highlight=False)
+    for note in inv.factor_basis:
+        console.print(f"factors: {note}", highlight=False)
     for note in inv.grid_notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
 
@@ -136,10 +142,12 @@ def inventory_cmd(
     home: HomeOption = None,
 ) -> None:
     """Energy (tce) and CO2 (t) of the park, a sector or an enterprise for a month, quarter or year."""
+    from nengtan.engine.accounts import inventory
+
     check_format(fmt)
     _period(year, month, quarter)
-    _, reg, lake = open_stores(home)
-    inv = inventory(reg, lake, year, month, quarter, scope, factors)
+    stores = _stores(home)
+    inv = inventory(stores, year, month, quarter, scope, factors)
     if fmt == "json":
         print_json(inv.to_dict())
     else:
@@ -160,17 +168,22 @@ def report_inventory(
     """Write the inventory workbook (totals, carriers, sectors, enterprises, months, factor table)."""
     if output.suffix.lower() != ".xlsx":
         raise UserError(f"{output}: the report is an Excel workbook; name it *.xlsx")
-    path = write_report(home, year, output, _period(year, month, quarter), scope, factors)
+    path = write_report(_stores(home, factors), year, output, _period(year, month, quarter), scope)
     console.print(f"wrote {path}")
 
 
-def write_report(home: str | None, year: int, output: Path, period: Period, scope: str = "park",
-                 factors: str | None = None) -> Path:
-    _, reg, lake = open_stores(home)
-    fs = resolve_factor_set(reg, factors)
-    inv = inventory(reg, lake, year, period.month, period.quarter, scope, fs)
-    led = ledger(reg, lake, year, fs)
-    return write_inventory_report(output, inv, led, economics(reg, year), fs, _park_name(home), period)
+def write_report(stores: LocalStores, year: int, output: Path, period: Period, scope: str = "park") -> Path:
+    from nengtan.engine.accounts import inventory_report
+
+    return inventory_report(stores, output, year, period.month, period.quarter, scope)[0]
+
+
+def _stores(home: str | None, factors: str | None = None) -> LocalStores:
+    from nengtan.engine import open_local
+
+    stores = open_local(home)[1]
+    stores.factor_set = factors
+    return stores
 
 
 @app.command("import")
@@ -303,7 +316,7 @@ def demo(
     """Build the deterministic demo park, compute its inventory, print it and write the XLSX report."""
     from nengtan.demo import DEMO_YEAR, FULL, SMALL, build_demo
 
-    paths, reg, lake = open_stores(home)
+    paths, reg, lake = open_stores(home, create=True)
     built = (paths.home / ".demo-built").exists()
     if rebuild and paths.home.exists():
         reg.close()
@@ -313,7 +326,7 @@ def demo(
                 shutil.rmtree(p)
             elif p.exists():
                 p.unlink()
-        paths, reg, lake = open_stores(home)
+        paths, reg, lake = open_stores(home, create=True)
         built = False
     if not built:
         if lake.version > 0 or _has_enterprises(reg):
@@ -327,13 +340,15 @@ def demo(
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)
-    inv = inventory(reg, lake, DEMO_YEAR)
-    print_inventory(inv)
+    from nengtan.engine.accounts import inventory_report
+
+    stores = LocalStores(reg, lake)
     out = report or paths.reports / f"inventory-{DEMO_YEAR}.xlsx"
-    write_report(home, DEMO_YEAR, out, Period(DEMO_YEAR))
+    _, inv = inventory_report(stores, out, DEMO_YEAR)
+    print_inventory(inv)
     console.print(f"report: {out}", highlight=False)
     for hook in DEMO_HOOKS:
-        hook(paths, reg, lake, DEMO_YEAR)
+        hook(paths, stores, DEMO_YEAR)
     home_flag = f" --home {paths.home}" if home else ""
     console.print(f"cockpit and enterprise portal: run [bold]nengtan serve --demo{home_flag}[/] and open the "
                   "address it prints (http://127.0.0.1:8000/ by default)", highlight=False)

@@ -7,9 +7,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,81 +38,14 @@ assess_app = typer.Typer(help="New-project carbon pre-assessment and post-assess
 
 
 # ---------------------------------------------------------------------------------------------
-# data access
+# rendering helpers (figures come from nengtan.engine)
 
 
-@dataclass
-class ParkData:
-    """Ledger and economics of one year (value added at constant prices filled in)."""
+def _stores(home: str | None) -> Any:
+    """The data home's stores for this command (nengtan.engine.stores.LocalStores)."""
+    from nengtan.engine import open_local
 
-    year: int
-    ledger: pd.DataFrame
-    economics: pd.DataFrame
-    note: str = ""
-
-
-_YEAR_CACHE: dict[tuple[str, str, int, int], ParkData | None] | None = None
-"""Set to a dict (by :func:`_cached_years`) to read each year's ledger once in a multi-step run."""
-
-
-@contextmanager
-def _cached_years() -> Iterator[None]:
-    global _YEAR_CACHE
-    _YEAR_CACHE = {}
-    try:
-        yield
-    finally:
-        _YEAR_CACHE = None
-
-
-def _load_year(reg: Any, lake: Any, year: int, required: bool = True) -> ParkData | None:
-    key = (str(getattr(reg, "url", id(reg))), str(getattr(lake, "root", id(lake))), int(getattr(lake, "version", 0)),
-           year)
-    if _YEAR_CACHE is not None and key in _YEAR_CACHE:
-        hit = _YEAR_CACHE[key]
-        if hit is None and required:
-            raise UserError(f"no energy data for {year}: import statements or run `nengtan demo` first")
-        return hit
-    d = _read_year(reg, lake, year, required)
-    if _YEAR_CACHE is not None:
-        _YEAR_CACHE[key] = d
-    return d
-
-
-def _read_year(reg: Any, lake: Any, year: int, required: bool) -> ParkData | None:
-    from nengtan.accounting import economics, ledger
-
-    led = ledger(reg, lake, year)
-    eco = economics(reg, year)
-    if len(led) == 0:
-        if required:
-            raise UserError(f"no energy data for {year}: import statements or run `nengtan demo` first")
-        return None
-    eco = eco.copy()
-    note = ""
-    for c in ("value_added", "gross_output", "value_added_constant"):
-        eco[c] = pd.to_numeric(eco[c], errors="coerce")
-    missing = eco["value_added_constant"].isna()
-    if missing.any():
-        eco.loc[missing, "value_added_constant"] = eco.loc[missing, "value_added"]
-        note = f"{int(missing.sum())} economic rows lack constant-price value added; current prices used for them"
-    return ParkData(year, led, eco, note)
-
-
-def _history(reg: Any, lake: Any, year: int, back: int = 3) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    leds, ecos = [], []
-    for y in range(year - back, year):
-        d = _load_year(reg, lake, y, required=False)
-        if d is not None:
-            leds.append(d.ledger)
-            ecos.append(d.economics)
-    if not leds:
-        return None, None
-    return pd.concat(leds, ignore_index=True), pd.concat(ecos, ignore_index=True)
-
-
-def _last_month(led: pd.DataFrame) -> int:
-    return int(led["period"].astype(str).str.slice(5, 7).astype(int).max())
+    return open_local(home)[1]
 
 
 def _clean(v: Any) -> Any:
@@ -193,29 +123,6 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
             ("status", "status")], {"value": 3})
 
 
-def base_level_from_data(reg: Any, lake: Any, target: Any) -> float | None:
-    """The subject's indicator in a reduction target's base year, from that year's data (None without it).
-
-    Only complete years count (12 months of energy data): a partial year's intensity is not a base.
-    """
-    from nengtan.targets.targets import base_level_from_year
-
-    if target.kind != "reduction" or not target.base_year:
-        return None
-    d = _load_year(reg, lake, target.base_year, required=False)
-    return None if d is None else base_level_from_year(target, d.ledger, d.economics)
-
-
-def targets_with_levels(reg: Any, lake: Any) -> list[tuple[Any, float | None]]:
-    """Active targets with their base levels; a level not given at adoption comes from the data if the
-    base year has been loaded since."""
-    from nengtan.registry.targets_models import active_targets
-
-    with reg.session() as s:
-        tg = active_targets(s)
-    return [(t, bl if bl is not None else base_level_from_data(reg, lake, t)) for t, bl in tg]
-
-
 @targets_app.command("adopt")
 @friendly
 def targets_adopt(
@@ -242,10 +149,12 @@ def targets_adopt(
                      target_year=target_year if target_year is not None else t.target_year,
                      status=t.status if value is None else "park-edited")
     adopted = edited.adopt(subject=subject, level=level)
-    _, reg, lake = open_stores(home)
+    from nengtan.engine.targets import base_level as data_base_level
+
+    stores = _stores(home)
     if base_level is None:
-        base_level = base_level_from_data(reg, lake, adopted)
-    with reg.session() as s:
+        base_level = data_base_level(stores, adopted)
+    with stores.registry.session() as s:
         save_target(s, adopted, by, base_level=base_level, template_id=template_id)
     msg = f"adopted {adopted.target_id}: {adopted.indicator} {adopted.kind} {adopted.value:g} {adopted.unit}"
     if adopted.kind == "reduction" and base_level is None:
@@ -255,64 +164,6 @@ def targets_adopt(
 
 # ---------------------------------------------------------------------------------------------
 # budget
-
-
-def _enterprise_table(d: ParkData, base: ParkData, va_growth: float, benchmarks: list[Any]) -> pd.DataFrame:
-    from nengtan.targets.allocation import benchmark_for
-    from nengtan.targets.targets import co2_headline
-
-    led_b = base.ledger.assign(co2=co2_headline(base.ledger))
-    months = led_b["period"].nunique()
-    base_co2 = led_b.groupby("uscc")["co2"].sum() * (12.0 / max(months, 1))  # annualised
-    ents = (pd.concat([d.ledger[["uscc", "enterprise", "sector_code"]], base.ledger[["uscc", "enterprise",
-                                                                                      "sector_code"]]])
-            .drop_duplicates("uscc").set_index("uscc"))
-    va_b = base.economics.groupby("uscc")["value_added_constant"].sum() * (12.0 / max(months, 1))
-    out = ents.assign(base_emissions=base_co2.reindex(ents.index).fillna(0.0),
-                      expected_value_added=va_b.reindex(ents.index).fillna(0.0) * (1 + va_growth)).reset_index()
-    out["benchmark"] = [benchmark_for(str(s), benchmarks).co2_per_value_added for s in out["sector_code"]]
-    return out
-
-
-def allocate_budget(reg: Any, lake: Any, year: int, method: str, approved_by: str, budget: float | None = None,
-                    base_year: int | None = None, va_growth: float = 0.05, intensity_decline: float = 0.04,
-                    alpha: float = 0.5, reserve: float = 0.05, benchmarks: Path | None = None,
-                    benchmark_scope: str = "sector") -> tuple[Any, int]:
-    """Allocate and store a new version of the year's budget (shared by the CLI and the demo hook).
-
-    Default budget: base-year CO2 intensity × (1 − intensity decline) × expected value added of the
-    enterprises, divided by (1 − reserve) — the reserve is for entrants' new output, on top of what the
-    incumbents need at the required intensity (carving it out of their share made every incumbent
-    start the year 5 % short).
-    """
-    from nengtan.registry.targets_models import next_allocation_version, save_allocation
-    from nengtan.targets.allocation import allocate, load_benchmarks
-    from nengtan.targets.targets import co2_headline
-
-    if not 0.0 <= reserve < 1.0:
-        raise UserError(f"--reserve {reserve} must be a fraction in [0, 1)")
-    cur = _load_year(reg, lake, year, required=False)
-    by = base_year if base_year is not None else year - 1
-    base = _load_year(reg, lake, by, required=False)
-    if base is None and base_year is None and cur is not None:
-        base, by = cur, year
-    if base is None:
-        raise UserError(f"no data for base year {by}: give --base-year with a year that has data")
-    d = cur or base
-    bms = load_benchmarks(str(benchmarks) if benchmarks else None)
-    ents = _enterprise_table(d, base, va_growth, bms)
-    if budget is None:
-        b_co2 = float(co2_headline(base.ledger).sum()) * 12.0 / max(base.ledger["period"].nunique(), 1)
-        b_va = float(ents["expected_value_added"].sum()) / (1 + va_growth)
-        if b_va <= 0:
-            raise UserError(f"no value added in base year {by}: give --budget")
-        budget = (b_co2 / b_va) * (1 - intensity_decline) * float(ents["expected_value_added"].sum()) / (1 - reserve)
-    with reg.session() as s:
-        version = next_allocation_version(s, year)
-        al = allocate(budget, ents, method, year, alpha=alpha, reserve_share=reserve, approved_by=approved_by,
-                      version=version, benchmark_scope=benchmark_scope)
-        save_allocation(s, al)
-    return al, by
 
 
 @budget_app.command("allocate")
@@ -339,10 +190,11 @@ def budget_allocate(
     fmt: FormatOption = "table",
 ) -> None:
     """Allocate the year's park carbon budget to enterprises and store it as a new version."""
+    from nengtan.engine.targets import allocate_budget
+
     check_format(fmt)
-    _, reg, lake = open_stores(home)
-    al, by = allocate_budget(reg, lake, year, method, approved_by, budget, base_year, va_growth, intensity_decline,
-                             alpha, reserve, benchmarks, benchmark_scope)
+    al, by = allocate_budget(_stores(home), year, method, approved_by, budget, base_year, va_growth,
+                             intensity_decline, alpha, reserve, benchmarks, benchmark_scope)
     sec = al.by_sector()
     if fmt == "json":
         print_json({"year": year, "version": al.version, "method": al.method, "approved_by": al.approved_by,
@@ -415,20 +267,13 @@ def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
                  month: Annotated[int, typer.Option(help="Last month of activity (1-12).")],
                  approved_by: Annotated[str, typer.Option("--approved-by")], home: HomeOption = None) -> None:
     """Release the allocation of an enterprise leaving mid-year (its seasonal share to date is kept)."""
+    from nengtan.engine.targets import leaver_share
     from nengtan.registry.targets_models import load_allocation, save_allocation
     from nengtan.targets.allocation import release_leaver
-    from nengtan.targets.progress import history_cube, seasonal_profile
-    from nengtan.targets.targets import co2_headline
 
-    _, reg, lake = open_stores(home)
-    hist_led, _ = _history(reg, lake, year)
-    share = None
-    if hist_led is not None:
-        hl = hist_led.assign(co2_t=co2_headline(hist_led))
-        years = sorted({int(p[:4]) for p in hl["period"].astype(str)})
-        prof, src = seasonal_profile(history_cube(hl, "co2_t", years, [uscc]), year)
-        if src[0] == "own":
-            share = float(prof[0, :month].sum())
+    stores = _stores(home)
+    reg = stores.registry
+    share = leaver_share(stores, year, uscc, month)
     with reg.session() as s:
         al = load_allocation(s, year)
         if al is None:
@@ -440,34 +285,6 @@ def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
 
 # ---------------------------------------------------------------------------------------------
 # warnings
-
-
-def compute_warnings(reg: Any, lake: Any, year: int, month: int | None, yellow_at: float = 0.95,
-                     red_at: float = 1.0, red_on: str = "low") -> tuple[pd.DataFrame, int, str]:
-    """The monthly warning run for the park in the data home (shared by the CLI and the report)."""
-    from nengtan.registry.targets_models import load_allocation
-    from nengtan.targets.warnings import Thresholds, run_warnings
-
-    d = _load_year(reg, lake, year)
-    assert d is not None
-    m = month or _last_month(d.ledger)
-    if not 1 <= m <= 12:
-        raise UserError(f"--month {m} is not 1..12")
-    hl, he = _history(reg, lake, year)
-    with reg.session() as s:
-        al = load_allocation(s, year)
-    tg = targets_with_levels(reg, lake)
-    alloc = al.table if al is not None else None
-    targets = [t for t, _ in tg if t.level == "park"]
-    base_levels = {t.target_id: bl for t, bl in tg if bl is not None and t.level == "park"}
-    frame = run_warnings(d.ledger, d.economics, year, m, allocation=alloc, targets=targets, base_levels=base_levels,
-                         history_ledger=hl, history_economics=he,
-                         park_budget_t=al.budget_t if al is not None else None,
-                         thresholds=Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on))
-    note = "" if hl is not None else "no earlier years: seasonal profiles fall back to calendar days"
-    if al is None:
-        note += ("; " if note else "") + f"no budget allocation for {year}: enterprise budgets not checked"
-    return frame, m, note
 
 
 def warnings_cmd(
@@ -491,8 +308,10 @@ def warnings_cmd(
         Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on)
     except TargetsError as exc:
         raise UserError(str(exc)) from None
-    _, reg, lake = open_stores(home)
-    frame, m, note = compute_warnings(reg, lake, year, month, yellow_at, red_at, red_on)
+    from nengtan.engine.targets import warning_run
+
+    run = warning_run(_stores(home), year, month, Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on))
+    frame, m, note = run["frame"], run["month"], run["note"]
     if enterprise:
         frame = frame[(frame["subject"] == enterprise) | (frame["level"] == "park")]
         if not (frame["subject"] == enterprise).any():
@@ -524,18 +343,6 @@ def warnings_cmd(
 # scenarios and LMDI
 
 
-def compute_scenarios(reg: Any, lake: Any, base_year: int, to: int, draws: int, seed: int,
-                      file: str | None = None) -> tuple[list[Any], pd.DataFrame, pd.DataFrame, Any]:
-    """Run the named scenarios from the base year's data."""
-    from nengtan.targets.scenarios import base_from_ledger, compare, load_scenarios
-
-    d = _load_year(reg, lake, base_year)
-    assert d is not None
-    base = base_from_ledger(d.ledger, d.economics, base_year)
-    res, summary, paths = compare(base, load_scenarios(file), to_year=to, draws=draws, seed=seed)
-    return res, summary, paths, base
-
-
 def scenarios_cmd(
     base_year: Annotated[int, typer.Option("--base-year", help="Year whose data start the projection.")] = 2025,
     to: Annotated[int, typer.Option("--to", help="Last year (2035, or 2060).")] = 2035,
@@ -549,8 +356,9 @@ def scenarios_cmd(
     check_format(fmt)
     if draws < 0 or draws > 1_000_000:
         raise UserError("--draws must be between 0 and 1 000 000")
-    _, reg, lake = open_stores(home)
-    _, summary, paths, _ = compute_scenarios(reg, lake, base_year, to, draws, seed, str(file) if file else None)
+    from nengtan.engine.targets import scenarios
+
+    _, summary, paths, _ = scenarios(_stores(home), base_year, to, draws, seed, str(file) if file else None)
     if fmt == "json":
         print_json({"base_year": base_year, "to": to, "draws": draws, "seed": seed, "summary": _records(summary),
                     "paths": {str(k): _clean(v) for k, v in paths.to_dict(orient="index").items()}})
@@ -570,16 +378,11 @@ def lmdi_cmd(
     fmt: FormatOption = "table",
 ) -> None:
     """LMDI decomposition of the CO2 change between two years (effects sum exactly to the change)."""
-    from nengtan.targets.lmdi import EFFECTS_ZH, lmdi
+    from nengtan.engine.targets import lmdi_run
+    from nengtan.targets.lmdi import EFFECTS_ZH
 
     check_format(fmt)
-    if from_year == to_year:
-        raise UserError("--from and --to must be different years")
-    _, reg, lake = open_stores(home)
-    a = _load_year(reg, lake, from_year)
-    b = _load_year(reg, lake, to_year)
-    assert a is not None and b is not None
-    d = lmdi(a.ledger, b.ledger, a.economics, b.economics)
+    d = lmdi_run(_stores(home), from_year, to_year)
     if fmt == "json":
         print_json({"from": from_year, "to": to_year, "co2_from_t": d.c0, "co2_to_t": d.cT, "change_t": d.total,
                     "effects_t": d.effects, "residual_t": d.residual, "by_sector": _records(d.by_sector)})
@@ -607,35 +410,6 @@ def _read_project(file: Path) -> Any:
     return parse_proposal(data, where=str(file))
 
 
-def assess_project_data(reg: Any, lake: Any, file: Path, year: int) -> tuple[Any, Any]:
-    """Pre-assess the project in ``file`` against the park's ``year`` (shared with the report)."""
-    from nengtan.registry.targets_models import load_allocation
-    from nengtan.targets.allocation import load_benchmarks
-    from nengtan.targets.assessment import ParkContext, assess, implied_factors
-    from nengtan.targets.targets import co2_headline, required_level
-
-    p = _read_project(file)
-    d = _load_year(reg, lake, year)
-    assert d is not None
-    months = d.ledger["period"].nunique()
-    k = 12.0 / max(months, 1)
-    with reg.session() as s:
-        al = load_allocation(s, year)
-    limit = None
-    for t, bl in targets_with_levels(reg, lake):  # the tightest park carbon-intensity limit of the year
-        if t.indicator == "carbon_intensity" and t.level == "park":
-            try:
-                lv = required_level(t, year, bl)
-            except TargetsError:
-                continue
-            limit = lv if limit is None else min(limit, lv)
-    park = ParkContext(co2_t=float(co2_headline(d.ledger).sum()) * k,
-                       value_added=float(d.economics["value_added_constant"].sum()) * k,
-                       gross_output=float(d.economics["gross_output"].sum()) * k, intensity_limit=limit,
-                       budget_reserve_t=al.reserve_t if al is not None else None)
-    return p, assess(p, park, load_benchmarks(), implied_factors(d.ledger))
-
-
 @assess_app.command("project")
 @friendly
 def assess_project(
@@ -647,12 +421,14 @@ def assess_project(
     fmt: FormatOption = "table",
 ) -> None:
     """Pre-assessment (碳排放预评估): intensity vs sector benchmark and park average, verdict with reasons."""
+    from nengtan.engine.targets import assess_project as engine_assess
     from nengtan.registry.targets_models import save_assessment
 
     check_format(fmt)
-    _, reg, lake = open_stores(home)
-    p, a = assess_project_data(reg, lake, file, year)
-    with reg.session() as s:
+    stores = _stores(home)
+    p = _read_project(file)
+    a = engine_assess(stores, p, year)
+    with stores.registry.session() as s:
         save_assessment(s, "pre", p.name, p.sector_code, a.verdict, p.model_dump(), a.to_dict(), by, p.uscc, year)
     if fmt == "json":
         print_json(_clean(a.to_dict()))
@@ -681,17 +457,14 @@ def assess_post(
     fmt: FormatOption = "table",
 ) -> None:
     """Post-assessment (后评估): actual intensities against the promised ones; warns when worse."""
+    from nengtan.engine.targets import post_assess
     from nengtan.registry.targets_models import save_assessment
-    from nengtan.targets.allocation import load_benchmarks
-    from nengtan.targets.assessment import implied_factors, post_assess
 
     check_format(fmt)
     p = _read_project(file)
-    _, reg, lake = open_stores(home)
-    d = _load_year(reg, lake, year)
-    assert d is not None
-    pa = post_assess(p, d.ledger, d.economics, year, load_benchmarks(), implied_factors(d.ledger), tolerance)
-    with reg.session() as s:
+    stores = _stores(home)
+    pa = post_assess(stores, p, year, tolerance)
+    with stores.registry.session() as s:
         save_assessment(s, "post", p.name, p.sector_code, pa.status, p.model_dump(), pa.to_dict(), by, p.uscc, year)
     if fmt == "json":
         print_json(_clean(pa.to_dict()))
@@ -717,35 +490,12 @@ def report_targets(
 ) -> None:
     """Targets workbook for a meeting: targets and progress, allocation, warnings, scenarios (chart),
     project assessment."""
+    from nengtan.engine.targets import targets_report
+
     if output.suffix.lower() != ".xlsx":
         raise UserError(f"{output}: the report is an .xlsx file")
-    _, reg, lake = open_stores(home)
-    frame, m, note = compute_warnings(reg, lake, year, month)
-    _, summary, paths, _ = compute_scenarios(reg, lake, year, to, draws, seed)
-    assessment = assess_project_data(reg, lake, project, year)[1] if project else None
-    write_targets_report(reg, lake, year, output, (frame, m, note), (summary, paths), assessment)
+    targets_report(_stores(home), year, output, month, _read_project(project) if project else None, draws, seed, to)
     console.print(f"wrote {output}", highlight=False)
-
-
-def write_targets_report(reg: Any, lake: Any, year: int, output: Path, warnings: tuple[pd.DataFrame, int, str],
-                         scenarios: tuple[pd.DataFrame, pd.DataFrame], assessment: Any) -> Path:
-    """Write the targets workbook from a warning run, a scenario comparison and an assessment."""
-    from nengtan.registry.targets_models import load_allocation
-    from nengtan.reports.targets_xlsx import write_targets_workbook
-    from nengtan.targets.targets import indicator_frame
-
-    d = _load_year(reg, lake, year)
-    assert d is not None
-    frame, m, note = warnings
-    summary, paths = scenarios
-    with reg.session() as s:
-        al = load_allocation(s, year)
-    tg = targets_with_levels(reg, lake)
-    ind = {str(k): v for k, v in indicator_frame(d.ledger, d.economics).iloc[0].to_dict().items()}
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_targets_workbook(output, year=year, month=m, targets=tg, indicators=ind, warnings=frame, allocation=al,
-                           scenario_summary=summary, scenario_paths=paths, assessment=assessment, note=note)
-    return output
 
 
 # ---------------------------------------------------------------------------------------------
@@ -755,38 +505,53 @@ DEMO_WARNING_MONTH = 9
 """The demo year is complete; its warning run is shown as of September, when the year-end is still a
 projection with an interval (the point of early warning)."""
 DEMO_DRAWS = 2_000
+DEMO_TEMPLATES = ("jiangsu-2025-energy-intensity", "jiangsu-2025-nonfossil-share", "jiangsu-2030-carbon-intensity",
+                  "jiangsu-zero-carbon-park-energy-intensity", "jiangsu-zero-carbon-park-carbon-intensity",
+                  "jiangsu-zero-carbon-park-nonfossil-share", "jiangsu-zero-carbon-park-renewable-electricity")
+"""What the demo zone (in Nanjing, Jiangsu) adopts: the provincial plan's targets (seed 001, 二、主要目标) and
+the provincial zero-carbon park indicators. The Jiangning plan (seed 000) sets no numeric park target; its
+碳排放预算 rule (四(二): carbon intensity binding, total elastic) is how the budget is allocated."""
 DEMO_OFFICER = "演示 demo"
 
 
-def demo_targets(paths: Any, reg: Any, lake: Any, year: int) -> None:
-    """After `nengtan demo`: adopt the shipped templates and allocate a hybrid budget (each only if
+def demo_targets(paths: Any, stores: Any, year: int) -> None:
+    """After `nengtan demo`: adopt the Jiangsu templates (DEMO_TEMPLATES) and allocate a hybrid budget (each only if
     the data home has none yet, so running the demo twice adds nothing), then print a compact summary
     and write ``reports/targets-{year}.xlsx``."""
-    with _cached_years():
-        _demo_targets(paths, reg, lake, year)
+    _demo_targets(paths, stores, year)
 
 
-def _demo_targets(paths: Any, reg: Any, lake: Any, year: int) -> None:
+def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     from importlib import resources
 
+    from nengtan.engine.targets import (
+        allocate_budget,
+        assess_project,
+        base_level,
+        scenarios,
+        targets_report,
+        warning_run,
+    )
     from nengtan.registry.targets_models import active_targets, load_allocation, save_target
     from nengtan.targets.assessment import VERDICT_ZH
     from nengtan.targets.targets import load_templates
     from nengtan.targets.warnings import warnings_list
 
-    with reg.session() as s:
+    with stores.registry.session() as s:
         adopted = active_targets(s)
-    if not adopted:
-        for tpl in load_templates():
+    if not adopted:  # a Nanjing zone: the Jiangsu provincial targets and Jiangsu's zero-carbon park indicators
+        for tpl in (t for t in load_templates() if t.target_id in DEMO_TEMPLATES):
             a = tpl.adopt()
-            bl = base_level_from_data(reg, lake, a)
-            with reg.session() as s:
+            bl = base_level(stores, a)
+            with stores.registry.session() as s:
                 save_target(s, a, DEMO_OFFICER, base_level=bl, template_id=tpl.target_id)
-    with reg.session() as s:
+    with stores.registry.session() as s:
         al = load_allocation(s, year)
     if al is None:
-        al, _ = allocate_budget(reg, lake, year, "hybrid", DEMO_OFFICER)
-    frame, m, note = compute_warnings(reg, lake, year, DEMO_WARNING_MONTH)
+        al, _ = allocate_budget(stores, year, "hybrid", DEMO_OFFICER)
+    stores.invalidate("adopted-targets", "allocation", "warning-run")  # what was just stored changes them
+    run = warning_run(stores, year, DEMO_WARNING_MONTH)
+    frame, m = run["frame"], run["month"]
 
     # targets vs progress
     park = frame[frame["level"] == "park"]
@@ -818,7 +583,7 @@ def _demo_targets(paths: Any, reg: Any, lake: Any, year: int) -> None:
         console.print(w)
 
     # scenarios
-    _, summary, spaths, _ = compute_scenarios(reg, lake, year, 2035, DEMO_DRAWS, 1)
+    _, summary, _, _ = scenarios(stores, year, 2035, DEMO_DRAWS, 1)
     sc = Table(title=f"达峰情景 scenarios {year}–2035 ({DEMO_DRAWS} draws, seed 1)", title_justify="left")
     for h in ("scenario", "peak year (central)", "peak tCO2", "P(peak ≤ 2030)"):
         sc.add_column(h, justify="left" if h == "scenario" else "right")
@@ -829,11 +594,11 @@ def _demo_targets(paths: Any, reg: Any, lake: Any, year: int) -> None:
 
     # the example project
     project = Path(str(resources.files("nengtan.targets").joinpath("data/example_project.yaml")))
-    p, a = assess_project_data(reg, lake, project, year)
+    p = _read_project(project)
+    a = assess_project(stores, p, year)
     console.print(f"项目预评估 {p.name}: {a.co2_t:,.1f} tCO2/yr, {a.co2_per_value_added:.4f} tCO2/万元 → "
                   f"[bold]{VERDICT_ZH[a.verdict]} {a.verdict}[/]", highlight=False)
-    out = write_targets_report(reg, lake, year, paths.reports / f"targets-{year}.xlsx", (frame, m, note),
-                               (summary, spaths), a)
+    out = targets_report(stores, year, paths.reports / f"targets-{year}.xlsx", DEMO_WARNING_MONTH, p, DEMO_DRAWS, 1)
     console.print(f"targets report: {out}", highlight=False)
 
 

@@ -6,27 +6,42 @@ Formulas (all multipliers are per canonical unit of the carrier, see nengtan.uni
 * fuel combustion CO2 [t] = AD × NCV × CC × OF × 44/12 (GB/T 32150-2015 clause 6.3.1, formulas (2)-(4));
 * purchased electricity CO2 [t] = AD [MWh] × grid factor [tCO2/MWh] (GB/T 32150-2015 clause 6.3.4, formula 8);
 * purchased heat CO2 [t] = heat [GJ] × 0.11 tCO2/GJ (GB/T 32150-2015 clause 6.3.4, formula 9);
-* steam [GJ] = mass [t] × (enthalpy − 83.74 kJ/kg) × 10⁻³ (industrial-other guideline formula 8).
+* steam [GJ] = mass [t] × (enthalpy − 83.74 kJ/kg) × 10⁻³ (industrial-other guideline formula 8); the
+  same heat is what the steam counts in energy (× the heat coefficient) and in CO2 (× 0.11 tCO2/GJ).
+
+Time-matching (the default set ``cn``): activity of year Y uses the grid factors and the 等价值 coal rate
+whose data year is Y where they were published by the report date (``valid_from`` ≤ as-of), else the
+newest data year published by then; a row whose ``valid_to`` ends before the activity year is never
+used. Named sets (``cn-2022``) pin the data year. GB/T 32150-2015 is the fuel-parameter source for all
+years: its 2025 revision applies from 2026-07-01 but its values are not in the library yet, so activity
+from that date on still uses the 2015 values and every such result says so.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
 import yaml
 
+from nengtan.errors import NotFoundError
 from nengtan.factors.provinces import grid_region, normalise_province
 from nengtan.units import CANONICAL_UNIT, registry
 
-DEFAULT_SET = "cn-2023"
+DEFAULT_SET = "cn"
+MATCHED = "matched"
+GBT32150_REVISION_FROM = dt.date(2026, 7, 1)
+"""GB/T 32150-2025 applies from this day; its parameter values are not in the library yet."""
 CO2_PER_C = 44.0 / 12.0
 """Molecular mass ratio CO2/C used in GB/T 32150-2015 formula (2)."""
 
 FUELS = ("natural_gas", "diesel", "gasoline", "fuel_oil", "kerosene", "lpg", "coal", "coke")
+FUEL_PARAMETERS = frozenset({"ncv", "carbon_content", "oxidation"})
+GRID_PARAMETERS = frozenset({"grid_average", "grid_excl_market_nonfossil"})
 
 COLUMNS = [
     "id", "parameter", "carrier", "family", "region", "data_year", "value", "unit", "source",
@@ -34,8 +49,10 @@ COLUMNS = [
 ]
 
 
-class FactorError(LookupError):
+class FactorError(NotFoundError):
     """A factor that the set does not have, or a set that does not exist."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -90,31 +107,93 @@ class FactorSet:
     ----------
     name : set name from sets.yaml (plus ``+park`` when park overrides apply)
     rows : the library rows after overrides
-    grid_year : data year of the grid factors [year]
+    grid_year : data year of the grid factors [year], or None while a time-matched set is not yet
+        resolved for an activity year (:meth:`for_year`)
     grid_level : ``province`` | ``region`` | ``national``
     fuel_family : parameter family for NCV, carbon content and oxidation
-    equivalent_year : data year of the 等价值 coal rate
+    equivalent_year : data year of the 等价值 coal rate (None likewise)
+    as_of : report date: rows published after it (``valid_from``) are not used
+    matched : whether the data years are time-matched to the activity year
+    basis : sentences saying which data years were chosen and why
     """
 
     name: str
     description: str
     rows: pd.DataFrame
-    grid_year: int
+    grid_year: int | None
     grid_level: str
     fuel_family: str
-    equivalent_year: int
+    equivalent_year: int | None
+    as_of: dt.date = field(default_factory=dt.date.today)
+    matched: bool = False
+    basis: tuple[str, ...] = ()
     used: set[str] = field(default_factory=set)
     _cache: dict[tuple[object, ...], pd.Series] = field(default_factory=dict, repr=False)
 
+    def usable_rows(self) -> pd.DataFrame:
+        """The rows this set can use: published by ``as_of``, of its fuel family (other families never mix
+        in), and — once the data years are fixed — grid and 等价值 rows of those years only."""
+        df = self.rows
+        keep = (df["valid_from"] == "") | (df["valid_from"] <= self.as_of.isoformat())
+        fuel = df["parameter"].isin(FUEL_PARAMETERS)
+        keep &= ~fuel | (df["family"] == self.fuel_family)
+        if self.grid_year is not None:
+            keep &= ~df["parameter"].isin(GRID_PARAMETERS) | (df["data_year"] == str(self.grid_year))
+        if self.equivalent_year is not None:
+            keep &= (df["parameter"] != "electricity_equivalent") | (df["data_year"] == str(self.equivalent_year))
+        return df[keep]
+
     @property
     def digest(self) -> str:
-        """SHA-256 over the rows this set can use (sorted), so any edited value changes the id."""
-        text = self.rows.sort_values("id").to_csv(index=False)
+        """SHA-256 over the rows this set can use (sorted), so any edited value changes the id and two sets
+        that can use different rows never share one."""
+        text = self.usable_rows().sort_values("id").to_csv(index=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
     def id(self) -> str:
         return f"{self.name}@{self.digest[:8]}"
+
+    def for_year(self, year: int) -> FactorSet:
+        """This set resolved for activity of ``year``: a time-matched set picks the grid factors' and the
+        等价值 rate's data year (``year`` where published by ``as_of``, else the newest published by then,
+        never one whose ``valid_to`` ended before ``year``); a named set keeps its pinned years. The
+        resolved set's ``basis`` says what was chosen and why."""
+        notes: list[str] = []
+        grid, equiv = self.grid_year, self.equivalent_year
+        if self.matched:
+            grid = self._match_year(tuple(GRID_PARAMETERS), year, "grid factors", notes)
+            equiv = self._match_year(("electricity_equivalent",), year, "等价值 coal rate", notes)
+        else:
+            notes.append(f"{year} activity with the pinned {self.grid_year} grid factors of set {self.name}")
+        if year >= GBT32150_REVISION_FROM.year:
+            notes.append(f"GB/T 32150-2025 applies from {GBT32150_REVISION_FROM.isoformat()}; its values are not "
+                         "in the library yet, so GB/T 32150-2015 fuel parameters are used")
+        return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(notes), used=set(), _cache={})
+
+    def _match_year(self, parameters: tuple[str, ...], year: int, what: str, notes: list[str]) -> int:
+        df = self.rows[self.rows["parameter"].isin(parameters) & (self.rows["data_year"] != "")]
+        published = df[(df["valid_from"] == "") | (df["valid_from"] <= self.as_of.isoformat())]
+        published = published[(published["valid_to"] == "") | (published["valid_to"] >= f"{year:04d}-01-01")]
+        years = sorted({int(y) for y in published["data_year"]})
+        if not years:
+            raise FactorError(f"factor set {self.name} has no {what} published by {self.as_of.isoformat()}")
+        if year in years:
+            chosen = year
+            why = "the activity year's own"
+        else:
+            before = [y for y in years if y < year]
+            chosen = before[-1] if before else years[0]
+            why = (f"none published for {year} by {self.as_of.isoformat()}; the newest published"
+                   if before else f"none published for {year} or earlier; the oldest published")
+        src = sorted(set(published.loc[published["data_year"] == str(chosen), "source"]))
+        notes.append(f"{year} activity: {chosen} {what} ({why}; {', '.join(src)})")
+        return chosen
+
+    def _require_years(self) -> tuple[int, int]:
+        if self.grid_year is None or self.equivalent_year is None:
+            raise FactorError(f"factor set {self.name} is time-matched: resolve it for an activity year first")
+        return self.grid_year, self.equivalent_year
 
     # -- row lookup ---------------------------------------------------------------------------
     def _row(self, parameter: str, carrier: str, family: str | None = None, region: str | None = None,
@@ -128,7 +207,7 @@ class FactorSet:
 
     def _lookup(self, parameter: str, carrier: str, family: str | None, region: str | None,
                 data_year: int | None) -> pd.Series:
-        df = self.rows
+        df = self.usable_rows()
         sel = (df["parameter"] == parameter) & (df["carrier"] == carrier)
         if family is not None:
             sel &= df["family"] == family
@@ -152,11 +231,10 @@ class FactorSet:
     def tce(self, carrier: str) -> Factor:
         """Standard-coal coefficient [tce per canonical unit] (GB/T 2589-2020 annex A, 当量值)."""
         if carrier == "steam":
-            enthalpy = self._row("steam_enthalpy", "steam")
+            steam = self.steam_heat()
             heat = self._row("tce_coefficient", "heat")
-            gj_per_t = _to(float(enthalpy["value"]), str(enthalpy["unit"]), "GJ/t")
-            return Factor(gj_per_t * _to(float(heat["value"]), str(heat["unit"]), "tce/GJ"), "tce/t",
-                          (str(enthalpy["id"]), str(heat["id"])), "steam counted by its enthalpy")
+            return Factor(steam.value * _to(float(heat["value"]), str(heat["unit"]), "tce/GJ"), "tce/t",
+                          (*steam.rows, str(heat["id"])), "steam counted by the heat it delivers")
         row = self._row("tce_coefficient", carrier)
         unit = f"tce/{CANONICAL_UNIT[carrier]}"
         return Factor(_to(float(row["value"]), str(row["unit"]), unit), unit, (str(row["id"]),))
@@ -164,7 +242,7 @@ class FactorSet:
     def tce_equivalent(self, carrier: str) -> Factor:
         """等价值 coefficient: electricity by the coal burned to make it; other carriers as 当量值."""
         if carrier in ("electricity", "pv"):
-            row = self._row("electricity_equivalent", carrier, data_year=self.equivalent_year)
+            row = self._row("electricity_equivalent", carrier, data_year=self._require_years()[1])
             return Factor(_to(float(row["value"]), str(row["unit"]), "tce/kWh"), "tce/kWh", (str(row["id"]),))
         return self.tce(carrier)
 
@@ -179,13 +257,22 @@ class FactorSet:
         value = ncv_gj * float(cc["value"]) * float(of["value"]) * CO2_PER_C
         return Factor(value, f"tCO2/{unit}", (str(ncv["id"]), str(cc["id"]), str(of["id"])))
 
+    def fuel_carbon_co2(self, carrier: str) -> Factor:
+        """A fuel's carbon as CO2 [tCO2 per canonical unit] = NCV × CC × 44/12, no oxidation factor: the
+        input side of a carbon balance (GB/T 32150-2015 6.3.2) for fuel used as raw material."""
+        unit = CANONICAL_UNIT[carrier]
+        ncv = self._row("ncv", carrier, family=self.fuel_family)
+        cc = self._row("carbon_content", carrier, family=self.fuel_family)
+        ncv_gj = _to(float(ncv["value"]), str(ncv["unit"]), f"GJ/{unit}")
+        return Factor(ncv_gj * float(cc["value"]) * CO2_PER_C, f"tCO2/{unit}", (str(ncv["id"]), str(cc["id"])))
+
     def _grid(self, parameter: str, province: str) -> Factor:
         prov = normalise_province(province)
         levels = {"province": [prov, grid_region(prov), "national"], "region": [grid_region(prov), "national"],
                   "national": ["national"]}[self.grid_level]
         for i, region in enumerate(levels):
             try:
-                row = self._row(parameter, "electricity", region=region, data_year=self.grid_year)
+                row = self._row(parameter, "electricity", region=region, data_year=self._require_years()[0])
             except FactorError:
                 continue
             note = f"fell back from {levels[0]} to {region}" if i else ""
@@ -212,14 +299,20 @@ class FactorSet:
         row = self._row("heat_emission", "heat")
         return Factor(float(row["value"]), "tCO2/GJ", (str(row["id"]),))
 
-    def steam_co2(self) -> Factor:
-        """Purchased steam [tCO2/t] = (enthalpy − 83.74 kJ/kg) [GJ/t] × heat factor [tCO2/GJ]."""
+    def steam_heat(self) -> Factor:
+        """Heat delivered by steam [GJ/t] = (enthalpy − 83.74 kJ/kg) × 10⁻³ (industrial-other guideline
+        formula 8: the condensate returned at 20 °C is not counted); energy and CO2 both use it."""
         enthalpy = self._row("steam_enthalpy", "steam")
         ret = self._row("steam_return_enthalpy", "steam")
-        heat = self.heat_co2()
         gj = _to(float(enthalpy["value"]), str(enthalpy["unit"]), "GJ/t") - _to(
             float(ret["value"]), str(ret["unit"]), "GJ/t")
-        return Factor(gj * heat.value, "tCO2/t", (str(enthalpy["id"]), str(ret["id"]), *heat.rows))
+        return Factor(gj, "GJ/t", (str(enthalpy["id"]), str(ret["id"])))
+
+    def steam_co2(self) -> Factor:
+        """Purchased steam [tCO2/t] = delivered heat [GJ/t] × heat factor [tCO2/GJ] (GB/T 32150-2015 6.3.4)."""
+        steam = self.steam_heat()
+        heat = self.heat_co2()
+        return Factor(steam.value * heat.value, "tCO2/t", (*steam.rows, *heat.rows))
 
     def density(self, carrier: str) -> float | None:
         """Density [t/m³] for converting litres of a liquid fuel, or None."""
@@ -234,8 +327,15 @@ class FactorSet:
         return self.rows[self.rows["id"].isin(self.used)].copy()
 
 
-def load_factor_set(name: str = DEFAULT_SET, overrides: pd.DataFrame | None = None) -> FactorSet:
+def _year_or_matched(value: object) -> int | None:
+    return None if str(value) == MATCHED else int(str(value))
+
+
+def load_factor_set(name: str = DEFAULT_SET, overrides: pd.DataFrame | None = None,
+                    as_of: dt.date | None = None) -> FactorSet:
     """Resolve a named factor set, optionally with a park's own measured values on top.
+
+    ``as_of`` is the report date (default today): rows published after it are not used.
 
     `overrides` has the library's columns; an override row replaces the library row with the same
     parameter, carrier, family and region (its `note` should carry the evidence).
@@ -257,8 +357,10 @@ def load_factor_set(name: str = DEFAULT_SET, overrides: pd.DataFrame | None = No
         name=set_name,
         description=str(d.get("description", "")),
         rows=rows,
-        grid_year=int(str(d["grid_year"])),
+        grid_year=_year_or_matched(d["grid_year"]),
         grid_level=str(d["grid_level"]),
         fuel_family=str(d["fuel_family"]),
-        equivalent_year=int(str(d["equivalent_year"])),
+        equivalent_year=_year_or_matched(d["equivalent_year"]),
+        as_of=as_of or dt.date.today(),
+        matched=MATCHED in (str(d["grid_year"]), str(d["equivalent_year"])),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nengtan.errors import InputError
+
 _PROVINCES: dict[str, tuple[str, str]] = {
     # key: (Chinese name, regional grid)
     "beijing": ("北京", "north_china"),
@@ -39,7 +41,7 @@ _PROVINCES: dict[str, tuple[str, str]] = {
 _BY_ZH = {zh: key for key, (zh, _) in _PROVINCES.items()}
 
 
-class ProvinceError(ValueError):
+class ProvinceError(InputError):
     """A province name nengtan does not know."""
 
 

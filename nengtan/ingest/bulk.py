@@ -41,6 +41,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from nengtan.calendar import PARK_OFFSET_US, PARK_TZ_NAME
 from nengtan.ingest import quarantine
 from nengtan.ingest.validate import FUTURE_TOLERANCE_S, GRID_TOLERANCE_S, Catalog, Reject
 from nengtan.lake.dedupe import dedupe_lock
@@ -51,7 +52,7 @@ from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
 COMPRESSION = "snappy"  # DuckDB's default (and the baseline's); zstd writes slower, readers accept either
 KNOWN_UNITS = ("kWh", "MWh", "GWh", "万kWh", "万千瓦时", "千瓦时", "m3", "m³", "Nm3", "万m3", "万立方米", "立方米",
                "t", "吨", "kg", "GJ", "MJ", "百万千焦", "tce", "kgce")
-SH_US = 8 * 3600 * 1_000_000
+SH_US = PARK_OFFSET_US
 BITMAP_LIMIT_BITS = 1 << 31  # per-meter slot bitmaps (256 MiB) up to which duplicates are found without hashing
 
 
@@ -138,7 +139,7 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
 
     cat = catalog or Catalog.load(registry)
     con = duckdb.connect()
-    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    con.execute(f"SET TimeZone = '{PARK_TZ_NAME}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     is_pq = path.suffix.lower() == ".parquet"
@@ -289,7 +290,7 @@ UNMATCHED = "?"  # provisional reason: no (meter, unit) pair matched; resolved b
 def _chk_sql(src: str, rn_expr: str, t_expr: str, q_expr: str, unit_col: str) -> str:
     """One pass: parse, join the (meter, unit) catalog once, check, convert, keep in table ``chk``.
     Rows whose meter or unit is unknown (few) get the provisional reason UNMATCHED."""
-    step_off = "((t + 28800000000) % interval_us)"
+    step_off = f"((t + {PARK_OFFSET_US}) % interval_us)"
     return f"""
         CREATE TEMP TABLE chk AS
         SELECT rn, mno, code_e AS meter_e,
@@ -332,7 +333,7 @@ def _resolve_unmatched(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE fix")
 
 
-GRID = "quality <> 'estimated' AND (t + 28800000000) % interval_us = 0"  # a measured reading on its grid
+GRID = f"quality <> 'estimated' AND (t + {PARK_OFFSET_US}) % interval_us = 0"  # a measured reading on its grid
 
 
 def _meters_with_duplicates(con: duckdb.DuckDBPyConnection, span: tuple[int, int, int] | None,

@@ -323,11 +323,12 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
 def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, correction: str | None,
                      allowed: set[str] | None, _paths: Paths) -> None:
     ents = _enterprise_ids(s)
-    fs = load_factor_set()
+    fs = load_factor_set()  # densities only
     stored: dict[tuple[int, str, str], Activity] = {}
     for a in s.execute(select(Activity).where(Activity.active.is_(True))).scalars():
         stored[(a.enterprise_id, a.period, a.carrier)] = a
     seen: dict[tuple[str, str, str], tuple[int, float]] = {}
+    green: list[tuple[int, dict[str, str], str, Activity]] = []
     for n, row in enumerate(rows, start=2):
         key = f"activity|{row.get('uscc', '').upper()}|{row.get('period', '')}|{row.get('carrier', '')}"
         try:
@@ -340,8 +341,13 @@ def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, 
             unit_raw = row.get("unit", "").strip()
             try:
                 qty = to_canonical(carrier, qty_raw, unit_raw, fs.density(carrier))
+                feed_raw = _number(row, "feedstock_quantity", optional=True) or 0.0
+                feed = to_canonical(carrier, feed_raw, unit_raw, fs.density(carrier)) if feed_raw else 0.0
             except UnitError as exc:
                 raise RowError("unit", str(exc)) from None
+            if feed > qty * (1 + 1e-12):
+                raise RowError("feedstock_quantity", f"raw-material use {feed_raw:g} exceeds the quantity "
+                                                     f"{qty_raw:g} {unit_raw} it is part of")
             key = f"activity|{uscc}|{period}|{carrier}"
             k3 = (uscc, period, carrier)
             if k3 in seen:
@@ -366,13 +372,37 @@ def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, 
             res.issues.append(RowIssue(n, exc.column, exc.reason, row, key))
             continue
         version = _supersede(old)
-        s.add(Activity(enterprise_id=eid, period=period, carrier=carrier, quantity=qty,
-                       unit=CANONICAL_UNIT[carrier], quantity_raw=qty_raw, unit_raw=unit_raw, version=version,
-                       active=True, reason=correction if old is not None or locked else None,
-                       batch_id=res.batch_id))
+        added = Activity(enterprise_id=eid, period=period, carrier=carrier, quantity=qty,
+                         feedstock_quantity=feed, feedstock_oxidised=_flag(row, "feedstock_oxidised") and feed > 0,
+                         unit=CANONICAL_UNIT[carrier], quantity_raw=qty_raw, unit_raw=unit_raw, version=version,
+                         active=True, reason=correction if old is not None or locked else None,
+                         batch_id=res.batch_id)
+        s.add(added)
         s.flush()
         res.rows_ok += 1
         _resolve(s, key, res.batch_id)
+        if carrier == "green_electricity":
+            green.append((n, row, key, added))
+    _cap_green(s, green, res)
+
+
+def _cap_green(s: Session, green: list[tuple[int, dict[str, str], str, Activity]], res: ImportResult) -> None:
+    """Green electricity is an attribute of purchased electricity: a claim above the same enterprise-month's
+    stated electricity is capped at it, and the excess is quarantined with its reason (the accounting caps
+    metered months likewise, calc.apply_factors)."""
+    for n, row, key, a in green:
+        elec = s.scalar(select(Activity.quantity).where(
+            Activity.enterprise_id == a.enterprise_id, Activity.period == a.period,
+            Activity.carrier == "electricity", Activity.active.is_(True)))
+        if elec is None or a.quantity <= elec * (1 + 1e-12):
+            continue
+        excess = a.quantity - elec
+        res.issues.append(RowIssue(n, "quantity", f"green electricity {a.quantity:,.0f} kWh exceeds the "
+                                   f"{elec:,.0f} kWh of electricity purchased in {a.period}; the claim is capped at "
+                                   f"{elec:,.0f} kWh and the excess {excess:,.0f} kWh is quarantined", row,
+                                   f"{key}|excess"))
+        a.quantity = elec
+    s.flush()
 
 
 def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, correction: str | None,

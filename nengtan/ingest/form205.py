@@ -11,9 +11,12 @@ Columns are found by their header text, not their position. Enterprise (统一�
 
 Rules:
 
-* 用作原料、材料 (raw-material use) is kept apart and excluded from the energy quantity recorded as
-  activity: energy used as feedstock is not energy consumption (GB/T 2589-2020 clause 4.2; national
-  statistical rule for 综合能源消费量).
+* 用作原料、材料 (raw-material use) stays in the activity quantity — it is part of 综合能耗 (GB/T 2589-2020
+  clause 4) — and is recorded beside it as the feedstock part, so the accounts can report 原料用能 as a
+  separate deduction for the dual-control energy basis (发改环资〔2022〕803号: deducted in the base and
+  the target year alike) and keep its carbon: feedstock carbon is reported, and where the enterprise
+  says the feedstock is oxidised (``feedstock_oxidised``) it is a process emission by carbon balance
+  (GB/T 32150-2015 clause 6.3.2) instead of a combustion emission.
 * The conversion coefficient on the form (采用折标系数, tce per form unit) is compared with the factor
   library (GB/T 2589-2020 annex A via nengtan.factors); a difference above :data:`COEFF_TOLERANCE`
   is flagged on the statement line and as a quality flag, and the library value stays in use.
@@ -36,6 +39,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from nengtan.errors import InputError
 from nengtan.factors.library import FactorError, load_factor_set
 from nengtan.identifiers import IdentifierError, make_uscc, parse_period, validate_uscc
 from nengtan.ingest import quarantine
@@ -61,7 +65,7 @@ ENERGY_CARRIER: dict[str, str] = {
 TOTAL_NAMES = ("能源合计", "合计", "综合能源消费量")
 
 
-class Form205Error(ValueError):
+class Form205Error(InputError):
     """A statement that cannot be imported as a whole (no table, no enterprise, unknown enterprise)."""
 
 
@@ -219,8 +223,8 @@ def _parse_lines(rows: list[list[object]], header: int,
 
 
 def import_form205(registry: Registry, path: str | Path, uscc: str | None = None, period: str | None = None,
-                   factor_set: str = "cn-2023", raw_dir: Path | None = None,
-                   created_by: str = "cli") -> Form205Result:
+                   factor_set: str = "cn", raw_dir: Path | None = None,
+                   created_by: str = "cli", feedstock_oxidised: bool = False) -> Form205Result:
     """Import one 205-1 XLSX; returns what was stored and flagged (Form205Error for a whole-file mistake)."""
     path = Path(path)
     data = path.read_bytes()
@@ -259,7 +263,7 @@ def import_form205(registry: Registry, path: str | Path, uscc: str | None = None
         (raw_dir / sha).write_bytes(data)
     for attempt in range(20):
         try:
-            _store(registry, result, ent.id, lines, rejects, fs, path.name, sha, created_by)
+            _store(registry, result, ent.id, lines, rejects, fs, path.name, sha, created_by, feedstock_oxidised)
             break
         except IntegrityError:
             if attempt == 19:
@@ -268,7 +272,8 @@ def import_form205(registry: Registry, path: str | Path, uscc: str | None = None
 
 
 def _store(registry: Registry, result: Form205Result, ent_id: int, lines: list[dict[str, Any]],
-           rejects: list[Reject], fs: Any, filename: str, sha: str, created_by: str) -> None:
+           rejects: list[Reject], fs: Any, filename: str, sha: str, created_by: str,
+           feedstock_oxidised: bool = False) -> None:
     result.activity, result.raw_material, result.flags, result.notes = {}, {}, [], []
     with registry.session() as s:
         seq = (s.scalar(select(func.max(ImportBatch.seq))) or 0) + 1
@@ -292,7 +297,7 @@ def _store(registry: Registry, result: Form205Result, ent_id: int, lines: list[d
             if carrier is not None:
                 total = ln["consumption_total"] or 0.0
                 raw = ln["raw_material_use"] or 0.0
-                qty = to_canonical(carrier, total - raw, ln["unit"])
+                qty = to_canonical(carrier, total, ln["unit"])
                 result.activity[carrier] = result.activity.get(carrier, 0.0) + qty
                 if raw:
                     result.raw_material[carrier] = (result.raw_material.get(carrier, 0.0)
@@ -330,17 +335,20 @@ def _store(registry: Registry, result: Form205Result, ent_id: int, lines: list[d
                 coefficient=ln["coefficient"], library_coefficient=lib, coefficient_flag=flag,
                 energy_quantity=qty, version=prev + 1, active=True, batch_id=result.batch_id))
         for carrier, qty in result.activity.items():
+            feed = result.raw_material.get(carrier, 0.0)
             old = s.scalars(select(Activity).where(Activity.enterprise_id == ent_id, Activity.period == result.period,
                                                    Activity.carrier == carrier)).all()
             active = [a for a in old if a.active]
-            if active and all(abs(a.quantity - qty) <= 1e-9 * max(1.0, abs(qty)) for a in active):
+            if active and all(abs(a.quantity - qty) <= 1e-9 * max(1.0, abs(qty))
+                              and abs(a.feedstock_quantity - feed) <= 1e-9 * max(1.0, abs(feed))
+                              and a.feedstock_oxidised == feedstock_oxidised for a in active):
                 continue
             for a in active:
                 a.active = False
-            raw_sum = sum((ln["consumption_total"] or 0.0) - (ln["raw_material_use"] or 0.0)
-                          for ln in lines if ln["carrier"] == carrier)
+            raw_sum = sum(ln["consumption_total"] or 0.0 for ln in lines if ln["carrier"] == carrier)
             units = {ln["unit"] for ln in lines if ln["carrier"] == carrier}
             s.add(Activity(enterprise_id=ent_id, period=result.period, carrier=carrier, quantity=qty,
+                           feedstock_quantity=feed, feedstock_oxidised=feedstock_oxidised and feed > 0,
                            unit=CANONICAL_UNIT[carrier], quantity_raw=raw_sum if len(units) == 1 else qty,
                            unit_raw=(units.pop() if len(units) == 1 else CANONICAL_UNIT[carrier])[:16],
                            version=max((a.version for a in old), default=0) + 1, active=True,

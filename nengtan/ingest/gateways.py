@@ -13,12 +13,13 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from nengtan.errors import InputError
 from nengtan.registry.ingest_models import Gateway, GatewayMeter
 from nengtan.registry.models import Enterprise, Meter
 from nengtan.registry.store import Registry
 
 
-class GatewayError(ValueError):
+class GatewayError(InputError):
     """A gateway, enterprise or meter that does not exist or does not fit."""
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import delete, select
 
+from nengtan.calendar import PARK_OFFSET_US, PARK_TZ, park_midnight
 from nengtan.lake.dedupe import DedupeWriter, effective_readings_sql
 from nengtan.lake.store import Lake
 from nengtan.registry.ingest_models import QualityDay, QualityFlag
@@ -42,7 +43,7 @@ GRID_TOLERANCE_S = 60
 STUCK_RUN = 8
 SPIKE_FACTOR = 10.0
 US = 1_000_000
-SH_US = 8 * 3600 * US
+SH_US = PARK_OFFSET_US
 
 
 @dataclass
@@ -90,7 +91,7 @@ class QualityReport:
 
 
 def _month_bounds(year: int, month: int) -> tuple[int, int]:
-    tz = dt.timezone(dt.timedelta(hours=8))
+    tz = PARK_TZ
     a = dt.datetime(year, month, 1, tzinfo=tz)
     b = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
     return int(a.timestamp()) * US, int(b.timestamp()) * US
@@ -145,7 +146,7 @@ def _check_meter(m: Meter, df: pd.DataFrame, lo: int, hi: int, now_us: int, peri
     for i in np.nonzero(t > now_us + 300 * US)[0]:
         add("future", int(i), "reading time is in the future")
     if m.installed_on is not None:
-        inst = int(dt.datetime.combine(m.installed_on, dt.time(), dt.timezone(dt.timedelta(hours=8))).timestamp()) * US
+        inst = int(park_midnight(m.installed_on).timestamp()) * US
         for i in np.nonzero(t < inst)[0]:
             add("before_install", int(i), f"before the meter was installed on {m.installed_on}")
     if m.kind == "counter":
@@ -197,7 +198,7 @@ def _fill(m: Meter, df: pd.DataFrame, lo: int, hi: int, now_us: int) -> pd.DataF
     step = (m.interval_s or 900) * US
     start = lo
     if m.installed_on is not None:
-        inst = int(dt.datetime.combine(m.installed_on, dt.time(), dt.timezone(dt.timedelta(hours=8))).timestamp()) * US
+        inst = int(park_midnight(m.installed_on).timestamp()) * US
         start = max(start, inst)
     start = -(-(start + SH_US) // step) * step - SH_US
     end = min(hi, now_us)
@@ -272,8 +273,7 @@ def compute(registry: Registry, lake: Lake, year: int, month: int | None = None,
             found = groups.get(code)
             life_lo = lo
             if m.installed_on is not None:
-                inst = int(dt.datetime.combine(m.installed_on, dt.time(),
-                                               dt.timezone(dt.timedelta(hours=8))).timestamp()) * US
+                inst = int(park_midnight(m.installed_on).timestamp()) * US
                 life_lo = max(lo, inst)
             day_lo = (life_lo + SH_US) // (86400 * US)
             day_hi = (min(hi, now_us) + SH_US - 1) // (86400 * US)

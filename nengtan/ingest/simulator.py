@@ -24,8 +24,10 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
+from nengtan.calendar import PARK_OFFSET_S, PARK_TZ
+
 log = logging.getLogger("nengtan.ingest.simulator")
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+SHANGHAI = PARK_TZ
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class SimMeter:
 
 def profile(code: str, ts_s: int, base: float) -> float:
     """Deterministic 15-minute consumption: day/night profile × weekday factor × small noise."""
-    local_h = ((ts_s + 8 * 3600) % 86400) / 3600.0
+    local_h = ((ts_s + PARK_OFFSET_S) % 86400) / 3600.0
     shape = 0.55 + 0.45 * math.sin(math.pi * max(0.0, min(1.0, (local_h - 6) / 14)))
     noise = (zlib.crc32(f"{code}|{ts_s}".encode()) % 1000) / 1000.0 * 0.1 - 0.05
     return round(base * shape * (1 + noise), 3)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from nengtan.errors import InputError
+
 KINDS = ("enterprises", "meters", "activity", "economic", "readings")
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -23,14 +25,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "enterprises": ("key_energy_unit", "key_emission_unit", "lon", "lat", "entered_on", "left_on"),
     "meters": ("role", "parent_meter_id", "interval_s", "rollover", "installed_on"),
-    "activity": (),
+    "activity": ("feedstock_quantity", "feedstock_oxidised"),
     "economic": ("value_added_constant",),
     "readings": ("quality",),
 }
 EARLIEST_YEAR = 2000
 
 
-class ImportFileError(ValueError):
+class ImportFileError(InputError):
     """The file as a whole cannot be read (not CSV/XLSX, empty, missing columns)."""
 
 

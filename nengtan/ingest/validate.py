@@ -24,12 +24,13 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import select
 
+from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
 from nengtan.registry.ingest_models import Gateway, GatewayMeter
 from nengtan.registry.models import Meter
 from nengtan.registry.store import Registry
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+SHANGHAI = PARK_TZ
 EARLIEST_US = int(dt.datetime(2000, 1, 1, tzinfo=dt.UTC).timestamp()) * 1_000_000
 FUTURE_TOLERANCE_S = 300
 GRID_TOLERANCE_S = 60
@@ -266,7 +267,7 @@ class Validator:
                 continue
             if q == "ok":
                 step = info.interval_s * 1_000_000
-                off = (ts + 8 * 3600 * 1_000_000) % step
+                off = (ts + PARK_OFFSET_US) % step
                 if min(off, step - off) > GRID_TOLERANCE_S * 1_000_000 or (value < 0 and info.kind != "counter"):
                     q = "suspect"
             add_meter(info.code)

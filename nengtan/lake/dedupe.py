@@ -18,7 +18,6 @@ reading arriving later for the same key is stored, and :func:`effective_readings
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from nengtan.calendar import month_start
 from nengtan.lake.store import Lake, file_lock, local_year_month
 
 TS_BITS = 42
@@ -41,7 +41,7 @@ class DedupeError(RuntimeError):
 
 def partition_start_us(year: int, month: int) -> int:
     """UTC microseconds of 00:00 Asia/Shanghai on the first day of the month."""
-    start = dt.datetime(year, month, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    start = month_start(year, month)
     return int(start.timestamp()) * 1_000_000
 
 

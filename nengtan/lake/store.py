@@ -30,6 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from nengtan.calendar import PARK_OFFSET_US
+from nengtan.errors import StateError
+
 READING_SCHEMA = pa.schema(
     [
         ("meter_id", pa.string()),
@@ -42,11 +45,11 @@ READING_SCHEMA = pa.schema(
 )
 """Columns of every data file (partition columns carrier/year/month come from the path)."""
 
-SHANGHAI_OFFSET_US = 8 * 3600 * 1_000_000  # China has no daylight saving: UTC+8 all year
+SHANGHAI_OFFSET_US = PARK_OFFSET_US
 CHECKPOINT_EVERY = 500
 
 
-class LakeError(RuntimeError):
+class LakeError(StateError, RuntimeError):
     """The lake cannot do what was asked (bad batch, unreadable log)."""
 
 

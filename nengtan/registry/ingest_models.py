@@ -40,9 +40,10 @@ class GatewayMeter(Base):
 class StatementLine(Base):
     """One energy line of a 205-1 能源购进、消费与库存 statement, in the form's own unit.
 
-    ``raw_material_use`` (用作原料、材料) is kept apart: GB/T 2589-2020 and the statistical rules exclude
-    it from comprehensive energy consumption. ``coefficient_flag`` is set when the form's conversion
-    coefficient disagrees with the factor library (the library value is used, the form's is kept).
+    ``raw_material_use`` (用作原料、材料) is part of the line's consumption and of 综合能耗; the activity
+    row records it as its feedstock part, deducted only on the dual-control basis. ``coefficient_flag`` is
+    set when the form's conversion coefficient disagrees with the factor library (the library value is
+    used, the form's is kept).
     """
 
     __tablename__ = "statement_line"

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -115,7 +116,12 @@ class Activity(Base):
     period: Mapped[str] = mapped_column(String(7), index=True)
     carrier: Mapped[str] = mapped_column(String(32))
     quantity: Mapped[float] = mapped_column(Float)
+    """All the carrier consumed, raw-material use included (GB/T 2589-2020 综合能耗)."""
     unit: Mapped[str] = mapped_column(String(16))
+    feedstock_quantity: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    """The part of ``quantity`` used as raw material (205-1 用作原料、材料), canonical unit."""
+    feedstock_oxidised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    """The enterprise says the feedstock's carbon leaves as CO2 (a process emission by carbon balance)."""
     quantity_raw: Mapped[float] = mapped_column(Float)
     unit_raw: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)

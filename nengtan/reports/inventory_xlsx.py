@@ -19,6 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from nengtan.accounting.inventory import SUM_COLUMNS, Inventory, Period, select_scope
 from nengtan.factors import FactorSet
 from nengtan.factors.library import CO2_PER_C, FUELS
+from nengtan.indicators import enterprise_figures
+from nengtan.labels import CARRIERS, FIGURES
 from nengtan.units import CANONICAL_UNIT
 
 HEAD = Font(bold=True, color="FFFFFF")
@@ -27,14 +29,8 @@ TITLE = Font(bold=True, size=14)
 NUM2 = "#,##0.00"
 NUM6 = "0.000000000"
 
-CARRIER_ZH = {
-    "electricity": "电力（外购）", "green_electricity": "绿色电力（交易/绿证）", "pv": "光伏自发自用",
-    "natural_gas": "天然气", "diesel": "柴油", "gasoline": "汽油", "fuel_oil": "燃料油", "kerosene": "煤油",
-    "lpg": "液化石油气", "coal": "原煤", "coke": "焦炭", "heat": "热力", "steam": "蒸汽",
-}
-LEDGER_ZH = {"energy_tce": "综合能耗 当量值 (tce)", "energy_equiv_tce": "综合能耗 等价值 (tce)",
-             "scope1_t": "范围一 (tCO2)", "scope2_location_t": "范围二 基于位置 (tCO2)",
-             "scope2_market_t": "范围二 基于市场 (tCO2)"}
+CARRIER_ZH = {c: zh for c, (zh, _) in CARRIERS.items()}
+LEDGER_ZH = {k: zh for k, (zh, _) in FIGURES.items()}
 
 
 def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
@@ -179,23 +175,18 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     ws = wb.create_sheet("分行业 Sectors")
     _header(ws, 1, ["行业代码 GB/T 4754", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
     _rows(ws, 2, [[code, *[v[c] for c in SUM_COLUMNS]] for code, v in sorted(inv.by_sector.items())],
-          {j: NUM2 for j in range(2, 7)})
-    _widths(ws, [18, 20, 20, 18, 22, 22])
+          {j: NUM2 for j in range(2, 2 + len(SUM_COLUMNS))})
+    _widths(ws, [18, *[20] * len(SUM_COLUMNS)])
 
     # -- enterprises ----------------------------------------------------------------------------------
     ws = wb.create_sheet("企业 Enterprises")
-    per = rows.groupby(["uscc", "enterprise", "sector_code"], as_index=False)[SUM_COLUMNS].sum()
-    ec = econ[econ["period"].isin(period.months)].groupby("uscc", as_index=False)[
-        ["value_added", "gross_output"]].sum()
-    per = per.merge(ec, on="uscc", how="left")
-    per["co2_t"] = per["scope1_t"] + per["scope2_location_t"]
-    per["co2_per_va"] = per["co2_t"] / per["value_added"].where(per["value_added"] > 0)
-    per = per.sort_values("co2_t", ascending=False)
+    per = enterprise_figures(rows, econ[econ["period"].isin(period.months)]).sort_values("co2_t", ascending=False)
+    n = len(SUM_COLUMNS)
     _header(ws, 1, ["统一社会信用代码 USCC", "企业名称 Name", "行业 Sector", *[LEDGER_ZH[c] for c in SUM_COLUMNS],
                     "CO2 (tCO2)", "增加值 Value added (万元)", "总产值 Gross output (万元)", "tCO2/万元增加值"])
     _rows(ws, 2, [[r.uscc, r.enterprise, r.sector_code, *[getattr(r, c) for c in SUM_COLUMNS], r.co2_t,
-                   r.value_added, r.gross_output, _or_none(r.co2_per_va)]
-                  for r in per.itertuples()], {j: NUM2 for j in range(4, 12)} | {12: "0.0000"})
+                   _or_none(r.value_added), _or_none(r.gross_output), _or_none(r.co2_intensity)]
+                  for r in per.itertuples()], {j: NUM2 for j in range(4, 7 + n)} | {7 + n: "0.0000"})
     _widths(ws, [22, 36, 10, 18, 18, 16, 20, 20, 16, 18, 18, 14])
     ws.freeze_panes = "C2"
 
@@ -204,7 +195,7 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     monthly = rows.groupby("period", as_index=False)[SUM_COLUMNS].sum()
     _header(ws, 1, ["月份 Month", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
     _rows(ws, 2, [[r.period, *[getattr(r, c) for c in SUM_COLUMNS]] for r in monthly.itertuples()],
-          {j: NUM2 for j in range(2, 7)})
+          {j: NUM2 for j in range(2, 2 + len(SUM_COLUMNS))})
     _widths(ws, [12, 20, 20, 18, 22, 22])
 
     # -- factors --------------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from nengtan.indicators import co2_headline
 from nengtan.targets.allocation import Benchmark, benchmark_for
 from nengtan.targets.errors import TargetsError
-from nengtan.targets.targets import co2_headline
 
 #: Fallback factors when the park's ledger has no row of a carrier: (tce per unit [当量值], tCO2 per
 #: unit, unit, source). Values from docs reference/factors.md (GB/T 2589-2020 and the GB/T 32151

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from nengtan.indicators import co2_headline, green_is_separate
 from nengtan.targets.errors import TargetsError
-from nengtan.targets.targets import co2_headline, green_is_separate
 
 #: Electricity at calorific equivalent [tce/kWh] (GB/T 2589-2020: 0.1229 kgce/kWh).
 TCE_PER_KWH = 1.229e-4

@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from nengtan.indicators import share_parts
 from nengtan.targets.errors import TargetsError
 
 Indicator = Literal[
@@ -80,28 +81,6 @@ _KINDS_FOR: dict[str, tuple[str, ...]] = {
     "nonfossil_share": ("min_share",),
     "renewable_electricity_share": ("min_share",),
 }
-
-#: Carriers that are electricity in kWh.
-ELECTRIC_CARRIERS = ("electricity", "green_electricity", "pv")
-#: Carriers counted as non-fossil energy.
-NONFOSSIL_CARRIERS = ("green_electricity", "pv")
-LEDGER_COLUMNS = (
-    "uscc",
-    "enterprise",
-    "sector_code",
-    "period",
-    "carrier",
-    "quantity",
-    "unit",
-    "source",
-    "estimated_quantity",
-    "energy_tce",
-    "energy_equiv_tce",
-    "scope1_t",
-    "scope2_location_t",
-    "scope2_market_t",
-)
-ECONOMICS_COLUMNS = ("uscc", "period", "value_added", "gross_output", "value_added_constant")
 
 
 @dataclass(frozen=True)
@@ -273,21 +252,6 @@ def _check_columns(df: pd.DataFrame, cols: tuple[str, ...], what: str) -> None:
         raise TargetsError(f"{what} is missing columns {', '.join(missing)}")
 
 
-def co2_headline(ledger: pd.DataFrame) -> pd.Series:
-    """Headline CO2 per row [t]: ``scope1_t + scope2_location_t`` (docs/architecture.md)."""
-    return ledger["scope1_t"].astype(float) + ledger["scope2_location_t"].astype(float)
-
-
-def green_is_separate(ledger: pd.DataFrame) -> bool:
-    """Whether ``green_electricity`` rows carry their own energy (additive to ``electricity``).
-
-    If green-electricity rows have zero energy they mark a part of the purchased ``electricity`` and
-    must not be added to the electricity total again.
-    """
-    g = ledger[ledger["carrier"] == "green_electricity"]
-    return bool(len(g)) and float(g["energy_tce"].abs().sum()) > 0
-
-
 def indicator_frame(
     ledger: pd.DataFrame,
     economics: pd.DataFrame,
@@ -339,31 +303,9 @@ def indicator_frame(
     )
     _check_columns(economics, ("uscc", "period", "value_added_constant", "gross_output"), "economics")
     keys: list[str] = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    led = ledger.assign(
-        co2_t=co2_headline(ledger),
-        _elec_kwh=np.where(ledger["carrier"].isin(ELECTRIC_CARRIERS), ledger["quantity"].astype(float), 0.0),
-        _ren_kwh=np.where(ledger["carrier"].isin(NONFOSSIL_CARRIERS), ledger["quantity"].astype(float), 0.0),
-        _grid_kwh=np.where(ledger["carrier"] == "electricity", ledger["quantity"].astype(float), 0.0),
-    )
-    separate = green_is_separate(ledger)
-    if not separate:  # green rows are part of "electricity": do not count their kWh twice
-        led["_elec_kwh"] = np.where(led["carrier"] == "green_electricity", 0.0, led["_elec_kwh"])
-        led["_grid_kwh"] = led["_grid_kwh"] - np.where(
-            led["carrier"] == "green_electricity", led["quantity"].astype(float), 0.0
-        )
-    # non-fossil energy at 等价值: PV and green power (their own rows if separate, else their kWh at the
-    # park's average equivalent factor of grid electricity) plus an optional grid non-fossil share.
-    elec_rows = led[led["carrier"] == "electricity"]
-    eq_per_kwh = (
-        float(elec_rows["energy_equiv_tce"].sum() / elec_rows["quantity"].sum())
-        if len(elec_rows) and float(elec_rows["quantity"].sum()) > 0
-        else 0.0
-    )
-    own = np.where(led["carrier"].isin(NONFOSSIL_CARRIERS), led["energy_equiv_tce"].astype(float), 0.0)
-    own = np.where(
-        (own == 0) & led["carrier"].isin(NONFOSSIL_CARRIERS), led["quantity"].astype(float) * eq_per_kwh, own
-    )
-    led["_nonfossil_eq"] = own + grid_nonfossil_share * led["_grid_kwh"] * eq_per_kwh
+    parts = share_parts(ledger, grid_nonfossil_share)
+    led = ledger.assign(co2_t=parts["co2_t"], _elec_kwh=parts["electricity_kwh"], _ren_kwh=parts["renewable_kwh"],
+                        _nonfossil_eq=parts["nonfossil_equiv_tce"])
 
     agg_cols = {
         "energy_tce": ("energy_tce", "sum"),

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nengtan.indicators import co2_headline
+from nengtan.labels import CARRIERS, STATUSES
 from nengtan.targets.allocation import elastic_allowance
 from nengtan.targets.errors import TargetsError
 from nengtan.targets.progress import (
@@ -54,27 +56,12 @@ from nengtan.targets.targets import (
     INDICATOR_UNITS,
     INDICATOR_ZH,
     Target,
-    co2_headline,
     indicator_frame,
     required_level,
 )
 
-CARRIER_ZH = {
-    "electricity": "外购电力",
-    "green_electricity": "绿电",
-    "pv": "光伏自发自用",
-    "natural_gas": "天然气",
-    "diesel": "柴油",
-    "gasoline": "汽油",
-    "fuel_oil": "燃料油",
-    "lpg": "液化石油气",
-    "coal": "煤炭",
-    "coke": "焦炭",
-    "kerosene": "煤油",
-    "heat": "外购热力",
-    "steam": "蒸汽",
-}
-STATUS_ZH = {"red": "红", "yellow": "黄", "green": "绿", "grey": "灰"}
+CARRIER_ZH = {c: zh for c, (zh, _) in CARRIERS.items()}
+STATUS_ZH = {s: zh for s, (zh, _) in STATUSES.items()}
 WARNING_COLUMNS = [
     "level",
     "subject",

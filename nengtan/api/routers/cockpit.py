@@ -10,11 +10,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from nengtan.api import analytics
 from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import OptYear, PagingDep
 from nengtan.api.services import Services
+from nengtan.engine import cockpit as figures
 
 router = APIRouter(prefix="/api/cockpit", tags=["cockpit"])
 SectorPath = Annotated[str, Path(min_length=1, max_length=8, pattern=r"^[A-Z]?[0-9]{0,4}$")]
@@ -41,7 +41,7 @@ async def fast_json(request: Request, svc: Services, key: tuple[Any, ...], compu
 async def resolve_year(svc: Services, year: int | None) -> int:
     if year:
         return year
-    return await svc.acached(("cockpit-year",), lambda: analytics.latest_year(svc))
+    return await svc.acached(("cockpit-year",), lambda: figures.latest_year(svc, svc.settings.default_year))
 
 
 @router.get("/summary")
@@ -49,7 +49,7 @@ async def summary(request: Request, admin: AdminDep, svc: ServicesDep, year: Opt
     """Headline figures for the year against targets with red/yellow/green status (the park's adopted
     targets when it has them, else the Jiangsu zero-carbon park templates)."""
     y = await resolve_year(svc, year)
-    return await fast_json(request, svc, ("summary", y), lambda: analytics.headline(svc, y))  # type: ignore[return-value]
+    return await fast_json(request, svc, ("summary", y), lambda: figures.headline(svc, y))  # type: ignore[return-value]
 
 
 @router.get("/trends")
@@ -59,7 +59,7 @@ async def trends(request: Request, admin: AdminDep, svc: ServicesDep, year: OptY
     y = await resolve_year(svc, year)
     scope = f"sector:{sector}" if sector else "park"
     return await fast_json(request, svc, ("trends", y, scope),  # type: ignore[return-value]
-                           lambda: analytics.trends(svc, y, scope))
+                           lambda: figures.trends(svc, y, scope))
 
 
 @router.get("/breakdown")
@@ -69,14 +69,14 @@ async def breakdown(request: Request, admin: AdminDep, svc: ServicesDep, year: O
     y = await resolve_year(svc, year)
     scope = f"sector:{sector}" if sector else "park"
     return await fast_json(request, svc, ("breakdown", y, scope),  # type: ignore[return-value]
-                           lambda: analytics.breakdown(svc, y, scope))
+                           lambda: figures.breakdown(svc, y, scope))
 
 
 @router.get("/sankey")
 async def sankey(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
     """Energy flow [tce] from carriers to sectors."""
     y = await resolve_year(svc, year)
-    return await fast_json(request, svc, ("sankey", y), lambda: analytics.sankey(svc, y))  # type: ignore[return-value]
+    return await fast_json(request, svc, ("sankey", y), lambda: figures.sankey(svc, y))  # type: ignore[return-value]
 
 
 @router.get("/ranking")
@@ -86,14 +86,14 @@ async def ranking(request: Request, admin: AdminDep, svc: ServicesDep, year: Opt
     """Enterprises ranked by CO2 [t], CO2 intensity [tCO2/万元] or energy [tce]."""
     y = await resolve_year(svc, year)
     return await fast_json(request, svc, ("ranking", y, by, limit, sector),  # type: ignore[return-value]
-                           lambda: analytics.ranking(svc, y, by, limit, sector))
+                           lambda: figures.ranking(svc, y, by, limit, sector))
 
 
 @router.get("/map")
 async def park_map(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
     """Enterprise locations (registry coordinates) with CO2 for sizing the markers."""
     y = await resolve_year(svc, year)
-    return await fast_json(request, svc, ("map", y), lambda: analytics.map_points(svc, y))  # type: ignore[return-value]
+    return await fast_json(request, svc, ("map", y), lambda: figures.map_points(svc, y))  # type: ignore[return-value]
 
 
 @router.get("/warnings")
@@ -104,7 +104,7 @@ async def warnings(request: Request, admin: AdminDep, svc: ServicesDep, paging: 
     y = await resolve_year(svc, year)
 
     def compute() -> dict[str, Any]:
-        w = analytics.warnings(svc, y)
+        w = figures.warnings(svc, y)
         out = paging.page(w["items"])
         out.update(year=w["year"], month=w["month"], note=w["note"], counts=w.get("counts", {}),
                    targets_source=w.get("targets_source", ""))
@@ -117,14 +117,14 @@ async def warnings(request: Request, admin: AdminDep, svc: ServicesDep, paging: 
 @router.get("/sectors/{code}")
 def sector(code: SectorPath, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
     """One sector (drill-down): its inventory, trends, carriers and enterprises."""
-    y = year or analytics.latest_year(svc)
-    names = analytics.sector_names(svc)
-    ranking_ = analytics.ranking(svc, y, "co2", 1000, code)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
+    names = figures.sector_names(svc)
+    ranking_ = figures.ranking(svc, y, "co2", 1000, code)
     if not ranking_["items"]:
         raise not_found(f"sector {code}")
     zh, en = names.get(code, names.get(code[:2], (code, code)))
     return {"code": code, "name_zh": zh, "name_en": en, "year": y,
-            "inventory": analytics.inventory_dict(svc, y, f"sector:{code}"),
-            "trends": analytics.trends(svc, y, f"sector:{code}"),
-            "breakdown": analytics.breakdown(svc, y, f"sector:{code}"),
+            "inventory": figures.inventory_dict(svc, y, f"sector:{code}"),
+            "trends": figures.trends(svc, y, f"sector:{code}"),
+            "breakdown": figures.breakdown(svc, y, f"sector:{code}"),
             "enterprises": ranking_["items"]}

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
-from nengtan.api import analytics
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, may_read
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import OptYear, PagingDep, period_filter
+from nengtan.engine import cockpit as figures
 from nengtan.registry.models import Enterprise, Meter, Sector
 
 router = APIRouter(prefix="/api", tags=["enterprises"])
@@ -75,13 +75,13 @@ def meters(ent: ReadableEnterprise, svc: ServicesDep, paging: PagingDep) -> dict
 def meter_detail(ent: ReadableEnterprise, code: MeterCode, svc: ServicesDep,
                  year: OptYear = None) -> dict[str, Any]:
     """One meter and its monthly totals for a year (the last step of the cockpit's drill-down)."""
-    y = year or analytics.latest_year(svc)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
     with svc.registry.session() as s:
         m = s.execute(select(Meter).where(Meter.code == code, Meter.enterprise_id == ent.id)).scalar()
         if m is None:
             raise not_found(f"meter {code} of enterprise {ent.uscc}")
         info = {"code": m.code, "carrier": m.carrier, "unit": m.unit, "kind": m.kind, "role": m.role}
-    monthly = analytics.meter_monthly(svc, y, code, info["kind"])
+    monthly = figures.meter_monthly(svc, y, code, info["kind"])
     return {**info, "enterprise": ent.uscc, "year": y, "monthly": monthly}
 
 
@@ -91,30 +91,30 @@ def accounts(ent: ReadableEnterprise, svc: ServicesDep, paging: PagingDep, year:
              carrier: Annotated[str | None, Query(max_length=32)] = None) -> dict[str, Any]:
     """Monthly ledger rows (energy tce, CO2 t by scope) of the enterprise, filterable."""
     p = period_filter(period)
-    y = int(p[:4]) if p else (year or analytics.latest_year(svc))
-    rows = analytics.enterprise_monthly(svc, y, ent.uscc)
+    y = int(p[:4]) if p else (year or figures.latest_year(svc, svc.settings.default_year))
+    rows = figures.enterprise_monthly(svc, y, ent.uscc)
     if p and len(p) == 7:
         rows = [r for r in rows if r["period"] == p]
     if carrier:
         rows = [r for r in rows if r["carrier"] == carrier]
     out = paging.page(rows)
     out["year"] = y
-    out["inventory"] = analytics.inventory_dict(svc, y, f"enterprise:{ent.uscc}")
+    out["inventory"] = figures.inventory_dict(svc, y, f"enterprise:{ent.uscc}")
     return out
 
 
 @router.get("/enterprises/{uscc}/trends")
 def enterprise_trends(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
     """Monthly energy and CO2 of the enterprise, this year and last."""
-    return analytics.trends(svc, year or analytics.latest_year(svc), f"enterprise:{ent.uscc}")
+    return figures.trends(svc, year or figures.latest_year(svc, svc.settings.default_year), f"enterprise:{ent.uscc}")
 
 
 @router.get("/enterprises/{uscc}/quality")
 def quality(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
     """Data quality: months with data per carrier, estimated share, rows quarantined from its uploads."""
-    y = year or analytics.latest_year(svc)
-    q = analytics.quality(svc, y, ent.uscc)
-    q["quarantine"] = analytics.enterprise_quarantine(svc, ent.id)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
+    q = figures.quality(svc, y, ent.uscc)
+    q["quarantine"] = figures.enterprise_quarantine(svc, ent.id)
     return q
 
 
@@ -124,9 +124,9 @@ def warnings(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None,
              include_green: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
     """Warnings (预警) of this enterprise's carbon budget: year to date against its seasonal path,
     year-end projection against its (elastic) allowance, red/yellow (``all=true``: also green/grey)."""
-    from nengtan.api.targets_data import warnings_payload
+    from nengtan.engine.targets import warnings_payload
 
-    y = year or analytics.latest_year(svc)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
     w = warnings_payload(svc, y, month, include_green, level="enterprise", subject=ent.uscc)
     w["uscc"] = ent.uscc
     return w
@@ -135,13 +135,13 @@ def warnings(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None,
 @router.get("/enterprises/{uscc}/budget")
 def budget(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
     """This enterprise's line of the year's carbon budget allocation (latest version) [tCO2]."""
-    from nengtan.api.targets_data import allocation
+    from nengtan.engine.targets import allocation
 
-    y = year or analytics.latest_year(svc)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
     al = allocation(svc, y)
     line = al.table[al.table["uscc"] == ent.uscc] if al is not None else None
     if line is None or not len(line):
         raise not_found(f"budget allocation of {ent.uscc} for {y}")
     r = line.iloc[0].to_dict()
-    return analytics.clean({"year": y, "version": al.version, "method": al.method, "approved_by": al.approved_by,
+    return figures.clean({"year": y, "version": al.version, "method": al.method, "approved_by": al.approved_by,
                             "approved_at": al.approved_at, **r})

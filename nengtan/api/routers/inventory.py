@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from nengtan.accounting import ScopeError
-from nengtan.api import analytics
 from nengtan.api.deps import ServicesDep, UserDep, check_scope
 from nengtan.api.errors import ApiError
 from nengtan.api.schemas import OptYear
+from nengtan.engine import cockpit as figures
 from nengtan.factors import available_sets
 from nengtan.factors.library import FactorError
 
@@ -33,9 +33,9 @@ def get_inventory(
     if factor_set is not None and factor_set.removesuffix("+park") not in available_sets():
         raise ApiError(422, f"factor set {factor_set!r} is unknown; known: {', '.join(available_sets())}",
                        "validation-error")
-    y = year or analytics.latest_year(svc)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
     try:
-        return analytics.inventory_dict(svc, y, s, month, quarter, factor_set)
+        return figures.inventory_dict(svc, y, s, month, quarter, factor_set)
     except ScopeError as exc:
         raise ApiError(404, str(exc), "not-found") from exc
     except FactorError as exc:

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlalchemy import func, select
 
-from nengtan.api import analytics, audit
+from nengtan.api import audit
 from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import PublishRequest
+from nengtan.engine import cockpit
 from nengtan.registry.service_models import Publication
 
 router = APIRouter(prefix="/api", tags=["public"])
@@ -62,7 +63,7 @@ def publication(year: Annotated[int, Path(ge=1990, le=2100)], svc: ServicesDep) 
 @router.post("/publications", status_code=201)
 def publish(body: PublishRequest, admin: AdminDep, svc: ServicesDep) -> dict[str, Any]:
     """Publish the park's inventory of a year (a frozen snapshot; republishing makes a new version)."""
-    inv = analytics.inventory_dict(svc, body.year)
+    inv = cockpit.inventory_dict(svc, body.year)
     figures = {k: inv.get(k) for k in PUBLIC_KEYS}
     with svc.registry.session() as s:
         v = (s.execute(select(func.max(Publication.version)).where(Publication.year == body.year)).scalar()

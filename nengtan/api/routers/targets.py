@@ -15,10 +15,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from nengtan.api import analytics, audit, targets_data
+from nengtan.api import audit
 from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import ApiError, bad_request, not_found
 from nengtan.api.schemas import OptYear, PagingDep
+from nengtan.engine import cockpit as figures
+from nengtan.engine import targets as engine_targets
 
 router = APIRouter(prefix="/api", tags=["targets"])
 Month = Annotated[int | None, Query(ge=1, le=12, description="last month to include; default the newest")]
@@ -29,7 +31,7 @@ def targets(admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str
     """The park's adopted targets (park, sector, enterprise) with the year's limit and, for park targets,
     progress: year to date against the seasonal path, year-end projection with its 90 % interval,
     pressure ratio and red/yellow/green with the reason."""
-    return targets_data.targets_progress(svc, year or analytics.latest_year(svc))
+    return engine_targets.targets_progress(svc, year or figures.latest_year(svc, svc.settings.default_year))
 
 
 @router.get("/targets/templates")
@@ -40,7 +42,7 @@ def target_templates(admin: AdminDep) -> dict[str, Any]:
     items = [{"id": t.target_id, "level": t.level, "indicator": t.indicator, "kind": t.kind, "value": t.value,
               "unit": t.unit, "base_year": t.base_year, "target_year": t.target_year, "document": t.document,
               "clause": t.clause, "status": t.status} for t in load_templates()]
-    return {"total": len(items), "items": analytics.clean(items)}
+    return {"total": len(items), "items": figures.clean(items)}
 
 
 @router.get("/budgets/{year}")
@@ -48,7 +50,7 @@ def budget(year: int, admin: AdminDep, svc: ServicesDep,
            version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
     """The year's carbon budget allocation (latest version unless ``version``): budget, reserve, method,
     approver, sector totals and every enterprise's line [tCO2]."""
-    out = targets_data.budget_payload(svc, year, version)
+    out = engine_targets.budget_payload(svc, year, version)
     if out is None:
         raise not_found(f"budget allocation for {year}" + (f" version {version}" if version else ""))
     return out
@@ -60,7 +62,8 @@ def warnings(admin: AdminDep, svc: ServicesDep, paging: PagingDep, year: OptYear
              include_green: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
     """The park's warnings (park targets and budget, sectors, enterprises): red first, then yellow,
     largest pressure ratio first; ``all=true`` adds green and grey rows. Counts are per status."""
-    w = targets_data.warnings_payload(svc, year or analytics.latest_year(svc), month, include_green, level)
+    y = year or figures.latest_year(svc, svc.settings.default_year)
+    w = engine_targets.warnings_payload(svc, y, month, include_green, level)
     out = paging.page(w.pop("items"))
     out.update(w)
     return out
@@ -76,11 +79,12 @@ async def scenarios(admin: AdminDep, svc: ServicesDep,
     Monte Carlo interval and the probability that the park peaks by 2030."""
     from nengtan.targets.errors import TargetsError
 
-    y = base_year if base_year is not None else int(await run_in_threadpool(analytics.latest_year, svc))
+    y = base_year if base_year is not None else int(
+        await run_in_threadpool(figures.latest_year, svc, svc.settings.default_year))
     if to <= y:
         raise bad_request(f"'to' ({to}) must be after the base year {y}")
     try:
-        return await run_in_threadpool(targets_data.scenarios_payload, svc, y, to, draws, seed)
+        return await run_in_threadpool(engine_targets.scenarios_payload, svc, y, to, draws, seed)
     except TargetsError as exc:
         raise bad_request(str(exc)) from exc
 
@@ -92,7 +96,7 @@ def lmdi(admin: AdminDep, svc: ServicesDep,
     """LMDI decomposition of the park's CO2 change between two years (effects sum to the change)."""
     if from_year == to_year:
         raise bad_request("'from' and 'to' must be different years")
-    out = targets_data.lmdi_payload(svc, from_year, to_year)
+    out = engine_targets.lmdi_payload(svc, from_year, to_year)
     if out is None:
         raise not_found(f"data for both {from_year} and {to_year}")
     return out
@@ -125,14 +129,14 @@ def assess_project(body: ProjectIn, admin: AdminDep, svc: ServicesDep) -> dict[s
     from nengtan.targets.assessment import parse_proposal
     from nengtan.targets.errors import TargetsError
 
-    year = body.year or analytics.latest_year(svc)
+    year = body.year or figures.latest_year(svc, svc.settings.default_year)
     data = body.model_dump(exclude={"year"}, exclude_none=True)
     try:
         proposal = parse_proposal(data, where="project")
-        a = targets_data.assess(svc, proposal, year)
+        a = engine_targets.assess_project(svc, proposal, year)
     except TargetsError as exc:
         raise ApiError(422, str(exc), "validation-error") from exc
-    result = analytics.clean(a.to_dict())
+    result = figures.clean(a.to_dict())
     with svc.registry.session() as s:
         row = save_assessment(s, "pre", proposal.name, proposal.sector_code, a.verdict, proposal.model_dump(),
                               result, admin.username, proposal.uscc, year)

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlalchemy import select
 
-from nengtan.api import analytics, audit
+from nengtan.api import audit
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
 from nengtan.api.errors import ApiError, forbidden
 from nengtan.api.schemas import CommentCreate, SignOff
+from nengtan.engine import cockpit as figures
 from nengtan.registry.models import YearLock
 from nengtan.registry.service_models import VerifierComment
 
@@ -35,7 +36,7 @@ def _status(svc: ServicesDep, enterprise_id: int, year: int) -> dict[str, Any]:
 def verification(ent: ReadableEnterprise, year: YearPath, svc: ServicesDep) -> dict[str, Any]:
     """The enterprise-year as the verifier reviews it: inventory, lock state and comments."""
     return {"uscc": ent.uscc, "year": year, **_status(svc, ent.id, year),
-            "inventory": analytics.inventory_dict(svc, year, f"enterprise:{ent.uscc}")}
+            "inventory": figures.inventory_dict(svc, year, f"enterprise:{ent.uscc}")}
 
 
 @router.post("/comments", status_code=201)
@@ -57,7 +58,7 @@ def signoff(ent: ReadableEnterprise, year: YearPath, body: SignOff, user: UserDe
     """Sign the enterprise-year off: it is locked; later corrections need a reason and make a new version."""
     if user.role != "verifier":
         raise forbidden("only a verifier signs an enterprise-year off")
-    inv = analytics.inventory_dict(svc, year, f"enterprise:{ent.uscc}")
+    inv = figures.inventory_dict(svc, year, f"enterprise:{ent.uscc}")
     with svc.registry.session() as s:
         existing = s.execute(select(YearLock).where(YearLock.enterprise_id == ent.id,
                                                     YearLock.year == year)).scalar()

@@ -1,4 +1,4 @@
-"""Figures for the cockpit and the portal, computed from the accounting ledger (cached per data version).
+"""Figures for the cockpit and the portal over the year data (nengtan.engine.years), cached per data version.
 
 Everything here is a sum over ``nengtan.accounting.ledger`` rows or a copy of
 ``nengtan.accounting.inventory`` results, so the cockpit shows exactly what ``nengtan inventory`` prints.
@@ -24,16 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nengtan.accounting import economics, inventory, ledger
-from nengtan.api.services import Services
+from nengtan.accounting import LEDGER_COLUMNS
+from nengtan.engine.stores import Stores
+from nengtan.engine.years import year_data
+from nengtan.errors import NoDataError
+from nengtan.indicators import enterprise_figures
+from nengtan.labels import CARRIERS
 
-CARRIER_NAMES = {
-    "electricity": ("外购电力", "Grid electricity"), "green_electricity": ("绿电", "Green electricity"),
-    "pv": ("光伏自发自用", "On-site PV"), "natural_gas": ("天然气", "Natural gas"), "diesel": ("柴油", "Diesel"),
-    "gasoline": ("汽油", "Gasoline"), "fuel_oil": ("燃料油", "Fuel oil"), "lpg": ("液化石油气", "LPG"),
-    "coal": ("煤炭", "Coal"), "coke": ("焦炭", "Coke"), "kerosene": ("煤油", "Kerosene"),
-    "heat": ("外购热力", "Purchased heat"), "steam": ("蒸汽", "Steam"),
-}
+CARRIER_NAMES = CARRIERS
 PARK_TARGET_TEMPLATES = {
     "energy_intensity": "jiangsu-zero-carbon-park-energy-intensity",
     "carbon_intensity": "jiangsu-zero-carbon-park-carbon-intensity",
@@ -55,44 +53,44 @@ def clean(x: Any) -> Any:
     return x
 
 
-def year_ledger(svc: Services, year: int) -> pd.DataFrame:
-    fs = svc.settings.factor_set
-    return svc.cached(("ledger", year, fs), lambda: ledger(svc.registry, svc.lake, year, fs))
+def year_ledger(stores: Stores, year: int) -> pd.DataFrame:
+    """The year's ledger, or an empty one for a year without data (trends show last year as zeros)."""
+    d = year_data(stores, year, required=False)
+    return d.ledger if d is not None else pd.DataFrame(columns=LEDGER_COLUMNS)
 
 
-def year_economics(svc: Services, year: int) -> pd.DataFrame:
-    return svc.cached(("economics", year), lambda: economics(svc.registry, year))
+def year_economics(stores: Stores, year: int) -> pd.DataFrame:
+    d = year_data(stores, year, required=False)
+    return d.economics if d is not None else pd.DataFrame(columns=["uscc", "period", "value_added",
+                                                                   "gross_output", "value_added_constant"])
 
 
-def inventory_dict(svc: Services, year: int, scope: str = "park", month: int | None = None,
+def inventory_dict(stores: Stores, year: int, scope: str = "park", month: int | None = None,
                    quarter: int | None = None, factor_set: str | None = None) -> dict[str, Any]:
-    fs = factor_set or svc.settings.factor_set
+    """The inventory of a scope and period (the figures ``nengtan inventory`` prints), JSON-safe."""
+    from nengtan.engine.accounts import inventory
 
-    def compute() -> dict[str, Any]:
-        inv = inventory(svc.registry, svc.lake, year=year, month=month, quarter=quarter, scope=scope,
-                        factor_set=fs)
-        return clean(inv.to_dict())  # type: ignore[no-any-return]
-
-    return svc.cached(("inventory", year, scope, month, quarter, fs), compute)
+    return stores.cached(("inventory", year, scope, month, quarter, factor_set or stores.factor_set),
+                         lambda: clean(inventory(stores, year, month, quarter, scope, factor_set).to_dict()))
 
 
-def latest_year(svc: Services) -> int:
-    """The newest year with activity data (or the configured default year)."""
-    if svc.settings.default_year:
-        return svc.settings.default_year
+def latest_year(stores: Stores, default: int | None = None) -> int:
+    """The newest year with activity data (``default`` when given, else today's year without data)."""
+    if default:
+        return default
 
     def compute() -> int:
         from sqlalchemy import func, select
 
         from nengtan.registry.models import Activity
-        with svc.registry.session() as s:
+        with stores.registry.session() as s:
             p = s.execute(select(func.max(Activity.period))).scalar()
         if p:
             return int(str(p)[:4])
         import datetime as dt
         return dt.date.today().year
 
-    return svc.cached(("latest_year",), compute)
+    return stores.cached(("latest_year",), compute)
 
 
 def _status(ratio: float | None) -> str:
@@ -116,7 +114,7 @@ INDICATOR_KEYS = {"energy_intensity": "energy_intensity", "carbon_intensity": "c
                   "energy_total": "energy_tce", "carbon_total": "co2_t"}
 
 
-def headline_limits(svc: Services, year: int) -> dict[str, tuple[float, str]]:
+def headline_limits(stores: Stores, year: int) -> dict[str, tuple[float, str]]:
     """Limit and its source per issue 4 indicator for ``year``: the tightest adopted park target, else
     the template (intensities and shares only)."""
     from nengtan.api.targets_data import adopted_targets
@@ -124,7 +122,7 @@ def headline_limits(svc: Services, year: int) -> dict[str, tuple[float, str]]:
     from nengtan.targets.targets import required_level
 
     out: dict[str, tuple[float, str]] = {}
-    for t, bl in adopted_targets(svc):
+    for t, bl in adopted_targets(stores):
         if t.level != "park":
             continue
         try:
@@ -142,26 +140,21 @@ def headline_limits(svc: Services, year: int) -> dict[str, tuple[float, str]]:
     return out
 
 
-def headline(svc: Services, year: int) -> dict[str, Any]:
-    inv = inventory_dict(svc, year)
+def headline(stores: Stores, year: int) -> dict[str, Any]:
+    inv = inventory_dict(stores, year)
     try:
-        prev = inventory_dict(svc, year - 1)
-        if not prev.get("energy_tce"):
-            prev = {}
-    except Exception:
+        prev = inventory_dict(stores, year - 1)
+    except NoDataError:
         prev = {}
     ints = inv.get("intensities") or {}
     va = inv.get("value_added")
-    limits = headline_limits(svc, year)
+    limits = headline_limits(stores, year)
     progress: dict[str, dict[str, Any]] = {}
-    try:
-        from nengtan.api.targets_data import warning_frame
-        frame = warning_frame(svc, year)["frame"]
-        if frame is not None and len(frame):
-            for r in frame[frame["level"] == "park"].to_dict(orient="records"):
-                progress.setdefault(str(r["indicator"]), r)
-    except Exception:  # the warning engine is issue 4's; the headline must stay up without it
-        progress = {}
+    from nengtan.engine.targets import warning_run
+
+    frame = warning_run(stores, year)["frame"]
+    for r in frame[frame["level"] == "park"].to_dict(orient="records"):
+        progress.setdefault(str(r["indicator"]), r)
 
     def item(key: str, indicator: str, value: float | None, unit: str, upper: bool,
              prev_value: float | None) -> dict[str, Any]:
@@ -222,15 +215,15 @@ def filter_scope(led: pd.DataFrame, scope: str) -> pd.DataFrame:
     return led[led["uscc"] == value]
 
 
-def trends(svc: Services, year: int, scope: str = "park") -> dict[str, Any]:
-    this = _monthly(filter_scope(year_ledger(svc, year), scope), year)
-    last = _monthly(filter_scope(year_ledger(svc, year - 1), scope), year - 1)
+def trends(stores: Stores, year: int, scope: str = "park") -> dict[str, Any]:
+    this = _monthly(filter_scope(year_ledger(stores, year), scope), year)
+    last = _monthly(filter_scope(year_ledger(stores, year - 1), scope), year - 1)
     return clean({"year": year, "scope": scope, "months": [f"{m:02d}" for m in range(1, 13)],
                   "this_year": this, "last_year": last})
 
 
-def breakdown(svc: Services, year: int, scope: str = "park") -> dict[str, Any]:
-    led = filter_scope(year_ledger(svc, year), scope)
+def breakdown(stores: Stores, year: int, scope: str = "park") -> dict[str, Any]:
+    led = filter_scope(year_ledger(stores, year), scope)
     led = led.assign(co2_t=led["scope1_t"] + led["scope2_location_t"])
     by_carrier: list[dict[str, Any]] = []
     for carrier, g in led.groupby("carrier"):
@@ -238,7 +231,7 @@ def breakdown(svc: Services, year: int, scope: str = "park") -> dict[str, Any]:
         by_carrier.append({"carrier": carrier, "name_zh": zh, "name_en": en,
                            "quantity": float(g["quantity"].sum()), "unit": str(g["unit"].iloc[0]),
                            "energy_tce": float(g["energy_tce"].sum()), "co2_t": float(g["co2_t"].sum())})
-    names = sector_names(svc)
+    names = sector_names(stores)
     by_sector: list[dict[str, Any]] = []
     div = led["sector_code"].astype(str).str[:2]
     for code, g in led.groupby(div):
@@ -251,21 +244,21 @@ def breakdown(svc: Services, year: int, scope: str = "park") -> dict[str, Any]:
     return clean({"year": year, "scope": scope, "by_carrier": by_carrier, "by_sector": by_sector})
 
 
-def sector_names(svc: Services) -> dict[str, tuple[str, str]]:
+def sector_names(stores: Stores) -> dict[str, tuple[str, str]]:
     def compute() -> dict[str, tuple[str, str]]:
         from sqlalchemy import select
 
         from nengtan.registry.models import Sector
-        with svc.registry.session() as s:
+        with stores.registry.session() as s:
             return {r.code: (r.name_zh, r.name_en) for r in s.execute(select(Sector)).scalars()}
 
-    return svc.cached(("sectors",), compute)
+    return stores.cached(("sectors",), compute)
 
 
-def sankey(svc: Services, year: int) -> dict[str, Any]:
+def sankey(stores: Stores, year: int) -> dict[str, Any]:
     """Energy flow [tce] from carriers (left) to sector divisions (right)."""
-    led = year_ledger(svc, year)
-    names = sector_names(svc)
+    led = year_ledger(stores, year)
+    names = sector_names(stores)
     flows = led.assign(div=led["sector_code"].astype(str).str[:2]).groupby(["carrier", "div"])[
         "energy_tce"].sum()
     nodes: list[dict[str, Any]] = []
@@ -286,36 +279,28 @@ def sankey(svc: Services, year: int) -> dict[str, Any]:
     return clean({"year": year, "unit": "tce", "nodes": nodes, "links": links})
 
 
-def enterprise_table(svc: Services, year: int) -> pd.DataFrame:
+def enterprise_table(stores: Stores, year: int) -> pd.DataFrame:
     """One row per enterprise: energy, CO2, value added, intensity, coordinates."""
 
     def compute() -> pd.DataFrame:
         from sqlalchemy import select
 
         from nengtan.registry.models import Enterprise
-        led = year_ledger(svc, year)
-        eco = year_economics(svc, year)
-        with svc.registry.session() as s:
+        with stores.registry.session() as s:
             ents = pd.DataFrame(
                 [(e.uscc, e.name, e.sector_code, e.lon, e.lat, e.key_energy_unit, e.key_emission_unit)
                  for e in s.execute(select(Enterprise)).scalars()],
                 columns=["uscc", "name", "sector_code", "lon", "lat", "key_energy_unit", "key_emission_unit"])
-        agg = led.assign(co2_t=led["scope1_t"] + led["scope2_location_t"]).groupby("uscc")[
-            ["energy_tce", "co2_t"]].sum()
-        va = eco.assign(v=eco["value_added_constant"].fillna(eco["value_added"])).groupby("uscc")["v"].sum()
-        out = ents.set_index("uscc").join(agg).join(va.rename("value_added")).fillna(
-            {"energy_tce": 0.0, "co2_t": 0.0})
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["co2_intensity"] = np.where(out["value_added"] > 0, out["co2_t"] / out["value_added"], np.nan)
-            out["energy_intensity"] = np.where(out["value_added"] > 0,
-                                               out["energy_tce"] / out["value_added"], np.nan)
-        return out.reset_index()
+        fig = enterprise_figures(year_ledger(stores, year), year_economics(stores, year))
+        fig = fig[["uscc", "energy_tce", "co2_t", "value_added", "co2_intensity", "energy_intensity"]]
+        out = ents.merge(fig, on="uscc", how="left").fillna({"energy_tce": 0.0, "co2_t": 0.0})
+        return out
 
-    return svc.cached(("enterprise_table", year), compute)
+    return stores.cached(("enterprise_table", year), compute)
 
 
-def ranking(svc: Services, year: int, by: str, limit: int, sector: str | None) -> dict[str, Any]:
-    t = enterprise_table(svc, year)
+def ranking(stores: Stores, year: int, by: str, limit: int, sector: str | None) -> dict[str, Any]:
+    t = enterprise_table(stores, year)
     if sector:
         t = t[t["sector_code"].astype(str).str.startswith(sector)]
     col = {"co2": "co2_t", "intensity": "co2_intensity", "energy": "energy_tce"}[by]
@@ -327,8 +312,8 @@ def ranking(svc: Services, year: int, by: str, limit: int, sector: str | None) -
     return clean({"year": year, "by": by, "items": rows})
 
 
-def map_points(svc: Services, year: int) -> dict[str, Any]:
-    t = enterprise_table(svc, year)
+def map_points(stores: Stores, year: int) -> dict[str, Any]:
+    t = enterprise_table(stores, year)
     pts = [{"uscc": r.uscc, "name": r.name, "sector_code": r.sector_code, "lon": r.lon, "lat": r.lat,
             "co2_t": r.co2_t, "energy_tce": r.energy_tce}
            for r in t.itertuples() if r.lon is not None and r.lat is not None
@@ -336,8 +321,8 @@ def map_points(svc: Services, year: int) -> dict[str, Any]:
     return clean({"year": year, "items": pts})
 
 
-def enterprise_monthly(svc: Services, year: int, uscc: str) -> list[dict[str, Any]]:
-    led = year_ledger(svc, year)
+def enterprise_monthly(stores: Stores, year: int, uscc: str) -> list[dict[str, Any]]:
+    led = year_ledger(stores, year)
     led = led[led["uscc"] == uscc]
     cols = ["period", "carrier", "quantity", "unit", "source", "estimated_quantity", "energy_tce",
             "energy_equiv_tce", "scope1_t", "scope2_location_t", "scope2_market_t"]
@@ -345,9 +330,9 @@ def enterprise_monthly(svc: Services, year: int, uscc: str) -> list[dict[str, An
     return clean(rows)  # type: ignore[no-any-return]
 
 
-def quality(svc: Services, year: int, uscc: str) -> dict[str, Any]:
+def quality(stores: Stores, year: int, uscc: str) -> dict[str, Any]:
     """Completeness and estimation per carrier: months with data, estimated share."""
-    led = year_ledger(svc, year)
+    led = year_ledger(stores, year)
     led = led[led["uscc"] == uscc]
     carriers: list[dict[str, Any]] = []
     for carrier, g in led.groupby("carrier"):
@@ -365,18 +350,18 @@ def quality(svc: Services, year: int, uscc: str) -> dict[str, Any]:
                   "completeness": complete / (12 * len(carriers)) if carriers else 0.0})
 
 
-def meter_monthly(svc: Services, year: int, code: str, kind: str) -> list[dict[str, Any]]:
+def meter_monthly(stores: Stores, year: int, code: str, kind: str) -> list[dict[str, Any]]:
     """Monthly consumption of one meter from the readings lake (interval sums or counter differences)."""
     from nengtan.accounting.gather import counter_totals, main_meters, meter_totals
 
     if kind == "counter":
-        meters = main_meters(svc.registry)
+        meters = main_meters(stores.registry)
         one = meters[meters["meter_id"] == code]
-        frame = svc.cached(("counter_totals", year, code), lambda: counter_totals(
-            svc.lake, one, {(code, year, m) for m in range(1, 13)}) if len(one) else pd.DataFrame(
+        frame = stores.cached(("counter_totals", year, code), lambda: counter_totals(
+            stores.lake, one, {(code, year, m) for m in range(1, 13)}) if len(one) else pd.DataFrame(
             columns=["meter_id", "month", "total", "estimated"]))
     else:
-        frame = svc.cached(("meter_totals", year), lambda: meter_totals(svc.lake, year))
+        frame = stores.cached(("meter_totals", year), lambda: meter_totals(stores.lake, year))
     g = frame[frame["meter_id"] == code]
     by_month = {int(m): (float(tot), float(est))
                 for m, tot, est in zip(g["month"], g["total"], g["estimated"], strict=True)}
@@ -385,13 +370,13 @@ def meter_monthly(svc: Services, year: int, code: str, kind: str) -> list[dict[s
                   for m in range(1, 13)])  # type: ignore[no-any-return]
 
 
-def enterprise_quarantine(svc: Services, enterprise_id: int, limit: int = 200) -> list[dict[str, Any]]:
+def enterprise_quarantine(stores: Stores, enterprise_id: int, limit: int = 200) -> list[dict[str, Any]]:
     """Quarantined rows of the batches uploaded for this enterprise through the service."""
     from sqlalchemy import select
 
     from nengtan.registry.models import QuarantineRow
     from nengtan.registry.service_models import Upload
-    with svc.registry.session() as s:
+    with stores.registry.session() as s:
         batches = [b for b in s.execute(select(Upload.batch_id).where(Upload.enterprise_id == enterprise_id))
                    .scalars() if b]
         if not batches:
@@ -402,18 +387,18 @@ def enterprise_quarantine(svc: Services, enterprise_id: int, limit: int = 200) -
                 for r in rows]
 
 
-def warnings(svc: Services, year: int) -> dict[str, Any]:
+def warnings(stores: Stores, year: int) -> dict[str, Any]:
     """Warnings (预警) from issue 4's engine for the year to its last month with data: park targets (the
     adopted ones, else the templates), the park budget, sectors and enterprises when the year's budget
-    is allocated (:func:`nengtan.api.targets_data.warnings_payload`). The list is empty, with a note,
-    when the engine is unavailable or has nothing to say."""
+    is allocated (:func:`nengtan.engine.targets.warnings_payload`). The list is empty, with a note,
+    for a year without data."""
 
     def compute() -> dict[str, Any]:
-        try:
-            from nengtan.api.targets_data import warnings_payload
-            return warnings_payload(svc, year)
-        except Exception as exc:  # the engine is issue 4's; the cockpit must stay up without it
-            return {"year": year, "month": None, "items": [], "counts": {}, "targets_source": "",
-                    "note": f"warning engine unavailable: {exc}"}
+        from nengtan.engine.targets import warnings_payload
 
-    return svc.cached(("warnings", year), compute)
+        try:
+            return warnings_payload(stores, year)
+        except NoDataError as exc:
+            return {"year": year, "month": None, "items": [], "counts": {}, "targets_source": "", "note": str(exc)}
+
+    return stores.cached(("warnings", year), compute)

@@ -1,0 +1,29 @@
+"""Park time: readings are stored in UTC and reported in Asia/Shanghai calendar periods.
+
+China has kept UTC+8 all year since 1991 (no daylight saving), so the offset is a constant and every
+module that needs it takes it from here, in the unit it works in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PARK_TZ_NAME = "Asia/Shanghai"
+PARK_OFFSET = dt.timedelta(hours=8)
+PARK_TZ = dt.timezone(PARK_OFFSET, PARK_TZ_NAME)
+PARK_OFFSET_S = 8 * 3600
+PARK_OFFSET_US = PARK_OFFSET_S * 1_000_000
+PARK_OFFSET_ISO = "+08:00"
+
+__all__ = ["PARK_OFFSET", "PARK_OFFSET_ISO", "PARK_OFFSET_S", "PARK_OFFSET_US", "PARK_TZ", "PARK_TZ_NAME",
+           "month_start", "park_midnight"]
+
+
+def month_start(year: int, month: int) -> dt.datetime:
+    """The first instant of a park calendar month (aware, park time)."""
+    return dt.datetime(year, month, 1, tzinfo=PARK_TZ)
+
+
+def park_midnight(day: dt.date) -> dt.datetime:
+    """00:00 park time of ``day`` (aware)."""
+    return dt.datetime.combine(day, dt.time(), PARK_TZ)

@@ -1,0 +1,52 @@
+"""Inventories and the inventory workbook: the figures ``nengtan inventory``, ``/api/inventory``, the
+cockpit and ``nengtan report inventory`` all show, from one call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from nengtan.accounting import Inventory, enterprises_frame, inventory_from_ledger, select_scope
+from nengtan.accounting import inventory as direct_inventory
+from nengtan.engine.stores import Stores
+from nengtan.engine.years import year_data
+from nengtan.indicators import Period
+
+
+def inventory(stores: Stores, year: int, month: int | None = None, quarter: int | None = None,
+              scope: str = "park", factor_set: str | None = None) -> Inventory:
+    """The inventory of ``scope`` for a month, quarter or year. With the stores' own factor set it is
+    built from the cached year data; another named set is computed afresh."""
+    period = Period(year, month, quarter)
+    if factor_set is not None and factor_set != stores.factor_set:
+        return direct_inventory(stores.registry, stores.lake, year, month, quarter, scope, factor_set)
+    n = len(select_scope(enterprises_frame(stores.registry), scope))
+    if scope != "park" and n == 0:
+        from nengtan.accounting import ScopeError
+
+        raise ScopeError(f"no enterprise in scope {scope!r}")
+    d = year_data(stores, year)
+    assert d is not None
+    return inventory_from_ledger(d.ledger, d.reported, d.factor_set, scope, period, d.data_version, n)
+
+
+def park_name(stores: Stores) -> str:
+    from nengtan.registry.models import Park
+
+    with stores.registry.session() as s:
+        park = s.execute(select(Park).order_by(Park.id)).scalars().first()
+        return park.name if park else "园区"
+
+
+def inventory_report(stores: Stores, output: Path, year: int, month: int | None = None, quarter: int | None = None,
+                     scope: str = "park") -> tuple[Path, Inventory]:
+    """Write the inventory workbook of ``scope`` and period to ``output``; returns it and the inventory."""
+    from nengtan.reports.inventory_xlsx import write_inventory_report
+
+    inv = inventory(stores, year, month, quarter, scope)
+    d = year_data(stores, year)
+    assert d is not None
+    path = write_inventory_report(output, inv, d.ledger, d.reported, d.factor_set, park_name(stores),
+                                  Period(year, month, quarter))
+    return path, inv

@@ -1,0 +1,60 @@
+"""Names of things in Simplified Chinese (the default) and English: carriers, warning statuses, indicators
+and ledger figures. Every surface — CLI tables, API payloads (and so the web pages), XLSX reports,
+warning texts — takes its names from here, so a carrier is called one thing everywhere."""
+
+from __future__ import annotations
+
+CARRIERS: dict[str, tuple[str, str]] = {
+    "electricity": ("外购电力", "Purchased electricity"),
+    "green_electricity": ("绿色电力（交易/绿证）", "Green electricity (traded / certificates)"),
+    "pv": ("光伏自发自用", "On-site PV"),
+    "natural_gas": ("天然气", "Natural gas"),
+    "diesel": ("柴油", "Diesel"),
+    "gasoline": ("汽油", "Gasoline"),
+    "fuel_oil": ("燃料油", "Fuel oil"),
+    "lpg": ("液化石油气", "LPG"),
+    "coal": ("原煤", "Raw coal"),
+    "coke": ("焦炭", "Coke"),
+    "kerosene": ("煤油", "Kerosene"),
+    "heat": ("外购热力", "Purchased heat"),
+    "steam": ("外购蒸汽", "Purchased steam"),
+}
+STATUSES: dict[str, tuple[str, str]] = {
+    "red": ("红", "red"), "yellow": ("黄", "yellow"), "green": ("绿", "green"), "grey": ("灰", "grey"),
+}
+INDICATORS: dict[str, tuple[str, str]] = {
+    "energy_total": ("综合能耗总量", "Total energy consumption"),
+    "energy_dual_control": ("能耗双控口径能耗", "Energy on the dual-control basis"),
+    "carbon_total": ("二氧化碳排放总量", "Total CO2 emissions"),
+    "energy_intensity": ("单位增加值能耗", "Energy per value added"),
+    "carbon_intensity": ("单位增加值二氧化碳排放", "CO2 per value added"),
+    "nonfossil_share": ("非化石能源消费比重", "Non-fossil energy share"),
+    "renewable_electricity_share": ("可再生能源电力消费比重", "Renewable electricity share"),
+    "co2_per_tce": ("单位能耗碳排放", "CO2 per unit of energy"),
+}
+FIGURES: dict[str, tuple[str, str]] = {
+    "energy_tce": ("综合能耗 当量值 (tce)", "Energy, calorific equivalent (tce)"),
+    "energy_equiv_tce": ("综合能耗 等价值 (tce)", "Energy, coal-equivalent of electricity (tce)"),
+    "feedstock_tce": ("其中：原料用能 (tce)", "of which raw-material energy (tce)"),
+    "energy_dual_control_tce": ("能耗双控口径 (tce)", "Dual-control basis (tce)"),
+    "scope1_t": ("范围一 (tCO2)", "Scope 1 (tCO2)"),
+    "process_t": ("其中：工业过程 (tCO2)", "of which process (tCO2)"),
+    "feedstock_carbon_t": ("原料含碳 (tCO2)", "Feedstock carbon (tCO2)"),
+    "scope2_location_t": ("范围二 基于位置 (tCO2)", "Scope 2 location-based (tCO2)"),
+    "scope2_market_t": ("范围二 基于市场 (tCO2)", "Scope 2 market-based (tCO2)"),
+}
+
+
+def carrier_zh(carrier: str) -> str:
+    """Chinese name of a carrier (the key itself for one nengtan does not know)."""
+    return CARRIERS.get(carrier, (carrier, carrier))[0]
+
+
+def carrier_en(carrier: str) -> str:
+    return CARRIERS.get(carrier, (carrier, carrier))[1]
+
+
+def name(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
+    """The name of ``key`` in ``table`` in ``lang`` (zh | en)."""
+    zh, en = table.get(key, (key, key))
+    return zh if lang == "zh" else en
