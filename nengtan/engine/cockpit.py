@@ -117,7 +117,7 @@ INDICATOR_KEYS = {"energy_intensity": "energy_intensity", "carbon_intensity": "c
 def headline_limits(stores: Stores, year: int) -> dict[str, tuple[float, str]]:
     """Limit and its source per issue 4 indicator for ``year``: the tightest adopted park target, else
     the template (intensities and shares only)."""
-    from nengtan.api.targets_data import adopted_targets
+    from nengtan.engine.targets import adopted_targets
     from nengtan.targets.errors import TargetsError
     from nengtan.targets.targets import required_level
 

@@ -1,4 +1,5 @@
-"""Provinces and the regional grids they belong to (as the MEE/NBS grid-factor notices group them)."""
+"""Provinces and the seven regional grids they belong to (华北, 东北, 华东, 华中, 西北, 南方, 西南) as the MEE/NBS
+grid-factor notices group them; 西南 (Sichuan, Chongqing, Tibet) is published apart from 华中."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ _PROVINCES: dict[str, tuple[str, str]] = {
     "hubei": ("湖北", "central_china"),
     "hunan": ("湖南", "central_china"),
     "jiangxi": ("江西", "central_china"),
-    "sichuan": ("四川", "central_china"),
-    "chongqing": ("重庆", "central_china"),
+    "sichuan": ("四川", "southwest"),
+    "chongqing": ("重庆", "southwest"),
     "shaanxi": ("陕西", "northwest"),
     "gansu": ("甘肃", "northwest"),
     "qinghai": ("青海", "northwest"),
@@ -36,7 +37,7 @@ _PROVINCES: dict[str, tuple[str, str]] = {
     "yunnan": ("云南", "south_china"),
     "guizhou": ("贵州", "south_china"),
     "hainan": ("海南", "south_china"),
-    "tibet": ("西藏", "central_china"),
+    "tibet": ("西藏", "southwest"),
 }
 _BY_ZH = {zh: key for key, (zh, _) in _PROVINCES.items()}
 

@@ -113,6 +113,7 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     meta = [["范围 Scope", inv.scope], ["期间 Period", inv.period], ["因子集 Factor set", inv.factor_set],
             ["因子集说明", inv.factor_set_description], ["数据版本 Data version", inv.data_version],
             ["企业数 Enterprises", inv.enterprises],
+            *[["因子时间匹配 Factor basis", note] for note in inv.factor_basis],
             ["生成时间 Generated (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")]]
     r = _rows(ws, 3, meta) + 1  # type: ignore[arg-type]
     _header(ws, r, ["指标 Indicator", "数值 Value", "单位 Unit", "口径 Basis"])
@@ -121,6 +122,9 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     figures: list[list[object]] = [  # label, value, unit, basis
         ["综合能耗（当量值）Energy, calorific equivalent", inv.energy_tce, "tce", "GB/T 2589-2020"],
         ["综合能耗（等价值）Energy, primary equivalent", inv.energy_equiv_tce, "tce", "GB/T 2589-2020 等价值"],
+        ["其中：原料用能 of which raw-material energy", inv.feedstock_tce, "tce", "发改环资〔2022〕803号"],
+        ["能耗双控口径 Energy, dual-control basis", inv.energy_dual_control_tce, "tce",
+         "江苏省碳达峰实施方案 三(四)2: 新增可再生能源和原料用能不纳入"],
         ["二氧化碳排放 CO2 (Scope 1 + Scope 2 location)", inv.co2_t, "tCO2", "GB/T 32150-2015"],
         ["范围一 Scope 1 (fuel combustion)", inv.scope1_t, "tCO2", "GB/T 32150-2015 6.3.1"],
         ["范围二 基于位置 Scope 2 location-based", inv.scope2_location_t, "tCO2", "grid average factor"],

@@ -40,13 +40,13 @@ def test_share_cards_use_the_inventory_and_issue4_definition(client: TestClient,
     """Non-fossil share = (PV + green electricity) / energy at 等价值, the same number in the inventory,
     in issue 4's indicator_frame (which the warnings use) and on the cockpit's card."""
     from nengtan.accounting import economics, ledger
-    from nengtan.api.targets_data import economics_filled
+    from nengtan.indicators import fill_value_added
     from nengtan.targets.targets import indicator_frame
 
     reg = Registry.open(demo.url)
     try:
         led = ledger(reg, Lake(demo.home / "lake"), YEAR)
-        ind = indicator_frame(led, economics_filled(economics(reg, YEAR))).iloc[0]
+        ind = indicator_frame(led, fill_value_added(economics(reg, YEAR))[0]).iloc[0]
     finally:
         reg.close()
     inv = cli_inventory()

@@ -59,7 +59,8 @@ def _summary(tc: TestClient, h: dict[str, str]) -> dict[str, dict]:  # type: ign
 @pytest.fixture(scope="module")
 def adopted(tc: TestClient, hdr, stores) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Before: templates. Then adopt a tighter carbon-intensity target and allocate the budget."""
-    from nengtan.cli.targets import allocate_budget
+    from nengtan.engine import LocalStores
+    from nengtan.engine.targets import allocate_budget
     from nengtan.registry.targets_models import save_target
     from nengtan.targets.targets import template
 
@@ -72,7 +73,7 @@ def adopted(tc: TestClient, hdr, stores) -> dict[str, float]:  # type: ignore[no
     t = replace(template("jiangsu-zero-carbon-park-carbon-intensity"), value=tight).adopt()
     with reg.session() as s:
         save_target(s, t, "王主任")
-    allocate_budget(reg, lake, YEAR, "hybrid", "王主任")
+    allocate_budget(LocalStores(reg, lake), YEAR, "hybrid", "王主任")
     time.sleep(VERSION_CHECK_S + 0.1)  # the service re-reads the data version at most twice a second
     return {"tight": tight, "ci": ci}
 
@@ -90,12 +91,14 @@ def test_headline_uses_adopted_targets(tc: TestClient, hdr, adopted) -> None:  #
     assert items["energy_intensity"]["target_source"].startswith("template:")
 
 
-def test_warnings_equal_cli(tc: TestClient, hdr, stores, adopted) -> None:  # type: ignore[no-untyped-def]
-    from nengtan.cli.targets import compute_warnings
+def test_warnings_equal_an_uncached_engine_run(tc: TestClient, hdr, stores, adopted) -> None:  # type: ignore[no-untyped-def]
+    from nengtan.engine import LocalStores
+    from nengtan.engine.targets import warning_run
     from nengtan.targets.warnings import warnings_list
 
     reg, lake = stores
-    frame, month, _ = compute_warnings(reg, lake, YEAR, None)
+    run = warning_run(LocalStores(reg, lake), YEAR)
+    frame, month = run["frame"], run["month"]
     cli_counts = {str(k): int(v) for k, v in frame["status"].value_counts().items()}
     w = tc.get(f"/api/warnings?year={YEAR}&limit=1000", headers=hdr["admin"]).json()
     assert w["month"] == month and w["counts"] == cli_counts
@@ -147,11 +150,12 @@ def test_targets_progress(tc: TestClient, hdr, adopted) -> None:  # type: ignore
     assert "jiangsu-2025-energy-intensity" in {x["id"] for x in templates["items"]}
 
 
-def test_scenarios_equal_cli(tc: TestClient, hdr, stores) -> None:  # type: ignore[no-untyped-def]
-    from nengtan.cli.targets import compute_scenarios
+def test_scenarios_equal_an_uncached_engine_run(tc: TestClient, hdr, stores) -> None:  # type: ignore[no-untyped-def]
+    from nengtan.engine import LocalStores
+    from nengtan.engine.targets import scenarios
 
     reg, lake = stores
-    _, summary, paths, _ = compute_scenarios(reg, lake, YEAR, 2035, 500, 7)
+    _, summary, paths, _ = scenarios(LocalStores(reg, lake), YEAR, 2035, 500, 7)
     r = tc.get(f"/api/scenarios?base_year={YEAR}&to=2035&draws=500&seed=7", headers=hdr["admin"]).json()
     assert [s["scenario"] for s in r["summary"]] == list(summary["scenario"])
     assert [s["p_peak_by_2030"] for s in r["summary"]] == pytest.approx(list(summary["p_peak_by_2030"]))
@@ -163,10 +167,12 @@ def test_scenarios_equal_cli(tc: TestClient, hdr, stores) -> None:  # type: igno
 
 
 def test_project_assessment(tc: TestClient, hdr, park, stores, adopted) -> None:  # type: ignore[no-untyped-def]
-    from nengtan.cli.targets import assess_project_data
+    from nengtan.cli.targets import _read_project
+    from nengtan.engine import LocalStores
+    from nengtan.engine.targets import assess_project
 
     reg, lake = stores
-    _, cli = assess_project_data(reg, lake, EXAMPLE, YEAR)
+    cli = assess_project(LocalStores(reg, lake), _read_project(EXAMPLE), YEAR)
     body = {**yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), "year": YEAR}
     assert tc.post("/api/assessments", json=body, headers=hdr["enterprise-a"]).status_code == 403
     r = tc.post("/api/assessments", json=body, headers=hdr["admin"])

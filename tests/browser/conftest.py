@@ -32,7 +32,8 @@ clean; `NENGTAN_SCREENSHOTS=docs/screenshots make unit` refreshes the ones the R
 def adopt_targets_and_budget(reg: Registry, lake: Lake) -> None:
     """The park adopts the zero-carbon park intensity targets and allocates its 2025 budget (issue 4's
     worked example), so the cockpit shows adopted targets, progress and enterprise budget warnings."""
-    from nengtan.cli.targets import allocate_budget
+    from nengtan.engine import LocalStores
+    from nengtan.engine.targets import allocate_budget
     from nengtan.registry.targets_models import save_target
     from nengtan.targets.targets import template
 
@@ -40,7 +41,7 @@ def adopt_targets_and_budget(reg: Registry, lake: Lake) -> None:
         for tid in ("jiangsu-zero-carbon-park-carbon-intensity", "jiangsu-zero-carbon-park-energy-intensity",
                     "jiangsu-zero-carbon-park-nonfossil-share"):
             save_target(s, template(tid).adopt(), "王主任")
-    allocate_budget(reg, lake, 2025, "hybrid", "王主任")
+    allocate_budget(LocalStores(reg, lake), 2025, "hybrid", "王主任")
 
 
 def _free_port() -> int:

@@ -41,7 +41,7 @@ def test_admin_sees_cockpit_with_cli_numbers(page, live) -> None:  # type: ignor
     # adopted targets: the card says so; the progress table and warning counts are the warning run's
     assert "已采纳目标" in page.inner_text("#kpi-carbon_intensity")
     api = live["app"].state.services
-    from nengtan.api.targets_data import warnings_payload
+    from nengtan.engine.targets import warnings_payload
     w = warnings_payload(api, YEAR)
     park_rows = [r for r in warnings_payload(api, YEAR, include_green=True)["items"] if r["level"] == "park"]
     assert page.locator("#progress tr[data-indicator]").count() == len(park_rows) >= 3
@@ -90,7 +90,7 @@ def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type
     log_in(page, live, "enterprise-a")
     page.goto(f"{live['url']}/portal/{a}?year={YEAR}")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
-    from nengtan.api.targets_data import allocation
+    from nengtan.engine.targets import allocation
     line = allocation(live["app"].state.services, YEAR).table.set_index("uscc").loc[a]
     assert f"{line['allocated_t']:,.2f} tCO2" in page.inner_text("#budget")
     f = tmp_path / "statement.csv"

@@ -18,7 +18,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     h = tmp_path_factory.mktemp("demo")
-    paths, reg, _ = open_stores(str(h))
+    paths, reg, _ = open_stores(str(h), create=True)
     build_demo(paths, reg, size=SMALL, minutes=60)
     reg.close()
     return str(h)

@@ -20,6 +20,7 @@ from nengtan.accounting import inventory, ledger
 from nengtan.cli import app
 from nengtan.cli.common import DEMO_HOOKS, open_stores
 from nengtan.cli.targets import DEMO_WARNING_MONTH, demo_targets
+from nengtan.engine import LocalStores
 from nengtan.registry.targets_models import active_targets, load_allocation
 from nengtan.targets.targets import load_templates
 
@@ -135,9 +136,9 @@ def test_demo_hook_is_registered_idempotent_and_writes_the_workbook(stores, caps
     with reg.session() as s:
         before = {t.target_id for t, _ in active_targets(s)}
         v_before = load_allocation(s, 2025)
-    demo_targets(paths, reg, lake, 2025)
+    demo_targets(paths, LocalStores(reg, lake), 2025)
     first = capsys.readouterr().out
-    demo_targets(paths, reg, lake, 2025)
+    demo_targets(paths, LocalStores(reg, lake), 2025)
     second = capsys.readouterr().out
     with reg.session() as s:
         after = active_targets(s)
@@ -158,7 +159,7 @@ def test_demo_hook_on_a_fresh_home_adopts_every_template_once(small_demo, tmp_pa
     paths, reg, lake = open_stores(str(h))
     try:
         for _ in range(2):
-            demo_targets(paths, reg, lake, 2025)
+            demo_targets(paths, LocalStores(reg, lake), 2025)
         out = capsys.readouterr().out
         with reg.session() as s:
             tg = active_targets(s)
