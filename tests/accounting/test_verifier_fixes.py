@@ -144,8 +144,8 @@ def test_raw_material_gas_stays_in_energy_and_its_carbon_is_kept() -> None:
 
 def test_dual_control_basis_deducts_new_renewables() -> None:
     fs = load_factor_set("cn-2023", as_of=AS_OF)
-    led = apply_factors(_act([("A", "2025-01", "electricity", 100_000.0), ("A", "2025-01", "green_electricity", 20_000.0),
-                              ("A", "2025-01", "pv", 10_000.0)]), fs)
+    led = apply_factors(_act([("A", "2025-01", "electricity", 100_000.0),
+                              ("A", "2025-01", "green_electricity", 20_000.0), ("A", "2025-01", "pv", 10_000.0)]), fs)
     # 综合能耗 (110 000 kWh × 0.1229 kgce) = 13.519 tce; minus PV and green power, 30 000 kWh × 0.1229 = 3.687
     assert led["energy_tce"].sum() == pytest.approx(13.519)
     assert led["energy_dual_control_tce"].sum() == pytest.approx(13.519 - 3.687)
