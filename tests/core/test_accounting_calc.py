@@ -22,10 +22,10 @@ def _activity(rows: list[tuple[str, str, str, float]], province: str = "jiangsu"
 def test_ten_thousand_cubic_metres_of_natural_gas() -> None:
     led = apply_factors(_activity([("A", "2025-01", "natural_gas", 10_000.0)]), FS)
     row = led.iloc[0]
-    # GB/T 32150-2015 annex B table B.1: NCV 389.31 GJ/10^4 Nm3, CC 0.01532 tC/GJ, OF 0.99
-    assert row["scope1_t"] == pytest.approx(389.31 * 0.01532 * 0.99 * 44 / 12)  # = 21.650 t
-    # GB/T 2589-2020 annex A: 1.3300 kgce/m3 → 10 000 m3 = 13.300 tce
-    assert row["energy_tce"] == pytest.approx(13.3)
+    # GB/T 32150-2015 annex B table B.1: NCV 389.31 GJ/10^4 Nm3, CC 0.0153 tC/GJ, OF 0.99
+    assert row["scope1_t"] == pytest.approx(389.31 * 0.0153 * 0.99 * 44 / 12)  # = 21.622 t
+    # GB/T 2589-2020 annex A: 1.2143 kgce/m3 (gas-field gas) → 10 000 m3 = 12.143 tce
+    assert row["energy_tce"] == pytest.approx(12.143)
     assert row["scope2_location_t"] == 0.0
 
 
@@ -35,8 +35,9 @@ def test_purchased_electricity_location_and_market() -> None:
     e = led.loc["electricity"]
     # 1 000 MWh × 0.5827 tCO2/MWh (Jiangsu 2023, 公告2025年第47号) = 582.7 t
     assert e["scope2_location_t"] == pytest.approx(582.7)
-    # market: (1 000 − 300) MWh × 0.5827 (2023 has no excluding-market factor: location factor, noted) = 407.89 t
-    assert e["scope2_market_t"] == pytest.approx(407.89)
+    # market: (1 000 − 300) MWh × 0.6096 (2023 national factor excluding market-traded non-fossil power,
+    # 公告2025年第47号 table 4) = 426.72 t
+    assert e["scope2_market_t"] == pytest.approx(426.72)
     # energy: 1 000 000 kWh × 0.1229 kgce/kWh = 122.9 tce (当量值); × 0.300 kgce/kWh = 300 tce (等价值)
     assert e["energy_tce"] == pytest.approx(122.9)
     assert e["energy_equiv_tce"] == pytest.approx(300.0)
@@ -66,8 +67,8 @@ def test_heat_steam_and_diesel() -> None:
     assert led.loc["heat", "energy_tce"] == pytest.approx(34.12)
     # steam 100 t: (2.777 − 0.08374) GJ/t × 100 t = 269.326 GJ × 0.11 = 29.62586 t
     assert led.loc["steam", "scope2_location_t"] == pytest.approx(29.62586)
-    # 100 t × 2.777 GJ/t × 0.03412 tce/GJ = 9.475124 tce
-    assert led.loc["steam", "energy_tce"] == pytest.approx(9.475124)
+    # the same delivered heat in energy: 269.326 GJ × 0.03412 tce/GJ = 9.18940312 tce
+    assert led.loc["steam", "energy_tce"] == pytest.approx(9.18940312)
     # diesel 10 t × 42.652 GJ/t × 0.0202 tC/GJ × 0.98 × 44/12 = 30.959 t; 10 t × 1.4571 = 14.571 tce
     assert led.loc["diesel", "scope1_t"] == pytest.approx(10 * 42.652 * 0.0202 * 0.98 * 44 / 12)
     assert led.loc["diesel", "energy_tce"] == pytest.approx(14.571)
@@ -97,8 +98,8 @@ def test_intensities_and_provenance() -> None:
     econ = pd.DataFrame([{"uscc": "A", "period": "2025-01", "value_added": 1_000.0, "gross_output": 4_000.0,
                           "value_added_constant": 950.0}])
     inv = build_inventory(led, econ, FS, "park", Period(2025, 1), "registry#1+lake#0")
-    co2 = 582.7 + 389.31 * 0.01532 * 0.99 * 44 / 12
-    tce = 122.9 + 13.3
+    co2 = 582.7 + 389.31 * 0.0153 * 0.99 * 44 / 12
+    tce = 122.9 + 12.143  # 1 000 000 kWh × 0.1229 kgce + 10 000 m3 × 1.2143 kgce (GB/T 2589-2020 A.1)
     assert inv.co2_t == pytest.approx(co2)
     assert inv.energy_tce == pytest.approx(tce)
     assert inv.value_added_basis == "constant prices"

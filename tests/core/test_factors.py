@@ -14,15 +14,15 @@ def test_every_row_carries_its_provenance() -> None:
         assert (lib[col].str.len() > 0).all(), col
     assert set(lib["status"]) <= {"confirmed", "to-verify"}
     # a recalled number is never presented as confirmed (factors.md: national 2021 and excl. 2022 recalled)
-    assert lib.set_index("id").loc["grid.national.2021", "status"] == "to-verify"
+    assert lib.set_index("id").loc["grid.national_excl.2022", "status"] == "to-verify"
     assert lib.set_index("id").loc["grid.national_excl.2022", "status"] == "to-verify"
 
 
 def test_natural_gas_combustion_factor_by_hand() -> None:
-    # GB/T 32150-2015 annex B: NCV 389.31 GJ/10^4 Nm3, CC 0.01532 tC/GJ, OF 99 %
-    # 10^4 Nm3: 389.31 × 0.01532 × 0.99 × 44/12 = 21.6501... tCO2 (factors.md: 21.65)
-    expected_per_10k = 389.31 * 0.01532 * 0.99 * 44 / 12
-    assert expected_per_10k == pytest.approx(21.6502, abs=1e-4)
+    # GB/T 32150-2015 annex B: NCV 389.31 GJ/10^4 Nm3, CC 0.0153 tC/GJ, OF 99 %
+    # 10^4 Nm3: 389.31 × 0.0153 × 0.99 × 44/12 = 21.6219 tCO2 (factors.md: with CC 0.0153 it is 21.62)
+    expected_per_10k = 389.31 * 0.0153 * 0.99 * 44 / 12
+    assert expected_per_10k == pytest.approx(21.6219, abs=1e-4)
     f = load_factor_set("cn-2023").combustion_co2("natural_gas")
     assert f.unit == "tCO2/m3"
     assert f.value * 10_000 == pytest.approx(expected_per_10k, rel=1e-12)
@@ -48,11 +48,11 @@ def test_standard_coal_coefficients() -> None:
     fs = load_factor_set()
     # GB/T 2589-2020 annex A: electricity 0.1229 kgce/kWh = 0.0001229 tce/kWh
     assert fs.tce("electricity").value == pytest.approx(0.0001229)
-    assert fs.tce("natural_gas").value == pytest.approx(0.00133)      # 1.3300 kgce/m3
+    assert fs.tce("natural_gas").value == pytest.approx(0.0012143)    # 1.2143 kgce/m3 (gas-field gas)
     assert fs.tce("diesel").value == pytest.approx(1.4571)             # kgce/kg = tce/t
     assert fs.tce("heat").value == pytest.approx(0.03412)              # 0.03412 kgce/MJ = tce/GJ
     # steam by its enthalpy: 2.777 GJ/t × 0.03412 tce/GJ
-    assert fs.tce("steam").value == pytest.approx(2.777 * 0.03412)
+    assert fs.tce("steam").value == pytest.approx((2.777 - 0.08374) * 0.03412)  # delivered heat × 热力
     # 等价值: the year's thermal-power coal rate, 0.300 kgce/kWh in the shipped set (to verify)
     assert fs.tce_equivalent("electricity").value == pytest.approx(0.000300)
 
@@ -88,7 +88,7 @@ def test_set_id_changes_with_any_value_and_overrides_win() -> None:
     park = load_factor_set("cn-2023", ov)
     assert park.name == "cn-2023+park"
     assert park.id != base.id
-    assert park.combustion_co2("natural_gas").value == pytest.approx(360.0 * 0.01532 * 0.99 * 44 / 12 / 10_000)
+    assert park.combustion_co2("natural_gas").value == pytest.approx(360.0 * 0.0153 * 0.99 * 44 / 12 / 10_000)
     assert load_factor_set("cn-2023").id == base.id  # deterministic
 
 
