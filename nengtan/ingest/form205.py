@@ -250,7 +250,7 @@ def import_form205(registry: Registry, path: str | Path, uscc: str | None = None
     sha = hashlib.sha256(data).hexdigest()
     batch_id = f"f205-{sha[:34]}"
     result = Form205Result(batch_id, uscc_n, per, len(lines))
-    fs = load_factor_set(factor_set)
+    fs = load_factor_set(factor_set).for_year(int(per[:4]))
     with registry.session() as s:
         ent = s.scalar(select(Enterprise).where(Enterprise.uscc == uscc_n))
         if ent is None:

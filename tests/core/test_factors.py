@@ -45,7 +45,7 @@ def test_fuel_factors_match_the_published_results(carrier: str, ncv: float, cc: 
 
 
 def test_standard_coal_coefficients() -> None:
-    fs = load_factor_set()
+    fs = load_factor_set().for_year(2025)
     # GB/T 2589-2020 annex A: electricity 0.1229 kgce/kWh = 0.0001229 tce/kWh
     assert fs.tce("electricity").value == pytest.approx(0.0001229)
     assert fs.tce("natural_gas").value == pytest.approx(0.0012143)    # 1.2143 kgce/m3 (gas-field gas)
