@@ -22,7 +22,6 @@ from nengtan.cli.common import DEMO_HOOKS, open_stores
 from nengtan.cli.targets import DEMO_WARNING_MONTH, demo_targets
 from nengtan.engine import LocalStores
 from nengtan.registry.targets_models import active_targets, load_allocation
-from nengtan.targets.targets import load_templates
 
 runner = CliRunner()
 
