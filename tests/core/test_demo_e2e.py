@@ -51,7 +51,7 @@ def test_cli_inventory_json_and_errors(small_demo) -> None:  # type: ignore[no-u
     for key in ("energy_tce", "co2_t", "scope1_t", "scope2_location_t", "scope2_market_t", "by_carrier",
                 "intensities", "factor_set"):
         assert key in d
-    assert d["factor_set"].startswith("cn-2023@")
+    assert d["factor_set"].startswith("cn@")  # the time-matched default set
     sector = runner.invoke(app, ["inventory", "-y", "2025", "--scope", "sector:36", "-f", "json", "--home", home])
     assert json.loads(sector.output)["co2_t"] == pytest.approx(inventory(reg, lake, 2025, scope="sector:36").co2_t)
     for args, message in [
