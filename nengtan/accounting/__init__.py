@@ -29,6 +29,7 @@ __all__ = [
     "apply_factors",
     "counter_consumption",
     "economics",
+    "enterprises_in_scope",
     "inventory",
     "inventory_from_ledger",
     "ledger",
@@ -77,13 +78,18 @@ def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, qu
     result)."""
     period = Period(year, month, quarter)
     fs = year_factor_set(reg, year, factor_set)
-    ents = enterprises_frame(reg)
-    in_scope = select_scope(ents, scope)
-    if scope != "park" and in_scope.empty:
-        raise ScopeError(f"no enterprise in scope {scope!r}")
+    n = enterprises_in_scope(reg, scope)
     led = apply_factors(activity(reg, lake, year), fs)
-    return inventory_from_ledger(led, economics(reg, year), fs, scope, period, data_version(reg, lake),
-                                 len(in_scope))
+    return inventory_from_ledger(led, economics(reg, year), fs, scope, period, data_version(reg, lake), n)
+
+
+def enterprises_in_scope(reg: Registry, scope: str) -> int:
+    """How many registered enterprises ``scope`` covers; a sector or enterprise scope covering none is a
+    ScopeError."""
+    n = len(select_scope(enterprises_frame(reg), scope))
+    if scope != "park" and n == 0:
+        raise ScopeError(f"no enterprise in scope {scope!r}")
+    return n
 
 
 def inventory_from_ledger(led: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, scope: str, period: Period,

@@ -97,7 +97,7 @@ def print_inventory(inv: Inventory) -> None:
         ("能耗双控口径 Dual-control basis", inv.energy_dual_control_tce, "tce"),
         ("CO2 (Scope 1 + 2 location)", inv.co2_t, "tCO2"),
         ("  Scope 1", inv.scope1_t, "tCO2"),
-        ("    of which process (carbon balance)", inv.process_t, "tCO2"),
+        ("    其中工业过程 of which process (carbon balance)", inv.process_t, "tCO2"),
         ("  Scope 2 location-based", inv.scope2_location_t, "tCO2"),
         ("  Scope 2 market-based", inv.scope2_market_t, "tCO2"),
         ("工业增加值 Value added", inv.value_added, f"万元 ({inv.value_added_basis})"),

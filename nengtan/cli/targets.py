@@ -48,20 +48,15 @@ def _stores(home: str | None) -> Any:
     return open_local(home)[1]
 
 
-def _clean(v: Any) -> Any:
-    if isinstance(v, float | np.floating):
-        return None if not math.isfinite(float(v)) else float(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, dict):
-        return {str(k): _clean(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_clean(x) for x in v]
-    return v
-
-
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [_clean(r) for r in df.to_dict(orient="records")]
+
+
+def _clean(v: Any) -> Any:
+    """JSON-safe values (the engine's one rule: NaN/inf → None, numpy scalars → Python)."""
+    from nengtan.engine.cockpit import clean
+
+    return clean(v)
 
 
 def _table(title: str, df: pd.DataFrame, cols: list[tuple[str, str]], digits: dict[str, int] | None = None) -> None:

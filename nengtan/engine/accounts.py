@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from nengtan.accounting import Inventory, enterprises_frame, inventory_from_ledger, select_scope
+from nengtan.accounting import Inventory, enterprises_in_scope, inventory_from_ledger
 from nengtan.accounting import inventory as direct_inventory
 from nengtan.engine.stores import Stores
 from nengtan.engine.years import year_data
@@ -21,11 +21,7 @@ def inventory(stores: Stores, year: int, month: int | None = None, quarter: int 
     period = Period(year, month, quarter)
     if factor_set is not None and factor_set != stores.factor_set:
         return direct_inventory(stores.registry, stores.lake, year, month, quarter, scope, factor_set)
-    n = len(select_scope(enterprises_frame(stores.registry), scope))
-    if scope != "park" and n == 0:
-        from nengtan.accounting import ScopeError
-
-        raise ScopeError(f"no enterprise in scope {scope!r}")
+    n = enterprises_in_scope(stores.registry, scope)
     d = year_data(stores, year)
     assert d is not None
     return inventory_from_ledger(d.ledger, d.reported, d.factor_set, scope, period, d.data_version, n)
