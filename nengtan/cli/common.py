@@ -7,15 +7,17 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from nengtan.config import Paths
 from nengtan.errors import InputError, NengtanError
-from nengtan.lake import Lake
-from nengtan.registry.store import Registry
+
+if TYPE_CHECKING:
+    from nengtan.config import Paths
+    from nengtan.lake import Lake
+    from nengtan.registry.store import Registry
 
 _WIDTH = None if sys.stdout.isatty() else 130  # piped output: wide enough for the tables
 console = Console(width=_WIDTH)

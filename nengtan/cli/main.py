@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
 
 from nengtan import __version__
-from nengtan.accounting import resolve_factor_set
-from nengtan.accounting.inventory import Inventory, Period
 from nengtan.cli import ingest as ingest_cli
 from nengtan.cli import serve as serve_cli
 from nengtan.cli import targets as targets_cli
@@ -30,20 +26,17 @@ from nengtan.cli.common import (
     friendly,
     open_stores,
     print_json,
-    register_user_error,
     report_app,
 )
-from nengtan.config import Paths
-from nengtan.engine.stores import LocalStores
-from nengtan.factors import available_sets, load_factor_set
-from nengtan.ingest.files import KINDS, ImportFileError, import_file, quarantine
-from nengtan.labels import carrier_zh
-from nengtan.lake import Lake
-from nengtan.registry.models import Enterprise, FactorOverride, Park
-from nengtan.registry.ops import seed_sectors
-from nengtan.registry.store import Registry
+from nengtan.ingest import KINDS
 
-register_user_error(ImportFileError)
+if TYPE_CHECKING:  # the heavy modules load inside the commands, so `nengtan --help` starts at once
+    from nengtan.accounting.inventory import Inventory
+    from nengtan.config import Paths
+    from nengtan.engine.stores import LocalStores
+    from nengtan.indicators import Period
+    from nengtan.lake import Lake
+    from nengtan.registry.store import Registry
 
 app = typer.Typer(name="nengtan", help="能碳 nengtan — energy and carbon accounts for industrial parks.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -62,6 +55,8 @@ def version() -> None:
 @friendly
 def init(home: HomeOption = None) -> None:
     """Create the data directory and the registry (migrated to the newest schema)."""
+    from nengtan.registry.ops import seed_sectors
+
     paths, reg, _ = open_stores(home, create=True)
     with reg.session() as s:
         n = seed_sectors(s)
@@ -69,6 +64,10 @@ def init(home: HomeOption = None) -> None:
 
 
 def _park_name(home: str | None) -> str:
+    from sqlalchemy import select
+
+    from nengtan.registry.models import Park
+
     _, reg, _ = open_stores(home, migrate=False)
     with reg.session() as s:
         park = s.execute(select(Park).order_by(Park.id)).scalars().first()
@@ -76,6 +75,8 @@ def _park_name(home: str | None) -> str:
 
 
 def _period(year: int, month: int | None, quarter: int | None) -> Period:
+    from nengtan.indicators import Period
+
     try:
         return Period(year, month, quarter)
     except ValueError as exc:
@@ -84,6 +85,8 @@ def _period(year: int, month: int | None, quarter: int | None) -> Period:
 
 def print_inventory(inv: Inventory) -> None:
     """The inventory as Rich tables."""
+    from nengtan.labels import carrier_zh
+
     head = Table(title=f"能源与碳排放清单 Inventory — {inv.scope}, {inv.period}", show_header=True,
                  title_justify="left")
     head.add_column("指标 Indicator")
@@ -196,6 +199,10 @@ def import_cmd(
     home: HomeOption = None,
 ) -> None:
     """Import an interchange file; good rows land, bad rows are reported and quarantined."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from nengtan.ingest.files import import_file
+
     if kind not in KINDS:
         raise UserError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     if not file.exists():
@@ -224,6 +231,8 @@ def quarantine_cmd(
     home: HomeOption = None,
 ) -> None:
     """Rows that were rejected, with the file, row, column and reason."""
+    from nengtan.ingest.files import quarantine
+
     check_format(fmt)
     _, reg, _ = open_stores(home)
     rows = quarantine(reg, open_only=not all_rows)
@@ -242,6 +251,8 @@ def quarantine_cmd(
 @factors_app.command("list")
 def factors_list() -> None:
     """The factor sets nengtan ships."""
+    from nengtan.factors import available_sets, load_factor_set
+
     t = Table(title="因子集 Factor sets", title_justify="left")
     t.add_column("set")
     t.add_column("id")
@@ -256,6 +267,8 @@ def factors_list() -> None:
 def factors_show(name: Annotated[str | None, typer.Argument(help="Set name (default: the active one).")] = None,
                  home: HomeOption = None, fmt: FormatOption = "table") -> None:
     """Every library row with its value, unit, source, clause and status (plus the park's own values)."""
+    from nengtan.accounting import resolve_factor_set
+
     check_format(fmt)
     _, reg, _ = open_stores(home)
     fs = resolve_factor_set(reg, name)
@@ -282,6 +295,10 @@ def factors_add(
     home: HomeOption = None,
 ) -> None:
     """Record the park's own measured value (e.g. its gas supplier's NCV); it applies in `<set>+park`."""
+    from nengtan.accounting import resolve_factor_set
+    from nengtan.factors import load_factor_set
+    from nengtan.registry.models import FactorOverride
+
     lib = load_factor_set().rows
     match = lib[(lib["parameter"] == parameter) & (lib["carrier"] == carrier)]
     if match.empty:
@@ -314,7 +331,10 @@ def demo(
     seconds: Annotated[float, typer.Option("--seconds", help="With --live: how long to run.")] = 30.0,
 ) -> None:
     """Build the deterministic demo park, compute its inventory, print it and write the XLSX report."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from nengtan.demo import DEMO_YEAR, FULL, SMALL, build_demo
+    from nengtan.engine.stores import LocalStores
 
     paths, reg, lake = open_stores(home, create=True)
     built = (paths.home / ".demo-built").exists()
@@ -357,6 +377,10 @@ def demo(
 
 
 def _has_enterprises(reg: Registry) -> bool:
+    from sqlalchemy import select
+
+    from nengtan.registry.models import Enterprise
+
     with reg.session() as s:
         return s.execute(select(Enterprise.id).limit(1)).first() is not None
 

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
-import yaml
 from rich.table import Table
 
 from nengtan.cli.common import (
@@ -30,6 +27,9 @@ from nengtan.cli.common import (
     report_app,
 )
 from nengtan.targets.errors import TargetsError
+
+if TYPE_CHECKING:  # numpy and pandas load inside the commands, so `nengtan --help` starts at once
+    import pandas as pd
 
 targets_app = typer.Typer(help="Targets for dual control: templates from the plans, adoption.", no_args_is_help=True)
 budget_app = typer.Typer(help="Annual carbon budget: allocation to enterprises, entrants and leavers.",
@@ -60,6 +60,8 @@ def _clean(v: Any) -> Any:
 
 
 def _table(title: str, df: pd.DataFrame, cols: list[tuple[str, str]], digits: dict[str, int] | None = None) -> None:
+    import numpy as np
+
     t = Table(title=title, show_lines=False)
     for _, head in cols:
         t.add_column(head)
@@ -86,6 +88,8 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
         "--templates", help="List the templates from the plans instead of the adopted targets.")] = False,
         fmt: FormatOption = "table") -> None:
     """Adopted targets (or, with --templates, the templates taken from the plans)."""
+    import pandas as pd
+
     from nengtan.targets.targets import load_templates
 
     check_format(fmt)
@@ -296,6 +300,8 @@ def warnings_cmd(
     fmt: FormatOption = "table",
 ) -> None:
     """Early warnings (预警): park targets, park budget, sectors and enterprises, red/yellow/green."""
+    import numpy as np
+
     from nengtan.targets.warnings import Thresholds, warnings_list
 
     check_format(fmt)
@@ -373,6 +379,8 @@ def lmdi_cmd(
     fmt: FormatOption = "table",
 ) -> None:
     """LMDI decomposition of the CO2 change between two years (effects sum exactly to the change)."""
+    import pandas as pd
+
     from nengtan.engine.targets import lmdi_run
     from nengtan.targets.lmdi import EFFECTS_ZH
 
@@ -392,6 +400,8 @@ def lmdi_cmd(
 
 
 def _read_project(file: Path) -> Any:
+    import yaml
+
     from nengtan.targets.assessment import parse_proposal
 
     try:
@@ -519,6 +529,8 @@ def demo_targets(paths: Any, stores: Any, year: int) -> None:
 def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     from importlib import resources
 
+    import numpy as np
+
     from nengtan.engine.targets import (
         allocate_budget,
         assess_project,
@@ -598,6 +610,8 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
 
 
 def _num(x: float, share: bool) -> str:
+    import numpy as np
+
     if not np.isfinite(x):
         return "—"
     return f"{x:.1%}" if share else (f"{x:,.0f}" if abs(x) >= 100 else f"{x:.4f}")

@@ -26,10 +26,10 @@ from nengtan.config import Paths
 from nengtan.factors import load_factor_set
 from nengtan.factors.provinces import ProvinceError, normalise_province
 from nengtan.identifiers import IdentifierError, parse_period, validate_uscc
+from nengtan.ingest import KINDS
 from nengtan.ingest.readings_file import import_readings_table, validate_and_write_readings
 from nengtan.ingest.tables import (
     EARLIEST_YEAR,
-    KINDS,
     REQUIRED,
     ImportFileError,
     ImportResult,

@@ -13,8 +13,6 @@ import pyarrow as pa
 
 from nengtan.errors import InputError
 
-KINDS = ("enterprises", "meters", "activity", "economic", "readings")
-
 REQUIRED: dict[str, tuple[str, ...]] = {
     "enterprises": ("uscc", "name", "sector_code", "province"),
     "meters": ("meter_id", "uscc", "carrier", "unit", "kind"),

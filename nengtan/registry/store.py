@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,10 +27,27 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration's revision id, read from the migration files (``revision = "NNNN"``): the chain
+    is linear, so the head is the one no other file names as its ``down_revision``."""
+    revs: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        src = path.read_text(encoding="utf-8")
+        rev = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", src, re.M)
+        down = re.search(r"^down_revision\s*=\s*(?:['\"]([^'\"]+)['\"]|None)", src, re.M)
+        if rev and down:
+            revs[rev.group(1)] = down.group(1)
+    (head,) = set(revs) - {d for d in revs.values() if d}
+    return head
 
 
 class Registry:
@@ -53,11 +74,23 @@ class Registry:
         return self.engine.url.render_as_string(hide_password=True)
 
     def upgrade(self) -> None:
-        """Run Alembic migrations to head (idempotent)."""
+        """Run Alembic migrations to head (idempotent). A registry already at head is left alone without
+        loading Alembic, which costs about a second of start-up in every process that opens the registry."""
+        if self.revision() == head_revision():
+            return
+        from alembic import command
+
         cfg = alembic_config(self.engine.url.render_as_string(hide_password=False))
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def revision(self) -> str | None:
+        """The schema revision the registry is at (Alembic's ``alembic_version``), None before the first."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
