@@ -26,10 +26,24 @@ pytestmark = [pytest.mark.mqtt, pytest.mark.postgres, pytest.mark.slow]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _ingester(home, url, port, prefix, log):  # type: ignore[no-untyped-def]
-    return subprocess.Popen([sys.executable, "-m", "nengtan.ingest.mqtt", "--home", str(home), "--database-url",
-                             url, "--port", str(port), "--prefix", prefix, "--client-id", f"{prefix}-ing",
-                             "--flush", "0.3", "--no-compact"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+@pytest.fixture
+def children():  # type: ignore[no-untyped-def]
+    """Every process a test starts; whatever is still running when the test ends — a failed assertion
+    included — is killed, so an ingester never outlives its test and its broker."""
+    procs: list[subprocess.Popen] = []  # type: ignore[type-arg]
+    yield procs
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+            p.wait(timeout=10)
+
+
+def _ingester(children, home, url, port, prefix, log):  # type: ignore[no-untyped-def]
+    p = subprocess.Popen([sys.executable, "-m", "nengtan.ingest.mqtt", "--home", str(home), "--database-url",
+                          url, "--port", str(port), "--prefix", prefix, "--client-id", f"{prefix}-ing",
+                          "--flush", "0.3", "--no-compact"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    children.append(p)
+    return p
 
 
 def _counts(lake: Lake) -> tuple[int, int]:
@@ -39,7 +53,7 @@ def _counts(lake: Lake) -> tuple[int, int]:
     return duckdb.sql(f"SELECT count(*), count(DISTINCT (meter_id, ts)) FROM read_parquet({files!r})").fetchall()[0]  # type: ignore[return-value]
 
 
-def test_kill9_while_1000_gateways_publish(registry, pg_url, private_broker, prefix, tmp_path):  # type: ignore[no-untyped-def]
+def test_kill9_while_1000_gateways_publish(registry, pg_url, private_broker, prefix, tmp_path, children):  # type: ignore[no-untyped-def]
     park = make_park(registry, n_ent=100, meters_per_ent=20, meters_per_gateway=2)
     assert len(park.gateways) == 1000
     intervals = 6
@@ -53,17 +67,18 @@ def test_kill9_while_1000_gateways_publish(registry, pg_url, private_broker, pre
     home = tmp_path / "home"
     lake = Lake(home / "lake")
     log = open(tmp_path / "ingester.log", "w")  # noqa: SIM115 (handed to child processes)
-    ing = _ingester(home, pg_url, private_broker, prefix, log)
+    ing = _ingester(children, home, pg_url, private_broker, prefix, log)
     wait_for(lambda: (tmp_path / "ingester.log").read_text().count("; ready") == 1, timeout=30)
     pub = subprocess.Popen([sys.executable, "-m", "nengtan.ingest.simulator", str(spec)], cwd=ROOT,
                            stdout=subprocess.PIPE, text=True)
+    children.append(pub)
     at_kill = []
     for threshold in (2000, 7000):  # kill while readings are arriving, twice
         wait_for(lambda t=threshold: _counts(lake)[0] >= t, timeout=60, every=0.05)  # type: ignore[misc]
         ing.send_signal(signal.SIGKILL)
         ing.wait()
         at_kill.append(_counts(lake)[0])
-        ing = _ingester(home, pg_url, private_broker, prefix, log)
+        ing = _ingester(children, home, pg_url, private_broker, prefix, log)
     assert pub.poll() is None, "the publisher was still publishing at the second kill"
     assert 2000 <= at_kill[0] < at_kill[1] < expected
     out, _ = pub.communicate(timeout=120)
@@ -80,7 +95,8 @@ def test_kill9_while_1000_gateways_publish(registry, pg_url, private_broker, pre
     assert "session present: True" in text
 
 
-def test_crash_between_commit_and_ack_stores_redelivery_once(registry, pg_url, private_broker, prefix, tmp_path):  # type: ignore[no-untyped-def]
+def test_crash_between_commit_and_ack_stores_redelivery_once(registry, pg_url, private_broker, prefix, tmp_path,
+                                                             children):  # type: ignore[no-untyped-def]
     """The worst moment: readings are durable in the lake but the broker never got the acknowledgement,
     so it redelivers them all to the restarted ingester, which must store none of them again."""
     park = make_park(registry, n_ent=10, meters_per_ent=4, meters_per_gateway=4)
@@ -92,6 +108,7 @@ def test_crash_between_commit_and_ack_stores_redelivery_once(registry, pg_url, p
             str(private_broker), "--prefix", prefix, "--client-id", f"{prefix}-ing", "--flush", "1.0",
             "--no-compact"]
     ing = subprocess.Popen([*args, "--crash-after-commits", "1"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    children.append(ing)
     wait_for(lambda: logf.read_text().count("; ready") == 1, timeout=30)
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps({"port": private_broker, "prefix": prefix, "gateways": park.gateway_meters,
@@ -103,6 +120,7 @@ def test_crash_between_commit_and_ack_stores_redelivery_once(registry, pg_url, p
     stored_before_ack = _counts(lake)[0]
     assert stored_before_ack > 0
     ing = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    children.append(ing)
 
     def dups() -> int:
         return sum(int(x.split(" duplicate")[0].rsplit(" ", 1)[1]) for x in logf.read_text().splitlines()
