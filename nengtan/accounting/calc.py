@@ -32,10 +32,6 @@ LEDGER_COLUMNS = [
 included); ``green_excess_kwh`` is green electricity claimed beyond the month's purchased electricity
 (not counted anywhere)."""
 
-NON_FOSSIL_CARRIERS = frozenset({"pv"})
-"""Carriers counted as non-fossil energy consumed on site (green electricity is an attribute of purchases)."""
-
-
 def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     """Add energy and CO2 columns to activity rows (one row per enterprise × period × carrier).
 

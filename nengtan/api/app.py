@@ -50,22 +50,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public):
         app.include_router(module.router)
-    _optional_routers(app, svc)
+    _domain_routers(app, svc)
     app.include_router(pages.router)
     static = resources.files("nengtan.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
 
 
-def _optional_routers(app: FastAPI, svc: Services) -> None:
+def _domain_routers(app: FastAPI, svc: Services) -> None:
     """Issue 4's targets routes, and issue 3's gateway ingestion (``POST /api/ingest/readings``)."""
     from nengtan.api.routers import targets
+    from nengtan.ingest.http import IngestService, make_router
 
     app.include_router(targets.router)
-    try:
-        from nengtan.ingest.http import IngestService, make_router
-    except ImportError:  # issue 3's gateway ingestion not installed
-        return
     # Gateways authenticate with their own tokens (nengtan ingest gateway add/token), never with a user
     # login; the router is issue 3's, unchanged, under /api.
     app.state.ingest = IngestService(svc.registry, svc.lake)

@@ -386,10 +386,8 @@ def _has_enterprises(reg: Registry) -> bool:
 
 
 def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
-    try:
-        from nengtan.ingest import simulator
-    except ImportError as exc:
-        raise UserError("live feeding needs nengtan.ingest.simulator, which this build lacks") from exc
+    from nengtan.ingest import simulator
+
     console.print(f"feeding the demo meters live over MQTT (127.0.0.1:1883) for {seconds:g} s…")
     r = simulator.run_live_demo(paths, reg, lake, seconds)
     console.print(f"live: {r.gateways} gateways, {r.meters} meters, {r.messages} messages; {r.accepted} readings "

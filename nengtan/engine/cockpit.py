@@ -31,7 +31,6 @@ from nengtan.errors import NoDataError
 from nengtan.indicators import enterprise_figures
 from nengtan.labels import CARRIERS
 
-CARRIER_NAMES = CARRIERS
 PARK_TARGET_TEMPLATES = {
     "energy_intensity": "jiangsu-zero-carbon-park-energy-intensity",
     "carbon_intensity": "jiangsu-zero-carbon-park-carbon-intensity",
@@ -107,11 +106,6 @@ def _template_value(template_id: str) -> float | None:
     except Exception:
         return None
 
-
-INDICATOR_KEYS = {"energy_intensity": "energy_intensity", "carbon_intensity": "carbon_intensity",
-                  "nonfossil_share": "non_fossil_energy_share",
-                  "renewable_electricity_share": "renewable_electricity_share",
-                  "energy_total": "energy_tce", "carbon_total": "co2_t"}
 
 
 def headline_limits(stores: Stores, year: int) -> dict[str, tuple[float, str]]:
@@ -227,7 +221,7 @@ def breakdown(stores: Stores, year: int, scope: str = "park") -> dict[str, Any]:
     led = led.assign(co2_t=led["scope1_t"] + led["scope2_location_t"])
     by_carrier: list[dict[str, Any]] = []
     for carrier, g in led.groupby("carrier"):
-        zh, en = CARRIER_NAMES.get(str(carrier), (str(carrier), str(carrier)))
+        zh, en = CARRIERS.get(str(carrier), (str(carrier), str(carrier)))
         by_carrier.append({"carrier": carrier, "name_zh": zh, "name_en": en,
                            "quantity": float(g["quantity"].sum()), "unit": str(g["unit"].iloc[0]),
                            "energy_tce": float(g["energy_tce"].sum()), "co2_t": float(g["co2_t"].sum())})
@@ -268,7 +262,7 @@ def sankey(stores: Stores, year: int) -> dict[str, Any]:
         carrier, div = str(key[0]), str(key[1])  # type: ignore[index]
         if v <= 0:
             continue
-        c_zh, c_en = CARRIER_NAMES.get(str(carrier), (str(carrier), str(carrier)))
+        c_zh, c_en = CARRIERS.get(str(carrier), (str(carrier), str(carrier)))
         s_zh, s_en = names.get(str(div), (str(div), str(div)))
         src, dst = f"c:{carrier}", f"s:{div}"
         for nid, zh, en in ((src, c_zh, c_en), (dst, f"{div} {s_zh}", f"{div} {s_en}")):
