@@ -4,7 +4,7 @@ For the demo lake (~10⁷ readings) and a synthetic lake ten times larger (the d
 3 000 enterprises), in the same run:
 
 * baseline — DuckDB ``SELECT meter_id, month, SUM(value) … GROUP BY meter_id, month`` over the lake files;
-* nengtan  — ``nengtan.accounting.inventory(...)``: registry reads, the one-pass month scan (sums,
+* nengtan  — ``nengtan.engine.ledgers.inventory(...)``: registry reads, the one-pass month scan (sums,
   estimates, counter registers), counter differencing, statements, factors, aggregation.
 
 Each is timed best-of-N after a warm-up. Writes the section "## Inventory (issue 2)" of
@@ -23,11 +23,11 @@ from pathlib import Path
 
 import duckdb
 
-from nengtan.accounting import inventory
-from nengtan.accounting.gather import month_scan
 from nengtan.config import data_home, database_url
 from nengtan.demo import FULL, DemoSize, build_demo
+from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
+from nengtan.lake.scan import DUCKDB
 from nengtan.registry.store import Registry
 
 ROOT = Path(__file__).resolve().parent
@@ -75,7 +75,7 @@ def measure(name: str, size: DemoSize, repeat: int) -> dict[str, object]:
         inventory(reg, lake, 2025)
 
     def scan_only() -> None:
-        month_scan(lake, 2025)
+        DUCKDB.month_scan(lake, 2025)
 
     t_bare = best(bare, repeat)
     t_scan = best(scan_only, repeat)
@@ -105,7 +105,8 @@ def write_section(rows: list[dict[str, object]], repeat: int) -> None:
     for r in rows:
         lines.append(f"| {r['lake']} | {r['readings']:,} | {r['files']} | {r['bare']:.3f} | {r['scan']:.3f} | "
                      f"{r['inventory']:.3f} | {r['ratio']:.2f}× | {r['co2_t']:,.2f} |")
-    lines += ["", "The lake scan (`accounting.gather.month_scan`: Σ per meter and month, estimates, counter registers) "
+    lines += ["", "The lake scan (`lake.scan.DuckDBScan.month_scan`: Σ per meter and month, estimates, counter "
+              "registers) "
               "is the part that grows with the readings; the rest of the inventory is registry reads (statements, "
               "economic data, meters: ~10⁵ rows at 3 000 enterprises) and pandas work, a fixed cost per park that "
               "the 2-core machine cannot overlap with a scan already using both cores. The goal of 1.5× is not met "

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from nengtan.accounting import inventory
 from nengtan.cli import app
+from nengtan.engine.ledgers import inventory
 
 runner = CliRunner()
 

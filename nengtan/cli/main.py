@@ -267,7 +267,7 @@ def factors_list() -> None:
 def factors_show(name: Annotated[str | None, typer.Argument(help="Set name (default: the active one).")] = None,
                  home: HomeOption = None, fmt: FormatOption = "table") -> None:
     """Every library row with its value, unit, source, clause and status (plus the park's own values)."""
-    from nengtan.accounting import resolve_factor_set
+    from nengtan.engine.ledgers import resolve_factor_set
 
     check_format(fmt)
     _, reg, _ = open_stores(home)
@@ -295,7 +295,7 @@ def factors_add(
     home: HomeOption = None,
 ) -> None:
     """Record the park's own measured value (e.g. its gas supplier's NCV); it applies in `<set>+park`."""
-    from nengtan.accounting import resolve_factor_set
+    from nengtan.engine.ledgers import resolve_factor_set
     from nengtan.factors import load_factor_set
     from nengtan.registry.models import FactorOverride
 

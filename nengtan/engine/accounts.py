@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from nengtan.accounting import Inventory, enterprises_in_scope, inventory_from_ledger
-from nengtan.accounting import inventory as direct_inventory
+from nengtan.accounting import Inventory, inventory_from_ledger
+from nengtan.engine.ledgers import enterprises_in_scope
+from nengtan.engine.ledgers import inventory as direct_inventory
 from nengtan.engine.stores import Stores
 from nengtan.engine.years import year_data
 from nengtan.indicators import Period

@@ -1,7 +1,7 @@
 """Figures for the cockpit and the portal over the year data (nengtan.engine.years), cached per data version.
 
-Everything here is a sum over ``nengtan.accounting.ledger`` rows or a copy of
-``nengtan.accounting.inventory`` results, so the cockpit shows exactly what ``nengtan inventory`` prints.
+Everything here is a sum over the year's ledger rows (nengtan.engine.years) or a copy of the
+inventory (nengtan.engine.accounts), so the cockpit shows exactly what ``nengtan inventory`` prints.
 Headline CO2 is Scope 1 + Scope 2 location-based (``Inventory.co2_t``).
 
 Targets: the headline holds each indicator against the park's adopted park-level targets (issue 4,
@@ -346,16 +346,18 @@ def quality(stores: Stores, year: int, uscc: str) -> dict[str, Any]:
 
 def meter_monthly(stores: Stores, year: int, code: str, kind: str) -> list[dict[str, Any]]:
     """Monthly consumption of one meter from the readings lake (interval sums or counter differences)."""
-    from nengtan.accounting.gather import counter_totals, main_meters, meter_totals
+    from nengtan.accounting.meters import meter_totals
+    from nengtan.engine.ledgers import metered_counter_totals
+    from nengtan.lake.scan import DUCKDB
+    from nengtan.registry.frames import main_meters
 
     if kind == "counter":
         meters = main_meters(stores.registry)
         one = meters[meters["meter_id"] == code]
-        frame = stores.cached(("counter_totals", year, code), lambda: counter_totals(
-            stores.lake, one, {(code, year, m) for m in range(1, 13)}) if len(one) else pd.DataFrame(
-            columns=["meter_id", "month", "total", "estimated"]))
+        pairs = {(code, year, m) for m in range(1, 13)} if len(one) else set()
+        frame = stores.cached(("counter_totals", year, code), lambda: metered_counter_totals(stores.lake, one, pairs))
     else:
-        frame = stores.cached(("meter_totals", year), lambda: meter_totals(stores.lake, year))
+        frame = stores.cached(("meter_totals", year), lambda: meter_totals(DUCKDB.month_scan(stores.lake, year), year))
     g = frame[frame["meter_id"] == code]
     by_month = {int(m): (float(tot), float(est))
                 for m, tot, est in zip(g["month"], g["total"], g["estimated"], strict=True)}

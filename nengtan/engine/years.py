@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nengtan.accounting import apply_factors, economics, year_factor_set
-from nengtan.accounting.gather import activity, data_version
+from nengtan.accounting import apply_factors
+from nengtan.engine.ledgers import activity, data_version, economics, year_factor_set
 from nengtan.engine.stores import Stores
 from nengtan.errors import NoDataError
 from nengtan.factors import FactorSet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from nengtan.accounting import inventory
+from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 
@@ -39,7 +39,7 @@ def test_share_cards_use_the_inventory_and_issue4_definition(client: TestClient,
                                                              cli_inventory) -> None:
     """Non-fossil share = (PV + green electricity) / energy at 等价值, the same number in the inventory,
     in issue 4's indicator_frame (which the warnings use) and on the cockpit's card."""
-    from nengtan.accounting import economics, ledger
+    from nengtan.engine.ledgers import economics, ledger
     from nengtan.indicators import fill_value_added
     from nengtan.targets.targets import indicator_frame
 

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DatabaseError
 
-from nengtan.accounting import inventory
 from nengtan.api.app import create_app
 from nengtan.api.settings import load_settings
+from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nengtan.accounting import inventory
+from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 

@@ -9,8 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from nengtan.accounting import inventory
 from nengtan.config import Paths
+from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
 from nengtan.registry.models import Enterprise, Meter
 from nengtan.registry.ops import ensure_park, new_batch, seed_sectors

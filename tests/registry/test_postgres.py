@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from nengtan.accounting import inventory
 from nengtan.config import data_home
+from nengtan.engine.ledgers import inventory
 from nengtan.ingest.files import import_file
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry

@@ -16,11 +16,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from nengtan.accounting import inventory, ledger
 from nengtan.cli import app
 from nengtan.cli.common import DEMO_HOOKS, open_stores
 from nengtan.cli.targets import DEMO_WARNING_MONTH, demo_targets
 from nengtan.engine import LocalStores
+from nengtan.engine.ledgers import inventory, ledger
 from nengtan.registry.targets_models import active_targets, load_allocation
 
 runner = CliRunner()

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from nengtan.accounting import inventory
 from nengtan.config import Paths
+from nengtan.engine.ledgers import inventory
 from nengtan.ingest.files import ImportFileError, import_file, quarantine
 from nengtan.lake import Lake
 from nengtan.registry.models import Activity, EconomicData, Enterprise, Meter, YearLock

@@ -1,0 +1,110 @@
+"""The accounting over the stores: activity from the registry's statements and the lake's meters, the
+factor set resolved for a year, the ledger and the inventory. The domain arithmetic is nengtan.accounting's;
+this module only reads the stores and hands the frames over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+
+from nengtan.accounting import Inventory, Period, ScopeError, apply_factors, inventory_from_ledger, select_scope
+from nengtan.accounting.meters import (
+    TOTAL_COLUMNS,
+    combine_activity,
+    counter_months,
+    counter_totals,
+    meter_activity,
+    meter_totals,
+    months_to_read,
+)
+from nengtan.factors import DEFAULT_SET, FactorSet, load_factor_set
+from nengtan.lake import Lake
+from nengtan.lake.scan import DUCKDB, LakeScan
+from nengtan.registry import frames
+from nengtan.registry.store import Registry
+
+economics = frames.economics
+enterprises_frame = frames.enterprises_frame
+
+__all__ = ["activity", "counter_month_totals", "data_version", "economics", "enterprises_frame",
+           "enterprises_in_scope", "inventory", "ledger", "metered_counter_totals", "resolve_factor_set",
+           "year_factor_set"]
+
+
+def resolve_factor_set(reg: Registry, name: str | None = None, as_of: dt.date | None = None) -> FactorSet:
+    """The named set (default: the time-matched ``cn``); ``<set>+park`` — the default when the park has
+    measured values — applies them. ``as_of`` is the report date (default today)."""
+    overrides = frames.park_overrides(reg)
+    if name is None:
+        name = DEFAULT_SET + ("+park" if not overrides.empty else "")
+    return load_factor_set(name, overrides if name.endswith("+park") else None, as_of=as_of)
+
+
+def year_factor_set(reg: Registry, year: int, factor_set: FactorSet | str | None = None) -> FactorSet:
+    """The factor set resolved for activity of ``year`` (time-matched unless the set pins its years)."""
+    fs = factor_set if isinstance(factor_set, FactorSet) else resolve_factor_set(reg, factor_set)
+    return fs.for_year(year)
+
+
+def data_version(reg: Registry, lake: Lake) -> str:
+    """The data version results quote: the registry's last import batch and the lake's log version."""
+    return f"registry#{frames.import_sequence(reg)}+lake#{lake.version}"
+
+
+def metered_counter_totals(lake: Lake, counters: pd.DataFrame, pairs: set[tuple[str, int, int]],
+                           scan: LakeScan = DUCKDB) -> pd.DataFrame:
+    """Consumption of counters for (meter, year, month) pairs, reading by reading (TOTAL_COLUMNS)."""
+    if not pairs:
+        return pd.DataFrame(columns=TOTAL_COLUMNS)
+    readings = scan.counter_readings(lake, sorted({p[0] for p in pairs}), months_to_read(pairs))
+    return counter_totals(readings, counters, pairs)
+
+
+def counter_month_totals(lake: Lake, year: int, counters: pd.DataFrame, month_scan: pd.DataFrame,
+                         scan: LakeScan = DUCKDB) -> pd.DataFrame:
+    """Counters' monthly consumption: settled from the month scan where the registers never fell, read
+    reading by reading where they did."""
+    fast, pairs = counter_months(month_scan, counters, year)
+    exact = metered_counter_totals(lake, counters, pairs, scan)
+    parts = [f for f in (fast, exact) if not f.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TOTAL_COLUMNS)
+
+
+def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan = DUCKDB) -> pd.DataFrame:
+    """Activity rows of ``year``: statements, and main meters where an enterprise-month-carrier has none."""
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the back-end scans the lake while SQL reads the registry
+        pending = pool.submit(scan.month_scan, lake, year)
+        st = frames.statement_activity(reg, year)
+        ent = frames.enterprises_frame(reg)
+        meters = frames.main_meters(reg)
+        month_scan = pending.result()
+    counters = counter_month_totals(lake, year, meters[meters["kind"] == "counter"], month_scan, scan)
+    metered = meter_activity(meters, meter_totals(month_scan, year), counters, year)
+    return combine_activity(st, metered, ent)
+
+
+def ledger(reg: Registry, lake: Lake, year: int, factor_set: FactorSet | str | None = None) -> pd.DataFrame:
+    """One row per enterprise × month × carrier with energy [tce] and CO2 [t] by scope."""
+    return apply_factors(activity(reg, lake, year), year_factor_set(reg, year, factor_set))
+
+
+def enterprises_in_scope(reg: Registry, scope: str) -> int:
+    """How many registered enterprises ``scope`` covers; a sector or enterprise scope covering none is a
+    ScopeError."""
+    n = len(select_scope(frames.enterprises_frame(reg), scope))
+    if scope != "park" and n == 0:
+        raise ScopeError(f"no enterprise in scope {scope!r}")
+    return n
+
+
+def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, quarter: int | None = None,
+              scope: str = "park", factor_set: FactorSet | str | None = None) -> Inventory:
+    """The inventory of ``scope`` (park | sector:<code> | enterprise:<uscc>) for a month, quarter or year,
+    computed afresh (the engine's cached path is nengtan.engine.accounts.inventory)."""
+    period = Period(year, month, quarter)
+    fs = year_factor_set(reg, year, factor_set)
+    n = enterprises_in_scope(reg, scope)
+    led = apply_factors(activity(reg, lake, year), fs)
+    return inventory_from_ledger(led, frames.economics(reg, year), fs, scope, period, data_version(reg, lake), n)

@@ -1,0 +1,83 @@
+"""Reading the registry as DataFrames for the accounting: enterprises, monthly statements, main meters,
+economic data, the park's own factor values and the data version (Core selects fetched from the DBAPI
+cursor directly: 10⁵ rows in tens of ms rather than a second)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Executable, func, select
+
+from nengtan.accounting.meters import ACTIVITY_COLUMNS
+from nengtan.factors.library import COLUMNS as FACTOR_COLUMNS
+from nengtan.registry.models import Activity, EconomicData, Enterprise, FactorOverride, ImportBatch, Meter
+from nengtan.registry.store import Registry
+
+
+def _frame(reg: Registry, stmt: Executable, columns: list[str]) -> pd.DataFrame:
+    """Run a Core select and build the frame from the cursor's rows (no Row objects; the columns read here
+    need no result-type processing)."""
+    with reg.engine.connect() as conn:
+        rows = conn.execute(stmt).cursor.fetchall()
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, (list(c) for c in zip(*rows, strict=True)), strict=True)))
+
+
+def _year_range(column: Any, year: int) -> Any:
+    """period BETWEEN 'YYYY-01' AND 'YYYY-12' (unlike LIKE, it can use the period index)."""
+    return column.between(f"{year:04d}-01", f"{year:04d}-12")
+
+
+def enterprises_frame(reg: Registry) -> pd.DataFrame:
+    """enterprise_id, uscc, enterprise (name), sector_code, province."""
+    return _frame(reg, select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.sector_code,
+                              Enterprise.province),
+                  ["enterprise_id", "uscc", "enterprise", "sector_code", "province"])
+
+
+def statement_activity(reg: Registry, year: int) -> pd.DataFrame:
+    """Active monthly statement rows of ``year`` (ACTIVITY_COLUMNS)."""
+    df = _frame(reg, select(Activity.enterprise_id, Activity.period, Activity.carrier, Activity.quantity,
+                            Activity.feedstock_quantity, Activity.feedstock_oxidised)
+                .where(Activity.active.is_(True), _year_range(Activity.period, year)),
+                ["enterprise_id", "period", "carrier", "quantity", "feedstock_quantity", "feedstock_oxidised"])
+    df["feedstock_oxidised"] = df["feedstock_oxidised"].astype(bool)
+    df["estimated_quantity"] = 0.0
+    df["source"] = "statement"
+    return df[ACTIVITY_COLUMNS]
+
+
+def main_meters(reg: Registry) -> pd.DataFrame:
+    """meter_id (code), enterprise_id, carrier, kind, rollover of the main interval/counter meters."""
+    return _frame(reg, select(Meter.code, Meter.enterprise_id, Meter.carrier, Meter.kind, Meter.rollover)
+                  .where(Meter.role == "main", Meter.kind.in_(("interval", "counter"))),
+                  ["meter_id", "enterprise_id", "carrier", "kind", "rollover"])
+
+
+def economics(reg: Registry, year: int) -> pd.DataFrame:
+    """uscc, period, value_added, gross_output, value_added_constant [万元] of the active versions."""
+    return _frame(reg, select(Enterprise.uscc, EconomicData.period, EconomicData.value_added,
+                              EconomicData.gross_output, EconomicData.value_added_constant)
+                  .join(Enterprise, Enterprise.id == EconomicData.enterprise_id)
+                  .where(EconomicData.active.is_(True), _year_range(EconomicData.period, year)),
+                  ["uscc", "period", "value_added", "gross_output", "value_added_constant"])
+
+
+def park_overrides(reg: Registry) -> pd.DataFrame:
+    """The park's own factor values (FactorOverride rows) in the factor library's columns."""
+    with reg.session() as s:
+        rows = s.execute(select(FactorOverride)).scalars().all()
+        data = [{"id": f"park.{r.id}.{r.parameter}.{r.carrier}", "parameter": r.parameter, "carrier": r.carrier,
+                 "family": r.family, "region": r.region, "data_year": r.data_year, "value": r.value,
+                 "unit": r.unit, "source": f"park measurement ({r.created_by})", "clause": "evidence",
+                 "edition": "", "valid_from": r.valid_from, "valid_to": r.valid_to, "status": "park-measured",
+                 "note": r.evidence} for r in rows]
+    return pd.DataFrame(data, columns=FACTOR_COLUMNS)
+
+
+def import_sequence(reg: Registry) -> int:
+    """The newest import batch's sequence number (0 before the first import)."""
+    with reg.session() as s:
+        return int(s.execute(select(func.max(ImportBatch.seq))).scalar() or 0)
