@@ -186,6 +186,7 @@ def headline(stores: Stores, year: int) -> dict[str, Any]:
     return clean({"year": year, "items": items, "factor_set": inv["factor_set"],
                   "data_version": inv["data_version"], "enterprises": inv["enterprises"],
                   "value_added": va, "value_added_basis": inv.get("value_added_basis"),
+                  "energy_basis": inv.get("energy_basis"), "factor_basis": inv.get("factor_basis"),
                   "targets_source": "adopted park targets (templates where none)" if adopted
                   else "issue-4 templates jiangsu-zero-carbon-park-*"})
 

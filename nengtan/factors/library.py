@@ -24,6 +24,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -129,10 +130,18 @@ class FactorSet:
     basis: tuple[str, ...] = ()
     used: set[str] = field(default_factory=set)
     _cache: dict[tuple[object, ...], pd.Series] = field(default_factory=dict, repr=False)
+    _usable: dict[tuple[object, ...], Any] = field(default_factory=dict, repr=False)
 
     def usable_rows(self) -> pd.DataFrame:
         """The rows this set can use: published by ``as_of``, of its fuel family (other families never mix
-        in), and — once the data years are fixed — grid and 等价值 rows of those years only."""
+        in), and — once the data years are fixed — grid and 等价值 rows of those years only (computed once
+        per choice of those; every factor lookup filters them)."""
+        key = ("rows", self.as_of, self.fuel_family, self.grid_year, self.equivalent_year, len(self.rows))
+        if key not in self._usable:
+            self._usable[key] = self._select_usable()
+        return self._usable[key]  # type: ignore[no-any-return]
+
+    def _select_usable(self) -> pd.DataFrame:
         df = self.rows
         keep = (df["valid_from"] == "") | (df["valid_from"] <= self.as_of.isoformat())
         fuel = df["parameter"].isin(FUEL_PARAMETERS)
@@ -169,7 +178,8 @@ class FactorSet:
         if year >= GBT32150_REVISION_FROM.year:
             notes.append(f"GB/T 32150-2025 applies from {GBT32150_REVISION_FROM.isoformat()}; its values are not "
                          "in the library yet, so GB/T 32150-2015 fuel parameters are used")
-        return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(notes), used=set(), _cache={})
+        return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(notes), used=set(), _cache={},
+                       _usable={})
 
     def _match_year(self, parameters: tuple[str, ...], year: int, what: str, notes: list[str]) -> int:
         df = self.rows[self.rows["parameter"].isin(parameters) & (self.rows["data_year"] != "")]
@@ -207,25 +217,29 @@ class FactorSet:
 
     def _lookup(self, parameter: str, carrier: str, family: str | None, region: str | None,
                 data_year: int | None) -> pd.Series:
-        df = self.usable_rows()
-        sel = (df["parameter"] == parameter) & (df["carrier"] == carrier)
-        if family is not None:
-            sel &= df["family"] == family
-        if region is not None:
-            sel &= df["region"] == region
-        if data_year is not None:
-            sel &= df["data_year"] == str(data_year)
-        found = df[sel]
-        if found.empty:
+        found = [r for r in self._usable_records().get((parameter, carrier), [])
+                 if (family is None or r["family"] == family) and (region is None or r["region"] == region)
+                 and (data_year is None or r["data_year"] == str(data_year))]
+        if not found:
             raise FactorError(
                 f"factor set {self.name} has no {parameter} for {carrier}"
                 + (f" ({family})" if family else "") + (f" region {region}" if region else "")
                 + (f" year {data_year}" if data_year else "")
             )
         # park overrides come last and win
-        row = found.iloc[-1]
+        row = found[-1]
         self.used.add(str(row["id"]))
         return row
+
+    def _usable_records(self) -> dict[tuple[str, str], list[pd.Series]]:
+        """The usable rows grouped by (parameter, carrier), in library order (overrides last)."""
+        key = ("records", self.as_of, self.fuel_family, self.grid_year, self.equivalent_year, len(self.rows))
+        if key not in self._usable:
+            groups: dict[tuple[str, str], list[pd.Series]] = {}
+            for _, r in self.usable_rows().iterrows():
+                groups.setdefault((str(r["parameter"]), str(r["carrier"])), []).append(r)
+            self._usable[key] = groups  # type: ignore[assignment]
+        return self._usable[key]  # type: ignore[return-value]
 
     # -- energy ------------------------------------------------------------------------------
     def tce(self, carrier: str) -> Factor:

@@ -26,8 +26,12 @@ def _cli(demo, *args: str) -> str:  # type: ignore[no-untyped-def]
 def test_park_year_is_the_same_on_every_surface(client: TestClient, tokens, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
     inv = json.loads(_cli(demo, "inventory", "--year", str(YEAR), "--format", "json"))
     api = client.get(f"/api/inventory?year={YEAR}", headers=tokens["admin"]).json()
-    cockpit = {i["key"]: i for i in client.get(f"/api/cockpit/summary?year={YEAR}",
-                                               headers=tokens["admin"]).json()["items"]}
+    head = client.get(f"/api/cockpit/summary?year={YEAR}", headers=tokens["admin"]).json()
+    cockpit = {i["key"]: i for i in head["items"]}
+    # every surface names the same basis: the energy basis, the factor set and its time-matching
+    assert head["energy_basis"] == inv["energy_basis"] and "当量值" in inv["energy_basis"]
+    assert head["factor_set"] == inv["factor_set"] and head["factor_basis"] == inv["factor_basis"]
+    assert any("2023 grid factors" in n for n in inv["factor_basis"])
     out = tmp_path / "inv.xlsx"
     _cli(demo, "report", "inventory", "--year", str(YEAR), "-o", str(out))
     summary = {r[0]: r[1] for r in load_workbook(out)["汇总 Summary"].iter_rows(values_only=True) if r and r[0]}
