@@ -289,7 +289,7 @@ def allocation_weights(
         return bm
     if benchmark_scope not in ("sector", "park"):
         raise TargetsError(
-            f"benchmark scope must be sector or park, not {benchmark_scope!r} (use --benchmark-scope sector|park)"
+            f"benchmark scope must be sector or park, not {benchmark_scope!r}"
         )
     gf = col("base_emissions")
     if benchmark_scope == "park":

@@ -341,7 +341,7 @@ def run_scenario(
 ) -> ScenarioResult:
     """Central path and Monte Carlo of one scenario from ``base.year`` to ``to_year``."""
     if to_year <= base.year:
-        raise TargetsError(f"--to must be after the base year {base.year}")
+        raise TargetsError(f"the end year must be after the base year {base.year}")
     if draws < 0:
         raise TargetsError("draws must be non-negative")
     n = to_year - base.year

@@ -119,9 +119,7 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if self.red_on not in ("low", "central"):
-            raise TargetsError(
-                f"thresholds: red_on must be low or central, not {self.red_on!r} (use --red-on low|central)"
-            )
+            raise TargetsError(f"thresholds: red_on must be low or central, not {self.red_on!r}")
         if not 0 < self.yellow_at <= self.red_at:
             raise TargetsError(
                 f"thresholds: need 0 < yellow_at <= red_at, got {self.yellow_at}, {self.red_at}"
