@@ -20,7 +20,9 @@ def log_in(page, live, username: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("#username", acct.username)
     page.fill("#password", acct.password)
     page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
+    # the form posts by fetch, stores the token and then leaves /login: wait for that navigation, not for
+    # network idle, which can be reached before the fetch has even started (a race seen in CI)
+    page.wait_for_url(lambda url: "/login" not in url, timeout=30_000)
 
 
 def test_admin_sees_cockpit_with_cli_numbers(page, live) -> None:  # type: ignore[no-untyped-def]
