@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nengtan.lake import Lake  # noqa: E402
-from nengtan.registry.ingest_models import Gateway, GatewayMeter  # noqa: E402
-from nengtan.registry.models import Enterprise, Meter, Park  # noqa: E402
 from nengtan.registry.store import Registry  # noqa: E402
+from nengtan.registry.tables.monitoring import Gateway, GatewayMeter  # noqa: E402
+from nengtan.registry.tables.park import Enterprise, Meter, Park  # noqa: E402
 
 METERS_PER_GW = 10
 START_S = 1735660800  # 2025-01-01 00:00 Asia/Shanghai

@@ -30,9 +30,10 @@ from sqlalchemy import insert
 from nengtan.config import Paths
 from nengtan.identifiers import make_uscc
 from nengtan.lake import Lake
-from nengtan.registry.models import Activity, EconomicData, Enterprise, Meter
 from nengtan.registry.ops import ensure_park, new_batch, seed_sectors
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
+from nengtan.registry.tables.records import Activity
 
 DEMO_YEAR = 2025
 HISTORY_YEARS = (2020, 2023, 2024)

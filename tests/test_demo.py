@@ -34,7 +34,7 @@ def test_engine_reproduces_what_the_generator_put_in(small_demo) -> None:  # typ
 def _usccs(reg) -> list[str]:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from nengtan.registry.models import Enterprise
+    from nengtan.registry.tables.park import Enterprise
 
     with reg.session() as s:
         return list(s.execute(select(Enterprise.uscc)).scalars())

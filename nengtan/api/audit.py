@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nengtan.registry.service_models import AuditEntry
+from nengtan.registry.tables.access import AuditEntry
 
 GENESIS = "0" * 64
 _lock = threading.Lock()

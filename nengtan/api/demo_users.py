@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from nengtan.api.users import add_user
-from nengtan.registry.models import Enterprise
-from nengtan.registry.service_models import User
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.access import User
+from nengtan.registry.tables.park import Enterprise
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from starlette.concurrency import run_in_threadpool
 from nengtan.api.auth import read_token
 from nengtan.api.errors import ApiError, forbidden, not_found
 from nengtan.api.services import MISS, Services
-from nengtan.registry.models import Enterprise
-from nengtan.registry.service_models import User, UserEnterprise
+from nengtan.registry.tables.access import User, UserEnterprise
+from nengtan.registry.tables.park import Enterprise
 
 TOKEN_COOKIE = "nengtan_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

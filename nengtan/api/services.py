@@ -20,9 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from nengtan.api.auth import RateLimiter
 from nengtan.api.settings import Settings
 from nengtan.lake import Lake
-from nengtan.registry.models import Activity, EconomicData, Enterprise, ImportBatch, YearLock
 from nengtan.registry.store import Registry
-from nengtan.registry.targets_models import AdoptedTarget, BudgetAllocation
+from nengtan.registry.tables.park import EconomicData, Enterprise
+from nengtan.registry.tables.records import Activity, ImportBatch
+from nengtan.registry.tables.targets import AdoptedTarget, BudgetAllocation
+from nengtan.registry.tables.verification import YearLock
 
 T = TypeVar("T")
 VERSION_CHECK_S = 0.5  # the data version is re-read at most twice a second

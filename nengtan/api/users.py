@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from nengtan.api import audit
 from nengtan.api.auth import hash_password
-from nengtan.registry.models import Enterprise
-from nengtan.registry.service_models import ROLES, User, UserEnterprise
+from nengtan.registry.tables.access import ROLES, User, UserEnterprise
+from nengtan.registry.tables.park import Enterprise
 
 
 class UserError(ValueError):

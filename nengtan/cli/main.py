@@ -66,7 +66,7 @@ def init(home: HomeOption = None) -> None:
 def _park_name(home: str | None) -> str:
     from sqlalchemy import select
 
-    from nengtan.registry.models import Park
+    from nengtan.registry.tables.park import Park
 
     _, reg, _ = open_stores(home, migrate=False)
     with reg.session() as s:
@@ -297,7 +297,7 @@ def factors_add(
     """Record the park's own measured value (e.g. its gas supplier's NCV); it applies in `<set>+park`."""
     from nengtan.engine.ledgers import resolve_factor_set
     from nengtan.factors import load_factor_set
-    from nengtan.registry.models import FactorOverride
+    from nengtan.registry.tables.factors import FactorOverride
 
     lib = load_factor_set().rows
     match = lib[(lib["parameter"] == parameter) & (lib["carrier"] == carrier)]
@@ -379,7 +379,7 @@ def demo(
 def _has_enterprises(reg: Registry) -> bool:
     from sqlalchemy import select
 
-    from nengtan.registry.models import Enterprise
+    from nengtan.registry.tables.park import Enterprise
 
     with reg.session() as s:
         return s.execute(select(Enterprise.id).limit(1)).first() is not None

@@ -43,8 +43,8 @@ def serve(
     from sqlalchemy import func, select
 
     from nengtan.api.app import create_app
-    from nengtan.registry.models import Enterprise
     from nengtan.registry.store import Registry
+    from nengtan.registry.tables.park import Enterprise
 
     settings = _settings(home, config, host=host, port=port, demo=demo or None)
     if workers > 1 and not os.environ.get("NENGTAN_SECRET_KEY"):

@@ -99,7 +99,7 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
                  "document": t.document, "clause": t.clause, "status": t.status, "note": t.note}
                 for t in load_templates()]
     else:
-        from nengtan.registry.targets_models import active_targets
+        from nengtan.registry.tables.targets import active_targets
 
         _, reg, _ = open_stores(home)
         with reg.session() as s:
@@ -138,7 +138,7 @@ def targets_adopt(
     """Adopt a template for the park (optionally edited); re-adopting replaces the earlier version."""
     from dataclasses import replace
 
-    from nengtan.registry.targets_models import save_target
+    from nengtan.registry.tables.targets import save_target
     from nengtan.targets.targets import template
 
     t = template(template_id)
@@ -214,7 +214,7 @@ def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | N
                 top: Annotated[int, typer.Option(help="Enterprises to show in the table.")] = 20,
                 home: HomeOption = None, fmt: FormatOption = "table") -> None:
     """Show an allocation version (default: the latest)."""
-    from nengtan.registry.targets_models import load_allocation
+    from nengtan.registry.tables.targets import load_allocation
 
     check_format(fmt)
     _, reg, _ = open_stores(home)
@@ -246,7 +246,7 @@ def budget_enter(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
                  approved_by: Annotated[str, typer.Option("--approved-by")],
                  home: HomeOption = None) -> None:
     """Admit an enterprise entering mid-year: benchmark x expected VA x (13 - month)/12 from the reserve."""
-    from nengtan.registry.targets_models import load_allocation, save_allocation
+    from nengtan.registry.tables.targets import load_allocation, save_allocation
     from nengtan.targets.allocation import admit_entrant, benchmark_for, load_benchmarks
 
     _, reg, _ = open_stores(home)
@@ -267,7 +267,7 @@ def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
                  approved_by: Annotated[str, typer.Option("--approved-by")], home: HomeOption = None) -> None:
     """Release the allocation of an enterprise leaving mid-year (its seasonal share to date is kept)."""
     from nengtan.engine.targets import leaver_share
-    from nengtan.registry.targets_models import load_allocation, save_allocation
+    from nengtan.registry.tables.targets import load_allocation, save_allocation
     from nengtan.targets.allocation import release_leaver
 
     stores = _stores(home)
@@ -427,7 +427,7 @@ def assess_project(
 ) -> None:
     """Pre-assessment (碳排放预评估): intensity vs sector benchmark and park average, verdict with reasons."""
     from nengtan.engine.targets import assess_project as engine_assess
-    from nengtan.registry.targets_models import save_assessment
+    from nengtan.registry.tables.targets import save_assessment
 
     check_format(fmt)
     stores = _stores(home)
@@ -463,7 +463,7 @@ def assess_post(
 ) -> None:
     """Post-assessment (后评估): actual intensities against the promised ones; warns when worse."""
     from nengtan.engine.targets import post_assess
-    from nengtan.registry.targets_models import save_assessment
+    from nengtan.registry.tables.targets import save_assessment
 
     check_format(fmt)
     p = _read_project(file)
@@ -539,7 +539,7 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
         targets_report,
         warning_run,
     )
-    from nengtan.registry.targets_models import active_targets, load_allocation, save_target
+    from nengtan.registry.tables.targets import active_targets, load_allocation, save_target
     from nengtan.targets.assessment import VERDICT_ZH
     from nengtan.targets.targets import load_templates
     from nengtan.targets.warnings import warnings_list

@@ -29,7 +29,7 @@ def inventory(stores: Stores, year: int, month: int | None = None, quarter: int 
 
 
 def park_name(stores: Stores) -> str:
-    from nengtan.registry.models import Park
+    from nengtan.registry.tables.park import Park
 
     with stores.registry.session() as s:
         park = s.execute(select(Park).order_by(Park.id)).scalars().first()

@@ -81,7 +81,7 @@ def latest_year(stores: Stores, default: int | None = None) -> int:
     def compute() -> int:
         from sqlalchemy import func, select
 
-        from nengtan.registry.models import Activity
+        from nengtan.registry.tables.records import Activity
         with stores.registry.session() as s:
             p = s.execute(select(func.max(Activity.period))).scalar()
         if p:
@@ -243,7 +243,7 @@ def sector_names(stores: Stores) -> dict[str, tuple[str, str]]:
     def compute() -> dict[str, tuple[str, str]]:
         from sqlalchemy import select
 
-        from nengtan.registry.models import Sector
+        from nengtan.registry.tables.park import Sector
         with stores.registry.session() as s:
             return {r.code: (r.name_zh, r.name_en) for r in s.execute(select(Sector)).scalars()}
 
@@ -280,7 +280,7 @@ def enterprise_table(stores: Stores, year: int) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         from sqlalchemy import select
 
-        from nengtan.registry.models import Enterprise
+        from nengtan.registry.tables.park import Enterprise
         with stores.registry.session() as s:
             ents = pd.DataFrame(
                 [(e.uscc, e.name, e.sector_code, e.lon, e.lat, e.key_energy_unit, e.key_emission_unit)
@@ -371,8 +371,8 @@ def enterprise_quarantine(stores: Stores, enterprise_id: int, limit: int = 200) 
     """Quarantined rows of the batches uploaded for this enterprise through the service."""
     from sqlalchemy import select
 
-    from nengtan.registry.models import QuarantineRow
-    from nengtan.registry.service_models import Upload
+    from nengtan.registry.tables.publishing import Upload
+    from nengtan.registry.tables.records import QuarantineRow
     with stores.registry.session() as s:
         batches = [b for b in s.execute(select(Upload.batch_id).where(Upload.enterprise_id == enterprise_id))
                    .scalars() if b]

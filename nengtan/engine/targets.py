@@ -40,7 +40,7 @@ def adopted_targets(stores: Stores) -> list[tuple[Any, float | None]]:
     """The park's active adopted targets with base levels (stored, else from the data)."""
 
     def compute() -> list[tuple[Any, float | None]]:
-        from nengtan.registry.targets_models import active_targets
+        from nengtan.registry.tables.targets import active_targets
 
         with stores.registry.session() as s:
             tg = active_targets(s)
@@ -63,7 +63,7 @@ def allocation(stores: Stores, year: int, version: int | None = None) -> Any:
     """The stored budget allocation of ``year`` (latest version by default), or None."""
 
     def compute() -> Any:
-        from nengtan.registry.targets_models import load_allocation
+        from nengtan.registry.tables.targets import load_allocation
 
         with stores.registry.session() as s:
             return load_allocation(s, year, version)
@@ -99,7 +99,7 @@ def allocate_budget(stores: Stores, year: int, method: str, approved_by: str, bu
     elastic): base-year CO2 intensity × (1 − intensity decline) × expected value added of the enterprises,
     divided by (1 − reserve) — the reserve is for entrants, on top of what the incumbents need.
     """
-    from nengtan.registry.targets_models import next_allocation_version, save_allocation
+    from nengtan.registry.tables.targets import next_allocation_version, save_allocation
     from nengtan.targets.allocation import allocate, load_benchmarks
 
     if not 0.0 <= reserve < 1.0:

@@ -38,17 +38,11 @@ from nengtan.ingest.tables import (
     read_table,
     readings_table,
 )
-from nengtan.registry.models import (
-    Activity,
-    EconomicData,
-    Enterprise,
-    ImportBatch,
-    Meter,
-    QuarantineRow,
-    YearLock,
-)
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
+from nengtan.registry.tables.records import Activity, ImportBatch, QuarantineRow
+from nengtan.registry.tables.verification import YearLock
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, normalise_unit, to_canonical
 
 __all__ = ["KINDS", "REQUIRED", "ImportFileError", "ImportResult", "RowIssue", "batches", "import_file",

@@ -44,9 +44,10 @@ from nengtan.factors.library import FactorError, load_factor_set
 from nengtan.identifiers import IdentifierError, make_uscc, parse_period, validate_uscc
 from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Reject
-from nengtan.registry.ingest_models import QualityFlag, StatementLine
-from nengtan.registry.models import Activity, Enterprise, ImportBatch, QuarantineRow
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.monitoring import QualityFlag
+from nengtan.registry.tables.park import Enterprise
+from nengtan.registry.tables.records import Activity, ImportBatch, QuarantineRow, StatementLine
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, to_canonical
 
 COEFF_TOLERANCE = 0.01

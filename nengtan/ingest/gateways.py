@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from nengtan.errors import InputError
-from nengtan.registry.ingest_models import Gateway, GatewayMeter
-from nengtan.registry.models import Enterprise, Meter
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.monitoring import Gateway, GatewayMeter
+from nengtan.registry.tables.park import Enterprise, Meter
 
 
 class GatewayError(InputError):

@@ -32,9 +32,10 @@ from sqlalchemy import delete, select
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ, park_midnight
 from nengtan.lake.dedupe import DedupeWriter, effective_readings_sql
 from nengtan.lake.store import Lake
-from nengtan.registry.ingest_models import QualityDay, QualityFlag
-from nengtan.registry.models import Activity, Enterprise, Meter
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.monitoring import QualityDay, QualityFlag
+from nengtan.registry.tables.park import Enterprise, Meter
+from nengtan.registry.tables.records import Activity
 from nengtan.units import CANONICAL_UNIT
 
 COMPLETE_SHARE = 0.90

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from nengtan.ingest.validate import Reject
-from nengtan.registry.models import ImportBatch, QuarantineRow
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.records import ImportBatch, QuarantineRow
 
 RAW_LIMIT = 4000
 

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from nengtan.config import Paths
 from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
 from nengtan.lake import Lake
-from nengtan.registry.models import Enterprise, Meter, QuarantineRow
 from nengtan.registry.ops import new_batch
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.park import Enterprise, Meter
+from nengtan.registry.tables.records import QuarantineRow
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, known_spellings
 
 READINGS_SQL = """

@@ -166,8 +166,8 @@ def run_live_demo(paths: Any, registry: Any, lake: Any, duration_s: float | None
 
     from nengtan.ingest.gateways import add_gateway, gateways_by_enterprise
     from nengtan.ingest.mqtt import MqttConfig, MqttIngester
-    from nengtan.registry.ingest_models import Gateway
-    from nengtan.registry.models import Meter
+    from nengtan.registry.tables.monitoring import Gateway
+    from nengtan.registry.tables.park import Meter
 
     plan = gateways_by_enterprise(registry)
     with registry.session() as s:

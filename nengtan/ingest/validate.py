@@ -25,9 +25,9 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
-from nengtan.registry.ingest_models import Gateway, GatewayMeter
-from nengtan.registry.models import Meter
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.monitoring import Gateway, GatewayMeter
+from nengtan.registry.tables.park import Meter
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
 
 SHANGHAI = PARK_TZ

@@ -11,8 +11,10 @@ from sqlalchemy import Executable, func, select
 
 from nengtan.accounting.meters import ACTIVITY_COLUMNS
 from nengtan.factors.library import COLUMNS as FACTOR_COLUMNS
-from nengtan.registry.models import Activity, EconomicData, Enterprise, FactorOverride, ImportBatch, Meter
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.factors import FactorOverride
+from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
+from nengtan.registry.tables.records import Activity, ImportBatch
 
 
 def _frame(reg: Registry, stmt: Executable, columns: list[str]) -> pd.DataFrame:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nengtan.registry.models import ImportBatch, Park, Sector
+from nengtan.registry.tables.park import Park, Sector
+from nengtan.registry.tables.records import ImportBatch
 
 
 def seed_sectors(s: Session) -> int:

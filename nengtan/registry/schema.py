@@ -1,13 +1,11 @@
-"""Imports every model module so that Base.metadata knows all tables (used by Alembic and tests)."""
+"""Imports every table module so that Base.metadata knows all tables (used by Alembic and tests)."""
 
 import importlib
-import pkgutil
 
-import nengtan.registry as _pkg
-from nengtan.registry.models import Base
+from nengtan.registry.tables import MODULES
+from nengtan.registry.tables.base import Base
 
-for _mod in pkgutil.iter_modules(_pkg.__path__):
-    if _mod.name.endswith("models") and _mod.name != "models":
-        importlib.import_module(f"nengtan.registry.{_mod.name}")
+for _name in MODULES:
+    importlib.import_module(f"nengtan.registry.tables.{_name}")
 
 metadata = Base.metadata

@@ -8,8 +8,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from nengtan.api import audit
-from nengtan.registry.models import Enterprise, YearLock
-from nengtan.registry.service_models import AuditEntry
+from nengtan.registry.tables.access import AuditEntry
+from nengtan.registry.tables.park import Enterprise
+from nengtan.registry.tables.verification import YearLock
 
 YEAR = 2025
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from nengtan.api.app import create_app
 from nengtan.api.auth import issue_token
 from nengtan.api.settings import load_settings
-from nengtan.registry.service_models import User
+from nengtan.registry.tables.access import User
 
 
 def test_login_returns_expiring_token(client: TestClient, demo) -> None:  # type: ignore[no-untyped-def]

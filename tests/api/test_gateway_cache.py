@@ -12,8 +12,8 @@ from sqlalchemy import select
 from nengtan.api.app import create_app
 from nengtan.api.services import MISS, PrincipalCache
 from nengtan.api.settings import load_settings
-from nengtan.registry.models import Enterprise, Meter
-from nengtan.registry.service_models import User
+from nengtan.registry.tables.access import User
+from nengtan.registry.tables.park import Enterprise, Meter
 
 from .conftest import login
 

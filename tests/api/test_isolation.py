@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.routing import Mount
 
-from nengtan.registry.models import Enterprise, Meter
+from nengtan.registry.tables.park import Enterprise, Meter
 
 YEAR = 2025
 # Routes with {uscc} are tried against B; the rest are classified here.

@@ -61,7 +61,7 @@ def adopted(tc: TestClient, hdr, stores) -> dict[str, float]:  # type: ignore[no
     """Before: templates. Then adopt a tighter carbon-intensity target and allocate the budget."""
     from nengtan.engine import LocalStores
     from nengtan.engine.targets import allocate_budget
-    from nengtan.registry.targets_models import save_target
+    from nengtan.registry.tables.targets import save_target
     from nengtan.targets.targets import template
 
     before = _summary(tc, hdr["admin"])
@@ -123,7 +123,7 @@ def test_enterprise_sees_only_its_own_warnings(tc: TestClient, hdr, park, adopte
 
 
 def test_budget_allocation(tc: TestClient, hdr, park, stores, adopted) -> None:  # type: ignore[no-untyped-def]
-    from nengtan.registry.targets_models import load_allocation
+    from nengtan.registry.tables.targets import load_allocation
 
     reg, _ = stores
     with reg.session() as s:

@@ -34,7 +34,7 @@ def adopt_targets_and_budget(reg: Registry, lake: Lake) -> None:
     worked example), so the cockpit shows adopted targets, progress and enterprise budget warnings."""
     from nengtan.engine import LocalStores
     from nengtan.engine.targets import allocate_budget
-    from nengtan.registry.targets_models import save_target
+    from nengtan.registry.tables.targets import save_target
     from nengtan.targets.targets import template
 
     with reg.session() as s:

@@ -13,8 +13,10 @@ from nengtan.config import Paths
 from nengtan.engine.ledgers import inventory
 from nengtan.ingest.files import ImportFileError, import_file, quarantine
 from nengtan.lake import Lake
-from nengtan.registry.models import Activity, EconomicData, Enterprise, Meter, YearLock
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
+from nengtan.registry.tables.records import Activity
+from nengtan.registry.tables.verification import YearLock
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 A, B, C = "91320115000001230J", "91320115000002129Y", "91320115000003121D"

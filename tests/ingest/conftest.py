@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, text
 from nengtan.identifiers import make_uscc
 from nengtan.ingest.gateways import add_gateway
 from nengtan.lake import Lake
-from nengtan.registry.models import Enterprise, Meter, Park
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.park import Enterprise, Meter, Park
 
 PG = os.environ.get("NENGTAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DB = "nengtan_test_ingest"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from nengtan.ingest.bulk import load_file
-from nengtan.registry.models import QuarantineRow
+from nengtan.registry.tables.records import QuarantineRow
 from tests.ingest.conftest import make_park
 from tests.ingest.mqtt_helpers import lake_rows
 

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from nengtan.identifiers import make_uscc
 from nengtan.ingest.form205 import Form205Error, import_form205, write_sample
-from nengtan.registry.ingest_models import QualityFlag, StatementLine
-from nengtan.registry.models import Activity, Enterprise, QuarantineRow
+from nengtan.registry.tables.monitoring import QualityFlag
+from nengtan.registry.tables.park import Enterprise
+from nengtan.registry.tables.records import Activity, QuarantineRow, StatementLine
 from tests.ingest.conftest import make_park
 
 pytestmark = [pytest.mark.postgres]

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from nengtan.ingest.http import create_app
-from nengtan.registry.models import QuarantineRow
+from nengtan.registry.tables.records import QuarantineRow
 from tests.ingest.conftest import make_park
 from tests.ingest.mqtt_helpers import lake_rows
 

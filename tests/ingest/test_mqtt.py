@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from nengtan.ingest.mqtt import MqttConfig, MqttIngester
-from nengtan.registry.models import QuarantineRow
+from nengtan.registry.tables.records import QuarantineRow
 from tests.ingest.conftest import make_park
 from tests.ingest.mqtt_helpers import Running, lake_rows, payload, publish_all, publisher, wait_for
 

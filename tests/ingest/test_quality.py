@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from nengtan.ingest.quality import compute
 from nengtan.lake.dedupe import DedupeWriter
-from nengtan.registry.ingest_models import QualityDay, QualityFlag
-from nengtan.registry.models import Activity, Enterprise, ImportBatch, Meter
+from nengtan.registry.tables.monitoring import QualityDay, QualityFlag
+from nengtan.registry.tables.park import Enterprise, Meter
+from nengtan.registry.tables.records import Activity, ImportBatch
 from tests.ingest.conftest import make_park
 
 pytestmark = [pytest.mark.postgres]

@@ -12,9 +12,9 @@ import pytest
 from nengtan.config import Paths
 from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
-from nengtan.registry.models import Enterprise, Meter
 from nengtan.registry.ops import ensure_park, new_batch, seed_sectors
 from nengtan.registry.store import Registry
+from nengtan.registry.tables.park import Enterprise, Meter
 
 USCC = "91320115000001230J"
 

@@ -21,7 +21,7 @@ from nengtan.cli.common import DEMO_HOOKS, open_stores
 from nengtan.cli.targets import DEMO_WARNING_MONTH, demo_targets
 from nengtan.engine import LocalStores
 from nengtan.engine.ledgers import inventory, ledger
-from nengtan.registry.targets_models import active_targets, load_allocation
+from nengtan.registry.tables.targets import active_targets, load_allocation
 
 runner = CliRunner()
 

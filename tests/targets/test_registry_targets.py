@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 
 from nengtan.registry.schema import metadata
 from nengtan.registry.store import Registry
-from nengtan.registry.targets_models import (
+from nengtan.registry.tables.targets import (
     active_targets,
     load_allocation,
     next_allocation_version,

@@ -15,7 +15,7 @@ from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import bad_request, not_found
 from nengtan.api.schemas import PagingDep, UserCreate, UserUpdate
 from nengtan.api.users import UserError, add_user, list_users, update_user
-from nengtan.registry.service_models import AuditEntry
+from nengtan.registry.tables.access import AuditEntry
 
 router = APIRouter(prefix="/api", tags=["administration"])
 Username = Annotated[str, Path(min_length=1, max_length=100)]

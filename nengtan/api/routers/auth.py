@@ -13,7 +13,7 @@ from nengtan.api.deps import TOKEN_COOKIE, ServicesDep, UserDep
 from nengtan.api.errors import ApiError
 from nengtan.api.schemas import LoginRequest, TokenResponse
 from nengtan.api.users import view
-from nengtan.registry.service_models import User
+from nengtan.registry.tables.access import User
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

@@ -11,7 +11,7 @@ from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, may_read
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import OptYear, PagingDep, period_filter
 from nengtan.engine import cockpit as figures
-from nengtan.registry.models import Enterprise, Meter, Sector
+from nengtan.registry.tables.park import Enterprise, Meter, Sector
 
 router = APIRouter(prefix="/api", tags=["enterprises"])
 MeterCode = Annotated[str, Path(min_length=1, max_length=64)]

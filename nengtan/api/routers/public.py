@@ -13,7 +13,7 @@ from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import PublishRequest
 from nengtan.engine import cockpit
-from nengtan.registry.service_models import Publication
+from nengtan.registry.tables.publishing import Publication
 
 router = APIRouter(prefix="/api", tags=["public"])
 PUBLIC_KEYS = ("scope", "period", "factor_set", "energy_tce", "energy_equiv_tce", "co2_t", "scope1_t",

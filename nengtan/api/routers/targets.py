@@ -125,7 +125,7 @@ def assess_project(body: ProjectIn, admin: AdminDep, svc: ServicesDep) -> dict[s
     """Pre-assessment (碳排放预评估) of a proposed project: CO2 per 万元 value added and gross output against
     the sector benchmark and the park average, the effect on the park's intensity and budget reserve, and
     a verdict with reasons. Stored with the assessor and written to the audit log."""
-    from nengtan.registry.targets_models import save_assessment
+    from nengtan.registry.tables.targets import save_assessment
     from nengtan.targets.assessment import parse_proposal
     from nengtan.targets.errors import TargetsError
 
@@ -153,7 +153,7 @@ def assessments(admin: AdminDep, svc: ServicesDep, paging: PagingDep) -> dict[st
     """Stored project assessments (pre and post), newest first."""
     import json
 
-    from nengtan.registry.targets_models import list_assessments
+    from nengtan.registry.tables.targets import list_assessments
 
     with svc.registry.session() as s:
         items = [{"id": r.id, "kind": r.kind, "project": r.project, "uscc": r.uscc, "sector_code": r.sector_code,

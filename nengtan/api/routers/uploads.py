@@ -15,7 +15,7 @@ from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, WritableE
 from nengtan.api.errors import ApiError, not_found
 from nengtan.api.schemas import PagingDep
 from nengtan.api.uploads import ADMIN_KINDS, ENTERPRISE_KINDS, run_import
-from nengtan.registry.service_models import Upload
+from nengtan.registry.tables.publishing import Upload
 
 router = APIRouter(prefix="/api/enterprises/{uscc}/uploads", tags=["uploads"])
 

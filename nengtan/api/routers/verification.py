@@ -12,8 +12,7 @@ from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
 from nengtan.api.errors import ApiError, forbidden
 from nengtan.api.schemas import CommentCreate, SignOff
 from nengtan.engine import cockpit as figures
-from nengtan.registry.models import YearLock
-from nengtan.registry.service_models import VerifierComment
+from nengtan.registry.tables.verification import VerifierComment, YearLock
 
 router = APIRouter(prefix="/api/enterprises/{uscc}/years/{year}", tags=["verification"])
 YearPath = Annotated[int, Path(ge=1990, le=2100)]

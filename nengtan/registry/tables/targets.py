@@ -1,8 +1,8 @@
-"""Targets tables (issue 4): adopted targets, versioned budget allocations, project assessments.
+"""Targets: adopted targets, versioned budget allocations, project assessments.
 
-Portable SQL only. Nothing here is edited in place: adopting a changed target deactivates the old
-row and adds a new one; a new allocation of a year is a new version with its approver; assessments
-are appended. The small read/write helpers at the bottom turn rows into the pure domain objects of
+Nothing here is edited in place: adopting a changed target deactivates the old row and adds a new
+one; a new allocation of a year is a new version with its approver; assessments are appended.
+The small read/write helpers at the bottom turn rows into the pure domain objects of
 :mod:`nengtan.targets`.
 """
 
@@ -13,16 +13,23 @@ import json
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nengtan.registry.models import Base
+from nengtan.registry.tables.base import Base, utc_now
 from nengtan.targets.allocation import Allocation
 from nengtan.targets.targets import Target
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class AdoptedTarget(Base):
@@ -45,7 +52,7 @@ class AdoptedTarget(Base):
     status: Mapped[str] = mapped_column(String(16), default="to-verify")
     template_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     adopted_by: Mapped[str] = mapped_column(String(100))
-    adopted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    adopted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -64,7 +71,7 @@ class BudgetAllocation(Base):
     parameters_json: Mapped[str] = mapped_column(Text, default="{}")
     history: Mapped[str] = mapped_column(Text, default="")
     approved_by: Mapped[str] = mapped_column(String(100))
-    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class BudgetAllocationLine(Base):
@@ -97,11 +104,7 @@ class ProjectAssessment(Base):
     input_json: Mapped[str] = mapped_column(Text)
     result_json: Mapped[str] = mapped_column(Text)
     assessed_by: Mapped[str] = mapped_column(String(100))
-    assessed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-# ---------------------------------------------------------------------------------------------
-# read / write helpers
+    assessed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 def save_target(s: Session, t: Target, adopted_by: str, base_level: float | None = None,
@@ -149,7 +152,7 @@ def save_allocation(s: Session, a: Allocation) -> BudgetAllocation:
         year=a.year, version=a.version, method=a.method, budget_units=a.budget_units, unit_t=a.unit,
         reserve_units=a.reserve_units, parameters_json=json.dumps(a.parameters), history="\n".join(a.history),
         approved_by=a.approved_by,
-        approved_at=dt.datetime.fromisoformat(a.approved_at) if a.approved_at else _now(),
+        approved_at=dt.datetime.fromisoformat(a.approved_at) if a.approved_at else utc_now(),
     )
     s.add(head)
     s.flush()
