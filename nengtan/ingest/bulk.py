@@ -43,8 +43,8 @@ import pyarrow.parquet as pq
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ_NAME
 from nengtan.ingest import quarantine
-from nengtan.ingest.validate import FUTURE_TOLERANCE_S, GRID_TOLERANCE_S, Catalog, Reject
-from nengtan.lake.dedupe import dedupe_lock
+from nengtan.ingest.validate import FUTURE_TOLERANCE_S, GRID_TOLERANCE_S, Catalog, Reject, conflict_reason
+from nengtan.lake.dedupe import SAME_VALUE_REL, dedupe_lock
 from nengtan.lake.store import Lake
 from nengtan.registry.store import Registry
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
@@ -201,17 +201,22 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
     rej = con.sql("SELECT rn, rej[2], rej[3], rej[4], rej[5], rej[1] FROM chk WHERE rej IS NOT NULL "
                   "ORDER BY rn").fetchall()
     mark("rejects")
-    con.execute("CREATE TEMP TABLE dropped (rid BIGINT)")
+    # rows not stored: `other` NULL for a duplicate (same value), else the value it differs from
+    con.execute("CREATE TEMP TABLE dropped (rid BIGINT, other DOUBLE, stored BOOLEAN)")
     if dup_meters is None or dup_meters:  # first occurrence (in file order) wins
         only = "" if dup_meters is None else f"AND mno IN ({', '.join(map(str, dup_meters))})"
-        con.execute(f"""INSERT INTO dropped SELECT rid FROM (
-            SELECT rowid AS rid, row_number() OVER (PARTITION BY mno, t, quality = 'estimated' ORDER BY rn) AS k
-            FROM chk WHERE rej IS NULL {only}) WHERE k > 1""")
+        con.execute(f"""INSERT INTO dropped SELECT rid, CASE WHEN NOT ({_SAME.format(a="value", b="v0")})
+                                                              AND quality <> 'estimated' THEN v0 END, false FROM (
+            SELECT rowid AS rid, value, quality,
+                   row_number() OVER w AS k, first_value(value) OVER w AS v0
+            FROM chk WHERE rej IS NULL {only}
+            WINDOW w AS (PARTITION BY mno, t, quality = 'estimated' ORDER BY rn)) WHERE k > 1""")
     mark("dedupe_file")
     file_key = hashlib.sha256(f"{path.resolve()}|{path.stat().st_size}|{path.stat().st_mtime_ns}".encode()).hexdigest()
     batch_id = f"bulk-{file_key[:24]}"
     stage = lake.dir / f"_staging-{uuid.uuid4().hex}"
-    accepted = duplicate = commits = 0
+    accepted = duplicate = commits = n_conflicts = 0
+    conflicts: list[Reject] = []
     try:
         with dedupe_lock(lake):
             # 3. keys already stored, only in partitions that hold data
@@ -219,12 +224,14 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
             if snapshot:
                 _drop_stored(con, snapshot)
             mark("dedupe_lake")
-            duplicate = int(con.sql("SELECT count(DISTINCT rid) FROM dropped").fetchall()[0][0])
-            accepted = int(n_good) - duplicate
+            duplicate, n_conflicts = (int(x) for x in con.sql(
+                "SELECT count(DISTINCT rid) FILTER (WHERE other IS NULL), count(DISTINCT rid) FILTER "
+                "(WHERE other IS NOT NULL) FROM dropped").fetchall()[0])
+            accepted = int(n_good) - duplicate - n_conflicts
             if accepted:
                 # 4. one COPY per partition straight from the checked rows (DuckDB's PARTITION_BY buffers
                 # and re-partitions, measurably slower for the few partitions a file spans)
-                anti = "ANTI JOIN dropped d ON d.rid = k.rowid" if duplicate else ""
+                anti = "ANTI JOIN dropped d ON d.rid = k.rowid" if duplicate or n_conflicts else ""
                 con.execute("SET preserve_insertion_order = false")
                 lits = sorted({CANONICAL_UNIT[p[0]] for p in parts} | {batch_id})
                 con.execute(f"CREATE TYPE lit_code AS ENUM ({', '.join(_q(x) for x in lits)})")
@@ -253,21 +260,22 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
                 else:
                     commits = 1
                 mark("commit")
+        conflicts = _conflicts(con, src, is_pq) if n_conflicts else []
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         con.close()
-    qb = quarantine.record(registry, "bulk", str(path), file_key.encode(),
-                           [Reject(int(rn), "", str(reason),
-                                   {"meter": m, "ts": ts, "value": v, "unit": u})
-                            for rn, m, v, ts, u, reason in rej],
-                           quarantine.Counts(int(n_rows), accepted, duplicate, len(rej)))
+    rejects = [Reject(int(rn), "", str(reason), {"meter": m, "ts": ts, "value": v, "unit": u})
+               for rn, m, v, ts, u, reason in rej] + conflicts
+    qb = quarantine.record(registry, "bulk", str(path), file_key.encode(), rejects,
+                           quarantine.Counts(int(n_rows), accepted, duplicate, len(rejects)))
     mark("quarantine")
-    return BulkResult(int(n_rows), accepted, duplicate, len(rej), commits, qb, timings)
+    return BulkResult(int(n_rows), accepted, duplicate, len(rejects), commits, qb, timings)
 
 
 def _reason_sql() -> str:
     """Why a row is rejected (NULL: accepted), over columns carrier, meter_s, v, value_src, factor,
-    unit_in, t, ts_src, installed_us, q. The order of the rules is nengtan.ingest.validate's."""
+    unit_in, t, ts_src, installed_us, q, kind, interval_us and off (µs past the meter's grid). The order
+    of the rules is nengtan.ingest.validate's."""
     now_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
     return f"""CASE
         WHEN carrier IS NULL THEN 'unknown meter ''' || coalesce(meter_s, '') || ''''
@@ -281,6 +289,10 @@ def _reason_sql() -> str:
         WHEN installed_us IS NOT NULL AND t < installed_us
              THEN 'timestamp ' || CAST(ts_src AS VARCHAR) || ' is before the meter was installed'
         WHEN q NOT IN ('ok', 'estimated', 'suspect') THEN 'unknown quality ''' || q || ''''
+        WHEN kind = 'interval' AND least(off, interval_us - off) > {GRID_TOLERANCE_S * 1_000_000}
+             THEN 'timestamp ' || CAST(ts_src AS VARCHAR) || ' is '
+                  || CAST(round(least(off, interval_us - off) / 1e6) AS BIGINT) || ' s off the meter''s '
+                  || CAST(interval_us // 60000000 AS VARCHAR) || '-minute grid (tolerance {GRID_TOLERANCE_S} s)'
         END"""
 
 
@@ -296,25 +308,31 @@ def _chk_sql(src: str, rn_expr: str, t_expr: str, q_expr: str, unit_col: str) ->
         SELECT rn, mno, code_e AS meter_e,
                CAST(CASE kind WHEN 'interval' THEN 1 WHEN 'counter' THEN 2 ELSE 0 END AS UTINYINT) AS kc,
                carrier_e AS carrier,
-               interval_us, t,
+               interval_us,
+               t_key AS t,
                CASE WHEN reason IS NULL THEN v * factor END AS value,
                CASE WHEN reason IS NOT NULL THEN NULL
-                    WHEN q = 'ok' AND (least({step_off}, interval_us - {step_off}) > {GRID_TOLERANCE_S * 1_000_000}
+                    WHEN q = 'ok' AND ((kind = 'counter' AND least({step_off}, interval_us - {step_off})
+                                                              > {GRID_TOLERANCE_S * 1_000_000})
                                        OR (v < 0 AND kind <> 'counter')) THEN CAST('suspect' AS quality_code)
                     ELSE CAST(q AS quality_code) END AS quality,
-               CAST(year(make_timestamp(t + {SH_US})) AS SMALLINT) AS y,
-               CAST(month(make_timestamp(t + {SH_US})) AS TINYINT) AS m,
+               CAST(year(make_timestamp(t_key + {SH_US})) AS SMALLINT) AS y,
+               CAST(month(make_timestamp(t_key + {SH_US})) AS TINYINT) AS m,
                CASE WHEN reason IS NOT NULL THEN [reason, meter_s, CAST(value_src AS VARCHAR), CAST(ts_src AS VARCHAR),
                                                   unit_in, q] END AS rej
         FROM (
-            SELECT *, CASE WHEN mno IS NULL THEN '{UNMATCHED}' ELSE {_reason_sql()} END AS reason FROM (
+            SELECT *, CASE WHEN mno IS NULL THEN '{UNMATCHED}' ELSE {_reason_sql()} END AS reason,
+                   -- an interval reading within the tolerance of its grid takes the grid point's key
+                   CASE WHEN kind = 'interval' THEN t - off + CASE WHEN off * 2 > interval_us THEN interval_us
+                                                                   ELSE 0 END ELSE t END AS t_key FROM (
+                SELECT *, ((t + {PARK_OFFSET_US}) % interval_us) AS off FROM (
                 SELECT {rn_expr} AS rn, CAST(r.meter AS VARCHAR) AS meter_s, c.mno, c.code_e, c.carrier_e, c.kind,
                        c.interval_us,
                        c.factor,
                        {unit_col} AS unit_in, TRY_CAST(r.value AS DOUBLE) AS v, {t_expr} AS t,
                        {q_expr} AS q, r.value AS value_src, r.ts AS ts_src, c.carrier, c.installed_us
                 FROM {src} r
-                LEFT JOIN cat_mu c ON c.code = CAST(r.meter AS VARCHAR) AND c.unit_key = coalesce({unit_col}, '')))"""
+                LEFT JOIN cat_mu c ON c.code = CAST(r.meter AS VARCHAR) AND c.unit_key = coalesce({unit_col}, ''))))"""
 
 
 def _resolve_unmatched(con: duckdb.DuckDBPyConnection) -> None:
@@ -324,7 +342,8 @@ def _resolve_unmatched(con: duckdb.DuckDBPyConnection) -> None:
         SELECT rid, {_reason_sql()} AS reason FROM (
             SELECT k.rowid AS rid, k.rej[2] AS meter_s, c.carrier, c.installed_us, u.factor,
                    coalesce(k.rej[5], c.default_unit) AS unit_in, TRY_CAST(k.rej[3] AS DOUBLE) AS v,
-                   k.rej[3] AS value_src, k.t, k.rej[4] AS ts_src, k.rej[6] AS q
+                   k.rej[3] AS value_src, k.t, k.rej[4] AS ts_src, k.rej[6] AS q, c.kind,
+                   c.interval_us, ((k.t + {PARK_OFFSET_US}) % c.interval_us) AS off
             FROM chk k
             LEFT JOIN cat_meters c ON c.code = k.rej[2]
             LEFT JOIN cat_units u ON u.carrier = c.carrier AND u.unit = coalesce(k.rej[5], c.default_unit)
@@ -368,13 +387,57 @@ def _part_files(lake: Lake, parts: set[tuple[str, int, int]]) -> list[str]:
             if (str(meta["carrier"]), int(str(meta["year"])), int(str(meta["month"]))) in parts]
 
 
+_SAME = "abs({a} - {b}) <= {rel} * greatest(abs({a}), abs({b}))".replace("{rel}", repr(SAME_VALUE_REL))
+"""SQL for nengtan.lake.dedupe.same_value: two values of one key are the same reading."""
+
+
 def _drop_stored(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """Mark rows whose (meter, ts) a committed file already holds as measured."""
+    """Mark rows whose (meter, ts) a committed file already holds as measured: a duplicate when the
+    value is the same, else a conflict with the stored value (quarantined; bulk loads never correct)."""
     flist = ", ".join(_q(f) for f in files)
     con.execute(f"""
         INSERT INTO dropped
-        SELECT k.rowid FROM chk k
-        SEMI JOIN (SELECT c.mno, epoch_us(s.ts) AS t FROM read_parquet([{flist}]) s
-                   JOIN cat_meters c ON c.code = s.meter_id WHERE s.quality <> 'estimated') s
+        SELECT k.rowid, CASE WHEN k.quality <> 'estimated' AND NOT ({_SAME.format(a="k.value", b="any_value(s.v)")})
+                             THEN any_value(s.v) END, true
+        FROM chk k
+        JOIN (SELECT c.mno, epoch_us(s.ts) AS t, s.value AS v FROM read_parquet([{flist}]) s
+              JOIN cat_meters c ON c.code = s.meter_id WHERE s.quality <> 'estimated') s
              ON s.mno = k.mno AND s.t = k.t
-        WHERE k.rej IS NULL""")
+        WHERE k.rej IS NULL AND k.rowid NOT IN (SELECT rid FROM dropped)
+        GROUP BY k.rowid, k.value, k.quality""")
+
+
+def _conflicts(con: duckdb.DuckDBPyConnection, src: str, is_pq: bool) -> list[Reject]:
+    """The rows refused because their key holds another value, with the line a person sees (CSV rows
+    unnumbered in the fast pass are found again by a numbered read of only their keys)."""
+    rows = con.sql("""SELECT k.rn, CAST(k.meter_e AS VARCHAR), k.t, k.value, d.other, d.stored, c.canon_unit
+                      FROM dropped d JOIN chk k ON k.rowid = d.rid JOIN cat_meters c ON c.mno = k.mno
+                      WHERE d.other IS NOT NULL ORDER BY k.rn, k.t""").fetchall()
+    if not is_pq and any(r[0] is None for r in rows):
+        con.execute("CREATE TEMP TABLE wanted AS SELECT DISTINCT CAST(k.meter_e AS VARCHAR) AS meter, k.t "
+                    "FROM dropped d JOIN chk k ON k.rowid = d.rid WHERE d.other IS NOT NULL")
+        lines: dict[tuple[str, int], list[int]] = {}
+        for line, meter, t in con.sql(f"""
+                SELECT n.line, n.meter, w.t FROM (SELECT row_number() OVER () + 1 AS line, CAST(meter AS VARCHAR)
+                    AS meter, epoch_us(TRY_CAST(CAST(ts AS VARCHAR) AS TIMESTAMPTZ)) AS t FROM {src}) n
+                JOIN cat_meters c ON c.code = n.meter
+                JOIN wanted w ON w.meter = n.meter
+                     AND w.t = n.t - ((n.t + {PARK_OFFSET_US}) % c.interval_us)
+                               + CASE WHEN ((n.t + {PARK_OFFSET_US}) % c.interval_us) * 2 > c.interval_us
+                                      THEN c.interval_us ELSE 0 END
+                ORDER BY n.line""").fetchall():
+            lines.setdefault((str(meter), int(t)), []).append(int(line))
+        # the first line of a key is the row kept (or stored before); conflicts take the later lines
+        taken: dict[tuple[str, int], int] = {}
+        numbered = []
+        for _rn, meter, t, value, other, stored, unit in rows:
+            ks = lines.get((meter, t), [])
+            i = taken.get((meter, t), 0 if stored else 1)
+            taken[(meter, t)] = i + 1
+            numbered.append((ks[i] if i < len(ks) else -1, meter, t, value, other, stored, unit))
+        rows = numbered
+    return [Reject(int(rn) if rn is not None else -1, "value",
+                   conflict_reason(meter, int(t), float(value), float(other), unit, "stored" if stored else "batch"),
+                   {"meter": meter, "ts": dt.datetime.fromtimestamp(t / 1e6, dt.UTC).isoformat(), "value": value,
+                    "unit": unit})
+            for rn, meter, t, value, other, stored, unit in rows]

@@ -160,7 +160,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
         batch = new_batch(s, kind, p.name, sha, created_by)
         result = ImportResult(kind, p.name, batch.id, rows_total=len(rows))
         if isinstance(rows, pa.Table):
-            validate_and_write_readings(s, rows, result, allowed_usccs, paths)
+            validate_and_write_readings(s, rows, result, allowed_usccs, paths, correction)
         else:
             _HANDLERS[kind](s, rows, result, correction, allowed_usccs, paths)
         for issue in result.issues:

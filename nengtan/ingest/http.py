@@ -131,8 +131,11 @@ class IngestService:
         with self._lock:
             res = self.writer.write(v.table(), v.carriers(), None, {"source": "http", "gateway": gateway}) \
                 if len(v) else None
+        if res is not None and res.conflicts:
+            v.rejects += v.conflict_rejects(res.conflicts)
         qb = quarantine.record(self.registry, "http", source, gateway.encode() + b"\0" + body, v.rejects,
-                               quarantine.Counts(len(readings), len(v), res.duplicate if res else 0,
+                               quarantine.Counts(len(readings), res.accepted if res else 0,
+                                                 res.duplicate if res else 0,
                                                  len(v.rejects)), gateway)
         return IngestAnswer(
             gateway=gateway, accepted=res.accepted if res else 0, duplicate=res.duplicate if res else 0,

@@ -260,36 +260,42 @@ class MqttIngester:
         self._refresh_catalog()
         validator = self._validator
         good = Validated()
-        bad: list[tuple[_Msg, list[Reject], int]] = []
+        bad: dict[int, tuple[_Msg, list[Reject], int]] = {}  # message position -> its rejects
+        spans: list[tuple[int, int, int, int]] = []  # (message position, first, end, readings sent)
         n_readings = 0
-        for m in batch:
+        for pos, m in enumerate(batch):
             gw = gateway_of(m.topic, self.config.prefix)
             readings, whole = parse_message(m.payload, gw, self.config.max_bytes)
             if whole is not None:
-                bad.append((m, [whole], 0))
+                bad[pos] = (m, [whole], 0)
                 continue
-            before = len(good.rejects)
+            before, first = len(good.rejects), len(good)
             validator.validate(readings, gateway=gw, out=good)
             n_readings += len(readings)
+            spans.append((pos, first, len(good), len(readings)))
             if len(good.rejects) > before:
-                bad.append((m, good.rejects[before:], len(readings)))
+                bad[pos] = (m, good.rejects[before:], len(readings))
         result = self.writer.write(good.table(), good.carriers(), f"mqtt-{uuid.uuid4().hex}",
                                    {"source": "mqtt", "messages": len(batch)}) if len(good) else None
-        for m, rejects, total in bad:
+        if result is not None and result.conflicts:  # readings differing from the stored value of their key
+            for c, rej in zip(result.conflicts, good.conflict_rejects(result.conflicts), strict=True):
+                pos, total = next((p, n) for p, a, b, n in spans if a <= c.index < b)
+                bad.setdefault(pos, (batch[pos], [], total))[1].append(rej)
+        for m, rejects, total in bad.values():
             quarantine.record(self.registry, "mqtt", m.topic, m.topic.encode() + b"\0" + m.payload, rejects,
                               quarantine.Counts(total, total - len(rejects), 0, len(rejects)), "mqtt")
         st = self.stats
         st.messages += len(batch)
         st.readings += n_readings
-        st.rejected += sum(len(r) for _, r, _ in bad)
-        st.rejected_messages += sum(1 for _, r, t in bad if t == 0)
+        st.rejected += sum(len(r) for _, r, _ in bad.values())
+        st.rejected_messages += sum(1 for _, r, t in bad.values() if t == 0)
         if result is not None:
             st.accepted += result.accepted
             st.duplicate += result.duplicate
             st.commits += 1 if result.accepted else 0
         log.info("stored %d messages: %d readings accepted, %d duplicate, %d rejected (lake version %s)",
                  len(batch), result.accepted if result else 0, result.duplicate if result else 0,
-                 sum(len(r) for _, r, _ in bad), result.version if result else "-")
+                 sum(len(r) for _, r, _ in bad.values()), result.version if result else "-")
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:

@@ -3,8 +3,11 @@
 Rules (docs/formats.md): the meter must be registered (and writable by the caller); the timestamp
 ISO 8601 (no offset = Asia/Shanghai), not in the future, not before 2000 nor before the meter was
 installed; the value a finite non-negative number; the unit convertible to the meter's carrier;
-(meter, ts) unique within the file. Good rows land in one lake commit per carrier (the same rows
-again are the same batch: a no-op); each bad row becomes a RowIssue.
+interval meters' times within ± 60 s of their grid (snapped onto it; farther off: refused); one reading
+per (meter, interval) within the file. Good rows land in one lake commit through
+nengtan.lake.dedupe.DedupeWriter: a key already stored with the same value is a duplicate, with another
+value a quarantined conflict unless the import is a correction (then it replaces the stored reading,
+which stays on record). Each bad row becomes a RowIssue.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ import pyarrow.compute as pc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nengtan.calendar import PARK_OFFSET_US
 from nengtan.config import Paths
 from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
+from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason
 from nengtan.lake import Lake
+from nengtan.lake.dedupe import DedupeWriter
 from nengtan.registry.ops import new_batch
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import Enterprise, Meter
@@ -31,7 +37,7 @@ READINGS_SQL = """
 WITH src AS (
     SELECT row_number() OVER () + 1 AS row_no, * FROM {source}
 ), typed AS (
-    SELECT s.*, m.carrier, m.kind, m.installed_on, m.enterprise, m.allowed,
+    SELECT s.*, m.carrier, m.kind, m.installed_on, m.enterprise, m.allowed, m.interval_s,
            TRY_CAST(REPLACE(CAST(s.value AS VARCHAR), ',', '') AS DOUBLE) AS v,
            CASE WHEN regexp_matches(trim(CAST(s.ts AS VARCHAR)), '{offset_re}')
                 THEN TRY_CAST(trim(CAST(s.ts AS VARCHAR)) AS TIMESTAMPTZ)
@@ -40,8 +46,27 @@ WITH src AS (
     FROM src s
     LEFT JOIN meters m ON m.meter_id = CAST(s.meter_id AS VARCHAR)
     LEFT JOIN units u ON u.carrier = m.carrier AND u.unit = lower(trim(CAST(s.unit AS VARCHAR)))
+), gridded AS (
+    -- interval meters: the distance to the nearest window boundary of the meter's grid (00:00 Asia/Shanghai)
+    SELECT *, CASE WHEN kind = 'interval' AND t IS NOT NULL THEN
+                  ((epoch_us(t) + {park_offset_us}) % (interval_s * 1000000)) END AS off_us
+    FROM typed
+), snapped AS (
+    SELECT *, CASE WHEN off_us IS NULL THEN t
+                   WHEN off_us * 2 <= interval_s * 1000000 THEN t - to_microseconds(off_us)
+                   ELSE t + to_microseconds(interval_s * 1000000 - off_us) END AS t0,
+              least(off_us, interval_s * 1000000 - off_us) AS skew_us
+    FROM gridded
 )
-SELECT row_no, CAST(meter_id AS VARCHAR) AS meter_id, t AS ts, v * factor AS value, carrier, kind,
+SELECT row_no, meter_id, ts, value, carrier, kind, quality,
+       -- among the readings that pass every other rule, the first of an interval is the one kept
+       CASE WHEN problem IS NOT NULL THEN problem
+            WHEN row_number() OVER (PARTITION BY meter_id, ts, problem IS NULL ORDER BY row_no) > 1
+            THEN 'ts|duplicate reading for this meter and interval (first at row '
+                 || CAST(min(row_no) OVER (PARTITION BY meter_id, ts, problem IS NULL) AS VARCHAR) || ')'
+       END AS problem
+FROM (
+SELECT row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor AS value, carrier, kind,
        COALESCE(CAST({quality} AS VARCHAR), 'ok') AS quality,
        CASE
          WHEN carrier IS NULL
@@ -61,12 +86,14 @@ SELECT row_no, CAST(meter_id AS VARCHAR) AS meter_id, t AS ts, v * factor AS val
            THEN 'quality|' || CAST({quality} AS VARCHAR) || ' is not ok, estimated or suspect'
          WHEN factor IS NULL
            THEN 'unit|unit ' || COALESCE(CAST(unit AS VARCHAR), '') || ' does not fit ' || carrier
-         WHEN row_number() OVER (PARTITION BY meter_id, t ORDER BY row_no) > 1
-           THEN 'ts|duplicate reading for this meter and time (first at row '
-                || CAST(min(row_no) OVER (PARTITION BY meter_id, t) AS VARCHAR) || ')'
+         WHEN skew_us > {tolerance_s} * 1000000
+           THEN 'ts|' || CAST(ts AS VARCHAR) || ' is ' || CAST(round(skew_us / 1e6) AS BIGINT)
+                || ' s off the meter''s ' || CAST(interval_s // 60 AS VARCHAR)
+                || '-minute grid (tolerance {tolerance_s} s)'
          ELSE NULL
        END AS problem
-FROM typed
+FROM snapped
+)
 """
 OFFSET_RE = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
 """A timestamp that carries its UTC offset; one without is Asia/Shanghai local time."""
@@ -88,16 +115,19 @@ def _units_frame() -> pa.Table:
 
 
 def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, allowed: set[str] | None,
-                                 paths: Paths) -> None:
-    meter_rows = s.execute(select(Meter.code, Meter.carrier, Meter.kind, Meter.installed_on, Enterprise.uscc)
+                                 paths: Paths, correction: str | None = None) -> None:
+    meter_rows = s.execute(select(Meter.code, Meter.carrier, Meter.kind, Meter.installed_on, Enterprise.uscc,
+                                  Meter.interval_s)
                            .join(Enterprise, Enterprise.id == Meter.enterprise_id)).all()
     meters = pa.table({
         "meter_id": [m[0] for m in meter_rows], "carrier": [m[1] for m in meter_rows],
         "kind": [m[2] for m in meter_rows], "installed_on": pa.array([m[3] for m in meter_rows], pa.date32()),
         "enterprise": [m[4] for m in meter_rows],
         "allowed": [allowed is None or m[4] in allowed for m in meter_rows],
+        "interval_s": [m[5] or DEFAULT_INTERVAL_S for m in meter_rows],
     }, schema=pa.schema([("meter_id", pa.string()), ("carrier", pa.string()), ("kind", pa.string()),
-                         ("installed_on", pa.date32()), ("enterprise", pa.string()), ("allowed", pa.bool_())]))
+                         ("installed_on", pa.date32()), ("enterprise", pa.string()), ("allowed", pa.bool_()),
+                         ("interval_s", pa.int64())]))
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("meters", meters)
@@ -105,7 +135,8 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
     con.register("incoming", table)
     quality = "quality" if "quality" in table.column_names else "NULL"
     out = con.sql(READINGS_SQL.format(source="incoming", quality=quality, earliest=EARLIEST_YEAR,
-                                      offset_re=OFFSET_RE)).to_arrow_table()
+                                      offset_re=OFFSET_RE, park_offset_us=PARK_OFFSET_US,
+                                      tolerance_s=GRID_TOLERANCE_S)).to_arrow_table()
     assert out is not None
     problems = out.column("problem")
     bad_mask = problems.is_valid()
@@ -121,22 +152,37 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
         column, _, reason = str(p).partition("|")
         res.issues.append(RowIssue(int(r), column, reason, raw_by_row.get(int(r), {}), f"reading|{m}|{t}"))
     if good.num_rows:
-        lake = Lake(paths.lake)
-        for carrier in pc.unique(good.column("carrier")).to_pylist():
-            part = good.filter(pc.equal(good.column("carrier"), carrier)).sort_by(
-                [("meter_id", "ascending"), ("ts", "ascending")])  # same rows → same batch digest
-            unit = CANONICAL_UNIT[str(carrier)]
-            readings = pa.table({"meter_id": part.column("meter_id"), "ts": part.column("ts"),
-                                 "value": part.column("value"),
-                                 "unit": pa.array([unit] * part.num_rows, pa.string()),
-                                 "quality": part.column("quality")})
-            commit = lake.write_batch(readings, str(carrier), meta={"source": res.file, "batch": res.batch_id},
-                                      kinds=part.column("kind"))
-            if commit.duplicate:
-                res.rows_duplicate += part.num_rows
-            else:
-                res.rows_ok += part.num_rows
-                res.lake_version = commit.version
+        _write(good, table, res, paths, correction)
+
+
+def _write(good: pa.Table, table: pa.Table, res: ImportResult, paths: Paths, correction: str | None) -> None:
+    """All the file's good readings in one lake commit (every carrier at once: an inventory running
+    meanwhile sees all of the import or none of it); keys already held are duplicates or conflicts."""
+    good = good.sort_by([("carrier", "ascending"), ("meter_id", "ascending"), ("ts", "ascending")])
+    carriers = good.column("carrier").to_pylist()
+    units = [CANONICAL_UNIT[str(c)] for c in carriers]
+    readings = pa.table({"meter_id": good.column("meter_id"), "ts": good.column("ts"), "value": good.column("value"),
+                         "unit": pa.array(units, pa.string()), "quality": good.column("quality")})
+    # the lake batch is this import's: a re-import is recognised key by key, not by content (a
+    # correction back to an earlier value has the content of an earlier import)
+    meta: dict[str, object] = {"source": res.file, "batch": res.batch_id}
+    if correction:
+        meta["correction"] = correction
+    commit = DedupeWriter(Lake(paths.lake)).write(readings, pa.array(carriers, pa.string()), res.batch_id, meta,
+                                                  kinds=good.column("kind"), correction=correction is not None)
+    res.rows_ok += commit.accepted
+    res.rows_duplicate += commit.duplicate
+    res.rows_revised += commit.revised
+    if commit.accepted:
+        res.lake_version = commit.version
+    rows, meters, tss, values = (good.column(c).to_pylist() for c in ("row_no", "meter_id", "ts", "value"))
+    for c in commit.conflicts:
+        i = c.index
+        reason = conflict_reason(meters[i], int(tss[i].timestamp() * 1_000_000), values[i], c.other_value, units[i],
+                                 c.where)
+        sent = table.slice(int(rows[i]) - 2, 1).to_pylist()[0]
+        raw = {k: "" if v is None else str(v) for k, v in sent.items()}
+        res.issues.append(RowIssue(int(rows[i]), "value", reason, raw, f"reading|{meters[i]}|{tss[i]}"))
 
 
 def import_readings_table(reg: Registry, paths: Paths, table: pa.Table, name: str,

@@ -54,6 +54,7 @@ class ImportResult:
     rows_total: int = 0
     rows_ok: int = 0
     rows_duplicate: int = 0
+    rows_revised: int = 0  # stored rows a correction replaced (kept on record)
     issues: list[RowIssue] = field(default_factory=list)
     lake_version: int | None = None
 
@@ -64,6 +65,7 @@ class ImportResult:
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "file": self.file, "batch_id": self.batch_id, "rows_total": self.rows_total,
                 "rows_ok": self.rows_ok, "rows_duplicate": self.rows_duplicate, "rows_bad": self.rows_bad,
+                "rows_revised": self.rows_revised,
                 "issues": [{"row": i.row, "column": i.column, "reason": i.reason} for i in self.issues]}
 
 

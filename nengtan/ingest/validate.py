@@ -4,9 +4,12 @@ A reading is ``{"meter": id, "ts": time, "value": number, "unit": unit, "quality
 Rejected (quarantined with the reason) when the meter is unknown or not the sender's, the value is not
 a finite number, the unit does not fit the meter's carrier, the time cannot be read, lies before
 2000-01-01, more than :data:`FUTURE_TOLERANCE_S` in the future, or before the meter was installed.
-Accepted but marked ``suspect`` (kept, reported by nengtan.ingest.quality, never silently mixed into
-verified totals): a time off the meter's interval grid by more than ± 1 minute (online-monitoring rule,
-factors.md §5: windows start at 00:00 ± 1 min) and negative interval consumption.
+The key of a reading is (meter, interval): an interval meter's reading within ± :data:`GRID_TOLERANCE_S`
+of its grid (online-monitoring rule, factors.md §5: windows start at 00:00 ± 1 min) takes the grid
+point's time, so it meets a reading already stored for that interval as a duplicate or a conflict
+(nengtan.lake.dedupe); farther off it is rejected. Accepted but marked ``suspect`` (kept, reported by
+nengtan.ingest.quality, never silently mixed into verified totals): a counter reading more than
+± 1 minute off the grid, and negative interval consumption.
 
 Times: ISO 8601 with an offset (``Z``, ``+08:00``), ISO without offset (read as Asia/Shanghai, the
 calendar the park reports in), or a number of seconds since 1970-01-01 UTC.
@@ -25,6 +28,7 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
+from nengtan.lake.dedupe import Conflict
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.monitoring import Gateway, GatewayMeter
 from nengtan.registry.tables.park import Meter
@@ -34,6 +38,9 @@ SHANGHAI = PARK_TZ
 EARLIEST_US = int(dt.datetime(2000, 1, 1, tzinfo=dt.UTC).timestamp()) * 1_000_000
 FUTURE_TOLERANCE_S = 300
 GRID_TOLERANCE_S = 60
+"""An interval reading within this many seconds of its meter's grid is snapped to the grid point (the
+same (meter, interval) key as a reading on it); beyond it, it is quarantined."""
+DEFAULT_INTERVAL_S = 900
 QUALITY_ALIASES = {None: "ok", "ok": "ok", "good": "ok", "valid": "ok", "estimated": "estimated",
                    "estimate": "estimated", "suspect": "suspect", "bad": "suspect", "invalid": "suspect",
                    "questionable": "suspect"}
@@ -71,7 +78,8 @@ class Catalog:
                 inst = None
                 if installed_on is not None:
                     inst = int(dt.datetime.combine(installed_on, dt.time(), SHANGHAI).timestamp()) * 1_000_000
-                cat.meters[code] = MeterInfo(pk, code, ent, carrier, unit, kind, interval_s or 900, inst, rollover)
+                cat.meters[code] = MeterInfo(pk, code, ent, carrier, unit, kind, interval_s or DEFAULT_INTERVAL_S, inst,
+                                             rollover)
                 by_pk[pk] = code
             gws = {pk: (code, tok) for pk, code, tok in s.execute(
                 select(Gateway.id, Gateway.code, Gateway.token_sha256).where(Gateway.active.is_(True))).all()}
@@ -106,6 +114,7 @@ class Validated:
     unit: list[str] = field(default_factory=list)
     quality: list[str] = field(default_factory=list)
     carrier: list[str] = field(default_factory=list)
+    origin: list[int] = field(default_factory=list)  # each accepted reading's position in what was sent
     rejects: list[Reject] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -127,7 +136,24 @@ class Validated:
         self.unit += other.unit
         self.quality += other.quality
         self.carrier += other.carrier
+        self.origin += other.origin
         self.rejects += other.rejects
+
+    def conflict_rejects(self, conflicts: Sequence[Conflict]) -> list[Reject]:
+        """The readings the lake refused because their (meter, interval) holds another value, as rejects
+        to quarantine (a gateway cannot correct: corrections are imported with a reason)."""
+        return [Reject(self.origin[c.index], "value", conflict_reason(
+            self.meter[c.index], self.ts_us[c.index], self.value[c.index], c.other_value, self.unit[c.index],
+            c.where), {"meter": self.meter[c.index], "ts": _fmt_us(self.ts_us[c.index]),
+                       "value": self.value[c.index], "unit": self.unit[c.index]})
+                for c in conflicts]
+
+
+def conflict_reason(meter: str, ts_us: int, value: float, other: float, unit: str, where: str) -> str:
+    """One line saying why a reading differing from the one held for its key was not stored."""
+    held = "the stored reading" if where == "stored" else "an earlier reading in the same batch"
+    return (f"meter {meter} at {_fmt_us(ts_us)}: {value:g} {unit} differs from {held} ({other:g} {unit}); "
+            "to replace it, import it as a correction with a reason")
 
 
 def parse_ts(v: object) -> int | None:
@@ -265,11 +291,19 @@ class Validator:
                 rejects.append(Reject(idx, "quality", f"unknown quality {r.get('quality')!r} "
                                       "(ok, estimated, suspect)", r))
                 continue
-            if q == "ok":
-                step = info.interval_s * 1_000_000
-                off = (ts + PARK_OFFSET_US) % step
-                if min(off, step - off) > GRID_TOLERANCE_S * 1_000_000 or (value < 0 and info.kind != "counter"):
-                    q = "suspect"
+            step = info.interval_s * 1_000_000
+            off = (ts + PARK_OFFSET_US) % step
+            skew = min(off, step - off)
+            if info.kind == "interval":  # the key is (meter, interval): snap onto the grid, or refuse
+                if skew > GRID_TOLERANCE_S * 1_000_000:
+                    rejects.append(Reject(idx, "ts", f"timestamp {_fmt_us(ts)} is {round(skew / 1e6)} s off meter "
+                                          f"{code}'s {info.interval_s // 60}-minute grid "
+                                          f"(tolerance {GRID_TOLERANCE_S} s)", r))
+                    continue
+                ts = ts - off + (step if off * 2 > step else 0)
+            if q == "ok" and (skew > GRID_TOLERANCE_S * 1_000_000 or (value < 0 and info.kind != "counter")):
+                q = "suspect"
+            out.origin.append(idx)
             add_meter(info.code)
             add_ts(ts)
             add_value(value * factor)

@@ -1,16 +1,24 @@
-"""Exactly-once writes to the readings lake: a reading is identified by (meter, timestamp).
+"""One current value per (meter, interval) in the readings lake, on every write path.
 
-MQTT QoS 1 delivers *at least* once, gateways resend after timeouts and files are imported twice, so
-every writer of live data goes through :class:`DedupeWriter`, which stores a (meter, ts) key once:
+MQTT QoS 1 delivers *at least* once, gateways resend after timeouts and files overlap or are imported
+twice, so every writer of readings (file import, HTTP, MQTT, gap filling; the bulk loader applies the
+same rule set-wise) goes through :class:`DedupeWriter`, which compares each incoming (meter, ts) with
+what is stored:
 
-* :class:`KeyIndex` keeps, per lake partition (carrier, Asia/Shanghai year, month), the exact set of
-  measured keys as sorted ``int64`` arrays (``meter_number << 42 | µs since the partition start``; a
-  month is < 2^42 µs), in a few size-tiered chunks so adding a batch never re-sorts the whole month.
-  It is built lazily from the committed files of a partition the first time a batch touches it (one
-  column read per file) and caught up with files other writers committed since.
-* :meth:`DedupeWriter.write` holds an inter-process lock (``readings/_log/.dedupe.lock``) across
-  catch-up, filtering and the lake commit, so two writers (MQTT ingester, HTTP service, bulk loader)
-  can never both store the same key.
+* a key not stored yet is stored;
+* the same key with the same value (within :data:`SAME_VALUE_REL`) is a duplicate, not stored again;
+* the same key with a different value is a *conflict*: not stored, returned to the caller, who
+  quarantines it as differing from the stored value, unless the write is a correction, in which case
+  the new value replaces the stored one in the same lake commit and the old row stays on record
+  (:meth:`nengtan.lake.store.Lake.revise`, :meth:`~nengtan.lake.store.Lake.superseded_rows`).
+
+:class:`KeyIndex` keeps, per lake partition (carrier, Asia/Shanghai year, month), the measured keys as
+sorted ``int64`` arrays (``meter_number << 42 | µs since the partition start``; a month is < 2^42 µs)
+with their values beside them, in a few size-tiered chunks so adding a batch never re-sorts the whole
+month (a newer chunk's value wins). It is built lazily from the committed files of a partition the
+first time a batch touches it and caught up with files other writers committed since.
+:meth:`DedupeWriter.write` holds an inter-process lock (``readings/_log/.dedupe.lock``) across catch-up,
+comparison and the lake commit, so two writers can never both store the same key.
 
 Estimated values (quality ``estimated``, written by gap filling) are not in the index: a measured
 reading arriving later for the same key is stored, and :func:`effective_readings_sql` prefers it.
@@ -28,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nengtan.calendar import month_start
-from nengtan.lake.store import Lake, file_lock, local_year_month
+from nengtan.lake.store import READING_SCHEMA, Lake, LakeError, file_lock, local_year_month
 
 TS_BITS = 42
 MAX_METERS = 1 << (63 - TS_BITS)
@@ -45,34 +53,61 @@ def partition_start_us(year: int, month: int) -> int:
     return int(start.timestamp()) * 1_000_000
 
 
+SAME_VALUE_REL = 1e-9
+"""Two values of one key are the same reading when they differ by no more than this, relatively (they
+went through the same unit conversion, so only rounding can separate them)."""
+
+
 @dataclass
 class _Part:
-    chunks: list[np.ndarray] = field(default_factory=list)
+    chunks: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (sorted keys, values), oldest first
     files: set[str] = field(default_factory=set)
     loaded: bool = False
 
-    def contains(self, keys: np.ndarray) -> np.ndarray:
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which keys are stored, and their current value (NaN where not stored)."""
         found = np.zeros(len(keys), dtype=bool)
-        for chunk in self.chunks:
+        values = np.full(len(keys), np.nan)
+        for chunk, vals in self.chunks:  # oldest first: a newer chunk's value overwrites
             if len(chunk) == 0:
                 continue
             pos = np.searchsorted(chunk, keys)
             pos[pos == len(chunk)] = len(chunk) - 1
-            found |= chunk[pos] == keys
-        return found
+            hit = chunk[pos] == keys
+            found |= hit
+            values[hit] = vals[pos[hit]]
+        return found, values
 
-    def add(self, keys: np.ndarray) -> None:
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        return self.lookup(keys)[0]
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Add keys with their values; a key already present takes the new value."""
         if len(keys) == 0:
             return
-        self.chunks.append(np.unique(keys))
-        while len(self.chunks) >= 2 and len(self.chunks[-2]) <= 2 * len(self.chunks[-1]):
-            b = self.chunks.pop()
-            a = self.chunks.pop()
-            self.chunks.append(np.union1d(a, b))
+        self.chunks.append(_last_per_key(keys, values))
+        while len(self.chunks) >= 2 and len(self.chunks[-2][0]) <= 2 * len(self.chunks[-1][0]):
+            bk, bv = self.chunks.pop()
+            ak, av = self.chunks.pop()
+            self.chunks.append(_last_per_key(np.concatenate([ak, bk]), np.concatenate([av, bv])))
 
     @property
     def size(self) -> int:
-        return int(sum(len(c) for c in self.chunks))
+        return int(sum(len(c) for c, _ in self.chunks))
+
+
+def _last_per_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys, each with the value of its last occurrence."""
+    order = np.argsort(keys, kind="stable")
+    k, v = keys[order], values[order]
+    last = np.ones(len(k), dtype=bool)
+    last[:-1] = k[1:] != k[:-1]
+    return k[last], v[last]
+
+
+def same_value(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: is b the same reading value as a (see :data:`SAME_VALUE_REL`)?"""
+    return np.abs(a - b) <= SAME_VALUE_REL * np.maximum(np.abs(a), np.abs(b))
 
 
 class KeyIndex:
@@ -113,10 +148,10 @@ class KeyIndex:
         return p
 
     def load_file(self, part: Partition, path: str) -> int:
-        """Add the measured keys of one committed data file; returns how many rows it held."""
-        t = pq.read_table(path, columns=["meter_id", "ts", "quality"])
+        """Add the measured keys and values of one committed data file; returns how many rows it held."""
+        t = pq.read_table(path, columns=["meter_id", "ts", "value", "quality"])
         t = t.filter(pc.not_equal(t["quality"], "estimated"))
-        self.part(part).add(self.keys(part, t["meter_id"], t["ts"]))
+        self.part(part).add(self.keys(part, t["meter_id"], t["ts"]), t["value"].to_numpy())
         return t.num_rows
 
     @property
@@ -133,15 +168,27 @@ def dedupe_lock(lake: Lake) -> Iterator[None]:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """An incoming reading whose key holds another value: `index` in the written table, the value it
+    differs from, and whether that value is stored (``stored``) or came earlier in the same batch."""
+
+    index: int
+    other_value: float
+    where: str
+
+
+@dataclass(frozen=True)
 class WriteResult:
     accepted: int
     duplicate: int
     batch_id: str | None
     version: int
+    conflicts: tuple[Conflict, ...] = ()
+    revised: int = 0  # stored readings a correction replaced
 
 
 class DedupeWriter:
-    """Writes readings to a lake so that each (meter, ts) is stored once, across processes."""
+    """Writes readings to a lake so that each (meter, ts) has one current value, across processes."""
 
     def __init__(self, lake: Lake) -> None:
         self.lake = lake
@@ -150,27 +197,34 @@ class DedupeWriter:
     def _lock(self) -> AbstractContextManager[None]:
         return dedupe_lock(self.lake)
 
-    def _catch_up(self, parts: set[Partition]) -> None:
-        info = self.lake.file_info()
+    def _part_files(self) -> dict[Partition, list[str]]:
         by_part: dict[Partition, list[str]] = {}
-        for rel, meta in info.items():
+        for rel, meta in self.lake.file_info().items():
             key = (str(meta["carrier"]), int(str(meta["year"])), int(str(meta["month"])))
-            if key in parts:
-                by_part.setdefault(key, []).append(rel)
+            by_part.setdefault(key, []).append(rel)
+        return by_part
+
+    def _catch_up(self, parts: set[Partition]) -> None:
+        by_part = self._part_files()
         for key in parts:
             p = self.index.part(key)
-            for rel in by_part.get(key, []):
+            for rel in sorted(by_part.get(key, [])):
                 if rel not in p.files:
                     self.index.load_file(key, str(self.lake.dir / rel))
                     p.files.add(rel)
             p.loaded = True
 
     def write(self, table: pa.Table, carrier: str | pa.Array, batch_id: str | None = None,
-              meta: dict[str, object] | None = None) -> WriteResult:
-        """Store the rows of `table` whose (meter_id, ts) is not stored yet; first occurrence wins.
+              meta: dict[str, object] | None = None, kinds: pa.Array | None = None,
+              correction: bool = False) -> WriteResult:
+        """Store the rows of `table` whose (meter_id, ts) is new; report the ones that differ.
 
         `table` has meter_id, ts (UTC), value (canonical unit), unit and optionally quality; `carrier`
-        is one carrier or one per row. Returns after the lake commit is durable.
+        is one carrier or one per row, `kinds` optionally each row's meter kind (see Lake.write_batch).
+        A key stored with the same value is a duplicate; with another value it is a :class:`Conflict`
+        (not stored) unless `correction`, when it replaces the stored row (kept on record). Within the
+        batch the first occurrence of a key wins and a later one with another value is a conflict.
+        Returns after the lake commit is durable.
         """
         n = table.num_rows
         if n == 0:
@@ -191,7 +245,9 @@ class DedupeWriter:
         group = (c_code.astype(np.int64) * 10000 + ys) * 100 + ms
         groups = np.unique(group)
         estimated = pc.equal(table["quality"], "estimated").to_numpy(zero_copy_only=False)
+        values = np.asarray(table["value"].to_numpy(), dtype=np.float64)
         keep = np.ones(n, dtype=bool)
+        conflicts: list[Conflict] = []
         with self._lock():
             parts: dict[Partition, np.ndarray] = {}
             for g in groups:
@@ -199,39 +255,94 @@ class DedupeWriter:
                 part = (uniq_c[g // 1_000_000], (g // 100) % 10000, g % 100)
                 parts[part] = np.nonzero(group == g)[0]
             self._catch_up(set(parts))
-            new_keys: dict[Partition, np.ndarray] = {}
+            new_keys: dict[Partition, tuple[np.ndarray, np.ndarray]] = {}
+            replaced: dict[Partition, np.ndarray] = {}
             for part, rows in parts.items():
                 meters = pc.take(table["meter_id"], pa.array(rows))
                 k = self.index.keys(part, meters, pc.take(ts, pa.array(rows)))
+                v = values[rows]
                 # estimated rows get a separate key space: they never hide a measured reading
                 est = estimated[rows]
                 k_cmp = np.where(est, -1 - k, k)
-                _, first = np.unique(k_cmp, return_index=True)
-                dup_in_batch = np.ones(len(rows), dtype=bool)
-                dup_in_batch[first] = False
-                # a measured key already stored makes both a measured and an estimated row redundant
-                stored = self.index.part(part).contains(k)
-                keep[rows] = ~(dup_in_batch | stored)
-                new_keys[part] = k[keep[rows] & ~est]
+                _, first, inverse = np.unique(k_cmp, return_index=True, return_inverse=True)
+                first_of = first[inverse.reshape(-1)]  # position of each row's key's first occurrence
+                later = first_of != np.arange(len(rows))
+                later_differs = later & ~same_value(v[first_of], v)
+                for i in np.nonzero(later_differs & ~est)[0]:
+                    conflicts.append(Conflict(int(rows[i]), float(v[first_of[i]]), "batch"))
+                found, stored_v = self.index.part(part).lookup(k)
+                same = found & same_value(stored_v, v)
+                differs = found & ~same & ~est
+                if not correction:
+                    for i in np.nonzero(differs & ~later)[0]:
+                        conflicts.append(Conflict(int(rows[i]), float(stored_v[i]), "stored"))
+                    blocked = found
+                else:
+                    blocked = same | (found & est)
+                    replaced[part] = k[differs & ~later]
+                keep[rows] = ~(later | blocked)
+                kept_measured = keep[rows] & ~est
+                new_keys[part] = (k[kept_measured], v[kept_measured])
             accepted = int(keep.sum())
             if accepted == 0:
-                return WriteResult(0, n, None, self.lake.version)
+                return WriteResult(0, n - len(conflicts), None, self.lake.version, tuple(conflicts))
             idx = pa.array(np.nonzero(keep)[0])
             out = table.take(idx) if accepted < n else table
-            result = self.lake.write_batch(out, carriers.take(idx) if accepted < n else carriers,
-                                           batch_id, meta)
+            out_carriers = carriers.take(idx) if accepted < n else carriers
+            out_kinds = None if kinds is None else (pa.array(kinds, pa.string()).take(idx) if accepted < n
+                                                    else pa.array(kinds, pa.string()))
+            to_replace = {p: k for p, k in replaced.items() if len(k)}
+            for attempt in range(3):  # a compaction (which takes no dedupe lock) may swap a file meanwhile
+                remove, rewritten, superseded = self._plan_revision(to_replace)
+                try:
+                    result = self.lake.revise(out, out_carriers, batch_id, meta, out_kinds, remove, rewritten,
+                                              superseded)
+                    break
+                except LakeError:
+                    if not remove or attempt == 2:
+                        raise
+                    self._catch_up(set(to_replace))
             if not result.duplicate:
-                for part, k in new_keys.items():
-                    p = self.index.part(part)
-                    p.add(k)
+                for part, (k, v) in new_keys.items():
+                    self.index.part(part).add(k, v)
+                info = self.lake.file_info()
                 for rel in result.files:
-                    info = self.lake.file_info().get(rel)
-                    if info is not None:
-                        key = (str(info["carrier"]), int(str(info["year"])), int(str(info["month"])))
-                        self.index.part(key).files.add(rel)
+                    if rel in info:
+                        f = info[rel]
+                        self.index.part((str(f["carrier"]), int(str(f["year"])), int(str(f["month"])))).files.add(rel)
             else:
                 accepted = 0
-        return WriteResult(accepted, n - accepted, result.batch_id, result.version)
+        revised = 0 if superseded is None or result.duplicate else superseded.num_rows
+        return WriteResult(accepted, n - accepted - len(conflicts), result.batch_id, result.version,
+                           tuple(conflicts), revised)
+
+    def _plan_revision(self, replaced: dict[Partition, np.ndarray]
+                       ) -> tuple[list[str], list[tuple[pa.Table, dict[str, object]]], pa.Table | None]:
+        """For keys a correction replaces: the committed files holding them, those files rewritten
+        without them, and the replaced rows (with their carrier) to keep on record."""
+        if not replaced:
+            return [], [], None
+        info = self.lake.file_info()
+        by_part = self._part_files()
+        remove: list[str] = []
+        rewritten: list[tuple[pa.Table, dict[str, object]]] = []
+        old_rows: list[pa.Table] = []
+        for part, keys in replaced.items():
+            wanted = np.sort(keys)
+            for rel in sorted(by_part.get(part, [])):
+                t = pq.read_table(self.lake.dir / rel)
+                measured = pc.not_equal(t["quality"], "estimated").to_numpy(zero_copy_only=False)
+                hit = np.isin(self.index.keys(part, t["meter_id"], t["ts"]), wanted) & measured
+                if not hit.any():
+                    continue
+                remove.append(rel)
+                rest = t.filter(pa.array(~hit))
+                if rest.num_rows:
+                    rewritten.append((rest, {k: v for k, v in info[rel].items() if k in
+                                             ("path", "carrier", "year", "month", "kind")}))
+                gone = t.filter(pa.array(hit)).select(READING_SCHEMA.names).cast(READING_SCHEMA)
+                old_rows.append(gone.append_column("carrier", pa.array([part[0]] * gone.num_rows, pa.string())))
+        return remove, rewritten, (pa.concat_tables(old_rows) if old_rows else None)
 
     def note_replaced(self, part: Partition, removed: tuple[str, ...], added: str) -> None:
         """Compaction swapped `removed` for `added` (same rows): if all removed files are indexed, the

@@ -67,6 +67,7 @@ class _State:
     version: int = 0
     files: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> {rows, carrier, year, month}
     batches: set[str] = field(default_factory=set)
+    superseded: dict[str, str] = field(default_factory=dict)  # path under readings/ -> correcting batch
 
 
 @contextmanager
@@ -169,6 +170,8 @@ class Lake:
             st.files.pop(str(p), None)
         if rec.get("batch"):
             st.batches.add(str(rec["batch"]))
+        if rec.get("superseded"):
+            st.superseded[str(rec["superseded"])] = str(rec["batch"])
         st.version = int(str(rec["version"]))
 
     def refresh(self) -> int:
@@ -180,6 +183,7 @@ class Lake:
             st.version = int(data["version"])
             st.files = {str(k): dict(v) for k, v in data["files"].items()}
             st.batches = set(data["batches"])
+            st.superseded = dict(data.get("superseded", {}))
         for v in self._log_versions(st.version):
             rec = json.loads((self.log / f"{v:020d}.json").read_text())
             self._apply(rec)
@@ -204,7 +208,8 @@ class Lake:
 
     def _checkpoint(self) -> None:
         st = self._state
-        data = {"version": st.version, "files": st.files, "batches": sorted(st.batches)}
+        data = {"version": st.version, "files": st.files, "batches": sorted(st.batches),
+                "superseded": st.superseded}
         _atomic_write_bytes(self.log / "_checkpoint.json", json.dumps(data).encode())
 
     # -- writing ------------------------------------------------------------------------------
@@ -222,6 +227,21 @@ class Lake:
         the partition, and each file's record names its kind, so the accounting scan reads counter
         registers only where counters are. Returns after the commit is durable.
         """
+        return self.revise(table, carrier, batch_id, meta, kinds)
+
+    def revise(self, table: pa.Table, carrier: str | pa.Array, batch_id: str | None = None,
+               meta: dict[str, object] | None = None, kinds: pa.Array | None = None,
+               remove: Iterable[str] = (), rewritten: Iterable[tuple[pa.Table, dict[str, object]]] = (),
+               superseded: pa.Table | None = None) -> CommitResult:
+        """Commit new readings and, in the same commit, swap committed files for rewritten ones.
+
+        This is how a correction replaces stored readings: each file in `remove` holding a corrected
+        (meter, interval) is replaced by its rewrite without those rows (`rewritten`: table and file
+        record, its ``path`` the old file's), the corrections arrive in `table`, and the rows they
+        supersede (`superseded`, with their carrier) are kept on record under ``_log/superseded/`` and
+        named by the commit record, so the lake holds one current value per key and the old one stays
+        readable (:meth:`superseded_rows`). Without `remove` it is a plain append (:meth:`write_batch`).
+        """
         table = self._conform(table)
         carriers = (pa.array([carrier] * table.num_rows, pa.string()) if isinstance(carrier, str)
                     else pa.array(carrier, pa.string()))
@@ -230,6 +250,41 @@ class Lake:
         bid = batch_id or batch_digest(table.append_column("carrier", carriers))
         if self.has_batch(bid):
             return CommitResult(bid, table.num_rows, self._state.version, True)
+        remove = list(remove)
+        written = self._stage(table, carriers, kinds, bid)
+        try:
+            for n, (rows, record) in enumerate(rewritten):
+                old = str(record["path"])
+                rel = f"{old.rsplit('/', 1)[0]}/{bid}-r{n}.parquet"
+                written.append(self._stage_file(self._conform(rows), rel, {**record, "path": rel}))
+            extra: dict[str, object] = {}
+            if superseded is not None and superseded.num_rows:
+                rel = f"_log/superseded/{bid}.parquet"
+                written.append(self._stage_file(superseded, rel, {}))
+                extra["superseded"] = rel
+            with self._lock():
+                if self.has_batch(bid):  # another writer committed it meanwhile
+                    return CommitResult(bid, table.num_rows, self._state.version, True)
+                gone = [p for p in remove if p not in self._state.files]
+                if gone:
+                    raise LakeError(f"cannot revise: {gone[0]} is no longer committed (compacted meanwhile?)")
+                for tmp, final, _ in written:
+                    os.replace(tmp, final)
+                for d in {final.parent for _, final, _ in written}:
+                    _fsync_dir(d)
+                adds = [w[2] for w in written if w[2]]
+                version = self._commit({"batch": bid, "add": adds, "remove": remove, "meta": meta or {}, **extra})
+        finally:
+            for tmp, _, _ in written:
+                tmp.unlink(missing_ok=True)
+        return CommitResult(bid, table.num_rows, version, False,
+                            tuple(str(w[2]["path"]) for w in written if w[2]))
+
+    def _stage(self, table: pa.Table, carriers: pa.Array, kinds: pa.Array | None,
+               bid: str) -> list[tuple[Path, Path, dict[str, object]]]:
+        """Write the batch's rows to temporary files, one per partition and meter kind (not yet visible)."""
+        if table.num_rows == 0:
+            return []
         table = table.set_column(table.schema.get_field_index("batch"), "batch",
                                  pa.array([bid] * table.num_rows, pa.string()))
         year, month = local_year_month(table.column("ts"))
@@ -247,31 +302,36 @@ class Lake:
                 part = keyed.filter(mask).select(READING_SCHEMA.names)
                 part = part.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
                 rel = f"carrier={g['_carrier']}/year={g['_y']}/month={g['_m']}/{bid}-{n}.parquet"
-                final = self.dir / rel
-                final.parent.mkdir(parents=True, exist_ok=True)
-                tmp = final.with_name(f".{final.name}.tmp-{uuid.uuid4().hex}")
-                pq.write_table(part, tmp, compression="zstd", row_group_size=1 << 20)
-                with open(tmp, "rb") as fh:
-                    os.fsync(fh.fileno())
-                written.append((tmp, final, {"path": rel, "rows": part.num_rows, "carrier": g["_carrier"],
-                                             "year": g["_y"], "month": g["_m"],
-                                             "estimated": _estimated_rows(part), "kind": g["_k"] or None,
-                                             "negative": _negative_rows(part)}))
-            with self._lock():
-                if self.has_batch(bid):  # another writer committed it meanwhile
-                    for tmp, _, _ in written:
-                        tmp.unlink(missing_ok=True)
-                    return CommitResult(bid, table.num_rows, self._state.version, True)
-                for tmp, final, _ in written:
-                    os.replace(tmp, final)
-                for d in {final.parent for _, final, _ in written}:
-                    _fsync_dir(d)
-                version = self._commit({"batch": bid, "add": [w[2] for w in written], "remove": [],
-                                        "meta": meta or {}})
-        finally:
+                written.append(self._stage_file(part, rel, {"path": rel, "rows": part.num_rows,
+                                                            "carrier": g["_carrier"], "year": g["_y"],
+                                                            "month": g["_m"], "kind": g["_k"] or None}))
+        except BaseException:
             for tmp, _, _ in written:
                 tmp.unlink(missing_ok=True)
-        return CommitResult(bid, table.num_rows, version, False, tuple(str(w[2]["path"]) for w in written))
+            raise
+        return written
+
+    def _stage_file(self, rows: pa.Table, rel: str, record: dict[str, object]) -> tuple[Path, Path, dict[str, object]]:
+        """Write `rows` to a fsynced temporary file beside its final name `rel`; the record gains its counts."""
+        final = self.dir / rel
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.tmp-{uuid.uuid4().hex}")
+        pq.write_table(rows, tmp, compression="zstd", row_group_size=1 << 20)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        if record:
+            record = {**record, "rows": rows.num_rows, "estimated": _estimated_rows(rows),
+                      "negative": _negative_rows(rows)}
+        return tmp, final, record
+
+    def superseded_rows(self) -> pa.Table | None:
+        """Every reading a correction replaced, with the batch that replaced it (None: there are none)."""
+        self.refresh()
+        tables = []
+        for rel, batch in self._state.superseded.items():
+            t = pq.read_table(self.dir / rel)
+            tables.append(t.append_column("superseded_by", pa.array([batch] * t.num_rows, pa.string())))
+        return pa.concat_tables(tables) if tables else None
 
     def commit_files(self, staged: Iterable[tuple[str | Path, str, int, int, dict[str, object]]], batch_id: str,
                      meta: dict[str, object] | None = None) -> CommitResult:
@@ -427,7 +487,7 @@ class Lake:
             self.refresh()
             live = {str(self.dir / p) for p in self._state.files}
             for dirpath, _, names in os.walk(self.dir):
-                if Path(dirpath) == self.log:
+                if Path(dirpath) == self.log or self.log in Path(dirpath).parents:
                     continue
                 for name in names:
                     full = os.path.join(dirpath, name)

@@ -20,12 +20,12 @@ from .conftest import login
 YEAR = 2025
 
 
-def _interval_meter(app, uscc: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _interval_meter(app, uscc: str) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
     with app.state.services.registry.session() as s:
         eid = s.execute(select(Enterprise.id).where(Enterprise.uscc == uscc)).scalar_one()
         m = s.execute(select(Meter).where(Meter.enterprise_id == eid, Meter.kind == "interval")).scalars().first()
         assert m is not None, f"{uscc} has no interval meter in the demo park"
-        return m.code, m.unit
+        return m.code, m.unit, m.interval_s
 
 
 def test_gateway_posts_a_batch_through_the_main_app(client: TestClient, app, demo, tokens) -> None:  # type: ignore[no-untyped-def]
@@ -36,11 +36,11 @@ def test_gateway_posts_a_batch_through_the_main_app(client: TestClient, app, dem
         metered = [u for u in s.execute(select(Enterprise.uscc).join(Meter, Meter.enterprise_id == Enterprise.id)
                                         .where(Meter.kind == "interval")).scalars()]
     mine, theirs = metered[0], next(u for u in metered if u != metered[0])
-    code, unit = _interval_meter(app, mine)
-    other, _ = _interval_meter(app, theirs)
+    code, unit, step_s = _interval_meter(app, mine)
+    other, _, _ = _interval_meter(app, theirs)
     token = add_gateway(svc.registry, "GW-API-TEST", [code], mine)
-    t0 = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
-    readings = [{"meter": code, "ts": (t0 + dt.timedelta(minutes=15 * k)).isoformat(), "value": 10.0 + k,
+    t0 = dt.datetime(2026, 10, 5, 8, 0, tzinfo=dt.UTC)  # an interval no other test writes
+    readings = [{"meter": code, "ts": (t0 + dt.timedelta(seconds=step_s * k)).isoformat(), "value": 10.0 + k,
                  "unit": unit} for k in range(4)]
     readings.append({"meter": other, "ts": t0.isoformat(), "value": 1.0, "unit": unit})  # not this gateway's
     version = svc.lake.version

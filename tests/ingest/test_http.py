@@ -41,13 +41,17 @@ def test_json_and_csv_batches_with_counts_and_ownership(registry, lake):  # type
     r3 = client.post("/ingest/readings", content=csv_body.encode(),
                      headers={**auth, "Content-Type": "text/csv"})
     a3 = r3.json()
-    assert (a3["accepted"], a3["duplicate"], a3["rejected"]) == (2, 1, 1), a3
+    # meters_a[0] at 00:00 holds another value (stored from the first batch): not a duplicate, a conflict,
+    # quarantined with both values named, the stored one unchanged
+    assert (a3["accepted"], a3["duplicate"], a3["rejected"]) == (2, 0, 2), a3
+    (conflict,) = [x for x in a3["rejections"] if x["meter"] == meters_a[0]]
+    assert "99 kWh differs from the stored reading" in conflict["reason"] and "correction" in conflict["reason"]
     rows = lake_rows(lake)
     assert len(rows) == 6
     assert sorted(v for m, _, v, _ in rows if m == meters_a[1]) == [3.0, 25000.0]
     with registry.session() as s:
         q = s.scalars(select(QuarantineRow).where(QuarantineRow.file == f"http:{gw_a}")).all()
-    assert len(q) == 3  # 2 from the first batch (recorded once although sent twice) + 1 from the CSV
+    assert len(q) == 4  # 2 from the first batch (recorded once although sent twice) + 2 from the CSV
 
 
 def test_auth_and_unreadable_bodies(registry, lake):  # type: ignore[no-untyped-def]

@@ -66,18 +66,26 @@ def test_readings_land_once_and_bad_payloads_are_quarantined(registry, lake, pre
         assert needle in joined, needle
 
 
-def test_unit_conversion_and_suspect_marks(registry, lake, prefix):  # type: ignore[no-untyped-def]
+def test_unit_conversion_suspect_marks_and_the_interval_grid(registry, lake, prefix):  # type: ignore[no-untyped-def]
+    """万kWh converted; a negative interval value kept as suspect; 30 s late is the 00:30 reading (the
+    key is the interval), 120 s late is quarantined."""
     park = make_park(registry, n_ent=1, meters_per_ent=1)
     gw, (meter,) = next(iter(park.gateway_meters.items()))
     ing = MqttIngester(registry, lake, _cfg(prefix))
-    off_grid = {**_r(meter, 2), "ts": (T0 + dt.timedelta(minutes=32)).isoformat()}
+    late = {**_r(meter, 2), "ts": (T0 + dt.timedelta(minutes=30, seconds=30)).isoformat()}
+    off_grid = {**_r(meter, 3), "ts": (T0 + dt.timedelta(minutes=47)).isoformat()}
     with Running(ing):
         pub = publisher()
         publish_all(pub, [(f"{prefix}/gw/{gw}/readings",
-                           payload([_r(meter, 0, 1.2, unit="万kWh"), _r(meter, 1, -3.0), off_grid]))])
-        wait_for(lambda: len(lake_rows(lake)) == 3)
+                           payload([_r(meter, 0, 1.2, unit="万kWh"), _r(meter, 1, -3.0), late, off_grid]))])
+        wait_for(lambda: len(lake_rows(lake)) == 3 and ing.stats.rejected == 1)
     rows = lake_rows(lake)
-    assert [(round(v, 6), q) for _, _, v, q in rows] == [(12000.0, "ok"), (-3.0, "suspect"), (1.5, "suspect")]
+    assert [(round(v, 6), q) for _, _, v, q in rows] == [(12000.0, "ok"), (-3.0, "suspect"), (1.5, "ok")]
+    assert rows[2][1] == int((T0 + dt.timedelta(minutes=30)).timestamp()) * 1_000_000
+    with registry.session() as s:
+        (q,) = s.scalars(select(QuarantineRow).where(QuarantineRow.kind == "mqtt",
+                                                     QuarantineRow.file == f"{prefix}/gw/{gw}/readings")).all()
+    assert f"is 120 s off meter {meter}'s 15-minute grid (tolerance 60 s)" in q.reason
 
 
 def test_freshness_under_5_seconds(registry, lake, prefix):  # type: ignore[no-untyped-def]
