@@ -80,7 +80,9 @@ def _catalog_tables(con: duckdb.DuckDBPyConnection, cat: Catalog, units: list[st
         "kind": [m.kind for m in meters], "interval_us": pa.array([m.interval_s * 1_000_000 for m in meters],
                                                                   pa.int64()),
         "installed_us": pa.array([m.installed_us for m in meters], pa.int64()),
-        "default_unit": [m.unit for m in meters]}))
+        "default_unit": [m.unit for m in meters],
+        "locked": pa.array([list(cat.locked.get(m.enterprise_id, {}).items()) for m in meters],
+                           pa.map_(pa.int64(), pa.string()))}))
     con.execute("CREATE TEMP TABLE cat_meters AS SELECT * FROM cat_meters_a")
     # ENUM-typed codes: DuckDB writes an ENUM column to Parquet as a dictionary without hashing every
     # value, which measured ~25 % faster for the few-valued string columns of a lake file
@@ -138,6 +140,7 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
         t_mark = now
 
     cat = catalog or Catalog.load(registry)
+    cat.refresh_locks(registry)  # a year signed off a moment ago is refused too
     con = duckdb.connect()
     con.execute(f"SET TimeZone = '{PARK_TZ_NAME}'")
     if threads:
@@ -274,8 +277,8 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
 
 def _reason_sql() -> str:
     """Why a row is rejected (NULL: accepted), over columns carrier, meter_s, v, value_src, factor,
-    unit_in, t, ts_src, installed_us, q, kind, interval_us and off (µs past the meter's grid). The order
-    of the rules is nengtan.ingest.validate's."""
+    unit_in, t, ts_src, installed_us, q, kind, interval_us, off (µs past the meter's grid) and locked
+    (the enterprise's signed-off years). The order of the rules is nengtan.ingest.validate's."""
     now_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
     return f"""CASE
         WHEN carrier IS NULL THEN 'unknown meter ''' || coalesce(meter_s, '') || ''''
@@ -289,6 +292,10 @@ def _reason_sql() -> str:
         WHEN installed_us IS NOT NULL AND t < installed_us
              THEN 'timestamp ' || CAST(ts_src AS VARCHAR) || ' is before the meter was installed'
         WHEN q NOT IN ('ok', 'estimated', 'suspect') THEN 'unknown quality ''' || q || ''''
+        WHEN cardinality(locked) > 0 AND list_contains(map_keys(locked), year(make_timestamp(t + {SH_US})))
+             THEN CAST(year(make_timestamp(t + {SH_US})) AS VARCHAR) || ' is signed off by verifier '
+                  || locked[year(make_timestamp(t + {SH_US}))]
+                  || ': readings for a signed-off year are quarantined (only a correction with a reason changes it)'
         WHEN kind = 'interval' AND least(off, interval_us - off) > {GRID_TOLERANCE_S * 1_000_000}
              THEN 'timestamp ' || CAST(ts_src AS VARCHAR) || ' is '
                   || CAST(round(least(off, interval_us - off) / 1e6) AS BIGINT) || ' s off the meter''s '
@@ -330,7 +337,7 @@ def _chk_sql(src: str, rn_expr: str, t_expr: str, q_expr: str, unit_col: str) ->
                        c.interval_us,
                        c.factor,
                        {unit_col} AS unit_in, TRY_CAST(r.value AS DOUBLE) AS v, {t_expr} AS t,
-                       {q_expr} AS q, r.value AS value_src, r.ts AS ts_src, c.carrier, c.installed_us
+                       {q_expr} AS q, r.value AS value_src, r.ts AS ts_src, c.carrier, c.installed_us, c.locked
                 FROM {src} r
                 LEFT JOIN cat_mu c ON c.code = CAST(r.meter AS VARCHAR) AND c.unit_key = coalesce({unit_col}, ''))))"""
 
@@ -343,7 +350,7 @@ def _resolve_unmatched(con: duckdb.DuckDBPyConnection) -> None:
             SELECT k.rowid AS rid, k.rej[2] AS meter_s, c.carrier, c.installed_us, u.factor,
                    coalesce(k.rej[5], c.default_unit) AS unit_in, TRY_CAST(k.rej[3] AS DOUBLE) AS v,
                    k.rej[3] AS value_src, k.t, k.rej[4] AS ts_src, k.rej[6] AS q, c.kind,
-                   c.interval_us, ((k.t + {PARK_OFFSET_US}) % c.interval_us) AS off
+                   c.interval_us, ((k.t + {PARK_OFFSET_US}) % c.interval_us) AS off, c.locked
             FROM chk k
             LEFT JOIN cat_meters c ON c.code = k.rej[2]
             LEFT JOIN cat_units u ON u.carrier = c.carrier AND u.unit = coalesce(k.rej[5], c.default_unit)

@@ -127,7 +127,9 @@ class IngestService:
             quarantine.record(self.registry, "http", source, body + uuid.uuid4().bytes,
                               [Reject(-1, "", str(exc), body)], quarantine.Counts(0, 0, 0, 1), gateway)
             raise HTTPException(400, str(exc)) from exc
-        v = Validator(self.catalog()).validate(readings, gateway=gateway)
+        catalog = self.catalog()
+        catalog.refresh_locks(self.registry)
+        v = Validator(catalog).validate(readings, gateway=gateway)
         with self._lock:
             res = self.writer.write(v.table(), v.carriers(), None, {"source": "http", "gateway": gateway}) \
                 if len(v) else None

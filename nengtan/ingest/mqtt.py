@@ -258,6 +258,7 @@ class MqttIngester:
 
     def _process(self, batch: list[_Msg]) -> None:
         self._refresh_catalog()
+        self._catalog.refresh_locks(self.registry)
         validator = self._validator
         good = Validated()
         bad: dict[int, tuple[_Msg, list[Reject], int]] = {}  # message position -> its rejects

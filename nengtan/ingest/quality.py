@@ -30,6 +30,7 @@ import pyarrow as pa
 from sqlalchemy import delete, select
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ, park_midnight
+from nengtan.ingest.validate import signed_off_years
 from nengtan.lake.dedupe import DedupeWriter, effective_readings_sql
 from nengtan.lake.store import Lake
 from nengtan.registry.store import Registry
@@ -232,6 +233,7 @@ def compute(registry: Registry, lake: Lake, year: int, month: int | None = None,
         ents = {e.id: e for _, e in pairs}
         acts = s.scalars(select(Activity).where(Activity.active.is_(True), Activity.period.in_(
             [f"{year:04d}-{mm:02d}" for mm in months]), Activity.enterprise_id.in_(list(ents) or [-1]))).all()
+        locked = signed_off_years(s)
     meters = {m.code: m for m, _ in pairs}
     writer = DedupeWriter(lake) if fill_gaps else None
     mq = {m.code: MeterQuality(m.code, ents[m.enterprise_id].uscc, m.carrier, m.role) for m in meters.values()}
@@ -254,6 +256,8 @@ def compute(registry: Registry, lake: Lake, year: int, month: int | None = None,
         if fill_gaps and writer is not None:
             est_rows = []
             for code, df in frame.groupby("meter_id", sort=False) if len(frame) else []:
+                if year in locked.get(meters[str(code)].enterprise_id, {}):
+                    continue  # a signed-off year is not filled: estimates would change signed figures
                 f = _fill(meters[str(code)], df, lo, hi, now_us)
                 if len(f):
                     est_rows.append(f.assign(meter_id=code, carrier=meters[str(code)].carrier))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from nengtan.calendar import PARK_OFFSET_US
 from nengtan.config import Paths
 from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
-from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason
+from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason, signed_off_years
 from nengtan.lake import Lake
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.registry.ops import new_batch
@@ -37,7 +37,7 @@ READINGS_SQL = """
 WITH src AS (
     SELECT row_number() OVER () + 1 AS row_no, * FROM {source}
 ), typed AS (
-    SELECT s.*, m.carrier, m.kind, m.installed_on, m.enterprise, m.allowed, m.interval_s,
+    SELECT s.*, m.carrier, m.kind, m.installed_on, m.enterprise, m.allowed, m.interval_s, m.locked,
            TRY_CAST(REPLACE(CAST(s.value AS VARCHAR), ',', '') AS DOUBLE) AS v,
            CASE WHEN regexp_matches(trim(CAST(s.ts AS VARCHAR)), '{offset_re}')
                 THEN TRY_CAST(trim(CAST(s.ts AS VARCHAR)) AS TIMESTAMPTZ)
@@ -86,6 +86,11 @@ SELECT row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor AS va
            THEN 'quality|' || CAST({quality} AS VARCHAR) || ' is not ok, estimated or suspect'
          WHEN factor IS NULL
            THEN 'unit|unit ' || COALESCE(CAST(unit AS VARCHAR), '') || ' does not fit ' || carrier
+         WHEN {check_locks} AND list_contains(map_keys(locked), year(t0 + INTERVAL {park_offset_us} MICROSECOND))
+           THEN 'ts|' || CAST(year(t0 + INTERVAL {park_offset_us} MICROSECOND) AS VARCHAR)
+                || ' is signed off by verifier '
+                || locked[year(t0 + INTERVAL {park_offset_us} MICROSECOND)]
+                || ': readings for a signed-off year are quarantined (only a correction with a reason changes it)'
          WHEN skew_us > {tolerance_s} * 1000000
            THEN 'ts|' || CAST(ts AS VARCHAR) || ' is ' || CAST(round(skew_us / 1e6) AS BIGINT)
                 || ' s off the meter''s ' || CAST(interval_s // 60 AS VARCHAR)
@@ -117,17 +122,19 @@ def _units_frame() -> pa.Table:
 def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, allowed: set[str] | None,
                                  paths: Paths, correction: str | None = None) -> None:
     meter_rows = s.execute(select(Meter.code, Meter.carrier, Meter.kind, Meter.installed_on, Enterprise.uscc,
-                                  Meter.interval_s)
+                                  Meter.interval_s, Meter.enterprise_id)
                            .join(Enterprise, Enterprise.id == Meter.enterprise_id)).all()
+    locks = signed_off_years(s)
     meters = pa.table({
         "meter_id": [m[0] for m in meter_rows], "carrier": [m[1] for m in meter_rows],
         "kind": [m[2] for m in meter_rows], "installed_on": pa.array([m[3] for m in meter_rows], pa.date32()),
         "enterprise": [m[4] for m in meter_rows],
         "allowed": [allowed is None or m[4] in allowed for m in meter_rows],
         "interval_s": [m[5] or DEFAULT_INTERVAL_S for m in meter_rows],
+        "locked": [list(locks.get(int(m[6]), {}).items()) for m in meter_rows],
     }, schema=pa.schema([("meter_id", pa.string()), ("carrier", pa.string()), ("kind", pa.string()),
                          ("installed_on", pa.date32()), ("enterprise", pa.string()), ("allowed", pa.bool_()),
-                         ("interval_s", pa.int64())]))
+                         ("interval_s", pa.int64()), ("locked", pa.map_(pa.int64(), pa.string()))]))
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("meters", meters)
@@ -136,7 +143,8 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
     quality = "quality" if "quality" in table.column_names else "NULL"
     out = con.sql(READINGS_SQL.format(source="incoming", quality=quality, earliest=EARLIEST_YEAR,
                                       offset_re=OFFSET_RE, park_offset_us=PARK_OFFSET_US,
-                                      tolerance_s=GRID_TOLERANCE_S)).to_arrow_table()
+                                      tolerance_s=GRID_TOLERANCE_S,
+                                      check_locks="false" if correction else "true")).to_arrow_table()
     assert out is not None
     problems = out.column("problem")
     bad_mask = problems.is_valid()

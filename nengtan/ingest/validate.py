@@ -11,6 +11,9 @@ point's time, so it meets a reading already stored for that interval as a duplic
 nengtan.ingest.quality, never silently mixed into verified totals): a counter reading more than
 ± 1 minute off the grid, and negative interval consumption.
 
+A reading of a year a verifier has signed off for the meter's enterprise is rejected on every path
+(gateways cannot correct; a file imported as a correction with a reason can, see readings_file).
+
 Times: ISO 8601 with an offset (``Z``, ``+08:00``), ISO without offset (read as Asia/Shanghai, the
 calendar the park reports in), or a number of seconds since 1970-01-01 UTC.
 """
@@ -26,12 +29,14 @@ from typing import Any
 
 import pyarrow as pa
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
 from nengtan.lake.dedupe import Conflict
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.monitoring import Gateway, GatewayMeter
 from nengtan.registry.tables.park import Meter
+from nengtan.registry.tables.verification import YearLock
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
 
 SHANGHAI = PARK_TZ
@@ -66,6 +71,7 @@ class Catalog:
     meters: dict[str, MeterInfo] = field(default_factory=dict)
     owned: dict[str, frozenset[str]] = field(default_factory=dict)  # gateway code -> meter codes
     token_to_gateway: dict[str, str] = field(default_factory=dict)  # sha256(token) -> gateway code
+    locked: dict[int, dict[int, str]] = field(default_factory=dict)  # enterprise pk -> {signed-off year: verifier}
 
     @classmethod
     def load(cls, registry: Registry) -> Catalog:
@@ -90,7 +96,14 @@ class Catalog:
                     owned[g[0]].add(by_pk[meter_pk])
             cat.owned = {k: frozenset(v) for k, v in owned.items()}
             cat.token_to_gateway = {tok: code for code, tok in gws.values()}
+        cat.refresh_locks(registry)
         return cat
+
+    def refresh_locks(self, registry: Registry) -> None:
+        """Re-read the signed-off enterprise-years (one small query; writers call it per batch, so a
+        sign-off takes effect on the next batch of every path)."""
+        with registry.session() as s:
+            self.locked = signed_off_years(s)
 
     def gateway_for_token(self, token: str) -> str | None:
         return self.token_to_gateway.get(hashlib.sha256(token.encode()).hexdigest())
@@ -154,6 +167,25 @@ def conflict_reason(meter: str, ts_us: int, value: float, other: float, unit: st
     held = "the stored reading" if where == "stored" else "an earlier reading in the same batch"
     return (f"meter {meter} at {_fmt_us(ts_us)}: {value:g} {unit} differs from {held} ({other:g} {unit}); "
             "to replace it, import it as a correction with a reason")
+
+
+def signed_off_years(s: Session) -> dict[int, dict[int, str]]:
+    """enterprise pk → {year: verifier} of every signed-off enterprise-year."""
+    out: dict[int, dict[int, str]] = {}
+    for ent, year, by in s.execute(select(YearLock.enterprise_id, YearLock.year, YearLock.locked_by)).all():
+        out.setdefault(int(ent), {})[int(year)] = str(by)
+    return out
+
+
+def locked_reason(year: int, verifier: str) -> str:
+    """Why a reading of a signed-off enterprise-year is quarantined."""
+    return (f"{year} is signed off by verifier {verifier}: readings for a signed-off year are quarantined "
+            "(only a correction with a reason changes it)")
+
+
+def local_year(ts_us: int) -> int:
+    """The Asia/Shanghai calendar year of a UTC µs timestamp."""
+    return (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=ts_us + PARK_OFFSET_US)).year
 
 
 def parse_ts(v: object) -> int | None:
@@ -226,6 +258,7 @@ class Validator:
         meters = self.catalog.meters
         owned = self.catalog.owned.get(gateway, frozenset()) if gateway is not None else None
         rejects = out.rejects
+        locked = self.catalog.locked
         ts_memo = self._ts_memo
         factors = self._factors
         add_meter, add_ts, add_value = out.meter.append, out.ts_us.append, out.value.append
@@ -301,6 +334,12 @@ class Validator:
                                           f"(tolerance {GRID_TOLERANCE_S} s)", r))
                     continue
                 ts = ts - off + (step if off * 2 > step else 0)
+            locks = locked.get(info.enterprise_id)
+            if locks:
+                year = local_year(ts)
+                if year in locks:
+                    rejects.append(Reject(idx, "ts", f"meter {code}: " + locked_reason(year, locks[year]), r))
+                    continue
             if q == "ok" and (skew > GRID_TOLERANCE_S * 1_000_000 or (value < 0 and info.kind != "counter")):
                 q = "suspect"
             out.origin.append(idx)

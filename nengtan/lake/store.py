@@ -67,7 +67,7 @@ class _State:
     version: int = 0
     files: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> {rows, carrier, year, month}
     batches: set[str] = field(default_factory=set)
-    superseded: dict[str, str] = field(default_factory=dict)  # path under readings/ -> correcting batch
+    superseded: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> {batch, meta} of the correction
 
 
 @contextmanager
@@ -171,7 +171,7 @@ class Lake:
         if rec.get("batch"):
             st.batches.add(str(rec["batch"]))
         if rec.get("superseded"):
-            st.superseded[str(rec["superseded"])] = str(rec["batch"])
+            st.superseded[str(rec["superseded"])] = {"batch": str(rec["batch"]), "meta": rec.get("meta", {})}
         st.version = int(str(rec["version"]))
 
     def refresh(self) -> int:
@@ -324,13 +324,21 @@ class Lake:
                       "negative": _negative_rows(rows)}
         return tmp, final, record
 
+    def correction_meta(self, batch_id: str) -> dict[str, object]:
+        """The commit metadata of a correcting batch (its reason under ``correction``), {} if none."""
+        self.refresh()
+        for rec in self._state.superseded.values():
+            if rec["batch"] == batch_id:
+                return dict(rec["meta"])  # type: ignore[call-overload]
+        return {}
+
     def superseded_rows(self) -> pa.Table | None:
         """Every reading a correction replaced, with the batch that replaced it (None: there are none)."""
         self.refresh()
         tables = []
-        for rel, batch in self._state.superseded.items():
+        for rel, rec in self._state.superseded.items():
             t = pq.read_table(self.dir / rel)
-            tables.append(t.append_column("superseded_by", pa.array([batch] * t.num_rows, pa.string())))
+            tables.append(t.append_column("superseded_by", pa.array([str(rec["batch"])] * t.num_rows, pa.string())))
         return pa.concat_tables(tables) if tables else None
 
     def commit_files(self, staged: Iterable[tuple[str | Path, str, int, int, dict[str, object]]], batch_id: str,

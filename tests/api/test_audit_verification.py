@@ -59,6 +59,11 @@ def test_verifier_signoff_locks_year(client: TestClient, tokens, demo, app) -> N
     assert r.status_code == 201 and r.json()["comments"][-1]["text"] == "电表读数已核对"
     r = client.post(f"{base}/signoff", headers=tokens["verifier"], json={"statement": "核查通过"})
     assert r.status_code == 201 and r.json()["locked"] is True and r.json()["locked_by"] == "verifier"
+    signed = r.json()["signed"]
+    inv = client.get(f"/api/inventory?year={YEAR}&scope=enterprise:{demo.a}", headers=tokens["admin"]).json()
+    assert (signed["energy_tce"], signed["co2_t"], signed["data_version"]) == (
+        inv["energy_tce"], inv["co2_t"], inv["data_version"]) and signed["statement"] == "核查通过"
+    assert r.json()["difference"] == {"energy_tce": 0.0, "co2_t": 0.0} and not r.json()["changed_since_signoff"]
     assert client.post(f"{base}/signoff", headers=tokens["verifier"], json={}).status_code == 409
     with app.state.services.registry.session() as s:
         eid = s.execute(select(Enterprise.id).where(Enterprise.uscc == demo.a)).scalar_one()
@@ -75,6 +80,25 @@ def test_verifier_signoff_locks_year(client: TestClient, tokens, demo, app) -> N
     r = client.post(up, headers=tokens["enterprise-a"], files={"file": ("fix.csv", csv, "text/csv")},
                     data={"kind": "activity", "reason": "发票更正"})
     assert r.status_code == 201 and r.json()["rows_ok"] == 1, r.text
+    # the verification view keeps the signed figures beside the corrected ones, with who and why
+    v = client.get(f"{base}/verification", headers=tokens["verifier"]).json()
+    now = client.get(f"/api/inventory?year={YEAR}&scope=enterprise:{demo.a}", headers=tokens["admin"]).json()
+    assert v["locked"] and v["signed"]["co2_t"] == signed["co2_t"] and v["current"]["co2_t"] == now["co2_t"]
+    assert now["co2_t"] != signed["co2_t"] and v["changed_since_signoff"]
+    assert v["difference"]["co2_t"] == pytest.approx(now["co2_t"] - signed["co2_t"], abs=1e-9)
+    assert v["difference"]["energy_tce"] == pytest.approx(now["energy_tce"] - signed["energy_tce"], abs=1e-9)
+    (fix,) = v["corrections"]
+    assert (fix["kind"], fix["period"], fix["carrier"], fix["quantity"], fix["reason"], fix["version"]) == (
+        "activity", f"{YEAR}-05", "coal", 3.25, "发票更正", 1)  # May had no coal: a new row, version 1
+    assert fix["by"] == "enterprise-a"
+    # readings of the signed-off year are refused on upload too, and the lake did not move
+    meters = client.get(f"/api/enterprises/{demo.a}/meters", headers=tokens["enterprise-a"]).json()["items"]
+    code = meters[0]["code"]
+    rcsv = f"meter_id,ts,value,unit\n{code},{YEAR}-06-01T00:00:00+08:00,1,kWh\n".encode()
+    r = client.post(up, headers=tokens["enterprise-a"], files={"file": ("r.csv", rcsv, "text/csv")},
+                    data={"kind": "readings"})
+    assert r.status_code == 201 and r.json()["rows_ok"] == 0 and r.json()["rows_bad"] == 1
+    assert "is signed off by verifier verifier" in r.json()["result"]["issues"][0]["reason"]
 
 
 def test_upload_reports_bad_rows(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]

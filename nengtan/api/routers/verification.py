@@ -12,29 +12,27 @@ from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
 from nengtan.api.errors import ApiError, forbidden
 from nengtan.api.schemas import CommentCreate, SignOff
 from nengtan.engine import cockpit as figures
-from nengtan.registry.tables.verification import VerifierComment, YearLock
+from nengtan.engine import verification as verified
+from nengtan.registry.tables.verification import VerifierComment
 
 router = APIRouter(prefix="/api/enterprises/{uscc}/years/{year}", tags=["verification"])
 YearPath = Annotated[int, Path(ge=1990, le=2100)]
 
 
-def _status(svc: ServicesDep, enterprise_id: int, year: int) -> dict[str, Any]:
+def _status(svc: ServicesDep, enterprise_id: int, uscc: str, year: int) -> dict[str, Any]:
     with svc.registry.session() as s:
-        lock = s.execute(select(YearLock).where(YearLock.enterprise_id == enterprise_id,
-                                                YearLock.year == year)).scalar()
         comments = [{"author": c.author, "text": c.text, "at": c.created_at.isoformat()}
                     for c in s.execute(select(VerifierComment).where(
                         VerifierComment.enterprise_id == enterprise_id, VerifierComment.year == year)
                         .order_by(VerifierComment.id)).scalars()]
-        return {"locked": lock is not None, "locked_by": lock.locked_by if lock else None,
-                "locked_at": lock.locked_at.isoformat() if lock and lock.locked_at else None,
-                "comments": comments}
+    return {**verified.year_status(svc, enterprise_id, uscc, year), "comments": comments}
 
 
 @router.get("/verification")
 def verification(ent: ReadableEnterprise, year: YearPath, svc: ServicesDep) -> dict[str, Any]:
-    """The enterprise-year as the verifier reviews it: inventory, lock state and comments."""
-    return {"uscc": ent.uscc, "year": year, **_status(svc, ent.id, year),
+    """The enterprise-year as the verifier reviews it: inventory, lock state, the signed figures beside
+    the current ones with the difference and the corrections since, and comments."""
+    return {"uscc": ent.uscc, "year": year, **_status(svc, ent.id, ent.uscc, year),
             "inventory": figures.inventory_dict(svc, year, f"enterprise:{ent.uscc}")}
 
 
@@ -48,7 +46,7 @@ def comment(ent: ReadableEnterprise, year: YearPath, body: CommentCreate, user: 
         s.add(VerifierComment(enterprise_id=ent.id, year=year, author=user.username, text=body.text))
         audit.record(s, user.username, "verification.comment", f"enterprise:{ent.uscc}:{year}",
                      {"text": body.text})
-    return _status(svc, ent.id, year)
+    return _status(svc, ent.id, ent.uscc, year)
 
 
 @router.post("/signoff", status_code=201)
@@ -57,15 +55,14 @@ def signoff(ent: ReadableEnterprise, year: YearPath, body: SignOff, user: UserDe
     """Sign the enterprise-year off: it is locked; later corrections need a reason and make a new version."""
     if user.role != "verifier":
         raise forbidden("only a verifier signs an enterprise-year off")
-    inv = figures.inventory_dict(svc, year, f"enterprise:{ent.uscc}")
+    existing = verified.lock_of(svc, ent.id, year)
+    if existing is not None:
+        raise ApiError(409, f"{ent.uscc} {year} is already signed off by {existing.locked_by}", "conflict")
+    lock, inv = verified.new_lock(svc, ent.id, ent.uscc, year, user.username, body.statement)
     with svc.registry.session() as s:
-        existing = s.execute(select(YearLock).where(YearLock.enterprise_id == ent.id,
-                                                    YearLock.year == year)).scalar()
-        if existing is not None:
-            raise ApiError(409, f"{ent.uscc} {year} is already signed off by {existing.locked_by}", "conflict")
-        s.add(YearLock(enterprise_id=ent.id, year=year, locked_by=user.username))
+        s.add(lock)
         audit.record(s, user.username, "verification.signoff", f"enterprise:{ent.uscc}:{year}",
                      {"statement": body.statement, "co2_t": inv.get("co2_t"),
                       "energy_tce": inv.get("energy_tce"), "data_version": inv.get("data_version")})
     svc.invalidate()
-    return _status(svc, ent.id, year)
+    return _status(svc, ent.id, ent.uscc, year)

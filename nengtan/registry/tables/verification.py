@@ -8,6 +8,7 @@ import datetime as dt
 
 from sqlalchemy import (
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -30,6 +31,12 @@ class YearLock(Base):
     year: Mapped[int] = mapped_column(Integer)
     locked_by: Mapped[str] = mapped_column(String(100))
     locked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # what was signed: the figures as the platform computed them then, and what made them
+    signed_energy_tce: Mapped[float | None] = mapped_column(Float, nullable=True)
+    signed_co2_t: Mapped[float | None] = mapped_column(Float, nullable=True)
+    signed_data_version: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    signed_factor_set: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    statement: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class VerifierComment(Base):
