@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -68,7 +69,7 @@ def make_uscc(region_code: str, serial: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{1,2})(?:[-T ].*)?$")
+_PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 @dataclass(frozen=True, order=True)
@@ -87,14 +88,22 @@ class Month:
 
 
 def parse_period(text: str, lo_year: int = 1990, hi_year: int = 2100) -> Month:
-    """Parse ``YYYY-MM`` (also accepts ``YYYY/MM`` and a date or datetime, whose month is taken)."""
+    """Parse ``YYYY-MM`` (also ``YYYY/MM``, and a whole ISO date or datetime, whose month is taken); the
+    field is read whole: ``2025-02 garbage`` is refused, not read as 2025-02."""
     raw = str(text).strip().replace("/", "-")
     m = _PERIOD.match(raw)
-    if m is None:
-        raise IdentifierError(f"period {text!r} is not of the form YYYY-MM")
-    year, month = int(m.group(1)), int(m.group(2))
+    shown = repr(raw) if len(raw) <= 40 else repr(raw[:40]) + "…"
+    if m is not None:
+        year, month = int(m.group(1)), int(m.group(2))
+    else:  # a whole date or datetime (an XLSX date cell), never a prefix of something else
+        try:
+            d = dt.datetime.fromisoformat(raw) if len(raw) > 10 else dt.datetime.combine(dt.date.fromisoformat(raw),
+                                                                                     dt.time())
+        except ValueError:
+            raise IdentifierError(f"period {shown} is not of the form YYYY-MM") from None
+        year, month = d.year, d.month
     if not 1 <= month <= 12:
-        raise IdentifierError(f"period {text!r} has month {month}, expected 01-12")
+        raise IdentifierError(f"period {shown} has month {month}, expected 01-12")
     if not lo_year <= year <= hi_year:
-        raise IdentifierError(f"period {text!r} is outside {lo_year}-{hi_year}")
+        raise IdentifierError(f"period {shown} is outside {lo_year}-{hi_year}")
     return Month(year, month)

@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ_NAME
 from nengtan.ingest import quarantine
+from nengtan.ingest.fields import number_problem_sql, number_sql
 from nengtan.ingest.validate import FUTURE_TOLERANCE_S, GRID_TOLERANCE_S, Catalog, Reject, conflict_reason
 from nengtan.lake.dedupe import SAME_VALUE_REL, dedupe_lock
 from nengtan.lake.store import Lake
@@ -282,8 +283,8 @@ def _reason_sql() -> str:
     now_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
     return f"""CASE
         WHEN carrier IS NULL THEN 'unknown meter ''' || coalesce(meter_s, '') || ''''
-        WHEN v IS NULL OR isinf(v) OR isnan(v)
-             THEN 'value ''' || coalesce(CAST(value_src AS VARCHAR), '') || ''' is not a finite number'
+        WHEN v IS NULL THEN 'value ' || {number_problem_sql("coalesce(CAST(value_src AS VARCHAR), '')")}
+        WHEN isinf(v) OR isnan(v) THEN 'value ' || CAST(value_src AS VARCHAR) || ' is not a finite number'
         WHEN factor IS NULL THEN 'unit ''' || coalesce(unit_in, '') || ''' does not fit ' || carrier
         WHEN t IS NULL THEN 'timestamp ''' || coalesce(CAST(ts_src AS VARCHAR), '') || ''' is not ISO 8601'
         WHEN t < 946684800000000 THEN 'timestamp ' || CAST(ts_src AS VARCHAR) || ' is before 2000-01-01'
@@ -336,7 +337,7 @@ def _chk_sql(src: str, rn_expr: str, t_expr: str, q_expr: str, unit_col: str) ->
                 SELECT {rn_expr} AS rn, CAST(r.meter AS VARCHAR) AS meter_s, c.mno, c.code_e, c.carrier_e, c.kind,
                        c.interval_us,
                        c.factor,
-                       {unit_col} AS unit_in, TRY_CAST(r.value AS DOUBLE) AS v, {t_expr} AS t,
+                       {unit_col} AS unit_in, {number_sql("r.value")} AS v, {t_expr} AS t,
                        {q_expr} AS q, r.value AS value_src, r.ts AS ts_src, c.carrier, c.installed_us, c.locked
                 FROM {src} r
                 LEFT JOIN cat_mu c ON c.code = CAST(r.meter AS VARCHAR) AND c.unit_key = coalesce({unit_col}, ''))))"""
@@ -348,7 +349,7 @@ def _resolve_unmatched(con: duckdb.DuckDBPyConnection) -> None:
         CREATE TEMP TABLE fix AS
         SELECT rid, {_reason_sql()} AS reason FROM (
             SELECT k.rowid AS rid, k.rej[2] AS meter_s, c.carrier, c.installed_us, u.factor,
-                   coalesce(k.rej[5], c.default_unit) AS unit_in, TRY_CAST(k.rej[3] AS DOUBLE) AS v,
+                   coalesce(k.rej[5], c.default_unit) AS unit_in, {number_sql("k.rej[3]")} AS v,
                    k.rej[3] AS value_src, k.t, k.rej[4] AS ts_src, k.rej[6] AS q, c.kind,
                    c.interval_us, ((k.t + {PARK_OFFSET_US}) % c.interval_us) AS off, c.locked
             FROM chk k

@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,9 +27,11 @@ from nengtan.factors import load_factor_set
 from nengtan.factors.provinces import ProvinceError, normalise_province
 from nengtan.identifiers import IdentifierError, parse_period, validate_uscc
 from nengtan.ingest import KINDS
+from nengtan.ingest.fields import FieldError, length_problem, parse_number, quote
 from nengtan.ingest.readings_file import import_readings_table, validate_and_write_readings
 from nengtan.ingest.tables import (
     EARLIEST_YEAR,
+    LINE,
     REQUIRED,
     ImportFileError,
     ImportResult,
@@ -59,19 +61,24 @@ class RowError(ValueError):
 # -- field parsers ---------------------------------------------------------------------------------
 
 def _number(row: dict[str, str], col: str, allow_negative: bool = False, optional: bool = False) -> float | None:
-    text = row.get(col, "").replace(",", "").strip()
+    text = row.get(col, "").strip()
     if text == "":
         if optional:
             return None
         raise RowError(col, "is empty, a number is required")
     try:
-        value = float(text)
-    except ValueError:
-        raise RowError(col, f"{row.get(col)!r} is not a number") from None
-    if math.isnan(value) or math.isinf(value):
-        raise RowError(col, f"{row.get(col)!r} is not a finite number")
+        value = parse_number(text)
+    except FieldError as exc:
+        raise RowError(col, str(exc)) from None
     if value < 0 and not allow_negative:
         raise RowError(col, f"{value:g} is negative")
+    return value
+
+
+def _in_range(row: dict[str, str], col: str, lo: float, hi: float) -> float | None:
+    value = _number(row, col, allow_negative=True, optional=True)
+    if value is not None and not lo <= value <= hi:
+        raise RowError(col, f"{value:g} is outside {lo:g} … {hi:g}")
     return value
 
 
@@ -107,10 +114,15 @@ def _date(row: dict[str, str], col: str) -> dt.date | None:
     text = row.get(col, "").strip()
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text[:10])
+    try:  # the whole field: a date, or (XLSX cells) a date at midnight
+        if len(text) > 10:
+            d = dt.datetime.fromisoformat(text)
+            if d.time() != dt.time():
+                raise ValueError
+            return d.date()
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise RowError(col, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise RowError(col, f"{quote(text)} is not a date (YYYY-MM-DD)") from None
 
 
 def _flag(row: dict[str, str], col: str) -> bool:
@@ -162,7 +174,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
         if isinstance(rows, pa.Table):
             validate_and_write_readings(s, rows, result, allowed_usccs, paths, correction)
         else:
-            _HANDLERS[kind](s, rows, result, correction, allowed_usccs, paths)
+            _HANDLERS[kind](s, _refuse_long_fields(rows, result), result, correction, allowed_usccs, paths)
         for issue in result.issues:
             s.add(QuarantineRow(batch_id=batch.id, kind=kind, file=p.name, row=issue.row, column=issue.column,
                                 reason=issue.reason, raw=json.dumps(issue.raw, ensure_ascii=False), key=issue.key))
@@ -173,6 +185,24 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
     if progress:
         progress(len(rows), len(rows))
     return result
+
+
+def _refuse_long_fields(rows: list[dict[str, str]], res: ImportResult) -> list[dict[str, str]]:
+    """Rows with a field longer than any column takes are quarantined before the kind's rules run."""
+    kept = []
+    for row in rows:
+        long = next(((k, v) for k, v in row.items() if k != LINE and length_problem(v)), None)
+        if long is None:
+            kept.append(row)
+        else:
+            res.issues.append(RowIssue(int(row[LINE]), long[0], str(length_problem(long[1])), row))
+    return kept
+
+
+def numbered(rows: list[dict[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row with the line it starts on in the file (as an editor counts, blank lines included)."""
+    for row in rows:
+        yield int(row[LINE]), row
 
 
 def _resolve(s: Session, key: str, batch_id: str) -> None:
@@ -200,7 +230,7 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
     sectors = sector_codes(s)
     stored = {e.uscc: e for e in s.execute(select(Enterprise)).scalars()}
     seen: dict[str, int] = {}
-    for n, row in enumerate(rows, start=2):
+    for n, row in numbered(rows):
         try:
             code = _uscc(row)
             key = f"enterprise|{code}"
@@ -211,8 +241,10 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
             name = row.get("name", "").strip()
             if not name:
                 raise RowError("name", "is empty")
+            if len(name) > 200:
+                raise RowError("name", f"is {len(name):,} characters long (at most 200): {quote(name)}")
             sector = row.get("sector_code", "").strip()
-            if not sector.isdigit() or sector[:2] not in sectors:
+            if not sector.isdigit() or len(sector) > 4 or sector[:2] not in sectors:
                 raise RowError("sector_code", f"{sector!r} is not a GB/T 4754-2017 code nengtan knows")
             try:
                 province = normalise_province(row.get("province", ""))
@@ -221,8 +253,8 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
             values = {"name": name, "sector_code": sector, "province": province,
                       "key_energy_unit": _flag(row, "key_energy_unit"),
                       "key_emission_unit": _flag(row, "key_emission_unit"),
-                      "lon": _number(row, "lon", allow_negative=True, optional=True),
-                      "lat": _number(row, "lat", allow_negative=True, optional=True),
+                      "lon": _in_range(row, "lon", -180.0, 180.0),
+                      "lat": _in_range(row, "lat", -90.0, 90.0),
                       "entered_on": _date(row, "entered_on"), "left_on": _date(row, "left_on")}
         except RowError as exc:
             res.issues.append(RowIssue(n, exc.column, exc.reason, row, f"enterprise|{row.get('uscc', '').upper()}"))
@@ -256,11 +288,13 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
     stored = {m.code: m for m in s.execute(select(Meter)).scalars()}
     seen: dict[str, int] = {}
     pending_parents: list[tuple[Meter, str, int, dict[str, str]]] = []
-    for n, row in enumerate(rows, start=2):
+    for n, row in numbered(rows):
         try:
             code = row.get("meter_id", "").strip()
             if not code:
                 raise RowError("meter_id", "is empty")
+            if len(code) > 64:
+                raise RowError("meter_id", f"{quote(code)} is longer than 64 characters")
             if code in seen:
                 raise RowError("meter_id", f"duplicate of row {seen[code]}")
             uscc = _uscc(row, ents)
@@ -283,18 +317,33 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
             if role == "sub" and not parent:
                 raise RowError("parent_meter_id", "a sub meter needs its parent meter")
             interval = _number(row, "interval_s", optional=True)
-            if interval is not None and interval <= 0:
-                raise RowError("interval_s", "must be positive")
+            if interval is not None and (interval <= 0 or not interval.is_integer()):
+                raise RowError("interval_s", f"{interval:g} is not a positive whole number of seconds")
+            rollover = _number(row, "rollover", optional=True)
+            installed_on = _date(row, "installed_on")
+            definition = {"enterprise_id": ents[uscc], "carrier": carrier, "unit": normalise_unit(row["unit"]),
+                          "kind": kind, "role": role, "interval_s": int(interval or 900), "rollover": rollover,
+                          "installed_on": installed_on}
+            old = stored.get(code)
+            changed = {} if old is None else {k: v for k, v in definition.items() if getattr(old, k) != v}
+            if changed and correction is None:
+                what = ", ".join(f"{k} {getattr(old, k)!r}→{v!r}" for k, v in changed.items())
+                raise RowError(next(iter(changed)), f"differs from the registered meter ({what}); re-import "
+                                                    "with a correction reason to change it")
         except RowError as exc:
             res.issues.append(RowIssue(n, exc.column, exc.reason, row, f"meter|{row.get('meter_id', '')}"))
             continue
         seen[code] = n
-        if code in stored:
-            res.rows_duplicate += 1
+        if old is not None:
+            if not changed:
+                res.rows_duplicate += 1
+                continue
+            for k, v in changed.items():  # a correction: the meter's definition changes, with its reason
+                setattr(old, k, v)
+            res.rows_ok += 1
+            _resolve(s, f"meter|{code}", res.batch_id)
             continue
-        meter = Meter(code=code, enterprise_id=ents[uscc], carrier=carrier, unit=normalise_unit(row["unit"]),
-                      kind=kind, role=role, interval_s=int(interval or 900),
-                      rollover=_number(row, "rollover", optional=True), installed_on=_date(row, "installed_on"))
+        meter = Meter(code=code, **definition)
         s.add(meter)
         stored[code] = meter
         if parent:
@@ -323,7 +372,7 @@ def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, 
         stored[(a.enterprise_id, a.period, a.carrier)] = a
     seen: dict[tuple[str, str, str], tuple[int, float]] = {}
     green: list[tuple[int, dict[str, str], str, Activity]] = []
-    for n, row in enumerate(rows, start=2):
+    for n, row in numbered(rows):
         key = f"activity|{row.get('uscc', '').upper()}|{row.get('period', '')}|{row.get('carrier', '')}"
         try:
             uscc, period = _enterprise_period(row, ents, allowed)
@@ -405,7 +454,7 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
     stored = {(e.enterprise_id, e.period): e
               for e in s.execute(select(EconomicData).where(EconomicData.active.is_(True))).scalars()}
     seen: dict[tuple[str, str], int] = {}
-    for n, row in enumerate(rows, start=2):
+    for n, row in numbered(rows):
         key = f"economic|{row.get('uscc', '').upper()}|{row.get('period', '')}"
         try:
             uscc, period = _enterprise_period(row, ents, allowed)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from nengtan.calendar import PARK_OFFSET_US
 from nengtan.config import Paths
+from nengtan.ingest.fields import number_problem_sql, number_sql, quote
 from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
 from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason, signed_off_years
 from nengtan.lake import Lake
@@ -35,10 +36,10 @@ from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, known_spe
 
 READINGS_SQL = """
 WITH src AS (
-    SELECT row_number() OVER () + 1 AS row_no, * FROM {source}
+    SELECT row_number() OVER () - 1 AS idx, {line} AS row_no, * {exclude} FROM {source}
 ), typed AS (
     SELECT s.*, m.carrier, m.kind, m.installed_on, m.enterprise, m.allowed, m.interval_s, m.locked,
-           TRY_CAST(REPLACE(CAST(s.value AS VARCHAR), ',', '') AS DOUBLE) AS v,
+           {number_v} AS v,
            CASE WHEN regexp_matches(trim(CAST(s.ts AS VARCHAR)), '{offset_re}')
                 THEN TRY_CAST(trim(CAST(s.ts AS VARCHAR)) AS TIMESTAMPTZ)
                 ELSE TRY_CAST(trim(CAST(s.ts AS VARCHAR)) || '+08:00' AS TIMESTAMPTZ) END AS t,
@@ -58,7 +59,7 @@ WITH src AS (
               least(off_us, interval_s * 1000000 - off_us) AS skew_us
     FROM gridded
 )
-SELECT row_no, meter_id, ts, value, carrier, kind, quality,
+SELECT idx, row_no, meter_id, ts, value, carrier, kind, quality,
        -- among the readings that pass every other rule, the first of an interval is the one kept
        CASE WHEN problem IS NOT NULL THEN problem
             WHEN row_number() OVER (PARTITION BY meter_id, ts, problem IS NULL ORDER BY row_no) > 1
@@ -66,26 +67,27 @@ SELECT row_no, meter_id, ts, value, carrier, kind, quality,
                  || CAST(min(row_no) OVER (PARTITION BY meter_id, ts, problem IS NULL) AS VARCHAR) || ')'
        END AS problem
 FROM (
-SELECT row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor AS value, carrier, kind,
+SELECT idx, row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor AS value, carrier, kind,
        COALESCE(CAST({quality} AS VARCHAR), 'ok') AS quality,
        CASE
          WHEN carrier IS NULL
-           THEN 'meter_id|meter ' || COALESCE(CAST(meter_id AS VARCHAR), '') || ' is not registered'
+           THEN 'meter_id|meter ' || left(COALESCE(CAST(meter_id AS VARCHAR), ''), 60) || ' is not registered'
          WHEN NOT allowed THEN 'meter_id|meter ' || meter_id || ' belongs to an enterprise you may not write'
-         WHEN t IS NULL THEN 'ts|' || COALESCE(CAST(ts AS VARCHAR), '') || ' is not a timestamp (ISO 8601)'
+         WHEN t IS NULL
+           THEN 'ts|''' || left(COALESCE(CAST(ts AS VARCHAR), ''), 60) || ''' is not a timestamp (ISO 8601)'
          WHEN t > now() + INTERVAL 1 DAY THEN 'ts|' || CAST(ts AS VARCHAR) || ' is in the future'
          WHEN t < TIMESTAMPTZ '{earliest}-01-01 00:00:00+00'
            THEN 'ts|' || CAST(ts AS VARCHAR) || ' is before {earliest}'
          WHEN installed_on IS NOT NULL AND t < CAST(installed_on AS TIMESTAMPTZ) - INTERVAL 8 HOUR
            THEN 'ts|' || CAST(ts AS VARCHAR) || ' is before the meter was installed ('
                 || CAST(installed_on AS VARCHAR) || ')'
-         WHEN v IS NULL THEN 'value|' || COALESCE(CAST(value AS VARCHAR), '') || ' is not a number'
+         WHEN v IS NULL THEN 'value|' || {number_problem}
          WHEN isnan(v) OR isinf(v) THEN 'value|' || CAST(value AS VARCHAR) || ' is not a finite number'
          WHEN v < 0 THEN 'value|' || CAST(value AS VARCHAR) || ' is negative'
          WHEN COALESCE(CAST({quality} AS VARCHAR), 'ok') NOT IN ('ok', 'estimated', 'suspect')
-           THEN 'quality|' || CAST({quality} AS VARCHAR) || ' is not ok, estimated or suspect'
+           THEN 'quality|' || left(CAST({quality} AS VARCHAR), 60) || ' is not ok, estimated or suspect'
          WHEN factor IS NULL
-           THEN 'unit|unit ' || COALESCE(CAST(unit AS VARCHAR), '') || ' does not fit ' || carrier
+           THEN 'unit|unit ' || left(COALESCE(CAST(unit AS VARCHAR), ''), 60) || ' does not fit ' || carrier
          WHEN {check_locks} AND list_contains(map_keys(locked), year(t0 + INTERVAL {park_offset_us} MICROSECOND))
            THEN 'ts|' || CAST(year(t0 + INTERVAL {park_offset_us} MICROSECOND) AS VARCHAR)
                 || ' is signed off by verifier '
@@ -141,7 +143,12 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
     con.register("units", _units_frame())
     con.register("incoming", table)
     quality = "quality" if "quality" in table.column_names else "NULL"
+    has_lines = "_line" in table.column_names
     out = con.sql(READINGS_SQL.format(source="incoming", quality=quality, earliest=EARLIEST_YEAR,
+                                      line="_line" if has_lines else "row_number() OVER () + 1",
+                                      exclude="EXCLUDE (_line)" if has_lines else "",
+                                      number_v=number_sql("s.value"),
+                                      number_problem=number_problem_sql("COALESCE(CAST(value AS VARCHAR), '')"),
                                       offset_re=OFFSET_RE, park_offset_us=PARK_OFFSET_US,
                                       tolerance_s=GRID_TOLERANCE_S,
                                       check_locks="false" if correction else "true")).to_arrow_table()
@@ -150,17 +157,19 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
     bad_mask = problems.is_valid()
     bad = out.filter(bad_mask)
     good = out.filter(pc.invert(bad_mask))
-    raw_by_row: dict[int, dict[str, str]] = {}
-    if bad.num_rows:
-        src = table.to_pylist()
-        for r in bad.column("row_no").to_pylist()[:100_000]:
-            raw_by_row[int(r)] = {k: "" if v is None else str(v) for k, v in src[int(r) - 2].items()}
-    for r, p, m, t in zip(bad.column("row_no").to_pylist(), bad.column("problem").to_pylist(),
-                          bad.column("meter_id").to_pylist(), bad.column("ts").to_pylist(), strict=True):
+    sent = table.drop_columns(["_line"]) if has_lines else table
+    for i, r, p, m, t in zip(bad.column("idx").to_pylist(), bad.column("row_no").to_pylist(),
+                             bad.column("problem").to_pylist(), bad.column("meter_id").to_pylist(),
+                             bad.column("ts").to_pylist(), strict=True):
         column, _, reason = str(p).partition("|")
-        res.issues.append(RowIssue(int(r), column, reason, raw_by_row.get(int(r), {}), f"reading|{m}|{t}"))
+        res.issues.append(RowIssue(int(r), column, reason, _raw(sent, int(i)), f"reading|{quote(m)}|{t}"))
     if good.num_rows:
-        _write(good, table, res, paths, correction)
+        _write(good, sent, res, paths, correction)
+
+
+def _raw(table: pa.Table, i: int) -> dict[str, str]:
+    """Row `i` of what was sent, as text (for the quarantine record)."""
+    return {k: "" if v is None else str(v) for k, v in table.slice(i, 1).to_pylist()[0].items()}
 
 
 def _write(good: pa.Table, table: pa.Table, res: ImportResult, paths: Paths, correction: str | None) -> None:
@@ -183,14 +192,13 @@ def _write(good: pa.Table, table: pa.Table, res: ImportResult, paths: Paths, cor
     res.rows_revised += commit.revised
     if commit.accepted:
         res.lake_version = commit.version
-    rows, meters, tss, values = (good.column(c).to_pylist() for c in ("row_no", "meter_id", "ts", "value"))
+    idx, rows, meters, tss, values = (good.column(c).to_pylist() for c in ("idx", "row_no", "meter_id", "ts", "value"))
     for c in commit.conflicts:
         i = c.index
         reason = conflict_reason(meters[i], int(tss[i].timestamp() * 1_000_000), values[i], c.other_value, units[i],
                                  c.where)
-        sent = table.slice(int(rows[i]) - 2, 1).to_pylist()[0]
-        raw = {k: "" if v is None else str(v) for k, v in sent.items()}
-        res.issues.append(RowIssue(int(rows[i]), "value", reason, raw, f"reading|{meters[i]}|{tss[i]}"))
+        res.issues.append(RowIssue(int(rows[i]), "value", reason, _raw(table, int(idx[i])),
+                                   f"reading|{meters[i]}|{tss[i]}"))
 
 
 def import_readings_table(reg: Registry, paths: Paths, table: pa.Table, name: str,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from nengtan.errors import InputError
+from nengtan.ingest.fields import for_record
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "enterprises": ("uscc", "name", "sector_code", "province"),
@@ -28,6 +29,9 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "readings": ("quality",),
 }
 EARLIEST_YEAR = 2000
+LINE = "\x00line"
+"""Key under which read_table gives each row the line it starts on in the file (as an editor counts)."""
+csv.field_size_limit(1 << 26)  # read long fields whole, so the row is refused with its reason, not the file
 
 
 class ImportFileError(InputError):
@@ -41,6 +45,12 @@ class RowIssue:
     reason: str
     raw: dict[str, str]
     key: str = ""
+
+    def __post_init__(self) -> None:
+        self.raw = for_record({k: v for k, v in self.raw.items() if k != LINE})
+        self.key = self.key[:200]
+        if len(self.reason) > 600:  # a safety net: messages quote at most a few dozen characters of a field
+            self.reason = self.reason[:600] + "…"
 
     def line(self, file: str) -> str:
         return f"{file}:{self.row}: column {self.column}: {self.reason}"
@@ -112,8 +122,9 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         if header_row is None:
             raise ImportFileError(f"{name}: the first sheet is empty")
         header = [_cell(h).lower() for h in header_row]
-        rows = [{h: _cell(v) for h, v in zip(header, r, strict=False) if h} for r in it
-                if any(v not in (None, "") for v in r)]
+        check_header(header, name)
+        rows = [{LINE: str(n), **{h: _cell(v) for h, v in zip(header, r, strict=False) if h}}
+                for n, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
         return [h for h in header if h], rows
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: a binary file, not CSV or XLSX")
@@ -127,12 +138,30 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not header_raw:
         raise ImportFileError(f"{name}: no header line")
     header = [h.strip().lower() for h in header_raw]
+    check_header(header, name)
     rows = []
-    for r in reader:
-        if not any(c.strip() for c in r):
-            continue
-        rows.append({h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)})
+    line = reader.line_num + 1  # where the next record starts
+    try:
+        for r in reader:
+            if any(c.strip() for c in r):
+                fields = {h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)}
+                rows.append({LINE: str(line), **fields})
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}:{line}: cannot be read as CSV ({exc})") from None
     return header, rows
+
+
+def check_header(header: list[str], name: str) -> None:
+    """A column named twice is refused: which of the two is meant cannot be guessed."""
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header, start=1):
+        if not h:
+            continue
+        if h in seen:
+            raise ImportFileError(f"{name}: column {h!r} appears twice (columns {seen[h]} and {i}); "
+                                  "keep one of them")
+        seen[h] = i
 
 
 def check_columns(kind: str, header: list[str], name: str) -> None:
@@ -158,14 +187,25 @@ def readings_table(path: Path) -> pa.Table:
             return pq.read_table(path)
         except pa.ArrowException as exc:
             raise ImportFileError(f"{name}: not a readable Parquet file ({exc})") from exc
-    if head[:4] == b"PK\x03\x04" or not head:
-        header, rows = read_table(path)
-        return pa.Table.from_pylist(rows) if rows else pa.table({h: pa.array([], pa.string()) for h in header})
+    if head[:4] == b"PK\x03\x04" or not head or _has_blank_lines(path):
+        return _rows_table(*read_table(path))  # (blank lines: numbered by read_table, as an editor shows)
     try:
         first = path.open("rb").readline()
         names = [c.strip().lower() for c in _decode(first, name).strip().split(",")]
+        check_header(names, name)
         return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in names}, strings_can_be_null=True))
-    except (pa.ArrowException, ImportFileError):
-        header, rows = read_table(path)
-        return pa.Table.from_pylist(rows) if rows else pa.table({h: pa.array([], pa.string()) for h in header})
+            column_types={c: pa.string() for c in names}, strings_can_be_null=True, null_values=[""]))
+    except pa.ArrowException:
+        return _rows_table(*read_table(path))
+
+
+def _has_blank_lines(path: Path) -> bool:
+    data = path.read_bytes()
+    return b"\n\n" in data or b"\n\r\n" in data or data.startswith(b"\n")
+
+
+def _rows_table(header: list[str], rows: list[dict[str, str]]) -> pa.Table:
+    """Rows of read_table as an Arrow table, the line numbers in column ``_line``."""
+    cols = {h: pa.array([r.get(h, "") for r in rows], pa.string()) for h in header}
+    cols["_line"] = pa.array([int(r[LINE]) for r in rows], pa.int64())
+    return pa.table(cols)

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
+from nengtan.ingest.fields import FieldError, number_problem, parse_number, quote
 from nengtan.lake.dedupe import Conflict
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.monitoring import Gateway, GatewayMeter
@@ -214,8 +215,8 @@ def parse_value(v: object) -> float | None:
         f = float(v)
     elif isinstance(v, str):
         try:
-            f = float(v.strip())
-        except ValueError:
+            f = parse_number(v)  # the rules of every import kind (nengtan.ingest.fields)
+        except FieldError:
             return None
     else:
         return None
@@ -281,7 +282,9 @@ class Validator:
             if type(value) is not float or value - value != 0.0:  # fast path: a finite JSON float
                 value = parse_value(value)
             if value is None:
-                rejects.append(Reject(idx, "value", f"value {r.get('value')!r} is not a finite number", r))
+                raw_v = r.get("value")
+                why = number_problem(raw_v) if isinstance(raw_v, str) else None
+                rejects.append(Reject(idx, "value", f"value {why or quote(raw_v) + ' is not a finite number'}", r))
                 continue
             unit = r.get("unit")
             if unit is None:

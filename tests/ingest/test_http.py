@@ -29,7 +29,7 @@ def test_json_and_csv_batches_with_counts_and_ownership(registry, lake):  # type
     assert (a["accepted"], a["duplicate"], a["rejected"]) == (4, 0, 2)
     reasons = {x["meter"]: x["reason"] for x in a["rejections"]}
     assert f"does not belong to gateway '{gw_a}'" in reasons[meters_b[0]]
-    assert "'x' is not a finite number" in reasons[meters_a[1]]
+    assert "value 'x' is not a number" in reasons[meters_a[1]]
     # the same batch again: everything duplicate, nothing stored twice
     a2 = client.post("/ingest/readings", json=body, headers=auth).json()
     assert (a2["accepted"], a2["duplicate"], a2["rejected"]) == (0, 4, 2)
