@@ -21,6 +21,7 @@ from nengtan.factors import FactorSet
 from nengtan.factors.library import CO2_PER_C, FUELS
 from nengtan.indicators import enterprise_figures
 from nengtan.labels import CARRIERS, FIGURES
+from nengtan.reports.cells import save_workbook
 from nengtan.units import CANONICAL_UNIT
 
 HEAD = Font(bold=True, color="FFFFFF")
@@ -218,7 +219,4 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     _rows(ws, end + 2, lib[cols].values.tolist())
     _widths(ws, [22, 90, 14, 10, 12, 10, 10, 12, 50, 40, 8, 12, 12, 10, 60])
 
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
-    return out
+    return save_workbook(wb, out)

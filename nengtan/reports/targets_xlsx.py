@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nengtan.reports.cells import save_workbook
+
 FILL = {"red": PatternFill("solid", fgColor="F4B6B6"), "yellow": PatternFill("solid", fgColor="FBE7A1"),
         "green": PatternFill("solid", fgColor="C8E6C9"), "grey": PatternFill("solid", fgColor="E0E0E0")}
 HEAD = Font(bold=True)
@@ -249,6 +251,4 @@ def write_targets_workbook(
         for i, t in enumerate(d["conditions"] or ["—"], start=r + 1):
             wp.cell(row=i, column=1, value=t)
         _widths(wp, [44, 60])
-    out = Path(path)
-    wb.save(out)
-    return out
+    return save_workbook(wb, path)
