@@ -60,6 +60,8 @@ NAME_WORDS = ["江宁", "秦淮", "方山", "东山", "百家湖", "将军山", 
               "禄口", "科学园", "翠屏", "竹山", "天元", "胜太", "双龙", "河定", "诚信"]
 NAME_SUFFIX = ["科技有限公司", "制造有限公司", "股份有限公司", "实业有限公司", "技术有限公司"]
 
+DEMO_PARK_CODE = "jiangning-demo"
+"""The demo park's code; demo accounts (known passwords) are made only in a home holding nothing else."""
 # park totals the generator is calibrated to (see the module docstring)
 TARGET_VALUE_ADDED = 7.6e6  # 万元
 TARGET_ELECTRICITY_KWH = 1.9e9
@@ -191,7 +193,7 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
     say("registry", 0.02)
     with reg.session() as s:
         seed_sectors(s)
-        park = ensure_park(s, "jiangning-demo", "江宁经济技术开发区（演示）", "jiangsu")
+        park = ensure_park(s, DEMO_PARK_CODE, "江宁经济技术开发区（演示）", "jiangsu")
         batch = new_batch(s, "demo", f"demo seed={seed} size={n}", hashlib.sha256(f"{seed}/{n}".encode()).hexdigest())
         ent_rows = []
         for i in range(n):

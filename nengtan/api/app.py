@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from nengtan import __version__
 from nengtan.api import errors
+from nengtan.api.hardening import Hardening
 from nengtan.api.routers import (
     admin,
     auth,
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(title="nengtan 能碳", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     app.state.services = svc
+    app.add_middleware(Hardening, max_request_bytes=settings.max_request_mb * 1024 * 1024,
+                       secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public):
         app.include_router(module.router)

@@ -48,6 +48,7 @@ class TokenClaims:
     username: str
     role: str
     expires_at: dt.datetime
+    issued_at: dt.datetime | None = None
 
 
 def issue_token(username: str, role: str, secret: str, ttl_minutes: int) -> tuple[str, dt.datetime]:
@@ -67,6 +68,7 @@ def read_token(token: str, secret: str) -> TokenClaims | None:
         username=str(data["sub"]),
         role=str(data.get("role", "")),
         expires_at=dt.datetime.fromtimestamp(int(data["exp"]), dt.UTC),
+        issued_at=dt.datetime.fromtimestamp(int(data["iat"]), dt.UTC) if "iat" in data else None,
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from nengtan.api.users import add_user
+from nengtan.demo import DEMO_PARK_CODE
+from nengtan.errors import StateError
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import User
-from nengtan.registry.tables.park import Enterprise
+from nengtan.registry.tables.park import Enterprise, Park
 
 
 @dataclass(frozen=True)
@@ -21,8 +23,16 @@ class DemoAccount:
 
 
 def ensure_demo_users(reg: Registry) -> list[DemoAccount]:
-    """Create (once) a park administrator, two enterprise users (A, B), a verifier and a public user."""
+    """Create (once) a park administrator, two enterprise users (A, B), a verifier and a public user.
+
+    Refused in a home that holds enterprises of any park but the demo's: accounts with published
+    passwords must never be bound to real enterprises."""
     with reg.session() as s:
+        real = s.execute(select(Park.code, func.count(Enterprise.id)).join(Enterprise, Enterprise.park_id == Park.id)
+                         .where(Park.code != DEMO_PARK_CODE).group_by(Park.code)).first()
+        if real is not None:
+            raise StateError(f"this home holds {real[1]} enterprises of park {real[0]!r}, not only the demo park: "
+                             "demo accounts with known passwords are not created here; use an empty home for --demo")
         ents = s.execute(select(Enterprise.uscc).order_by(Enterprise.id).limit(2)).scalars().all()
     if len(ents) < 2:
         raise RuntimeError("the demo park needs at least two enterprises")

@@ -76,13 +76,18 @@ def _token_from(request: Request) -> str | None:
     return None
 
 
-def load_principal(svc: Services, username: str) -> Principal | None:
-    """The active user ``username`` with its bound enterprises, from the registry (None if unknown or
-    disabled)."""
+def load_principal(svc: Services, username: str, issued_at: dt.datetime | None = None) -> Principal | None:
+    """The active user ``username`` with its bound enterprises, from the registry (None if unknown,
+    disabled, or the token was issued before the user's sessions were ended by a password change)."""
     with svc.registry.session() as s:
         user = s.execute(select(User).where(User.username == username)).scalar()
         if user is None or not user.active:
             return None
+        cut = user.sessions_valid_from
+        if cut is not None:
+            cut = cut if cut.tzinfo else cut.replace(tzinfo=dt.UTC)
+            if issued_at is None or issued_at < cut:
+                return None
         ids = s.execute(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)).scalars()
         return Principal(user.id, user.username, user.role, frozenset(ids))
 
@@ -100,7 +105,7 @@ async def optional_user(request: Request, svc: ServicesDep) -> Principal | None:
     claims = read_token(token, svc.settings.secret_key)
     if claims is None:
         return None
-    principal = await run_in_threadpool(load_principal, svc, claims.username)
+    principal = await run_in_threadpool(load_principal, svc, claims.username, claims.issued_at)
     svc.principals.put(token, principal, (claims.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
     return principal
 

@@ -64,12 +64,17 @@ class PrincipalCache:
         self._entries.clear()
 
 
+ACCOUNT_FACTOR = 10
+"""Failed logins one account may take from all addresses together, in multiples of the per-address limit."""
+
+
 @dataclass
 class Services:
     settings: Settings
     registry: Registry
     lake: Lake
     limiter: RateLimiter
+    account_limiter: RateLimiter
     _cache: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _version: tuple[float, tuple[Any, ...]] = (0.0, ())
@@ -87,6 +92,8 @@ class Services:
         registry = Registry.open(settings.registry_url)
         return cls(settings=settings, registry=registry, lake=Lake(settings.paths.lake),
                    limiter=RateLimiter(settings.login_max_attempts, settings.login_window_seconds),
+                   account_limiter=RateLimiter(ACCOUNT_FACTOR * settings.login_max_attempts,
+                                               settings.login_window_seconds),
                    principals=PrincipalCache(settings.auth_cache_seconds))
 
     def fresh_version(self) -> tuple[Any, ...] | None:

@@ -35,6 +35,11 @@ class Settings:
     factor_set: str | None = None
     default_year: int = 0
     max_upload_mb: int = 20
+    max_request_mb: int = 25
+    """Any request body larger than this is refused with 413 before it is read (uploads: max_upload_mb)."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; empty:
+    none (the client address is the socket's, whatever a header says)."""
     cache_seconds: float = 30.0
     auth_cache_seconds: float = 5.0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -80,7 +81,9 @@ def update_user(s: Session, actor: str, username: str, *, password: str | None =
     changed: dict[str, object] = {}
     if password is not None:
         user.password_hash = hash_password(password)
-        changed["password"] = "changed"
+        # every open session ends: tokens issued before this second are void (JWT iat has whole seconds)
+        user.sessions_valid_from = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        changed["password"] = "changed; open sessions ended"
     if active is not None:
         user.active = active
         changed["active"] = active

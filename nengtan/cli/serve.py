@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from nengtan.api.settings import Settings
 
 users_app = typer.Typer(help="Users of the platform service (park administrators, enterprises, verifiers).",
                         no_args_is_help=True)
@@ -74,9 +77,19 @@ def serve(
         if settings.database_url:
             os.environ["NENGTAN_DATABASE_URL"] = settings.database_url
         uvicorn.run("nengtan.api.app:create_app", factory=True, host=settings.host, port=settings.port,
-                    workers=workers, log_level="warning")
+                    workers=workers, log_level="warning", **proxy_options(settings))
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
+                    **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Forwarded headers are honoured only from the configured proxies (uvicorn would otherwise trust
+    any client on 127.0.0.1, so a local process could pose as any address to the login limiter)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxies)}
 
 
 def _open(home: str | None, config: str | None):  # type: ignore[no-untyped-def]

@@ -22,9 +22,16 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 def login(body: LoginRequest, request: Request, response: Response, svc: ServicesDep) -> TokenResponse:
     """Exchange username and password for a bearer token (also set as an HttpOnly cookie for pages)."""
     ip = request.client.host if request.client else "unknown"
-    keys = (f"user:{body.username}", f"ip:{ip}")
-    wait = svc.limiter.retry_after(*keys)
+    # failures count per (account, address) and per address, and per account with a far higher limit
+    # (a back-off against guessing from many addresses): an attacker's failures slow the attacker
+    # down, never lock the real user, who logs in from another address, out of the account
+    keys = (f"user-ip:{body.username}|{ip}", f"ip:{ip}")
+    account = f"user:{body.username}"
+    wait = max(svc.limiter.retry_after(*keys), svc.account_limiter.retry_after(account))
     if wait > 0:
+        with svc.registry.session() as s:
+            audit.record(s, body.username[:100], "auth.rate_limited", f"user:{body.username}"[:200],
+                         {"ip": ip, "retry_after_s": int(wait) + 1})
         raise ApiError(429, f"too many failed logins; try again in {int(wait) + 1} s", "rate-limited",
                        headers={"Retry-After": str(int(wait) + 1)})
     with svc.registry.session() as s:
@@ -36,18 +43,20 @@ def login(body: LoginRequest, request: Request, response: Response, svc: Service
             ok = user.active and verify_password(user.password_hash, body.password)
         if not ok or user is None:
             svc.limiter.failed(*keys)
+            svc.account_limiter.failed(account)
             audit.record(s, body.username[:100], "auth.login_failed", f"user:{body.username}"[:200],
                          {"ip": ip})
             v = None
         else:
             svc.limiter.succeeded(keys[0])
+            svc.account_limiter.succeeded(account)
             v = view(s, user)
     if v is None:
         raise ApiError(401, "wrong username or password", "unauthorized",
                        headers={"WWW-Authenticate": "Bearer"})
     token, exp = issue_token(v.username, v.role, svc.settings.secret_key, svc.settings.token_ttl_minutes)
     response.set_cookie(TOKEN_COOKIE, token, max_age=svc.settings.token_ttl_minutes * 60, httponly=True,
-                        samesite="strict", path="/")
+                        samesite="strict", path="/", secure=request.url.scheme == "https")
     return TokenResponse(access_token=token, expires_at=exp.isoformat(), username=v.username, role=v.role,
                          enterprises=v.enterprises)
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nengtan.api.deps import Principal, ServicesDep, enterprise_for, optional_user
 from nengtan.api.errors import ApiError
+from nengtan.api.hardening import page_csp
 
 router = APIRouter(include_in_schema=False)
 OptUser = Annotated[Principal | None, Depends(optional_user)]
@@ -29,7 +30,8 @@ def page(template_name: str, status: int = 200, **values: str) -> HTMLResponse:
     html = _template(template_name)
     for k, v in values.items():
         html = html.replace("{{" + k + "}}", v.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store",
+                                                           "Content-Security-Policy": page_csp(html)})
 
 
 def _login_redirect(request: Request) -> RedirectResponse:

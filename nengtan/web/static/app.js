@@ -2,6 +2,16 @@
 (function () {
   const NT = {};
   NT.lang = localStorage.getItem("nt_lang") || "zh";
+  // Where to go after logging in: only a path of this site, after the browser's own normalisation
+  // (so "/\\evil.example", "/%09/evil.example" and "//evil.example" all end at "/")
+  NT.sameOrigin = (next) => {
+    if (!next) return "/";
+    try {
+      const u = new URL(next, location.origin);
+      if (u.origin !== location.origin || !next.startsWith("/")) return "/";
+      return u.pathname + u.search + u.hash;
+    } catch (e) { return "/"; }
+  };
   NT.t = (k) => (window.NT_I18N[NT.lang] || {})[k] || window.NT_I18N.zh[k] || k;
   NT.applyI18n = function (root) {
     (root || document).querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = NT.t(el.dataset.i18n); });
