@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from nengtan.api import audit
 from nengtan.api.auth import hash_password
+from nengtan.registry import audit
 from nengtan.registry.tables.access import ROLES, User, UserEnterprise
 from nengtan.registry.tables.park import Enterprise
 

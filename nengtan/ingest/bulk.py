@@ -47,6 +47,7 @@ from nengtan.ingest.fields import number_problem_sql, number_sql
 from nengtan.ingest.validate import FUTURE_TOLERANCE_S, GRID_TOLERANCE_S, Catalog, Reject, conflict_reason
 from nengtan.lake.dedupe import SAME_VALUE_REL, dedupe_lock
 from nengtan.lake.store import Lake
+from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor
 
@@ -272,6 +273,9 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
                for rn, m, v, ts, u, reason in rej] + conflicts
     qb = quarantine.record(registry, "bulk", str(path), file_key.encode(), rejects,
                            quarantine.Counts(int(n_rows), accepted, duplicate, len(rejects)))
+    audit.append(registry, "bulk", "import.bulk", f"lake-batch:{batch_id}",
+                 {"file": str(path), "rows": int(n_rows), "accepted": accepted, "duplicate": duplicate,
+                  "rejected": len(rejects)})
     mark("quarantine")
     return BulkResult(int(n_rows), accepted, duplicate, len(rejects), commits, qb, timings)
 

@@ -40,6 +40,7 @@ from nengtan.ingest.tables import (
     read_table,
     readings_table,
 )
+from nengtan.registry import audit
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
@@ -182,6 +183,10 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
         batch.rows_ok = result.rows_ok
         batch.rows_duplicate = result.rows_duplicate
         batch.rows_bad = result.rows_bad
+        audit.record(s, created_by, f"import.{kind}", f"batch:{batch.id}",
+                     {"file": p.name, "sha256": sha, "rows_ok": result.rows_ok, "rows_bad": result.rows_bad,
+                      "rows_duplicate": result.rows_duplicate, "rows_revised": result.rows_revised,
+                      "correction": correction, "lake_version": result.lake_version})
     if progress:
         progress(len(rows), len(rows))
     return result

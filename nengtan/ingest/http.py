@@ -32,6 +32,7 @@ from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Catalog, Reject, Validator
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.lake.store import Lake
+from nengtan.registry import audit
 from nengtan.registry.store import Registry
 
 CSV_COLUMNS = ("meter", "ts", "value", "unit", "quality")
@@ -135,6 +136,9 @@ class IngestService:
                 if len(v) else None
         if res is not None and res.conflicts:
             v.rejects += v.conflict_rejects(res.conflicts)
+        audit.append(self.registry, f"gateway:{gateway}", "ingest.readings", f"lake:{res.version if res else '-'}",
+                     {"path": "http", "readings": len(readings), "accepted": res.accepted if res else 0,
+                      "duplicate": res.duplicate if res else 0, "rejected": len(v.rejects)})
         qb = quarantine.record(self.registry, "http", source, gateway.encode() + b"\0" + body, v.rejects,
                                quarantine.Counts(len(readings), res.accepted if res else 0,
                                                  res.duplicate if res else 0,

@@ -46,6 +46,7 @@ from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Catalog, Reject, Validated, Validator
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.lake.store import Lake
+from nengtan.registry import audit
 from nengtan.registry.store import Registry
 
 log = logging.getLogger("nengtan.ingest.mqtt")
@@ -285,6 +286,11 @@ class MqttIngester:
         for m, rejects, total in bad.values():
             quarantine.record(self.registry, "mqtt", m.topic, m.topic.encode() + b"\0" + m.payload, rejects,
                               quarantine.Counts(total, total - len(rejects), 0, len(rejects)), "mqtt")
+        audit.append(self.registry, f"mqtt:{self.config.client_id}", "ingest.readings",
+                     f"lake:{result.version if result else '-'}",
+                     {"path": "mqtt", "messages": len(batch), "readings": n_readings,
+                      "accepted": result.accepted if result else 0, "duplicate": result.duplicate if result else 0,
+                      "rejected": sum(len(r) for _, r, _ in bad.values())})
         st = self.stats
         st.messages += len(batch)
         st.readings += n_readings

@@ -28,6 +28,7 @@ from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
 from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason, signed_off_years
 from nengtan.lake import Lake
 from nengtan.lake.dedupe import DedupeWriter
+from nengtan.registry import audit
 from nengtan.registry.ops import new_batch
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import Enterprise, Meter
@@ -213,4 +214,7 @@ def import_readings_table(reg: Registry, paths: Paths, table: pa.Table, name: st
                                 reason=issue.reason, raw=json.dumps(issue.raw, ensure_ascii=False), key=issue.key))
         batch.rows_total, batch.rows_ok = res.rows_total, res.rows_ok
         batch.rows_duplicate, batch.rows_bad = res.rows_duplicate, res.rows_bad
+        audit.record(s, created_by, "import.readings", f"batch:{batch.id}",
+                     {"file": name, "rows_ok": res.rows_ok, "rows_bad": res.rows_bad,
+                      "rows_duplicate": res.rows_duplicate, "lake_version": res.lake_version})
     return res

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from nengtan.api import audit
+from nengtan.registry import audit
 from nengtan.registry.tables.access import AuditEntry
 from nengtan.registry.tables.park import Enterprise
 from nengtan.registry.tables.verification import YearLock

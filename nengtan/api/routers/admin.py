@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
-from nengtan.api import audit
 from nengtan.api.auth import WeakPasswordError
 from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import bad_request, not_found
 from nengtan.api.schemas import PagingDep, UserCreate, UserUpdate
 from nengtan.api.users import UserError, add_user, list_users, update_user
+from nengtan.registry import audit
 from nengtan.registry.tables.access import AuditEntry
 
 router = APIRouter(prefix="/api", tags=["administration"])

@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import select
 
-from nengtan.api import audit
 from nengtan.api.auth import burn_time, issue_token, verify_password
 from nengtan.api.deps import TOKEN_COOKIE, ServicesDep, UserDep
 from nengtan.api.errors import ApiError
 from nengtan.api.schemas import LoginRequest, TokenResponse
 from nengtan.api.users import view
+from nengtan.registry import audit
 from nengtan.registry.tables.access import User
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])

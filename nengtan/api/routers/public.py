@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlalchemy import func, select
 
-from nengtan.api import audit
 from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import PublishRequest
 from nengtan.engine import cockpit
+from nengtan.registry import audit
 from nengtan.registry.tables.publishing import Publication
 
 router = APIRouter(prefix="/api", tags=["public"])

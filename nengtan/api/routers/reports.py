@@ -8,10 +8,10 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from nengtan.api import audit
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
+from nengtan.registry import audit
 
 router = APIRouter(prefix="/api/enterprises/{uscc}", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

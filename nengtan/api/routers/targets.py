@@ -15,12 +15,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from nengtan.api import audit
 from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import ApiError, bad_request, not_found
 from nengtan.api.schemas import OptYear, PagingDep
 from nengtan.engine import cockpit as figures
 from nengtan.engine import targets as engine_targets
+from nengtan.registry import audit
 
 router = APIRouter(prefix="/api", tags=["targets"])
 Month = Annotated[int | None, Query(ge=1, le=12, description="last month to include; default the newest")]

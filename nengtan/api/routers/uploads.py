@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, UploadFile
 from sqlalchemy import select
 
-from nengtan.api import audit
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, WritableEnterprise
 from nengtan.api.errors import ApiError, not_found
 from nengtan.api.schemas import PagingDep
 from nengtan.api.uploads import ADMIN_KINDS, ENTERPRISE_KINDS, run_import
+from nengtan.registry import audit
 from nengtan.registry.tables.publishing import Upload
 
 router = APIRouter(prefix="/api/enterprises/{uscc}/uploads", tags=["uploads"])

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from sqlalchemy import select
 
-from nengtan.api import audit
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
 from nengtan.api.errors import ApiError, forbidden
 from nengtan.api.schemas import CommentCreate, SignOff
 from nengtan.engine import cockpit as figures
 from nengtan.engine import verification as verified
+from nengtan.registry import audit
 from nengtan.registry.tables.verification import VerifierComment
 
 router = APIRouter(prefix="/api/enterprises/{uscc}/years/{year}", tags=["verification"])

@@ -2,7 +2,7 @@
 
 The application never updates or deletes the audit log; the migration installs triggers that
 make the database refuse UPDATE and DELETE on it, and every row carries the SHA-256 of its
-predecessor (a hash chain) so that tampering is detectable (``nengtan.api.audit.verify``).
+predecessor (a hash chain) so that tampering is detectable (``nengtan.registry.audit.verify``).
 """
 
 from __future__ import annotations

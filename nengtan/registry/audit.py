@@ -1,4 +1,4 @@
-"""The audit log: every write the service makes, append-only and hash-chained.
+"""The audit log: every write, by any path (service, CLI imports, gateways), append-only and hash-chained.
 
 The application only ever INSERTs into ``audit_log`` (there is no update or delete path in the code,
 and migration 0004 installs triggers that make the database refuse them). Each entry's hash is
@@ -13,12 +13,16 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nengtan.registry.tables.access import AuditEntry
+
+if TYPE_CHECKING:
+    from nengtan.registry.store import Registry
 
 GENESIS = "0" * 64
 _lock = threading.Lock()
@@ -37,18 +41,34 @@ def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, 
 
 def record(session: Session, actor: str, action: str, target: str, detail: dict[str, Any] | None = None,
            ) -> AuditEntry:
-    """Append one entry in the caller's transaction (so the write and its audit commit together)."""
+    """Append one entry in the caller's transaction (so the write and its audit commit together).
+
+    Another process (the MQTT ingester, a CLI import, the service) may take the same sequence number at
+    once: the unique ``seq`` refuses the second, which retries on the new head inside a savepoint."""
+    text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)
     with _lock:
-        last = session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar()
-        seq = (last.seq + 1) if last else 1
-        prev = last.hash if last else GENESIS
-        at = dt.datetime.now(dt.UTC)
-        text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)
-        entry = AuditEntry(seq=seq, at=at, actor=actor, action=action, target=target, detail=text,
-                           prev_hash=prev, hash=_digest(prev, seq, at, actor, action, target, text))
-        session.add(entry)
-        session.flush()
-        return entry
+        for _attempt in range(50):
+            last = session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).scalar()
+            seq = (last.seq + 1) if last else 1
+            prev = last.hash if last else GENESIS
+            at = dt.datetime.now(dt.UTC)
+            entry = AuditEntry(seq=seq, at=at, actor=actor[:100], action=action, target=target[:200], detail=text,
+                               prev_hash=prev, hash=_digest(prev, seq, at, actor[:100], action, target[:200], text))
+            try:
+                with session.begin_nested():
+                    session.add(entry)
+                    session.flush()
+            except IntegrityError:
+                continue
+            return entry
+    raise RuntimeError("could not append to the audit log (50 concurrent writers?)")
+
+
+def append(registry: Registry, actor: str, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
+    """Record one entry in a transaction of its own (for writers whose data is not in the registry,
+    such as readings the gateways send to the lake)."""
+    with registry.session() as s:
+        record(s, actor, action, target, detail)
 
 
 @dataclass(frozen=True)
