@@ -62,6 +62,13 @@ def friendly(fn: F) -> F:
             msg = str(exc).strip().strip("'\"") or exc.__class__.__name__
             err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except Exception as exc:
+            if "database is locked" not in str(exc):
+                raise
+            # another writer held the embedded registry longer than the wait; nothing was stored
+            err_console.print("[bold red]error:[/] the registry is busy: another process held it for over "
+                              "two minutes; nothing was changed, run the command again", highlight=False)
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 

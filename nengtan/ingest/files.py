@@ -168,7 +168,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
     check_columns(kind, header, p.name)
     sha = hashlib.sha256(p.read_bytes()).hexdigest()
     _keep_raw(paths, p, sha)
-    with reg.session() as s:
+    with reg.session(write=True) as s:
         seed_sectors(s)
         batch = new_batch(s, kind, p.name, sha, created_by)
         result = ImportResult(kind, p.name, batch.id, rows_total=len(rows))

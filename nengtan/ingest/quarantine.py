@@ -55,7 +55,7 @@ def record(registry: Registry, kind: str, source: str, content_key: bytes, rejec
     batch_id = f"{kind[:5]}-{digest[:34]}"
     for _attempt in range(20):
         try:
-            with registry.session() as s:
+            with registry.session(write=True) as s:
                 if s.get(ImportBatch, batch_id) is not None:
                     return batch_id
                 seq = (s.scalar(select(func.max(ImportBatch.seq))) or 0) + 1

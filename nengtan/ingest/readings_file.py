@@ -205,7 +205,7 @@ def _write(good: pa.Table, table: pa.Table, res: ImportResult, paths: Paths, cor
 def import_readings_table(reg: Registry, paths: Paths, table: pa.Table, name: str,
                           allowed_usccs: set[str] | None = None, created_by: str = "cli") -> ImportResult:
     """Import an Arrow table of readings (meter_id, ts, value, unit[, quality]) as one batch."""
-    with reg.session() as s:
+    with reg.session(write=True) as s:
         batch = new_batch(s, "readings", name, hashlib.sha256(name.encode()).hexdigest(), created_by)
         res = ImportResult("readings", name, batch.id, rows_total=table.num_rows)
         validate_and_write_readings(s, table, res, allowed_usccs, paths)

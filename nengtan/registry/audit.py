@@ -67,7 +67,7 @@ def record(session: Session, actor: str, action: str, target: str, detail: dict[
 def append(registry: Registry, actor: str, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
     """Record one entry in a transaction of its own (for writers whose data is not in the registry,
     such as readings the gateways send to the lake)."""
-    with registry.session() as s:
+    with registry.session(write=True) as s:
         record(s, actor, action, target, detail)
 
 

@@ -23,7 +23,25 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.close()
+
+
+SQLITE_BUSY_MS = 120_000
+"""How long a SQLite writer waits for another (an import, the ingester) to commit before giving up."""
+
+
+def _sqlite_immediate(engine: Engine) -> None:
+    """Writer transactions on SQLite start with BEGIN IMMEDIATE: they take the write lock first (waiting
+    up to SQLITE_BUSY_MS for another writer) instead of failing with 'database is locked' when a read
+    transaction tries to become a write."""
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(url: str) -> Config:
@@ -53,18 +71,24 @@ def head_revision() -> str:
 class Registry:
     """The system of record. ``Registry.open(url)`` migrates to the newest schema."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, write_engine: Engine | None = None) -> None:
         self.engine = engine
+        self._write_engine = write_engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(write_engine or engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> Registry:
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True)
+        write_engine = None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        reg = cls(engine)
+            write_engine = create_engine(url, future=True)
+            event.listen(write_engine, "connect", _sqlite_pragmas)
+            _sqlite_immediate(write_engine)
+        reg = cls(engine, write_engine)
         if migrate:
             reg.upgrade()
         return reg
@@ -93,9 +117,10 @@ class Registry:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session committed on success and rolled back on error."""
-        s = self._sessions()
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A session committed on success and rolled back on error. ``write``: it will write, so on
+        SQLite it takes the write lock at its start (serialising writers; readers are not held up)."""
+        s = (self._write_sessions if write else self._sessions)()
         try:
             yield s
             s.commit()
@@ -107,3 +132,5 @@ class Registry:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._write_engine is not None:
+            self._write_engine.dispose()
