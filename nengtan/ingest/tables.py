@@ -112,19 +112,25 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if data[:4] == b"PK\x03\x04":
         import openpyxl
 
+        check_workbook_size(data, name)
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
             raise ImportFileError(f"{name}: not a readable XLSX workbook ({exc.__class__.__name__})") from exc
         ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
+        ws.reset_dimensions()  # read every row there is, not only those the sheet's <dimension> claims
+        it = ws.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
         header_row = next(it, None)
         if header_row is None:
             raise ImportFileError(f"{name}: the first sheet is empty")
         header = [_cell(h).lower() for h in header_row]
         check_header(header, name)
-        rows = [{LINE: str(n), **{h: _cell(v) for h, v in zip(header, r, strict=False) if h}}
-                for n, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
+        rows = []
+        for n, r in enumerate(it, start=2):
+            if n > XLSX_MAX_ROWS + 1:
+                raise ImportFileError(f"{name}: more than {XLSX_MAX_ROWS:,} rows; split the workbook or send CSV")
+            if any(v not in (None, "") for v in r):
+                rows.append({LINE: str(n), **{h: _cell(v) for h, v in zip(header, r, strict=False) if h}})
         return [h for h in header if h], rows
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: a binary file, not CSV or XLSX")
@@ -162,6 +168,35 @@ def check_header(header: list[str], name: str) -> None:
             raise ImportFileError(f"{name}: column {h!r} appears twice (columns {seen[h]} and {i}); "
                                   "keep one of them")
         seen[h] = i
+
+
+XLSX_MAX_BYTES = 256 * 1024 * 1024
+"""The most an XLSX workbook may expand to (all its parts, uncompressed) before it is parsed."""
+XLSX_MAX_RATIO = 200
+"""A part compressed more than this (zip bombs reach 1000:1; real sheets stay well under 100:1) is refused."""
+XLSX_MAX_ROWS = 1_000_000
+XLSX_MAX_COLUMNS = 200
+
+
+def check_workbook_size(data: bytes, name: str) -> None:
+    """Refuse a workbook that would expand beyond the limits, from its zip directory alone (nothing is
+    decompressed to find out)."""
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportFileError(f"{name}: not a readable XLSX workbook (damaged zip)") from None
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if total > XLSX_MAX_BYTES:
+            raise ImportFileError(f"{name}: expands to more than {XLSX_MAX_BYTES // 2**20} MiB; "
+                                  "split the workbook or send CSV")
+        ratio = info.file_size / info.compress_size if info.compress_size else 0.0
+        if info.file_size > 1_000_000 and ratio > XLSX_MAX_RATIO:
+            raise ImportFileError(f"{name}: part {info.filename} is compressed {ratio:.0f}:1, more than a "
+                                  "spreadsheet ever is; refused as a possible zip bomb")
 
 
 def check_columns(kind: str, header: list[str], name: str) -> None:

@@ -182,3 +182,47 @@ def test_huge_fields_and_blank_lines(park: tuple[Registry, Paths], tmp_path: Pat
     with reg.session() as s:
         raws = [q.raw for q in s.scalars(select(QuarantineRow).where(QuarantineRow.batch_id == res.batch_id))]
     assert all(len(json.dumps(r)) < 10_000 for r in raws)
+
+
+def test_workbooks_that_expand_hugely_are_refused_before_parsing(park: tuple[Registry, Paths], tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small .xlsx whose sheet or shared strings expand to gigabytes is refused from its zip directory;
+    one with too many rows at the row limit (lowered here to 10 000 to keep the test short)."""
+    import time
+    import zipfile
+
+    from nengtan.ingest import tables
+
+    reg, home = park
+    wb = openpyxl.Workbook()
+    wb.active.append(["uscc", "period", "carrier", "quantity", "unit"])
+    wb.active.append([A, "2025-02", "coal", 1, "t"])
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # one 300 MB cell: compresses ~1000:1
+                head, _, tail = data.partition(b"</sheetData>")
+                data = (head + b'<row r="3"><c r="A3" t="inlineStr"><is><t>' + b"A" * 300_000_000
+                        + b"</t></is></c></row></sheetData>" + tail)
+            dst.writestr(item, data)
+    assert bomb.stat().st_size < 2_000_000
+    t0 = time.monotonic()
+    with pytest.raises(ImportFileError, match=r"expands to more than 256 MiB|possible zip bomb"):
+        import_file(reg, home, "activity", bomb)
+    assert time.monotonic() - t0 < 5
+    rows = tmp_path / "rows.xlsx"  # many small rows: refused at the row limit, not run for minutes
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(rows, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _, tail = data.partition(b"</sheetData>")
+                many = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (i, i)
+                                for i in range(3, 10_010))
+                data = head + many + b"</sheetData>" + tail
+            dst.writestr(item, data)
+    monkeypatch.setattr(tables, "XLSX_MAX_ROWS", 10_000)
+    with pytest.raises(ImportFileError, match="more than 10,000 rows; split the workbook or send CSV"):
+        import_file(reg, home, "activity", rows)
