@@ -14,6 +14,7 @@ from nengtan import __version__
 from nengtan.cli import ingest as ingest_cli
 from nengtan.cli import serve as serve_cli
 from nengtan.cli import targets as targets_cli
+from nengtan.cli.audit import audit_app
 from nengtan.cli.common import (
     DEMO_HOOKS,
     FormatOption,
@@ -43,6 +44,7 @@ app = typer.Typer(name="nengtan", help="能碳 nengtan — energy and carbon acc
 factors_app = typer.Typer(help="The factor library and the park's own measured values.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(factors_app, name="factors")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()

@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from nengtan.registry.tables.access import AuditEntry
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from nengtan.ledger.heads import TreeHead
     from nengtan.registry.store import Registry
 
 GENESIS = "0" * 64
@@ -95,3 +98,67 @@ def verify(session: Session) -> ChainStatus:
         prev = e.hash
         expected_seq += 1
     return ChainStatus(n, True)
+
+
+# -- the audit log as a Merkle log (RFC 6962), with signed checkpoints --------------------------------
+
+LOG_NAME = "nengtan-audit"
+
+
+def leaf_data(e: AuditEntry) -> bytes:
+    """The canonical bytes of one entry, the leaf the Merkle tree is built over (the chain hash is not
+    part of it: a forger who recomputes the chain still changes the leaves)."""
+    at = e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.UTC)
+    return json.dumps([e.seq, at.astimezone(dt.UTC).isoformat(timespec="microseconds"), e.actor, e.action,
+                       e.target, e.detail], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def leaf_hashes(session: Session) -> list[bytes]:
+    from nengtan.ledger.merkle import leaf_hash
+
+    return [leaf_hash(leaf_data(e)) for e in session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()]
+
+
+def checkpoint(session: Session, key: Ed25519PrivateKey) -> TreeHead:
+    """A signed tree head over every entry now in the log (export it to an outside witness)."""
+    from nengtan.ledger.heads import sign
+    from nengtan.ledger.merkle import root
+
+    leaves = leaf_hashes(session)
+    return sign(LOG_NAME, len(leaves), root(leaves), key)
+
+
+@dataclass(frozen=True)
+class CheckpointStatus:
+    ok: bool
+    size_then: int
+    size_now: int
+    problem: str = ""
+
+
+def verify_against(session: Session, head: TreeHead, public_key_hex: str | None = None) -> CheckpointStatus:
+    """Does the log still hold, unchanged and in order, every entry the checkpoint covered?
+
+    Detects an edited, deleted, inserted or reordered entry among the first ``head.size`` (their tree no
+    longer has the signed root), truncation (fewer entries now), a forged checkpoint (bad signature),
+    and proves with a consistency proof (RFC 6962 §2.1.2) that the log since only grew."""
+    from nengtan.ledger.heads import signature_valid
+    from nengtan.ledger.merkle import consistency_proof, root, verify_consistency
+
+    leaves = leaf_hashes(session)
+    n, m = len(leaves), head.size
+    if head.log != LOG_NAME:
+        return CheckpointStatus(False, m, n, f"the checkpoint is of log {head.log!r}, not {LOG_NAME!r}")
+    if not signature_valid(head, public_key_hex):
+        return CheckpointStatus(False, m, n, "the checkpoint's signature does not verify: it was not made with "
+                                             "the park's key (or was altered)")
+    if n < m:
+        return CheckpointStatus(False, m, n, f"the log was cut off: it holds {n} entries, the checkpoint covered {m}")
+    if m == 0:
+        return CheckpointStatus(True, m, n)
+    if root(leaves[:m]).hex() != head.root:
+        return CheckpointStatus(False, m, n, f"the first {m} entries no longer hash to the signed root: an entry "
+                                             "was edited, deleted, inserted or moved")
+    if not verify_consistency(m, n, bytes.fromhex(head.root), root(leaves), consistency_proof(leaves, m)):
+        return CheckpointStatus(False, m, n, "the log is not an extension of the checkpointed one")
+    return CheckpointStatus(True, m, n)
