@@ -8,7 +8,8 @@
   Content-Length when it states one, else as soon as more has arrived.
 * Authenticate first: a write to the API (POST/PUT/PATCH/DELETE under ``/api/``) must carry a valid,
   unexpired bearer token before its body is read, so an anonymous upload is refused with 401 at once
-  instead of being spooled. Login and gateway ingestion (own tokens, checked before reading) are exempt.
+  instead of being spooled. Login, logout and gateway ingestion (own tokens, checked before reading)
+  are exempt.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ COMMON_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", 
                   (b"referrer-policy", b"no-referrer")]
 API_CSP = b"default-src 'none'; frame-ancestors 'none'"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-AUTH_EXEMPT = ("/api/auth/token", "/api/ingest/")
+AUTH_EXEMPT = ("/api/auth/token", "/api/auth/logout", "/api/ingest/")
+"""Login, logout (it only forgets the page cookie) and gateway ingestion (own tokens, checked first)."""
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 

@@ -74,6 +74,12 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_read(app, demo) -> No
     assert next(m["status"] for m in sent if m["type"] == "http.response.start") == 401 and read == []
 
 
+def test_logout_without_a_token_still_forgets_the_cookie(client: TestClient) -> None:
+    r = client.post("/api/auth/logout")  # the page drops its token first, then calls logout without it
+    cookie = r.headers.get("set-cookie", "")
+    assert r.status_code == 204 and cookie.startswith("nengtan_token=") and "Max-Age=0" in cookie
+
+
 def test_demo_accounts_are_refused_in_a_home_with_real_enterprises(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from nengtan.registry.ops import ensure_park
     from nengtan.registry.tables.park import Enterprise
