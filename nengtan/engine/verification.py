@@ -18,7 +18,7 @@ from sqlalchemy import select
 from nengtan.calendar import PARK_TZ
 from nengtan.engine.cockpit import inventory_dict
 from nengtan.engine.stores import Stores
-from nengtan.registry.tables.park import Meter
+from nengtan.registry.tables.park import EconomicData, Meter
 from nengtan.registry.tables.records import Activity, ImportBatch
 from nengtan.registry.tables.verification import YearLock
 
@@ -61,6 +61,16 @@ def corrections_since(stores: Stores, enterprise_id: int, year: int, since: dt.d
         for period, carrier, qty, version, reason, by, at, batch in rows:
             out.append({"kind": "activity", "period": period, "carrier": carrier, "quantity": qty,
                         "version": version, "reason": reason, "by": by, "at": at.isoformat(), "batch": batch})
+        econ = s.execute(
+            select(EconomicData.period, EconomicData.value_added, EconomicData.version, EconomicData.reason,
+                   ImportBatch.created_by, ImportBatch.created_at, ImportBatch.id)
+            .join(ImportBatch, ImportBatch.id == EconomicData.batch_id)
+            .where(EconomicData.enterprise_id == enterprise_id, EconomicData.period.like(f"{year}-%"),
+                   EconomicData.reason.is_not(None), ImportBatch.created_at > since)
+            .order_by(ImportBatch.created_at)).all()
+        for period, va, version, reason, by, at, batch in econ:
+            out.append({"kind": "economic", "period": period, "value_added": va, "version": version,
+                        "reason": reason, "by": by, "at": at.isoformat(), "batch": batch})
         meters = set(s.execute(select(Meter.code).where(Meter.enterprise_id == enterprise_id)).scalars())
         superseded = stores.lake.superseded_rows()
         if superseded is not None and meters:

@@ -487,7 +487,7 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
         assert va is not None and go is not None
         s.add(EconomicData(enterprise_id=eid, period=period, value_added=va, gross_output=go,
                            value_added_constant=vac, version=version, active=True,
-                           reason=correction if old is not None else None, batch_id=res.batch_id))
+                           reason=correction if old is not None or locked else None, batch_id=res.batch_id))
         s.flush()
         res.rows_ok += 1
         _resolve(s, key, res.batch_id)

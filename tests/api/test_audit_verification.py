@@ -91,6 +91,13 @@ def test_verifier_signoff_locks_year(client: TestClient, tokens, demo, app) -> N
     assert (fix["kind"], fix["period"], fix["carrier"], fix["quantity"], fix["reason"], fix["version"]) == (
         "activity", f"{YEAR}-05", "coal", 3.25, "发票更正", 1)  # May had no coal: a new row, version 1
     assert fix["by"] == "enterprise-a"
+    eco = f"uscc,period,value_added,gross_output\n{demo.a},{YEAR}-05,123.5,456\n".encode()
+    r = client.post(up, headers=tokens["enterprise-a"], files={"file": ("va.csv", eco, "text/csv")},
+                    data={"kind": "economic", "reason": "统计局修订"})
+    assert r.status_code == 201 and r.json()["rows_ok"] == 1, r.text
+    kinds = {(c["kind"], c["reason"]) for c in client.get(f"{base}/verification", headers=tokens["verifier"]).json()[
+        "corrections"]}
+    assert kinds == {("activity", "发票更正"), ("economic", "统计局修订")}
     # readings of the signed-off year are refused on upload too, and the lake did not move
     meters = client.get(f"/api/enterprises/{demo.a}/meters", headers=tokens["enterprise-a"]).json()["items"]
     code = meters[0]["code"]
