@@ -40,12 +40,12 @@ from nengtan.ingest.tables import (
     read_table,
     readings_table,
 )
+from nengtan.ingest.validate import signed_off_years
 from nengtan.registry import audit
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
 from nengtan.registry.tables.records import Activity, ImportBatch, QuarantineRow
-from nengtan.registry.tables.verification import YearLock
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, normalise_unit, to_canonical
 
 __all__ = ["KINDS", "REQUIRED", "ImportFileError", "ImportResult", "RowIssue", "batches", "import_file",
@@ -142,8 +142,11 @@ def _keep_raw(paths: Paths, path: Path, sha: str) -> None:
 
 
 def _locked(s: Session, enterprise_id: int, year: int) -> bool:
-    return s.execute(select(YearLock.id).where(YearLock.enterprise_id == enterprise_id,
-                                               YearLock.year == year)).first() is not None
+    """Is the enterprise-year signed off? (The locks are read once per import.)"""
+    locks = s.info.get("locks")
+    if locks is None:
+        locks = s.info["locks"] = signed_off_years(s)
+    return year in locks.get(enterprise_id, {})
 
 
 def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correction: str | None = None,
@@ -176,6 +179,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
             validate_and_write_readings(s, rows, result, allowed_usccs, paths, correction)
         else:
             _HANDLERS[kind](s, _refuse_long_fields(rows, result), result, correction, allowed_usccs, paths)
+        _apply_resolutions(s, batch.id)
         for issue in result.issues:
             s.add(QuarantineRow(batch_id=batch.id, kind=kind, file=p.name, row=issue.row, column=issue.column,
                                 reason=issue.reason, raw=json.dumps(issue.raw, ensure_ascii=False), key=issue.key))
@@ -211,10 +215,19 @@ def numbered(rows: list[dict[str, str]]) -> Iterator[tuple[int, dict[str, str]]]
 
 
 def _resolve(s: Session, key: str, batch_id: str) -> None:
-    """Mark quarantined rows with this key as resolved by the batch that supplied the row."""
-    s.execute(update(QuarantineRow).where(QuarantineRow.key == key, QuarantineRow.resolved_batch_id.is_(None),
-                                          QuarantineRow.batch_id != batch_id)
-              .values(resolved_batch_id=batch_id))
+    """Mark quarantined rows with this key as resolved by the batch that supplied the row (queued, and
+    applied set-wise by :func:`_apply_resolutions` once the file is read: one UPDATE per 500 keys, not
+    one per row)."""
+    s.info.setdefault("resolve", []).append(key)
+
+
+def _apply_resolutions(s: Session, batch_id: str) -> None:
+    keys = sorted(set(s.info.pop("resolve", [])))
+    for i in range(0, len(keys), 500):
+        s.execute(update(QuarantineRow).where(QuarantineRow.key.in_(keys[i:i + 500]),
+                                              QuarantineRow.resolved_batch_id.is_(None),
+                                              QuarantineRow.batch_id != batch_id)
+                  .values(resolved_batch_id=batch_id))
 
 
 def _supersede(old: Activity | EconomicData | None) -> int:
@@ -425,8 +438,7 @@ def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, 
                          unit=CANONICAL_UNIT[carrier], quantity_raw=qty_raw, unit_raw=unit_raw, version=version,
                          active=True, reason=correction if old is not None or locked else None,
                          batch_id=res.batch_id)
-        s.add(added)
-        s.flush()
+        s.add(added)  # flushed with the rest of the file (a flush per row cost a third of the import)
         res.rows_ok += 1
         _resolve(s, key, res.batch_id)
         if carrier == "green_electricity":
@@ -488,7 +500,6 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
         s.add(EconomicData(enterprise_id=eid, period=period, value_added=va, gross_output=go,
                            value_added_constant=vac, version=version, active=True,
                            reason=correction if old is not None or locked else None, batch_id=res.batch_id))
-        s.flush()
         res.rows_ok += 1
         _resolve(s, key, res.batch_id)
 
