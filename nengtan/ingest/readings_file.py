@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from nengtan.calendar import PARK_OFFSET_US
 from nengtan.config import Paths
-from nengtan.ingest.fields import number_problem_sql, number_sql, quote
+from nengtan.ingest.fields import number_problem_sql, number_sql
 from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
 from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason, signed_off_years
 from nengtan.lake import Lake
@@ -163,7 +163,7 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
                              bad.column("problem").to_pylist(), bad.column("meter_id").to_pylist(),
                              bad.column("ts").to_pylist(), strict=True):
         column, _, reason = str(p).partition("|")
-        res.issues.append(RowIssue(int(r), column, reason, _raw(sent, int(i)), f"reading|{quote(m)}|{t}"))
+        res.issues.append(RowIssue(int(r), column, reason, _raw(sent, int(i)), f"reading|{m}|{t}"))
     if good.num_rows:
         _write(good, sent, res, paths, correction)
 
