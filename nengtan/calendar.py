@@ -27,3 +27,8 @@ def month_start(year: int, month: int) -> dt.datetime:
 def park_midnight(day: dt.date) -> dt.datetime:
     """00:00 park time of ``day`` (aware)."""
     return dt.datetime.combine(day, dt.time(), PARK_TZ)
+
+
+def local_year(ts_us: int) -> int:
+    """The park's (Asia/Shanghai) calendar year of a UTC timestamp in microseconds since 1970."""
+    return (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=ts_us + PARK_OFFSET_US)).year

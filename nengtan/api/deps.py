@@ -65,7 +65,10 @@ async def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
-def _token_from(request: Request) -> str | None:
+LOGIN_FIRST = "log in first: send 'Authorization: Bearer <token>' from POST /api/auth/token"
+
+
+def token_from(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
@@ -96,7 +99,7 @@ async def optional_user(request: Request, svc: ServicesDep) -> Principal | None:
     """The request's user. Answers from the principal cache when it can (no I/O on the event loop);
     otherwise checks the token and reads the user in the thread pool, and caches the answer (also a
     refusal) for ``auth_cache_seconds``, never beyond the token's expiry."""
-    token = _token_from(request)
+    token = token_from(request)
     if not token:
         return None
     cached = svc.principals.get(token)
@@ -112,8 +115,7 @@ async def optional_user(request: Request, svc: ServicesDep) -> Principal | None:
 
 async def current_user(principal: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
     if principal is None:
-        raise ApiError(401, "log in first: send 'Authorization: Bearer <token>' from POST /api/auth/token",
-                       "unauthorized", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(401, LOGIN_FIRST, "unauthorized", headers={"WWW-Authenticate": "Bearer"})
     return principal
 
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.requests import Request
+
 from nengtan.api.auth import read_token
+from nengtan.api.deps import LOGIN_FIRST, token_from
+from nengtan.api.errors import problem
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -59,19 +62,17 @@ class Hardening:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        length = headers.get("content-length", "")
+        request = Request(scope)
+        length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_bytes:
-            await _problem(send, 413, f"the request body of {int(length):,} bytes exceeds the limit of "
-                                      f"{self.max_bytes:,} bytes (max_request_mb)")
+            await _problem(scope, send, 413, f"the request body of {int(length):,} bytes exceeds the limit of "
+                                             f"{self.max_bytes:,} bytes (max_request_mb)")
             return
-        path, method = scope.get("path", ""), scope.get("method", "GET")
-        if method in WRITE_METHODS and path.startswith("/api/") and not path.startswith(AUTH_EXEMPT):
-            auth = headers.get("authorization", "")
-            token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        path = scope.get("path", "")
+        if request.method in WRITE_METHODS and path.startswith("/api/") and not path.startswith(AUTH_EXEMPT):
+            token = token_from(request)  # for a write: the Authorization header only, never the cookie
             if not token or read_token(token, self.secret) is None:
-                await _problem(send, 401, "log in first: send 'Authorization: Bearer <token>' from "
-                                          "POST /api/auth/token", {"www-authenticate": "Bearer"})
+                await _problem(scope, send, 401, LOGIN_FIRST, "unauthorized", {"WWW-Authenticate": "Bearer"})
                 return
         received = 0
         refused = False
@@ -84,8 +85,8 @@ class Hardening:
                 if received > self.max_bytes and not refused:
                     # answer 413 now and tell the app the client is gone, so it stops reading
                     refused = True
-                    await _problem(send, 413, f"the request body exceeds the limit of {self.max_bytes:,} bytes "
-                                              "(max_request_mb)")
+                    await _problem(scope, send, 413, f"the request body exceeds the limit of {self.max_bytes:,} "
+                                                     "bytes (max_request_mb)")
                 if refused:
                     return {"type": "http.disconnect"}
             return message
@@ -94,12 +95,7 @@ class Hardening:
             if refused:
                 return  # the 413 is already sent: whatever the app says after it is dropped
             if message["type"] == "http.response.start":
-                hs = list(message.get("headers", []))
-                names = {k.lower() for k, _ in hs}
-                hs += [h for h in COMMON_HEADERS if h[0] not in names]
-                if b"content-security-policy" not in names:
-                    hs.append((b"content-security-policy", API_CSP))
-                message["headers"] = hs
+                message["headers"] = _with_security_headers(list(message.get("headers", [])))
             await send(message)
 
         try:
@@ -109,12 +105,25 @@ class Hardening:
                 raise  # after a 413 the app's complaint about the cut-off body is moot
 
 
-async def _problem(send: Send, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
-    titles = {401: "Unauthorized", 413: "Content Too Large"}
-    body = json.dumps({"type": "about:blank", "title": titles.get(status, "Error"), "status": status,
-                       "detail": detail}).encode()
-    hs = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-          *COMMON_HEADERS, (b"content-security-policy", API_CSP)]
-    hs += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": hs})
-    await send({"type": "http.response.body", "body": body})
+def _with_security_headers(hs: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    names = {k.lower() for k, _ in hs}
+    hs += [h for h in COMMON_HEADERS if h[0] not in names]
+    if b"content-security-policy" not in names:
+        hs.append((b"content-security-policy", API_CSP))
+    return hs
+
+
+async def _problem(scope: Scope, send: Send, status: int, detail: str, kind: str | None = None,
+                   headers: dict[str, str] | None = None) -> None:
+    """Answer with the service's own problem details (nengtan.api.errors.problem), security headers on."""
+    response = problem(Request(scope), status, detail, kind, headers)
+
+    async def start_and_body(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = _with_security_headers(list(message.get("headers", [])))
+        await send(message)
+
+    async def no_body() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, no_body, start_and_body)

@@ -44,7 +44,14 @@ import pyarrow.parquet as pq
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ_NAME
 from nengtan.ingest import quarantine
 from nengtan.ingest.fields import number_problem_sql, number_sql
-from nengtan.ingest.validate import FUTURE_TOLERANCE_S, GRID_TOLERANCE_S, Catalog, Reject, conflict_reason
+from nengtan.ingest.validate import (
+    FUTURE_TOLERANCE_S,
+    GRID_TOLERANCE_S,
+    LOCKED_WHY,
+    Catalog,
+    Reject,
+    conflict_reason,
+)
 from nengtan.lake.dedupe import SAME_VALUE_REL, dedupe_lock
 from nengtan.lake.store import Lake
 from nengtan.registry import audit
@@ -141,8 +148,9 @@ def load_file(registry: Registry, lake: Lake, path: str | Path, catalog: Catalog
         timings[stage] = timings.get(stage, 0.0) + now - t_mark
         t_mark = now
 
+    if catalog is not None:
+        catalog.refresh_locks(registry)  # a caller's catalog may predate a sign-off (Catalog.load reads them)
     cat = catalog or Catalog.load(registry)
-    cat.refresh_locks(registry)  # a year signed off a moment ago is refused too
     con = duckdb.connect()
     con.execute(f"SET TimeZone = '{PARK_TZ_NAME}'")
     if threads:
@@ -300,7 +308,7 @@ def _reason_sql() -> str:
         WHEN cardinality(locked) > 0 AND list_contains(map_keys(locked), year(make_timestamp(t + {SH_US})))
              THEN CAST(year(make_timestamp(t + {SH_US})) AS VARCHAR) || ' is signed off by verifier '
                   || locked[year(make_timestamp(t + {SH_US}))]
-                  || ': readings for a signed-off year are quarantined (only a correction with a reason changes it)'
+                  || ': {LOCKED_WHY}'
         WHEN kind = 'interval' AND least(off, interval_us - off) > {GRID_TOLERANCE_S * 1_000_000}
              THEN 'timestamp ' || CAST(ts_src AS VARCHAR) || ' is '
                   || CAST(round(least(off, interval_us - off) / 1e6) AS BIGINT) || ' s off the meter''s '

@@ -25,7 +25,13 @@ from nengtan.calendar import PARK_OFFSET_US
 from nengtan.config import Paths
 from nengtan.ingest.fields import number_problem_sql, number_sql
 from nengtan.ingest.tables import EARLIEST_YEAR, ImportResult, RowIssue
-from nengtan.ingest.validate import DEFAULT_INTERVAL_S, GRID_TOLERANCE_S, conflict_reason, signed_off_years
+from nengtan.ingest.validate import (
+    DEFAULT_INTERVAL_S,
+    GRID_TOLERANCE_S,
+    LOCKED_WHY,
+    conflict_reason,
+    signed_off_years,
+)
 from nengtan.lake import Lake
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.registry import audit
@@ -93,7 +99,7 @@ SELECT idx, row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor 
            THEN 'ts|' || CAST(year(t0 + INTERVAL {park_offset_us} MICROSECOND) AS VARCHAR)
                 || ' is signed off by verifier '
                 || locked[year(t0 + INTERVAL {park_offset_us} MICROSECOND)]
-                || ': readings for a signed-off year are quarantined (only a correction with a reason changes it)'
+                || ': {locked_why}'
          WHEN skew_us > {tolerance_s} * 1000000
            THEN 'ts|' || CAST(ts AS VARCHAR) || ' is ' || CAST(round(skew_us / 1e6) AS BIGINT)
                 || ' s off the meter''s ' || CAST(interval_s // 60 AS VARCHAR)
@@ -152,7 +158,8 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
                                       number_problem=number_problem_sql("COALESCE(CAST(value AS VARCHAR), '')"),
                                       offset_re=OFFSET_RE, park_offset_us=PARK_OFFSET_US,
                                       tolerance_s=GRID_TOLERANCE_S,
-                                      check_locks="false" if correction else "true")).to_arrow_table()
+                                      check_locks="false" if correction else "true",
+                                      locked_why=LOCKED_WHY)).to_arrow_table()
     assert out is not None
     problems = out.column("problem")
     bad_mask = problems.is_valid()

@@ -31,7 +31,7 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
+from nengtan.calendar import PARK_OFFSET_US, PARK_TZ, local_year
 from nengtan.ingest.fields import FieldError, number_problem, parse_number, quote
 from nengtan.lake.dedupe import Conflict
 from nengtan.registry.store import Registry
@@ -178,15 +178,13 @@ def signed_off_years(s: Session) -> dict[int, dict[int, str]]:
     return out
 
 
+LOCKED_WHY = "readings for a signed-off year are quarantined (only a correction with a reason changes it)"
+"""The reason every path gives (the set-wise paths build the same text in SQL)."""
+
+
 def locked_reason(year: int, verifier: str) -> str:
     """Why a reading of a signed-off enterprise-year is quarantined."""
-    return (f"{year} is signed off by verifier {verifier}: readings for a signed-off year are quarantined "
-            "(only a correction with a reason changes it)")
-
-
-def local_year(ts_us: int) -> int:
-    """The Asia/Shanghai calendar year of a UTC µs timestamp."""
-    return (dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=ts_us + PARK_OFFSET_US)).year
+    return f"{year} is signed off by verifier {verifier}: {LOCKED_WHY}"
 
 
 def parse_ts(v: object) -> int | None:

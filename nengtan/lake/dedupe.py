@@ -197,9 +197,9 @@ class DedupeWriter:
     def _lock(self) -> AbstractContextManager[None]:
         return dedupe_lock(self.lake)
 
-    def _part_files(self) -> dict[Partition, list[str]]:
+    def _part_files(self, info: dict[str, dict[str, object]] | None = None) -> dict[Partition, list[str]]:
         by_part: dict[Partition, list[str]] = {}
-        for rel, meta in self.lake.file_info().items():
+        for rel, meta in (self.lake.file_info() if info is None else info).items():
             key = (str(meta["carrier"]), int(str(meta["year"])), int(str(meta["month"])))
             by_part.setdefault(key, []).append(rel)
         return by_part
@@ -323,7 +323,7 @@ class DedupeWriter:
         if not replaced:
             return [], [], None
         info = self.lake.file_info()
-        by_part = self._part_files()
+        by_part = self._part_files(info)
         remove: list[str] = []
         rewritten: list[tuple[pa.Table, dict[str, object]]] = []
         old_rows: list[pa.Table] = []
