@@ -10,27 +10,36 @@ becomes a new version and the old one stays on record.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import math
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
-from sqlalchemy import select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from nengtan.config import Paths
-from nengtan.factors import load_factor_set
 from nengtan.factors.provinces import ProvinceError, normalise_province
-from nengtan.identifiers import IdentifierError, parse_period, validate_uscc
 from nengtan.ingest import KINDS
-from nengtan.ingest.fields import FieldError, length_problem, parse_number, quote
+from nengtan.ingest.activity import import_activity
+from nengtan.ingest.fields import length_problem, quote
 from nengtan.ingest.readings_file import import_readings_table, validate_and_write_readings
+from nengtan.ingest.rows import (
+    RowError,
+    apply_resolutions,
+    date_field,
+    enterprise_period,
+    flag,
+    in_range,
+    number_field,
+    numbered,
+    resolve,
+    uscc_field,
+    year_locked,
+)
 from nengtan.ingest.tables import (
-    EARLIEST_YEAR,
     LINE,
     REQUIRED,
     ImportFileError,
@@ -40,94 +49,15 @@ from nengtan.ingest.tables import (
     read_table,
     readings_table,
 )
-from nengtan.ingest.validate import signed_off_years
 from nengtan.registry import audit
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
 from nengtan.registry.tables.records import Activity, ImportBatch, QuarantineRow
-from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, normalise_unit, to_canonical
+from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, normalise_unit
 
 __all__ = ["KINDS", "REQUIRED", "ImportFileError", "ImportResult", "RowIssue", "batches", "import_file",
            "import_readings_table", "quarantine"]
-
-
-class RowError(ValueError):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column = column
-        self.reason = reason
-
-
-# -- field parsers ---------------------------------------------------------------------------------
-
-def _number(row: dict[str, str], col: str, allow_negative: bool = False, optional: bool = False) -> float | None:
-    text = row.get(col, "").strip()
-    if text == "":
-        if optional:
-            return None
-        raise RowError(col, "is empty, a number is required")
-    try:
-        value = parse_number(text)
-    except FieldError as exc:
-        raise RowError(col, str(exc)) from None
-    if value < 0 and not allow_negative:
-        raise RowError(col, f"{value:g} is negative")
-    return value
-
-
-def _in_range(row: dict[str, str], col: str, lo: float, hi: float) -> float | None:
-    value = _number(row, col, allow_negative=True, optional=True)
-    if value is not None and not lo <= value <= hi:
-        raise RowError(col, f"{value:g} is outside {lo:g} … {hi:g}")
-    return value
-
-
-def _uscc(row: dict[str, str], known: dict[str, int] | None = None) -> str:
-    try:
-        code = validate_uscc(row.get("uscc", ""))
-    except IdentifierError as exc:
-        raise RowError("uscc", str(exc)) from None
-    if known is not None and code not in known:
-        raise RowError("uscc", f"enterprise {code} is not registered (import it in an enterprises file first)")
-    return code
-
-
-def _period(row: dict[str, str]) -> str:
-    try:
-        p = parse_period(row.get("period", ""), lo_year=EARLIEST_YEAR, hi_year=dt.date.today().year)
-    except IdentifierError as exc:
-        raise RowError("period", str(exc)) from None
-    if (p.year, p.month) > (dt.date.today().year, dt.date.today().month):
-        raise RowError("period", f"{p} is in the future")
-    return str(p)
-
-
-def _enterprise_period(row: dict[str, str], ents: dict[str, int], allowed: set[str] | None) -> tuple[str, str]:
-    """The row's registered enterprise (one the caller may write) and its period."""
-    uscc = _uscc(row, ents)
-    if allowed is not None and uscc not in allowed:
-        raise RowError("uscc", f"enterprise {uscc} is not one you may write")
-    return uscc, _period(row)
-
-
-def _date(row: dict[str, str], col: str) -> dt.date | None:
-    text = row.get(col, "").strip()
-    if not text:
-        return None
-    try:  # the whole field: a date, or (XLSX cells) a date at midnight
-        if len(text) > 10:
-            d = dt.datetime.fromisoformat(text)
-            if d.time() != dt.time():
-                raise ValueError
-            return d.date()
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise RowError(col, f"{quote(text)} is not a date (YYYY-MM-DD)") from None
-
-
-def _flag(row: dict[str, str], col: str) -> bool:
-    return row.get(col, "").strip().lower() in ("1", "true", "yes", "y", "是")
 
 
 # -- the import ------------------------------------------------------------------------------------
@@ -139,14 +69,6 @@ def _keep_raw(paths: Paths, path: Path, sha: str) -> None:
         tmp = target.with_suffix(target.suffix + ".tmp")
         shutil.copyfile(path, tmp)
         tmp.replace(target)
-
-
-def _locked(s: Session, enterprise_id: int, year: int) -> bool:
-    """Is the enterprise-year signed off? (The locks are read once per import.)"""
-    locks = s.info.get("locks")
-    if locks is None:
-        locks = s.info["locks"] = signed_off_years(s)
-    return year in locks.get(enterprise_id, {})
 
 
 def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correction: str | None = None,
@@ -162,7 +84,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
         raise ImportFileError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     p = Path(path)
     rows: list[dict[str, str]] | pa.Table
-    if kind == "readings":
+    if kind in ("readings", "activity"):  # the set-wise kinds
         rows = readings_table(p)
         header = [c.lower() for c in rows.column_names]
         rows = rows.rename_columns(header)
@@ -175,14 +97,19 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
         seed_sectors(s)
         batch = new_batch(s, kind, p.name, sha, created_by)
         result = ImportResult(kind, p.name, batch.id, rows_total=len(rows))
-        if isinstance(rows, pa.Table):
+        if kind == "activity":
+            assert isinstance(rows, pa.Table)
+            import_activity(s, rows, result, correction, allowed_usccs, paths)
+        elif isinstance(rows, pa.Table):
             validate_and_write_readings(s, rows, result, allowed_usccs, paths, correction)
         else:
             _HANDLERS[kind](s, _refuse_long_fields(rows, result), result, correction, allowed_usccs, paths)
-        _apply_resolutions(s, batch.id)
-        for issue in result.issues:
-            s.add(QuarantineRow(batch_id=batch.id, kind=kind, file=p.name, row=issue.row, column=issue.column,
-                                reason=issue.reason, raw=json.dumps(issue.raw, ensure_ascii=False), key=issue.key))
+        apply_resolutions(s, batch.id)
+        if result.issues:  # one multi-row INSERT (a file of bad rows is as fast as a good one)
+            s.execute(insert(QuarantineRow), [
+                {"batch_id": batch.id, "kind": kind, "file": p.name, "row": i.row, "column": i.column,
+                 "reason": i.reason, "raw": json.dumps(i.raw, ensure_ascii=False), "key": i.key}
+                for i in result.issues])
         batch.rows_total = result.rows_total
         batch.rows_ok = result.rows_ok
         batch.rows_duplicate = result.rows_duplicate
@@ -208,28 +135,6 @@ def _refuse_long_fields(rows: list[dict[str, str]], res: ImportResult) -> list[d
     return kept
 
 
-def numbered(rows: list[dict[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each row with the line it starts on in the file (as an editor counts, blank lines included)."""
-    for row in rows:
-        yield int(row[LINE]), row
-
-
-def _resolve(s: Session, key: str, batch_id: str) -> None:
-    """Mark quarantined rows with this key as resolved by the batch that supplied the row (queued, and
-    applied set-wise by :func:`_apply_resolutions` once the file is read: one UPDATE per 500 keys, not
-    one per row)."""
-    s.info.setdefault("resolve", []).append(key)
-
-
-def _apply_resolutions(s: Session, batch_id: str) -> None:
-    keys = sorted(set(s.info.pop("resolve", [])))
-    for i in range(0, len(keys), 500):
-        s.execute(update(QuarantineRow).where(QuarantineRow.key.in_(keys[i:i + 500]),
-                                              QuarantineRow.resolved_batch_id.is_(None),
-                                              QuarantineRow.batch_id != batch_id)
-                  .values(resolved_batch_id=batch_id))
-
-
 def _supersede(old: Activity | EconomicData | None) -> int:
     """Deactivate the stored row a correction replaces (it stays on record); the new row's version."""
     if old is None:
@@ -250,7 +155,7 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
     seen: dict[str, int] = {}
     for n, row in numbered(rows):
         try:
-            code = _uscc(row)
+            code = uscc_field(row)
             key = f"enterprise|{code}"
             if allowed is not None and code not in allowed:
                 raise RowError("uscc", f"enterprise {code} is not one you may write")
@@ -269,11 +174,11 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
             except ProvinceError as exc:
                 raise RowError("province", str(exc)) from None
             values = {"name": name, "sector_code": sector, "province": province,
-                      "key_energy_unit": _flag(row, "key_energy_unit"),
-                      "key_emission_unit": _flag(row, "key_emission_unit"),
-                      "lon": _in_range(row, "lon", -180.0, 180.0),
-                      "lat": _in_range(row, "lat", -90.0, 90.0),
-                      "entered_on": _date(row, "entered_on"), "left_on": _date(row, "left_on")}
+                      "key_energy_unit": flag(row, "key_energy_unit"),
+                      "key_emission_unit": flag(row, "key_emission_unit"),
+                      "lon": in_range(row, "lon", -180.0, 180.0),
+                      "lat": in_range(row, "lat", -90.0, 90.0),
+                      "entered_on": date_field(row, "entered_on"), "left_on": date_field(row, "left_on")}
         except RowError as exc:
             res.issues.append(RowIssue(n, exc.column, exc.reason, row, f"enterprise|{row.get('uscc', '').upper()}"))
             continue
@@ -296,7 +201,7 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
             for k, v in changed.items():
                 setattr(old, k, v)
             res.rows_ok += 1
-        _resolve(s, key, res.batch_id)
+        resolve(s, key, res.batch_id)
     s.flush()
 
 
@@ -315,7 +220,7 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
                 raise RowError("meter_id", f"{quote(code)} is longer than 64 characters")
             if code in seen:
                 raise RowError("meter_id", f"duplicate of row {seen[code]}")
-            uscc = _uscc(row, ents)
+            uscc = uscc_field(row, ents)
             if allowed is not None and uscc not in allowed:
                 raise RowError("uscc", f"enterprise {uscc} is not one you may write")
             carrier = row.get("carrier", "").strip()
@@ -334,11 +239,11 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
             parent = row.get("parent_meter_id", "").strip()
             if role == "sub" and not parent:
                 raise RowError("parent_meter_id", "a sub meter needs its parent meter")
-            interval = _number(row, "interval_s", optional=True)
+            interval = number_field(row, "interval_s", optional=True)
             if interval is not None and (interval <= 0 or not interval.is_integer()):
                 raise RowError("interval_s", f"{interval:g} is not a positive whole number of seconds")
-            rollover = _number(row, "rollover", optional=True)
-            installed_on = _date(row, "installed_on")
+            rollover = number_field(row, "rollover", optional=True)
+            installed_on = date_field(row, "installed_on")
             definition = {"enterprise_id": ents[uscc], "carrier": carrier, "unit": normalise_unit(row["unit"]),
                           "kind": kind, "role": role, "interval_s": int(interval or 900), "rollover": rollover,
                           "installed_on": installed_on}
@@ -359,7 +264,7 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
             for k, v in changed.items():  # a correction: the meter's definition changes, with its reason
                 setattr(old, k, v)
             res.rows_ok += 1
-            _resolve(s, f"meter|{code}", res.batch_id)
+            resolve(s, f"meter|{code}", res.batch_id)
             continue
         meter = Meter(code=code, **definition)
         s.add(meter)
@@ -367,7 +272,7 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
         if parent:
             pending_parents.append((meter, parent, n, row))
         res.rows_ok += 1
-        _resolve(s, f"meter|{code}", res.batch_id)
+        resolve(s, f"meter|{code}", res.batch_id)
     s.flush()
     for meter, parent, n, row in pending_parents:
         p = stored.get(parent)
@@ -381,90 +286,6 @@ def _import_meters(s: Session, rows: list[dict[str, str]], res: ImportResult, co
     s.flush()
 
 
-def _import_activity(s: Session, rows: list[dict[str, str]], res: ImportResult, correction: str | None,
-                     allowed: set[str] | None, _paths: Paths) -> None:
-    ents = _enterprise_ids(s)
-    fs = load_factor_set()  # densities only
-    stored: dict[tuple[int, str, str], Activity] = {}
-    for a in s.execute(select(Activity).where(Activity.active.is_(True))).scalars():
-        stored[(a.enterprise_id, a.period, a.carrier)] = a
-    seen: dict[tuple[str, str, str], tuple[int, float]] = {}
-    green: list[tuple[int, dict[str, str], str, Activity]] = []
-    for n, row in numbered(rows):
-        key = f"activity|{row.get('uscc', '').upper()}|{row.get('period', '')}|{row.get('carrier', '')}"
-        try:
-            uscc, period = _enterprise_period(row, ents, allowed)
-            carrier = row.get("carrier", "").strip()
-            if carrier not in CANONICAL_UNIT:
-                raise RowError("carrier", f"unknown carrier {carrier!r} (one of {', '.join(CANONICAL_UNIT)})")
-            qty_raw = _number(row, "quantity")
-            assert qty_raw is not None
-            unit_raw = row.get("unit", "").strip()
-            try:
-                qty = to_canonical(carrier, qty_raw, unit_raw, fs.density(carrier))
-                feed_raw = _number(row, "feedstock_quantity", optional=True) or 0.0
-                feed = to_canonical(carrier, feed_raw, unit_raw, fs.density(carrier)) if feed_raw else 0.0
-            except UnitError as exc:
-                raise RowError("unit", str(exc)) from None
-            if feed > qty * (1 + 1e-12):
-                raise RowError("feedstock_quantity", f"raw-material use {feed_raw:g} exceeds the quantity "
-                                                     f"{qty_raw:g} {unit_raw} it is part of")
-            key = f"activity|{uscc}|{period}|{carrier}"
-            k3 = (uscc, period, carrier)
-            if k3 in seen:
-                first, q0 = seen[k3]
-                what = "duplicate of" if math.isclose(q0, qty, rel_tol=1e-12) else "conflicts with"
-                raise RowError("quantity", f"{what} row {first} (same enterprise, period and carrier)")
-            seen[k3] = (n, qty)
-            eid = ents[uscc]
-            old = stored.get((eid, period, carrier))
-            locked = _locked(s, eid, int(period[:4]))
-            if old is not None and math.isclose(old.quantity, qty, rel_tol=1e-9, abs_tol=1e-9):
-                res.rows_duplicate += 1
-                continue
-            if locked and correction is None:
-                raise RowError("period", f"{period[:4]} of {uscc} is signed off by a verifier; "
-                                         "re-import with a correction reason to create a new version")
-            if old is not None and correction is None:
-                raise RowError("quantity", f"differs from the stored {old.quantity:g} {old.unit} "
-                                           f"(batch {old.batch_id[:8]}); re-import with a correction reason "
-                                           "to supersede it")
-        except RowError as exc:
-            res.issues.append(RowIssue(n, exc.column, exc.reason, row, key))
-            continue
-        version = _supersede(old)
-        added = Activity(enterprise_id=eid, period=period, carrier=carrier, quantity=qty,
-                         feedstock_quantity=feed, feedstock_oxidised=_flag(row, "feedstock_oxidised") and feed > 0,
-                         unit=CANONICAL_UNIT[carrier], quantity_raw=qty_raw, unit_raw=unit_raw, version=version,
-                         active=True, reason=correction if old is not None or locked else None,
-                         batch_id=res.batch_id)
-        s.add(added)  # flushed with the rest of the file (a flush per row cost a third of the import)
-        res.rows_ok += 1
-        _resolve(s, key, res.batch_id)
-        if carrier == "green_electricity":
-            green.append((n, row, key, added))
-    _cap_green(s, green, res)
-
-
-def _cap_green(s: Session, green: list[tuple[int, dict[str, str], str, Activity]], res: ImportResult) -> None:
-    """Green electricity is an attribute of purchased electricity: a claim above the same enterprise-month's
-    stated electricity is capped at it, and the excess is quarantined with its reason (the accounting caps
-    metered months likewise, calc.apply_factors)."""
-    for n, row, key, a in green:
-        elec = s.scalar(select(Activity.quantity).where(
-            Activity.enterprise_id == a.enterprise_id, Activity.period == a.period,
-            Activity.carrier == "electricity", Activity.active.is_(True)))
-        if elec is None or a.quantity <= elec * (1 + 1e-12):
-            continue
-        excess = a.quantity - elec
-        res.issues.append(RowIssue(n, "quantity", f"green electricity {a.quantity:,.0f} kWh exceeds the "
-                                   f"{elec:,.0f} kWh of electricity purchased in {a.period}; the claim is capped at "
-                                   f"{elec:,.0f} kWh and the excess {excess:,.0f} kWh is quarantined", row,
-                                   f"{key}|excess"))
-        a.quantity = elec
-    s.flush()
-
-
 def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, correction: str | None,
                      allowed: set[str] | None, _paths: Paths) -> None:
     ents = _enterprise_ids(s)
@@ -474,20 +295,20 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
     for n, row in numbered(rows):
         key = f"economic|{row.get('uscc', '').upper()}|{row.get('period', '')}"
         try:
-            uscc, period = _enterprise_period(row, ents, allowed)
+            uscc, period = enterprise_period(row, ents, allowed)
             key = f"economic|{uscc}|{period}"
             if (uscc, period) in seen:
                 raise RowError("period", f"duplicate of row {seen[(uscc, period)]}")
             seen[(uscc, period)] = n
-            va = _number(row, "value_added")
-            go = _number(row, "gross_output")
-            vac = _number(row, "value_added_constant", optional=True)
+            va = number_field(row, "value_added")
+            go = number_field(row, "gross_output")
+            vac = number_field(row, "value_added_constant", optional=True)
             eid = ents[uscc]
             old = stored.get((eid, period))
             if old is not None and (old.value_added, old.gross_output, old.value_added_constant) == (va, go, vac):
                 res.rows_duplicate += 1
                 continue
-            locked = _locked(s, eid, int(period[:4]))
+            locked = year_locked(s, eid, int(period[:4]))
             if (old is not None or locked) and correction is None:
                 why = "the year is signed off by a verifier" if locked else \
                     f"differs from the stored value added {old.value_added:g} 万元" if old else ""
@@ -501,14 +322,13 @@ def _import_economic(s: Session, rows: list[dict[str, str]], res: ImportResult, 
                            value_added_constant=vac, version=version, active=True,
                            reason=correction if old is not None or locked else None, batch_id=res.batch_id))
         res.rows_ok += 1
-        _resolve(s, key, res.batch_id)
+        resolve(s, key, res.batch_id)
 
 
 _HANDLERS: dict[str, Callable[[Session, list[dict[str, str]], ImportResult, str | None, set[str] | None, Paths],
                               None]] = {
     "enterprises": _import_enterprises,
     "meters": _import_meters,
-    "activity": _import_activity,
     "economic": _import_economic,
 }
 

@@ -135,11 +135,7 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: a binary file, not CSV or XLSX")
     text = _decode(data, name)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), _dialect(text))
     header_raw = next(reader, None)
     if not header_raw:
         raise ImportFileError(f"{name}: no header line")
@@ -156,6 +152,18 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     except csv.Error as exc:
         raise ImportFileError(f"{name}:{line}: cannot be read as CSV ({exc})") from None
     return header, rows
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of a file (comma, semicolon or tab separated), from its first 4 KiB."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _delimiter(header_line: str) -> str:
+    return str(_dialect(header_line).delimiter)
 
 
 def check_header(header: list[str], name: str) -> None:
@@ -226,6 +234,8 @@ def readings_table(path: Path) -> pa.Table:
         return _rows_table(*read_table(path))  # (blank lines: numbered by read_table, as an editor shows)
     try:
         first = path.open("rb").readline()
+        if _delimiter(_decode(first, name)) != ",":  # semicolons or tabs: the csv module reads those
+            return _rows_table(*read_table(path))
         names = [c.strip().lower() for c in _decode(first, name).strip().split(",")]
         check_header(names, name)
         return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(

@@ -31,7 +31,7 @@ class Activity(Base):
     __tablename__ = "activity"
     __table_args__ = (UniqueConstraint("enterprise_id", "period", "carrier", "version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))  # the unique index serves it
     period: Mapped[str] = mapped_column(String(7), index=True)
     carrier: Mapped[str] = mapped_column(String(32))
     quantity: Mapped[float] = mapped_column(Float)
