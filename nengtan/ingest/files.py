@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -48,6 +48,7 @@ from nengtan.ingest.tables import (
     check_columns,
     read_table,
     readings_table,
+    table_chunks,
 )
 from nengtan.registry import audit
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
@@ -83,26 +84,31 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
     if kind not in KINDS:
         raise ImportFileError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     p = Path(path)
-    rows: list[dict[str, str]] | pa.Table
-    if kind in ("readings", "activity"):  # the set-wise kinds
+    rows: list[dict[str, str]] | pa.Table | Iterator[pa.Table]
+    if kind == "readings":  # streamed in chunks: a file of any length costs bounded memory
+        header, rows = table_chunks(p)
+    elif kind == "activity":  # set-wise
         rows = readings_table(p)
         header = [c.lower() for c in rows.column_names]
         rows = rows.rename_columns(header)
     else:
         header, rows = read_table(p)
     check_columns(kind, header, p.name)
-    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    with p.open("rb") as fh:
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
     _keep_raw(paths, p, sha)
     with reg.session(write=True) as s:
         seed_sectors(s)
         batch = new_batch(s, kind, p.name, sha, created_by)
-        result = ImportResult(kind, p.name, batch.id, rows_total=len(rows))
+        result = ImportResult(kind, p.name, batch.id, rows_total=len(rows) if isinstance(rows, list | pa.Table) else 0)
         if kind == "activity":
             assert isinstance(rows, pa.Table)
             import_activity(s, rows, result, correction, allowed_usccs, paths)
-        elif isinstance(rows, pa.Table):
+        elif kind == "readings":
+            assert not isinstance(rows, list)
             validate_and_write_readings(s, rows, result, allowed_usccs, paths, correction)
         else:
+            assert isinstance(rows, list)
             _HANDLERS[kind](s, _refuse_long_fields(rows, result), result, correction, allowed_usccs, paths)
         apply_resolutions(s, batch.id)
         if result.issues:  # one multi-row INSERT (a file of bad rows is as fast as a good one)
@@ -119,7 +125,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
                       "rows_duplicate": result.rows_duplicate, "rows_revised": result.rows_revised,
                       "correction": correction, "lake_version": result.lake_version})
     if progress:
-        progress(len(rows), len(rows))
+        progress(result.rows_total, result.rows_total)
     return result
 
 

@@ -12,10 +12,13 @@ which stays on record). Each bad row becomes a RowIssue.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import select
@@ -33,7 +36,7 @@ from nengtan.ingest.validate import (
     signed_off_years,
 )
 from nengtan.lake import Lake
-from nengtan.lake.dedupe import DedupeWriter
+from nengtan.lake.dedupe import DedupeStream, DedupeWriter, dedupe_stream
 from nengtan.registry import audit
 from nengtan.registry.ops import new_batch
 from nengtan.registry.store import Registry
@@ -128,8 +131,8 @@ def _units_frame() -> pa.Table:
     return pa.table({"carrier": carriers, "unit": units, "factor": factors})
 
 
-def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, allowed: set[str] | None,
-                                 paths: Paths, correction: str | None = None) -> None:
+def _checker(s: Session, allowed: set[str] | None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the registered meters (with their locks) and the unit factors."""
     meter_rows = s.execute(select(Meter.code, Meter.carrier, Meter.kind, Meter.installed_on, Enterprise.uscc,
                                   Meter.interval_s, Meter.enterprise_id)
                            .join(Enterprise, Enterprise.id == Meter.enterprise_id)).all()
@@ -148,11 +151,17 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
     con.execute("SET TimeZone = 'UTC'")
     con.register("meters", meters)
     con.register("units", _units_frame())
+    return con
+
+
+def _check(con: duckdb.DuckDBPyConnection, table: pa.Table, first_line: int, correction: str | None) -> pa.Table:
+    """The rows of `table` with their problem (NULL: good), converted and snapped; `first_line` is the
+    file line of the table's first row when the table carries no ``_line`` column."""
     con.register("incoming", table)
     quality = "quality" if "quality" in table.column_names else "NULL"
     has_lines = "_line" in table.column_names
     out = con.sql(READINGS_SQL.format(source="incoming", quality=quality, earliest=EARLIEST_YEAR,
-                                      line="_line" if has_lines else "row_number() OVER () + 1",
+                                      line="_line" if has_lines else f"row_number() OVER () + {first_line - 1}",
                                       exclude="EXCLUDE (_line)" if has_lines else "",
                                       number_v=number_sql("s.value"),
                                       number_problem=number_problem_sql("COALESCE(CAST(value AS VARCHAR), '')"),
@@ -160,19 +169,84 @@ def validate_and_write_readings(s: Session, table: pa.Table, res: ImportResult, 
                                       tolerance_s=GRID_TOLERANCE_S,
                                       check_locks="false" if correction else "true",
                                       locked_why=LOCKED_WHY)).to_arrow_table()
+    con.unregister("incoming")
     assert out is not None
-    problems = out.column("problem")
-    bad_mask = problems.is_valid()
+    return out
+
+
+def _refused(out: pa.Table, sent: pa.Table, res: ImportResult) -> pa.Table:
+    """Record the rows with a problem; the good ones."""
+    bad_mask = out.column("problem").is_valid()
     bad = out.filter(bad_mask)
-    good = out.filter(pc.invert(bad_mask))
-    sent = table.drop_columns(["_line"]) if has_lines else table
     for i, r, p, m, t in zip(bad.column("idx").to_pylist(), bad.column("row_no").to_pylist(),
                              bad.column("problem").to_pylist(), bad.column("meter_id").to_pylist(),
                              bad.column("ts").to_pylist(), strict=True):
         column, _, reason = str(p).partition("|")
         res.issues.append(RowIssue(int(r), column, reason, _raw(sent, int(i)), f"reading|{m}|{t}"))
-    if good.num_rows:
-        _write(good, sent, res, paths, correction)
+    return out.filter(pc.invert(bad_mask))
+
+
+def validate_and_write_readings(s: Session, table: pa.Table | Iterable[pa.Table], res: ImportResult,
+                                allowed: set[str] | None, paths: Paths, correction: str | None = None) -> None:
+    """Check readings (one table, or a file's chunks in order) and store the good ones as one lake batch.
+
+    Chunks are checked and staged one at a time (:class:`nengtan.lake.dedupe.DedupeStream`), so memory
+    stays bounded by the chunk size; a correction, which rewrites stored files, reads the file whole.
+    """
+    con = _checker(s, allowed)
+    chunks: Iterable[pa.Table] = [table] if isinstance(table, pa.Table) else table
+    meta: dict[str, object] = {"source": res.file, "batch": res.batch_id}
+    try:
+        if correction:
+            whole = pa.concat_tables(list(chunks))
+            res.rows_total = whole.num_rows
+            sent = whole.drop_columns(["_line"]) if "_line" in whole.column_names else whole
+            good = _refused(_check(con, whole, 2, correction), sent, res)
+            if good.num_rows:
+                _write(good, sent, res, paths, correction)
+            return
+        res.rows_total = 0
+        with dedupe_stream(DedupeWriter(Lake(paths.lake)), res.batch_id, meta) as stream:
+            for chunk in chunks:
+                first_line = res.rows_total + 2  # the header is line 1
+                res.rows_total += chunk.num_rows
+                sent = chunk.drop_columns(["_line"]) if "_line" in chunk.column_names else chunk
+                good = _refused(_check(con, chunk, first_line, None), sent, res)
+                if good.num_rows:
+                    _stage(stream, good, sent, res)
+            version = stream.commit()
+            if version is not None:
+                res.lake_version = version
+            else:
+                res.rows_duplicate += res.rows_ok  # this very batch was committed before
+                res.rows_ok = 0
+    finally:
+        con.close()
+
+
+def _stage(stream: DedupeStream, good: pa.Table, sent: pa.Table, res: ImportResult) -> None:
+    carriers = pc.dictionary_encode(good.column("carrier")).combine_chunks()
+    units = pa.array([CANONICAL_UNIT[str(c)] for c in carriers.dictionary.to_pylist()], pa.string())
+    unit = pc.take(units, carriers.indices)
+    readings = pa.table({"meter_id": good.column("meter_id"), "ts": good.column("ts"), "value": good.column("value"),
+                         "unit": unit, "quality": good.column("quality")})
+    rows = np.asarray(good.column("row_no").to_numpy(), dtype=np.int64)
+    got = stream.add(readings, carriers.dictionary_decode(), good.column("kind"), rows)
+    res.rows_ok += got.accepted
+    res.rows_duplicate += got.duplicate
+
+    def at(i: int) -> tuple[str, dt.datetime, float, str, dict[str, str]]:
+        r = good.slice(i, 1).to_pylist()[0]
+        return r["meter_id"], r["ts"], r["value"], unit[i].as_py(), _raw(sent, int(r["idx"]))
+
+    for c in got.conflicts:
+        meter, ts, value, u, raw = at(c.index)
+        reason = conflict_reason(meter, int(ts.timestamp() * 1_000_000), value, c.other_value, u, c.where)
+        res.issues.append(RowIssue(int(rows[c.index]), "value", reason, raw, f"reading|{meter}|{ts}"))
+    for i, first in got.repeats:
+        meter, ts, _, _, raw = at(i)
+        res.issues.append(RowIssue(int(rows[i]), "ts", f"duplicate reading for this meter and interval (first at "
+                                   f"row {first})", raw, f"reading|{meter}|{ts}"))
 
 
 def _raw(table: pa.Table, i: int) -> dict[str, str]:

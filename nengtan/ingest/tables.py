@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -215,38 +217,98 @@ def check_columns(kind: str, header: list[str], name: str) -> None:
             f"(found {','.join(header) or 'none'})")
 
 
+CHUNK_ROWS = 250_000
+"""Rows a large CSV or Parquet file is read and checked in at a time (memory stays bounded)."""
+
+
 def readings_table(path: Path) -> pa.Table:
-    """A readings file as an Arrow table: Parquet as it is, CSV read by Arrow as text, XLSX via openpyxl."""
+    """A readings or activity file as one Arrow table (see :func:`table_chunks`)."""
+    _, chunks = table_chunks(path)
+    try:
+        return pa.concat_tables(list(chunks))
+    except ImportFileError:  # a line Arrow's reader refused past its first block: the csv module's turn
+        return _rows_table(*read_table(path))
+
+
+def table_chunks(path: Path, chunk_rows: int | None = None) -> tuple[list[str], Iterator[pa.Table]]:
+    """The lower-cased column names of a CSV, XLSX or Parquet file and its rows as Arrow tables of
+    text (Parquet: as typed) of at most `chunk_rows` rows: Parquet and clean comma-separated UTF-8 CSV
+    streamed, anything else (XLSX, semicolons or tabs, GB18030, blank lines, quoted line breaks) read
+    whole by :func:`read_table`, its line numbers in column ``_line``."""
     import pyarrow.csv as pacsv
+
+    chunk_rows = chunk_rows or CHUNK_ROWS
     import pyarrow.parquet as pq
 
     name = path.name
     try:
-        head = path.read_bytes()[:4] if path.stat().st_size else b""
+        with path.open("rb") as fh:
+            head = fh.read(4)
+            first = head + fh.readline()
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot read ({exc.strerror})") from exc
     if head == b"PAR1":
         try:
-            return pq.read_table(path)
+            pf = pq.ParquetFile(path)
         except pa.ArrowException as exc:
             raise ImportFileError(f"{name}: not a readable Parquet file ({exc})") from exc
-    if head[:4] == b"PK\x03\x04" or not head or _has_blank_lines(path):
-        return _rows_table(*read_table(path))  # (blank lines: numbered by read_table, as an editor shows)
+        names = [n.lower() for n in pf.schema_arrow.names]
+        return names, (pa.Table.from_batches([b]).rename_columns(names)
+                       for b in pf.iter_batches(batch_size=chunk_rows))
+    if head[:4] == b"PK\x03\x04" or not head or _needs_csv_module(path) or _delimiter(_decode(first, name)) != ",":
+        return _whole(path)
+    names = [c.strip().lower() for c in _decode(first, name).strip().split(",")]
+    check_header(names, name)
     try:
-        first = path.open("rb").readline()
-        if _delimiter(_decode(first, name)) != ",":  # semicolons or tabs: the csv module reads those
-            return _rows_table(*read_table(path))
-        names = [c.strip().lower() for c in _decode(first, name).strip().split(",")]
-        check_header(names, name)
-        return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in names}, strings_can_be_null=True, null_values=[""]))
-    except pa.ArrowException:
-        return _rows_table(*read_table(path))
+        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=4 << 20),
+                                convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                                     strings_can_be_null=True, null_values=[""]))
+        first_batch = reader.read_next_batch()
+    except (pa.ArrowException, StopIteration):
+        return _whole(path)
+    return names, _csv_chunks(path, reader, first_batch, names, chunk_rows)
 
 
-def _has_blank_lines(path: Path) -> bool:
-    data = path.read_bytes()
-    return b"\n\n" in data or b"\n\r\n" in data or data.startswith(b"\n")
+def _whole(path: Path) -> tuple[list[str], Iterator[pa.Table]]:
+    header, rows = read_table(path)
+    return header, iter([_rows_table(header, rows)])
+
+
+def _csv_chunks(path: Path, reader: Any, first: pa.RecordBatch, names: list[str],
+                chunk_rows: int) -> Iterator[pa.Table]:
+    """Tables of exactly `chunk_rows` rows (the last one fewer) from Arrow's streaming CSV reader."""
+    pending = pa.Table.from_batches([first])
+    while True:
+        while pending.num_rows >= chunk_rows:
+            yield pending.slice(0, chunk_rows).rename_columns(names)
+            pending = pending.slice(chunk_rows)
+        try:
+            b = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowException as exc:  # a malformed line past the first block
+            raise ImportFileError(f"{path.name}: cannot be read as CSV ({exc}); fix the line or send it "
+                                  "as XLSX") from None
+        pending = pa.concat_tables([pending, pa.Table.from_batches([b])])
+    if pending.num_rows:
+        yield pending.rename_columns(names)
+
+
+def _needs_csv_module(path: Path) -> bool:
+    """Does the file hold an empty line or a quoted field (which may span lines)? Those files are read by
+    the csv module, which numbers lines as an editor does. (Read in blocks: a file of any size costs one
+    block of memory.)"""
+    prev = b""
+    with path.open("rb") as fh:
+        if fh.read(1) == b"\n":
+            return True
+        fh.seek(0)
+        while block := fh.read(1 << 22):
+            data = prev + block
+            if b"\n\n" in data or b"\n\r\n" in data or b'"' in block:
+                return True
+            prev = data[-2:]
+    return False
 
 
 def _rows_table(header: list[str], rows: list[dict[str, str]]) -> pa.Table:

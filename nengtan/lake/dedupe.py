@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -365,3 +366,107 @@ def effective_readings_sql(files: list[str]) -> str:
         "SELECT *, row_number() OVER (PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn "
         f"FROM read_parquet([{flist}], hive_partitioning = true)) WHERE _rn = 1"
     )
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What :meth:`DedupeStream.add` did with one chunk: per row (in the chunk's order) ``new``,
+    ``duplicate`` (stored with the same value), a stored :class:`Conflict`, or a repeat of a key an
+    earlier chunk of the same stream brought (with that row's number)."""
+
+    accepted: int
+    duplicate: int
+    conflicts: tuple[Conflict, ...]
+    repeats: tuple[tuple[int, int], ...]  # (index in the chunk, row number of the first occurrence)
+
+
+class DedupeStream:
+    """One batch written in bounded chunks: each chunk is compared with the stored keys and with the
+    stream's earlier chunks, its new rows staged to temporary lake files, and :meth:`commit` makes all
+    of them visible in one lake commit (a kill before it leaves nothing visible; re-running the import
+    completes it exactly). Memory is one chunk, the key index of the partitions touched (16 bytes per
+    stored key, as every writer keeps) and 16 bytes per key of the stream. The dedupe lock is held
+    from the first chunk to the commit, so live writers wait for a long import rather than racing it.
+    Not for corrections (DedupeWriter.write, which rewrites stored files)."""
+
+    def __init__(self, writer: DedupeWriter, batch_id: str, meta: dict[str, object]) -> None:
+        self.writer = writer
+        self.batch_id = batch_id
+        self.meta = meta
+        self.staged: list[tuple[Path, Path, dict[str, object]]] = []
+        self.pending: dict[Partition, _Part] = {}  # this stream's keys → their row numbers
+        self.chunks = 0
+        self.accepted = 0
+
+    def add(self, table: pa.Table, carriers: pa.Array, kinds: pa.Array | None, rows: np.ndarray) -> ChunkResult:
+        """Compare and stage one chunk (`rows`: each row's number in the file, for repeats)."""
+        w = self.writer
+        n = table.num_rows
+        if "quality" not in table.column_names:
+            table = table.append_column("quality", pa.array(["ok"] * n, pa.string()))
+        year, month = local_year_month(table["ts"])
+        ys = year.to_numpy(zero_copy_only=False).astype(np.int64)
+        ms = month.to_numpy(zero_copy_only=False).astype(np.int64)
+        cs = carriers.to_numpy(zero_copy_only=False)
+        estimated = pc.equal(table["quality"], "estimated").to_numpy(zero_copy_only=False)
+        values = np.asarray(table["value"].to_numpy(), dtype=np.float64)
+        keep = np.zeros(n, dtype=bool)
+        dup = 0
+        conflicts: list[Conflict] = []
+        repeats: list[tuple[int, int]] = []
+        uniq_c, c_code = np.unique(cs.astype(str), return_inverse=True)
+        group = (c_code.reshape(-1).astype(np.int64) * 10000 + ys) * 100 + ms
+        parts = {(str(uniq_c[g // 1_000_000]), int(g // 100 % 10000), int(g % 100)): np.nonzero(group == g)[0]
+                 for g in np.unique(group).tolist()}
+        w._catch_up(set(parts))
+        for part, idx in parts.items():
+            k = w.index.keys(part, pc.take(table["meter_id"], pa.array(idx)), pc.take(table["ts"], pa.array(idx)))
+            mine = self.pending.setdefault(part, _Part())
+            again, first_row = mine.lookup(k)
+            for j in np.nonzero(again)[0]:
+                repeats.append((int(idx[j]), int(first_row[j])))
+            found, stored_v = w.index.part(part).lookup(k)
+            v = values[idx]
+            est = estimated[idx]
+            same = found & same_value(stored_v, v)
+            for j in np.nonzero(~again & found & ~same & ~est)[0]:
+                conflicts.append(Conflict(int(idx[j]), float(stored_v[j]), "stored"))
+            dup += int((~again & found & (same | est)).sum())
+            new = ~again & ~found
+            keep[idx[new]] = True
+            mine.add(k[new], rows[idx[new]].astype(np.float64))
+        if keep.any():
+            take = pa.array(np.nonzero(keep)[0])
+            self.staged += w.lake.stage(w.lake._conform(table.take(take)), carriers.take(take),
+                                        None if kinds is None else pa.array(kinds, pa.string()).take(take),
+                                        self.batch_id, tag=f"c{self.chunks}-")
+        self.chunks += 1
+        accepted = int(keep.sum())
+        self.accepted += accepted
+        return ChunkResult(accepted, dup, tuple(conflicts), tuple(repeats))
+
+    def commit(self) -> int | None:
+        """Publish every staged file in one lake commit; the new version (None: nothing to commit, or
+        the batch was committed before)."""
+        w = self.writer
+        if not self.staged:
+            return None
+        # the writer's index learns the new files as any other writer's: by catching up when a later
+        # write touches their partition (holding the keys twice meanwhile would double the memory)
+        return w.lake.publish(self.staged, self.batch_id, self.meta)
+
+    def discard(self) -> None:
+        for tmp, _, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        self.staged = []
+
+
+@contextmanager
+def dedupe_stream(writer: DedupeWriter, batch_id: str, meta: dict[str, object]) -> Iterator[DedupeStream]:
+    """A :class:`DedupeStream` under the dedupe lock; staged files not committed are removed on exit."""
+    with writer._lock():
+        stream = DedupeStream(writer, batch_id, meta)
+        try:
+            yield stream
+        finally:
+            stream.discard()

@@ -251,7 +251,7 @@ class Lake:
         if self.has_batch(bid):
             return CommitResult(bid, table.num_rows, self._state.version, True)
         remove = list(remove)
-        written = self._stage(table, carriers, kinds, bid)
+        written = self.stage(table, carriers, kinds, bid)
         try:
             for n, (rows, record) in enumerate(rewritten):
                 old = str(record["path"])
@@ -262,27 +262,38 @@ class Lake:
                 rel = f"_log/superseded/{bid}.parquet"
                 written.append(self._stage_file(superseded, rel, {}))
                 extra["superseded"] = rel
-            with self._lock():
-                if self.has_batch(bid):  # another writer committed it meanwhile
-                    return CommitResult(bid, table.num_rows, self._state.version, True)
-                gone = [p for p in remove if p not in self._state.files]
-                if gone:
-                    raise LakeError(f"cannot revise: {gone[0]} is no longer committed (compacted meanwhile?)")
-                for tmp, final, _ in written:
-                    os.replace(tmp, final)
-                for d in {final.parent for _, final, _ in written}:
-                    _fsync_dir(d)
-                adds = [w[2] for w in written if w[2]]
-                version = self._commit({"batch": bid, "add": adds, "remove": remove, "meta": meta or {}, **extra})
+            version = self.publish(written, bid, meta, remove, extra)
         finally:
             for tmp, _, _ in written:
                 tmp.unlink(missing_ok=True)
+        if version is None:  # another writer committed it meanwhile
+            return CommitResult(bid, table.num_rows, self._state.version, True)
         return CommitResult(bid, table.num_rows, version, False,
                             tuple(str(w[2]["path"]) for w in written if w[2]))
 
-    def _stage(self, table: pa.Table, carriers: pa.Array, kinds: pa.Array | None,
-               bid: str) -> list[tuple[Path, Path, dict[str, object]]]:
-        """Write the batch's rows to temporary files, one per partition and meter kind (not yet visible)."""
+    def publish(self, written: list[tuple[Path, Path, dict[str, object]]], bid: str,
+                meta: dict[str, object] | None = None, remove: Iterable[str] = (),
+                extra: dict[str, object] | None = None) -> int | None:
+        """Make staged files (:meth:`stage`) visible as batch `bid` with one commit record; the new lake
+        version, or None when `bid` is already committed (the staged files are then left to the caller)."""
+        remove = list(remove)
+        with self._lock():
+            if self.has_batch(bid):
+                return None
+            gone = [p for p in remove if p not in self._state.files]
+            if gone:
+                raise LakeError(f"cannot revise: {gone[0]} is no longer committed (compacted meanwhile?)")
+            for tmp, final, _ in written:
+                os.replace(tmp, final)
+            for d in {final.parent for _, final, _ in written}:
+                _fsync_dir(d)
+            adds = [w[2] for w in written if w[2]]
+            return self._commit({"batch": bid, "add": adds, "remove": remove, "meta": meta or {}, **(extra or {})})
+
+    def stage(self, table: pa.Table, carriers: pa.Array, kinds: pa.Array | None, bid: str,
+              tag: str = "") -> list[tuple[Path, Path, dict[str, object]]]:
+        """Write the batch's rows to temporary files, one per partition and meter kind (not yet visible;
+        :meth:`publish` commits them). `tag` tells apart the files of one batch staged in several parts."""
         if table.num_rows == 0:
             return []
         table = table.set_column(table.schema.get_field_index("batch"), "batch",
@@ -301,7 +312,7 @@ class Lake:
                                pc.and_(pc.equal(keyed["_m"], g["_m"]), pc.equal(keyed["_k"], g["_k"])))
                 part = keyed.filter(mask).select(READING_SCHEMA.names)
                 part = part.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
-                rel = f"carrier={g['_carrier']}/year={g['_y']}/month={g['_m']}/{bid}-{n}.parquet"
+                rel = f"carrier={g['_carrier']}/year={g['_y']}/month={g['_m']}/{bid}-{tag}{n}.parquet"
                 written.append(self._stage_file(part, rel, {"path": rel, "rows": part.num_rows,
                                                             "carrier": g["_carrier"], "year": g["_y"],
                                                             "month": g["_m"], "kind": g["_k"] or None}))

@@ -1,6 +1,7 @@
-"""kill -9 during `nengtan import readings` (issue 9, item 20): the import is one atomic step — either no
-batch and no readings, or the batch with its counts and every reading — and re-importing the file
-completes the data exactly (the lake holds each (meter, interval) once)."""
+"""kill -9 during `nengtan import readings` (issue 9, items 20 and 22): the import is one atomic step —
+either no batch and no readings, or the batch with its counts and every reading — though the file is
+read and staged in several chunks, and re-importing the file completes the data exactly (the lake
+holds each (meter, interval) once)."""
 
 from __future__ import annotations
 
@@ -45,13 +46,18 @@ def test_kill_during_a_readings_import_leaves_all_or_nothing(tmp_path: Path) -> 
     for kind in ("enterprises", "meters"):
         p = _cli("import", kind, str(EXAMPLES / f"{kind}.csv"), "--home", str(home))
         assert p.wait(timeout=120) == 0
-    rows = 100_000  # 2024-01-01 … 2026-11 (the meter was installed on 2024-01-01)
+    extra = tmp_path / "meters.csv"  # six more interval meters of the example's enterprise A
+    extra.write_text("meter_id,uscc,carrier,unit,kind\n" + "".join(
+        f"K{m},91320115000001230J,electricity,kWh,interval\n" for m in range(6)), encoding="utf-8")
+    assert _cli("import", "meters", str(extra), "--home", str(home)).wait(timeout=120) == 0
+    rows = 600_000  # three chunks of tables.CHUNK_ROWS: 100 000 15-minute readings from 2024-01-01 per meter
     f = tmp_path / "r.csv"
     with f.open("w") as fh:
         fh.write("meter_id,ts,value,unit\n")
-        for i in range(rows):  # X1-M, 15-minute readings from 2024-01-01
-            t = 1704038400 + 900 * i
-            fh.write(f"X1-M,{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(t))}Z,{i % 97 + 0.5},kWh\n")
+        for i in range(rows):
+            meter, k = f"K{i // 100_000}", i % 100_000
+            t = 1704038400 + 900 * k
+            fh.write(f"{meter},{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(t))}Z,{i % 97 + 0.5},kWh\n")
     killed = 0
     for delay in (0.8, 1.6, 2.4, 3.2):
         p = _cli("import", "readings", str(f), "--home", str(home))
