@@ -10,7 +10,20 @@ so a figure shown in two places comes from one call.
 * :mod:`nengtan.engine.targets` — targets, budgets, warnings, scenarios, LMDI, project assessment.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from nengtan.engine.stores import LocalStores, Stores, open_local
-from nengtan.engine.years import YearData, history, year_data
+
+if TYPE_CHECKING:
+    from nengtan.engine.years import YearData, history, year_data
 
 __all__ = ["LocalStores", "Stores", "YearData", "history", "open_local", "year_data"]
+
+
+def __getattr__(name: str) -> Any:
+    """The year ledgers load pandas and the factor library: only a command that needs them pays."""
+    if name in ("YearData", "history", "year_data"):
+        from nengtan.engine import years
+
+        return getattr(years, name)
+    raise AttributeError(f"module 'nengtan.engine' has no attribute {name!r}")

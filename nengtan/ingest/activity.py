@@ -30,7 +30,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from nengtan.config import Paths
-from nengtan.factors import load_factor_set
 from nengtan.ingest.fields import MAX_FIELD_CHARS, length_problem, number_sql, quote
 from nengtan.ingest.rows import RowError, number_field, period_field, resolve, uscc_field
 from nengtan.ingest.tables import ImportResult, RowIssue
@@ -126,6 +125,8 @@ def _carrier_factor(carrier_t: str, unit_t: str) -> tuple[str, float]:
     carrier = carrier_t.strip()
     if carrier not in CANONICAL_UNIT:
         raise RowError("carrier", f"unknown carrier {carrier!r} (one of {', '.join(CANONICAL_UNIT)})")
+    from nengtan.factors import load_factor_set  # densities only (the library loads pandas: not at start-up)
+
     try:
         return carrier, to_canonical(carrier, 1.0, unit_t, load_factor_set().density(carrier))
     except UnitError as exc:
