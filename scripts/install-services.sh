@@ -8,6 +8,7 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$
 command -v mosquitto_sub >/dev/null 2>&1 || missing="$missing mosquitto-clients"
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"                        # the stream bench's C publisher
 [ -f /usr/include/mosquitto.h ] || missing="$missing libmosquitto-dev"
+[ -x /usr/bin/time ] || missing="$missing time"                                  # peak memory in bench_imports
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" != "0" ] && SUDO="sudo"
