@@ -1,0 +1,61 @@
+"""``nengtan footprint``: product carbon footprints from a product model (docs/footprint.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from nengtan.cli.common import FormatOption, check_format, console, fmt_num, friendly, print_json
+
+footprint_app = typer.Typer(help="Product carbon footprints (ISO 14067, GB/T 24067-2024).", no_args_is_help=True)
+
+
+@footprint_app.command("calc")
+@friendly
+def calc_cmd(
+    model: Annotated[Path, typer.Argument(help="A model: a directory of CSV tables or an XLSX workbook.")],
+    product: Annotated[str, typer.Option("--product", help="The product (or the activity making it).")],
+    per: Annotated[str | None, typer.Option("--per", help="Declared unit, if not the product's own (kg, t, W, "
+                                            "kWp, m2 …).")] = None,
+    mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 14067,
+    gwp: Annotated[str, typer.Option("--gwp", help="GWP-100 set: AR6 or AR5.")] = "AR6",
+    allocation: Annotated[str, typer.Option("--allocation", help="Multi-output activities: physical, economic "
+                                            "or none (system expansion).")] = "physical",
+    scenario: Annotated[str | None, typer.Option("--scenario", help="A named scenario of the model.")] = None,
+    background: Annotated[list[Path] | None, typer.Option("--background", help="Extra background datasets "
+                                                          "(CSV, repeat).")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The footprint of one declared unit of a product, by stage and by activity."""
+    from nengtan.footprint.calc import Request, footprint
+
+    check_format(fmt)
+    out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ())))
+    if fmt == "json":
+        print_json(out)
+        return
+    console.print(f"{out['product']}: [bold]{fmt_num(out['total_kgco2e'], 4)}[/bold] kg CO2e per "
+                  f"{out['declared_unit']} (fossil {fmt_num(out['fossil_kgco2e'], 4)}, biogenic "
+                  f"{fmt_num(out['biogenic_kgco2e'], 4)})", highlight=False)
+    if "interval_95" in out:
+        lo, hi = out["interval_95"]
+        console.print(f"95 % interval {fmt_num(lo, 4)} … {fmt_num(hi, 4)} ({out['monte_carlo']['draws']} draws, "
+                      f"seed {out['monte_carlo']['seed']})", highlight=False)
+    for title, key in (("stage", "by_stage"), ("activity", "by_activity")):
+        t = Table(title=f"by {title}")
+        t.add_column(title)
+        t.add_column("kg CO2e", justify="right")
+        t.add_column("share", justify="right")
+        for k, v in out[key].items():
+            t.add_row(k, fmt_num(v, 4), f"{v / out['total_kgco2e']:.1%}" if out["total_kgco2e"] else "—")
+        console.print(t)
+    console.print(f"model {out['model']['name']}@{out['model']['digest']}, database {out['database']}, "
+                  f"{out['gwp']['set']}, allocation {out['allocation']}, solver {out['solver']}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(footprint_app, name="footprint")

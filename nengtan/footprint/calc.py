@@ -1,0 +1,122 @@
+"""One footprint, computed once for every surface (CLI, API, report): the model read and built, the
+system solved, contributions, biogenic and fossil parts, data quality and, on request, Monte Carlo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nengtan.footprint.background import Background, load_background
+from nengtan.footprint.gwp import BIOGENIC, DEFAULT_GWP, gwp_set
+from nengtan.footprint.model import PEDIGREE, Built, build, read_model
+from nengtan.footprint.montecarlo import DEFAULT_SEED, monte_carlo
+from nengtan.footprint.system import SOLVER, ModelError, Solver
+from nengtan.units import UnitError, conversion_factor
+
+PEAK_UNITS = {"wp": "W", "kwp": "kW", "mwp": "MW"}
+
+
+@dataclass(frozen=True)
+class Request:
+    model: Path
+    product: str
+    per: str | None = None
+    mc: int = 0
+    seed: int = DEFAULT_SEED
+    gwp: str = DEFAULT_GWP
+    allocation: str = "physical"
+    scenario: str | None = None
+    background: tuple[Path, ...] = ()
+    cutoff: float = 0.01
+
+
+def _column(built: Built, product: str) -> int:
+    sys_ = built.system
+    for j, (a, p) in enumerate(zip(sys_.activities, sys_.products, strict=True)):
+        if product in (p, a):
+            return j
+    raise ModelError(f"no activity produces {product!r} (products: {', '.join(dict.fromkeys(sys_.products))})")
+
+
+def _per(unit: str, per: str | None) -> float:
+    """Amount of the product in its own unit that makes one declared unit `per`."""
+    if per is None or per == unit:
+        return 1.0
+    a, b = PEAK_UNITS.get(per.lower(), per), PEAK_UNITS.get(unit.lower(), unit)
+    try:
+        return conversion_factor(a, b)
+    except UnitError:
+        raise ModelError(f"--per {per}: the product is made in {unit}; {per} does not convert to it (add an "
+                         f"activity that turns {unit} into {per}, e.g. by module efficiency)") from None
+
+
+def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]:
+    """Contribution-weighted pedigree scores: each exchange weighs by the share of the footprint that
+    flows through it (biosphere: c·B·s; technosphere: the provider's cumulative score)."""
+    h = solver.intensities()
+    weights: list[float] = []
+    scores: list[tuple[int, ...]] = []
+    rated = 0.0
+    every = 0.0
+    for e in built.entries:
+        v = e.exchange.amount * e.scale * s[e.col]
+        w = abs(solver.c[e.row] * v) if e.matrix == "B" else abs(-v * h[e.row])
+        every += w
+        if e.exchange.pedigree is not None:
+            weights.append(w)
+            scores.append(e.exchange.pedigree)
+            rated += w
+    out: dict[str, Any] = {"rated_share": rated / every if every else 0.0}
+    if weights and sum(weights) > 0:
+        arr = np.array(scores, dtype=float)
+        wv = np.array(weights)
+        for k, name in enumerate(PEDIGREE):
+            out[name] = float(arr[:, k] @ wv / wv.sum())
+    return out
+
+
+def footprint(req: Request, background: Background | None = None) -> dict[str, Any]:
+    """The footprint of one declared unit of `req.product` (kg CO₂e), as a JSON-able dict."""
+    bg = background or load_background(req.background)
+    model = read_model(req.model, req.scenario)
+    built = build(model, bg, req.allocation)
+    gwp = gwp_set(req.gwp)
+    c = gwp.vector(built.system.flows)
+    solver = Solver(built.system, c)
+    j = _column(built, req.product)
+    unit = built.system.units[j]
+    amount = _per(unit, req.per)
+    f = np.zeros(len(built.system.products))
+    f[j] = amount  # the column named: where two activities make one product, the one asked for
+    s = solver.supply(f)
+    g = np.asarray(built.system.biosphere @ s).ravel()
+    per_activity = solver.direct * s
+    by_stage: dict[str, float] = {}
+    for k, v in enumerate(per_activity):
+        by_stage[built.system.stages[k] or "unstaged"] = by_stage.get(built.system.stages[k] or "unstaged", 0.0) + v
+    total = float(c @ g)
+    by_flow = {f: float(c[k] * g[k]) for k, f in enumerate(built.system.flows) if g[k] != 0}
+    biogenic = sum(v for f, v in by_flow.items() if f in BIOGENIC)
+    out: dict[str, Any] = {
+        "product": built.system.products[j], "declared_unit": req.per or unit, "amount_in_product_unit": amount,
+        "product_unit": unit, "total_kgco2e": total, "fossil_kgco2e": total - biogenic, "biogenic_kgco2e": biogenic,
+        "by_stage": {k: float(v) for k, v in by_stage.items() if v != 0},
+        "by_activity": {a: float(v) for a, v in sorted(zip(built.system.activities, per_activity, strict=True),
+                                                       key=lambda t: -abs(t[1])) if v != 0},
+        "by_flow": by_flow, "allocation": req.allocation,
+        "allocation_shares": {a: sh for a, sh in built.shares.items() if len(sh) > 1},
+        "data_quality": _data_quality(built, solver, s),
+        "model": {"name": model.name, "digest": model.digest, "scenario": model.scenario,
+                  "parameters": model.parameters},
+        "database": bg.version, "background_datasets": built.background,
+        "gwp": {"set": gwp.name, "source": gwp.source}, "solver": SOLVER,
+    }
+    if req.mc:
+        draws = monte_carlo(built, c, j, amount, req.mc, req.seed)
+        lo, hi = draws.interval()
+        out["monte_carlo"] = {"draws": req.mc, "seed": req.seed, "mean": draws.mean, "sd": draws.sd}
+        out["interval_95"] = [lo, hi]
+    return out

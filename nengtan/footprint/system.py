@@ -1,0 +1,166 @@
+"""A product system in matrix form, and its solution (Heijungs & Suh 2002, *The Computational Structure
+of Life Cycle Assessment*, ch. 2; the form Brightway's bw2calc computes):
+
+* ``A s = f`` — the supply ``s`` of every activity meeting the final demand ``f``. ``A`` (technosphere,
+  products × activities) holds each activity's reference product on its diagonal (positive) and the
+  products it consumes below or above it (negative), loops included (a factory's own electricity,
+  recycled silicon); it is factorised once by sparse LU (SuperLU through SciPy) and the factors are
+  reused for any number of demands. No inverse is ever formed.
+* ``g = B s`` — the inventory of elementary flows (``B``: flows × activities, kg per unit of activity).
+* ``score = c · g`` — kg CO₂e, ``c`` the GWP-100 of each flow (nengtan.footprint.gwp).
+
+Contribution analysis: by activity ``(cᵀB)ⱼ sⱼ`` (direct emissions of each activity at its supply), by
+life-cycle stage (the sum over a stage's activities) and by flow ``cₖ gₖ``. The cumulative score per unit
+of each product, ``h`` with ``Aᵀ h = Bᵀ c``, drives the upstream tree: a node's cumulative score is its
+amount × ``h``; branches below the cut-off share are summarised, not expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from nengtan.errors import InputError
+
+SOLVER = f"scipy.sparse.linalg.splu (SuperLU, SciPy {__import__('scipy').__version__})"
+
+
+class ModelError(InputError):
+    """A product model that cannot be solved (the message says which table, row or activity)."""
+
+
+@dataclass(frozen=True)
+class ProductSystem:
+    """Matrices of a product system. Activity ``j`` produces product ``j`` (``A[j, j] > 0``)."""
+
+    activities: tuple[str, ...]
+    products: tuple[str, ...]
+    units: tuple[str, ...]  # the unit of each product
+    flows: tuple[str, ...]
+    technosphere: sp.csc_matrix  # products × activities
+    biosphere: sp.csc_matrix  # flows × activities
+    stages: tuple[str, ...] = ()  # the life-cycle stage of each activity
+
+    def __post_init__(self) -> None:
+        n_p, n_a = self.technosphere.shape
+        if n_p != n_a:
+            raise ModelError(f"the technosphere has {n_p} products but {n_a} activities: each activity must have "
+                             "exactly one reference product (allocate or expand multi-output activities first)")
+        if self.biosphere.shape != (len(self.flows), n_a):
+            raise ModelError(f"the biosphere matrix is {self.biosphere.shape}, expected ({len(self.flows)}, {n_a})")
+        diag = self.technosphere.diagonal()
+        empty = np.nonzero(diag <= 0)[0]
+        if len(empty):
+            raise ModelError(f"activity {self.activities[empty[0]]!r} does not produce its reference product "
+                             f"{self.products[empty[0]]!r} (its output amount is {diag[empty[0]]:g})")
+
+    def index(self, product: str) -> int:
+        try:
+            return self.products.index(product)
+        except ValueError:
+            raise ModelError(f"no activity produces {product!r} (products: {', '.join(self.products[:20])}"
+                             f"{' …' if len(self.products) > 20 else ''})") from None
+
+
+@dataclass
+class TreeNode:
+    activity: str
+    product: str
+    amount: float
+    unit: str
+    cumulative_kgco2e: float
+    direct_kgco2e: float
+    children: list[TreeNode] = field(default_factory=list)
+    cut_off_kgco2e: float = 0.0  # what the branches below the cut-off add, summarised
+
+
+@dataclass(frozen=True)
+class Result:
+    product: str
+    amount: float
+    unit: str
+    total_kgco2e: float
+    supply: np.ndarray
+    inventory: np.ndarray
+    by_activity: dict[str, float]
+    by_stage: dict[str, float]
+    by_flow: dict[str, float]
+    solver: str = SOLVER
+
+
+class Solver:
+    """A product system factorised once; :meth:`solve` answers any demand from the same factors."""
+
+    def __init__(self, system: ProductSystem, characterisation: np.ndarray) -> None:
+        self.system = system
+        self.c = np.asarray(characterisation, dtype=np.float64)
+        if self.c.shape != (len(system.flows),):
+            raise ModelError(f"{len(self.c)} characterisation factors for {len(system.flows)} flows")
+        try:
+            self.lu = splu(sp.csc_matrix(system.technosphere))
+        except RuntimeError as exc:  # SuperLU: "Factor is exactly singular"
+            raise ModelError("the technosphere matrix is singular: some products are only consumed in a loop "
+                             f"that never delivers a net output, or two activities are identical ({exc})") from None
+        self.direct = np.asarray(system.biosphere.T @ self.c).ravel()  # kg CO2e per unit of each activity
+        self._h: np.ndarray | None = None
+
+    def supply(self, demand: np.ndarray) -> np.ndarray:
+        s = self.lu.solve(np.asarray(demand, dtype=np.float64))
+        if not np.all(np.isfinite(s)):
+            raise ModelError("the technosphere matrix is numerically singular (the supply is not finite)")
+        return np.asarray(s)
+
+    def demand(self, product: str, amount: float = 1.0) -> np.ndarray:
+        f = np.zeros(len(self.system.products))
+        f[self.system.index(product)] = amount
+        return f
+
+    def solve(self, product: str, amount: float = 1.0) -> Result:
+        sys_ = self.system
+        s = self.supply(self.demand(product, amount))
+        g = np.asarray(sys_.biosphere @ s).ravel()
+        per_activity = self.direct * s
+        by_stage: dict[str, float] = {}
+        for j, v in enumerate(per_activity):
+            stage = sys_.stages[j] if sys_.stages else ""
+            by_stage[stage] = by_stage.get(stage, 0.0) + float(v)
+        return Result(product, amount, sys_.units[sys_.index(product)], float(self.c @ g), s, g,
+                      {a: float(v) for a, v in zip(sys_.activities, per_activity, strict=True) if v != 0},
+                      by_stage, {f: float(self.c[k] * g[k]) for k, f in enumerate(sys_.flows) if g[k] != 0})
+
+    def intensities(self) -> np.ndarray:
+        """Cumulative kg CO₂e per unit of each product (``Aᵀ h = Bᵀ c``, from the same factors)."""
+        if self._h is None:
+            self._h = np.asarray(self.lu.solve(self.direct, trans="T"))
+        return self._h
+
+    def tree(self, product: str, amount: float = 1.0, cutoff: float = 0.01, max_depth: int = 8) -> TreeNode:
+        """The upstream tree of `amount` of `product`: each input with its cumulative score, branches under
+        `cutoff` × the total summarised in their parent's ``cut_off_kgco2e`` (loops end at `max_depth`)."""
+        h = self.intensities()
+        a = sp.csc_matrix(self.system.technosphere)
+        total = abs(float(h[self.system.index(product)] * amount)) or 1.0
+
+        def node(j: int, x: float, depth: int) -> TreeNode:
+            out_j = float(a[j, j])
+            n = TreeNode(self.system.activities[j], self.system.products[j], x, self.system.units[j],
+                         float(h[j] * x), float(self.direct[j] * x / out_j))
+            if depth >= max_depth:
+                n.cut_off_kgco2e = n.cumulative_kgco2e - n.direct_kgco2e
+                return n
+            col = a.getcol(j)
+            for i, v in zip(col.indices, col.data, strict=True):
+                if i == j:
+                    continue  # (an avoided product enters with a negative amount: a credit)
+                xi = -float(v) * x / out_j
+                if abs(h[i] * xi) < cutoff * total:
+                    n.cut_off_kgco2e += float(h[i] * xi)
+                    continue
+                n.children.append(node(int(i), xi, depth + 1))
+            n.children.sort(key=lambda c: -abs(c.cumulative_kgco2e))
+            return n
+
+        return node(self.system.index(product), amount, 0)
