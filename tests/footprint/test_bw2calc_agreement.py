@@ -68,3 +68,14 @@ def test_supply_inventory_and_score_agree_with_bw2calc(n: int) -> None:
         inv_theirs = np.array([inv[lca.dicts.biosphere[k + 100_001]] for k in range(12)])
         assert np.allclose(ours.inventory, inv_theirs, rtol=1e-9, atol=1e-12)
         assert ours.total_kgco2e == pytest.approx(lca.score, rel=1e-9)
+
+
+def test_many_products_in_one_call_equal_one_by_one() -> None:
+    a, b, c = random_system(300, 8, seed=3)
+    names = tuple(f"p{j}" for j in range(300))
+    solver = Solver(ProductSystem(names, names, ("kg",) * 300, tuple(f"f{k}" for k in range(8)), a, b), c)
+    cols = np.array([0, 17, 150, 299])
+    many = solver.totals(cols, np.array([1.0, 2.0, 0.5, 3.0]))
+    one = [solver.solve(f"p{j}", x).total_kgco2e for j, x in zip(cols, (1.0, 2.0, 0.5, 3.0), strict=True)]
+    assert np.allclose(many, one, rtol=1e-12)
+    assert np.allclose(many[:1], [bw_lca(a, b, c, 0).score], rtol=1e-9)
