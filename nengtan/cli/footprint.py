@@ -31,7 +31,7 @@ def calc_cmd(
     fmt: FormatOption = "table",
 ) -> None:
     """The footprint of one declared unit of a product, by stage and by activity."""
-    from nengtan.footprint.calc import Request, footprint
+    from nengtan.engine.footprints import Request, footprint
 
     check_format(fmt)
     out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ())))

@@ -1,6 +1,7 @@
 """Product models as tables (docs/footprint.md), and their translation into matrices.
 
-A model is a directory of CSV files or an XLSX workbook with the sheets:
+A model is a set of tables (a directory of CSV files or an XLSX workbook, read by
+nengtan.engine.footprints):
 
 * ``activities`` — ``activity,product,amount,unit,location[,stage,price,physical]``: what each activity
   produces per run; an activity with several rows is multi-output (the first row is its reference);
@@ -22,12 +23,9 @@ the ``physical`` column, default the output amounts) or by economic value (``eco
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -113,34 +111,6 @@ class Built:
 
 # -- reading ---------------------------------------------------------------------------------------
 
-def _tables(path: Path) -> dict[str, list[dict[str, str]]]:
-    """The model's sheets as rows of text (lower-cased headers); each row keeps its line as ``_where``."""
-    out: dict[str, list[dict[str, str]]] = {}
-    if path.is_dir():
-        for sheet in ("activities", "exchanges", "parameters", "scenarios"):
-            f = path / f"{sheet}.csv"
-            if f.exists():
-                reader = csv.DictReader(io.StringIO(f.read_text("utf-8-sig")))
-                out[sheet] = [{**{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()},
-                               "_where": f"{f.name}:{n}"} for n, r in enumerate(reader, start=2)]
-    elif path.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header = [str(h or "").strip().lower() for h in next(rows, ())]
-            out[ws.title.strip().lower()] = [
-                {**{h: "" if v is None else str(v).strip() for h, v in zip(header, r, strict=False) if h},
-                 "_where": f"{ws.title}!{n}"} for n, r in enumerate(rows, start=2) if any(v is not None for v in r)]
-    else:
-        raise ModelError(f"{path}: a model is a directory of CSV files or an XLSX workbook")
-    for sheet in ("activities", "exchanges"):
-        if sheet not in out:
-            raise ModelError(f"{path}: no {sheet} table (expected {sheet}.csv or a sheet named {sheet})")
-    return out
-
-
 class _Amounts:
     """Numbers and formulas of parameters (simpleeval: arithmetic, comparisons, min/max/abs/round)."""
 
@@ -204,10 +174,12 @@ def _pedigree(text: str, where: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in parts)
 
 
-def read_model(path: str | Path, scenario: str | None = None) -> Model:
-    """Read and check a model; `scenario` applies its parameter overrides."""
-    p = Path(path)
-    tables = _tables(p)
+def read_model(tables: dict[str, list[dict[str, str]]], name: str, scenario: str | None = None) -> Model:
+    """Check a model given as its tables (rows of text, lower-cased headers, each row's place in
+    ``_where``; nengtan.engine.footprints reads them from files); `scenario` applies its overrides."""
+    for sheet in ("activities", "exchanges"):
+        if sheet not in tables:
+            raise ModelError(f"{name}: no {sheet} table (expected {sheet}.csv or a sheet named {sheet})")
     num = _Amounts()
     overrides: dict[str, str] = {}
     scenarios = tables.get("scenarios", [])
@@ -215,7 +187,7 @@ def read_model(path: str | Path, scenario: str | None = None) -> Model:
         overrides = {r["parameter"]: r["value"] for r in scenarios if r.get("scenario") == scenario}
         if not overrides:
             known = sorted({r.get("scenario", "") for r in scenarios})
-            raise ModelError(f"{p.name}: no scenario {scenario!r} (scenarios: {', '.join(known) or 'none'})")
+            raise ModelError(f"{name}: no scenario {scenario!r} (scenarios: {', '.join(known) or 'none'})")
     for r in tables.get("parameters", []):
         name = r.get("name", "")
         if not name.isidentifier():
@@ -223,7 +195,7 @@ def read_model(path: str | Path, scenario: str | None = None) -> Model:
         num.names[name] = num(overrides.get(name, r.get("value", "")), r["_where"], f"parameter {name}")
     unknown = set(overrides) - set(num.names)
     if unknown:
-        raise ModelError(f"{p.name}: scenario {scenario!r} sets unknown parameters {', '.join(sorted(unknown))}")
+        raise ModelError(f"{name}: scenario {scenario!r} sets unknown parameters {', '.join(sorted(unknown))}")
     outputs = []
     for r in tables["activities"]:
         w = r["_where"]
@@ -244,7 +216,7 @@ def read_model(path: str | Path, scenario: str | None = None) -> Model:
                                   r.get("provider", ""), _uncertainty(r, w, amount, num),
                                   _pedigree(r.get("pedigree", ""), w), r.get("source", "")))
     digest = hashlib.sha256(repr((sorted(tables.items()), scenario)).encode()).hexdigest()[:8]
-    return Model(p.stem, outputs, exchanges, {k: v for k, v in num.names.items() if k not in ("pi", "e")},
+    return Model(name, outputs, exchanges, {k: v for k, v in num.names.items() if k not in ("pi", "e")},
                  scenario, digest)
 
 

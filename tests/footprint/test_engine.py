@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from nengtan.footprint.calc import Request, footprint
+from nengtan.engine.footprints import Request, footprint
 from nengtan.footprint.system import ModelError, ProductSystem, Solver
 
 GRID = 0.6205  # kg CO2e/kWh, national life-cycle electricity factor 2023 (background electricity:CN)
@@ -29,7 +29,8 @@ def test_a_chain_by_hand(model_dir: Callable[..., Path]) -> None:
     out = footprint(Request(model_dir(ACTS, EXCH), "wafer"))
     # 1 m2 wafer: 0.6 kg polysilicon × 49 kWh/kg + 4.76 kWh, all at the national factor
     assert out["total_kgco2e"] == pytest.approx((0.6 * 49 + 4.76) * GRID, rel=1e-12)
-    assert out["by_stage"]["background"] == pytest.approx(out["total_kgco2e"])  # the grid emits, not the sites
+    # the grid's emissions count in the stage that takes the kWh
+    assert out["by_stage"] == pytest.approx({"polysilicon": 0.6 * 49 * GRID, "wafer": 4.76 * GRID}, rel=1e-12)
     assert out["solver"].startswith("scipy.sparse.linalg.splu")
     assert out["database"].startswith("nengtan-bg@") and out["gwp"]["set"] == "AR6"
     # per kg polysilicon, in t: 1 000 × 49 × 0.6205
@@ -149,3 +150,16 @@ def test_one_factorisation_serves_many_demands() -> None:
     tree = solver.tree("b", 1.0, cutoff=0.0, max_depth=3)
     assert tree.cumulative_kgco2e == pytest.approx(2.5 / 0.9) and tree.direct_kgco2e == pytest.approx(2.0)
     assert tree.children[0].product == "a" and tree.children[0].amount == pytest.approx(0.5)  # B takes 0.5 a
+
+
+def test_data_quality_is_weighted_by_contribution(model_dir: Callable[..., Path]) -> None:
+    m = model_dir(ACTS, """activity,type,flow,amount,unit,provider,pedigree
+poly,electricity,,49,kWh,national,"1,1,1,1,1"
+wafer,technosphere,,0.6,kg,poly,"5,5,5,5,5"
+wafer,electricity,,4.76,kWh,national,"3,3,3,3,3"
+""")
+    dq = footprint(Request(m, "wafer"))["data_quality"]
+    # the polysilicon's kWh weigh 0.6 × 49 = 29.4 and the wafer's 4.76 (same factor); the link from
+    # poly to wafer carries no emission of its own, so its score 5 does not count
+    assert dq["reliability"] == pytest.approx((29.4 * 1 + 4.76 * 3) / (29.4 + 4.76), rel=1e-12)
+    assert dq["rated_share"] == pytest.approx(1.0)

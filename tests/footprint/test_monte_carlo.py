@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nengtan.footprint.calc import Request, footprint
+from nengtan.engine.footprints import Request, footprint
 
 ACTS = "activity,product,amount,unit,location\nx,x,1,kg,CN\nsteel,steel,1,kg,CN\n"
 

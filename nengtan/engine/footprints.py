@@ -1,8 +1,11 @@
-"""One footprint, computed once for every surface (CLI, API, report): the model read and built, the
-system solved, contributions, biogenic and fossil parts, data quality and, on request, Monte Carlo."""
+"""Product footprints for every surface (CLI, API, reports): a model's tables read from files, built
+and solved by nengtan.footprint, with contributions, fossil and biogenic parts, data quality and, on
+request, Monte Carlo. A figure is computed here once; the surfaces only render it."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,32 @@ class Request:
     cutoff: float = 0.01
 
 
+def model_tables(path: Path) -> dict[str, list[dict[str, str]]]:
+    """The model's sheets as rows of text (lower-cased headers); each row keeps its line as ``_where``."""
+    out: dict[str, list[dict[str, str]]] = {}
+    if path.is_dir():
+        for sheet in ("activities", "exchanges", "parameters", "scenarios"):
+            f = path / f"{sheet}.csv"
+            if f.exists():
+                reader = csv.DictReader(io.StringIO(f.read_text("utf-8-sig")))
+                out[sheet] = [{**{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()},
+                               "_where": f"{f.name}:{n}"} for n, r in enumerate(reader, start=2)]
+    elif path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(values_only=True)
+            header = [str(h or "").strip().lower() for h in next(rows, ())]
+            out[ws.title.strip().lower()] = [
+                {**{h: "" if v is None else str(v).strip() for h, v in zip(header, r, strict=False) if h},
+                 "_where": f"{ws.title}!{n}"} for n, r in enumerate(rows, start=2) if any(v is not None for v in r)]
+    else:
+        raise ModelError(f"{path}: a model is a directory of CSV files or an XLSX workbook")
+    return out
+
+
+
 def _column(built: Built, product: str) -> int:
     sys_ = built.system
     for j, (a, p) in enumerate(zip(sys_.activities, sys_.products, strict=True)):
@@ -53,35 +82,63 @@ def _per(unit: str, per: str | None) -> float:
                          f"activity that turns {unit} into {per}, e.g. by module efficiency)") from None
 
 
+def _background_cols(built: Built) -> set[int]:
+    names = set(built.background)
+    return {j for j, a in enumerate(built.system.activities) if a in names}
+
+
+def _folded(built: Built, solver: Solver, s: np.ndarray) -> np.ndarray:
+    """kg CO₂e by foreground activity: its own emissions plus the cumulative emissions of the background
+    datasets it takes (the grid's kWh count where they are used, as a stage table should show them).
+    Background columns end at 0; the sum is the total."""
+    bg = _background_cols(built)
+    h = solver.intensities()
+    out = solver.direct * s
+    for e in built.entries:
+        if e.matrix == "A" and e.row in bg and e.col not in bg:
+            out[e.col] += -e.exchange.amount * e.scale * s[e.col] * h[e.row]
+    for j in bg:
+        out[j] = 0.0
+    return out
+
+
 def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]:
-    """Contribution-weighted pedigree scores: each exchange weighs by the share of the footprint that
-    flows through it (biosphere: c·B·s; technosphere: the provider's cumulative score)."""
+    """Pedigree scores weighted by the share of the footprint each foreground exchange brings: an
+    emission its own kg CO₂e, an input from the background the cumulative emissions behind it (inputs
+    from other foreground activities carry none of their own: those activities' exchanges count)."""
+    bg = _background_cols(built)
     h = solver.intensities()
     weights: list[float] = []
     scores: list[tuple[int, ...]] = []
-    rated = 0.0
     every = 0.0
     for e in built.entries:
+        if e.col in bg:
+            continue
         v = e.exchange.amount * e.scale * s[e.col]
-        w = abs(solver.c[e.row] * v) if e.matrix == "B" else abs(-v * h[e.row])
+        if e.matrix == "B":
+            w = abs(solver.c[e.row] * v)
+        elif e.row in bg:
+            w = abs(v * h[e.row])
+        else:
+            continue
         every += w
         if e.exchange.pedigree is not None:
             weights.append(w)
             scores.append(e.exchange.pedigree)
-            rated += w
+    rated = float(sum(weights))
     out: dict[str, Any] = {"rated_share": rated / every if every else 0.0}
-    if weights and sum(weights) > 0:
+    if rated > 0:
         arr = np.array(scores, dtype=float)
         wv = np.array(weights)
         for k, name in enumerate(PEDIGREE):
-            out[name] = float(arr[:, k] @ wv / wv.sum())
+            out[name] = float(arr[:, k] @ wv / rated)
     return out
 
 
 def footprint(req: Request, background: Background | None = None) -> dict[str, Any]:
     """The footprint of one declared unit of `req.product` (kg CO₂e), as a JSON-able dict."""
     bg = background or load_background(req.background)
-    model = read_model(req.model, req.scenario)
+    model = read_model(model_tables(req.model), req.model.stem, req.scenario)
     built = build(model, bg, req.allocation)
     gwp = gwp_set(req.gwp)
     c = gwp.vector(built.system.flows)
@@ -93,7 +150,7 @@ def footprint(req: Request, background: Background | None = None) -> dict[str, A
     f[j] = amount  # the column named: where two activities make one product, the one asked for
     s = solver.supply(f)
     g = np.asarray(built.system.biosphere @ s).ravel()
-    per_activity = solver.direct * s
+    per_activity = _folded(built, solver, s)
     by_stage: dict[str, float] = {}
     for k, v in enumerate(per_activity):
         by_stage[built.system.stages[k] or "unstaged"] = by_stage.get(built.system.stages[k] or "unstaged", 0.0) + v
