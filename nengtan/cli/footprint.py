@@ -57,5 +57,30 @@ def calc_cmd(
                   f"{out['gwp']['set']}, allocation {out['allocation']}, solver {out['solver']}", highlight=False)
 
 
+@footprint_app.command("template")
+@friendly
+def template_cmd(
+    name: Annotated[str, typer.Argument(help="Template: pv (polysilicon → ingot → wafer → cell → module).")],
+    out: Annotated[Path, typer.Argument(help="Directory to write the model's tables into (created).")],
+) -> None:
+    """Write a shipped model template to edit with the enterprise's own figures."""
+    from importlib import resources
+
+    from nengtan.cli.common import UserError
+
+    root = resources.files("nengtan.footprint").joinpath("templates")
+    names = sorted(p.name for p in root.iterdir() if p.is_dir())
+    if name not in names:
+        raise UserError(f"no template {name!r} (templates: {', '.join(names)})")
+    if out.exists() and any(out.iterdir()):
+        raise UserError(f"{out} is not empty: choose a new directory")
+    out.mkdir(parents=True, exist_ok=True)
+    for f in root.joinpath(name).iterdir():
+        if f.name.endswith(".csv"):
+            (out / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
+    console.print(f"template {name} written to {out}; edit parameters.csv, then "
+                  f"`nengtan footprint calc {out} --product module_w --per kWp`", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(footprint_app, name="footprint")

@@ -17,7 +17,6 @@ from nengtan.footprint.gwp import BIOGENIC, DEFAULT_GWP, gwp_set
 from nengtan.footprint.model import PEDIGREE, Built, build, read_model
 from nengtan.footprint.montecarlo import DEFAULT_SEED, monte_carlo
 from nengtan.footprint.system import SOLVER, ModelError, Solver
-from nengtan.units import UnitError, conversion_factor
 
 PEAK_UNITS = {"wp": "W", "kwp": "kW", "mwp": "MW"}
 
@@ -70,14 +69,22 @@ def _column(built: Built, product: str) -> int:
     raise ModelError(f"no activity produces {product!r} (products: {', '.join(dict.fromkeys(sys_.products))})")
 
 
+def _pint_unit(u: str) -> str:
+    u = PEAK_UNITS.get(u.strip().lower(), u.strip())
+    return {"m2": "m**2", "m²": "m**2", "m3": "m**3", "m³": "m**3"}.get(u, u)
+
+
 def _per(unit: str, per: str | None) -> float:
-    """Amount of the product in its own unit that makes one declared unit `per`."""
+    """Amount of the product in its own unit that makes one declared unit `per` (pint)."""
     if per is None or per == unit:
         return 1.0
-    a, b = PEAK_UNITS.get(per.lower(), per), PEAK_UNITS.get(unit.lower(), unit)
+    import pint
+
+    from nengtan.units import registry
+
     try:
-        return conversion_factor(a, b)
-    except UnitError:
+        return float(registry().Quantity(1.0, _pint_unit(per)).to(_pint_unit(unit)).magnitude)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError):
         raise ModelError(f"--per {per}: the product is made in {unit}; {per} does not convert to it (add an "
                          f"activity that turns {unit} into {per}, e.g. by module efficiency)") from None
 

@@ -189,10 +189,10 @@ def read_model(tables: dict[str, list[dict[str, str]]], name: str, scenario: str
             known = sorted({r.get("scenario", "") for r in scenarios})
             raise ModelError(f"{name}: no scenario {scenario!r} (scenarios: {', '.join(known) or 'none'})")
     for r in tables.get("parameters", []):
-        name = r.get("name", "")
-        if not name.isidentifier():
-            raise ModelError(f"{r['_where']}: parameter name {name!r} is not a plain identifier")
-        num.names[name] = num(overrides.get(name, r.get("value", "")), r["_where"], f"parameter {name}")
+        param = r.get("name", "")
+        if not param.isidentifier():
+            raise ModelError(f"{r['_where']}: parameter name {param!r} is not a plain identifier")
+        num.names[param] = num(overrides.get(param, r.get("value", "")), r["_where"], f"parameter {param}")
     unknown = set(overrides) - set(num.names)
     if unknown:
         raise ModelError(f"{name}: scenario {scenario!r} sets unknown parameters {', '.join(sorted(unknown))}")

@@ -37,3 +37,21 @@ def test_a_bad_model_is_one_line(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["footprint", "calc", str(tmp_path), "--product", "x"])
     assert r.exit_code != 0
     assert "elementary flow 'CO3' is not one of" in r.output and "Traceback" not in r.output
+
+
+def test_the_pv_template_by_hand(tmp_path: Path) -> None:
+    out_dir = tmp_path / "pv"
+    r = CliRunner().invoke(app, ["footprint", "template", "pv", str(out_dir)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["footprint", "calc", str(out_dir), "--product", "module_w", "--per", "kWp",
+                                 "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    si = 150e-6 * 2329 / 0.6  # kg of ingot (and of polysilicon, 1 : 1 by default) per m2 of wafer, cell, module
+    kwh_per_m2 = si * 49 + si * 32 + 4.76 + 17.75 + 13.98  # IEA PVPS Task 12 stage figures
+    per_w = kwh_per_m2 * GRID / (0.21 * 1000)  # 1 W at STC = 1 / (21 % × 1 000 W/m2) m2 of module
+    assert out["total_kgco2e"] == pytest.approx(per_w * 1000, rel=1e-12)  # per kWp
+    assert out["by_stage"]["cell"] == pytest.approx(17.75 * GRID / 210 * 1000, rel=1e-12)
+    assert out["model"]["name"] == "pv"
+    again = CliRunner().invoke(app, ["footprint", "template", "pv", str(out_dir)])
+    assert again.exit_code != 0 and "not empty" in again.output
