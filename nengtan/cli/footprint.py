@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.tree import Tree as RichTree
 
 from nengtan.cli.common import FormatOption, check_format, console, fmt_num, friendly, print_json
 
@@ -28,13 +29,18 @@ def calc_cmd(
     scenario: Annotated[str | None, typer.Option("--scenario", help="A named scenario of the model.")] = None,
     background: Annotated[list[Path] | None, typer.Option("--background", help="Extra background datasets "
                                                           "(CSV, repeat).")] = None,
+    tree: Annotated[bool, typer.Option("--tree", help="Show the upstream tree (inputs under --cutoff "
+                                       "summarised).")] = False,
+    cutoff: Annotated[float, typer.Option("--cutoff", help="Tree branches below this share of the total are "
+                                          "summarised.")] = 0.01,
     fmt: FormatOption = "table",
 ) -> None:
     """The footprint of one declared unit of a product, by stage and by activity."""
     from nengtan.engine.footprints import Request, footprint
 
     check_format(fmt)
-    out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ())))
+    out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ()),
+                            cutoff, tree))
     if fmt == "json":
         print_json(out)
         return
@@ -53,6 +59,8 @@ def calc_cmd(
         for k, v in out[key].items():
             t.add_row(k, fmt_num(v, 4), f"{v / out['total_kgco2e']:.1%}" if out["total_kgco2e"] else "—")
         console.print(t)
+    if "tree" in out:
+        console.print(_tree(out["tree"]))
     console.print(f"model {out['model']['name']}@{out['model']['digest']}, database {out['database']}, "
                   f"{out['gwp']['set']}, allocation {out['allocation']}, solver {out['solver']}", highlight=False)
 
@@ -80,6 +88,17 @@ def template_cmd(
             (out / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
     console.print(f"template {name} written to {out}; edit parameters.csv, then "
                   f"`nengtan footprint calc {out} --product module_w --per kWp`", highlight=False)
+
+
+def _tree(node: dict[str, Any], parent: RichTree | None = None) -> RichTree:
+    label = (f"{node['activity']}: {fmt_num(node['amount'], 4)} {node['unit']} — "
+             f"{fmt_num(node['cumulative_kgco2e'], 4)} kg CO2e (direct {fmt_num(node['direct_kgco2e'], 4)})")
+    branch = RichTree(label) if parent is None else parent.add(label)
+    for child in node["inputs"]:
+        _tree(child, branch)
+    if node["cut_off_kgco2e"]:
+        branch.add(f"[dim]below the cut-off: {fmt_num(node['cut_off_kgco2e'], 4)} kg CO2e[/dim]")
+    return branch
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ class Request:
     scenario: str | None = None
     background: tuple[Path, ...] = ()
     cutoff: float = 0.01
+    tree: bool = False
 
 
 def model_tables(path: Path) -> dict[str, list[dict[str, str]]]:
@@ -178,6 +179,8 @@ def footprint(req: Request, background: Background | None = None) -> dict[str, A
         "database": bg.version, "background_datasets": built.background,
         "gwp": {"set": gwp.name, "source": gwp.source}, "solver": SOLVER,
     }
+    if req.tree:
+        out["tree"] = solver.tree(j, amount, req.cutoff).to_dict()
     if req.mc:
         draws = monte_carlo(built, c, j, amount, req.mc, req.seed)
         lo, hi = draws.interval()

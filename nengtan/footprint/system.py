@@ -77,6 +77,11 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     cut_off_kgco2e: float = 0.0  # what the branches below the cut-off add, summarised
 
+    def to_dict(self) -> dict[str, object]:
+        return {"activity": self.activity, "product": self.product, "amount": self.amount, "unit": self.unit,
+                "cumulative_kgco2e": self.cumulative_kgco2e, "direct_kgco2e": self.direct_kgco2e,
+                "cut_off_kgco2e": self.cut_off_kgco2e, "inputs": [c.to_dict() for c in self.children]}
+
 
 @dataclass(frozen=True)
 class Result:
@@ -158,12 +163,14 @@ class Solver:
             self._h = np.asarray(self.lu.solve(self.direct))  # the factors are Aᵀ's
         return self._h
 
-    def tree(self, product: str, amount: float = 1.0, cutoff: float = 0.01, max_depth: int = 8) -> TreeNode:
-        """The upstream tree of `amount` of `product`: each input with its cumulative score, branches under
-        `cutoff` × the total summarised in their parent's ``cut_off_kgco2e`` (loops end at `max_depth`)."""
+    def tree(self, product: str | int, amount: float = 1.0, cutoff: float = 0.01, max_depth: int = 8) -> TreeNode:
+        """The upstream tree of `amount` of `product` (a name, or its column): each input with its cumulative
+        score, branches under `cutoff` × the total summarised in their parent's ``cut_off_kgco2e`` (loops
+        end at `max_depth`)."""
         h = self.intensities()
         a = sp.csc_matrix(self.system.technosphere)
-        total = abs(float(h[self.system.index(product)] * amount)) or 1.0
+        root = product if isinstance(product, int) else self.system.index(product)
+        total = abs(float(h[root] * amount)) or 1.0
 
         def node(j: int, x: float, depth: int) -> TreeNode:
             out_j = float(a[j, j])
@@ -184,4 +191,4 @@ class Solver:
             n.children.sort(key=lambda c: -abs(c.cumulative_kgco2e))
             return n
 
-        return node(self.system.index(product), amount, 0)
+        return node(root, amount, 0)

@@ -53,5 +53,10 @@ def test_the_pv_template_by_hand(tmp_path: Path) -> None:
     assert out["total_kgco2e"] == pytest.approx(per_w * 1000, rel=1e-12)  # per kWp
     assert out["by_stage"]["cell"] == pytest.approx(17.75 * GRID / 210 * 1000, rel=1e-12)
     assert out["model"]["name"] == "pv"
+    tree = json.loads(CliRunner().invoke(app, ["footprint", "calc", str(out_dir), "--product", "module_w", "--per",
+                                               "kWp", "--tree", "--format", "json"]).output)["tree"]
+    module = tree["inputs"][0]  # 1 kWp takes 1 000 / 210 m2 of module, holding its cumulative footprint
+    assert module["amount"] == pytest.approx(1000 / 210) and module["cumulative_kgco2e"] == pytest.approx(
+        out["total_kgco2e"])
     again = CliRunner().invoke(app, ["footprint", "template", "pv", str(out_dir)])
     assert again.exit_code != 0 and "not empty" in again.output
