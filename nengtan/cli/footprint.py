@@ -90,6 +90,29 @@ def template_cmd(
                   f"`nengtan footprint calc {out} --product module_w --per kWp`", highlight=False)
 
 
+@footprint_app.command("report")
+@friendly
+def report_cmd(
+    model: Annotated[Path, typer.Argument(help="A model: a directory of CSV tables or an XLSX workbook.")],
+    product: Annotated[str, typer.Option("--product", help="The product (or the activity making it).")],
+    out: Annotated[Path, typer.Option("--out", help="The report workbook (.xlsx).")],
+    per: Annotated[str | None, typer.Option("--per", help="Declared unit, if not the product's own.")] = None,
+    mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws for the uncertainty section.")] = 1000,
+    gwp: Annotated[str, typer.Option("--gwp", help="GWP-100 set: AR6 or AR5.")] = "AR6",
+    allocation: Annotated[str, typer.Option("--allocation", help="physical, economic or none.")] = "physical",
+    scenario: Annotated[str | None, typer.Option("--scenario", help="A named scenario of the model.")] = None,
+    goal: Annotated[str, typer.Option("--goal", help="The study's goal, in the report.")] = "",
+) -> None:
+    """An ISO 14067 carbon-footprint study report (XLSX) of one declared unit of a product."""
+    from nengtan.engine.footprints import Request, footprint
+    from nengtan.reports.footprint_xlsx import footprint_report
+
+    result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario))
+    path = footprint_report(result, out, goal)
+    console.print(f"{result['product']}: {fmt_num(result['total_kgco2e'], 4)} kg CO2e per {result['declared_unit']}"
+                  f" — report {path}", highlight=False)
+
+
 def _tree(node: dict[str, Any], parent: RichTree | None = None) -> RichTree:
     label = (f"{node['activity']}: {fmt_num(node['amount'], 4)} {node['unit']} — "
              f"{fmt_num(node['cumulative_kgco2e'], 4)} kg CO2e (direct {fmt_num(node['direct_kgco2e'], 4)})")

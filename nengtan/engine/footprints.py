@@ -177,6 +177,14 @@ def footprint(req: Request, background: Background | None = None) -> dict[str, A
         "model": {"name": model.name, "digest": model.digest, "scenario": model.scenario,
                   "parameters": model.parameters},
         "database": bg.version, "background_datasets": built.background,
+        "background": [{"id": d.id, "name": d.name, "unit": d.unit, "sources": list(d.sources), "status": d.status,
+                        "origin": d.origin} for d in (bg.datasets[k] for k in built.background)],
+        "inventory": [{"where": x.where, "activity": x.activity, "type": x.type, "flow": x.flow, "amount": x.amount,
+                       "unit": x.unit, "provider": x.provider, "source": x.source,
+                       "pedigree": list(x.pedigree) if x.pedigree else None,
+                       "uncertainty": x.uncertainty.distribution if x.uncertainty else None}
+                      for x in model.exchanges],
+        "stages": sorted({o.stage for o in model.outputs if o.stage}),
         "gwp": {"set": gwp.name, "source": gwp.source}, "solver": SOLVER,
     }
     if req.tree:

@@ -60,3 +60,24 @@ def test_the_pv_template_by_hand(tmp_path: Path) -> None:
         out["total_kgco2e"])
     again = CliRunner().invoke(app, ["footprint", "template", "pv", str(out_dir)])
     assert again.exit_code != 0 and "not empty" in again.output
+
+
+def test_the_report_renders_the_engines_figures(tmp_path: Path) -> None:
+    import openpyxl
+
+    xlsx = tmp_path / "wafer.xlsx"
+    r = CliRunner().invoke(app, ["footprint", "report", str(EXAMPLE), "--product", "wafer", "--out", str(xlsx),
+                                 "--mc", "100"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(CliRunner().invoke(app, ["footprint", "calc", str(EXAMPLE), "--product", "wafer", "--format",
+                                              "json", "--mc", "100"]).output)
+    wb = openpyxl.load_workbook(xlsx)
+    study = {row[0].value: row[1].value for row in wb["研究概况 Study"].iter_rows(min_row=2) if row[0].value}
+    # the engine's number, not recomputed (a cell keeps the 15 significant digits Excel has)
+    assert study["碳足迹 Carbon footprint [kg CO2e]"] == pytest.approx(out["total_kgco2e"], rel=1e-14)
+    assert f"{out['interval_95'][0]:.4f}" in study["不确定性 Uncertainty"]
+    stages = {r[0].value: r[1].value for r in wb["分阶段 By stage"].iter_rows(min_row=2)}
+    assert stages == pytest.approx(out["by_stage"], rel=1e-14)
+    sources = [r[6].value for r in wb["清单 Inventory"].iter_rows(min_row=2)]
+    assert any("IEA PVPS Task 12" in (s or "") for s in sources)
+    assert [r[0].value for r in wb["背景数据 Background"].iter_rows(min_row=2)] == ["electricity:CN"]
