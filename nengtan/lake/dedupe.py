@@ -434,7 +434,9 @@ class DedupeStream:
             dup += int((~again & found & (same | est)).sum())
             new = ~again & ~found
             keep[idx[new]] = True
-            mine.add(k[new], rows[idx[new]].astype(np.float64))
+            # every key this file brought, stored before or not: a later repeat is a repeat in the file,
+            # as the check within a chunk reports it
+            mine.add(k[~again], rows[idx[~again]].astype(np.float64))
         if keep.any():
             take = pa.array(np.nonzero(keep)[0])
             self.staged += w.lake.stage(w.lake._conform(table.take(take)), carriers.take(take),

@@ -46,8 +46,9 @@ def test_a_file_in_chunks_is_one_batch_with_whole_file_rules(meters: tuple[Regis
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     reg, home = meters
     monkeypatch.setattr(tables, "CHUNK_ROWS", 3)
-    first = import_file(reg, home, "readings", _csv(tmp_path, ["X1-M,2025-03-01T00:00:00+08:00,5,kWh"]))
-    assert first.rows_ok == 1
+    first = import_file(reg, home, "readings", _csv(tmp_path, ["X1-M,2025-03-01T00:00:00+08:00,5,kWh",
+                                                             "X1-M,2025-03-01T01:15:00+08:00,7,kWh"]))
+    assert first.rows_ok == 2
     version = Lake(home.lake).version
     lines = [
         "X1-M,2025-03-01T00:15:00+08:00,1.5,kWh",   # line 2, chunk 1
@@ -55,20 +56,27 @@ def test_a_file_in_chunks_is_one_batch_with_whole_file_rules(meters: tuple[Regis
         "X1-M,2025-03-01T00:00:00+08:00,5,kWh",     # line 4: stored with the same value: a duplicate
         "X1-M,2025-03-01T00:45:00+08:00,3.5,kWh",   # line 5, chunk 2
         "X1-M,2025-03-01T00:15:00+08:00,9,kWh",     # line 6: repeats line 2 from the chunk before
-        "X1-M,2025-03-01T00:00:00+08:00,6,kWh",     # line 7: differs from the stored 5 kWh
+        "X1-M,2025-03-01T00:00:00+08:00,6,kWh",     # line 7: repeats line 4 (as a whole-file check says)
         "X1-M,not a time,1,kWh",                    # line 8, chunk 3: refused on its own
-        "X1-M,2025-03-01T01:00:00+08:00,4.5,kWh",   # line 9
+        "X1-M,2025-03-01T01:15:00+08:00,8,kWh",     # line 9: differs from the stored 7 kWh
     ]
     res = import_file(reg, home, "readings", _csv(tmp_path, lines))
-    assert (res.rows_total, res.rows_ok, res.rows_duplicate, res.rows_bad) == (8, 4, 1, 3)
+    assert (res.rows_total, res.rows_ok, res.rows_duplicate, res.rows_bad) == (8, 3, 1, 4)
     by_row = {i.row: (i.column, i.reason) for i in res.issues}
     assert by_row[6] == ("ts", "duplicate reading for this meter and interval (first at row 2)")
-    assert by_row[7][0] == "value" and "5" in by_row[7][1] and "6" in by_row[7][1]
+    assert by_row[7] == ("ts", "duplicate reading for this meter and interval (first at row 4)")
     assert by_row[8][0] == "ts" and "not a timestamp" in by_row[8][1]
+    assert by_row[9][0] == "value" and "7" in by_row[9][1] and "8" in by_row[9][1]
     assert Lake(home.lake).version == version + 1  # three chunks, one commit
     assert _lake_rows(home) == [("X1-M", "2025-02-28T16:00", 5.0), ("X1-M", "2025-02-28T16:15", 1.5),
                                 ("X1-M", "2025-02-28T16:30", 2.5), ("X1-M", "2025-02-28T16:45", 3.5),
-                                ("X1-M", "2025-02-28T17:00", 4.5)]
+                                ("X1-M", "2025-02-28T17:15", 7.0)]
+    # the same file as one chunk gives the same answers
+    monkeypatch.setattr(tables, "CHUNK_ROWS", 1000)
+    again = import_file(reg, home, "readings", _csv(tmp_path, lines))
+    assert {i.row: (i.column, i.reason) for i in again.issues if i.row != 9} == {
+        k: v for k, v in by_row.items() if k != 9}
+    assert again.rows_ok == 0 and again.rows_duplicate == 4  # lines 2, 3, 4 and 5 are stored now
 
 
 def test_an_import_that_dies_between_chunks_leaves_nothing(meters: tuple[Registry, Paths], tmp_path: Path,
