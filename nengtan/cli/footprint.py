@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree as RichTree
 
-from nengtan.cli.common import FormatOption, check_format, console, fmt_num, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, check_format, console, fmt_num, friendly, print_json
 
 footprint_app = typer.Typer(help="Product carbon footprints (ISO 14067, GB/T 24067-2024).", no_args_is_help=True)
 
@@ -33,6 +33,9 @@ def calc_cmd(
                                        "summarised).")] = False,
     cutoff: Annotated[float, typer.Option("--cutoff", help="Tree branches below this share of the total are "
                                           "summarised.")] = 0.01,
+    year: Annotated[int | None, typer.Option("--year", help="Reference year of the model's primary exchanges "
+                                             "(the enterprises' metered data).")] = None,
+    home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """The footprint of one declared unit of a product, by stage and by activity."""
@@ -40,7 +43,7 @@ def calc_cmd(
 
     check_format(fmt)
     out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ()),
-                            cutoff, tree))
+                            cutoff, tree, home, year))
     if fmt == "json":
         print_json(out)
         return

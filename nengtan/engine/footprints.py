@@ -14,7 +14,7 @@ import numpy as np
 
 from nengtan.footprint.background import Background, load_background
 from nengtan.footprint.gwp import BIOGENIC, DEFAULT_GWP, gwp_set
-from nengtan.footprint.model import PEDIGREE, Built, build, read_model
+from nengtan.footprint.model import PEDIGREE, Built, Metered, build, read_model, with_primary
 from nengtan.footprint.montecarlo import DEFAULT_SEED, monte_carlo
 from nengtan.footprint.system import SOLVER, ModelError, Solver
 
@@ -34,6 +34,8 @@ class Request:
     background: tuple[Path, ...] = ()
     cutoff: float = 0.01
     tree: bool = False
+    home: str | None = None  # the platform whose metered data fills the model's primary exchanges
+    year: int | None = None  # their reference period
 
 
 def model_tables(path: Path) -> dict[str, list[dict[str, str]]]:
@@ -118,6 +120,8 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
     h = solver.intensities()
     weights: list[float] = []
     scores: list[tuple[int, ...]] = []
+    all_weights: list[float] = []
+    kept: list[Any] = []
     every = 0.0
     for e in built.entries:
         if e.col in bg:
@@ -130,11 +134,15 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
         else:
             continue
         every += w
+        all_weights.append(w)
+        kept.append(e)
         if e.exchange.pedigree is not None:
             weights.append(w)
             scores.append(e.exchange.pedigree)
     rated = float(sum(weights))
-    out: dict[str, Any] = {"rated_share": rated / every if every else 0.0}
+    primary = float(sum(w for w, e in zip(all_weights, kept, strict=True) if e.exchange.primary))
+    out: dict[str, Any] = {"rated_share": rated / every if every else 0.0,
+                           "primary_data_share": primary / every if every else 0.0}
     if rated > 0:
         arr = np.array(scores, dtype=float)
         wv = np.array(weights)
@@ -143,10 +151,36 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
     return out
 
 
+def platform_data(home: str | None, year: int) -> tuple[dict[tuple[str, str], Metered], dict[str, Any]]:
+    """Each enterprise's use of each carrier in `year` and its direct CO2, from the platform's own ledger
+    (statements first, main meters where an enterprise-month has none: the inventory's numbers)."""
+    from nengtan.engine import open_local
+    from nengtan.engine.ledgers import data_version, ledger, year_factor_set
+
+    _, stores = open_local(home)
+    version = data_version(stores.registry, stores.lake)
+    fs = year_factor_set(stores.registry, year, stores.factor_set)
+    lg = ledger(stores.registry, stores.lake, year, fs)
+    out: dict[tuple[str, str], Metered] = {}
+    if len(lg):
+        for (uscc, carrier, unit), g in lg.groupby(["uscc", "carrier", "unit"]):
+            out[(str(uscc), str(carrier))] = Metered(float(g["quantity"].sum()), str(unit),
+                                                     float(g["scope1_t"].sum()) * 1000.0,
+                                                     f"nengtan data {version}, {year}: {uscc} statements and meters")
+    return out, {"year": year, "data_version": version, "factor_set": fs.id}
+
+
 def footprint(req: Request, background: Background | None = None) -> dict[str, Any]:
     """The footprint of one declared unit of `req.product` (kg CO₂e), as a JSON-able dict."""
     bg = background or load_background(req.background)
     model = read_model(model_tables(req.model), req.model.stem, req.scenario)
+    primary_source = None
+    if any(x.type == "primary" for x in model.exchanges):
+        if req.year is None:
+            raise ModelError("the model has primary exchanges: give the reference year (--year) and the platform's "
+                             "data home (--home)")
+        metered, primary_source = platform_data(req.home, req.year)
+        model = with_primary(model, metered)
     built = build(model, bg, req.allocation)
     gwp = gwp_set(req.gwp)
     c = gwp.vector(built.system.flows)
@@ -176,7 +210,7 @@ def footprint(req: Request, background: Background | None = None) -> dict[str, A
         "data_quality": _data_quality(built, solver, s),
         "model": {"name": model.name, "digest": model.digest, "scenario": model.scenario,
                   "parameters": model.parameters},
-        "database": bg.version, "background_datasets": built.background,
+        "database": bg.version, "background_datasets": built.background, "primary_data": primary_source,
         "background": [{"id": d.id, "name": d.name, "unit": d.unit, "sources": list(d.sources), "status": d.status,
                         "origin": d.origin} for d in (bg.datasets[k] for k in built.background)],
         "inventory": [{"where": x.where, "activity": x.activity, "type": x.type, "flow": x.flow, "amount": x.amount,

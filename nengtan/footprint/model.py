@@ -38,7 +38,9 @@ from nengtan.footprint.system import ModelError, ProductSystem
 from nengtan.units import UnitError, conversion_factor
 
 ALLOCATIONS = ("physical", "economic", "none")
-TYPES = ("technosphere", "biosphere", "electricity", "avoided")
+TYPES = ("technosphere", "biosphere", "electricity", "avoided", "primary")
+PRIMARY_PEDIGREE = (2, 1, 1, 1, 1)
+"""Measured for this site and period by the platform, not yet verified: reliability 2, all else 1."""
 DISTRIBUTIONS = ("lognormal", "normal", "triangular", "uniform")
 PEDIGREE = ("reliability", "completeness", "temporal", "geographical", "technological")
 """The pedigree matrix's indicators, each scored 1 (best) … 5 (Weidema & Wesnæs 1996; ecoinvent)."""
@@ -64,6 +66,7 @@ class Exchange:
     uncertainty: Uncertainty | None = None
     pedigree: tuple[int, ...] | None = None
     source: str = ""
+    primary: bool = False  # measured by the platform (the enterprise's own meters and statements)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Output:
     stage: str
     price: float | None
     physical: float | None
+    uscc: str = ""  # the enterprise running the activity (for primary data)
+    output: float | None = None  # its production of the product in the reference period
 
 
 @dataclass
@@ -204,20 +209,71 @@ def read_model(tables: dict[str, list[dict[str, str]]], name: str, scenario: str
         outputs.append(Output(w, r["activity"], r["product"], num(r.get("amount", ""), w, "amount"),
                               r.get("unit", ""), r.get("location", ""), r.get("stage", ""),
                               num(r["price"], w, "price") if r.get("price") else None,
-                              num(r["physical"], w, "physical") if r.get("physical") else None))
+                              num(r["physical"], w, "physical") if r.get("physical") else None,
+                              r.get("uscc", "").upper(), num(r["output"], w, "output") if r.get("output") else None))
     exchanges = []
     for r in tables["exchanges"]:
         w = r["_where"]
         kind = r.get("type", "").lower()
         if kind not in TYPES:
             raise ModelError(f"{w}: type {r.get('type', '')!r} is not one of {', '.join(TYPES)}")
-        amount = num(r.get("amount", ""), w, "amount")
+        amount = num(r.get("amount", "") or "1", w, "amount") if kind == "primary" else num(r.get("amount", ""), w,
+                                                                                          "amount")
         exchanges.append(Exchange(w, r.get("activity", ""), kind, r.get("flow", ""), amount, r.get("unit", ""),
                                   r.get("provider", ""), _uncertainty(r, w, amount, num),
                                   _pedigree(r.get("pedigree", ""), w), r.get("source", "")))
     digest = hashlib.sha256(repr((sorted(tables.items()), scenario)).encode()).hexdigest()[:8]
     return Model(name, outputs, exchanges, {k: v for k, v in num.names.items() if k not in ("pi", "e")},
                  scenario, digest)
+
+
+# -- primary data ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Metered:
+    """An enterprise's use of one carrier in the reference period, as the platform accounts it."""
+
+    quantity: float  # canonical unit (kWh, m3, t, GJ)
+    unit: str
+    scope1_kg: float  # its direct CO2 by the platform's factor set
+    source: str
+
+
+def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model:
+    """Replace each ``primary`` exchange (``flow`` = a carrier, ``amount`` = the share of the enterprise's
+    use that this activity takes, default 1) by what the platform measured, per unit of the activity's
+    ``output``: electricity as an ``electricity`` exchange (the provider column chooses the grid, default
+    national), fuels as their fossil CO2 at the platform's own factors (the number the inventory shows).
+    Shares of one enterprise's carrier over its activities may not exceed 1."""
+    outputs = {o.activity: o for o in model.outputs}
+    taken: dict[tuple[str, str], float] = {}
+    out: list[Exchange] = []
+    for x in model.exchanges:
+        if x.type != "primary":
+            out.append(x)
+            continue
+        o = outputs.get(x.activity)
+        if o is None or not o.uscc or not o.output:
+            raise ModelError(f"{x.where}: a primary exchange needs its activity's uscc and output (the production "
+                             "in the reference period) in the activities table")
+        key = (o.uscc, x.flow)
+        taken[key] = taken.get(key, 0.0) + x.amount
+        if taken[key] > 1 + 1e-9:
+            raise ModelError(f"{x.where}: the activities of {o.uscc} take {taken[key]:.3g} of its {x.flow} (at most 1)")
+        m = metered.get(key)
+        if m is None or m.quantity <= 0:
+            raise ModelError(f"{x.where}: the platform holds no {x.flow} for {o.uscc} in the reference period")
+        per_run = m.quantity * x.amount / o.output
+        if x.flow == "electricity":
+            out.append(Exchange(x.where, x.activity, "electricity", "", per_run, m.unit, x.provider or "national",
+                                None, PRIMARY_PEDIGREE, m.source, True))
+        elif m.scope1_kg > 0:
+            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope1_kg * x.amount / o.output,
+                                "kg", "", None, PRIMARY_PEDIGREE, m.source, True))
+        else:
+            raise ModelError(f"{x.where}: {x.flow} is not a fuel burnt on site nor electricity; model its upstream "
+                             "as a technosphere exchange")
+    return Model(model.name, model.outputs, out, model.parameters, model.scenario, model.digest)
 
 
 # -- building the matrices ---------------------------------------------------------------------------
@@ -305,6 +361,8 @@ def build(model: Model, background: Background, allocation: str = "physical") ->
         return background_col(x.provider, False)
 
     for x in model.exchanges:
+        if x.type == "primary":
+            raise ModelError(f"{x.where}: a primary exchange needs the platform's data: give --home and --year")
         if x.activity not in by_activity:
             raise ModelError(f"{x.where}: activity {x.activity!r} is not in the activities table")
         targets = [(c, s) for c, (act, s) in share_of.items() if act == x.activity]
