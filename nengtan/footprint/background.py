@@ -11,6 +11,7 @@ a footprint names exactly the data that made it.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterable
@@ -21,7 +22,9 @@ from pathlib import Path
 from nengtan.footprint.system import ModelError
 
 COLUMNS = ("id", "name", "unit", "flow", "amount", "flow_unit", "source", "clause", "edition", "valid_from",
-           "valid_to", "status", "note")
+           "valid_to", "status", "note", "evidence")
+STATUSES = ("confirmed", "to-verify", "withdrawn")
+"""A dataset's status: checked against its source; found but not yet checked; no longer to be used."""
 FLOW_UNITS = {"kg": 1.0, "g": 1e-3, "t": 1e3}
 GRID_ALIASES = {"cn": "electricity:CN", "national": "electricity:CN", "全国": "electricity:CN",
                 "pv": "electricity:pv:CN", "光伏": "electricity:pv:CN", "wind": "electricity:wind:CN",
@@ -50,6 +53,8 @@ class Background:
         if ds is None:
             raise ModelError(f"background dataset {ref!r} is not in the database {self.version} "
                              f"(it has: {', '.join(sorted(self.datasets)[:12])})")
+        if ds.status == "withdrawn":
+            raise ModelError(f"background dataset {ref!r} is withdrawn ({'; '.join(ds.sources)}): use its successor")
         return ds
 
     def electricity(self, provider: str) -> Dataset:
@@ -60,25 +65,46 @@ class Background:
             raise ModelError(f"no life-cycle electricity factor for {provider!r} in {self.version}: use "
                              f"{', '.join(sorted(k for k in self.datasets if k.startswith('electricity:')))} "
                              "or add the province's dataset with its evidence")
-        return self.datasets[ref]
+        return self.get(ref)
 
 
-def _rows(text: str, origin: str) -> list[dict[str, str]]:
+def _rows(text: str, origin: str, own: bool = False) -> list[dict[str, str]]:
+    """A background file's rows; a park's or a certification body's own file must name the evidence of
+    every dataset (a report, a measurement, a supplier's declaration: where it can be checked)."""
     reader = csv.DictReader(io.StringIO(text))
     have = reader.fieldnames or []
-    missing = [c for c in ("id", "name", "unit", "flow", "amount", "source", "status") if c not in have]
+    needed = ("id", "name", "unit", "flow", "amount", "source", "status") + (() if own else ("evidence",))
+    missing = [c for c in needed if c not in have]
     if missing:
         raise ModelError(f"{origin}: a background file needs the columns {', '.join(COLUMNS)}; missing "
                          f"{', '.join(missing)}")
-    return [{**{c: "" for c in COLUMNS}, **{k: (v or "").strip() for k, v in r.items() if k}, "origin": origin}
+    rows = [{**{c: "" for c in COLUMNS}, **{k: (v or "").strip() for k, v in r.items() if k}, "origin": origin}
             for r in reader]
+    for n, r in enumerate(rows, start=2):
+        if r["status"] not in STATUSES:
+            raise ModelError(f"{origin}:{n}: status {r['status']!r} is not one of {', '.join(STATUSES)}")
+        if not own and not r["evidence"]:
+            raise ModelError(f"{origin}:{n}: dataset {r['id']} names no evidence (the report or measurement it "
+                             "rests on)")
+        for col in ("valid_from", "valid_to"):
+            if r[col]:
+                try:
+                    dt.date.fromisoformat(r[col])
+                except ValueError:
+                    raise ModelError(f"{origin}:{n}: {col} {r[col]!r} is not a date (YYYY-MM-DD)") from None
+    return rows
 
 
 def load_background(extra: Iterable[str | Path] = ()) -> Background:
     """The package's datasets plus those of `extra` files (a later file's dataset replaces one of the same id)."""
-    rows = _rows(resources.files("nengtan.footprint").joinpath("data/background.csv").read_text("utf-8"), "nengtan")
+    rows = _rows(resources.files("nengtan.footprint").joinpath("data/background.csv").read_text("utf-8"), "nengtan",
+                 own=True)
     for p in extra:
-        rows += _rows(Path(p).read_text("utf-8-sig"), Path(p).name)
+        try:
+            text = Path(p).read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{p}: cannot read the background file ({exc})") from None
+        rows += _rows(text, Path(p).name)
     by_id: dict[str, list[dict[str, str]]] = {}
     for r in rows:
         by_id.setdefault(r["id"], [])

@@ -112,8 +112,8 @@ def test_the_derivative_by_the_grid_factor_is_the_electricity(model_dir: Callabl
                                                               tmp_path: Path) -> None:
     m = model_dir(ACTS, EXCH)
     bumped = tmp_path / "bg.csv"
-    bumped.write_text("id,name,unit,flow,amount,flow_unit,source,status\n"
-                      f"electricity:CN,grid + 0.001,kWh,CO2e_aggregated,{GRID + 0.001},kg,test,to-verify\n")
+    bumped.write_text("id,name,unit,flow,amount,flow_unit,source,status,evidence\n"
+                      f"electricity:CN,grid + 0.001,kWh,CO2e_aggregated,{GRID + 0.001},kg,test,to-verify,test\n")
     d = (footprint(Request(m, "wafer", background=(bumped,)))["total_kgco2e"]
          - footprint(Request(m, "wafer"))["total_kgco2e"]) / 0.001
     assert d == pytest.approx(0.6 * 49 + 4.76, rel=1e-9)  # kWh per m2 of wafer, upstream included
@@ -163,3 +163,21 @@ wafer,electricity,,4.76,kWh,national,"3,3,3,3,3"
     # poly to wafer carries no emission of its own, so its score 5 does not count
     assert dq["reliability"] == pytest.approx((29.4 * 1 + 4.76 * 3) / (29.4 + 4.76), rel=1e-12)
     assert dq["rated_share"] == pytest.approx(1.0)
+
+
+def test_a_parks_own_datasets_name_their_evidence(model_dir: Callable[..., Path], tmp_path: Path) -> None:
+    m = model_dir(ACTS, EXCH)
+    head = "id,name,unit,flow,amount,flow_unit,source,status,evidence\n"
+    bare = tmp_path / "bare.csv"
+    bare.write_text(head + "electricity:CN,grid,kWh,CO2e_aggregated,0.5,kg,our survey,to-verify,\n")
+    with pytest.raises(ModelError, match="names no evidence"):
+        footprint(Request(m, "wafer", background=(bare,)))
+    gone = tmp_path / "gone.csv"
+    gone.write_text(head + "electricity:CN,grid,kWh,CO2e_aggregated,0.5,kg,old notice,withdrawn,notice 2019\n")
+    with pytest.raises(ModelError, match="is withdrawn"):
+        footprint(Request(m, "wafer", background=(gone,)))
+    ok = tmp_path / "ok.csv"
+    ok.write_text(head + "electricity:CN,grid,kWh,CO2e_aggregated,0.5,kg,our survey,confirmed,report 2025-07\n")
+    out = footprint(Request(m, "wafer", background=(ok,)))
+    assert out["total_kgco2e"] == pytest.approx((0.6 * 49 + 4.76) * 0.5, rel=1e-12)
+    assert out["database"] != footprint(Request(m, "wafer"))["database"]  # another database version
