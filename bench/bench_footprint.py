@@ -36,6 +36,8 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sections import replace_section  # noqa: E402
+
 from nengtan.footprint.model import Built, Entry, Exchange, Uncertainty  # noqa: E402
 from nengtan.footprint.montecarlo import monte_carlo  # noqa: E402
 from nengtan.footprint.system import ProductSystem, Solver  # noqa: E402
@@ -209,16 +211,7 @@ def main() -> int:
     lines += ["", f"Monte Carlo means: nengtan {draws.mean:,.1f}, bw2calc {np.mean(bw_draws):,.1f} kg CO2e "
               f"(deterministic {s1_same:,.1f}; both sample every exchange, with different generators).", ""]
     text = "\n".join(lines) + "\n"
-    doc = ROOT / "docs" / "benchmarks.md"
-    body = doc.read_text()
-    head = "## Product footprints (issue 10)\n"
-    if head in body:
-        start = body.index(head)
-        nxt = body.find("\n## ", start + len(head))
-        body = body[:start] + text + (body[nxt + 1:] if nxt >= 0 else "")
-    else:
-        body = body.rstrip("\n") + "\n\n" + text
-    doc.write_text(body)
+    replace_section(text)
     print(text)
     _ = s1
     return 0

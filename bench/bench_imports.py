@@ -34,6 +34,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sections import replace_section  # noqa: E402
+
 from nengtan.identifiers import make_uscc  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -186,19 +188,6 @@ def bench_startup(work: Path) -> dict[str, float]:
             "bare_s": min(b[0] for b in bare), "bare_mib": min(b[1] for b in bare)}
 
 
-def write_section(text: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    body = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    section = "## File imports (issue 9)\n"
-    if section in body:
-        start = body.index(section)
-        nxt = body.find("\n## ", start + len(section))
-        body = body[:start] + text + (body[nxt + 1:] if nxt >= 0 else "")
-    else:
-        body = body.rstrip("\n") + "\n\n" + text
-    doc.write_text(body)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--activity-enterprises", type=int, default=10_000, help="× 96 rows (12 months × 8 carriers)")
@@ -243,7 +232,7 @@ def main() -> int:
               "| command | time [s] | peak RSS [MiB] |", "|---|---|---|",
               f"| `nengtan quarantine` (empty home) | {start['cli_s']:.2f} | {start['cli_mib']:.0f} |",
               f"| `python -c pass` | {start['bare_s']:.2f} | {start['bare_mib']:.0f} |", ""]
-    write_section("\n".join(lines) + "\n")
+    replace_section("\n".join(lines) + "\n")
     print("\n".join(lines))
     if not a.work:
         shutil.rmtree(work, ignore_errors=True)

@@ -32,6 +32,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sections import replace_section  # noqa: E402
+
 from nengtan.lake import Lake  # noqa: E402
 from nengtan.registry.store import Registry  # noqa: E402
 from nengtan.registry.tables.monitoring import Gateway, GatewayMeter  # noqa: E402
@@ -225,19 +227,6 @@ def bench_stream(intervals: int, work: Path, url: str, plan: dict[str, list[str]
     return out
 
 
-def write_section(text: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    body = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    section = "## Ingestion (issue 3)\n"
-    if section in body:
-        start = body.index(section)
-        nxt = body.find("\n## ", start + len(section))
-        body = body[:start] + text + (body[nxt + 1:] if nxt >= 0 else "")
-    else:
-        body = body.rstrip("\n") + "\n\n" + text
-    doc.write_text(body)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=2_000_000, help="bulk file size (make bench: 50 000 000)")
@@ -303,7 +292,7 @@ def main() -> int:
                   f"Stored {int(s['stored']):,} of {int(s['readings']):,} readings; "
                   f"{int(s['duplicates_logged'])} duplicates. Goal ≥ 50 000 readings/s"
                   + (" — met." if s['stored'] / s['ingest_s'] >= 50_000 else " — not met in this run."), ""]
-    write_section("\n".join(lines) + "\n")
+    replace_section("\n".join(lines) + "\n")
     print("\n".join(lines))
     if not a.work:
         shutil.rmtree(work, ignore_errors=True)
