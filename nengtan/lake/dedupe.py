@@ -111,6 +111,17 @@ def same_value(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b) <= SAME_VALUE_REL * np.maximum(np.abs(a), np.abs(b))
 
 
+def partitions(ts: pa.Array | pa.ChunkedArray, carriers: pa.Array) -> dict[Partition, np.ndarray]:
+    """The rows of each lake partition (carrier, Asia/Shanghai year, month) among readings at `ts` (UTC)."""
+    year, month = local_year_month(ts)
+    ys = np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int64)
+    ms = np.asarray(month.to_numpy(zero_copy_only=False), dtype=np.int64)
+    uniq_c, c_code = np.unique(carriers.to_numpy(zero_copy_only=False).astype(str), return_inverse=True)
+    group = (c_code.reshape(-1).astype(np.int64) * 10000 + ys) * 100 + ms
+    return {(str(uniq_c[g // 1_000_000]), int(g // 100 % 10000), int(g % 100)): np.nonzero(group == g)[0]
+            for g in np.unique(group).tolist()}
+
+
 class KeyIndex:
     """The (meter, ts) keys of measured readings, per partition."""
 
@@ -237,24 +248,12 @@ class DedupeWriter:
         ts = table["ts"]
         if pa.types.is_timestamp(ts.type) and ts.type.tz is None:
             ts = pc.assume_timezone(ts, "UTC")
-        year, month = local_year_month(ts)
-        ys = np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int64)
-        ms = np.asarray(month.to_numpy(zero_copy_only=False), dtype=np.int64)
-        cs = carriers.to_numpy(zero_copy_only=False)
-        uniq_c = sorted(set(cs.tolist()))
-        c_code = np.searchsorted(np.array(uniq_c, dtype=object), cs) if len(uniq_c) > 1 else np.zeros(n, np.int64)
-        group = (c_code.astype(np.int64) * 10000 + ys) * 100 + ms
-        groups = np.unique(group)
         estimated = pc.equal(table["quality"], "estimated").to_numpy(zero_copy_only=False)
         values = np.asarray(table["value"].to_numpy(), dtype=np.float64)
         keep = np.ones(n, dtype=bool)
         conflicts: list[Conflict] = []
         with self._lock():
-            parts: dict[Partition, np.ndarray] = {}
-            for g in groups:
-                g = int(g)
-                part = (uniq_c[g // 1_000_000], (g // 100) % 10000, g % 100)
-                parts[part] = np.nonzero(group == g)[0]
+            parts = partitions(ts, carriers)
             self._catch_up(set(parts))
             new_keys: dict[Partition, tuple[np.ndarray, np.ndarray]] = {}
             replaced: dict[Partition, np.ndarray] = {}
@@ -404,20 +403,13 @@ class DedupeStream:
         n = table.num_rows
         if "quality" not in table.column_names:
             table = table.append_column("quality", pa.array(["ok"] * n, pa.string()))
-        year, month = local_year_month(table["ts"])
-        ys = year.to_numpy(zero_copy_only=False).astype(np.int64)
-        ms = month.to_numpy(zero_copy_only=False).astype(np.int64)
-        cs = carriers.to_numpy(zero_copy_only=False)
         estimated = pc.equal(table["quality"], "estimated").to_numpy(zero_copy_only=False)
         values = np.asarray(table["value"].to_numpy(), dtype=np.float64)
         keep = np.zeros(n, dtype=bool)
         dup = 0
         conflicts: list[Conflict] = []
         repeats: list[tuple[int, int]] = []
-        uniq_c, c_code = np.unique(cs.astype(str), return_inverse=True)
-        group = (c_code.reshape(-1).astype(np.int64) * 10000 + ys) * 100 + ms
-        parts = {(str(uniq_c[g // 1_000_000]), int(g // 100 % 10000), int(g % 100)): np.nonzero(group == g)[0]
-                 for g in np.unique(group).tolist()}
+        parts = partitions(table["ts"], carriers)
         w._catch_up(set(parts))
         for part, idx in parts.items():
             k = w.index.keys(part, pc.take(table["meter_id"], pa.array(idx)), pc.take(table["ts"], pa.array(idx)))

@@ -284,6 +284,7 @@ class Lake:
             if gone:
                 raise LakeError(f"cannot revise: {gone[0]} is no longer committed (compacted meanwhile?)")
             for tmp, final, _ in written:
+                final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, final)
             for d in {final.parent for _, final, _ in written}:
                 _fsync_dir(d)
@@ -380,19 +381,12 @@ class Lake:
                                                 **{k: extra[k] for k in ("kind", "estimated") if k in extra}}))
             rows += md.num_rows
         try:
-            with self._lock():
-                if self.has_batch(batch_id):
-                    return CommitResult(batch_id, rows, self._state.version, True)
-                for path, final, _ in adds:
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(path, final)
-                for d in {final.parent for _, final, _ in adds}:
-                    _fsync_dir(d)
-                version = self._commit({"batch": batch_id, "add": [a[2] for a in adds], "remove": [],
-                                        "meta": meta or {}})
+            version = self.publish(adds, batch_id, meta)
         finally:
             for path, _, _ in adds:
                 path.unlink(missing_ok=True)
+        if version is None:
+            return CommitResult(batch_id, rows, self._state.version, True)
         return CommitResult(batch_id, rows, version, False, tuple(str(a[2]["path"]) for a in adds))
 
     def replace_files(self, remove: Iterable[str], add_table: pa.Table, carrier: str, year: int, month: int,
