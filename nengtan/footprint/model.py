@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -417,7 +416,3 @@ def build(model: Model, background: Background, allocation: str = "physical") ->
     system = ProductSystem(tuple(c[0] for c in cols), tuple(c[1] for c in cols), tuple(c[2] for c in cols),
                            tuple(flows), technosphere, biosphere, tuple(c[4] for c in cols))
     return Built(system, entries, shares, sorted(bg_cols))
-
-
-def describe(model: Model) -> dict[str, Any]:
-    return {"name": model.name, "digest": model.digest, "scenario": model.scenario, "parameters": model.parameters}

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from nengtan.config import Paths
 from nengtan.ingest.fields import MAX_FIELD_CHARS, length_problem, number_sql, quote
-from nengtan.ingest.rows import RowError, number_field, period_field, resolve, uscc_field
+from nengtan.ingest.rows import YES, RowError, number_field, period_field, resolve, uscc_field
 from nengtan.ingest.tables import ImportResult, RowIssue
 from nengtan.ingest.validate import signed_off_years
 from nengtan.registry.tables.park import Enterprise
@@ -49,7 +49,7 @@ WITH src AS (
            coalesce(CAST(uscc AS VARCHAR), '') AS uscc_t, coalesce(CAST(period AS VARCHAR), '') AS period_t,
            coalesce(CAST(carrier AS VARCHAR), '') AS carrier_t, coalesce(CAST(quantity AS VARCHAR), '') AS qty_t,
            coalesce(CAST({unit} AS VARCHAR), '') AS unit_t, coalesce(CAST({feed} AS VARCHAR), '') AS feed_t,
-           lower(trim(coalesce(CAST({oxidised} AS VARCHAR), ''), '{ws}')) IN ('1', 'true', 'yes', 'y', '是') AS ox,
+           lower(trim(coalesce(CAST({oxidised} AS VARCHAR), ''), '{ws}')) IN ({yes}) AS ox,
            {too_long} AS too_long
     FROM incoming
 ), checked AS (
@@ -196,7 +196,8 @@ def import_activity(s: Session, table: pa.Table, res: ImportResult, correction: 
     lengths = ", ".join(f"length(coalesce(CAST(\"{c}\" AS VARCHAR), ''))" for c in cols)
     con.execute("CREATE TEMP TABLE checked AS " + ACTIVITY_SQL.format(
         line="_line" if "_line" in table.column_names else "row_number() OVER () + 1", unit="unit", feed=feed,
-        oxidised=oxidised, too_long=f"greatest({lengths}) > {MAX_FIELD_CHARS}", ws=WHITESPACE,
+        oxidised=oxidised, yes=", ".join(f"'{w}'" for w in YES), too_long=f"greatest({lengths}) > {MAX_FIELD_CHARS}",
+        ws=WHITESPACE,
         qty=number_sql(f"trim(s.qty_t, '{WHITESPACE}')"), feed_num=number_sql(f"trim(s.feed_t, '{WHITESPACE}')"),
         same_rel=SAME_QUANTITY_REL, correcting="true" if correction else "false"))
     try:

@@ -92,8 +92,12 @@ def date_field(row: dict[str, str], col: str) -> dt.date | None:
         raise RowError(col, f"{quote(text)} is not a date (YYYY-MM-DD)") from None
 
 
+YES = ("1", "true", "yes", "y", "是")
+"""What a yes/no field reads as yes (lower-cased, trimmed); anything else is no."""
+
+
 def flag(row: dict[str, str], col: str) -> bool:
-    return row.get(col, "").strip().lower() in ("1", "true", "yes", "y", "是")
+    return row.get(col, "").strip().lower() in YES
 
 
 def year_locked(s: Session, enterprise_id: int, year: int) -> bool:
