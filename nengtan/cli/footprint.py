@@ -12,29 +12,38 @@ from rich.tree import Tree as RichTree
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, fmt_num, friendly, print_json
 
 footprint_app = typer.Typer(help="Product carbon footprints (ISO 14067, GB/T 24067-2024).", no_args_is_help=True)
+# the options calc and report share (one model, one request: the report renders what calc computes)
+ModelArg = Annotated[Path, typer.Argument(help="A model: a directory of CSV tables or an XLSX workbook.")]
+ProductOpt = Annotated[str, typer.Option("--product", help="The product (or the activity making it).")]
+PerOpt = Annotated[str | None, typer.Option("--per", help="Declared unit, if not the product's own (kg, t, W, kWp, "
+                                            "m2 …).")]
+GwpOpt = Annotated[str, typer.Option("--gwp", help="GWP-100 set: AR6 or AR5.")]
+AllocationOpt = Annotated[str, typer.Option("--allocation", help="Multi-output activities: physical, economic or "
+                                            "none (system expansion).")]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="A named scenario of the model.")]
+BackgroundOpt = Annotated[list[Path] | None, typer.Option("--background", help="Extra background datasets (CSV, "
+                                                          "repeat).")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Reference year of the model's primary exchanges (the "
+                                             "enterprises' metered data).")]
 
 
 @footprint_app.command("calc")
 @friendly
 def calc_cmd(
-    model: Annotated[Path, typer.Argument(help="A model: a directory of CSV tables or an XLSX workbook.")],
-    product: Annotated[str, typer.Option("--product", help="The product (or the activity making it).")],
-    per: Annotated[str | None, typer.Option("--per", help="Declared unit, if not the product's own (kg, t, W, "
-                                            "kWp, m2 …).")] = None,
+    model: ModelArg,
+    product: ProductOpt,
+    per: PerOpt = None,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 14067,
-    gwp: Annotated[str, typer.Option("--gwp", help="GWP-100 set: AR6 or AR5.")] = "AR6",
-    allocation: Annotated[str, typer.Option("--allocation", help="Multi-output activities: physical, economic "
-                                            "or none (system expansion).")] = "physical",
-    scenario: Annotated[str | None, typer.Option("--scenario", help="A named scenario of the model.")] = None,
-    background: Annotated[list[Path] | None, typer.Option("--background", help="Extra background datasets "
-                                                          "(CSV, repeat).")] = None,
+    gwp: GwpOpt = "AR6",
+    allocation: AllocationOpt = "physical",
+    scenario: ScenarioOpt = None,
+    background: BackgroundOpt = None,
     tree: Annotated[bool, typer.Option("--tree", help="Show the upstream tree (inputs under --cutoff "
                                        "summarised).")] = False,
     cutoff: Annotated[float, typer.Option("--cutoff", help="Tree branches below this share of the total are "
                                           "summarised.")] = 0.01,
-    year: Annotated[int | None, typer.Option("--year", help="Reference year of the model's primary exchanges "
-                                             "(the enterprises' metered data).")] = None,
+    year: YearOpt = None,
     home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -96,21 +105,25 @@ def template_cmd(
 @footprint_app.command("report")
 @friendly
 def report_cmd(
-    model: Annotated[Path, typer.Argument(help="A model: a directory of CSV tables or an XLSX workbook.")],
-    product: Annotated[str, typer.Option("--product", help="The product (or the activity making it).")],
+    model: ModelArg,
+    product: ProductOpt,
     out: Annotated[Path, typer.Option("--out", help="The report workbook (.xlsx).")],
-    per: Annotated[str | None, typer.Option("--per", help="Declared unit, if not the product's own.")] = None,
+    per: PerOpt = None,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws for the uncertainty section.")] = 1000,
-    gwp: Annotated[str, typer.Option("--gwp", help="GWP-100 set: AR6 or AR5.")] = "AR6",
-    allocation: Annotated[str, typer.Option("--allocation", help="physical, economic or none.")] = "physical",
-    scenario: Annotated[str | None, typer.Option("--scenario", help="A named scenario of the model.")] = None,
+    gwp: GwpOpt = "AR6",
+    allocation: AllocationOpt = "physical",
+    scenario: ScenarioOpt = None,
+    background: BackgroundOpt = None,
+    year: YearOpt = None,
+    home: HomeOption = None,
     goal: Annotated[str, typer.Option("--goal", help="The study's goal, in the report.")] = "",
 ) -> None:
     """An ISO 14067 carbon-footprint study report (XLSX) of one declared unit of a product."""
     from nengtan.engine.footprints import Request, footprint
     from nengtan.reports.footprint_xlsx import footprint_report
 
-    result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario))
+    result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario,
+                               background=tuple(background or ()), home=home, year=year))
     path = footprint_report(result, out, goal)
     console.print(f"{result['product']}: {fmt_num(result['total_kgco2e'], 4)} kg CO2e per {result['declared_unit']}"
                   f" — report {path}", highlight=False)
