@@ -47,8 +47,8 @@ from nengtan.ingest.tables import (
     RowIssue,
     check_columns,
     read_table,
-    readings_table,
     table_chunks,
+    whole_table,
 )
 from nengtan.registry import audit
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
@@ -88,7 +88,7 @@ def import_file(reg: Registry, paths: Paths, kind: str, path: str | Path, correc
     if kind == "readings":  # streamed in chunks: a file of any length costs bounded memory
         header, rows = table_chunks(p)
     elif kind == "activity":  # set-wise
-        rows = readings_table(p)
+        rows = whole_table(p)
         header = [c.lower() for c in rows.column_names]
         rows = rows.rename_columns(header)
     else:

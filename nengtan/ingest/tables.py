@@ -221,7 +221,7 @@ CHUNK_ROWS = 250_000
 """Rows a large CSV or Parquet file is read and checked in at a time (memory stays bounded)."""
 
 
-def readings_table(path: Path) -> pa.Table:
+def whole_table(path: Path) -> pa.Table:
     """A readings or activity file as one Arrow table (see :func:`table_chunks`)."""
     _, chunks = table_chunks(path)
     try:
