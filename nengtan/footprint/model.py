@@ -201,10 +201,17 @@ def read_model(tables: dict[str, list[dict[str, str]]], name: str, scenario: str
     if unknown:
         raise ModelError(f"{name}: scenario {scenario!r} sets unknown parameters {', '.join(sorted(unknown))}")
     outputs = []
+    seen: dict[tuple[str, str], str] = {}
+    if not tables["activities"]:
+        raise ModelError(f"{name}: the activities table has no rows")
     for r in tables["activities"]:
         w = r["_where"]
         if not r.get("activity") or not r.get("product"):
             raise ModelError(f"{w}: activity and product are required")
+        if (r["activity"], r["product"]) in seen:
+            raise ModelError(f"{w}: {r['activity']!r} making {r['product']!r} is listed twice (first at "
+                             f"{seen[(r['activity'], r['product'])]}); give one row with the whole amount")
+        seen[(r["activity"], r["product"])] = w
         outputs.append(Output(w, r["activity"], r["product"], num(r.get("amount", ""), w, "amount"),
                               r.get("unit", ""), r.get("location", ""), r.get("stage", ""),
                               num(r["price"], w, "price") if r.get("price") else None,

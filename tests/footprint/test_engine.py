@@ -131,6 +131,13 @@ def test_singular_and_unproductive_models_are_refused(model_dir: Callable[..., P
     with pytest.raises(ModelError, match="2 products but 3 activities"):
         ProductSystem(("a", "b", "c"), ("a", "b"), ("kg", "kg"), ("CO2_fossil",),
                       sp.csc_matrix(np.ones((2, 3))), sp.csc_matrix((1, 3)))
+    twice = model_dir("activity,product,amount,unit,location\nA,a,1,kg,CN\nA,a,1,kg,CN\n",
+                      "activity,type,flow,amount,unit,provider\nA,biosphere,CO2_fossil,1,kg,\n")
+    with pytest.raises(ModelError, match="listed twice"):
+        footprint(Request(twice, "a"))
+    empty = model_dir("activity,product,amount,unit,location\n", "activity,type,flow,amount,unit,provider\n")
+    with pytest.raises(ModelError, match="the activities table has no rows"):
+        footprint(Request(empty, "a"))
     bad = model_dir(ACTS, EXCH.replace("0.6,kg,poly", "0.6,m2,poly"))
     with pytest.raises(ModelError, match="does not convert to the provider's unit 'kg'"):
         footprint(Request(bad, "wafer"))
