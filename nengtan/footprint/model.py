@@ -225,6 +225,9 @@ def read_model(tables: dict[str, list[dict[str, str]]], name: str, scenario: str
             raise ModelError(f"{w}: type {r.get('type', '')!r} is not one of {', '.join(TYPES)}")
         amount = num(r.get("amount", "") or "1", w, "amount") if kind == "primary" else num(r.get("amount", ""), w,
                                                                                           "amount")
+        if amount < 0:
+            raise ModelError(f"{w}: amount {amount:g} is negative; a credit is an 'avoided' exchange and an uptake "
+                             "the flow CO2_biogenic_uptake, both with positive amounts")
         exchanges.append(Exchange(w, r.get("activity", ""), kind, r.get("flow", ""), amount, r.get("unit", ""),
                                   r.get("provider", ""), _uncertainty(r, w, amount, num),
                                   _pedigree(r.get("pedigree", ""), w), r.get("source", "")))

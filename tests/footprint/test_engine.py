@@ -138,6 +138,9 @@ def test_singular_and_unproductive_models_are_refused(model_dir: Callable[..., P
     empty = model_dir("activity,product,amount,unit,location\n", "activity,type,flow,amount,unit,provider\n")
     with pytest.raises(ModelError, match="the activities table has no rows"):
         footprint(Request(empty, "a"))
+    negative = model_dir(ACTS, EXCH.replace("4.76,kWh", "-4.76,kWh"))
+    with pytest.raises(ModelError, match=r"amount -4\.76 is negative"):
+        footprint(Request(negative, "wafer"))
     bad = model_dir(ACTS, EXCH.replace("0.6,kg,poly", "0.6,m2,poly"))
     with pytest.raises(ModelError, match="does not convert to the provider's unit 'kg'"):
         footprint(Request(bad, "wafer"))
