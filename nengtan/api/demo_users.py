@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from nengtan.api.users import add_user
 from nengtan.demo import DEMO_PARK_CODE
+from nengtan.demo_chain import AUDITOR_USER, BODY, DECIDER_USER, LEADER_USER, SUPPLIER_USERS, pv_chain
 from nengtan.errors import StateError
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import User
@@ -20,10 +21,13 @@ class DemoAccount:
     password: str
     role: str
     enterprises: tuple[str, ...]
+    org: str | None = None
 
 
 def ensure_demo_users(reg: Registry) -> list[DemoAccount]:
-    """Create (once) a park administrator, two enterprise users (A, B), a verifier and a public user.
+    """Create (once) a park administrator, two enterprise users (A, B), a verifier and a public user; and,
+    where the park has its PV chain (nengtan.demo_chain), the chain leader's and its three suppliers' users
+    and the demo certification body's auditor and decision maker.
 
     Refused in a home that holds enterprises of any park but the demo's: accounts with published
     passwords must never be bound to real enterprises."""
@@ -43,8 +47,17 @@ def ensure_demo_users(reg: Registry) -> list[DemoAccount]:
         DemoAccount("verifier", "demo-verifier-pass", "verifier", (ents[0],)),
         DemoAccount("public", "demo-public-pass", "public", ()),
     ]
+    chain = pv_chain(reg)
+    if chain is not None:
+        accounts += [
+            DemoAccount(LEADER_USER, "demo-pv-leader", "enterprise", (chain.leader,)),
+            *(DemoAccount(u, f"demo-{u}", "enterprise", (e,)) for u, e in zip(SUPPLIER_USERS, chain.suppliers,
+                                                                               strict=True)),
+            DemoAccount(AUDITOR_USER, "demo-cert-auditor", "cert_auditor", (), BODY),
+            DemoAccount(DECIDER_USER, "demo-cert-decider", "cert_decider", (), BODY),
+        ]
     with reg.session() as s:
         for a in accounts:
             if s.execute(select(User).where(User.username == a.username)).scalar() is None:
-                add_user(s, "demo", a.username, a.password, a.role, a.enterprises)
+                add_user(s, "demo", a.username, a.password, a.role, a.enterprises, org=a.org)
     return accounts

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from nengtan.api.auth import hash_password
 from nengtan.registry import audit
-from nengtan.registry.tables.access import ROLES, User, UserEnterprise
+from nengtan.registry.tables.access import CERT_ROLES, ROLES, User, UserEnterprise
 from nengtan.registry.tables.park import Enterprise
 
 
@@ -47,7 +47,7 @@ def view(s: Session, user: User) -> UserView:
 
 
 def add_user(s: Session, actor: str, username: str, password: str, role: str,
-             enterprises: Iterable[str] = (), display_name: str = "") -> UserView:
+             enterprises: Iterable[str] = (), display_name: str = "", org: str | None = None) -> UserView:
     username = username.strip()
     if not username or len(username) > 100:
         raise UserError("username must have 1-100 characters")
@@ -60,15 +60,22 @@ def add_user(s: Session, actor: str, username: str, password: str, role: str,
         raise UserError("an enterprise user needs at least one enterprise (--enterprise <uscc>)")
     if role in ("admin", "public") and codes:
         raise UserError(f"a {role} user is not bound to enterprises")
+    org = (org or "").strip().upper() or None
+    if role in CERT_ROLES and not org:
+        raise UserError(f"a {role} user works for a certification body: give its code (--org)")
+    if role in CERT_ROLES and codes:
+        raise UserError(f"a {role} user is not bound to enterprises (it sees the applications made to its body)")
+    if role not in CERT_ROLES and org:
+        raise UserError(f"only certification body users ({', '.join(CERT_ROLES)}) have an organisation")
     ids = _enterprise_ids(s, codes)
     user = User(username=username, display_name=display_name or username, role=role,
-                password_hash=hash_password(password), active=True)
+                password_hash=hash_password(password), active=True, org=org)
     s.add(user)
     s.flush()
     for i in ids:
         s.add(UserEnterprise(user_id=user.id, enterprise_id=i))
     s.flush()
-    audit.record(s, actor, "user.create", f"user:{username}", {"role": role, "enterprises": codes})
+    audit.record(s, actor, "user.create", f"user:{username}", {"role": role, "enterprises": codes, "org": org})
     return view(s, user)
 
 
@@ -91,7 +98,7 @@ def update_user(s: Session, actor: str, username: str, *, password: str | None =
         user.display_name = display_name
         changed["display_name"] = display_name
     if enterprises is not None:
-        if user.role in ("admin", "public") and enterprises:
+        if user.role in ("admin", "public", *CERT_ROLES) and enterprises:
             raise UserError(f"a {user.role} user is not bound to enterprises")
         ids = _enterprise_ids(s, enterprises)
         s.execute(delete(UserEnterprise).where(UserEnterprise.user_id == user.id))

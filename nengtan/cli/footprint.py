@@ -9,7 +9,16 @@ import typer
 from rich.table import Table
 from rich.tree import Tree as RichTree
 
-from nengtan.cli.common import FormatOption, HomeOption, check_format, console, fmt_num, friendly, print_json
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    UserError,
+    check_format,
+    console,
+    fmt_num,
+    friendly,
+    print_json,
+)
 
 footprint_app = typer.Typer(help="Product carbon footprints (ISO 14067, GB/T 24067-2024).", no_args_is_help=True)
 # the options calc and report share (one model, one request: the report renders what calc computes)
@@ -25,6 +34,9 @@ BackgroundOpt = Annotated[list[Path] | None, typer.Option("--background", help="
                                                           "repeat).")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="Reference year of the model's primary exchanges (the "
                                              "enterprises' metered data).")]
+EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="The enterprise whose model it is (credit "
+                                                   "code): its suppliers' shared footprints become datasets "
+                                                   "(supplier:<code>:<product>, pcf:<id>).")]
 
 
 @footprint_app.command("calc")
@@ -44,6 +56,12 @@ def calc_cmd(
     cutoff: Annotated[float, typer.Option("--cutoff", help="Tree branches below this share of the total are "
                                           "summarised.")] = 0.01,
     year: YearOpt = None,
+    enterprise: EnterpriseOpt = None,
+    save: Annotated[bool, typer.Option("--save", help="Hold the result as a footprint record of --enterprise (for "
+                                       "certification, sharing and PACT).")] = False,
+    name: Annotated[str, typer.Option("--name", help="The product's name on records, certificates and labels.")]
+    = "",
+    replaces: Annotated[str | None, typer.Option("--replaces", help="The record this one supersedes.")] = None,
     home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -51,8 +69,16 @@ def calc_cmd(
     from nengtan.engine.footprints import Request, footprint
 
     check_format(fmt)
+    if save and not enterprise:
+        raise UserError("--save holds the footprint for an enterprise: give --enterprise <credit code>")
     out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ()),
-                            cutoff, tree, home, year))
+                            cutoff, tree, home, year, enterprise))
+    if save and enterprise:
+        from nengtan.cli.certification import operator
+        from nengtan.engine.certification import save_footprint
+
+        reg, actor = operator(home, None)
+        out["record"] = save_footprint(reg, actor, enterprise, out, name, replaces)
     if fmt == "json":
         print_json(out)
         return
@@ -75,6 +101,8 @@ def calc_cmd(
         console.print(_tree(out["tree"]))
     console.print(f"model {out['model']['name']}@{out['model']['digest']}, database {out['database']}, "
                   f"{out['gwp']['set']}, allocation {out['allocation']}, solver {out['solver']}", highlight=False)
+    if "record" in out:
+        console.print(f"saved as footprint {out['record']['id']} of {out['record']['uscc']}", highlight=False)
 
 
 @footprint_app.command("template")
@@ -85,8 +113,6 @@ def template_cmd(
 ) -> None:
     """Write a shipped model template to edit with the enterprise's own figures."""
     from importlib import resources
-
-    from nengtan.cli.common import UserError
 
     root = resources.files("nengtan.footprint").joinpath("templates")
     names = sorted(p.name for p in root.iterdir() if p.is_dir())
@@ -115,6 +141,7 @@ def report_cmd(
     scenario: ScenarioOpt = None,
     background: BackgroundOpt = None,
     year: YearOpt = None,
+    enterprise: EnterpriseOpt = None,
     home: HomeOption = None,
     goal: Annotated[str, typer.Option("--goal", help="The study's goal, in the report.")] = "",
 ) -> None:
@@ -123,7 +150,7 @@ def report_cmd(
     from nengtan.reports.footprint_xlsx import footprint_report
 
     result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario,
-                               background=tuple(background or ()), home=home, year=year))
+                               background=tuple(background or ()), home=home, year=year, enterprise=enterprise))
     path = footprint_report(result, out, goal)
     console.print(f"{result['product']}: {fmt_num(result['total_kgco2e'], 4)} kg CO2e per {result['declared_unit']}"
                   f" — report {path}", highlight=False)
@@ -141,4 +168,7 @@ def _tree(node: dict[str, Any], parent: RichTree | None = None) -> RichTree:
 
 
 def register(app: typer.Typer) -> None:
+    from nengtan.cli import certification
+
+    certification.register(footprint_app, app)
     app.add_typer(footprint_app, name="footprint")

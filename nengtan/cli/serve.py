@@ -100,11 +100,14 @@ def _open(home: str | None, config: str | None):  # type: ignore[no-untyped-def]
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option("--role", help="admin | enterprise | verifier | public")],
+    role: Annotated[str, typer.Option("--role", help="admin | enterprise | verifier | public | cert_auditor | "
+                                      "cert_decider")],
     enterprise: Annotated[list[str] | None, typer.Option("--enterprise", "-e", help="Credit code (repeat).")]
     = None,
     password: Annotated[str | None, typer.Option("--password", help="Password (≥ 10 characters); asked for "
                                                  "when omitted.", show_default=False)] = None,
+    org: Annotated[str | None, typer.Option("--org", help="The certification body's code (cert_auditor, "
+                                            "cert_decider).")] = None,
     home: HomeOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -115,7 +118,7 @@ def users_add(
     reg = _open(home, config)
     try:
         with reg.session() as s:
-            v = add_user(s, "cli", username, pw, role, enterprise or [])
+            v = add_user(s, "cli", username, pw, role, enterprise or [], org=org)
     except (UserError, WeakPasswordError) as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc

@@ -36,6 +36,7 @@ class Request:
     tree: bool = False
     home: str | None = None  # the platform whose metered data fills the model's primary exchanges
     year: int | None = None  # their reference period
+    enterprise: str | None = None  # the enterprise whose model it is: its suppliers' shared footprints are datasets
 
 
 def model_tables(path: Path) -> dict[str, list[dict[str, str]]]:
@@ -173,6 +174,12 @@ def platform_data(home: str | None, year: int) -> tuple[dict[tuple[str, str], Me
 def footprint(req: Request, background: Background | None = None) -> dict[str, Any]:
     """The footprint of one declared unit of `req.product` (kg CO₂e), as a JSON-able dict."""
     bg = background or load_background(req.background)
+    if req.enterprise:
+        from nengtan.engine import open_local
+        from nengtan.engine.certification import supplier_datasets, with_suppliers
+
+        _, stores = open_local(req.home)
+        bg = with_suppliers(bg, supplier_datasets(stores.registry, req.enterprise))
     model = read_model(model_tables(req.model), req.model.stem, req.scenario)
     primary_source = None
     if any(x.type == "primary" for x in model.exchanges):

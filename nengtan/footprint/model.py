@@ -273,9 +273,10 @@ def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model
         if m is None or m.quantity <= 0:
             raise ModelError(f"{x.where}: the platform holds no {x.flow} for {o.uscc} in the reference period")
         per_run = m.quantity * x.amount / o.output
-        if x.flow == "electricity":
-            out.append(Exchange(x.where, x.activity, "electricity", "", per_run, m.unit, x.provider or "national",
-                                None, PRIMARY_PEDIGREE, m.source, True))
+        if x.flow in ("electricity", "pv"):  # grid power, or the site's own PV at the PV life-cycle factor
+            grid = x.provider or ("pv" if x.flow == "pv" else "national")
+            out.append(Exchange(x.where, x.activity, "electricity", "", per_run, m.unit, grid, None,
+                                PRIMARY_PEDIGREE, m.source, True))
         elif m.scope1_kg > 0:
             out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope1_kg * x.amount / o.output,
                                 "kg", "", None, PRIMARY_PEDIGREE, m.source, True))

@@ -7,9 +7,10 @@
 - ``verification``: signed-off enterprise-years, verifier comments;
 - ``access``: users, their enterprises, the audit log;
 - ``publishing``: uploads and public publications;
-- ``targets``: adopted targets, budget allocations, project assessments.
+- ``targets``: adopted targets, budget allocations, project assessments;
+- ``footprints``: product footprint records, certification applications and certificates, supplier requests.
 
 :mod:`nengtan.registry.schema` imports them all, so that ``Base.metadata`` knows every table.
 """
 
-MODULES = ("park", "records", "monitoring", "factors", "verification", "access", "publishing", "targets")
+MODULES = ("park", "records", "monitoring", "factors", "verification", "access", "publishing", "targets", "footprints")

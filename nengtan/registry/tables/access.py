@@ -22,8 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from nengtan.registry.tables.base import Base, utc_now
 
-ROLES = ("admin", "enterprise", "verifier", "public")
-"""park administrator, enterprise user, third-party verifier, public reader."""
+ROLES = ("admin", "enterprise", "verifier", "public", "cert_auditor", "cert_decider")
+"""park administrator, enterprise user, third-party verifier, public reader, a certification body's
+auditor and its decision maker (both bound to their body by ``org``)."""
+CERT_ROLES = ("cert_auditor", "cert_decider")
 
 
 class User(Base):
@@ -39,6 +41,8 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     sessions_valid_from: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     """Tokens issued before this are void: set when the password changes (ends every open session)."""
+    org: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The certification body a cert_auditor or cert_decider works for (its code)."""
 
 
 class UserEnterprise(Base):
