@@ -17,12 +17,15 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import Enterprise, Meter
+
+if TYPE_CHECKING:
+    from nengtan.engine.stores import Stores
 
 CHAIN_SECTORS = ("382", "384", "397", "398")
 BODY = "DEMO-CB"
@@ -151,7 +154,7 @@ class ChainResult:
     pact: Path
 
 
-def run(home: Path, reg: Registry, year: int, base_url: str = "http://127.0.0.1:8000") -> ChainResult | None:
+def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1:8000") -> ChainResult | None:
     """Footprint the chain from its metered data (ingot → wafer → cell → module, each sharing its record
     with its customer on request), certify the module through every step, and write its label and PACT file.
     Returns None where the park has no chain (fewer than four candidates) or it was already run."""
@@ -171,13 +174,14 @@ def run(home: Path, reg: Registry, year: int, base_url: str = "http://127.0.0.1:
     from nengtan.engine.footprints import Request, footprint, platform_data
     from nengtan.reports.label import label_png, label_svg, verify_url
 
+    reg = stores.registry
     chain = pv_chain(reg)
     if chain is None:
         return None
     leader = actor_of(reg, LEADER_USER)
     if applications(reg, leader):
         return None
-    metered, _ = platform_data(str(home), year)
+    metered, _ = platform_data(str(home), year, stores)
     electricity = {u: metered[(u, "electricity")].quantity for u in (chain.leader, *chain.suppliers)}
     gas = {u for u in electricity if (u, "natural_gas") in metered}
     pv = {u for u in electricity if (u, "pv") in metered}
@@ -195,7 +199,8 @@ def run(home: Path, reg: Registry, year: int, base_url: str = "http://127.0.0.1:
             q = request_footprint(reg, me, uscc, supplier, records[_stage_of(plan, supplier)]["product"],
                                   f"{name}: please share your footprint for our {year} PCF")
             answer_request(reg, actor_of(reg, users[supplier]), q["id"], records[_stage_of(plan, supplier)]["id"])
-        result = footprint(Request(models[stage], product, per, home=str(home), year=year, enterprise=uscc))
+        result = footprint(Request(models[stage], product, per, home=str(home), year=year, enterprise=uscc),
+                           stores=stores)
         records[stage] = save_footprint(reg, me, uscc, result, name)
     auditor, decider = actor_of(reg, AUDITOR_USER), actor_of(reg, DECIDER_USER)
     app = apply(reg, leader, records["module"]["id"], BODY)

@@ -17,7 +17,9 @@ from nengtan.api.routers import (
     auth,
     cockpit,
     enterprises,
+    footprints,
     inventory,
+    pact,
     pages,
     public,
     reports,
@@ -51,7 +53,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(Hardening, max_request_bytes=settings.max_request_mb * 1024 * 1024,
                        secret_key=svc.settings.secret_key)
     errors.install(app)
-    for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public):
+    for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
+                   footprints, pact):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

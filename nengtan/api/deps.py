@@ -10,6 +10,8 @@ Rules
 * ``enterprise``: only the enterprises bound to the user (``user_enterprise``), read and write.
 * ``verifier``: only the enterprises bound to the user, read; comment and sign-off; no data writes.
 * ``public``: nothing but published figures (``/api/public``).
+* ``cert_auditor`` / ``cert_decider``: a certification body's people: the applications made to their body
+  and the footprints those applications name (nengtan.engine.certification holds that rule).
 
 An enterprise a user may not see answers 404 exactly like one that does not exist, so a user cannot
 even learn which credit codes are registered.
@@ -43,6 +45,7 @@ class Principal:
     username: str
     role: str
     enterprise_ids: frozenset[int]
+    org: str | None = None  # a certification body's users: its code
 
     @property
     def is_admin(self) -> bool:
@@ -92,7 +95,7 @@ def load_principal(svc: Services, username: str, issued_at: dt.datetime | None =
             if issued_at is None or issued_at < cut:
                 return None
         ids = s.execute(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)).scalars()
-        return Principal(user.id, user.username, user.role, frozenset(ids))
+        return Principal(user.id, user.username, user.role, frozenset(ids), user.org)
 
 
 async def optional_user(request: Request, svc: ServicesDep) -> Principal | None:

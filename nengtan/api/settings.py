@@ -42,10 +42,17 @@ class Settings:
     none (the client address is the socket's, whatever a header says)."""
     cache_seconds: float = 30.0
     auth_cache_seconds: float = 5.0
+    public_url: str = ""
+    """The address the public reaches this service at (labels' QR codes open <public_url>/verify/<number>);
+    empty: http://<host>:<port>."""
 
     @property
     def paths(self) -> Paths:
         return Paths(Path(self.home).expanduser().resolve())
+
+    @property
+    def public_base(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def registry_url(self) -> str:

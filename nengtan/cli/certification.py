@@ -306,7 +306,7 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
     from nengtan.demo_chain import run
 
     ensure_demo_users(stores.registry)
-    r = run(paths.home, stores.registry, year)
+    r = run(paths.home, stores, year)
     if r is None:
         return
     t = Table(title=f"光伏产业链碳足迹 PV chain footprints {year} (metered data, national life-cycle grid factor)")

@@ -16,6 +16,7 @@ Every write is one transaction with its audit-log entry (who, what, when).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -541,13 +542,23 @@ def supplier_datasets(reg: Registry, uscc: str) -> list[Dataset]:
             certified = c is not None and cert.public_status(c.status, c.valid_to, today()) == "valid"
             src = (f"PCF {r.pf_id} of {e.uscc if r.origin == 'computed' else 'a supplier (PACT import)'}, "
                    f"{r.model_digest}" + (f", certificate {c.number}" if certified and c else ""))
+            res = json.loads(r.result)
+            share = (res.get("data_quality", {}).get("primary_data_share") if r.origin == "computed"
+                     else _pact_share(res.get("pact", {})))
             ds = Dataset(f"pcf:{r.pf_id}", r.product_name, r.declared_unit, {"CO2e_aggregated": r.total_kgco2e},
-                         (src,), "confirmed" if certified else "to-verify", "supplier")
+                         (src,), "confirmed" if certified else "to-verify", "supplier", float(share or 0.0))
             out[ds.id] = ds
             if r.origin == "computed":
                 key = f"supplier:{e.uscc}:{r.product}"
-                out[key] = Dataset(key, ds.name, ds.unit, ds.flows, ds.sources, ds.status, ds.origin)
+                out[key] = dataclasses.replace(ds, id=key)
         return list(out.values())
+
+
+def _pact_share(doc: dict[str, Any]) -> float:
+    try:
+        return float(doc["pcf"]["primaryDataShare"]) / 100
+    except (KeyError, TypeError, ValueError):
+        return 0.0
 
 
 def with_suppliers(bg: Background, datasets: list[Dataset]) -> Background:

@@ -8,15 +8,18 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nengtan.footprint.background import Background, load_background
+from nengtan.footprint.background import Background, Dataset, load_background
 from nengtan.footprint.gwp import BIOGENIC, DEFAULT_GWP, gwp_set
 from nengtan.footprint.model import PEDIGREE, Built, Metered, build, read_model, with_primary
 from nengtan.footprint.montecarlo import DEFAULT_SEED, monte_carlo
 from nengtan.footprint.system import SOLVER, ModelError, Solver
+
+if TYPE_CHECKING:
+    from nengtan.engine.stores import Stores
 
 PEAK_UNITS = {"wp": "W", "kwp": "kW", "mwp": "MW"}
 
@@ -113,10 +116,12 @@ def _folded(built: Built, solver: Solver, s: np.ndarray) -> np.ndarray:
     return out
 
 
-def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]:
+def _data_quality(built: Built, solver: Solver, s: np.ndarray, datasets: dict[str, Dataset]) -> dict[str, Any]:
     """Pedigree scores weighted by the share of the footprint each foreground exchange brings: an
     emission its own kg CO₂e, an input from the background the cumulative emissions behind it (inputs
-    from other foreground activities carry none of their own: those activities' exchanges count)."""
+    from other foreground activities carry none of their own: those activities' exchanges count).
+    The primary data share counts the platform's measured exchanges and, of a supplier's footprint taken
+    as a dataset, the share of it that rests on the supplier's primary data."""
     bg = _background_cols(built)
     h = solver.intensities()
     weights: list[float] = []
@@ -124,6 +129,7 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
     all_weights: list[float] = []
     kept: list[Any] = []
     every = 0.0
+    supplier_primary = 0.0
     for e in built.entries:
         if e.col in bg:
             continue
@@ -132,6 +138,8 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
             w = abs(solver.c[e.row] * v)
         elif e.row in bg:
             w = abs(v * h[e.row])
+            # a supplier's footprint brings the primary data it rests on (PACT Methodology 3.0, 4.2.2)
+            supplier_primary += w * datasets[built.system.activities[e.row]].primary_share
         else:
             continue
         every += w
@@ -141,7 +149,7 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
             weights.append(w)
             scores.append(e.exchange.pedigree)
     rated = float(sum(weights))
-    primary = float(sum(w for w, e in zip(all_weights, kept, strict=True) if e.exchange.primary))
+    primary = supplier_primary + float(sum(w for w, e in zip(all_weights, kept, strict=True) if e.exchange.primary))
     out: dict[str, Any] = {"rated_share": rated / every if every else 0.0,
                            "primary_data_share": primary / every if every else 0.0}
     if rated > 0:
@@ -152,16 +160,16 @@ def _data_quality(built: Built, solver: Solver, s: np.ndarray) -> dict[str, Any]
     return out
 
 
-def platform_data(home: str | None, year: int) -> tuple[dict[tuple[str, str], Metered], dict[str, Any]]:
+def platform_data(home: str | None, year: int, stores: Stores | None = None
+                  ) -> tuple[dict[tuple[str, str], Metered], dict[str, Any]]:
     """Each enterprise's use of each carrier in `year` and its direct CO2, from the platform's own ledger
     (statements first, main meters where an enterprise-month has none: the inventory's numbers)."""
-    from nengtan.engine import open_local
     from nengtan.engine.ledgers import data_version, ledger, year_factor_set
 
-    _, stores = open_local(home)
-    version = data_version(stores.registry, stores.lake)
-    fs = year_factor_set(stores.registry, year, stores.factor_set)
-    lg = ledger(stores.registry, stores.lake, year, fs)
+    st = stores or _stores(home)
+    version = data_version(st.registry, st.lake)
+    fs = year_factor_set(st.registry, year, st.factor_set)
+    lg = ledger(st.registry, st.lake, year, fs)
     out: dict[tuple[str, str], Metered] = {}
     if len(lg):
         for (uscc, carrier, unit), g in lg.groupby(["uscc", "carrier", "unit"]):
@@ -171,14 +179,20 @@ def platform_data(home: str | None, year: int) -> tuple[dict[tuple[str, str], Me
     return out, {"year": year, "data_version": version, "factor_set": fs.id}
 
 
-def footprint(req: Request, background: Background | None = None) -> dict[str, Any]:
-    """The footprint of one declared unit of `req.product` (kg CO₂e), as a JSON-able dict."""
+def _stores(home: str | None) -> Stores:
+    from nengtan.engine import open_local
+
+    return open_local(home)[1]
+
+
+def footprint(req: Request, background: Background | None = None, stores: Stores | None = None) -> dict[str, Any]:
+    """The footprint of one declared unit of `req.product` (kg CO₂e), as a JSON-able dict. The platform's
+    data (primary exchanges, suppliers' footprints) come from `stores`, else from the data home `req.home`."""
     bg = background or load_background(req.background)
     if req.enterprise:
-        from nengtan.engine import open_local
         from nengtan.engine.certification import supplier_datasets, with_suppliers
 
-        _, stores = open_local(req.home)
+        stores = stores or _stores(req.home)
         bg = with_suppliers(bg, supplier_datasets(stores.registry, req.enterprise))
     model = read_model(model_tables(req.model), req.model.stem, req.scenario)
     primary_source = None
@@ -186,7 +200,7 @@ def footprint(req: Request, background: Background | None = None) -> dict[str, A
         if req.year is None:
             raise ModelError("the model has primary exchanges: give the reference year (--year) and the platform's "
                              "data home (--home)")
-        metered, primary_source = platform_data(req.home, req.year)
+        metered, primary_source = platform_data(req.home, req.year, stores)
         model = with_primary(model, metered)
     built = build(model, bg, req.allocation)
     gwp = gwp_set(req.gwp)
@@ -214,7 +228,9 @@ def footprint(req: Request, background: Background | None = None) -> dict[str, A
                                                        key=lambda t: -abs(t[1])) if v != 0},
         "by_flow": by_flow, "allocation": req.allocation,
         "allocation_shares": {a: sh for a, sh in built.shares.items() if len(sh) > 1},
-        "data_quality": _data_quality(built, solver, s),
+        "data_quality": _data_quality(built, solver, s, bg.datasets),
+        "by_dataset": {built.system.activities[k]: float(solver.direct[k] * s[k])
+                       for k in sorted(_background_cols(built)) if solver.direct[k] * s[k] != 0},
         "model": {"name": model.name, "digest": model.digest, "scenario": model.scenario,
                   "parameters": model.parameters},
         "database": bg.version, "background_datasets": built.background, "primary_data": primary_source,

@@ -40,6 +40,7 @@ class Dataset:
     sources: tuple[str, ...]
     status: str
     origin: str  # the file it came from: "nengtan" for the package's own
+    primary_share: float = 0.0  # a supplier's footprint: the share of it resting on primary data (PACT 4.2.2)
 
 
 @dataclass(frozen=True)

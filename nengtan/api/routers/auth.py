@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,16 +12,16 @@ from nengtan.api.auth import burn_time, issue_token, verify_password
 from nengtan.api.deps import TOKEN_COOKIE, ServicesDep, UserDep
 from nengtan.api.errors import ApiError
 from nengtan.api.schemas import LoginRequest, TokenResponse
-from nengtan.api.users import view
+from nengtan.api.users import UserView, view
 from nengtan.registry import audit
 from nengtan.registry.tables.access import User
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@router.post("/token", response_model=TokenResponse)
-def login(body: LoginRequest, request: Request, response: Response, svc: ServicesDep) -> TokenResponse:
-    """Exchange username and password for a bearer token (also set as an HttpOnly cookie for pages)."""
+def check_login(request: Request, svc: ServicesDep, body: LoginRequest) -> tuple[str, dt.datetime, UserView]:
+    """A token for a correct username and password (rate-limited and audited); ApiError 401/429 otherwise.
+    The login page, the API and the PACT client-credentials grant all come here."""
     ip = request.client.host if request.client else "unknown"
     # failures count per (account, address) and per address, and per account with a far higher limit
     # (a back-off against guessing from many addresses): an attacker's failures slow the attacker
@@ -55,6 +56,13 @@ def login(body: LoginRequest, request: Request, response: Response, svc: Service
         raise ApiError(401, "wrong username or password", "unauthorized",
                        headers={"WWW-Authenticate": "Bearer"})
     token, exp = issue_token(v.username, v.role, svc.settings.secret_key, svc.settings.token_ttl_minutes)
+    return token, exp, v
+
+
+@router.post("/token", response_model=TokenResponse)
+def login(body: LoginRequest, request: Request, response: Response, svc: ServicesDep) -> TokenResponse:
+    """Exchange username and password for a bearer token (also set as an HttpOnly cookie for pages)."""
+    token, exp, v = check_login(request, svc, body)
     response.set_cookie(TOKEN_COOKIE, token, max_age=svc.settings.token_ttl_minutes * 60, httponly=True,
                         samesite="strict", path="/", secure=request.url.scheme == "https")
     return TokenResponse(access_token=token, expires_at=exp.isoformat(), username=v.username, role=v.role,

@@ -113,3 +113,44 @@ def portal(request: Request, uscc: Annotated[str, Path(max_length=40)], user: Op
 def meter_page(request: Request, uscc: Annotated[str, Path(max_length=40)],
                code: Annotated[str, Path(max_length=64)], user: OptUser, svc: ServicesDep) -> Response:
     return _enterprise_page(request, user, svc, uscc, "meter.html", code=code)
+
+
+@router.get("/verify/{number}")
+def verify_certificate(number: Annotated[str, Path(max_length=40)], svc: ServicesDep) -> Response:
+    """The public check behind a label's QR code: valid, suspended, withdrawn or expired (no login)."""
+    from nengtan.engine.certification import public_certificate
+    from nengtan.errors import NotFoundError
+
+    try:
+        c = public_certificate(svc.registry, number)
+    except NotFoundError:
+        return page("error.html", 404, message=f"证书 {number} 不存在 / No certificate {number}")
+    v = float(c["value_kgco2e"])
+    return page("verify.html", 200, **{k: str(c[k] if c[k] is not None else "—") for k in (
+        "number", "status_name", "status_reason", "product_name", "declared_unit", "enterprise", "uscc",
+        "reference_year", "issued_on", "valid_to", "body", "standard", "checked_on")},
+        verdict=c["status"], value=f"{v:,.4g}" if abs(v) < 100 else f"{v:,.1f}")
+
+
+@router.get("/footprints")
+def footprints_home(request: Request, user: OptUser) -> Response:
+    """Product footprints: an enterprise's own page; a certification body's (or the administrator's) work list."""
+    if user is None:
+        return _login_redirect(request)
+    if user.role == "enterprise" and user.enterprise_ids:
+        from nengtan.api.routers.enterprises import list_enterprises
+        from nengtan.api.schemas import Paging
+
+        svc = request.app.state.services
+        first = list_enterprises(user, svc, Paging(1, 0))["items"]
+        return RedirectResponse(f"/footprints/{first[0]['uscc']}", status_code=303)
+    if user.is_admin or user.role in ("cert_auditor", "cert_decider"):
+        return page("footprints.html", uscc="", name=user.org or "", mode="body")
+    return page("error.html", 403, message="产品碳足迹页面仅对企业、认证机构和园区管理员开放 / For enterprises, "
+                "certification bodies and the park administrator")
+
+
+@router.get("/footprints/{uscc}")
+def footprints_page(request: Request, uscc: Annotated[str, Path(max_length=40)], user: OptUser,
+                    svc: ServicesDep) -> Response:
+    return _enterprise_page(request, user, svc, uscc, "footprints.html", mode="enterprise")

@@ -1,6 +1,13 @@
 // zh (default) / en strings for every page; the choice is kept in localStorage.
 window.NT_I18N = {
   zh: {
+    footprints: "产品碳足迹", records: "碳足迹记录", incoming: "客户的碳足迹请求", outgoing: "向供应商请求碳足迹",
+    applications: "碳足迹标识认证申请", number: "编号", product: "产品", footprint: "碳足迹", body: "认证机构",
+    certificate: "证书", primaryShare: "初级数据占比", origin: "来源", apply: "申请认证", bodyCode: "认证机构代码",
+    applyHint: "填写认证机构代码后点击“申请认证”", supplierCode: "供应商统一社会信用代码", requestBtn: "发送请求",
+    share: "同意共享", decline: "拒绝", requested: "待答复", shared: "已共享", declined: "已拒绝", pass: "通过",
+    fail: "不通过", note: "说明", takeStep: "提交", certAction: "证书操作", steps: "认证步骤", stage: "阶段",
+    done: "已完成", upstream: "其中：上游数据集（供应商碳足迹、电力）",
     app: "能碳 · 园区能碳管理平台", cockpit: "园区驾驶舱", portal: "企业服务", login: "登录", logout: "退出",
     username: "用户名", password: "密码", year: "年份", lang: "English", loginFailed: "登录失败",
     energy_tce: "综合能耗", co2_t: "二氧化碳排放", energy_intensity: "单位增加值能耗",
@@ -26,6 +33,14 @@ window.NT_I18N = {
     allocated: "分配量", counts: "红 {red} · 黄 {yellow} · 绿 {green}",
   },
   en: {
+    footprints: "Product footprints", records: "Footprint records", incoming: "Customers' requests",
+    outgoing: "Requests to suppliers", applications: "Label certification applications", number: "Number",
+    product: "Product", footprint: "Footprint", body: "Certification body", certificate: "Certificate",
+    primaryShare: "Primary data share", origin: "Origin", apply: "Apply", bodyCode: "certification body code",
+    applyHint: "enter the body's code, then Apply", supplierCode: "supplier's credit code", requestBtn: "Request",
+    share: "Share", decline: "Decline", requested: "requested", shared: "shared", declined: "declined", pass: "pass",
+    fail: "fail", note: "note", takeStep: "Take step", certAction: "Certificate action", steps: "Steps",
+    stage: "Stage", done: "done", upstream: "of which upstream datasets (suppliers' footprints, electricity)",
     app: "nengtan · Park Energy & Carbon Platform", cockpit: "Park cockpit", portal: "Enterprise portal",
     login: "Log in", logout: "Log out", username: "Username", password: "Password", year: "Year", lang: "中文",
     loginFailed: "Login failed", energy_tce: "Energy consumption", co2_t: "CO2 emissions",
