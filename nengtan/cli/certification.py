@@ -255,7 +255,7 @@ def cert_show(number: Annotated[str, typer.Argument(help="An application (APP-â€
         return
     _show(public_certificate(reg, number), fmt, f"certificate {number}",
           ("number", "status_name", "status_reason", "enterprise", "product_name", "value_kgco2e", "declared_unit",
-           "issued_on", "valid_to", "body", "footprint", "standard", "checked_on"))
+           "issued_on", "valid_to", "body", "standard", "checked_on"))
 
 
 @cert_app.command("action")

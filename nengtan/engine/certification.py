@@ -356,7 +356,7 @@ def _certificate_view(s: Session, c: Certificate, on: dt.date) -> dict[str, Any]
         "status_reason": c.status_reason if status in ("suspended", "withdrawn") else "",
         "enterprise": e.name, "uscc": e.uscc, "product_name": c.product_name, "declared_unit": c.declared_unit,
         "value_kgco2e": c.value_kgco2e, "issued_on": c.issued_on.isoformat(), "valid_to": c.valid_to.isoformat(),
-        "body": c.body, "footprint": r.pf_id, "reference_year": r.reference_year,
+        "body": c.body, "reference_year": r.reference_year,
         "standard": "ISO 14067:2018 / GB/T 24067-2024", "checked_on": on.isoformat(),
         "events": [{"action": x.action, "passed": x.passed, "status_after": x.status_after,
                     "at": x.at.isoformat()} for x in events],

@@ -7,6 +7,7 @@ endpoint without an isolation check fails this test until someone decides how it
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.routing import Mount
 
+from nengtan.engine.certification import Actor
 from nengtan.registry.tables.park import Enterprise, Meter
 
 YEAR = 2025
@@ -39,6 +41,19 @@ NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's 
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
     ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
 }
+# Footprint records, requests, applications and certificates are reached by their own ids: tried here with
+# B's (a record, an application, its certificate, a request to B); tests/api/test_footprints.py goes role by role.
+OBJECT_ROUTES = {
+    ("GET", "/api/footprints/{pf_id}"), ("GET", "/api/footprints/{pf_id}/pact"),
+    ("POST", "/api/footprint-requests/{request_id}/answer"), ("GET", "/api/certification/applications"),
+    ("POST", "/api/certification/applications"), ("GET", "/api/certification/applications/{number}"),
+    ("POST", "/api/certification/applications/{number}/steps"), ("POST", "/api/certificates/{number}/actions"),
+    ("GET", "/pact/3/footprints"), ("GET", "/pact/3/footprints/{pf_id}"), ("POST", "/pact/3/events"),
+    ("GET", "/footprints"), ("POST", "/pact/auth/token"),
+}
+# A certificate is public by design (the label's QR code opens it): it shows what the label shows and no more.
+PUBLIC_CERTIFICATE = {("GET", "/api/public/certificates/{number}"), ("GET", "/verify/{number}"),
+                      ("GET", "/api/public/certificates/{number}/label.{kind}")}
 OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal")}
 
 
@@ -83,9 +98,35 @@ def b_objects(client: TestClient, tokens, demo, app) -> dict[str, str]:  # type:
     r = client.post(f"/api/enterprises/{demo.b}/uploads", headers=tokens["enterprise-b"],
                     files={"file": ("b.csv", csv, "text/csv")}, data={"kind": "activity"})
     assert r.status_code == 201, r.text
+    objects = _b_footprint_objects(app, demo, b_id)
     return {"uscc": demo.b, "code": meter or "NO-METER", "upload_id": str(r.json()["id"]), "year": str(YEAR),
             "username": "enterprise-b", "sector": sector,
-            "name": name}
+            "name": name, "kind": "svg", **objects}
+
+
+B_RECORD: list[str] = []  # B's footprint record, for the application a caller tries to make with it
+
+
+def _b_footprint_objects(app, demo, b_id: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """B's footprint record, its application and certificate (DEMO-CB), and a request made to B."""
+    from nengtan.demo_chain import AUDITOR_USER, BODY, DECIDER_USER
+    from nengtan.engine.certification import actor_of, apply, request_footprint, save_footprint, take_step
+    from nengtan.engine.footprints import Request, footprint
+
+    reg = app.state.services.registry
+    wafer = Path(__file__).resolve().parents[2] / "docs" / "examples" / "footprint-wafer"
+    result = footprint(Request(wafer, "wafer"))
+    b = Actor("enterprise-b", "enterprise", frozenset({b_id}))
+    rec = save_footprint(reg, b, demo.b, result, "B 的硅片")
+    B_RECORD.append(rec["id"])
+    number = apply(reg, b, rec["id"], BODY)["number"]
+    auditor, decider = actor_of(reg, AUDITOR_USER), actor_of(reg, DECIDER_USER)
+    for step in ("accept", "document_review", "site_inspection", "verification"):
+        take_step(reg, auditor, number, step)
+    cert = take_step(reg, decider, number, "decision")["certificate"]
+    asker = next(u for u in (demo.a,) if u != demo.b)
+    q = request_footprint(reg, Actor("cli", "admin"), asker, demo.b, "wafer")
+    return {"pf_id": rec["id"], "number": number, "certificate": cert, "request_id": str(q["id"])}
 
 
 def fill(path: str, values: dict[str, str]) -> str:
@@ -111,6 +152,14 @@ def call(client: TestClient, method: str, url: str, headers: dict[str, str], dem
         body = {"year": YEAR}
     elif method == "PATCH":
         body = {"active": False}
+    elif url.endswith("/steps"):
+        body = {"step": "accept"}
+    elif url.endswith("/actions"):
+        body = {"action": "suspend", "note": "x"}
+    elif url.endswith("/answer"):
+        body = {"share": None}
+    elif url.endswith("/certification/applications"):
+        body = {"footprint": B_RECORD[0] if B_RECORD else "none", "body": "DEMO-CB"}
     kw = {"json": body} if method in ("POST", "PATCH", "PUT") else {}
     client.cookies.clear()
     return client.request(method, url, headers=headers, **kw)
@@ -144,6 +193,20 @@ def test_every_route_isolates_enterprises(client: TestClient, app, tokens, demo,
             r = call(client, method, url, a, demo)
             assert r.status_code < 500 and demo.b not in r.text and b_objects["name"] not in r.text, \
                 f"{method} {url} shows B's data"
+        elif key in OBJECT_ROUTES:
+            for who in ("enterprise-a", "verifier"):
+                r = call(client, method, url, tokens[who], demo)
+                assert r.status_code in (200, 400, 401, 403, 404, 422), f"{who}: {method} {url}: {r.status_code}"
+                # a refusal may echo the id the caller sent, but nothing of B's; a listing shows none of B's ids
+                assert b_objects["name"] not in r.text, f"{who} reached B's objects through {method} {url}"
+                if "{" in path:
+                    assert r.status_code in (403, 404), f"{who} reached {method} {url}: {r.status_code}"
+                elif method == "GET":
+                    assert b_objects["pf_id"] not in r.text and b_objects["number"] not in r.text
+        elif key in PUBLIC_CERTIFICATE:
+            cert_url = fill(path.replace("{number}", "{certificate}"), b_objects)
+            r = call(client, method, cert_url, a, demo)
+            assert r.status_code == 200 and b_objects["pf_id"] not in r.text and "inventory" not in r.text
         elif key in OWN_ONLY:
             pass  # checked one by one in test_own_only_routes
         else:
