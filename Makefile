@@ -6,7 +6,7 @@ STAMP := $(VENV)/.nengtan-installed
 PYTEST_ARGS ?=
 UV := python3 -m uv
 
-.PHONY: demo test lint typecheck unit bench system clean
+.PHONY: demo test lint typecheck unit bench system fonts clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -18,10 +18,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m compileall -q -j 0 nengtan >/dev/null
 	@touch $@
 
-demo: $(STAMP)
+demo: $(STAMP) fonts
 	$(BIN)/nengtan demo
 
-system:
+fonts:
+	@scripts/install-fonts.sh
+
+system: fonts
 	@scripts/install-browser.sh
 	@scripts/install-services.sh
 

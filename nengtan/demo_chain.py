@@ -152,6 +152,7 @@ class ChainResult:
     label_svg: Path
     label_png: Path
     pact: Path
+    study: Path
 
 
 def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1:8000") -> ChainResult | None:
@@ -217,10 +218,16 @@ def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1
     svg, png = out / f"label-{cert['number']}.svg", out / f"label-{cert['number']}.png"
     svg.write_text(label_svg(cert, link), encoding="utf-8")
     png.write_bytes(label_png(cert, link))
+    from nengtan.engine.certification import footprint_view
+    from nengtan.reports.footprint_pdf import footprint_pdf
+
+    study = footprint_pdf(footprint_view(reg, leader, records["module"]["id"])["result"],
+                          out / f"footprint-{records['module']['id']}.pdf",
+                          f"{year} cradle-to-gate footprint of the chain leader's PV module, for its carbon label")
     pact = out / f"pact-{records['module']['id']}.json"
     pact.write_text(json.dumps(pact_document(reg, leader, records["module"]["id"]), ensure_ascii=False, indent=2)
                     + "\n", encoding="utf-8")
-    return ChainResult(chain, records, app, cert, svg, png, pact)
+    return ChainResult(chain, records, app, cert, svg, png, pact, study)
 
 
 def _stage_of(plan: list[tuple[str, str, str, str, str, str | None]], uscc: str) -> str:

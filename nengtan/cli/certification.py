@@ -320,7 +320,7 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
     c = r.certificate
     console.print(f"certificate {c['number']} ({c['status_name']}, valid to {c['valid_to']}): {c['product_name']} "
                   f"{c['value_kgco2e']:,.1f} kg CO2e per {c['declared_unit']}; label {r.label_svg.name}, "
-                  f"{r.label_png.name}; PACT {r.pact}", highlight=False)
+                  f"{r.label_png.name}; PACT {r.pact.name}; study {r.study}", highlight=False)
 
 
 def register(footprint_app: typer.Typer, app: typer.Typer) -> None:

@@ -133,7 +133,7 @@ def template_cmd(
 def report_cmd(
     model: ModelArg,
     product: ProductOpt,
-    out: Annotated[Path, typer.Option("--out", help="The report workbook (.xlsx).")],
+    out: Annotated[Path, typer.Option("--out", help="The report: a workbook (.xlsx) or a PDF (.pdf).")],
     per: PerOpt = None,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws for the uncertainty section.")] = 1000,
     gwp: GwpOpt = "AR6",
@@ -145,13 +145,16 @@ def report_cmd(
     home: HomeOption = None,
     goal: Annotated[str, typer.Option("--goal", help="The study's goal, in the report.")] = "",
 ) -> None:
-    """An ISO 14067 carbon-footprint study report (XLSX) of one declared unit of a product."""
+    """An ISO 14067 carbon-footprint study report (XLSX or PDF) of one declared unit of a product."""
     from nengtan.engine.footprints import Request, footprint
+    from nengtan.reports.footprint_pdf import footprint_pdf
     from nengtan.reports.footprint_xlsx import footprint_report
 
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"{out}: the report is written as .xlsx or .pdf")
     result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario,
                                background=tuple(background or ()), home=home, year=year, enterprise=enterprise))
-    path = footprint_report(result, out, goal)
+    path = (footprint_pdf if out.suffix.lower() == ".pdf" else footprint_report)(result, out, goal)
     console.print(f"{result['product']}: {fmt_num(result['total_kgco2e'], 4)} kg CO2e per {result['declared_unit']}"
                   f" — report {path}", highlight=False)
 

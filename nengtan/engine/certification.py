@@ -404,7 +404,7 @@ def request_footprint(reg: Registry, actor: Actor, requester: str, supplier: str
 def answer_request(reg: Registry, actor: Actor, request_id: int, share: str | None) -> dict[str, Any]:
     """The supplier consents by sharing one of its own records (`share`), or declines (None)."""
     with reg.session(write=True) as s:
-        q = s.get(FootprintRequest, request_id)
+        q = s.get(FootprintRequest, request_id) if 0 < request_id < 2**31 else None
         if q is None or not _own(actor, q.supplier_id):
             raise NotFoundError(f"footprint request {request_id}")
         if q.status != "requested":

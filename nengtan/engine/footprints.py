@@ -175,7 +175,8 @@ def platform_data(home: str | None, year: int, stores: Stores | None = None
         for (uscc, carrier, unit), g in lg.groupby(["uscc", "carrier", "unit"]):
             out[(str(uscc), str(carrier))] = Metered(float(g["quantity"].sum()), str(unit),
                                                      float(g["scope1_t"].sum()) * 1000.0,
-                                                     f"nengtan data {version}, {year}: {uscc} statements and meters")
+                                                     f"nengtan data {version}, {year}: {uscc} statements and meters",
+                                                     float(g["scope2_location_t"].sum()) * 1000.0)
     return out, {"year": year, "data_version": version, "factor_set": fs.id}
 
 

@@ -38,6 +38,8 @@ from nengtan.units import UnitError, conversion_factor
 
 ALLOCATIONS = ("physical", "economic", "none")
 TYPES = ("technosphere", "biosphere", "electricity", "avoided", "primary")
+BY_OUTPUT = "by_output"
+"""A primary exchange's amount that shares the enterprise's use of the carrier among its activities by output."""
 PRIMARY_PEDIGREE = (2, 1, 1, 1, 1)
 """Measured for this site and period by the platform, not yet verified: reliability 2, all else 1."""
 DISTRIBUTIONS = ("lognormal", "normal", "triangular", "uniform")
@@ -223,8 +225,12 @@ def read_model(tables: dict[str, list[dict[str, str]]], name: str, scenario: str
         kind = r.get("type", "").lower()
         if kind not in TYPES:
             raise ModelError(f"{w}: type {r.get('type', '')!r} is not one of {', '.join(TYPES)}")
-        amount = num(r.get("amount", "") or "1", w, "amount") if kind == "primary" else num(r.get("amount", ""), w,
-                                                                                          "amount")
+        if kind == "primary" and r.get("amount", "").strip().lower() == BY_OUTPUT:
+            amount = math.nan  # the share is set by output (with_primary)
+        elif kind == "primary":
+            amount = num(r.get("amount", "") or "1", w, "amount")
+        else:
+            amount = num(r.get("amount", ""), w, "amount")
         if amount < 0:
             raise ModelError(f"{w}: amount {amount:g} is negative; a credit is an 'avoided' exchange and an uptake "
                              "the flow CO2_biogenic_uptake, both with positive amounts")
@@ -246,15 +252,61 @@ class Metered:
     unit: str
     scope1_kg: float  # its direct CO2 by the platform's factor set
     source: str
+    scope2_kg: float = 0.0  # purchased heat and steam: the CO2 of making them, by the platform's factor set
+
+
+ELECTRICITY = ("electricity", "pv")
+PURCHASED_HEAT = ("heat", "steam")
+GREEN = "green_electricity"
+
+
+def _by_output_shares(model: Model) -> dict[tuple[str, str], float]:
+    """(activity, carrier) → the share of its enterprise's use of the carrier that a ``by_output`` primary
+    exchange takes: the activity's output over the outputs of all the enterprise's activities sharing that
+    carrier by output, weighted by their ``physical`` column (or, failing that, their ``price``) when the
+    outputs are in different units (GB/T 24067-2024 6.4.6: physical relationship first, then economic)."""
+    outputs = {o.activity: o for o in model.outputs}
+    groups: dict[tuple[str, str], list[Output]] = {}
+    for x in model.exchanges:
+        if x.type == "primary" and math.isnan(x.amount):
+            o = outputs.get(x.activity)
+            if o is None or not o.uscc or not o.output:
+                raise ModelError(f"{x.where}: a primary exchange needs its activity's uscc and output (the production "
+                                 "in the reference period) in the activities table")
+            groups.setdefault((o.uscc, x.flow), []).append(o)
+    out: dict[tuple[str, str], float] = {}
+    for (uscc, carrier), outs in groups.items():
+        units = {o.unit for o in outs}
+        if len(units) == 1:
+            weights = [float(o.output or 0) for o in outs]
+        elif all(o.physical is not None for o in outs):
+            weights = [float(o.output or 0) * float(o.physical or 0) for o in outs]
+        elif all(o.price is not None for o in outs):
+            weights = [float(o.output or 0) * float(o.price or 0) for o in outs]
+        else:
+            raise ModelError(f"{outs[0].where}: {uscc}'s {carrier} is shared by output among products in different "
+                             f"units ({', '.join(sorted(units))}): give each a physical (e.g. kg per unit) or a price")
+        total = sum(weights)
+        for o, wgt in zip(outs, weights, strict=True):
+            out[(o.activity, carrier)] = wgt / total
+    return out
 
 
 def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model:
     """Replace each ``primary`` exchange (``flow`` = a carrier, ``amount`` = the share of the enterprise's
-    use that this activity takes, default 1) by what the platform measured, per unit of the activity's
-    ``output``: electricity as an ``electricity`` exchange (the provider column chooses the grid, default
-    national), fuels as their fossil CO2 at the platform's own factors (the number the inventory shows).
+    use that this activity takes, default 1, or ``by_output``) by what the platform measured, per unit of the
+    activity's ``output``:
+
+    * electricity as an ``electricity`` exchange (the provider column chooses the grid, default national;
+      the site's own ``pv`` at the PV factor); provider ``market``: the enterprise's green electricity
+      (the green-power rows it holds on the platform) at the PV life-cycle factor, the rest at the national
+      grid's (location-based otherwise);
+    * fuels burnt on site as their fossil CO2 at the platform's own factors (the number the inventory shows);
+    * purchased heat and steam as the CO2 of making them at the platform's factor set (its Scope 2 figure).
+
     Shares of one enterprise's carrier over its activities may not exceed 1."""
     outputs = {o.activity: o for o in model.outputs}
+    by_output = _by_output_shares(model)
     taken: dict[tuple[str, str], float] = {}
     out: list[Exchange] = []
     for x in model.exchanges:
@@ -265,24 +317,39 @@ def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model
         if o is None or not o.uscc or not o.output:
             raise ModelError(f"{x.where}: a primary exchange needs its activity's uscc and output (the production "
                              "in the reference period) in the activities table")
+        share = by_output[(x.activity, x.flow)] if math.isnan(x.amount) else x.amount
         key = (o.uscc, x.flow)
-        taken[key] = taken.get(key, 0.0) + x.amount
+        taken[key] = taken.get(key, 0.0) + share
         if taken[key] > 1 + 1e-9:
             raise ModelError(f"{x.where}: the activities of {o.uscc} take {taken[key]:.3g} of its {x.flow} (at most 1)")
         m = metered.get(key)
         if m is None or m.quantity <= 0:
             raise ModelError(f"{x.where}: the platform holds no {x.flow} for {o.uscc} in the reference period")
-        per_run = m.quantity * x.amount / o.output
-        if x.flow in ("electricity", "pv"):  # grid power, or the site's own PV at the PV life-cycle factor
+        per_run = m.quantity * share / o.output
+        if x.flow in ELECTRICITY and x.provider.strip().lower() == "market":
+            green = metered.get((o.uscc, GREEN))
+            g = min(green.quantity, m.quantity) if green else 0.0
+            src = f"{m.source}; green electricity {g:.6g} kWh of {m.quantity:.6g} (market-based)"
+            if g > 0:
+                out.append(Exchange(x.where, x.activity, "electricity", "", g * share / o.output, m.unit, "pv", None,
+                                    PRIMARY_PEDIGREE, src, True))
+            if m.quantity > g:
+                out.append(Exchange(x.where, x.activity, "electricity", "", (m.quantity - g) * share / o.output,
+                                    m.unit, "national", None, PRIMARY_PEDIGREE, src, True))
+        elif x.flow in ELECTRICITY:  # grid power, or the site's own PV at the PV life-cycle factor
             grid = x.provider or ("pv" if x.flow == "pv" else "national")
             out.append(Exchange(x.where, x.activity, "electricity", "", per_run, m.unit, grid, None,
                                 PRIMARY_PEDIGREE, m.source, True))
+        elif x.flow in PURCHASED_HEAT and m.scope2_kg > 0:
+            src = f"{m.source} (purchased {x.flow}: the CO2 of making it)"
+            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope2_kg * share / o.output,
+                                "kg", "", None, PRIMARY_PEDIGREE, src, True))
         elif m.scope1_kg > 0:
-            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope1_kg * x.amount / o.output,
+            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope1_kg * share / o.output,
                                 "kg", "", None, PRIMARY_PEDIGREE, m.source, True))
         else:
-            raise ModelError(f"{x.where}: {x.flow} is not a fuel burnt on site nor electricity; model its upstream "
-                             "as a technosphere exchange")
+            raise ModelError(f"{x.where}: {x.flow} is not a fuel burnt on site, purchased heat or steam, nor "
+                             "electricity; model its upstream as a technosphere exchange")
     return Model(model.name, model.outputs, out, model.parameters, model.scenario, model.digest)
 
 

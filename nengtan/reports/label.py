@@ -8,17 +8,15 @@ render the engine's certificate view; nothing is computed here.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import qrcode
 import qrcode.constants
 
+from nengtan.reports.fonts import cjk_font
+
 GREEN = "#1b7f4b"
-CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-             "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-             "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
 def verify_url(base_url: str, number: str) -> str:
@@ -68,9 +66,9 @@ def label_svg(c: dict[str, Any], url: str) -> str:
 def _font(size: int) -> Any:
     from PIL import ImageFont
 
-    for path in CJK_FONTS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size), True
+    font = cjk_font()
+    if font is not None:
+        return ImageFont.truetype(str(font.path), size, index=font.index), True
     return ImageFont.load_default(size), False
 
 

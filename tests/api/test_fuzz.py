@@ -39,4 +39,9 @@ def test_no_server_errors(case) -> None:  # type: ignore[no-untyped-def]
     if response.status_code >= 400:
         ctype = response.headers.get("content-type")
         ctype = ctype[0] if isinstance(ctype, list) else ctype
+        if case.path.startswith("/pact/") and str(ctype).startswith("application/json"):
+            # the PACT API answers in its own formats: an Error object, or OAuth 2.0's on its token endpoint
+            body = response.json()
+            assert {"code", "message"} <= set(body) or "error" in body, f"{where}: {body}"
+            return
         assert str(ctype).startswith("application/problem+json"), f"{case.method} {case.formatted_path}: {ctype}"

@@ -81,3 +81,28 @@ def test_the_report_renders_the_engines_figures(tmp_path: Path) -> None:
     sources = [r[6].value for r in wb["清单 Inventory"].iter_rows(min_row=2)]
     assert any("IEA PVPS Task 12" in (s or "") for s in sources)
     assert [r[0].value for r in wb["背景数据 Background"].iter_rows(min_row=2)] == ["electricity:CN"]
+
+
+def test_the_pdf_report_states_the_engines_figures(tmp_path: Path) -> None:
+    """The PDF (Noto CJK) prints the engine's numbers: its text, read back, holds the total, every stage and
+    the interval as the JSON gives them, and the Chinese headings."""
+    import pypdf
+
+    pdf = tmp_path / "wafer.pdf"
+    r = CliRunner().invoke(app, ["footprint", "report", str(EXAMPLE), "--product", "wafer", "--out", str(pdf),
+                                 "--mc", "100"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(CliRunner().invoke(app, ["footprint", "calc", str(EXAMPLE), "--product", "wafer", "--format",
+                                              "json", "--mc", "100"]).output)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    text = "".join(ch for ch in text if ch not in " \n\x00")  # the CID font's text comes back spaced
+    assert f"{out['total_kgco2e']:,.4f}kgCO2e/m2" in text  # 20.6566 (docs/footprint.md, worked by hand)
+    assert f"{out['total_kgco2e']:,.4f}" == "20.6566"
+    for stage, v in out["by_stage"].items():
+        assert f"{stage}{v:,.4f}" in text
+    assert f"{out['interval_95'][0]:.4f}…{out['interval_95'][1]:.4f}" in text
+    for heading in ("研究概况", "分阶段", "清单", "背景数据", "初级数据"):
+        assert heading in text
+    bad = CliRunner().invoke(app, ["footprint", "report", str(EXAMPLE), "--product", "wafer", "--out",
+                                   str(tmp_path / "wafer.docx")])
+    assert bad.exit_code == 2 and ".xlsx or .pdf" in bad.output

@@ -59,3 +59,75 @@ def test_primary_data_needs_the_year_the_enterprise_and_its_data(park: Paths, mo
                      "activity,type,flow,amount,unit,provider\nx,primary,electricity,0.7,,\ny,primary,electricity,0.5,,\n")
     with pytest.raises(ModelError, match=r"take 1\.2 of its electricity"):
         footprint(Request(over, "x", home=str(park.home), year=2025))
+
+
+B = "91320115000002129Y"  # docs/examples: 2025-01 electricity 85.6 万kWh of which green 20 万kWh, heat 420 GJ
+PV_FACTOR = 0.0545  # kg CO2e/kWh, PV life-cycle electricity factor 2023 (same notice as GRID)
+HEAT_T_PER_GJ = 0.11  # tCO2/GJ, GB/T 32150-2015 Table B.2 (purchased heat and steam)
+STEAM_GJ_PER_T = 2.777 - 0.08374  # enthalpy at 1.0 MPa (factor library, to-verify) less 83.74 kJ/kg return (formula 8)
+
+
+def test_energy_shared_by_output(park: Paths, model_dir: Callable[..., Path]) -> None:
+    """by_output: C's electricity split by what each line makes: 10 000 and 30 000 m2 → 1/4 and 3/4."""
+    m = model_dir(f"""activity,product,amount,unit,location,uscc,output
+cell line,cell,1,m2,CN,{C},10000
+wafer line,wafer,1,m2,CN,{C},30000
+""", """activity,type,flow,amount,unit,provider
+cell line,primary,electricity,by_output,,
+wafer line,primary,electricity,by_output,,
+""")
+    cell = footprint(Request(m, "cell", home=str(park.home), year=2025))
+    wafer = footprint(Request(m, "wafer", home=str(park.home), year=2025))
+    assert cell["total_kgco2e"] == pytest.approx(1_250_000 * 0.25 / 10_000 * GRID, rel=1e-12)
+    assert wafer["total_kgco2e"] == pytest.approx(1_250_000 * 0.75 / 30_000 * GRID, rel=1e-12)
+    # products in different units share by their physical quantity (kg per unit), else refused
+    mixed = model_dir(f"""activity,product,amount,unit,location,uscc,output,physical
+cell line,cell,1,m2,CN,{C},10000,0.5
+ingot line,ingot,1,kg,CN,{C},15000,1
+""", """activity,type,flow,amount,unit,provider
+cell line,primary,electricity,by_output,,
+ingot line,primary,electricity,by_output,,
+""")
+    out = footprint(Request(mixed, "cell", home=str(park.home), year=2025))
+    share = 10_000 * 0.5 / (10_000 * 0.5 + 15_000 * 1)  # 5 000 kg of 20 000 kg
+    assert out["total_kgco2e"] == pytest.approx(1_250_000 * share / 10_000 * GRID, rel=1e-12)
+    bad = model_dir(f"""activity,product,amount,unit,location,uscc,output
+cell line,cell,1,m2,CN,{C},10000
+ingot line,ingot,1,kg,CN,{C},15000
+""", """activity,type,flow,amount,unit,provider
+cell line,primary,electricity,by_output,,
+ingot line,primary,electricity,by_output,,
+""")
+    with pytest.raises(ModelError, match="different units"):
+        footprint(Request(bad, "cell", home=str(park.home), year=2025))
+
+
+def test_purchased_heat_and_steam(park: Paths, model_dir: Callable[..., Path]) -> None:
+    """Purchased heat and steam count the CO2 of making them, as the inventory's Scope 2 does."""
+    m = model_dir(f"""activity,product,amount,unit,location,uscc,output
+cell line,cell,1,m2,CN,{C},10000
+switchgear,panel,1,piece,CN,{B},200
+""", """activity,type,flow,amount,unit,provider
+cell line,primary,steam,,,
+switchgear,primary,heat,,,
+""")
+    cell = footprint(Request(m, "cell", home=str(park.home), year=2025))
+    assert cell["total_kgco2e"] == pytest.approx(310 * STEAM_GJ_PER_T * HEAT_T_PER_GJ * 1000 / 10_000, rel=1e-9)
+    panel = footprint(Request(m, "panel", home=str(park.home), year=2025))
+    assert panel["total_kgco2e"] == pytest.approx(420 * HEAT_T_PER_GJ * 1000 / 200, rel=1e-9)
+    assert panel["data_quality"]["primary_data_share"] == pytest.approx(1.0)
+
+
+def test_market_based_electricity_counts_the_green_power_held(park: Paths, model_dir: Callable[..., Path]) -> None:
+    """provider market: B's 20 万kWh of green electricity at the PV factor, the other 65.6 万kWh at the grid's."""
+    m = model_dir(f"""activity,product,amount,unit,location,uscc,output
+switchgear,panel,1,piece,CN,{B},200
+""", """activity,type,flow,amount,unit,provider
+switchgear,primary,electricity,,,market
+""")
+    out = footprint(Request(m, "panel", home=str(park.home), year=2025))
+    assert out["total_kgco2e"] == pytest.approx((200_000 * PV_FACTOR + 656_000 * GRID) / 200, rel=1e-12)
+    location = model_dir(f"activity,product,amount,unit,location,uscc,output\nswitchgear,panel,1,piece,CN,{B},200\n",
+                         "activity,type,flow,amount,unit,provider\nswitchgear,primary,electricity,,,\n")
+    loc = footprint(Request(location, "panel", home=str(park.home), year=2025))
+    assert loc["total_kgco2e"] == pytest.approx(856_000 * GRID / 200, rel=1e-12)

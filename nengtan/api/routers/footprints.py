@@ -107,6 +107,25 @@ def get_pact(pf_id: RecordId, user: UserDep, svc: ServicesDep) -> dict[str, Any]
     return engine.pact_document(svc.registry, actor(user), pf_id)
 
 
+@router.get("/footprints/{pf_id}/report.{kind}")
+def study_report(pf_id: RecordId, kind: Literal["pdf", "xlsx"], user: UserDep, svc: ServicesDep) -> Response:
+    """The record's ISO 14067 study report (PDF or XLSX), rendering the stored result."""
+    from nengtan.reports.footprint_pdf import footprint_pdf
+    from nengtan.reports.footprint_xlsx import footprint_report
+
+    view = engine.footprint_view(svc.registry, actor(user), pf_id)
+    if "result" not in view or "inventory" not in view["result"]:
+        raise ApiError(404, f"footprint {pf_id} has no study of this platform's to report (a shared or imported "
+                       "footprint is read as PACT)", "not-found")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = (footprint_pdf if kind == "pdf" else footprint_report)(view["result"], FsPath(tmp) / f"study.{kind}")
+        data = path.read_bytes()
+    media = "application/pdf" if kind == "pdf" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="footprint-{view["id"]}.{kind}"'})
+
+
 @router.post("/enterprises/{uscc}/footprints/pact", status_code=201)
 def import_pact(ent: WritableEnterprise, doc: dict[str, Any], user: UserDep, svc: ServicesDep) -> dict[str, Any]:
     """Hold a supplier's PACT 3.0 ProductFootprint (validated) for the enterprise's models (pcf:<id>)."""
@@ -126,7 +145,7 @@ def create_request(ent: WritableEnterprise, body: RequestCreate, user: UserDep, 
 
 
 @router.post("/footprint-requests/{request_id}/answer")
-def answer_request(request_id: Annotated[int, Path(ge=1)], body: RequestAnswer, user: UserDep,
+def answer_request(request_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: RequestAnswer, user: UserDep,
                    svc: ServicesDep) -> dict[str, Any]:
     """The supplier shares one of its records with the customer (consent), or declines."""
     return engine.answer_request(svc.registry, actor(user), request_id, body.share)
