@@ -45,6 +45,7 @@ NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's 
 # B's (a record, an application, its certificate, a request to B); tests/api/test_footprints.py goes role by role.
 OBJECT_ROUTES = {
     ("GET", "/api/footprints/{pf_id}"), ("GET", "/api/footprints/{pf_id}/pact"),
+    ("GET", "/api/footprints/{pf_id}/report.{kind}"),
     ("POST", "/api/footprint-requests/{request_id}/answer"), ("GET", "/api/certification/applications"),
     ("POST", "/api/certification/applications"), ("GET", "/api/certification/applications/{number}"),
     ("POST", "/api/certification/applications/{number}/steps"), ("POST", "/api/certificates/{number}/actions"),

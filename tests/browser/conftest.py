@@ -60,7 +60,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     adopt_targets_and_budget(reg, Lake(paths.lake))
     reg.close()
     port = _free_port()
-    app = create_app(load_settings(home=str(home), secret_key="browser-" + "k" * 40, login_max_attempts=1000))
+    app = create_app(load_settings(home=str(home), secret_key="browser-" + "k" * 40, login_max_attempts=1000,
+                                   public_url=f"http://127.0.0.1:{port}"))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

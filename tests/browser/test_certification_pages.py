@@ -60,7 +60,7 @@ def test_a_certification_body_works_through_its_list(page, live, chain) -> None:
     page.wait_for_selector("[data-apply]")
     page.fill("#apply-body", "DEMO-CB")
     page.click("[data-apply]")
-    page.wait_for_function("document.getElementById('apply-result').textContent.includes('APP-')")
+    page.wait_for_selector("#apply-result:has-text('APP-')")
     number = page.inner_text("#apply-result").split(" ")[0]
     page.context.clear_cookies()
     page.evaluate("sessionStorage.clear()")
@@ -72,7 +72,7 @@ def test_a_certification_body_works_through_its_list(page, live, chain) -> None:
     page.select_option("#step-name", "accept")
     page.fill("#step-note", "资料齐全")
     page.click("#step-submit")
-    page.wait_for_function("document.getElementById('detail-title').textContent.includes('已受理')")
+    page.wait_for_selector("#detail-title:has-text('已受理')")
     steps = page.inner_text("#steps")
     assert "受理 accept" in steps and "cert-auditor" in steps and "资料齐全" in steps
     page.screenshot(path=str(SCREENSHOTS / "certification.png"), full_page=True)
