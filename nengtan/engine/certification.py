@@ -183,7 +183,7 @@ def footprint_view(reg: Registry, actor: Actor, pf_id: str) -> dict[str, Any]:
 def list_footprints(reg: Registry, actor: Actor, uscc: str) -> list[dict[str, Any]]:
     with reg.session() as s:
         e = _enterprise(s, uscc)
-        if not (_own(actor, e.id) or (actor.role == "verifier" and e.id in actor.enterprise_ids)):
+        if not _own(actor, e.id):
             raise NotFoundError(f"enterprise {uscc}")
         rows = s.execute(select(FootprintRecord).where(FootprintRecord.enterprise_id == e.id)
                          .order_by(FootprintRecord.id)).scalars().all()

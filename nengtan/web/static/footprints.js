@@ -71,8 +71,9 @@
     document.getElementById("records").innerHTML = "<tr><th>" + NT.t("product") + '</th><th class="num">' + NT.t("footprint") + "</th><th>" + NT.t("year") +
       '</th><th class="num">' + NT.t("primaryShare") + "</th><th>" + NT.t("origin") + "</th><th></th></tr>" +
       recs.map((r) => "<tr><td>" + NT.esc(r.product_name) + '</td><td class="num">' + val(r.total_kgco2e, r.declared_unit) + "</td><td>" +
-        NT.esc(r.reference_year || "") + '</td><td class="num">' + NT.pct(r.primary_data_share) + "</td><td>" + NT.esc(r.origin) + "</td><td>" +
-        (r.origin === "computed" ? '<a href="/api/footprints/' + r.id + '/pact">PACT</a> <button data-apply="' + r.id + '">' + NT.t("apply") + "</button>" : "") +
+        NT.esc(r.reference_year || "") + '</td><td class="num">' + NT.pct(r.primary_data_share) + "</td><td>" + NT.esc(NT.t(r.origin)) + "</td><td>" +
+        (r.origin === "computed" ? '<a href="/api/footprints/' + r.id + '/report.pdf">PDF</a> <a href="/api/footprints/' + r.id +
+          '/pact">PACT</a> <button data-apply="' + r.id + '">' + NT.t("apply") + "</button>" : "") +
         "</td></tr>").join("");
     document.querySelectorAll("[data-apply]").forEach((b) => { b.onclick = async () => {
       try {
