@@ -135,6 +135,8 @@ def fill(path: str, values: dict[str, str]) -> str:
         name = m.group(1)
         if name == "code" and "/sectors/" in path:
             return values["sector"]
+        if name == "kind" and "/report." in path:
+            return "pdf"
         return values[name]
     return re.sub(r"\{(\w+)\}", sub, path)
 
