@@ -44,6 +44,7 @@ bench: $(STAMP) system
 	$(BIN)/python bench/bench_ingest.py --rows 50000000 --intervals 60
 	$(BIN)/python bench/bench_imports.py
 	$(BIN)/python bench/bench_footprint.py
+	$(BIN)/python bench/bench_tracing.py
 	$(BIN)/python bench/bench_targets.py
 	$(BIN)/python bench/bench_api.py
 

@@ -1,0 +1,90 @@
+"""``nengtan greenpower``: hourly carbon-free-energy matching and power-flow tracing (docs/greenpower.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from nengtan.cli.common import FormatOption, UserError, check_format, console, friendly, print_json
+
+greenpower_app = typer.Typer(help="Green power: hourly CFE matching, power-flow tracing.", no_args_is_help=True)
+FileOpt = Annotated[Path, typer.Option(help="A ts,value CSV file.")]
+
+
+@greenpower_app.command("cfe")
+@friendly
+def cfe_cmd(
+    load: Annotated[Path, typer.Option("--load", help="Consumption, ts,value in kWh.")],
+    supply: Annotated[Path, typer.Option("--supply", help="Carbon-free supply (PPAs, on-site PV), ts,value in kWh.")],
+    grid_cfe: Annotated[Path, typer.Option("--grid-cfe", help="The grid's carbon-free share, ts,value (0…1).")],
+    storage_kwh: Annotated[float, typer.Option("--storage-kwh", help="Storage capacity [kWh] (0: none).")] = 0.0,
+    storage_kw: Annotated[float, typer.Option("--storage-kw", help="Storage power [kW].")] = 0.0,
+    efficiency: Annotated[float, typer.Option("--storage-efficiency", help="Round-trip efficiency.")] = 0.9,
+    fmt: FormatOption = "table",
+) -> None:
+    """CFE score, hourly-matched and annual shares of a load against carbon-free supply, hour by hour."""
+    from nengtan.engine.greenpower import cfe_from_files
+    from nengtan.greenpower.cfe import Storage
+
+    check_format(fmt)
+    if storage_kwh < 0 or storage_kw < 0:
+        raise UserError("--storage-kwh and --storage-kw are ≥ 0")
+    st = Storage(storage_kwh, storage_kw or storage_kwh, efficiency) if storage_kwh > 0 else None
+    out = cfe_from_files(load, supply, grid_cfe, st)
+    if fmt == "json":
+        print_json(out)
+        return
+    t = Table(title=f"24/7 carbon-free energy, {out['hours']} hours from {out['first_hour']}")
+    t.add_column("")
+    t.add_column("value", justify="right")
+    for key, label in (("cfe_score", "CFE score"), ("hourly_matched_share", "hourly matched"),
+                       ("annual_share", "annual (volumetric)")):
+        t.add_row(label, f"{out[key]:.1%}")
+    for key in ("load_kwh", "supply_kwh", "matched_kwh", "grid_cfe_kwh", "excess_kwh"):
+        t.add_row(key.replace("_kwh", " [kWh]"), f"{out[key]:,.1f}")
+    console.print(t)
+
+
+@greenpower_app.command("trace")
+@friendly
+def trace_cmd(
+    network: Annotated[Path, typer.Argument(help="A folder of buses.csv, flows.csv, generation.csv, loads.csv.")],
+    minutes: Annotated[float, typer.Option("--interval-minutes", help="Length of each interval (its ts is its "
+                                           "start).")] = 15.0,
+    fmt: FormatOption = "table",
+) -> None:
+    """Trace the park grid's power flows: nodal carbon intensity, green share, branch and load carbon."""
+    from nengtan.engine.greenpower import trace_folder
+
+    check_format(fmt)
+    out = trace_folder(network, minutes)
+    if fmt == "json":
+        print_json(out)
+        return
+    _table("buses", ("mean kg CO2/kWh", "mean green share"),
+           {b: (_mean(v), _mean(out["green_share"][b])) for b, v in out["nodal_intensity"].items()})
+    _table("loads", ("kg CO2", "green kWh"),
+           {k: (sum(v.values()), sum(out["load_green_kwh"][k].values())) for k, v in out["load_carbon"].items()})
+    console.print(f"{out['intervals']} intervals of {out['interval_hours']:g} h, {out['patterns']} flow patterns, "
+                  f"{out['meshed_intervals']} with loop flows", highlight=False)
+
+
+def _mean(values: dict[str, float]) -> float:
+    return sum(values.values()) / len(values) if values else 0.0
+
+
+def _table(title: str, columns: tuple[str, ...], rows: dict[str, Any]) -> None:
+    t = Table(title=title)
+    t.add_column("")
+    for c in columns:
+        t.add_column(c, justify="right")
+    for k, vals in rows.items():
+        t.add_row(k, *(f"{v:,.4f}" for v in vals))
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(greenpower_app, name="greenpower")
