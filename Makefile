@@ -45,6 +45,7 @@ bench: $(STAMP) system
 	$(BIN)/python bench/bench_imports.py
 	$(BIN)/python bench/bench_footprint.py
 	$(BIN)/python bench/bench_tracing.py
+	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_targets.py
 	$(BIN)/python bench/bench_api.py
 
