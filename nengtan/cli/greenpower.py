@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from nengtan.cli.common import FormatOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
 
 greenpower_app = typer.Typer(help="Green power: hourly CFE matching, power-flow tracing.", no_args_is_help=True)
 FileOpt = Annotated[Path, typer.Option(help="A ts,value CSV file.")]
@@ -17,23 +17,40 @@ FileOpt = Annotated[Path, typer.Option(help="A ts,value CSV file.")]
 @greenpower_app.command("cfe")
 @friendly
 def cfe_cmd(
-    load: Annotated[Path, typer.Option("--load", help="Consumption, ts,value in kWh.")],
     supply: Annotated[Path, typer.Option("--supply", help="Carbon-free supply (PPAs, on-site PV), ts,value in kWh.")],
     grid_cfe: Annotated[Path, typer.Option("--grid-cfe", help="The grid's carbon-free share, ts,value (0…1).")],
     storage_kwh: Annotated[float, typer.Option("--storage-kwh", help="Storage capacity [kWh] (0: none).")] = 0.0,
     storage_kw: Annotated[float, typer.Option("--storage-kw", help="Storage power [kW].")] = 0.0,
     efficiency: Annotated[float, typer.Option("--storage-efficiency", help="Round-trip efficiency.")] = 0.9,
+    load: Annotated[Path | None, typer.Option("--load", help="Consumption, ts,value in kWh.")] = None,
+    enterprise: Annotated[str | None, typer.Option("--enterprise", help="Instead of --load: this enterprise's "
+                                                   "15-minute electricity meters on the platform.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="With --enterprise: the year.")] = None,
+    home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """CFE score, hourly-matched and annual shares of a load against carbon-free supply, hour by hour."""
-    from nengtan.engine.greenpower import cfe_from_files
+    from nengtan.engine.greenpower import cfe_from_files, enterprise_load
     from nengtan.greenpower.cfe import Storage
 
     check_format(fmt)
+    if (load is None) == (enterprise is None):
+        raise UserError("give the load either as a file (--load) or as an enterprise's meters (--enterprise, --year)")
+    if enterprise is not None and year is None:
+        raise UserError("--enterprise needs --year")
     if storage_kwh < 0 or storage_kw < 0:
         raise UserError("--storage-kwh and --storage-kw are ≥ 0")
     st = Storage(storage_kwh, storage_kw or storage_kwh, efficiency) if storage_kwh > 0 else None
-    out = cfe_from_files(load, supply, grid_cfe, st)
+    source: dict[str, Any] | None = None
+    if enterprise is not None and year is not None:
+        from nengtan.engine import open_local
+
+        hours, source = enterprise_load(open_local(home)[1], enterprise, year)
+        out = cfe_from_files(hours, supply, grid_cfe, st)
+        out["load_from"] = source
+    else:
+        assert load is not None
+        out = cfe_from_files(load, supply, grid_cfe, st)
     if fmt == "json":
         print_json(out)
         return

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from nengtan.calendar import PARK_TZ
 from nengtan.errors import InputError
 from nengtan.greenpower.cfe import Storage, match
 from nengtan.greenpower.tracing import Network, trace
+
+if TYPE_CHECKING:
+    from nengtan.engine.stores import Stores
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
@@ -72,10 +75,39 @@ def hourly(path: Path, how: str = "sum") -> dict[dt.datetime, float]:
     return {h: float(sum(v) if how == "sum" else sum(v) / len(v)) for h, v in acc.items()}
 
 
-def cfe_from_files(load: Path, supply: Path, grid_cfe: Path, storage: Storage | None = None) -> dict[str, Any]:
-    """CFE score, hourly-matched and annual shares of the load in `load` against `supply`, every hour of the
-    load matched; an hour of load without the grid's carbon-free share is refused."""
-    lo = hourly(load)
+def enterprise_load(stores: Stores, uscc: str, year: int) -> tuple[dict[dt.datetime, float], dict[str, Any]]:
+    """An enterprise's electricity by park-time hour of `year`, from its 15-minute main meters in the lake (a
+    measured reading wins over a gap estimate); counters, whose readings are registers, are named apart."""
+    from sqlalchemy import select
+
+    from nengtan.errors import NoDataError, NotFoundError
+    from nengtan.lake.scan import DUCKDB
+    from nengtan.registry.tables.park import Enterprise, Meter
+
+    with stores.registry.session() as s:
+        ent = s.execute(select(Enterprise.id).where(Enterprise.uscc == uscc.strip().upper())).scalar()
+        if ent is None:
+            raise NotFoundError(f"enterprise {uscc}")
+        meters = s.execute(select(Meter.code, Meter.kind).where(
+            Meter.enterprise_id == ent, Meter.carrier == "electricity", Meter.role == "main")).all()
+    interval = sorted(c for c, k in meters if k == "interval")
+    if not interval:
+        raise NoDataError(f"{uscc} has no 15-minute electricity main meter: hourly matching needs one")
+    df = DUCKDB.hour_totals(stores.lake, interval, year, "electricity")
+    if df.empty:
+        raise NoDataError(f"{uscc}'s meters {', '.join(interval)} hold no readings in {year}")
+    epoch = dt.datetime(1970, 1, 1, tzinfo=PARK_TZ)
+    load = {epoch + dt.timedelta(hours=int(h)): float(v) for h, v in zip(df["hour"], df["total"], strict=True)}
+    return load, {"uscc": uscc.strip().upper(), "year": year, "meters": interval,
+                  "counters_left_out": sorted(c for c, k in meters if k == "counter"),
+                  "data_version": stores.lake.version}
+
+
+def cfe_from_files(load: Path | dict[dt.datetime, float], supply: Path, grid_cfe: Path,
+                   storage: Storage | None = None) -> dict[str, Any]:
+    """CFE score, hourly-matched and annual shares of the load (a file, or hours from the platform) against
+    `supply`, every hour of the load matched; an hour of load without the grid's carbon-free share is refused."""
+    lo = load if isinstance(load, dict) else hourly(load)
     su = hourly(supply)
     gc = hourly(grid_cfe, "mean")
     hours = sorted(lo)

@@ -9,7 +9,9 @@ A back-end answers two questions, both in the lake's partition calendar (Asia/Sh
   highest value (the registers a counter is differenced from);
 * :meth:`LakeScan.counter_readings` — every reading of some counter meters in some months, in time order,
   for the months whose registers fell (resets, rollovers, suspect readings), which are differenced one
-  reading at a time.
+  reading at a time;
+* :meth:`LakeScan.hour_totals` — Σ value per park-time hour of a year over some interval meters (a measured
+  reading wins over a gap estimate; negative, suspect values left out), for hourly matching.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ class LakeScan(Protocol):
 
     def counter_readings(self, lake: Lake, meter_ids: list[str], months: set[tuple[int, int]]) -> pd.DataFrame:
         """READING_COLUMNS for the given meters in the given (year, month) partitions, by meter and time."""
+        ...
+
+    def hour_totals(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
+        """``hour`` (hours since 1970-01-01 00:00 park time) and ``total`` over the given interval meters."""
         ...
 
 
@@ -132,6 +138,19 @@ class DuckDBScan:
         con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
         return _read(files, "SELECT r.meter_id, r.value, r.year, r.month, r.quality = 'estimated' AS est "
                      "FROM {src} r SEMI JOIN wanted w ON r.meter_id = w.meter_id ORDER BY r.meter_id, r.ts", con)
+
+
+    def hour_totals(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
+        files = lake.files(carriers=[carrier], years=[year])
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=["hour", "total"])
+        con = _duck().cursor()
+        con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
+        sql = (f"SELECT (epoch_us(ts) + {8 * 3600 * 10**6}) // {3600 * 10**6} AS hour, "
+               "COALESCE(SUM(value) FILTER (WHERE value >= 0), 0) AS total FROM (SELECT *, row_number() OVER "
+               "(PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn FROM {src} r "
+               "SEMI JOIN wanted w ON r.meter_id = w.meter_id) WHERE _rn = 1 GROUP BY hour ORDER BY hour")
+        return _read(files, sql, con)
 
 
 DUCKDB = DuckDBScan()
