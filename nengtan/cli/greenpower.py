@@ -71,13 +71,15 @@ def trace_cmd(
     network: Annotated[Path, typer.Argument(help="A folder of buses.csv, flows.csv, generation.csv, loads.csv.")],
     minutes: Annotated[float, typer.Option("--interval-minutes", help="Length of each interval (its ts is its "
                                            "start).")] = 15.0,
+    attribution: Annotated[bool, typer.Option("--attribution", help="Also each load's kWh traced to each green "
+                                              "source, per month.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Trace the park grid's power flows: nodal carbon intensity, green share, branch and load carbon."""
     from nengtan.engine.greenpower import trace_folder
 
     check_format(fmt)
-    out = trace_folder(network, minutes)
+    out = trace_folder(network, minutes, attribution)
     if fmt == "json":
         print_json(out)
         return
@@ -85,6 +87,10 @@ def trace_cmd(
            {b: (_mean(v), _mean(out["green_share"][b])) for b, v in out["nodal_intensity"].items()})
     _table("loads", ("kg CO2", "green kWh"),
            {k: (sum(v.values()), sum(out["load_green_kwh"][k].values())) for k, v in out["load_carbon"].items()})
+    for load, months in out.get("attribution", {}).items():
+        for month, by_source in months.items():
+            for source, kwh in by_source.items():
+                console.print(f"{load} {month}: {kwh:,.1f} kWh traced to {source}", highlight=False)
     console.print(f"{out['intervals']} intervals of {out['interval_hours']:g} h, {out['patterns']} flow patterns, "
                   f"{out['meshed_intervals']} with loop flows", highlight=False)
 

@@ -127,7 +127,8 @@ def cfe_from_files(load: Path | dict[dt.datetime, float], supply: Path, grid_cfe
     return out
 
 
-def read_network(folder: Path, minutes: float = 15.0) -> tuple[Network, list[dt.datetime], list[str], list[str]]:
+def read_network(folder: Path, minutes: float = 15.0
+                 ) -> tuple[Network, list[dt.datetime], list[str], list[str], list[str]]:
     """The network of `folder` for every interval (of `minutes`, each starting at its ``ts``) any of its tables
     names — missing rows: no flow, no injection, no load; with the intervals, the branch and the load names."""
     if not folder.is_dir():
@@ -184,23 +185,36 @@ def read_network(folder: Path, minutes: float = 15.0) -> tuple[Network, list[dt.
                   np.array([s[0] for s in sources], dtype=np.int64), g, e, green,
                   np.array([x[0] for x in load_keys], dtype=np.int64), ld, minutes / 60)
     return (net, times, [f"{buses[a]}→{buses[b]}" for a, b in branches],
-            [f"{u}@{buses[b]}" for b, u in load_keys])
+            [f"{u}@{buses[b]}" for b, u in load_keys], [f"{src}@{buses[b]}" for b, src in sources])
 
 
-def trace_folder(folder: Path, minutes: float = 15.0) -> dict[str, Any]:
-    """The traced network: nodal intensity and green share per bus, carbon per branch and load, per interval."""
-    net, times, branch_names, load_names = read_network(folder, minutes)
+def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False) -> dict[str, Any]:
+    """The traced network: nodal intensity and green share per bus, carbon per branch and load, per interval;
+    with `attribution`, each load's kWh traced to each green source, per month."""
+    net, times, branch_names, load_names, source_names = read_network(folder, minutes)
     t = trace(net)
     ts = [x.isoformat() for x in times]
 
     def keyed(names: list[str] | tuple[str, ...], values: np.ndarray) -> dict[str, dict[str, float]]:
         return {name: dict(zip(ts, map(float, values[:, k]), strict=True)) for k, name in enumerate(names)}
 
-    return {"intervals": len(ts), "interval_hours": net.hours, "patterns": t.patterns, "meshed_intervals": t.meshed,
+    attributed: dict[str, Any] = {}
+    if attribution:
+        from nengtan.greenpower.tracing import attribute
+
+        months = sorted({x.strftime("%Y-%m") for x in times})
+        period = np.array([months.index(x.strftime("%Y-%m")) for x in times])
+        green = np.nonzero(net.source_green)[0]
+        kwh = attribute(net, green, period, len(months))
+        attributed = {"attribution": {
+            load: {m: {source_names[s]: float(kwh[p, j, i]) for i, s in enumerate(green) if kwh[p, j, i] > 0}
+                   for p, m in enumerate(months)} for j, load in enumerate(load_names)}}
+    return {**attributed, "intervals": len(ts), "interval_hours": net.hours, "patterns": t.patterns,
+            "meshed_intervals": t.meshed,
             "nodal_intensity": keyed(net.buses, t.nodal_intensity), "green_share": keyed(net.buses, t.green_share),
             "branch_carbon": keyed(branch_names, t.branch_carbon_kg),
             "load_carbon": keyed(load_names, t.load_carbon_kg),
             "load_green_kwh": keyed(load_names, t.load_green_kwh),
             "units": {"nodal_intensity": "kg CO2/kWh", "green_share": "fraction",
                       "branch_carbon": "kg CO2 per interval", "load_carbon": "kg CO2 per interval",
-                      "load_green_kwh": "kWh per interval"}}
+                      "load_green_kwh": "kWh per interval", "attribution": "kWh per month"}}

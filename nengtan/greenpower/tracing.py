@@ -22,6 +22,7 @@ How it is solved, exactly, for all intervals at once:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,13 +187,25 @@ CHUNK = 4096
 buses) for the allocator to reuse them, instead of the kernel mapping fresh pages for every step."""
 
 
-def _radial(net: Network, order: list[int]) -> Trace:
-    """The sharing equations on a forest: a sweep leaves → roots, then roots → leaves (see the module).
-    Worked bus-major (buses × intervals, so every step reads and writes contiguous rows), in chunks of
-    intervals written into the result arrays."""
+@dataclass(frozen=True)
+class _Chunk:
+    """One chunk of intervals of a radial grid, solved: its slice, the shares of the right-hand sides at every
+    bus (R × buses × intervals) and the branch flows split by direction (branches × intervals)."""
+
+    sl: slice
+    x: np.ndarray
+    fwd: np.ndarray
+    bwd: np.ndarray
+
+
+def _radial_chunks(net: Network, order: list[int], values: Callable[[slice], np.ndarray],
+                   out: np.ndarray | None = None) -> Iterator[_Chunk]:
+    """Solve the sharing equations on a forest for R right-hand sides: `values(sl)` gives, per source, what each
+    MW it injects carries in the chunk's intervals (R × sources × intervals: an intensity, 1 for the sources
+    counted, …). A sweep leaves → roots, then roots → leaves (see the module); worked bus-major (every step
+    reads and writes contiguous rows), in chunks of intervals, into `out` (R × buses × intervals) if given."""
     n, b_count, k_count = len(net.buses), len(net.branch_from), len(net.source_bus)
     t_count = net.flow_mw.shape[0]
-    kwh = KWH_PER_MWH * net.hours
     ones_b = np.ones(b_count)
     into_to = sp.csr_matrix((ones_b, (net.branch_to, np.arange(b_count))), shape=(n, b_count))
     into_from = sp.csr_matrix((ones_b, (net.branch_from, np.arange(b_count))), shape=(n, b_count))
@@ -202,10 +215,6 @@ def _radial(net: Network, order: list[int]) -> Trace:
         feeds[c].append((k, a, True))
         feeds[a].append((k, c, False))
     sweeps = [b for b in order[::-1] if feeds[b]] + [b for b in order if feeds[b]]
-    both = np.empty((2, n, t_count))  # nodal intensity and green share, solved together
-    branch_all = np.empty((b_count, t_count))
-    load_c, load_g = np.empty((len(net.load_bus), t_count)), np.empty((len(net.load_bus), t_count))
-    green = net.source_green.astype(np.float64)
     for lo in range(0, t_count, CHUNK):
         sl = slice(lo, min(lo + CHUNK, t_count))
         f = np.ascontiguousarray(net.flow_mw[sl].T)
@@ -216,23 +225,78 @@ def _radial(net: Network, order: list[int]) -> Trace:
         inflow += into_from @ bwd
         inflow += at_bus @ g_mw
         inflow[inflow <= 0] = 1.0  # a bus nothing flows into carries nothing (its right-hand side is 0 too)
-        rhs = np.stack([at_bus @ (g_mw * net.source_intensity[sl].T), at_bus @ (g_mw * green[:, None])])
-        x = both[:, :, sl]
+        v = values(sl)
+        rhs = np.stack([at_bus @ (g_mw * v[r]) for r in range(v.shape[0])])
+        x = out[:, :, sl] if out is not None else np.empty_like(rhs)
         np.divide(rhs, inflow, out=x)
         for bus in sweeps:
             acc = rhs[:, bus].copy()
             for k, other, forward in feeds[bus]:
                 acc += (fwd[k] if forward else bwd[k]) * x[:, other]
             np.divide(acc, inflow[bus], out=x[:, bus])
-        e = x[0]
-        branch = branch_all[:, sl]
-        np.multiply(fwd, e[net.branch_from], out=branch)
-        branch += np.multiply(bwd, e[net.branch_to], out=bwd)
+        yield _Chunk(sl, x, fwd, bwd)
+
+
+def _radial(net: Network, order: list[int]) -> Trace:
+    """Intensity and green share on a forest (solved together), with the branches' and loads' carbon."""
+    n, b_count, t_count = len(net.buses), len(net.branch_from), net.flow_mw.shape[0]
+    kwh = KWH_PER_MWH * net.hours
+    both = np.empty((2, n, t_count))
+    branch_all = np.empty((b_count, t_count))
+    load_c, load_g = np.empty((len(net.load_bus), t_count)), np.empty((len(net.load_bus), t_count))
+    green = np.broadcast_to(net.source_green.astype(np.float64)[:, None], (len(net.source_bus), CHUNK))
+
+    def values(sl: slice) -> np.ndarray:
+        m = sl.stop - sl.start
+        return np.stack([net.source_intensity[sl].T, green[:, :m]])
+
+    for c in _radial_chunks(net, order, values, both):
+        e = c.x[0]
+        branch = branch_all[:, c.sl]
+        np.multiply(c.fwd, e[net.branch_from], out=branch)
+        branch += np.multiply(c.bwd, e[net.branch_to], out=c.bwd)
         branch *= kwh
-        load_kwh = net.load_mw[sl].T * kwh
-        np.multiply(load_kwh, e[net.load_bus], out=load_c[:, sl])
-        np.multiply(load_kwh, x[1][net.load_bus], out=load_g[:, sl])
+        load_kwh = net.load_mw[c.sl].T * kwh
+        np.multiply(load_kwh, e[net.load_bus], out=load_c[:, c.sl])
+        np.multiply(load_kwh, c.x[1][net.load_bus], out=load_g[:, c.sl])
     return Trace(both[0].T, both[1].T, branch_all.T, load_c.T, load_g.T, 0, 0)
+
+
+GROUP = 8
+"""Sources attributed together on a radial grid (the working arrays grow with them)."""
+
+
+def attribute(net: Network, sources: np.ndarray, periods: np.ndarray, n_periods: int) -> np.ndarray:
+    """kWh of each load traced to each of `sources` (indices into the network's sources), summed per period
+    (`periods`: each interval's period number, 0 … n_periods − 1): periods × loads × sources. The same
+    proportional sharing with a 1 for one source and 0 for the others ("x MWh of your consumption traced
+    to PV plant P")."""
+    t_count, k_count = net.source_mw.shape
+    out = np.zeros((n_periods, len(net.load_bus), len(sources)))
+    kwh = KWH_PER_MWH * net.hours
+    order = _forest(len(net.buses), net.branch_from, net.branch_to)
+    for g0 in range(0, len(sources), GROUP):
+        group = sources[g0:g0 + GROUP]
+        one_hot = np.zeros((len(group), k_count))
+        one_hot[np.arange(len(group)), group] = 1.0
+        if order is not None:
+            def values(sl: slice, one_hot: np.ndarray = one_hot) -> np.ndarray:
+                return np.broadcast_to(one_hot[:, :, None], (*one_hot.shape, sl.stop - sl.start))
+
+            for c in _radial_chunks(net, order, values):
+                load_kwh = net.load_mw[c.sl].T * kwh  # loads × intervals
+                share = c.x[:, net.load_bus]  # group × loads × intervals
+                for p in np.unique(periods[c.sl]):
+                    cols = periods[c.sl] == p
+                    out[p, :, g0:g0 + len(group)] += (share[:, :, cols] * load_kwh[:, cols]).sum(axis=2).T
+        else:
+            shares, _patterns, _meshed = _solve(net, tuple(_injected(net, np.broadcast_to(h, (t_count, k_count)))
+                                                           for h in one_hot))
+            load_kwh = net.load_mw * kwh  # intervals × loads
+            for j, x in enumerate(shares):
+                per = x[:, net.load_bus] * load_kwh
+                np.add.at(out[:, :, g0 + j], periods, per)
+    return out
 
 
 def trace(net: Network) -> Trace:

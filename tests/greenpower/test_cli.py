@@ -51,6 +51,8 @@ def test_trace_keyed_by_bus_branch_load_and_interval() -> None:
     assert out["branch_carbon"]["g→a"][noon] == pytest.approx(2 * 250 * 0.6)
     assert out["load_carbon"]["91320115000001230J@a"][noon] == pytest.approx(4 * 250 * 0.3)
     assert out["units"]["nodal_intensity"] == "kg CO2/kWh"
+    attributed = _json("greenpower", "trace", str(FEEDER), "--attribution")["attribution"]
+    assert attributed["91320115000002129Y@b"]["2025-06"] == {"rooftop pv@b": pytest.approx(500 + 1250)}
 
 
 @pytest.mark.parametrize(("table", "text", "message"), [

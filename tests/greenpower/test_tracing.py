@@ -96,3 +96,19 @@ def test_agrees_with_a_sparse_solve_per_interval(radial: bool) -> None:
         a = sp.diags(inflow) - sp.csr_matrix((mag, (down, up)), shape=(n, n))
         rhs = np.bincount(src_bus, src[i] * inten[i], n)
         assert got[i] == pytest.approx(spsolve(a.tocsc(), rhs), rel=1e-9, abs=1e-12)
+
+
+def test_attribution_to_each_source_by_hand() -> None:
+    """Each load's kWh traced to each source, per period: PV reaches bus a only at noon (half its 4 MW), b and c
+    with 0.4 of their 5 MW at night and all of it at noon; with the grid too, every kWh is attributed."""
+    from nengtan.greenpower.tracing import attribute
+
+    f = feeder()
+    pv = attribute(f, np.array([1]), np.array([0, 1]), 2)  # periods: night, noon
+    assert pv[:, :, 0] == pytest.approx(np.array([[0.0, 500.0, 500.0], [500.0, 1250.0, 1250.0]]))
+    both = attribute(f, np.array([0, 1]), np.array([0, 0]), 1)[0]
+    assert both.sum(axis=1) == pytest.approx((f.load_mw * KWH).sum(axis=0))  # 2 000, 2 500, 2 500 kWh
+    meshed = Network(f.buses, np.append(f.branch_from, 0), np.append(f.branch_to, 1),
+                     np.hstack([f.flow_mw, np.zeros((2, 1))]), f.source_bus, f.source_mw, f.source_intensity,
+                     f.source_green, f.load_bus, f.load_mw)
+    assert attribute(meshed, np.array([0, 1]), np.array([0, 0]), 1)[0] == pytest.approx(both)
