@@ -11,7 +11,6 @@ from rich.table import Table
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
 
 greenpower_app = typer.Typer(help="Green power: hourly CFE matching, power-flow tracing.", no_args_is_help=True)
-FileOpt = Annotated[Path, typer.Option(help="A ts,value CSV file.")]
 
 
 @greenpower_app.command("cfe")
