@@ -95,8 +95,13 @@ def _writable(s: Session, actor: Actor, uscc: str) -> Enterprise:
     return e
 
 
+def _of_body(actor: Actor, body: str | None = None) -> bool:
+    """The user works for a certification body (for `body`, when one is named)."""
+    return actor.role in (cert.AUDITOR, cert.DECIDER) and bool(actor.org) and (body is None or actor.org == body)
+
+
 def _body_sees(s: Session, actor: Actor, record_id: int) -> bool:
-    if actor.role not in (cert.AUDITOR, cert.DECIDER) or not actor.org:
+    if not _of_body(actor):
         return False
     return s.execute(select(CertApplication.id).where(CertApplication.body == actor.org, or_(
         CertApplication.footprint_id == record_id,
@@ -124,18 +129,19 @@ def _record(s: Session, pf_id: str) -> FootprintRecord:
 def _record_view(s: Session, r: FootprintRecord, whole: bool) -> dict[str, Any]:
     e = s.get(Enterprise, r.enterprise_id)
     assert e is not None
+    result = json.loads(r.result)
     out: dict[str, Any] = {
         "id": r.pf_id, "uscc": e.uscc, "enterprise": e.name, "product": r.product, "product_name": r.product_name,
         "declared_unit": r.declared_unit, "total_kgco2e": r.total_kgco2e, "fossil_kgco2e": r.fossil_kgco2e,
         "biogenic_kgco2e": r.biogenic_kgco2e, "reference_year": r.reference_year, "model": r.model_digest,
         "database": r.database_version, "data_version": r.data_version, "factor_set": r.factor_set,
         "origin": r.origin, "created_by": r.created_by, "created_at": r.created_at.isoformat(),
-        "primary_data_share": json.loads(r.result).get("data_quality", {}).get("primary_data_share")}
+        "primary_data_share": result.get("data_quality", {}).get("primary_data_share")}
     if r.replaces_id:
         old = s.get(FootprintRecord, r.replaces_id)
         out["replaces"] = old.pf_id if old else None
     if whole:
-        out["result"] = json.loads(r.result)
+        out["result"] = result
     return out
 
 
@@ -182,9 +188,7 @@ def footprint_view(reg: Registry, actor: Actor, pf_id: str) -> dict[str, Any]:
 
 def list_footprints(reg: Registry, actor: Actor, uscc: str) -> list[dict[str, Any]]:
     with reg.session() as s:
-        e = _enterprise(s, uscc)
-        if not _own(actor, e.id):
-            raise NotFoundError(f"enterprise {uscc}")
+        e = _writable(s, actor, uscc)
         rows = s.execute(select(FootprintRecord).where(FootprintRecord.enterprise_id == e.id)
                          .order_by(FootprintRecord.id)).scalars().all()
         return [_record_view(s, r, whole=False) for r in rows]
@@ -194,8 +198,7 @@ def list_footprints(reg: Registry, actor: Actor, uscc: str) -> list[dict[str, An
 
 def _application(s: Session, actor: Actor, number: str) -> CertApplication:
     a = s.execute(select(CertApplication).where(CertApplication.number == number.strip().upper())).scalar()
-    if a is None or not (_own(actor, a.enterprise_id) or (actor.org is not None and actor.org == a.body
-                                                           and actor.role in (cert.AUDITOR, cert.DECIDER))):
+    if a is None or not (_own(actor, a.enterprise_id) or _of_body(actor, a.body)):
         raise NotFoundError(f"application {number}")
     return a
 
@@ -314,6 +317,15 @@ def application(reg: Registry, actor: Actor, number: str) -> dict[str, Any]:
         return out
 
 
+def _valid_certificate(s: Session, record_id: int) -> Certificate | None:
+    """The newest certificate of the record that is valid today (none suspended, withdrawn or expired)."""
+    for c in s.execute(select(Certificate).where(Certificate.footprint_id == record_id)
+                       .order_by(Certificate.id.desc())).scalars():
+        if cert.public_status(c.status, c.valid_to, today()) == "valid":
+            return c
+    return None
+
+
 def _certificate(s: Session, number: str) -> Certificate:
     c = s.execute(select(Certificate).where(Certificate.number == number.strip().upper())).scalar()
     if c is None:
@@ -327,7 +339,7 @@ def certificate_action(reg: Registry, actor: Actor, number: str, action: str, pa
     issued by the user's body; a reason is required to suspend or withdraw."""
     with reg.session(write=True) as s:
         c = _certificate(s, number)
-        if actor.org != c.body or actor.role not in (cert.AUDITOR, cert.DECIDER):
+        if not _of_body(actor, c.body):
             raise NotFoundError(f"certificate {number}")
         if action in ("suspend", "withdraw") and not note.strip():
             raise InputError(f"{action}: give the reason (it is shown on the public verification page)")
@@ -428,9 +440,7 @@ def answer_request(reg: Registry, actor: Actor, request_id: int, share: str | No
 def requests(reg: Registry, actor: Actor, uscc: str) -> dict[str, list[dict[str, Any]]]:
     """An enterprise's requests: those it made (outgoing) and those made to it (incoming)."""
     with reg.session() as s:
-        e = _enterprise(s, uscc)
-        if not _own(actor, e.id):
-            raise NotFoundError(f"enterprise {uscc}")
+        e = _writable(s, actor, uscc)
         rows = s.execute(select(FootprintRequest).where(or_(FootprintRequest.requester_id == e.id,
                                                             FootprintRequest.supplier_id == e.id))
                          .order_by(FootprintRequest.id)).scalars().all()
@@ -447,10 +457,9 @@ def _pact(s: Session, r: FootprintRecord) -> dict[str, Any]:
     assert e is not None
     res = json.loads(r.result)
     dq = res.get("data_quality", {})
-    c = s.execute(select(Certificate).where(Certificate.footprint_id == r.id, Certificate.status == "active")
-                  .order_by(Certificate.id.desc())).scalar()
+    c = _valid_certificate(s, r.id)
     verification = None
-    if c is not None and cert.public_status(c.status, c.valid_to, today()) == "valid":
+    if c is not None:
         verification = {"provider": f"certification body {c.body}", "completed_at":
                         dt.datetime(c.issued_on.year, c.issued_on.month, c.issued_on.day, tzinfo=dt.UTC)
                         .strftime("%Y-%m-%dT%H:%M:%SZ"), "standard": "ISO 14067:2018 / GB/T 24067-2024",
@@ -504,7 +513,8 @@ def import_pact(reg: Registry, actor: Actor, uscc: str, doc: Any, where: str = "
         if s.execute(select(FootprintRecord.id).where(FootprintRecord.pf_id == got.pf_id.lower())).first():
             raise StateError(f"footprint {got.pf_id} is already held (a new version has a new id)")
         result = {"product": got.product, "declared_unit": got.declared_unit, "total_kgco2e": got.total_kgco2e,
-                  "supplier": got.company_name, "company_ids": list(got.company_ids), "pact": doc}
+                  "supplier": got.company_name, "company_ids": list(got.company_ids), "pact": doc,
+                  "data_quality": {"primary_data_share": got.primary_data_share}}
         r = FootprintRecord(pf_id=got.pf_id.lower(), enterprise_id=e.id, product=got.product,
                             product_name=got.product_name, declared_unit=got.declared_unit,
                             total_kgco2e=got.total_kgco2e, fossil_kgco2e=got.fossil_kgco2e,
@@ -528,37 +538,27 @@ def supplier_datasets(reg: Registry, uscc: str) -> list[Dataset]:
     imported one). A certified footprint is ``confirmed``; any other ``to-verify``."""
     with reg.session() as s:
         me = _enterprise(s, uscc)
-        shared = s.execute(select(FootprintRecord, FootprintRequest).join(
+        shared = s.execute(select(FootprintRecord).join(
             FootprintRequest, FootprintRequest.footprint_id == FootprintRecord.id).where(
             FootprintRequest.requester_id == me.id, FootprintRequest.status == "shared")
-            .order_by(FootprintRecord.id)).all()
+            .order_by(FootprintRecord.id)).scalars().all()
         imported = s.execute(select(FootprintRecord).where(FootprintRecord.enterprise_id == me.id,
                                                            FootprintRecord.origin == "pact-import")).scalars().all()
         out: dict[str, Dataset] = {}
-        for r in [row[0] for row in shared] + list(imported):
+        for r in [*shared, *imported]:
             e = s.get(Enterprise, r.enterprise_id)
             assert e is not None
-            c = s.execute(select(Certificate).where(Certificate.footprint_id == r.id)).scalar()
-            certified = c is not None and cert.public_status(c.status, c.valid_to, today()) == "valid"
+            c = _valid_certificate(s, r.id)
             src = (f"PCF {r.pf_id} of {e.uscc if r.origin == 'computed' else 'a supplier (PACT import)'}, "
-                   f"{r.model_digest}" + (f", certificate {c.number}" if certified and c else ""))
-            res = json.loads(r.result)
-            share = (res.get("data_quality", {}).get("primary_data_share") if r.origin == "computed"
-                     else _pact_share(res.get("pact", {})))
+                   f"{r.model_digest}" + (f", certificate {c.number}" if c else ""))
+            share = json.loads(r.result).get("data_quality", {}).get("primary_data_share")
             ds = Dataset(f"pcf:{r.pf_id}", r.product_name, r.declared_unit, {"CO2e_aggregated": r.total_kgco2e},
-                         (src,), "confirmed" if certified else "to-verify", "supplier", float(share or 0.0))
+                         (src,), "confirmed" if c else "to-verify", "supplier", float(share or 0.0))
             out[ds.id] = ds
             if r.origin == "computed":
                 key = f"supplier:{e.uscc}:{r.product}"
                 out[key] = dataclasses.replace(ds, id=key)
         return list(out.values())
-
-
-def _pact_share(doc: dict[str, Any]) -> float:
-    try:
-        return float(doc["pcf"]["primaryDataShare"]) / 100
-    except (KeyError, TypeError, ValueError):
-        return 0.0
 
 
 def with_suppliers(bg: Background, datasets: list[Dataset]) -> Background:
