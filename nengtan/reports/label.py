@@ -32,7 +32,8 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [list(row) for row in q.get_matrix()]
 
 
-def _value(c: dict[str, Any]) -> str:
+def label_value(c: dict[str, Any]) -> str:
+    """The certificate's kg CO2e as the label and the verification page print it."""
     v = float(c["value_kgco2e"])
     return f"{v:,.4g}" if abs(v) < 100 else f"{v:,.1f}"
 
@@ -46,7 +47,7 @@ def label_svg(c: dict[str, Any], url: str) -> str:
                    for y, row in enumerate(m) for x, on in enumerate(row) if on)
     lines = [
         ('碳足迹 Carbon footprint', 13, "normal"),
-        (f"{_value(c)} kg CO₂e", 24, "bold"),
+        (f"{label_value(c)} kg CO₂e", 24, "bold"),
         (f"每 per {c['declared_unit']}", 13, "normal"),
         (c["product_name"][:24], 13, "bold"),
         (c["number"], 11, "normal"),
@@ -56,7 +57,7 @@ def label_svg(c: dict[str, Any], url: str) -> str:
     texts = "".join(f'<text x="192" y="{y}" font-size="{size}" font-weight="{weight}">{escape(t)}</text>'
                     for (t, size, weight), y in zip(lines, ys, strict=True))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="360" height="200" viewBox="0 0 360 200" role="img" '
-            f'aria-label="{escape(c["product_name"])} {_value(c)} kg CO2e / {escape(c["declared_unit"])}">'
+            f'aria-label="{escape(c["product_name"])} {label_value(c)} kg CO2e / {escape(c["declared_unit"])}">'
             f'<rect x="1" y="1" width="358" height="198" rx="10" fill="#fff" stroke="{GREEN}" stroke-width="2"/>'
             f'<path d="{dark}" fill="#000"/>'
             f'<g font-family="Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif" fill="{GREEN}">{texts}</g>'
@@ -88,7 +89,7 @@ def label_png(c: dict[str, Any], url: str, scale: int = 3) -> bytes:
             if on:
                 x0, y0 = 20 * scale + x * cell, 20 * scale + y * cell
                 d.rectangle((x0, y0, x0 + cell - 1, y0 + cell - 1), fill="black")
-    lines = [("碳足迹 Carbon footprint", "Carbon footprint", 13), (f"{_value(c)} kg CO2e", None, 24),
+    lines = [("碳足迹 Carbon footprint", "Carbon footprint", 13), (f"{label_value(c)} kg CO2e", None, 24),
              (f"每 per {c['declared_unit']}", f"per {c['declared_unit']}", 13),
              (c["product_name"][:24], c["number"], 13),
              (c["number"], "", 11), (f"有效期至 valid to {c['valid_to']}", f"valid to {c['valid_to']}", 10)]

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nengtan.api.deps import Principal, ServicesDep, enterprise_for, optional_user
 from nengtan.api.errors import ApiError
 from nengtan.api.hardening import page_csp
+from nengtan.registry.tables.access import CERT_ROLES
 
 router = APIRouter(include_in_schema=False)
 OptUser = Annotated[Principal | None, Depends(optional_user)]
@@ -83,12 +84,19 @@ def portal_home(request: Request, user: OptUser, svc: ServicesDep) -> Response:
         return _login_redirect(request)
     if user.is_admin:
         return RedirectResponse("/cockpit", status_code=303)
+    first = _first_enterprise(user, svc)
+    if first is None:
+        return page("error.html", 404, message="您的账户未绑定企业 / Your account has no enterprise")
+    return RedirectResponse(f"/portal/{first}", status_code=303)
+
+
+def _first_enterprise(user: Principal, svc: ServicesDep) -> str | None:
+    """The credit code of the first enterprise the user may see (None: none)."""
     from nengtan.api.routers.enterprises import list_enterprises
     from nengtan.api.schemas import Paging
+
     first = list_enterprises(user, svc, Paging(1, 0))["items"]
-    if not first:
-        return page("error.html", 404, message="您的账户未绑定企业 / Your account has no enterprise")
-    return RedirectResponse(f"/portal/{first[0]['uscc']}", status_code=303)
+    return str(first[0]["uscc"]) if first else None
 
 
 def _enterprise_page(request: Request, user: Principal | None, svc: ServicesDep, uscc: str, template_name: str,
@@ -120,31 +128,27 @@ def verify_certificate(number: Annotated[str, Path(max_length=40)], svc: Service
     """The public check behind a label's QR code: valid, suspended, withdrawn or expired (no login)."""
     from nengtan.engine.certification import public_certificate
     from nengtan.errors import NotFoundError
+    from nengtan.reports.label import label_value
 
     try:
         c = public_certificate(svc.registry, number)
     except NotFoundError:
         return page("error.html", 404, message=f"证书 {number} 不存在 / No certificate {number}")
-    v = float(c["value_kgco2e"])
     return page("verify.html", 200, **{k: str(c[k] if c[k] is not None else "—") for k in (
         "number", "status_name", "status_reason", "product_name", "declared_unit", "enterprise", "uscc",
         "reference_year", "issued_on", "valid_to", "body", "standard", "checked_on")},
-        verdict=c["status"], value=f"{v:,.4g}" if abs(v) < 100 else f"{v:,.1f}")
+        verdict=c["status"], value=label_value(c))
 
 
 @router.get("/footprints")
-def footprints_home(request: Request, user: OptUser) -> Response:
+def footprints_home(request: Request, user: OptUser, svc: ServicesDep) -> Response:
     """Product footprints: an enterprise's own page; a certification body's (or the administrator's) work list."""
     if user is None:
         return _login_redirect(request)
-    if user.role == "enterprise" and user.enterprise_ids:
-        from nengtan.api.routers.enterprises import list_enterprises
-        from nengtan.api.schemas import Paging
-
-        svc = request.app.state.services
-        first = list_enterprises(user, svc, Paging(1, 0))["items"]
-        return RedirectResponse(f"/footprints/{first[0]['uscc']}", status_code=303)
-    if user.is_admin or user.role in ("cert_auditor", "cert_decider"):
+    first = _first_enterprise(user, svc) if user.role == "enterprise" else None
+    if first is not None:
+        return RedirectResponse(f"/footprints/{first}", status_code=303)
+    if user.is_admin or user.role in CERT_ROLES:
         return page("footprints.html", uscc="", name=user.org or "", mode="body")
     return page("error.html", 403, message="产品碳足迹页面仅对企业、认证机构和园区管理员开放 / For enterprises, "
                 "certification bodies and the park administrator")
