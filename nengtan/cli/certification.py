@@ -21,14 +21,15 @@ if TYPE_CHECKING:
 
 cert_app = typer.Typer(help="Carbon-footprint label certification (产品碳足迹标识认证).", no_args_is_help=True)
 pact_app = typer.Typer(help="PACT 3.0 (WBCSD Pathfinder) footprint exchange.", no_args_is_help=True)
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this registered user (its role decides what it "
-                                           "may do).")]
-AsNeeded = Annotated[str, typer.Option("--as", help="Act as this registered user (its role decides what it may do).")]
+AS_HELP = "Act as this registered user (its role decides what it may do)."
+AsOpt = Annotated[str | None, typer.Option("--as", help=AS_HELP)]
+AsNeeded = Annotated[str, typer.Option("--as", help=AS_HELP)]
 RecordArg = Annotated[str, typer.Argument(help="A footprint record's id.")]
 
 
 def operator(home: str | None, as_user: str | None) -> tuple[Registry, Actor]:
-    """The registry and who acts: the named user, or the local operator (the park's administrator)."""
+    """The registry and who acts: the named user, or the local operator (the park's administrator, as for
+    ``footprint calc --save``)."""
     from nengtan.cli.common import open_stores
     from nengtan.engine.certification import Actor, actor_of
 

@@ -71,14 +71,17 @@ def calc_cmd(
     check_format(fmt)
     if save and not enterprise:
         raise UserError("--save holds the footprint for an enterprise: give --enterprise <credit code>")
-    out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ()),
-                            cutoff, tree, home, year, enterprise))
-    if save and enterprise:
-        from nengtan.cli.certification import operator
-        from nengtan.engine.certification import save_footprint
+    stores = None
+    if save:  # the stores the footprint reads are the ones it is saved to: opened once
+        from nengtan.engine import open_local
 
-        reg, actor = operator(home, None)
-        out["record"] = save_footprint(reg, actor, enterprise, out, name, replaces)
+        stores = open_local(home)[1]
+    out = footprint(Request(model, product, per, mc, seed, gwp, allocation, scenario, tuple(background or ()),
+                            cutoff, tree, home, year, enterprise), stores=stores)
+    if stores is not None and enterprise:
+        from nengtan.engine.certification import Actor, save_footprint
+
+        out["record"] = save_footprint(stores.registry, Actor("cli", "admin"), enterprise, out, name, replaces)
     if fmt == "json":
         print_json(out)
         return

@@ -131,3 +131,34 @@ switchgear,primary,electricity,,,market
                          "activity,type,flow,amount,unit,provider\nswitchgear,primary,electricity,,,\n")
     loc = footprint(Request(location, "panel", home=str(park.home), year=2025))
     assert loc["total_kgco2e"] == pytest.approx(856_000 * GRID / 200, rel=1e-12)
+
+
+def test_calc_save_holds_the_figure_it_prints(park: Paths, model_dir: Callable[..., Path]) -> None:
+    """`footprint calc --save` stores the very result it prints: the record `footprint list` shows, and the one
+    `footprint show` returns, carry the JSON's total, data version and factor set."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from nengtan.cli import app
+
+    m = model_dir(f"activity,product,amount,unit,location,uscc,output\ncell line,cell,1,m2,CN,{C},10000\n",
+                  "activity,type,flow,amount,unit,provider\ncell line,primary,electricity,,,\n")
+    home = str(park.home)
+    r = CliRunner().invoke(app, ["footprint", "calc", str(m), "--product", "cell", "--year", "2025", "--home", home,
+                                 "--enterprise", C, "--save", "--name", "电池片", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["total_kgco2e"] == pytest.approx(1_250_000 / 10_000 * GRID, rel=1e-12)  # 125 kWh/m2 × 0.6205
+    rec = out["record"]
+    assert (rec["total_kgco2e"], rec["data_version"], rec["factor_set"]) == \
+        (out["total_kgco2e"], out["primary_data"]["data_version"], out["primary_data"]["factor_set"])
+    listed = json.loads(CliRunner().invoke(app, ["footprint", "list", "--enterprise", C, "--home", home, "--format",
+                                                 "json"]).output)
+    assert [(x["id"], x["total_kgco2e"], x["product_name"]) for x in listed] == \
+        [(rec["id"], out["total_kgco2e"], "电池片")]
+    shown = json.loads(CliRunner().invoke(app, ["footprint", "show", rec["id"], "--home", home]).output)
+    assert shown["result"]["total_kgco2e"] == out["total_kgco2e"]
+    no_enterprise = CliRunner().invoke(app, ["footprint", "calc", str(m), "--product", "cell", "--year", "2025",
+                                             "--home", home, "--save"])
+    assert no_enterprise.exit_code == 2 and "give --enterprise" in no_enterprise.output
