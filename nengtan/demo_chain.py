@@ -173,6 +173,7 @@ def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1
         take_step,
     )
     from nengtan.engine.footprints import Request, footprint, platform_data
+    from nengtan.reports.footprint_pdf import footprint_pdf
     from nengtan.reports.label import label_png, label_svg, verify_url
 
     reg = stores.registry
@@ -187,22 +188,23 @@ def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1
     gas = {u for u in electricity if (u, "natural_gas") in metered}
     pv = {u for u in electricity if (u, "pv") in metered}
     models = write_models(home / "footprints" / str(year), chain, electricity, gas, pv)
-    users = dict(zip((chain.ingot, chain.wafer, chain.cell, chain.leader), (*SUPPLIER_USERS, LEADER_USER),
-                     strict=True))
-    plan = [("ingot", chain.ingot, "ingot", "kg", "单晶硅棒 monocrystalline ingot", None),
-            ("wafer", chain.wafer, "wafer", "m2", "单晶硅片 wafer", chain.ingot),
-            ("cell", chain.cell, "cell", "m2", "电池片 PV cell", chain.wafer),
-            ("module", chain.leader, "module_w", "kWp", "光伏组件 PV module", chain.cell)]
+    # stage, enterprise, its user, product, declared unit, name, the stage that supplies it
+    plan = [("ingot", chain.ingot, SUPPLIER_USERS[0], "ingot", "kg", "单晶硅棒 monocrystalline ingot", None),
+            ("wafer", chain.wafer, SUPPLIER_USERS[1], "wafer", "m2", "单晶硅片 wafer", "ingot"),
+            ("cell", chain.cell, SUPPLIER_USERS[2], "cell", "m2", "电池片 PV cell", "wafer"),
+            ("module", chain.leader, LEADER_USER, "module_w", "kWp", "光伏组件 PV module", "cell")]
+    users = {p[0]: p[2] for p in plan}
     records: dict[str, dict[str, Any]] = {}
-    for stage, uscc, product, per, name, supplier in plan:
-        me = actor_of(reg, users[uscc])
+    results: dict[str, dict[str, Any]] = {}
+    for stage, uscc, user, product, per, name, supplier in plan:
+        me = actor_of(reg, user)
         if supplier is not None:  # the customer asks its supplier, who shares its record with consent
-            q = request_footprint(reg, me, uscc, supplier, records[_stage_of(plan, supplier)]["product"],
+            q = request_footprint(reg, me, uscc, records[supplier]["uscc"], records[supplier]["product"],
                                   f"{name}: please share your footprint for our {year} PCF")
-            answer_request(reg, actor_of(reg, users[supplier]), q["id"], records[_stage_of(plan, supplier)]["id"])
-        result = footprint(Request(models[stage], product, per, home=str(home), year=year, enterprise=uscc),
-                           stores=stores)
-        records[stage] = save_footprint(reg, me, uscc, result, name)
+            answer_request(reg, actor_of(reg, users[supplier]), q["id"], records[supplier]["id"])
+        results[stage] = footprint(Request(models[stage], product, per, home=str(home), year=year, enterprise=uscc),
+                                   stores=stores)
+        records[stage] = save_footprint(reg, me, uscc, results[stage], name)
     auditor, decider = actor_of(reg, AUDITOR_USER), actor_of(reg, DECIDER_USER)
     app = apply(reg, leader, records["module"]["id"], BODY)
     for step, note in (("accept", "application complete; scope: cradle to gate, per kWp"),
@@ -218,17 +220,10 @@ def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1
     svg, png = out / f"label-{cert['number']}.svg", out / f"label-{cert['number']}.png"
     svg.write_text(label_svg(cert, link), encoding="utf-8")
     png.write_bytes(label_png(cert, link))
-    from nengtan.engine.certification import footprint_view
-    from nengtan.reports.footprint_pdf import footprint_pdf
-
-    study = footprint_pdf(footprint_view(reg, leader, records["module"]["id"])["result"],
-                          out / f"footprint-{records['module']['id']}.pdf",
+    study = footprint_pdf(results["module"], out / f"footprint-{records['module']['id']}.pdf",
                           f"{year} cradle-to-gate footprint of the chain leader's PV module, for its carbon label")
     pact = out / f"pact-{records['module']['id']}.json"
     pact.write_text(json.dumps(pact_document(reg, leader, records["module"]["id"]), ensure_ascii=False, indent=2)
                     + "\n", encoding="utf-8")
     return ChainResult(chain, records, app, cert, svg, png, pact, study)
 
-
-def _stage_of(plan: list[tuple[str, str, str, str, str, str | None]], uscc: str) -> str:
-    return next(p[0] for p in plan if p[1] == uscc)
