@@ -260,6 +260,15 @@ PURCHASED_HEAT = ("heat", "steam")
 GREEN = "green_electricity"
 
 
+def _run_of(x: Exchange, outputs: dict[str, Output]) -> tuple[Output, float]:
+    """The activity a primary exchange belongs to, which must name its enterprise, and its output."""
+    o = outputs.get(x.activity)
+    if o is None or not o.uscc or not o.output:
+        raise ModelError(f"{x.where}: a primary exchange needs its activity's uscc and output (the production "
+                         "in the reference period) in the activities table")
+    return o, o.output
+
+
 def _by_output_shares(model: Model) -> dict[tuple[str, str], float]:
     """(activity, carrier) → the share of its enterprise's use of the carrier that a ``by_output`` primary
     exchange takes: the activity's output over the outputs of all the enterprise's activities sharing that
@@ -269,10 +278,7 @@ def _by_output_shares(model: Model) -> dict[tuple[str, str], float]:
     groups: dict[tuple[str, str], list[Output]] = {}
     for x in model.exchanges:
         if x.type == "primary" and math.isnan(x.amount):
-            o = outputs.get(x.activity)
-            if o is None or not o.uscc or not o.output:
-                raise ModelError(f"{x.where}: a primary exchange needs its activity's uscc and output (the production "
-                                 "in the reference period) in the activities table")
+            o, _ = _run_of(x, outputs)
             groups.setdefault((o.uscc, x.flow), []).append(o)
     out: dict[tuple[str, str], float] = {}
     for (uscc, carrier), outs in groups.items():
@@ -287,6 +293,9 @@ def _by_output_shares(model: Model) -> dict[tuple[str, str], float]:
             raise ModelError(f"{outs[0].where}: {uscc}'s {carrier} is shared by output among products in different "
                              f"units ({', '.join(sorted(units))}): give each a physical (e.g. kg per unit) or a price")
         total = sum(weights)
+        if total <= 0:
+            raise ModelError(f"{outs[0].where}: {uscc}'s {carrier} is shared by output, but the outputs weigh "
+                             f"{total:g} in all (a physical quantity or price of 0)")
         for o, wgt in zip(outs, weights, strict=True):
             out[(o.activity, carrier)] = wgt / total
     return out
@@ -313,10 +322,7 @@ def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model
         if x.type != "primary":
             out.append(x)
             continue
-        o = outputs.get(x.activity)
-        if o is None or not o.uscc or not o.output:
-            raise ModelError(f"{x.where}: a primary exchange needs its activity's uscc and output (the production "
-                             "in the reference period) in the activities table")
+        o, output = _run_of(x, outputs)
         share = by_output[(x.activity, x.flow)] if math.isnan(x.amount) else x.amount
         key = (o.uscc, x.flow)
         taken[key] = taken.get(key, 0.0) + share
@@ -325,16 +331,16 @@ def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model
         m = metered.get(key)
         if m is None or m.quantity <= 0:
             raise ModelError(f"{x.where}: the platform holds no {x.flow} for {o.uscc} in the reference period")
-        per_run = m.quantity * share / o.output
+        per_run = m.quantity * share / output
         if x.flow in ELECTRICITY and x.provider.strip().lower() == "market":
             green = metered.get((o.uscc, GREEN))
             g = min(green.quantity, m.quantity) if green else 0.0
             src = f"{m.source}; green electricity {g:.6g} kWh of {m.quantity:.6g} (market-based)"
             if g > 0:
-                out.append(Exchange(x.where, x.activity, "electricity", "", g * share / o.output, m.unit, "pv", None,
+                out.append(Exchange(x.where, x.activity, "electricity", "", g * share / output, m.unit, "pv", None,
                                     PRIMARY_PEDIGREE, src, True))
             if m.quantity > g:
-                out.append(Exchange(x.where, x.activity, "electricity", "", (m.quantity - g) * share / o.output,
+                out.append(Exchange(x.where, x.activity, "electricity", "", (m.quantity - g) * share / output,
                                     m.unit, "national", None, PRIMARY_PEDIGREE, src, True))
         elif x.flow in ELECTRICITY:  # grid power, or the site's own PV at the PV life-cycle factor
             grid = x.provider or ("pv" if x.flow == "pv" else "national")
@@ -342,10 +348,10 @@ def with_primary(model: Model, metered: dict[tuple[str, str], Metered]) -> Model
                                 PRIMARY_PEDIGREE, m.source, True))
         elif x.flow in PURCHASED_HEAT and m.scope2_kg > 0:
             src = f"{m.source} (purchased {x.flow}: the CO2 of making it)"
-            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope2_kg * share / o.output,
+            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope2_kg * share / output,
                                 "kg", "", None, PRIMARY_PEDIGREE, src, True))
         elif m.scope1_kg > 0:
-            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope1_kg * share / o.output,
+            out.append(Exchange(x.where, x.activity, "biosphere", "CO2_fossil", m.scope1_kg * share / output,
                                 "kg", "", None, PRIMARY_PEDIGREE, m.source, True))
         else:
             raise ModelError(f"{x.where}: {x.flow} is not a fuel burnt on site, purchased heat or steam, nor "

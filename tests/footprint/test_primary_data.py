@@ -162,3 +162,15 @@ def test_calc_save_holds_the_figure_it_prints(park: Paths, model_dir: Callable[.
     no_enterprise = CliRunner().invoke(app, ["footprint", "calc", str(m), "--product", "cell", "--year", "2025",
                                              "--home", home, "--save"])
     assert no_enterprise.exit_code == 2 and "give --enterprise" in no_enterprise.output
+
+
+def test_by_output_weights_of_zero_are_refused(park: Paths, model_dir: Callable[..., Path]) -> None:
+    m = model_dir(f"""activity,product,amount,unit,location,uscc,output,physical
+cell line,cell,1,m2,CN,{C},10000,0
+ingot line,ingot,1,kg,CN,{C},15000,0
+""", """activity,type,flow,amount,unit,provider
+cell line,primary,electricity,by_output,,
+ingot line,primary,electricity,by_output,,
+""")
+    with pytest.raises(ModelError, match="weigh 0 in all"):
+        footprint(Request(m, "cell", home=str(park.home), year=2025))
