@@ -8,9 +8,7 @@ folder of ``buses.csv`` (``bus``), ``flows.csv`` (``ts,from_bus,to_bus,mw``), ``
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,26 +24,18 @@ if TYPE_CHECKING:
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
-    """(``file:line``, row) of a CSV file with at least `columns` (headers trimmed and lower-cased)."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    have = [(h or "").strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in columns if c not in have]
+    """(``file:line``, row) of a CSV or XLSX table with at least `columns`, read as every import reads a
+    table (nengtan.ingest.tables: encodings, delimiters, a repeated column refused, size bounds)."""
+    from nengtan.ingest.rows import numbered
+    from nengtan.ingest.tables import read_table
+
+    header, rows = read_table(path)
+    missing = [c for c in columns if c not in header]
     if missing:
         raise InputError(f"{path.name}: needs the columns {', '.join(columns)}; missing {', '.join(missing)}")
-    out = []
-    for n, r in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
-        if any(row.values()):
-            out.append((f"{path.name}:{n}", row))
-    if not out:
+    if not rows:
         raise InputError(f"{path.name}: has no rows")
-    return out
+    return [(f"{path.name}:{n}", row) for n, row in numbered(rows)]
 
 
 def _time(text: str, where: str) -> dt.datetime:
@@ -57,13 +47,13 @@ def _time(text: str, where: str) -> dt.datetime:
 
 
 def _number(text: str, where: str, what: str) -> float:
+    """A number under the rule every import follows (nengtan.ingest.fields)."""
+    from nengtan.ingest.fields import FieldError, parse_number
+
     try:
-        x = float(text)
-    except ValueError:
-        raise InputError(f"{where}: {what} {text[:40]!r} is not a number") from None
-    if not np.isfinite(x):
-        raise InputError(f"{where}: {what} {text[:40]!r} is not a finite number")
-    return x
+        return parse_number(text)
+    except FieldError as exc:
+        raise InputError(f"{where}: {what} {exc}") from None
 
 
 def hourly(path: Path, how: str = "sum") -> dict[dt.datetime, float]:

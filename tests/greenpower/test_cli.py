@@ -60,6 +60,10 @@ def test_trace_keyed_by_bus_branch_load_and_interval() -> None:
     ("flows.csv", "ts,from_bus,to_bus,mw\n2025-13-01T00:00,g,a,10\n", "flows.csv:2: ts '2025-13-01T00:00' is not"),
     ("generation.csv", "ts,bus,source,mw,kgco2_per_kwh\n2025-06-01T00:00,g,grid,ten,0.6\n",
      "generation.csv:2: mw 'ten' is not a number"),
+    ("generation.csv", "ts,bus,source,mw,kgco2_per_kwh\n2025-06-01T00:00,g,grid,１２,0.6\n",
+     "generation.csv:2: mw '１２' has full-width digits"),  # the number rule of every import (ingest.fields)
+    ("flows.csv", "ts,from_bus,to_bus,mw\n2025-06-01T00:00,g,a,1_000\n", "flows.csv:2: mw '1_000' is not a number"),
+    ("flows.csv", "ts,from_bus,to_bus,mw,mw\n2025-06-01T00:00,g,a,1,2\n", "column 'mw' appears twice"),
     ("loads.csv", "ts,bus,mw\n2025-06-01T00:00,a,4\n", "loads.csv: needs the columns ts, bus, uscc, mw; missing uscc"),
     ("loads.csv", "ts,bus,uscc,mw\n2025-06-01T00:00,a,X,-4\n", "loads.csv:2: a load takes power"),
 ])
