@@ -70,7 +70,7 @@ class Trace:
     meshed: int  # intervals whose flows have a cycle (solved as one sparse system per pattern)
 
 
-def _inflows(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _inflows(net: Network) -> Flows:
     """(upstream bus (T, B), downstream bus (T, B), |flow| (T, B), bus inflow (T, n))."""
     f = net.flow_mw
     forward = f >= 0
@@ -80,14 +80,16 @@ def _inflows(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     t, n = f.shape[0], len(net.buses)
     rows = np.repeat(np.arange(t), f.shape[1]) * n
     inflow = np.bincount((rows + down.ravel()), weights=mag.ravel(), minlength=t * n).reshape(t, n)
-    src_rows = np.repeat(np.arange(t), len(net.source_bus)) * n
-    inflow += np.bincount(src_rows + np.tile(net.source_bus, t), weights=net.source_mw.ravel(),
-                          minlength=t * n).reshape(t, n)
+    inflow += _injected(net, 1.0)
     return up, down, mag, inflow
 
 
-def _injected(net: Network, values: np.ndarray) -> np.ndarray:
-    """(T, n): Σ over the sources at each bus of injection × value (intensity, or 1 for green)."""
+Flows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _injected(net: Network, values: np.ndarray | float) -> np.ndarray:
+    """(T, n): Σ over the sources at each bus of injection × value (intensity, 1 for green, 1 for all: the
+    injected power)."""
     t, n = net.source_mw.shape[0], len(net.buses)
     rows = np.repeat(np.arange(t), len(net.source_bus)) * n
     return np.bincount(rows + np.tile(net.source_bus, t), weights=(net.source_mw * values).ravel(),
@@ -111,9 +113,10 @@ def _topological(n: int, up: np.ndarray, down: np.ndarray, active: np.ndarray) -
     return order if len(order) == n else None
 
 
-def _solve(net: Network, rhs: tuple[np.ndarray, ...]) -> tuple[tuple[np.ndarray, ...], int, int]:
-    """Solve the sharing equations for several right-hand sides (T, n) at once (same flows)."""
-    up, down, mag, inflow = _inflows(net)
+def _solve(net: Network, rhs: tuple[np.ndarray, ...], flows: Flows) -> tuple[tuple[np.ndarray, ...], int, int]:
+    """Solve the sharing equations for several right-hand sides (T, n) at once, on the network's `flows`
+    (:func:`_inflows`)."""
+    up, down, mag, inflow = flows
     t, n = inflow.shape
     safe = np.where(inflow > 0, inflow, 1.0)
     out = tuple(np.zeros((t, n)) for _ in rhs)
@@ -271,10 +274,11 @@ def attribute(net: Network, sources: np.ndarray, periods: np.ndarray, n_periods:
     (`periods`: each interval's period number, 0 … n_periods − 1): periods × loads × sources. The same
     proportional sharing with a 1 for one source and 0 for the others ("x MWh of your consumption traced
     to PV plant P")."""
-    t_count, k_count = net.source_mw.shape
+    k_count = len(net.source_bus)
     out = np.zeros((n_periods, len(net.load_bus), len(sources)))
     kwh = KWH_PER_MWH * net.hours
     order = _forest(len(net.buses), net.branch_from, net.branch_to)
+    flows = _inflows(net) if order is None else None
     for g0 in range(0, len(sources), GROUP):
         group = sources[g0:g0 + GROUP]
         one_hot = np.zeros((len(group), k_count))
@@ -290,8 +294,8 @@ def attribute(net: Network, sources: np.ndarray, periods: np.ndarray, n_periods:
                     cols = periods[c.sl] == p
                     out[p, :, g0:g0 + len(group)] += (share[:, :, cols] * load_kwh[:, cols]).sum(axis=2).T
         else:
-            shares, _patterns, _meshed = _solve(net, tuple(_injected(net, np.broadcast_to(h, (t_count, k_count)))
-                                                           for h in one_hot))
+            assert flows is not None
+            shares, _patterns, _meshed = _solve(net, tuple(_injected(net, h) for h in one_hot), flows)
             load_kwh = net.load_mw * kwh  # intervals × loads
             for j, x in enumerate(shares):
                 per = x[:, net.load_bus] * load_kwh
@@ -304,10 +308,11 @@ def trace(net: Network) -> Trace:
     order = _forest(len(net.buses), net.branch_from, net.branch_to)
     if order is not None:
         return _radial(net, order)
+    flows = _inflows(net)
     carbon_in = _injected(net, net.source_intensity)
-    green_in = _injected(net, np.broadcast_to(net.source_green.astype(np.float64), net.source_mw.shape))
-    (e, g), patterns, meshed = _solve(net, (carbon_in, green_in))
-    up, _down, mag, _inflow = _inflows(net)
+    green_in = _injected(net, net.source_green.astype(np.float64))
+    (e, g), patterns, meshed = _solve(net, (carbon_in, green_in), flows)
+    up, _down, mag, _inflow = flows
     kwh = KWH_PER_MWH * net.hours
     rows = np.arange(e.shape[0])[:, None]
     branch = mag * kwh * e[rows, up]
