@@ -20,9 +20,6 @@ uncertainty (σ 0.1). Measured, each on both engines:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import sys
 import time
 import warnings
@@ -36,7 +33,7 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sections import replace_section  # noqa: E402
+from sections import publish, run_line  # noqa: E402
 
 from nengtan.footprint.model import Built, Entry, Exchange, Uncertainty  # noqa: E402
 from nengtan.footprint.montecarlo import monte_carlo  # noqa: E402
@@ -196,8 +193,7 @@ def main() -> int:
 
     res["mc_bw2calc_s"], bw_draws = timed(theirs_mc)
     lines = ["## Product footprints (issue 10)", "",
-             f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs, {platform.platform()}, "
-             f"Python {platform.python_version()}, SciPy {scipy.__version__}, bw2calc {bc.__version__} (no pypardiso: "
+             f"{run_line()}, SciPy {scipy.__version__}, bw2calc {bc.__version__} (no pypardiso: "
              f"both on SuperLU); `python bench/bench_footprint.py " + " ".join(sys.argv[1:]) + "`.", "",
              f"A synthetic system of {n:,} activities ({len(d['t_vals']):,} technosphere entries: 200 hubs supplying "
              f"one another and every activity) and {flows:,} flows ({len(d['b_vals']):,} biosphere entries); "
@@ -213,9 +209,7 @@ def main() -> int:
               "bw2calc refactorises every draw; nengtan solves each draw by GMRES preconditioned with the "
               "deterministic LU factors to a relative residual of 1e-12 (refactorising a draw that does not "
               "converge), which agrees with refactorisation to ~1e-13 (tests/footprint/test_monte_carlo.py).", ""]
-    text = "\n".join(lines) + "\n"
-    replace_section(text)
-    print(text)
+    publish(lines)
     _ = s1
     return 0
 

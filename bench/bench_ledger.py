@@ -9,9 +9,6 @@ the same run; writes "## Merkle log (issue 11)" of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -22,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sections import replace_section  # noqa: E402
+from sections import publish, run_line  # noqa: E402
 
 from nengtan.ledger import merkle  # noqa: E402
 from nengtan.ledger.log import MerkleLog  # noqa: E402
@@ -66,10 +63,9 @@ def main() -> int:
     cproof = log.consistency_proof(m)
     cons_s = time.perf_counter() - t0
     assert merkle.verify_consistency(m, n, log.root(m), head, cproof)
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     lines = [
         "## Merkle log (issue 11)", "",
-        f"Run {when} on {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}; "
+        f"{run_line()}; "
         f"`python bench/bench_ledger.py --entries {n} --proofs {a.proofs}`.", "",
         f"A log of {n:,} entries (RFC 6962 tree, SHA-256). nengtan's `MerkleLog` keeps every complete subtree's "
         "hash; the baseline is the list functions, which rehash the leaves for each root or proof (what the audit "
@@ -81,9 +77,7 @@ def main() -> int:
         f"| verify an inclusion proof offline | {verify_s * 1e6:.1f} µs | same |",
         f"| consistency proof {m:,} → {n:,} | {cons_s * 1e6:.1f} µs ({len(cproof)} hashes) | — |", "",
     ]
-    text = "\n".join(lines) + "\n"
-    replace_section(text)
-    print(text)
+    publish(lines)
     return 0
 
 

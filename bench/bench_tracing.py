@@ -13,9 +13,6 @@ most buses with a daily shape and noise; branch flows are the exact sums of what
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -29,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sections import replace_section  # noqa: E402
+from sections import publish, run_line  # noqa: E402
 
 from nengtan.greenpower.tracing import Network, trace  # noqa: E402
 
@@ -108,12 +105,10 @@ def main() -> int:
     carbon_in = float((net.source_mw * net.source_intensity).sum() * 250)
     balance = abs(float(result.load_carbon_kg.sum()) - carbon_in) / carbon_in
     reversals = int((net.flow_mw < 0).any(axis=0).sum())
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     lines = [
         "## Power-flow tracing (issue 11)", "",
-        f"Run {when} on {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, NumPy "
-        f"{np.__version__}, SciPy {scipy.__version__}; `python bench/bench_tracing.py --buses {a.buses} "
-        f"--intervals {a.intervals}`.", "",
+        f"{run_line()}, NumPy {np.__version__}, SciPy {scipy.__version__}; "
+        f"`python bench/bench_tracing.py --buses {a.buses} --intervals {a.intervals}`.", "",
         f"A radial park network of {a.buses} buses in feeders from two grid connection points, "
         f"{len(net.source_bus) - 3} rooftop PV plants, a storage plant and {net.load_mw.shape[1]} loads, over "
         f"{a.intervals:,} 15-minute intervals; {reversals} of {len(net.branch_from)} branches change direction "
@@ -127,9 +122,7 @@ def main() -> int:
         f"Largest difference between the two: {err:.1e} kg CO2/kWh; loads' carbon against the sources' carbon: "
         f"{balance:.1e} relative.", "",
     ]
-    text = "\n".join(lines) + "\n"
-    replace_section(text)
-    print(text)
+    publish(lines)
     return 0
 
 

@@ -19,3 +19,20 @@ def replace_section(text: str) -> None:
     else:
         body = body.rstrip("\n") + "\n\n" + text
     DOC.write_text(body, encoding="utf-8")
+
+
+def run_line() -> str:
+    """The start of a section's first line: when and on what it ran ("Run 2026-12-03 10:28 on 2 CPUs, …")."""
+    import datetime as dt
+    import os
+    import platform
+
+    return (f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs, {platform.platform()}, "
+            f"Python {platform.python_version()}")
+
+
+def publish(lines: list[str]) -> None:
+    """Write a section (its lines, the ``## heading`` first) to docs/benchmarks.md and print it."""
+    text = "\n".join(lines) + "\n"
+    replace_section(text)
+    print(text)
