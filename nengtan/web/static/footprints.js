@@ -42,7 +42,7 @@
     const steps = STEPS[me.role] || [];
     const sf = document.getElementById("step-form");
     sf.hidden = !steps.length || a.state === "certified";
-    document.getElementById("step-name").innerHTML = steps.map((s) => "<option>" + s + "</option>").join("");
+    document.getElementById("step-name").innerHTML = steps.map((s) => '<option value="' + s + '">' + NT.esc(NT.t("step_" + s)) + "</option>").join("");
     sf.onsubmit = async (e) => {
       e.preventDefault();
       try {
