@@ -153,6 +153,7 @@ def share_parts(ledger: pd.DataFrame, grid_nonfossil_share: float = 0.0) -> pd.D
         "co2_t": co2_headline(ledger).to_numpy(),
         "electricity_kwh": elec_kwh,
         "renewable_kwh": np.where(carrier.isin(NONFOSSIL_CARRIERS), q, 0.0),
+        "green_kwh": np.where(green, q, 0.0),  # claimed with cancelled GECs (the accounting ledger's rows)
         "nonfossil_equiv_tce": own + grid_nonfossil_share * grid_kwh * eq_per_kwh,
     }, index=ledger.index)
 

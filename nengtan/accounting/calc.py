@@ -11,7 +11,9 @@ References
   are deducted from the energy total on the dual-control basis, not from the accounts.
 * Scope 2 market-based (MEE/NBS 公告2024年第33号 notes): (purchased electricity − green electricity
   bought by trading or covered by certificates, floored at 0) × the factor excluding market-traded
-  non-fossil electricity; the green electricity itself carries no emissions.
+  non-fossil electricity; the green electricity itself carries no emissions. Only green electricity backed by
+  cancelled GECs counts (发改能源〔2023〕1044号 一(二): the GEC is the sole proof of renewable consumption);
+  a statement's bare green-electricity quantity is an unverified claim, kept apart.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from nengtan.factors.library import FUELS
 
 LEDGER_COLUMNS = [
     "uscc", "enterprise", "sector_code", "province", "period", "carrier", "quantity", "unit", "source",
-    "estimated_quantity", "feedstock_quantity", "green_excess_kwh", "energy_tce", "energy_equiv_tce",
-    "feedstock_tce", "energy_dual_control_tce", "scope1_t", "process_t", "feedstock_carbon_t",
+    "estimated_quantity", "feedstock_quantity", "green_excess_kwh", "green_unverified_kwh", "energy_tce",
+    "energy_equiv_tce", "feedstock_tce", "energy_dual_control_tce", "scope1_t", "process_t", "feedstock_carbon_t",
     "scope2_location_t", "scope2_market_t",
 ]
 """One row per enterprise × month × carrier. ``quantity`` is all the carrier consumed (raw-material use
 included); ``green_excess_kwh`` is green electricity claimed beyond the month's purchased electricity
-(not counted anywhere)."""
+(not counted anywhere); ``green_unverified_kwh`` is green electricity stated without GECs behind it (an
+unverified claim: shown, not counted)."""
 
 def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     """Add energy and CO2 columns to activity rows (one row per enterprise × period × carrier).
@@ -59,7 +62,8 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     * scope2_location_t = electricity × grid factor, heat × 0.11, steam heat × 0.11 (GB/T 32150-2015 6.3.4);
     * scope2_market_t = (electricity − green electricity, floored at 0) × the factor excluding
       market-traded non-fossil power (公告2024年第33号 notes). Green electricity is capped at the same
-      enterprise-month's purchased electricity; the excess is ``green_excess_kwh``.
+      enterprise-month's purchased electricity; the excess is ``green_excess_kwh``. Unverified green
+      electricity counts nowhere (quantity 0); it is ``green_unverified_kwh``.
     """
     df = activity.copy()
     if "feedstock_quantity" not in df:
@@ -68,6 +72,11 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
         df["feedstock_oxidised"] = False
     df["feedstock_quantity"] = df["feedstock_quantity"].fillna(0.0).astype(float)
     carriers = df["carrier"].to_numpy()
+    verified = (df["verified"].fillna(True).astype(bool).to_numpy() if "verified" in df
+                else np.ones(len(df), dtype=bool))
+    unverified = (carriers == "green_electricity") & ~verified
+    df["green_unverified_kwh"] = np.where(unverified, df["quantity"].to_numpy(dtype=float), 0.0)
+    df.loc[unverified, "quantity"] = 0.0
     green_claim, green_cap = _green_cap(df)
     is_green = carriers == "green_electricity"
     df["green_excess_kwh"] = np.where(is_green, green_claim - green_cap, 0.0)

@@ -69,6 +69,7 @@ class Inventory:
     electricity_kwh: float = 0.0
     renewable_kwh: float = 0.0
     green_excess_kwh: float = 0.0
+    green_unverified_kwh: float = 0.0  # green electricity stated on statements: unverified claims, shown apart
     by_carrier: dict[str, dict[str, float | str]] = field(default_factory=dict)
     by_sector: dict[str, dict[str, float]] = field(default_factory=dict)
     grid_notes: list[str] = field(default_factory=list)
@@ -145,6 +146,10 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
     excess = float(rows["green_excess_kwh"].sum()) if "green_excess_kwh" in rows else 0.0
     if excess > 0:
         notes.append(f"green electricity claimed above the purchased electricity is not counted: {excess:,.0f} kWh")
+    unverified = float(rows["green_unverified_kwh"].sum()) if "green_unverified_kwh" in rows else 0.0
+    if unverified > 0:
+        notes.append(f"green electricity stated on statements is an unverified claim, shown apart: "
+                     f"{unverified:,.0f} kWh (only claims that cancelled GECs count)")
     return Inventory(
         scope=scope, period=period.label, factor_set=fs.id, factor_set_description=fs.description,
         data_version=data_version,
@@ -152,6 +157,7 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
         estimated_energy_tce=estimated_tce, value_added=va, value_added_basis=basis, gross_output=go,
         nonfossil_equiv_tce=float(parts.get("nonfossil_equiv_tce", 0.0)),
         electricity_kwh=float(parts.get("electricity_kwh", 0.0)), renewable_kwh=float(parts.get("renewable_kwh", 0.0)),
-        green_excess_kwh=excess, by_carrier=by_carrier, by_sector=by_sector, grid_notes=notes,
+        green_excess_kwh=excess, green_unverified_kwh=unverified, by_carrier=by_carrier, by_sector=by_sector,
+        grid_notes=notes,
         factor_basis=list(fs.basis), **totals,  # type: ignore[arg-type]
     )

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
 
-greenpower_app = typer.Typer(help="Green power: hourly CFE matching, power-flow tracing.", no_args_is_help=True)
+greenpower_app = typer.Typer(help="Green power: certificates, contracts, claims, trading, hourly CFE matching, "
+                             "power-flow tracing.", no_args_is_help=True)
 
 
 @greenpower_app.command("cfe")
@@ -109,4 +110,7 @@ def _table(title: str, columns: tuple[str, ...], rows: dict[str, Any]) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from nengtan.cli import greenassets
+
+    greenassets.register(greenpower_app)
     app.add_typer(greenpower_app, name="greenpower")

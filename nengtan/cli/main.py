@@ -14,6 +14,7 @@ from nengtan import __version__
 from nengtan.cli import footprint as footprint_cli
 from nengtan.cli import greenpower as greenpower_cli
 from nengtan.cli import ingest as ingest_cli
+from nengtan.cli import ledger as ledger_cli
 from nengtan.cli import serve as serve_cli
 from nengtan.cli import targets as targets_cli
 from nengtan.cli.audit import audit_app
@@ -361,6 +362,11 @@ def demo(
             task = bar.add_task("building the demo park", total=1.0)
             truth = build_demo(paths, reg, size, progress=lambda msg, frac: bar.update(
                 task, completed=frac, description=f"building the demo park: {msg}"))
+        from nengtan.demo import DEMO_YEAR as _year
+        from nengtan.demo_green import build_green_demo
+
+        err_console.print("demo park: green power (contracts, GECs, claims, trades, network traced)…")
+        build_green_demo(paths, reg, lake, _year)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)
@@ -398,5 +404,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
                   highlight=False)
 
-for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli):
+for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli):
     _area.register(app)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from nengtan.calendar import PARK_TZ
 from nengtan.errors import InputError
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from nengtan.engine.stores import Stores
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
+def table_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
     """(``file:line``, row) of a CSV or XLSX table with at least `columns`, read as every import reads a
     table (nengtan.ingest.tables: encodings, delimiters, a repeated column refused, size bounds)."""
     from nengtan.ingest.rows import numbered
@@ -59,7 +60,7 @@ def _number(text: str, where: str, what: str) -> float:
 def hourly(path: Path, how: str = "sum") -> dict[dt.datetime, float]:
     """A ``ts,value`` series by park-time hour: summed (energy) or averaged (a share)."""
     acc: dict[dt.datetime, list[float]] = {}
-    for where, r in _rows(path, ("ts", "value")):
+    for where, r in table_rows(path, ("ts", "value")):
         hour = _time(r["ts"], where).replace(minute=0, second=0, microsecond=0)
         acc.setdefault(hour, []).append(_number(r["value"], where, "value"))
     return {h: float(sum(v) if how == "sum" else sum(v) / len(v)) for h, v in acc.items()}
@@ -117,65 +118,111 @@ def cfe_from_files(load: Path | dict[dt.datetime, float], supply: Path, grid_cfe
     return out
 
 
+NETWORK_TABLES: dict[str, tuple[str, ...]] = {
+    "flows": ("ts", "from_bus", "to_bus", "mw"),
+    "generation": ("ts", "bus", "source", "mw", "kgco2_per_kwh"),
+    "loads": ("ts", "bus", "uscc", "mw"),
+}
+
+
+def _network_table(folder: Path, stem: str, buses: dict[str, int]) -> pd.DataFrame:
+    """One of the network's tables as a frame (ts as park time, buses as indices, numbers as floats): from
+    ``<stem>.parquet`` when the folder has one (a year of 15-minute rows is millions), else ``<stem>.csv``, read
+    and checked row by row as every import is."""
+    columns = NETWORK_TABLES[stem]
+    bus_cols = [c for c in columns if c.endswith("bus")]
+    numeric = [c for c in columns if c in ("mw", "kgco2_per_kwh")]
+    parquet = folder / f"{stem}.parquet"
+    if parquet.exists():
+        df = pd.read_parquet(parquet)
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            raise InputError(f"{parquet.name}: needs the columns {', '.join(columns)}; missing {', '.join(missing)}")
+        df = df[list(columns)].copy()
+        ts = pd.to_datetime(df["ts"], utc=True) if df["ts"].dtype == object else df["ts"]
+        if getattr(ts.dt, "tz", None) is None:
+            ts = ts.dt.tz_localize(PARK_TZ)
+        df["ts"] = ts.dt.tz_convert(PARK_TZ)
+        for c in bus_cols:
+            idx = df[c].astype(str).map(buses)
+            if idx.isna().any():
+                k = int(np.argmax(idx.isna().to_numpy()))
+                raise InputError(f"{parquet.name}:{k + 1}: bus {str(df[c].iloc[k])[:40]!r} is not in buses.csv")
+            df[c] = idx.astype(np.int64)
+        for c in numeric:
+            df[c] = df[c].astype(float)
+            bad = ~np.isfinite(df[c].to_numpy())
+            if bad.any():
+                raise InputError(f"{parquet.name}:{int(np.argmax(bad)) + 1}: {c} is not a number")
+        df["where"] = [f"{parquet.name}:{k + 1}" for k in range(len(df))] if len(df) < 100_000 else parquet.name
+        return df
+
+    def bus(name: str, where: str) -> int:
+        if name not in buses:
+            raise InputError(f"{where}: bus {name[:40]!r} is not in buses.csv")
+        return buses[name]
+
+    records = []
+    for where, r in table_rows(folder / f"{stem}.csv", columns):
+        rec: dict[str, Any] = {"where": where, "ts": _time(r["ts"], where)}
+        for c in columns[1:]:
+            rec[c] = bus(r[c], where) if c in bus_cols else _number(r[c], where, c) if c in numeric else r[c]
+        records.append(rec)
+    return pd.DataFrame.from_records(records, columns=["where", *columns])
+
+
 def read_network(folder: Path, minutes: float = 15.0
                  ) -> tuple[Network, list[dt.datetime], list[str], list[str], list[str]]:
     """The network of `folder` for every interval (of `minutes`, each starting at its ``ts``) any of its tables
     names — missing rows: no flow, no injection, no load; with the intervals, the branch and the load names."""
     if not folder.is_dir():
         raise InputError(f"{folder}: a network is a folder of buses.csv, flows.csv, generation.csv, loads.csv")
-    buses = [r["bus"] for _, r in _rows(folder / "buses.csv", ("bus",))]
-    if len(set(buses)) != len(buses):
-        raise InputError("buses.csv: a bus is listed twice")
-    index = {b: k for k, b in enumerate(buses)}
-
-    def bus(name: str, where: str) -> int:
-        if name not in index:
-            raise InputError(f"{where}: bus {name[:40]!r} is not in buses.csv")
-        return index[name]
-
-    flows = [(where, _time(r["ts"], where), bus(r["from_bus"], where), bus(r["to_bus"], where),
-              _number(r["mw"], where, "mw"))
-             for where, r in _rows(folder / "flows.csv", ("ts", "from_bus", "to_bus", "mw"))]
-    gen = [(where, _time(r["ts"], where), bus(r["bus"], where), r["source"], _number(r["mw"], where, "mw"),
-            _number(r["kgco2_per_kwh"], where, "kgco2_per_kwh"))
-           for where, r in _rows(folder / "generation.csv", ("ts", "bus", "source", "mw", "kgco2_per_kwh"))]
-    loads = [(where, _time(r["ts"], where), bus(r["bus"], where), r["uscc"], _number(r["mw"], where, "mw"))
-             for where, r in _rows(folder / "loads.csv", ("ts", "bus", "uscc", "mw"))]
-    for where, *_rest, mw, intensity in gen:
-        if mw < 0 or intensity < 0:
-            raise InputError(f"{where}: a source injects (mw ≥ 0) at an intensity ≥ 0")
-    for where, *_rest, mw in loads:
-        if mw < 0:
-            raise InputError(f"{where}: a load takes power (mw ≥ 0)")
-    times = sorted({x[1] for x in flows} | {x[1] for x in gen} | {x[1] for x in loads})
-    t_of = {t: k for k, t in enumerate(times)}
-    branches = list(dict.fromkeys((f, t) for _, _, f, t, _ in flows))
-    b_of = {b: k for k, b in enumerate(branches)}
-    sources = list(dict.fromkeys((b, s) for _, _, b, s, _, _ in gen))
-    s_of = {s: k for k, s in enumerate(sources)}
-    load_keys = list(dict.fromkeys((b, u) for _, _, b, u, _ in loads))
-    l_of = {x: k for k, x in enumerate(load_keys)}
-    f = np.zeros((len(times), len(branches)))
-    for _, t, fr, to, mw in flows:
-        f[t_of[t], b_of[(fr, to)]] += mw
-    g = np.zeros((len(times), len(sources)))
-    e = np.zeros((len(times), len(sources)))
-    green = np.ones(len(sources), dtype=bool)
-    for _, t, b, s, mw, intensity in gen:
-        g[t_of[t], s_of[(b, s)]] += mw
-        e[t_of[t], s_of[(b, s)]] = intensity
-        green[s_of[(b, s)]] &= intensity == 0
-    ld = np.zeros((len(times), len(load_keys)))
-    for _, t, b, u, mw in loads:
-        ld[t_of[t], l_of[(b, u)]] += mw
     if not 0 < minutes <= 1440:
         raise InputError(f"an interval of {minutes:g} minutes: give 1 to 1440")
-    net = Network(tuple(buses), np.array([b[0] for b in branches], dtype=np.int64),
-                  np.array([b[1] for b in branches], dtype=np.int64), f,
-                  np.array([s[0] for s in sources], dtype=np.int64), g, e, green,
-                  np.array([x[0] for x in load_keys], dtype=np.int64), ld, minutes / 60)
-    return (net, times, [f"{buses[a]}→{buses[b]}" for a, b in branches],
-            [f"{u}@{buses[b]}" for b, u in load_keys], [f"{src}@{buses[b]}" for b, src in sources])
+    names = [r["bus"] for _, r in table_rows(folder / "buses.csv", ("bus",))]
+    if len(set(names)) != len(names):
+        raise InputError("buses.csv: a bus is listed twice")
+    index = {b: k for k, b in enumerate(names)}
+    flows = _network_table(folder, "flows", index)
+    gen = _network_table(folder, "generation", index)
+    loads = _network_table(folder, "loads", index)
+    for df, what in ((gen, "a source injects (mw ≥ 0) at an intensity ≥ 0"), (loads, "a load takes power (mw ≥ 0)")):
+        bad = (df["mw"] < 0) | ((df["kgco2_per_kwh"] < 0) if "kgco2_per_kwh" in df else False)
+        if bad.any():
+            where = df["where"].iloc[int(np.argmax(bad.to_numpy()))] if "where" in df else "?"
+            raise InputError(f"{where}: {what}")
+    times_index = pd.DatetimeIndex(pd.concat([flows["ts"], gen["ts"], loads["ts"]]).unique()).sort_values()
+    times = [x.to_pydatetime() for x in times_index]
+    n_t = len(times)
+
+    def keys(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+        uniq = df[cols].drop_duplicates().reset_index(drop=True)
+        pos = pd.MultiIndex.from_frame(uniq).get_indexer(pd.MultiIndex.from_frame(df[cols]))
+        return pos, uniq
+
+    def matrix(df: pd.DataFrame, pos: np.ndarray, width: int, col: str) -> np.ndarray:
+        m = np.zeros((n_t, width))
+        np.add.at(m, (times_index.get_indexer(df["ts"]), pos), df[col].to_numpy(dtype=float))
+        return m
+
+    b_pos, branches = keys(flows, ["from_bus", "to_bus"])
+    s_pos, sources = keys(gen, ["bus", "source"])
+    l_pos, load_keys = keys(loads, ["bus", "uscc"])
+    f = matrix(flows, b_pos, len(branches), "mw")
+    g = matrix(gen, s_pos, len(sources), "mw")
+    e = np.zeros((n_t, len(sources)))
+    e[times_index.get_indexer(gen["ts"]), s_pos] = gen["kgco2_per_kwh"].to_numpy(dtype=float)
+    green = np.ones(len(sources), dtype=bool)
+    np.logical_and.at(green, s_pos, gen["kgco2_per_kwh"].to_numpy() == 0)
+    ld = matrix(loads, l_pos, len(load_keys), "mw")
+    net = Network(tuple(names), branches["from_bus"].to_numpy(dtype=np.int64),
+                  branches["to_bus"].to_numpy(dtype=np.int64), f,
+                  sources["bus"].to_numpy(dtype=np.int64), g, e, green,
+                  load_keys["bus"].to_numpy(dtype=np.int64), ld, minutes / 60)
+    branch_names = [f"{names[a]}→{names[b]}" for a, b in zip(branches["from_bus"], branches["to_bus"], strict=True)]
+    return (net, times, branch_names,
+            [f"{u}@{names[b]}" for b, u in zip(load_keys["bus"], load_keys["uscc"], strict=True)],
+            [f"{src}@{names[b]}" for b, src in zip(sources["bus"], sources["source"], strict=True)])
 
 
 def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False) -> dict[str, Any]:
@@ -208,3 +255,84 @@ def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False)
             "units": {"nodal_intensity": "kg CO2/kWh", "green_share": "fraction",
                       "branch_carbon": "kg CO2 per interval", "load_carbon": "kg CO2 per interval",
                       "load_green_kwh": "kWh per interval", "attribution": "kWh per month"}}
+
+
+def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float = 15.0) -> int:
+    """Trace `folder`'s network and write each load's monthly kWh traced to each green source as ledger entries
+    (kind ``attribution``, subject the load's enterprise); a month already attributed from the same network
+    data is not written twice. Returns how many entries were written."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from nengtan.engine import greenledger
+    from nengtan.registry import audit
+    from nengtan.registry.tables.greenpower import LedgerEntry
+
+    out = trace_folder(folder, minutes, attribution=True)
+    digest = hashlib.sha256()
+    for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    network = digest.hexdigest()[:16]
+    n = 0
+    with stores.registry.session(write=True) as s:
+        done = {(e.subject, e.body) for e in s.execute(select(LedgerEntry).where(
+            LedgerEntry.kind == "attribution")).scalars()}
+        done_months = {(subj, body.split('"month":"')[1][:7]) for subj, body in done if '"month":"' in body
+                       and f'"network":"{network}"' in body}
+        for load, months in out["attribution"].items():
+            uscc, _, bus = load.partition("@")
+            for month, by_source in months.items():
+                if (uscc, month) in done_months:
+                    continue
+                for source, kwh in by_source.items():
+                    greenledger.append(s, "attribution", uscc, {
+                        "uscc": uscc, "bus": bus, "month": month, "source": source, "kwh": round(kwh, 3),
+                        "network": network, "method": "proportional sharing (carbon emission flow)"})
+                    n += 1
+        audit.record(s, actor, "green.attribution", f"network:{network}", {"entries": n})
+    return n
+
+
+def statement(stores: Stores, home: Path, actor: Any, uscc: str, year: int) -> dict[str, Any]:
+    """The enterprise's green-power statement of `year`: its market-based Scope 2 and green-power figures (the
+    inventory's), its contracts, claims and the GECs each cancelled, the power traced to green sources, and the
+    inclusion proof of every claim and attribution in one signed ledger head."""
+    import json
+
+    from sqlalchemy import select
+
+    from nengtan.engine import accounts, greenassets, greenledger
+    from nengtan.ledger.heads import sign
+    from nengtan.registry.tables.park import Enterprise
+
+    code = uscc.strip().upper()
+    reg = stores.registry
+    claims = greenassets.claims(reg, actor, code, year)  # refuses another enterprise's user
+    contracts = greenassets.contracts(reg, actor, code, year)
+    inv = accounts.inventory(stores, year, scope=f"enterprise:{code}")
+    claim_seqs = {c["ledger_seq"] for c in claims}
+    with reg.session() as s:
+        name = s.execute(select(Enterprise.name).where(Enterprise.uscc == code)).scalar()
+        own = greenledger.entries(s, subject=code, kinds=("attribution", "claim"))
+        attributions = [e for e in own if e.kind == "attribution"
+                        and str(e.body.get("month", "")).startswith(f"{year:04d}-")]
+        proven = [e for e in own if e.seq in claim_seqs] + attributions
+        log = greenledger.tree(s)
+    head = sign(greenledger.LOG_NAME, log.size, log.root(), greenledger.signing_key(home))
+    green_kwh = float(inv.by_carrier.get("green_electricity", {}).get("quantity", 0.0) or 0.0)
+    return {
+        "enterprise": {"uscc": code, "name": name or code}, "year": year,
+        "figures": {"scope2_location_t": inv.scope2_location_t, "scope2_market_t": inv.scope2_market_t,
+                    "electricity_kwh": inv.electricity_kwh,
+                    "green_claimed_kwh": sum(c["mwh"] for c in claims) * 1000.0,
+                    "green_counted_kwh": green_kwh, "green_unverified_kwh": inv.green_unverified_kwh,
+                    "green_excess_kwh": inv.green_excess_kwh,
+                    "green_power_share": green_kwh / inv.electricity_kwh if inv.electricity_kwh else 0.0,
+                    "factor_set": inv.factor_set, "data_version": inv.data_version},
+        "contracts": contracts, "claims": claims,
+        "attributions": [{**e.body, "ledger_seq": e.seq} for e in attributions],
+        "proofs": [{"entry": e.as_dict(), "leaf_index": e.seq,
+                    "audit_path": [p.hex() for p in log.inclusion_proof(e.seq)]} for e in proven],
+        "head": json.loads(head.to_json()),
+    }

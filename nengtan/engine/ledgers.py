@@ -49,8 +49,10 @@ def year_factor_set(reg: Registry, year: int, factor_set: FactorSet | str | None
 
 
 def data_version(reg: Registry, lake: Lake) -> str:
-    """The data version results quote: the registry's last import batch and the lake's log version."""
-    return f"registry#{frames.import_sequence(reg)}+lake#{lake.version}"
+    """The data version results quote: the registry's last import batch and the lake's log version, and the last
+    green-power claim once there is one."""
+    claims = frames.claims_sequence(reg)
+    return f"registry#{frames.import_sequence(reg)}+lake#{lake.version}" + (f"+claims#{claims}" if claims else "")
 
 
 def metered_counter_totals(lake: Lake, counters: pd.DataFrame, pairs: set[tuple[str, int, int]],
@@ -73,10 +75,18 @@ def counter_month_totals(lake: Lake, year: int, counters: pd.DataFrame, month_sc
 
 
 def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan = DUCKDB) -> pd.DataFrame:
-    """Activity rows of ``year``: statements, and main meters where an enterprise-month-carrier has none."""
+    """Activity rows of ``year``: statements, and main meters where an enterprise-month-carrier has none.
+
+    Green electricity is what the enterprise claimed with cancelled GECs (the ledger's claims, ``verified``); a
+    statement's green-electricity rows stay, marked unverified, so that the inventory shows them apart."""
     with ThreadPoolExecutor(max_workers=1) as pool:  # the back-end scans the lake while SQL reads the registry
         pending = pool.submit(scan.month_scan, lake, year)
         st = frames.statement_activity(reg, year)
+        st["verified"] = st["carrier"] != "green_electricity"
+        claimed = frames.green_claims_activity(reg, year)
+        if not claimed.empty:
+            claimed["verified"] = True
+            st = pd.concat([st, claimed], ignore_index=True)
         ent = frames.enterprises_frame(reg)
         meters = frames.main_meters(reg)
         month_scan = pending.result()

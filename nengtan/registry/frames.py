@@ -51,6 +51,32 @@ def statement_activity(reg: Registry, year: int) -> pd.DataFrame:
     return df[ACTIVITY_COLUMNS]
 
 
+def green_claims_activity(reg: Registry, year: int) -> pd.DataFrame:
+    """Green electricity claimed in ``year`` with cancelled GECs (nengtan.engine.greenassets), per enterprise and
+    month, as activity rows (ACTIVITY_COLUMNS, carrier green_electricity, quantity [kWh], source ``ledger``)."""
+    from nengtan.registry.tables.greenpower import GreenClaim
+
+    df = _frame(reg, select(GreenClaim.enterprise_id, GreenClaim.period, func.sum(GreenClaim.mwh))
+                .where(_year_range(GreenClaim.period, year))
+                .group_by(GreenClaim.enterprise_id, GreenClaim.period), ["enterprise_id", "period", "mwh"])
+    df["carrier"] = "green_electricity"
+    df["quantity"] = df["mwh"].astype(float) * 1000.0
+    df["feedstock_quantity"] = 0.0
+    df["feedstock_oxidised"] = False
+    df["estimated_quantity"] = 0.0
+    df["source"] = "ledger"
+    return df[ACTIVITY_COLUMNS]
+
+
+def claims_sequence(reg: Registry) -> int:
+    """The newest green-power claim's id (0 before the first): part of the data version, since a claim changes
+    market-based Scope 2."""
+    from nengtan.registry.tables.greenpower import GreenClaim
+
+    with reg.session() as s:
+        return int(s.execute(select(func.max(GreenClaim.id))).scalar() or 0)
+
+
 def main_meters(reg: Registry) -> pd.DataFrame:
     """meter_id (code), enterprise_id, carrier, kind, rollover of the main interval/counter meters."""
     return _frame(reg, select(Meter.code, Meter.enterprise_id, Meter.carrier, Meter.kind, Meter.rollover)

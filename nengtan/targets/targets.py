@@ -11,7 +11,13 @@ indicator                        unit                   kinds
 ``carbon_total``                 [tCO2]                 ``cap``
 ``nonfossil_share``              [fraction]             ``min_share``
 ``renewable_electricity_share``  [fraction]             ``min_share``
+``green_power_share``            [fraction]             ``min_share`` (a yearly schedule in ``interim``)
 ===============================  =====================  =========================================
+
+``green_power_share`` (绿色电力消费比例) is green electricity claimed with cancelled GECs over electricity consumed
+(grid and on-site): the share the national rules set rising minimums of for energy-intensive enterprises (发改能源
+〔2025〕 notice on the 2025 renewable consumption weights, 电解铝 and other key industries, checked by GECs; the
+Yancheng plan 五(三)), measured only from the ledger's claims (nengtan.engine.greenassets).
 
 Intensities are per 万元 of value added at constant prices (``value_added_constant``), as the plans
 require ("单位地区生产总值能耗/二氧化碳排放"; Jiangsu plan 二、主要目标).
@@ -45,6 +51,7 @@ Indicator = Literal[
     "carbon_total",
     "nonfossil_share",
     "renewable_electricity_share",
+    "green_power_share",
 ]
 Kind = Literal["reduction", "max_level", "cap", "min_share"]
 Level = Literal["park", "sector", "enterprise", "province", "city"]
@@ -56,6 +63,7 @@ INDICATORS: tuple[str, ...] = (
     "carbon_total",
     "nonfossil_share",
     "renewable_electricity_share",
+    "green_power_share",
 )
 INDICATOR_UNITS: dict[str, str] = {
     "energy_intensity": "tce/万元",
@@ -64,6 +72,7 @@ INDICATOR_UNITS: dict[str, str] = {
     "carbon_total": "tCO2",
     "nonfossil_share": "fraction",
     "renewable_electricity_share": "fraction",
+    "green_power_share": "fraction",
 }
 INDICATOR_ZH: dict[str, str] = {
     "energy_intensity": "单位增加值能耗",
@@ -72,6 +81,7 @@ INDICATOR_ZH: dict[str, str] = {
     "carbon_total": "二氧化碳排放总量",
     "nonfossil_share": "非化石能源消费比重",
     "renewable_electricity_share": "可再生能源电力消费比重",
+    "green_power_share": "绿色电力消费比例",
 }
 _KINDS_FOR: dict[str, tuple[str, ...]] = {
     "energy_intensity": ("reduction", "max_level"),
@@ -80,6 +90,7 @@ _KINDS_FOR: dict[str, tuple[str, ...]] = {
     "carbon_total": ("cap",),
     "nonfossil_share": ("min_share",),
     "renewable_electricity_share": ("min_share",),
+    "green_power_share": ("min_share",),
 }
 
 
@@ -170,6 +181,15 @@ def _opt_int(text: str) -> int | None:
     return int(text) if text.strip() else None
 
 
+def _schedule(text: str) -> dict[int, float]:
+    """``2025:0.10;2026:0.14`` → {2025: 0.10, 2026: 0.14} (a template's yearly values)."""
+    out: dict[int, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        year, _, value = part.partition(":")
+        out[int(year)] = float(value)
+    return out
+
+
 def load_templates() -> list[Target]:
     """Load the target templates shipped as package data (``data/target_templates.csv``).
 
@@ -193,6 +213,7 @@ def load_templates() -> list[Target]:
                     clause=row["clause"],
                     status=row["status"],
                     note=f"{row['quote']} — {row['note']}",
+                    interim=_schedule(row.get("interim") or ""),
                 )
             )
     return out
@@ -305,7 +326,7 @@ def indicator_frame(
     keys: list[str] = [] if by is None else ([by] if isinstance(by, str) else list(by))
     parts = share_parts(ledger, grid_nonfossil_share)
     led = ledger.assign(co2_t=parts["co2_t"], _elec_kwh=parts["electricity_kwh"], _ren_kwh=parts["renewable_kwh"],
-                        _nonfossil_eq=parts["nonfossil_equiv_tce"])
+                        _nonfossil_eq=parts["nonfossil_equiv_tce"], _green_kwh=parts["green_kwh"])
 
     agg_cols = {
         "energy_tce": ("energy_tce", "sum"),
@@ -314,6 +335,7 @@ def indicator_frame(
         "electricity_kwh": ("_elec_kwh", "sum"),
         "renewable_kwh": ("_ren_kwh", "sum"),
         "nonfossil_equiv_tce": ("_nonfossil_eq", "sum"),
+        "green_kwh": ("_green_kwh", "sum"),
     }
     if keys:
         en = led.groupby(keys, observed=True).agg(**agg_cols)  # type: ignore[call-overload]
@@ -342,6 +364,7 @@ def indicator_frame(
         out["nonfossil_share"] = np.where(eq > 0, out["nonfossil_equiv_tce"] / eq, np.nan)
         el = out["electricity_kwh"].to_numpy(dtype=float)
         out["renewable_electricity_share"] = np.where(el > 0, out["renewable_kwh"] / el, np.nan)
+        out["green_power_share"] = np.where(el > 0, out["green_kwh"] / el, np.nan)
     out["energy_total"] = out["energy_tce"]
     out["carbon_total"] = out["co2_t"]
     return out if keys else out.reset_index(drop=True)

@@ -520,7 +520,7 @@ def park_target_warnings(
             v = float(ytd_ind[ind])
             items.append((t.target_id, ind, v, lim, v, v, v, lim))
     for tid, ind, ytd, path, c, lo, hi, lim in items:
-        is_min = ind in ("nonfossil_share", "renewable_electricity_share")
+        is_min = ind in ("nonfossil_share", "renewable_electricity_share", "green_power_share")
         with np.errstate(divide="ignore", invalid="ignore"):
             r = (lim / c if c > 0 else np.inf) if is_min else (c / lim if lim > 0 else np.nan)
             r_low = r if is_min else (lo / lim if lim > 0 else np.nan)

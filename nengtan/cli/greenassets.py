@@ -1,0 +1,279 @@
+"""``nengtan greenpower gec|contract|claim|claims|order|book|statement``: green power held, claimed and traded
+(docs/greenpower.md). Every write is a green-power ledger entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from nengtan.cli.certification import AsOpt, operator
+from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+
+gec_app = typer.Typer(help="Green certificates (绿证, GEC): holdings, expiry, freezing.", no_args_is_help=True)
+contract_app = typer.Typer(help="Green-power contracts (绿电交易, PPAs) with their bundled GECs.",
+                           no_args_is_help=True)
+order_app = typer.Typer(help="The park's order book for green power and GECs.", no_args_is_help=True)
+EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="An enterprise's credit code.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="The year.")]
+
+
+def _rows(title: str, rows: list[dict[str, Any]], keys: tuple[str, ...], fmt: str) -> None:
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title=title)
+    for k in keys:
+        t.add_column(k, justify="right" if k in ("mwh", "price", "remaining") else "left")
+    for r in rows:
+        t.add_row(*(str(r.get(k, "")) for k in keys))
+    console.print(t)
+
+
+def _import_report(what: str, out: Any) -> None:
+    console.print(f"{out.landed} {what} landed ({out.mwh:,} MWh)", highlight=False)
+    for e in out.errors:
+        console.print(f"[red]refused[/] {e}", highlight=False)
+    if out.errors:
+        raise typer.Exit(1)
+
+
+@gec_app.command("import")
+@friendly
+def gec_import(path: Annotated[Path, typer.Argument(help="CSV or XLSX: first_code, last_code or count, owner.")],
+               as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Record GECs issued by the national platform (a row per range of codes)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    _import_report("GEC holdings", greenassets.import_holdings(reg, path, actor))
+
+
+@gec_app.command("list")
+@friendly
+def gec_list(owner: Annotated[str | None, typer.Option("--owner", help="A participant's code or USCC.")] = None,
+             status: Annotated[str | None, typer.Option("--status")] = None, as_user: AsOpt = None,
+             home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """GEC holdings (an enterprise user sees its own)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    _rows("GEC holdings", greenassets.holdings(reg, actor, owner, status),
+          ("id", "first_code", "last_code", "mwh", "owner", "status", "production_month", "expires_on", "origin"), fmt)
+
+
+@gec_app.command("stock")
+@friendly
+def gec_stock(as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """MWh of GECs by status, and those expiring within 90 days."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    print_json(greenassets.stock(reg, actor))
+
+
+@gec_app.command("expire")
+@friendly
+def gec_expire(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
+               home: HomeOption = None) -> None:
+    """Mark GECs past their two years as expired."""
+    from nengtan.engine import greenassets
+
+    reg, _ = operator(home, None)
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    console.print(f"{greenassets.expire(reg, 'cli', day)} holdings expired", highlight=False)
+
+
+@gec_app.command("freeze")
+@friendly
+def gec_freeze(project: Annotated[str, typer.Argument(help="The 17-character project code.")],
+               reason: Annotated[str, typer.Option("--reason", help="E.g. the CCER registration number.")],
+               as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Freeze a project's unsold GECs (it chose CCER for the same power)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    console.print(f"{greenassets.freeze(reg, actor, project, reason)} holdings frozen", highlight=False)
+
+
+@contract_app.command("import")
+@friendly
+def contract_import(path: Annotated[Path, typer.Argument(help="CSV or XLSX: number, kind, seller, project_code, "
+                                                         "buyer, month, mwh[, price, shape].")],
+                    as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Record contract months; each delivers its bundled GECs to the buyer."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    _import_report("contract months", greenassets.import_contracts(reg, path, actor))
+
+
+@contract_app.command("list")
+@friendly
+def contract_list(enterprise: EnterpriseOpt = None, year: YearOpt = None, as_user: AsOpt = None,
+                  home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Contract months (an enterprise user sees its own)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    _rows("green-power contracts", greenassets.contracts(reg, actor, enterprise, year),
+          ("number", "kind", "seller", "buyer", "month", "mwh", "price", "shape"), fmt)
+
+
+def claim_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="The claimant's credit code.")],
+              period: Annotated[str, typer.Option("--period", help="The month consumed, YYYY-MM.")],
+              mwh: Annotated[int, typer.Option("--mwh", help="MWh claimed (one GEC each).")],
+              contract: Annotated[str | None, typer.Option("--contract", help="Only GECs of this contract.")] = None,
+              as_user: AsOpt = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Claim green power consumed in a month, cancelling (核销) the GECs behind it."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    out = greenassets.claim(reg, actor, enterprise, period, mwh, contract)
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    console.print(f"claim {out['claim']}: {out['mwh']} MWh in {out['period']} (ledger entry {out['ledger_seq']})",
+                  highlight=False)
+    for g in out["gecs"]:
+        console.print(f"  cancelled {g['first_code']}…{g['last_code']} ({g['mwh']} MWh, {g['origin']})",
+                      highlight=False)
+
+
+def claims_cmd(enterprise: EnterpriseOpt = None, year: YearOpt = None, as_user: AsOpt = None,
+               home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Claims of green power and the GECs each cancelled."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    rows = greenassets.claims(reg, actor, enterprise, year)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    _rows("claims", [{**r, "gecs": "; ".join(f"{g['first_code']}…{g['last_code'][-9:]}" for g in r["gecs"])}
+                     for r in rows], ("claim", "uscc", "period", "mwh", "ledger_seq", "gecs"), fmt)
+
+
+@order_app.command("place")
+@friendly
+def order_place(owner: Annotated[str, typer.Option("--owner", help="The participant (USCC or the agency's code).")],
+                side: Annotated[str, typer.Option("--side", help="buy or sell.")],
+                product: Annotated[str, typer.Option("--product", help="gec or green_power.")],
+                price: Annotated[float, typer.Option("--price", help="元/MWh.")],
+                mwh: Annotated[int, typer.Option("--mwh")],
+                holding: Annotated[int | None, typer.Option("--holding", help="A sell: the GEC holding "
+                                                            "offered.")] = None,
+                as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Place an order; it matches at once against the book (price, then time)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    print_json(greenassets.place_order(reg, actor, owner, side, product, price, mwh, holding))
+
+
+@order_app.command("cancel")
+@friendly
+def order_cancel(order: Annotated[int, typer.Argument()], as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Cancel an open order (a sell's GECs go back to the holder)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    greenassets.cancel_order(reg, actor, order)
+    console.print(f"order {order} cancelled", highlight=False)
+
+
+@order_app.command("list")
+@friendly
+def order_list(owner: Annotated[str | None, typer.Option("--owner")] = None, as_user: AsOpt = None,
+               home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Your orders (the park's staff: all)."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    _rows("orders", greenassets.orders(reg, actor, owner),
+          ("order", "owner", "side", "product", "price", "mwh", "remaining", "status"), fmt)
+
+
+def book_cmd(home: HomeOption = None) -> None:
+    """The public order book: price levels and the last trades, no owners."""
+    from nengtan.engine import greenassets
+
+    reg, _ = operator(home, None)
+    print_json(greenassets.book(reg))
+
+
+def statement_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="The enterprise's credit code.")],
+                  year: Annotated[int, typer.Option("--year")],
+                  out: Annotated[Path, typer.Option("--out", help="The statement: .xlsx or .pdf.")],
+                  as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """The enterprise's green-power statement: claims, the GECs behind them, trace attributions, and each
+    entry's inclusion proof in the signed ledger."""
+    from nengtan.engine import greenpower
+    from nengtan.engine.stores import open_local
+    from nengtan.reports.greenpower_statement import write_statement
+
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"{out.name}: the statement is written as .xlsx or .pdf")
+    _, actor = operator(home, as_user)
+    paths, stores = open_local(home)
+    data = greenpower.statement(stores, paths.home, actor, enterprise, year)
+    write_statement(data, out)
+    console.print(f"statement of {data['enterprise']['uscc']} {year}: {len(data['claims'])} claims, "
+                  f"{len(data['attributions'])} attributions, ledger head {data['head']['size']} → {out}",
+                  highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    from nengtan.cli.common import DEMO_HOOKS
+
+    if demo_green not in DEMO_HOOKS:
+        DEMO_HOOKS.append(demo_green)
+    app.add_typer(gec_app, name="gec")
+    app.add_typer(contract_app, name="contract")
+    app.add_typer(order_app, name="order")
+    app.command("claim")(friendly(claim_cmd))
+    app.command("claims")(friendly(claims_cmd))
+    app.command("book")(friendly(book_cmd))
+    app.command("statement")(friendly(statement_cmd))
+
+
+def demo_green(paths: Any, stores: Any, year: int) -> None:
+    """The demo's green power: claims behind market-based Scope 2, the traced network, a statement, and the
+    ledger exported and verified offline."""
+    from nengtan.demo_green import network_folder
+    from nengtan.engine import accounts, greenassets, greenledger, greenpower
+    from nengtan.engine.certification import Actor
+    from nengtan.engine.greenledger import LOG_NAME
+    from nengtan.ledger.entries import read_export, verify_entries
+
+    admin = Actor("demo", "admin")
+    claims = greenassets.claims(stores.registry, admin, year=year)
+    if not claims:
+        return
+    inv = accounts.inventory(stores, year)
+    console.print(f"green power {year}: {len(claims)} claims cancelled {sum(c['mwh'] for c in claims):,} GECs (MWh); "
+                  f"Scope 2 market-based {inv.scope2_market_t:,.2f} tCO2 "
+                  f"(location-based {inv.scope2_location_t:,.2f}); green power stated on statements "
+                  f"{inv.green_unverified_kwh:,.0f} kWh (unverified claims, shown apart)",
+                  highlight=False)
+    stock = greenassets.stock(stores.registry, admin, dt.date(year + 1, 1, 1))
+    console.print(f"GEC stock (MWh by status): {stock['mwh_by_status']}", highlight=False)
+    traced = greenpower.trace_folder(network_folder(paths))
+    share = traced["green_share"]
+    mean = sum(sum(v.values()) for v in share.values()) / max(1, sum(len(v) for v in share.values()))
+    console.print(f"park grid traced: {len(traced['nodal_intensity'])} buses × {traced['intervals']:,} intervals; "
+                  f"mean physical green share {mean:.2%}", highlight=False)
+    target = max(claims, key=lambda c: c["mwh"])["uscc"]
+    out = paths.reports / f"greenpower-statement-{target}-{year}.xlsx"
+    from nengtan.reports.greenpower_statement import write_statement
+
+    write_statement(greenpower.statement(stores, paths.home, admin, target, year), out)
+    export = paths.home / "ledger-export"
+    greenledger.export(stores.registry, export, greenledger.signing_key(paths.home))
+    entries, head = read_export(export)
+    v = verify_entries(entries, head, LOG_NAME)
+    console.print(f"green-power ledger: {v.entries} entries, exported to {export} and verified offline: "
+                  f"{'intact' if v.ok else v.problem}; statement {out}", highlight=False)

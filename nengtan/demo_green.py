@@ -1,0 +1,243 @@
+"""The demo park's green power (issue 11): GEC holdings, green-power contracts and the claims that cancel their
+GECs, a few trades on the park's book, expired and frozen GECs, and the park's distribution network — two grid
+connection points, rooftop PV, a storage plant — with a year of 15-minute flows computed from the enterprises'
+own meter readings in the lake, traced and attributed into the green-power ledger.
+
+Deterministic (seeded); built once with the demo park, before its inventory is computed.
+
+* Every enterprise that states green electricity in the demo year gets a green-power contract (绿电交易) with
+  an offshore wind farm: each month's whole MWh of its statement, GECs bundled; each month is claimed, so the
+  market-based Scope 2 comes from the ledger (the statement rows stay, as unverified claims, counted only where
+  no GEC covers them: the fractions of a MWh).
+* The green-power agency (绿电代理, participant ``AGENCY-JN``) holds GECs of a PV plant and lists some; two
+  enterprises buy, one of them claims what it bought in December; one green-power lot is sold as a park trade.
+* The network: the enterprises with a 15-minute main meter sit on two radial feeders, each fed by a grid
+  connection point at the Jiangsu grid factor; rooftop PV (the enterprises' own PV statements, on a solar
+  profile) injects at their buses; a 2 MW / 8 MWh storage plant charges at noon and discharges in the evening.
+  Each bus's load is its meter's reading plus its own PV, so what the feeder carries to it is the metered grid
+  import. Branch flows are the sums downstream (a radial grid's flows follow from its injections exactly).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nengtan.calendar import PARK_TZ
+from nengtan.config import Paths
+from nengtan.engine.certification import Actor
+from nengtan.greenpower import gec
+from nengtan.lake import Lake
+from nengtan.registry.store import Registry
+
+AGENCY = "AGENCY-JN"
+WIND = gec.project_code("1", "1", "2", 2021, "320900", 1)  # offshore wind, Yancheng
+PV_PLANT = gec.project_code("1", "2", "1", 2022, "321300", 7)  # centralised PV, Suqian
+CCER_PV = gec.project_code("1", "2", "1", 2020, "320800", 4)  # a PV project that chose CCER
+OLD_PV = gec.project_code("1", "2", "1", 2019, "320700", 2)  # GECs of 2023, expired in the demo year
+STORAGE_MW, STORAGE_MWH, STORAGE_EFFICIENCY = 2.0, 8.0, 0.88
+
+
+def network_folder(paths: Paths) -> Path:
+    return paths.home / "greenpower" / "network"
+
+
+def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: int = 2025) -> dict[str, Any]:
+    from nengtan.engine import greenassets
+    from nengtan.registry import frames
+
+    admin = Actor("demo", "admin")
+    rng = np.random.default_rng(seed + 11)
+    st = frames.statement_activity(reg, year)
+    ent = frames.enterprises_frame(reg)
+    uscc_of = dict(zip(ent["enterprise_id"], ent["uscc"], strict=True))
+    green = st[st["carrier"] == "green_electricity"].copy()
+    green["uscc"] = green["enterprise_id"].map(uscc_of)
+    summary: dict[str, Any] = {"contracts": 0, "claims": 0, "claimed_mwh": 0, "trades": 0}
+
+    # contracts and claims: each green-electricity statement month becomes contract volume, claimed
+    with reg.session(write=True) as s:
+        for k, (uscc, rows) in enumerate(sorted(green.groupby("uscc"), key=lambda kv: kv[0])):
+            number = f"JS-GT-{year}-{k + 1:03d}"
+            for _, r in rows.sort_values("period").iterrows():
+                mwh = int(r["quantity"] // 1000)
+                if mwh < 1:
+                    continue
+                month = dt.date.fromisoformat(r["period"] + "-01")
+                greenassets.add_contract(s, "demo", number, "green_trade", "盐城海上风电场（演示）", WIND, uscc, month,
+                                         mwh, round(float(rng.uniform(440, 470)), 2), "wind")
+                summary["contracts"] += 1
+    for c in greenassets.contracts(reg, admin, year=year):
+        greenassets.claim(reg, admin, c["buyer"], c["month"], c["mwh"], c["number"])
+        summary["claims"] += 1
+        summary["claimed_mwh"] += c["mwh"]
+
+    # the agency's PV GECs, an expired lot and a frozen project
+    with reg.session(write=True) as s:
+        for m in range(1, 13):
+            r = gec.parse_range(gec.make_code(PV_PLANT, dt.date(year, m, 1), 1), count=600)
+            greenassets.issue(s, "demo", r, AGENCY, "issued")
+        greenassets.issue(s, "demo", gec.parse_range(gec.make_code(OLD_PV, dt.date(year - 2, 11, 1), 1), count=300),
+                          AGENCY, "issued")
+        greenassets.issue(s, "demo", gec.parse_range(gec.make_code(CCER_PV, dt.date(year, 3, 1), 1), count=200),
+                          AGENCY, "issued")
+    greenassets.expire(reg, "demo", dt.date(year + 1, 1, 1))
+    greenassets.freeze(reg, admin, CCER_PV, "项目已选择 CCER（演示）: the same power may not carry both")
+
+    # trades on the park's book: the agency lists two lots; two enterprises buy
+    held = {h["production_month"]: h["id"] for h in greenassets.holdings(reg, admin, AGENCY, "issued")
+            if h["project_code"] == PV_PLANT}
+    buyers = [u for u in ent.sort_values("uscc")["uscc"] if u not in set(green["uscc"])][:3]
+    jan, feb, mar = (held[f"{year}-{m:02d}"] for m in (1, 2, 3))
+    greenassets.place_order(reg, admin, AGENCY, "sell", "gec", 480.0, 300, jan)
+    greenassets.place_order(reg, admin, AGENCY, "sell", "gec", 470.0, 200, feb)
+    greenassets.place_order(reg, admin, AGENCY, "sell", "green_power", 500.0, 100, mar)
+    for owner, product, price, mwh in ((buyers[0], "gec", 485.0, 250), (buyers[1], "gec", 460.0, 100),
+                                       (buyers[2], "green_power", 510.0, 100)):
+        out = greenassets.place_order(reg, admin, owner, "buy", product, price, mwh)
+        summary["trades"] += len(out["trades"])
+    greenassets.claim(reg, admin, buyers[0], f"{year}-12", 250)
+    greenassets.claim(reg, admin, buyers[2], f"{year}-03", 100)
+    summary["claims"] += 2
+    summary["claimed_mwh"] += 350
+
+    summary["network"] = str(write_network(paths, reg, lake, year, rng))
+    from nengtan.engine.greenpower import record_attributions
+    from nengtan.engine.stores import LocalStores
+
+    summary["attributions"] = record_attributions(LocalStores(reg, lake), network_folder(paths), "demo")
+    return summary
+
+
+def _solar(local: pd.DatetimeIndex) -> np.ndarray:
+    h = local.hour.to_numpy() + local.minute.to_numpy() / 60 + 0.125
+    return np.clip(np.sin(np.pi * (h - 6) / 12), 0, None)
+
+
+def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.random.Generator) -> Path:
+    """The demo network's tables (buses.csv; flows, generation and loads as Parquet) from the lake's meters."""
+    from nengtan.lake.scan import _read
+    from nengtan.registry import frames
+
+    meters = frames.main_meters(reg)
+    meters = meters[(meters["kind"] == "interval") & (meters["carrier"] == "electricity")]
+    ent = frames.enterprises_frame(reg)
+    uscc_of = dict(zip(ent["enterprise_id"], ent["uscc"], strict=True))
+    files = lake.files(carriers=["electricity"], years=[year])
+    wanted = ", ".join(f"'{m}'" for m in sorted(meters["meter_id"]))  # registered meter codes
+    readings = _read(files, f"SELECT meter_id, ts, value FROM {{src}} WHERE meter_id IN ({wanted})")
+    grid = readings.pivot_table(index="ts", columns="meter_id", values="value", aggfunc="sum").fillna(0.0)
+    ts = pd.DatetimeIndex(grid.index).tz_convert(PARK_TZ) if grid.index.tz is not None else \
+        pd.DatetimeIndex(grid.index).tz_localize("UTC").tz_convert(PARK_TZ)
+    codes = list(grid.columns)
+    hours = 0.25
+    kwh = grid.to_numpy()  # (T, M) metered grid import per interval
+    ent_of = dict(zip(meters["meter_id"], meters["enterprise_id"], strict=True))
+    # rooftop PV on the metered enterprises' roofs: their monthly PV statements on a solar profile
+    st = frames.statement_activity(reg, year)
+    pv = st[st["carrier"] == "pv"]
+    month = ts.month.to_numpy() - 1
+    shape = _solar(ts)
+    pv_kwh = np.zeros_like(kwh)
+    for j, code in enumerate(codes):
+        rows = pv[pv["enterprise_id"] == ent_of[code]]
+        for _, r in rows.iterrows():
+            m = int(r["period"][5:7]) - 1
+            sel = month == m
+            if shape[sel].sum() > 0:
+                pv_kwh[sel, j] = shape[sel] / shape[sel].sum() * float(r["quantity"])
+    # storage: charges 10:00-14:00 and discharges 18:00-22:00 at full power, every day
+    hr = ts.hour.to_numpy()
+    charge = np.where((hr >= 10) & (hr < 14), STORAGE_MW, 0.0)
+    discharge = np.where((hr >= 18) & (hr < 22), STORAGE_MW * STORAGE_EFFICIENCY, 0.0)
+    # topology: two radial feeders of six trunk buses each; enterprises as leaves, round robin
+    buses = ["GCP-A", "GCP-B"] + [f"{f}{k}" for f in "AB" for k in range(1, 7)] + ["ESS"]
+    parent: dict[str, str] = {}
+    for f in "AB":
+        for k in range(1, 7):
+            parent[f"{f}{k}"] = f"GCP-{f}" if k == 1 else f"{f}{k - 1}"
+    parent["ESS"] = "A3"
+    load_bus: list[str] = []
+    for j, code in enumerate(codes):
+        bus = f"N-{code}"
+        buses.append(bus)
+        parent[bus] = f"{'AB'[j % 2]}{1 + (j // 2) % 6}"
+        load_bus.append(bus)
+    index = {b: k for k, b in enumerate(buses)}
+    n_t = len(ts)
+    net = np.zeros((n_t, len(buses)))  # net demand [MW] per bus: load − local generation
+    load_mw = (kwh + pv_kwh) / hours / 1000.0
+    pv_mw = pv_kwh / hours / 1000.0
+    for j, bus in enumerate(load_bus):
+        net[:, index[bus]] += load_mw[:, j] - pv_mw[:, j]
+    net[:, index["ESS"]] += charge - discharge
+    # branch flows parent → child: the net demand of the child's subtree (children before parents)
+    depth = {b: 0 for b in buses}
+    for b in buses:
+        x = b
+        while x in parent:
+            depth[b] += 1
+            x = parent[x]
+    subtree = net.copy()
+    for b in sorted(parent, key=lambda b: -depth[b]):
+        subtree[:, index[parent[b]]] += subtree[:, index[b]]
+    folder = network_folder(paths)
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"bus": buses}).to_csv(folder / "buses.csv", index=False)
+    ts_utc = ts.tz_convert("UTC")
+
+    def table(cols: dict[str, Any], name: str) -> None:
+        pq.write_table(pa.table(cols), folder / f"{name}.parquet", compression="zstd")
+
+    branch = sorted(parent)
+    table({"ts": np.tile(ts_utc.to_numpy(), len(branch)),
+           "from_bus": np.repeat([parent[b] for b in branch], n_t), "to_bus": np.repeat(branch, n_t),
+           "mw": np.concatenate([subtree[:, index[b]] for b in branch])}, "flows")
+    from nengtan.factors import load_factor_set
+
+    grid_factor = load_factor_set("cn").for_year(year).grid_location("jiangsu").value / 1000.0  # kg/kWh
+    gen_ts, gen_bus, gen_src, gen_mw, gen_e = [], [], [], [], []
+    for f in "AB":
+        gen_ts.append(ts_utc.to_numpy())
+        gen_bus.append(np.full(n_t, f"GCP-{f}"))
+        gen_src.append(np.full(n_t, f"grid-{f}"))
+        gen_mw.append(np.clip(subtree[:, index[f"GCP-{f}"]], 0, None))
+        gen_e.append(np.full(n_t, grid_factor))
+    for j, bus in enumerate(load_bus):
+        if pv_mw[:, j].any():
+            gen_ts.append(ts_utc.to_numpy())
+            gen_bus.append(np.full(n_t, bus))
+            gen_src.append(np.full(n_t, f"PV-{uscc_of[ent_of[codes[j]]]}"))
+            gen_mw.append(pv_mw[:, j])
+            gen_e.append(np.zeros(n_t))
+    gen_ts.append(ts_utc.to_numpy())
+    gen_bus.append(np.full(n_t, "ESS"))
+    gen_src.append(np.full(n_t, "storage"))
+    gen_mw.append(discharge)
+    gen_e.append(np.zeros(n_t))  # set below from what it charged
+    table({"ts": np.tile(ts_utc.to_numpy(), len(load_bus) + 1),
+           "bus": np.repeat([*load_bus, "ESS"], n_t),
+           "uscc": np.repeat([uscc_of[ent_of[c]] for c in codes] + ["storage-charge"], n_t),
+           "mw": np.concatenate([load_mw[:, j] for j in range(len(load_bus))] + [charge])}, "loads")
+    generation = {"ts": np.concatenate(gen_ts), "bus": np.concatenate(gen_bus), "source": np.concatenate(gen_src),
+                  "mw": np.concatenate(gen_mw), "kgco2_per_kwh": np.concatenate(gen_e)}
+    table(generation, "generation")
+    # the storage discharges the carbon it charged: the energy-weighted intensity of its bus while charging,
+    # over the round-trip efficiency (its losses carry their carbon); charging and discharging never overlap,
+    # so one trace with the storage at 0 gives it exactly
+    from nengtan.engine.greenpower import read_network
+    from nengtan.greenpower.tracing import trace
+
+    first = trace(read_network(folder)[0])
+    at_ess = first.nodal_intensity[:, index["ESS"]]
+    storage_e = float((at_ess * charge).sum() / charge.sum()) / STORAGE_EFFICIENCY
+    generation["kgco2_per_kwh"] = np.where(generation["source"] == "storage", storage_e, generation["kgco2_per_kwh"])
+    table(generation, "generation")
+    del rng
+    return folder
