@@ -13,7 +13,8 @@ Deterministic (seeded); built once with the demo park, before its inventory is c
   enterprises buy, one of them claims what it bought in December; one green-power lot is sold as a park trade.
 * The network: the enterprises with a 15-minute main meter sit on two radial feeders, each fed by a grid
   connection point at the Jiangsu grid factor; rooftop PV (the enterprises' own PV statements, on a solar
-  profile) injects at their buses; a 2 MW / 8 MWh storage plant charges at noon and discharges in the evening.
+  profile) injects at their buses; a storage plant (up to 2 MW, four hours) charges at noon and discharges in
+  the evening; a feeder that exports at an instant does so to the grid at its connection point.
   Each bus's load is its meter's reading plus its own PV, so what the feeder carries to it is the metered grid
   import. Branch flows are the sums downstream (a radial grid's flows follow from its injections exactly).
 """
@@ -63,13 +64,14 @@ def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: i
 
     # contracts and claims: each green-electricity statement month becomes contract volume, claimed
     with reg.session(write=True) as s:
-        for k, (uscc, rows) in enumerate(sorted(green.groupby("uscc"), key=lambda kv: kv[0])):
+        for k, uscc in enumerate(sorted(str(u) for u in green["uscc"].unique())):
+            rows = green[green["uscc"] == uscc]
             number = f"JS-GT-{year}-{k + 1:03d}"
-            for _, r in rows.sort_values("period").iterrows():
-                mwh = int(r["quantity"] // 1000)
+            for period, quantity in zip(rows["period"], rows["quantity"], strict=True):
+                mwh = int(float(quantity) // 1000)
                 if mwh < 1:
                     continue
-                month = dt.date.fromisoformat(r["period"] + "-01")
+                month = dt.date.fromisoformat(f"{period}-01")
                 greenassets.add_contract(s, "demo", number, "green_trade", "盐城海上风电场（演示）", WIND, uscc, month,
                                          mwh, round(float(rng.uniform(440, 470)), 2), "wind")
                 summary["contracts"] += 1
@@ -81,8 +83,8 @@ def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: i
     # the agency's PV GECs, an expired lot and a frozen project
     with reg.session(write=True) as s:
         for m in range(1, 13):
-            r = gec.parse_range(gec.make_code(PV_PLANT, dt.date(year, m, 1), 1), count=600)
-            greenassets.issue(s, "demo", r, AGENCY, "issued")
+            lot = gec.parse_range(gec.make_code(PV_PLANT, dt.date(year, m, 1), 1), count=600)
+            greenassets.issue(s, "demo", lot, AGENCY, "issued")
         greenassets.issue(s, "demo", gec.parse_range(gec.make_code(OLD_PV, dt.date(year - 2, 11, 1), 1), count=300),
                           AGENCY, "issued")
         greenassets.issue(s, "demo", gec.parse_range(gec.make_code(CCER_PV, dt.date(year, 3, 1), 1), count=200),
@@ -133,8 +135,8 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     wanted = ", ".join(f"'{m}'" for m in sorted(meters["meter_id"]))  # registered meter codes
     readings = _read(files, f"SELECT meter_id, ts, value FROM {{src}} WHERE meter_id IN ({wanted})")
     grid = readings.pivot_table(index="ts", columns="meter_id", values="value", aggfunc="sum").fillna(0.0)
-    ts = pd.DatetimeIndex(grid.index).tz_convert(PARK_TZ) if grid.index.tz is not None else \
-        pd.DatetimeIndex(grid.index).tz_localize("UTC").tz_convert(PARK_TZ)
+    stamps = pd.DatetimeIndex(grid.index)
+    ts = stamps.tz_convert(PARK_TZ) if stamps.tz is not None else stamps.tz_localize("UTC").tz_convert(PARK_TZ)
     codes = list(grid.columns)
     hours = 0.25
     kwh = grid.to_numpy()  # (T, M) metered grid import per interval
@@ -154,8 +156,9 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
                 pv_kwh[sel, j] = shape[sel] / shape[sel].sum() * float(r["quantity"])
     # storage: charges 10:00-14:00 and discharges 18:00-22:00 at full power, every day
     hr = ts.hour.to_numpy()
-    charge = np.where((hr >= 10) & (hr < 14), STORAGE_MW, 0.0)
-    discharge = np.where((hr >= 18) & (hr < 22), STORAGE_MW * STORAGE_EFFICIENCY, 0.0)
+    size = min(STORAGE_MW, 0.25 * float(kwh.sum(axis=1).mean()) / hours / 1000.0)  # a quarter of the mean load
+    charge = np.where((hr >= 10) & (hr < 14), size, 0.0)
+    discharge = np.where((hr >= 18) & (hr < 22), size * STORAGE_EFFICIENCY, 0.0)
     # topology: two radial feeders of six trunk buses each; enterprises as leaves, round robin
     buses = ["GCP-A", "GCP-B"] + [f"{f}{k}" for f in "AB" for k in range(1, 7)] + ["ESS"]
     parent: dict[str, str] = {}
@@ -201,7 +204,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
            "mw": np.concatenate([subtree[:, index[b]] for b in branch])}, "flows")
     from nengtan.factors import load_factor_set
 
-    grid_factor = load_factor_set("cn").for_year(year).grid_location("jiangsu").value / 1000.0  # kg/kWh
+    grid_factor = load_factor_set("cn").for_year(year).grid_location("jiangsu").value * 1000.0  # t/kWh → kg/kWh
     gen_ts, gen_bus, gen_src, gen_mw, gen_e = [], [], [], [], []
     for f in "AB":
         gen_ts.append(ts_utc.to_numpy())
@@ -221,10 +224,13 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     gen_src.append(np.full(n_t, "storage"))
     gen_mw.append(discharge)
     gen_e.append(np.zeros(n_t))  # set below from what it charged
-    table({"ts": np.tile(ts_utc.to_numpy(), len(load_bus) + 1),
-           "bus": np.repeat([*load_bus, "ESS"], n_t),
-           "uscc": np.repeat([uscc_of[ent_of[c]] for c in codes] + ["storage-charge"], n_t),
-           "mw": np.concatenate([load_mw[:, j] for j in range(len(load_bus))] + [charge])}, "loads")
+    # a feeder whose buses together inject more than they take exports the surplus to the grid at its
+    # connection point: a load there (what leaves the park), so that every interval balances
+    exports = [np.clip(-subtree[:, index[f"GCP-{f}"]], 0, None) for f in "AB"]
+    table({"ts": np.tile(ts_utc.to_numpy(), len(load_bus) + 3),
+           "bus": np.repeat([*load_bus, "ESS", "GCP-A", "GCP-B"], n_t),
+           "uscc": np.repeat([uscc_of[ent_of[c]] for c in codes] + ["storage-charge", "export-A", "export-B"], n_t),
+           "mw": np.concatenate([load_mw[:, j] for j in range(len(load_bus))] + [charge, *exports])}, "loads")
     generation = {"ts": np.concatenate(gen_ts), "bus": np.concatenate(gen_bus), "source": np.concatenate(gen_src),
                   "mw": np.concatenate(gen_mw), "kgco2_per_kwh": np.concatenate(gen_e)}
     table(generation, "generation")

@@ -202,7 +202,7 @@ def read_network(folder: Path, minutes: float = 15.0
 
     def matrix(df: pd.DataFrame, pos: np.ndarray, width: int, col: str) -> np.ndarray:
         m = np.zeros((n_t, width))
-        np.add.at(m, (times_index.get_indexer(df["ts"]), pos), df[col].to_numpy(dtype=float))
+        np.add.at(m, (times_index.get_indexer(pd.DatetimeIndex(df["ts"])), pos), df[col].to_numpy(dtype=float))
         return m
 
     b_pos, branches = keys(flows, ["from_bus", "to_bus"])
@@ -211,7 +211,7 @@ def read_network(folder: Path, minutes: float = 15.0
     f = matrix(flows, b_pos, len(branches), "mw")
     g = matrix(gen, s_pos, len(sources), "mw")
     e = np.zeros((n_t, len(sources)))
-    e[times_index.get_indexer(gen["ts"]), s_pos] = gen["kgco2_per_kwh"].to_numpy(dtype=float)
+    e[times_index.get_indexer(pd.DatetimeIndex(gen["ts"])), s_pos] = gen["kgco2_per_kwh"].to_numpy(dtype=float)
     green = np.ones(len(sources), dtype=bool)
     np.logical_and.at(green, s_pos, gen["kgco2_per_kwh"].to_numpy() == 0)
     ld = matrix(loads, l_pos, len(load_keys), "mw")
@@ -336,3 +336,55 @@ def statement(stores: Stores, home: Path, actor: Any, uscc: str, year: int) -> d
                     "audit_path": [p.hex() for p in log.inclusion_proof(e.seq)]} for e in proven],
         "head": json.loads(head.to_json()),
     }
+
+
+def grid_summary(folder: Path, minutes: float = 15.0) -> dict[str, Any]:
+    """The traced network in one view (the cockpit's map): per bus its energy-weighted mean nodal intensity and
+    green share and a position (a tree layout from the sources), per branch its mean |flow|, per load its carbon
+    and traced green power over all intervals; from the same trace as ``trace_folder``."""
+    net, times, branch_names, load_names, source_names = read_network(folder, minutes)
+    t = trace(net)
+    flows = _inflows_of(net)
+    weight = flows.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        intensity = np.where(weight > 0, (t.nodal_intensity * flows).sum(axis=0) / weight, 0.0)
+        green = np.where(weight > 0, (t.green_share * flows).sum(axis=0) / weight, 0.0)
+    children: dict[int, list[int]] = {}
+    has_parent: set[int] = set()
+    for a, b in zip(net.branch_from, net.branch_to, strict=True):
+        children.setdefault(int(a), []).append(int(b))
+        has_parent.add(int(b))
+    pos: dict[int, tuple[float, float]] = {}
+    row = [0.0]
+
+    def place(bus: int, depth: int) -> float:
+        kids = children.get(bus, [])
+        ys = [place(k, depth + 1) for k in kids if k not in pos]
+        y = sum(ys) / len(ys) if ys else row[0]
+        if not ys:
+            row[0] += 1.0
+        pos[bus] = (float(depth), y)
+        return y
+
+    for root in [b for b in range(len(net.buses)) if b not in has_parent]:
+        place(root, 0)
+    return {
+        "intervals": len(times), "first": times[0].isoformat(), "last": times[-1].isoformat(),
+        "buses": [{"bus": name, "kgco2_per_kwh": float(intensity[k]), "green_share": float(green[k]),
+                   "x": pos.get(k, (0.0, 0.0))[0], "y": pos.get(k, (0.0, 0.0))[1]}
+                  for k, name in enumerate(net.buses)],
+        "branches": [{"from": net.buses[int(a)], "to": net.buses[int(b)],
+                      "mean_mw": float(np.abs(net.flow_mw[:, j]).mean())}
+                     for j, (a, b) in enumerate(zip(net.branch_from, net.branch_to, strict=True))],
+        "loads": [{"load": name, "kgco2": float(t.load_carbon_kg[:, j].sum()),
+                   "green_kwh": float(t.load_green_kwh[:, j].sum()),
+                   "kwh": float(net.load_mw[:, j].sum() * net.hours * 1000.0)} for j, name in enumerate(load_names)],
+        "sources": source_names, "branch_names": branch_names,
+    }
+
+
+def _inflows_of(net: Network) -> np.ndarray:
+    """(T, n) power through each bus: what flows in plus what is injected at it [MW]."""
+    from nengtan.greenpower.tracing import _inflows
+
+    return _inflows(net)[3]

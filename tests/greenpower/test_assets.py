@@ -77,7 +77,7 @@ def test_market_based_scope2_counts_only_claims_backed_by_cancelled_gecs(park: L
     with pytest.raises(StateError, match="holds 0 GECs usable for 2025-01"):
         greenassets.claim(reg, ADMIN, A, "2025-01", 1)
     # the database refuses a second claim part on a cancelled holding
-    with reg.session(write=True) as s, pytest.raises(Exception, match="(?i)unique"):
+    with reg.session(write=True) as s, pytest.raises(Exception, match=r"(?i)unique"):
         s.execute(text("INSERT INTO green_claim_part (claim_id, holding_id, mwh) SELECT claim_id, holding_id, mwh "
                        "FROM green_claim_part"))
     # the green-power share of the target type: claimed kWh over electricity consumed

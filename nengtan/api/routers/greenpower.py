@@ -1,0 +1,159 @@
+"""Green power over HTTP (issue 11): holdings, contracts, claims, the order book, the ledger's signed head and
+proofs, the traced park grid and an enterprise's green-power statement. Every figure is the engine's
+(nengtan.engine.greenassets, greenledger, greenpower); an enterprise user sees its own holdings, orders, claims and
+proofs and the public book, never another's positions (the engine answers 404 for them)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from nengtan.api.deps import ServicesDep, UserDep
+from nengtan.api.routers.footprints import actor
+from nengtan.engine import greenassets, greenledger, greenpower
+from nengtan.errors import NoDataError, NotFoundError
+
+router = APIRouter(prefix="/api/greenpower", tags=["green power"])
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+class ClaimCreate(BaseModel):
+    uscc: str = Field(min_length=1, max_length=40)
+    period: str = Field(pattern=r"^\d{4}-\d{2}$", description="The month consumed, YYYY-MM")
+    mwh: int = Field(ge=1, le=10_000_000)
+    contract: str | None = Field(default=None, max_length=60)
+
+
+class OrderCreate(BaseModel):
+    owner: str = Field(min_length=1, max_length=40)
+    side: str = Field(pattern="^(buy|sell)$")
+    product: str = Field(pattern="^(gec|green_power)$")
+    price: float = Field(gt=0, le=100_000, description="元/MWh")
+    mwh: int = Field(ge=1, le=10_000_000)
+    holding: int | None = None
+
+
+@router.get("/holdings")
+def holdings(user: UserDep, svc: ServicesDep, owner: str | None = None, status: str | None = None) -> dict[str, Any]:
+    return {"items": greenassets.holdings(svc.registry, actor(user), owner, status)}
+
+
+@router.get("/stock")
+def stock(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """MWh of GECs by status and those expiring within 90 days (the cockpit's and the portal's panel)."""
+    return greenassets.stock(svc.registry, actor(user))
+
+
+@router.get("/contracts")
+def contracts(user: UserDep, svc: ServicesDep, uscc: str | None = None, year: Year = None) -> dict[str, Any]:
+    return {"items": greenassets.contracts(svc.registry, actor(user), uscc, year)}
+
+
+@router.get("/claims")
+def claims(user: UserDep, svc: ServicesDep, uscc: str | None = None, year: Year = None) -> dict[str, Any]:
+    return {"items": greenassets.claims(svc.registry, actor(user), uscc, year)}
+
+
+@router.post("/claims", status_code=201)
+def make_claim(body: ClaimCreate, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    out = greenassets.claim(svc.registry, actor(user), body.uscc, body.period, body.mwh, body.contract)
+    svc.invalidate()
+    return out
+
+
+@router.get("/book")
+def book(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """The public book: price levels and the last trades, no owners and no order ids."""
+    del user
+    return greenassets.book(svc.registry)
+
+
+@router.get("/orders")
+def orders(user: UserDep, svc: ServicesDep, owner: str | None = None) -> dict[str, Any]:
+    return {"items": greenassets.orders(svc.registry, actor(user), owner)}
+
+
+@router.post("/orders", status_code=201)
+def place_order(body: OrderCreate, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    return greenassets.place_order(svc.registry, actor(user), body.owner, body.side, body.product, body.price,
+                                   body.mwh, body.holding)
+
+
+@router.delete("/orders/{order_id}", status_code=204)
+def cancel_order(order_id: int, user: UserDep, svc: ServicesDep) -> None:
+    greenassets.cancel_order(svc.registry, actor(user), order_id)
+
+
+@router.get("/trades")
+def trades(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    return {"items": greenassets.trades_of(svc.registry, actor(user))}
+
+
+@router.get("/ledger/head")
+def ledger_head(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """The ledger's current signed tree head (size, Merkle root, Ed25519 signature and public key)."""
+    import json
+
+    del user
+    with svc.registry.session() as s:
+        return dict(json.loads(greenledger.head(s, greenledger.signing_key(svc.settings.paths.home)).to_json()))
+
+
+@router.get("/ledger/proof/{seq}")
+def ledger_proof(seq: int, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """An entry, its inclusion proof and a signed head (an enterprise user: its own entries only)."""
+    a = actor(user)
+    subject: str | None = None
+    if not a.is_admin:
+        from sqlalchemy import select
+
+        from nengtan.registry.tables.greenpower import LedgerEntry
+        from nengtan.registry.tables.park import Enterprise
+
+        with svc.registry.session() as s:
+            own = set(s.execute(select(Enterprise.uscc).where(Enterprise.id.in_(a.enterprise_ids))).scalars())
+            row = s.execute(select(LedgerEntry.subject).where(LedgerEntry.seq == seq)).scalar()
+        if row is None or row not in own:
+            raise NotFoundError(f"ledger entry {seq}")
+        subject = row
+    return greenledger.proof(svc.registry, seq, greenledger.signing_key(svc.settings.paths.home), subject)
+
+
+@router.get("/grid")
+def grid(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """The park grid traced (the cockpit's map): each bus's mean nodal intensity and green share, each branch's
+    mean flow, each load's carbon and traced green power over the network's intervals."""
+    del user
+    from nengtan.demo_green import network_folder
+
+    folder = network_folder(svc.settings.paths)
+    if not folder.is_dir():
+        raise NoDataError("the park has no distribution network on the platform")
+    return svc.cached(("greenpower-grid", str(folder)), lambda: greenpower.grid_summary(folder))
+
+
+@router.get("/statement/{uscc}")
+def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Annotated[int, Query(ge=2000, le=2100)],
+              format: Annotated[str, Query(pattern="^(json|xlsx|pdf)$")] = "json") -> Any:
+    """The enterprise's green-power statement: figures, contracts, claims with their GECs, traced green power and
+    the inclusion proof of every claim and attribution under one signed head."""
+    data = greenpower.statement(svc, svc.settings.paths.home, actor(user), uscc, year)
+    if format == "json":
+        return data
+    from nengtan.reports.greenpower_statement import write_statement
+
+    tmp = Path(tempfile.mkdtemp(prefix="nengtan-stmt-"))
+    out = write_statement(data, tmp / f"greenpower-statement-{data['enterprise']['uscc']}-{year}.{format}")
+    return FileResponse(out, filename=out.name, background=BackgroundTask(_remove, tmp))
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
