@@ -439,7 +439,7 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
         trades = [_settle(s, actor.username, f.buy_id, f.sell_id, f.mwh, f.price) for f in fills]
         o.remaining = left
         o.status = "filled" if left == 0 else "open"
-        return {"order": o.id, "remaining": left, "status": o.status, "trades": trades}
+        return {"order": o.id, "remaining": left, "status": o.status, "trades": trades, "ledger_seq": seq}
 
 
 def _settle(s: Session, actor: str, buy_id: int, sell_id: int, mwh: int, price: float) -> dict[str, Any]:

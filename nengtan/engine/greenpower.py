@@ -257,6 +257,10 @@ def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False)
                       "load_green_kwh": "kWh per interval", "attribution": "kWh per month"}}
 
 
+MIN_ATTRIBUTED_KWH = 1.0
+"""A load's monthly kWh from one green source below this is not written as a statement (the trace still holds it)."""
+
+
 def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float = 15.0) -> int:
     """Trace `folder`'s network and write each load's monthly kWh traced to each green source as ledger entries
     (kind ``attribution``, subject the load's enterprise); a month already attributed from the same network
@@ -274,22 +278,24 @@ def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
     network = digest.hexdigest()[:16]
-    n = 0
     with stores.registry.session(write=True) as s:
         done = {(e.subject, e.body) for e in s.execute(select(LedgerEntry).where(
             LedgerEntry.kind == "attribution")).scalars()}
         done_months = {(subj, body.split('"month":"')[1][:7]) for subj, body in done if '"month":"' in body
                        and f'"network":"{network}"' in body}
+        items: list[tuple[str, str, dict[str, Any]]] = []
         for load, months in out["attribution"].items():
             uscc, _, bus = load.partition("@")
             for month, by_source in months.items():
                 if (uscc, month) in done_months:
                     continue
                 for source, kwh in by_source.items():
-                    greenledger.append(s, "attribution", uscc, {
+                    if kwh < MIN_ATTRIBUTED_KWH:
+                        continue
+                    items.append(("attribution", uscc, {
                         "uscc": uscc, "bus": bus, "month": month, "source": source, "kwh": round(kwh, 3),
-                        "network": network, "method": "proportional sharing (carbon emission flow)"})
-                    n += 1
+                        "network": network, "method": "proportional sharing (carbon emission flow)"}))
+        n = len(greenledger.append_many(s, items))
         audit.record(s, actor, "green.attribution", f"network:{network}", {"entries": n})
     return n
 

@@ -28,7 +28,7 @@ ADMIN_ONLY = {
     ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"),
     ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
     ("GET", "/api/budgets/{year}"), ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
-    ("POST", "/api/assessments"), ("GET", "/api/assessments"),
+    ("POST", "/api/assessments"), ("GET", "/api/assessments"), ("GET", "/api/greenpower/grid"),
 }
 # Gateway ingestion (issue 3): authenticated by gateway tokens only; a user's login is refused (401),
 # and a gateway writes only its own meters (tests/api/test_gateway_cache.py).
@@ -39,11 +39,18 @@ NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's 
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),
     ("GET", "/api/sectors"), ("GET", "/api/factor-sets"), ("GET", "/api/ingest/health"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/api/greenpower/ledger/head"), ("GET", "/api/greenpower/book"),
     ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
 }
 # Footprint records, requests, applications and certificates are reached by their own ids: tried here with
 # B's (a record, an application, its certificate, a request to B); tests/api/test_footprints.py goes role by role.
 OBJECT_ROUTES = {
+    # green power (issue 11): own holdings, contracts, claims, orders, trades and proofs; B's order and its
+    # ledger entry are tried by id
+    ("GET", "/api/greenpower/holdings"), ("GET", "/api/greenpower/stock"), ("GET", "/api/greenpower/contracts"),
+    ("GET", "/api/greenpower/claims"), ("POST", "/api/greenpower/claims"), ("GET", "/api/greenpower/orders"),
+    ("POST", "/api/greenpower/orders"), ("DELETE", "/api/greenpower/orders/{order_id}"),
+    ("GET", "/api/greenpower/trades"), ("GET", "/api/greenpower/ledger/proof/{seq}"),
     ("GET", "/api/footprints/{pf_id}"), ("GET", "/api/footprints/{pf_id}/pact"),
     ("GET", "/api/footprints/{pf_id}/report.{kind}"),
     ("POST", "/api/footprint-requests/{request_id}/answer"), ("GET", "/api/certification/applications"),
@@ -100,6 +107,10 @@ def b_objects(client: TestClient, tokens, demo, app) -> dict[str, str]:  # type:
                     files={"file": ("b.csv", csv, "text/csv")}, data={"kind": "activity"})
     assert r.status_code == 201, r.text
     objects = _b_footprint_objects(app, demo, b_id)
+    order = client.post("/api/greenpower/orders", json={"owner": demo.b, "side": "buy", "product": "gec",
+                                                        "price": 450, "mwh": 5}, headers=tokens["enterprise-b"])
+    assert order.status_code == 201, order.text
+    objects |= {"order_id": str(order.json()["order"]), "seq": str(order.json()["ledger_seq"])}
     return {"uscc": demo.b, "code": meter or "NO-METER", "upload_id": str(r.json()["id"]), "year": str(YEAR),
             "username": "enterprise-b", "sector": sector,
             "name": name, "kind": "svg", **objects}

@@ -79,4 +79,5 @@ def test_green_power_endpoints_keep_enterprises_apart(registry: Registry, home: 
         book = c.get("/api/greenpower/book", headers=ta).json()
         assert book["levels"]["gec"]["buy"] == [{"price": 450.0, "mwh": 10.0}] and B not in str(book)
         assert c.delete(f"/api/greenpower/orders/{r.json()['order']}", headers=ta).status_code == 404
-        assert c.get("/api/greenpower/grid", headers=ta).status_code == 404  # no network registered
+        assert c.get("/api/greenpower/grid", headers=ta).status_code == 403  # the grid names every load: staff only
+        assert c.get("/api/greenpower/grid", headers=_token(c, "staff")).status_code == 404  # no network here

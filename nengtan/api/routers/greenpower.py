@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from nengtan.api.deps import ServicesDep, UserDep
+from nengtan.api.deps import AdminDep, ServicesDep, UserDep
 from nengtan.api.routers.footprints import actor
 from nengtan.engine import greenassets, greenledger, greenpower
 from nengtan.errors import NoDataError, NotFoundError
 
 router = APIRouter(prefix="/api/greenpower", tags=["green power"])
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
+Id = Annotated[int, PathParam(ge=0, le=2**31 - 1)]
 
 
 class ClaimCreate(BaseModel):
@@ -86,7 +88,7 @@ def place_order(body: OrderCreate, user: UserDep, svc: ServicesDep) -> dict[str,
 
 
 @router.delete("/orders/{order_id}", status_code=204)
-def cancel_order(order_id: int, user: UserDep, svc: ServicesDep) -> None:
+def cancel_order(order_id: Id, user: UserDep, svc: ServicesDep) -> None:
     greenassets.cancel_order(svc.registry, actor(user), order_id)
 
 
@@ -106,7 +108,7 @@ def ledger_head(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/ledger/proof/{seq}")
-def ledger_proof(seq: int, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+def ledger_proof(seq: Id, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
     """An entry, its inclusion proof and a signed head (an enterprise user: its own entries only)."""
     a = actor(user)
     subject: str | None = None
@@ -126,9 +128,10 @@ def ledger_proof(seq: int, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/grid")
-def grid(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
-    """The park grid traced (the cockpit's map): each bus's mean nodal intensity and green share, each branch's
-    mean flow, each load's carbon and traced green power over the network's intervals."""
+def grid(user: AdminDep, svc: ServicesDep) -> dict[str, Any]:
+    """The park grid traced (the cockpit's map, for the park's staff: it names every enterprise's load): each
+    bus's mean nodal intensity and green share, each branch's mean flow, each load's carbon and traced green power
+    over the network's intervals."""
     del user
     from nengtan.demo_green import network_folder
 
@@ -139,10 +142,13 @@ def grid(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/statement/{uscc}")
-def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Annotated[int, Query(ge=2000, le=2100)],
+def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
               format: Annotated[str, Query(pattern="^(json|xlsx|pdf)$")] = "json") -> Any:
-    """The enterprise's green-power statement: figures, contracts, claims with their GECs, traced green power and
-    the inclusion proof of every claim and attribution under one signed head."""
+    """The enterprise's green-power statement of `year` (default: last year): figures, contracts, claims with their
+    GECs, traced green power and the inclusion proof of every claim and attribution under one signed head."""
+    from nengtan.engine.certification import today
+
+    year = year or today().year - 1
     data = greenpower.statement(svc, svc.settings.paths.home, actor(user), uscc, year)
     if format == "json":
         return data
