@@ -124,7 +124,7 @@ def _solar(local: pd.DatetimeIndex) -> np.ndarray:
 
 def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.random.Generator) -> Path:
     """The demo network's tables (buses.csv; flows, generation and loads as Parquet) from the lake's meters."""
-    from nengtan.lake.scan import _read
+    from nengtan.lake.scan import _duck
     from nengtan.registry import frames
 
     meters = frames.main_meters(reg)
@@ -132,14 +132,18 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     ent = frames.enterprises_frame(reg)
     uscc_of = dict(zip(ent["enterprise_id"], ent["uscc"], strict=True))
     files = lake.files(carriers=["electricity"], years=[year])
-    wanted = ", ".join(f"'{m}'" for m in sorted(meters["meter_id"]))  # registered meter codes
-    readings = _read(files, f"SELECT meter_id, ts, value FROM {{src}} WHERE meter_id IN ({wanted})")
-    grid = readings.pivot_table(index="ts", columns="meter_id", values="value", aggfunc="sum").fillna(0.0)
-    stamps = pd.DatetimeIndex(grid.index)
-    ts = stamps.tz_convert(PARK_TZ) if stamps.tz is not None else stamps.tz_localize("UTC").tz_convert(PARK_TZ)
-    codes = list(grid.columns)
+    con = _duck().cursor()
+    con.register("wanted", pd.DataFrame({"meter_id": sorted(meters["meter_id"])}))
+    got = con.execute("SELECT r.meter_id, epoch_ms(r.ts) AS ms, r.value FROM read_parquet($files, "
+                      "hive_partitioning = true) r SEMI JOIN wanted w ON r.meter_id = w.meter_id",
+                      {"files": files}).fetchnumpy()
+    meter_code, codes_index = pd.factorize(np.asarray(got["meter_id"]), sort=True)
+    stamp, stamps = pd.factorize(np.asarray(got["ms"]), sort=True)
+    kwh = np.zeros((len(stamps), len(codes_index)))  # (T, M) metered grid import per interval
+    np.add.at(kwh, (stamp, meter_code), np.asarray(got["value"], dtype=float))
+    ts = pd.DatetimeIndex(pd.to_datetime(np.asarray(stamps), unit="ms", utc=True)).tz_convert(PARK_TZ)
+    codes = [str(c) for c in codes_index]
     hours = 0.25
-    kwh = grid.to_numpy()  # (T, M) metered grid import per interval
     ent_of = dict(zip(meters["meter_id"], meters["enterprise_id"], strict=True))
     # rooftop PV on the metered enterprises' roofs: their monthly PV statements on a solar profile
     st = frames.statement_activity(reg, year)
@@ -193,10 +197,20 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     folder = network_folder(paths)
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"bus": buses}).to_csv(folder / "buses.csv", index=False)
-    ts_utc = ts.tz_convert("UTC")
+    ts_utc = ts.tz_convert("UTC").tz_localize(None)  # datetime64 in UTC; written with its zone below
 
     def table(cols: dict[str, Any], name: str) -> None:
-        pq.write_table(pa.table(cols), folder / f"{name}.parquet", compression="zstd")
+        arrays = {}
+        for k, v in cols.items():
+            if v.dtype.kind == "M":
+                arrays[k] = pa.array(v, pa.timestamp("us", tz="UTC"))
+            elif v.dtype.kind in "OU":  # bus and source names: dictionary-encoded, as Parquet stores them
+                code, uniq = pd.factorize(v)
+                arrays[k] = pa.DictionaryArray.from_arrays(pa.array(code, pa.int32()),
+                                                           pa.array([str(u) for u in uniq], pa.string()))
+            else:
+                arrays[k] = pa.array(v)
+        pq.write_table(pa.table(arrays), folder / f"{name}.parquet", compression="zstd")
 
     branch = sorted(parent)
     table({"ts": np.tile(ts_utc.to_numpy(), len(branch)),

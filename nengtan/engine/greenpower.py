@@ -144,11 +144,14 @@ def _network_table(folder: Path, stem: str, buses: dict[str, int]) -> pd.DataFra
             ts = ts.dt.tz_localize(PARK_TZ)
         df["ts"] = ts.dt.tz_convert(PARK_TZ)
         for c in bus_cols:
-            idx = df[c].astype(str).map(buses)
-            if idx.isna().any():
-                k = int(np.argmax(idx.isna().to_numpy()))
+            col = df[c] if isinstance(df[c].dtype, pd.CategoricalDtype) else df[c].astype("category")
+            of_category = np.array([buses.get(str(x), -1) for x in col.cat.categories], dtype=np.int64)
+            raw = col.cat.codes.to_numpy()
+            codes = np.where(raw >= 0, of_category[np.maximum(raw, 0)] if len(of_category) else -1, -1)
+            if (codes < 0).any():
+                k = int(np.argmax(codes < 0))
                 raise InputError(f"{parquet.name}:{k + 1}: bus {str(df[c].iloc[k])[:40]!r} is not in buses.csv")
-            df[c] = idx.astype(np.int64)
+            df[c] = codes.astype(np.int64)
         for c in numeric:
             df[c] = df[c].astype(float)
             bad = ~np.isfinite(df[c].to_numpy())
@@ -196,9 +199,16 @@ def read_network(folder: Path, minutes: float = 15.0
     n_t = len(times)
 
     def keys(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-        uniq = df[cols].drop_duplicates().reset_index(drop=True)
-        pos = pd.MultiIndex.from_frame(uniq).get_indexer(pd.MultiIndex.from_frame(df[cols]))
-        return pos, uniq
+        """Each row's key (the distinct combinations of `cols`, in order of first appearance) and the keys."""
+        combined = np.zeros(len(df), dtype=np.int64)
+        for c in cols:
+            code, uniq = pd.factorize(df[c])
+            combined = combined * max(1, len(uniq)) + code
+        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return rank[inverse], df[cols].iloc[first[order]].reset_index(drop=True)
 
     def matrix(df: pd.DataFrame, pos: np.ndarray, width: int, col: str) -> np.ndarray:
         m = np.zeros((n_t, width))
@@ -225,6 +235,26 @@ def read_network(folder: Path, minutes: float = 15.0
             [f"{src}@{names[b]}" for b, src in zip(sources["bus"], sources["source"], strict=True)])
 
 
+def _attribution(net: Network, times: list[dt.datetime], load_names: list[str], source_names: list[str]
+                 ) -> dict[str, dict[str, dict[str, float]]]:
+    """Each load's kWh traced to each green source, per month (nengtan.greenpower.tracing.attribute)."""
+    from nengtan.greenpower.tracing import attribute
+
+    labels = pd.DatetimeIndex(times).strftime("%Y-%m")
+    months = sorted(set(labels))
+    period = pd.Index(months).get_indexer(labels)
+    green = np.nonzero(net.source_green)[0]
+    kwh = attribute(net, green, period, len(months))
+    return {load: {m: {source_names[s]: float(kwh[p, j, i]) for i, s in enumerate(green) if kwh[p, j, i] > 0}
+                   for p, m in enumerate(months)} for j, load in enumerate(load_names)}
+
+
+def attribution_of(folder: Path, minutes: float = 15.0) -> dict[str, dict[str, dict[str, float]]]:
+    """The network's monthly attribution alone (what the ledger records), without the per-interval tables."""
+    net, times, _, load_names, source_names = read_network(folder, minutes)
+    return _attribution(net, times, load_names, source_names)
+
+
 def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False) -> dict[str, Any]:
     """The traced network: nodal intensity and green share per bus, carbon per branch and load, per interval;
     with `attribution`, each load's kWh traced to each green source, per month."""
@@ -235,17 +265,7 @@ def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False)
     def keyed(names: list[str] | tuple[str, ...], values: np.ndarray) -> dict[str, dict[str, float]]:
         return {name: dict(zip(ts, map(float, values[:, k]), strict=True)) for k, name in enumerate(names)}
 
-    attributed: dict[str, Any] = {}
-    if attribution:
-        from nengtan.greenpower.tracing import attribute
-
-        months = sorted({x.strftime("%Y-%m") for x in times})
-        period = np.array([months.index(x.strftime("%Y-%m")) for x in times])
-        green = np.nonzero(net.source_green)[0]
-        kwh = attribute(net, green, period, len(months))
-        attributed = {"attribution": {
-            load: {m: {source_names[s]: float(kwh[p, j, i]) for i, s in enumerate(green) if kwh[p, j, i] > 0}
-                   for p, m in enumerate(months)} for j, load in enumerate(load_names)}}
+    attributed = {"attribution": _attribution(net, times, load_names, source_names)} if attribution else {}
     return {**attributed, "intervals": len(ts), "interval_hours": net.hours, "patterns": t.patterns,
             "meshed_intervals": t.meshed,
             "nodal_intensity": keyed(net.buses, t.nodal_intensity), "green_share": keyed(net.buses, t.green_share),
@@ -273,7 +293,7 @@ def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float
     from nengtan.registry import audit
     from nengtan.registry.tables.greenpower import LedgerEntry
 
-    out = trace_folder(folder, minutes, attribution=True)
+    out = {"attribution": attribution_of(folder, minutes)}
     digest = hashlib.sha256()
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         digest.update(name.encode() + b"\0" + (folder / name).read_bytes())

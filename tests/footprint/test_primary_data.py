@@ -118,13 +118,28 @@ switchgear,primary,heat,,,
     assert panel["data_quality"]["primary_data_share"] == pytest.approx(1.0)
 
 
-def test_market_based_electricity_counts_the_green_power_held(park: Paths, model_dir: Callable[..., Path]) -> None:
-    """provider market: B's 20 万kWh of green electricity at the PV factor, the other 65.6 万kWh at the grid's."""
+def test_market_based_electricity_counts_the_green_power_held(park: Paths, registry: Registry,
+                                                              model_dir: Callable[..., Path]) -> None:
+    """provider market: B's 20 万kWh of green electricity at the PV factor, the other 65.6 万kWh at the grid's —
+    once B has claimed them with cancelled GECs; the statement's row alone is an unverified claim."""
+    import datetime as dt
+
+    from nengtan.engine import greenassets
+    from nengtan.engine.certification import Actor
+    from nengtan.greenpower import gec
+
     m = model_dir(f"""activity,product,amount,unit,location,uscc,output
 switchgear,panel,1,piece,CN,{B},200
 """, """activity,type,flow,amount,unit,provider
 switchgear,primary,electricity,,,market
 """)
+    unclaimed = footprint(Request(m, "panel", home=str(park.home), year=2025))
+    assert unclaimed["total_kgco2e"] == pytest.approx(856_000 * GRID / 200, rel=1e-12)
+    wind = gec.project_code("1", "1", "2", 2021, "320900", 1)
+    with registry.session(write=True) as s:
+        greenassets.add_contract(s, "t", "GT-B", "green_trade", "wind farm", wind, B, dt.date(2025, 1, 1), 200, None,
+                                 "wind")
+    greenassets.claim(registry, Actor("t", "admin"), B, "2025-01", 200)
     out = footprint(Request(m, "panel", home=str(park.home), year=2025))
     assert out["total_kgco2e"] == pytest.approx((200_000 * PV_FACTOR + 656_000 * GRID) / 200, rel=1e-12)
     location = model_dir(f"activity,product,amount,unit,location,uscc,output\nswitchgear,panel,1,piece,CN,{B},200\n",
