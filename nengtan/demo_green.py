@@ -143,7 +143,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     np.add.at(kwh, (stamp, meter_code), np.asarray(got["value"], dtype=float))
     ts = pd.DatetimeIndex(pd.to_datetime(np.asarray(stamps), unit="ms", utc=True)).tz_convert(PARK_TZ)
     codes = [str(c) for c in codes_index]
-    hours = 0.25
+    hours = float(np.diff(np.asarray(stamps)).min()) / 3.6e6 if len(stamps) > 1 else 0.25  # the meters' interval
     ent_of = dict(zip(meters["meter_id"], meters["enterprise_id"], strict=True))
     # rooftop PV on the metered enterprises' roofs: their monthly PV statements on a solar profile
     st = frames.statement_activity(reg, year)
@@ -161,6 +161,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     # storage: charges 10:00-14:00 and discharges 18:00-22:00 at full power, every day
     hr = ts.hour.to_numpy()
     size = min(STORAGE_MW, 0.25 * float(kwh.sum(axis=1).mean()) / hours / 1000.0)  # a quarter of the mean load
+    # (charge and discharge in MW: each interval moves size × hours MWh)
     charge = np.where((hr >= 10) & (hr < 14), size, 0.0)
     discharge = np.where((hr >= 18) & (hr < 22), size * STORAGE_EFFICIENCY, 0.0)
     # topology: two radial feeders of six trunk buses each; enterprises as leaves, round robin

@@ -17,40 +17,60 @@ greenpower_app = typer.Typer(help="Green power: certificates, contracts, claims,
 @greenpower_app.command("cfe")
 @friendly
 def cfe_cmd(
-    supply: Annotated[Path, typer.Option("--supply", help="Carbon-free supply (PPAs, on-site PV), ts,value in kWh.")],
-    grid_cfe: Annotated[Path, typer.Option("--grid-cfe", help="The grid's carbon-free share, ts,value (0…1).")],
+    supply: Annotated[Path | None, typer.Option("--supply", help="Carbon-free supply (PPAs, on-site PV), ts,value "
+                                                "in kWh; default with --enterprise or --park: the contracts and "
+                                                "on-site PV held on the platform.")] = None,
+    grid_cfe: Annotated[Path | None, typer.Option("--grid-cfe", help="The grid's carbon-free share, ts,value "
+                                                  "(0…1).")] = None,
+    grid_share: Annotated[float | None, typer.Option("--grid-cfe-share", help="Instead of --grid-cfe: one share "
+                                                     "for every hour (with --enterprise or --park; default 0).")]
+    = None,
     storage_kwh: Annotated[float, typer.Option("--storage-kwh", help="Storage capacity [kWh] (0: none).")] = 0.0,
     storage_kw: Annotated[float, typer.Option("--storage-kw", help="Storage power [kW].")] = 0.0,
     efficiency: Annotated[float, typer.Option("--storage-efficiency", help="Round-trip efficiency.")] = 0.9,
     load: Annotated[Path | None, typer.Option("--load", help="Consumption, ts,value in kWh.")] = None,
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="Instead of --load: this enterprise's "
                                                    "15-minute electricity meters on the platform.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="With --enterprise: the year.")] = None,
+    park: Annotated[bool, typer.Option("--park", help="Instead of --load: every enterprise's 15-minute "
+                                       "meters.")] = False,
+    year: Annotated[int | None, typer.Option("--year", help="With --enterprise or --park: the year.")] = None,
     home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """CFE score, hourly-matched and annual shares of a load against carbon-free supply, hour by hour."""
-    from nengtan.engine.greenpower import cfe_from_files, enterprise_load
+    from nengtan.engine.greenpower import cfe_from_files, cfe_platform, enterprise_load
     from nengtan.greenpower.cfe import Storage
 
     check_format(fmt)
-    if (load is None) == (enterprise is None):
-        raise UserError("give the load either as a file (--load) or as an enterprise's meters (--enterprise, --year)")
-    if enterprise is not None and year is None:
-        raise UserError("--enterprise needs --year")
+    if sum((load is not None, enterprise is not None, park)) != 1:
+        raise UserError("give the load as a file (--load), an enterprise's meters (--enterprise, --year) or the "
+                        "park's (--park, --year)")
+    if (enterprise is not None or park) and year is None:
+        raise UserError("--enterprise and --park need --year")
     if storage_kwh < 0 or storage_kw < 0:
         raise UserError("--storage-kwh and --storage-kw are ≥ 0")
+    if grid_cfe is not None and grid_share is not None:
+        raise UserError("give the grid's carbon-free share as a file (--grid-cfe) or one number (--grid-cfe-share)")
     st = Storage(storage_kwh, storage_kw or storage_kwh, efficiency) if storage_kwh > 0 else None
-    source: dict[str, Any] | None = None
-    if enterprise is not None and year is not None:
+    if load is not None:
+        if supply is None or grid_cfe is None:
+            raise UserError("with --load, give --supply and --grid-cfe files")
+        out = cfe_from_files(load, supply, grid_cfe, st)
+    else:
         from nengtan.engine import open_local
 
-        hours, source = enterprise_load(open_local(home)[1], enterprise, year)
-        out = cfe_from_files(hours, supply, grid_cfe, st)
-        out["load_from"] = source
-    else:
-        assert load is not None
-        out = cfe_from_files(load, supply, grid_cfe, st)
+        assert year is not None
+        stores = open_local(home)[1]
+        if supply is None:
+            out = cfe_platform(stores, year, enterprise, grid_cfe, grid_share or 0.0, st)
+        else:
+            if grid_cfe is None:
+                raise UserError("with --supply, give --grid-cfe as a file")
+            if enterprise is None:
+                raise UserError("--supply goes with --enterprise (the park's supply is the platform's)")
+            hours, source = enterprise_load(stores, enterprise, year)
+            out = cfe_from_files(hours, supply, grid_cfe, st)
+            out["load_from"] = source
     if fmt == "json":
         print_json(out)
         return
@@ -69,8 +89,8 @@ def cfe_cmd(
 @friendly
 def trace_cmd(
     network: Annotated[Path, typer.Argument(help="A folder of buses.csv, flows.csv, generation.csv, loads.csv.")],
-    minutes: Annotated[float, typer.Option("--interval-minutes", help="Length of each interval (its ts is its "
-                                           "start).")] = 15.0,
+    minutes: Annotated[float | None, typer.Option("--interval-minutes", help="Length of each interval (its ts is "
+                                                  "its start); default: the smallest spacing of the times.")] = None,
     attribution: Annotated[bool, typer.Option("--attribution", help="Also each load's kWh traced to each green "
                                               "source, per month.")] = False,
     fmt: FormatOption = "table",

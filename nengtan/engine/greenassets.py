@@ -67,7 +67,7 @@ def _own_codes(s: Session, actor: Actor) -> set[str] | None:
     return set(s.execute(select(Enterprise.uscc).where(Enterprise.id.in_(actor.enterprise_ids))).scalars())
 
 
-def _may_act_for(s: Session, actor: Actor, owner: str) -> None:
+def may_act_for(s: Session, actor: Actor, owner: str) -> None:
     own = _own_codes(s, actor)
     if own is not None and owner not in own:
         raise NotFoundError(f"participant {owner}")
@@ -180,7 +180,7 @@ def holdings(reg: Registry, actor: Actor, owner: str | None = None, status: str 
         own = _own_codes(s, actor)
         q = select(GecHolding).order_by(GecHolding.production_month, GecHolding.head_code)
         if owner:
-            _may_act_for(s, actor, owner.strip().upper())
+            may_act_for(s, actor, owner.strip().upper())
             q = q.where(GecHolding.owner == owner.strip().upper())
         elif own is not None:
             q = q.where(GecHolding.owner.in_(own))
@@ -305,7 +305,7 @@ def contracts(reg: Registry, actor: Actor, uscc: str | None = None, year: int | 
         q = select(GreenContract, Enterprise.uscc).join(Enterprise, Enterprise.id == GreenContract.enterprise_id)
         own = _own_codes(s, actor)
         if uscc:
-            _may_act_for(s, actor, uscc.strip().upper())
+            may_act_for(s, actor, uscc.strip().upper())
             q = q.where(Enterprise.uscc == uscc.strip().upper())
         elif own is not None:
             q = q.where(Enterprise.uscc.in_(own))
@@ -330,7 +330,7 @@ def claim(reg: Registry, actor: Actor, uscc: str, period: str, mwh: int, contrac
         raise InputError(f"a claim is at least 1 MWh (one GEC), not {mwh}")
     with reg.session(write=True) as s:
         ent = _enterprise(s, uscc)
-        _may_act_for(s, actor, ent.uscc)
+        may_act_for(s, actor, ent.uscc)
         q = select(GecHolding).where(GecHolding.owner == ent.uscc, GecHolding.status.in_(("issued", "traded")))
         if contract:
             ids = select(GreenContract.id).where(GreenContract.number == contract, GreenContract.month == month)
@@ -376,7 +376,7 @@ def claims(reg: Registry, actor: Actor, uscc: str | None = None, year: int | Non
         q = select(GreenClaim, Enterprise.uscc).join(Enterprise, Enterprise.id == GreenClaim.enterprise_id)
         own = _own_codes(s, actor)
         if uscc:
-            _may_act_for(s, actor, uscc.strip().upper())
+            may_act_for(s, actor, uscc.strip().upper())
             q = q.where(Enterprise.uscc == uscc.strip().upper())
         elif own is not None:
             q = q.where(Enterprise.uscc.in_(own))
@@ -418,7 +418,7 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
     contract month (kind park_trade) with its GECs bundled."""
     owner = owner.strip().upper()
     with reg.session(write=True) as s:
-        _may_act_for(s, actor, owner)
+        may_act_for(s, actor, owner)
         Order(0, side, product, price, mwh, owner)  # checks side, product, price and quantity
         if side == "sell":
             h = s.get(GecHolding, holding_id) if holding_id is not None else None
@@ -484,7 +484,7 @@ def cancel_order(reg: Registry, actor: Actor, order_id: int) -> None:
         o = s.get(GreenOrder, order_id)
         if o is None:
             raise NotFoundError(f"order {order_id}")
-        _may_act_for(s, actor, o.owner)
+        may_act_for(s, actor, o.owner)
         if o.status != "open":
             raise StateError(f"order {order_id} is {o.status}")
         o.status = "cancelled"
@@ -501,7 +501,7 @@ def orders(reg: Registry, actor: Actor, owner: str | None = None) -> list[dict[s
         own = _own_codes(s, actor)
         q = select(GreenOrder).order_by(GreenOrder.id)
         if owner:
-            _may_act_for(s, actor, owner.strip().upper())
+            may_act_for(s, actor, owner.strip().upper())
             q = q.where(GreenOrder.owner == owner.strip().upper())
         elif own is not None:
             q = q.where(GreenOrder.owner.in_(own))

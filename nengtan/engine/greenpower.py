@@ -174,14 +174,13 @@ def _network_table(folder: Path, stem: str, buses: dict[str, int]) -> pd.DataFra
     return pd.DataFrame.from_records(records, columns=["where", *columns])
 
 
-def read_network(folder: Path, minutes: float = 15.0
+def read_network(folder: Path, minutes: float | None = None
                  ) -> tuple[Network, list[dt.datetime], list[str], list[str], list[str]]:
-    """The network of `folder` for every interval (of `minutes`, each starting at its ``ts``) any of its tables
-    names — missing rows: no flow, no injection, no load; with the intervals, the branch and the load names."""
+    """The network of `folder` for every interval (of `minutes`, each starting at its ``ts``; by default the
+    smallest spacing of the tables' times) any of its tables names — missing rows: no flow, no injection, no load;
+    with the intervals, the branch and the load names."""
     if not folder.is_dir():
         raise InputError(f"{folder}: a network is a folder of buses.csv, flows.csv, generation.csv, loads.csv")
-    if not 0 < minutes <= 1440:
-        raise InputError(f"an interval of {minutes:g} minutes: give 1 to 1440")
     names = [r["bus"] for _, r in table_rows(folder / "buses.csv", ("bus",))]
     if len(set(names)) != len(names):
         raise InputError("buses.csv: a bus is listed twice")
@@ -197,6 +196,11 @@ def read_network(folder: Path, minutes: float = 15.0
     times_index = pd.DatetimeIndex(pd.concat([flows["ts"], gen["ts"], loads["ts"]]).unique()).sort_values()
     times = [x.to_pydatetime() for x in times_index]
     n_t = len(times)
+    if minutes is None:  # the tables' own step: the smallest spacing of their times (15 minutes for one time)
+        steps = np.diff(times_index.asi8)
+        minutes = float(steps[steps > 0].min()) / 6e10 if (steps > 0).any() else 15.0
+    if not 0 < minutes <= 1440:
+        raise InputError(f"an interval of {minutes:g} minutes: give 1 to 1440")
 
     def keys(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
         """Each row's key (the distinct combinations of `cols`, in order of first appearance) and the keys."""
@@ -249,13 +253,13 @@ def _attribution(net: Network, times: list[dt.datetime], load_names: list[str], 
                    for p, m in enumerate(months)} for j, load in enumerate(load_names)}
 
 
-def attribution_of(folder: Path, minutes: float = 15.0) -> dict[str, dict[str, dict[str, float]]]:
+def attribution_of(folder: Path, minutes: float | None = None) -> dict[str, dict[str, dict[str, float]]]:
     """The network's monthly attribution alone (what the ledger records), without the per-interval tables."""
     net, times, _, load_names, source_names = read_network(folder, minutes)
     return _attribution(net, times, load_names, source_names)
 
 
-def trace_folder(folder: Path, minutes: float = 15.0, attribution: bool = False) -> dict[str, Any]:
+def trace_folder(folder: Path, minutes: float | None = None, attribution: bool = False) -> dict[str, Any]:
     """The traced network: nodal intensity and green share per bus, carbon per branch and load, per interval;
     with `attribution`, each load's kWh traced to each green source, per month."""
     net, times, branch_names, load_names, source_names = read_network(folder, minutes)
@@ -281,7 +285,7 @@ MIN_ATTRIBUTED_KWH = 1.0
 """A load's monthly kWh from one green source below this is not written as a statement (the trace still holds it)."""
 
 
-def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float = 15.0) -> int:
+def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float | None = None) -> int:
     """Trace `folder`'s network and write each load's monthly kWh traced to each green source as ledger entries
     (kind ``attribution``, subject the load's enterprise); a month already attributed from the same network
     data is not written twice. Returns how many entries were written."""
@@ -364,7 +368,7 @@ def statement(stores: Stores, home: Path, actor: Any, uscc: str, year: int) -> d
     }
 
 
-def grid_summary(folder: Path, minutes: float = 15.0) -> dict[str, Any]:
+def grid_summary(folder: Path, minutes: float | None = None) -> dict[str, Any]:
     """The traced network in one view (the cockpit's map): per bus its energy-weighted mean nodal intensity and
     green share and a position (a tree layout from the sources), per branch its mean |flow|, per load its carbon
     and traced green power over all intervals; from the same trace as ``trace_folder``."""
@@ -414,3 +418,100 @@ def _inflows_of(net: Network) -> np.ndarray:
     from nengtan.greenpower.tracing import _inflows
 
     return _inflows(net)[3]
+
+
+def platform_supply(stores: Stores, year: int, uscc: str | None = None, among: set[str] | None = None
+                    ) -> list[tuple[str, str, dict[str, float]]]:
+    """Carbon-free supply held on the platform for `year`, as (source, shape, kWh per month): each green-power
+    contract of the enterprise (of every enterprise in `among`, or all: the park) by its shape, and its on-site PV
+    statements on the solar shape."""
+    from sqlalchemy import select
+
+    from nengtan.registry import frames
+    from nengtan.registry.tables.greenpower import GreenContract
+    from nengtan.registry.tables.park import Enterprise
+
+    code = uscc.strip().upper() if uscc else None
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    with stores.registry.session() as s:
+        q = select(GreenContract.number, GreenContract.shape, GreenContract.month, GreenContract.mwh,
+                   Enterprise.uscc).join(Enterprise, Enterprise.id == GreenContract.enterprise_id).where(
+            GreenContract.month >= dt.date(year, 1, 1), GreenContract.month < dt.date(year + 1, 1, 1))
+        if code:
+            q = q.where(Enterprise.uscc == code)
+        for number, shape, month, mwh, buyer in s.execute(q).all():
+            if among is not None and buyer not in among:
+                continue
+            m = out.setdefault((f"contract {number}", shape), {})
+            m[f"{month:%Y-%m}"] = m.get(f"{month:%Y-%m}", 0.0) + mwh * 1000.0
+    st = frames.statement_activity(stores.registry, year)
+    ent = frames.enterprises_frame(stores.registry).set_index("enterprise_id")["uscc"]
+    pv = st[st["carrier"] == "pv"].assign(uscc=lambda d: d["enterprise_id"].map(ent))
+    if code:
+        pv = pv[pv["uscc"] == code]
+    if among is not None:
+        pv = pv[pv["uscc"].isin(among)]
+    sums = pv.groupby(["uscc", "period"], as_index=False)["quantity"].sum()
+    for u, period, kwh in zip(sums["uscc"], sums["period"], sums["quantity"], strict=True):
+        m = out.setdefault((f"PV-{u}", "solar"), {})
+        m[str(period)] = m.get(str(period), 0.0) + float(kwh)
+    return [(name, shape, months) for (name, shape), months in sorted(out.items())]
+
+
+def park_load(stores: Stores, year: int) -> tuple[dict[dt.datetime, float], dict[str, Any]]:
+    """The park's metered electricity by park-time hour: every enterprise's 15-minute main meters (and which
+    enterprises they are)."""
+    from nengtan.errors import NoDataError
+    from nengtan.lake.scan import DUCKDB
+    from nengtan.registry import frames
+
+    meters = frames.main_meters(stores.registry)
+    interval = sorted(meters[(meters["kind"] == "interval") & (meters["carrier"] == "electricity")]["meter_id"])
+    df = DUCKDB.hour_totals(stores.lake, interval, year, "electricity") if interval else pd.DataFrame()
+    if df.empty:
+        raise NoDataError(f"the park's meters hold no 15-minute electricity readings in {year}")
+    epoch = dt.datetime(1970, 1, 1, tzinfo=PARK_TZ)
+    load = {epoch + dt.timedelta(hours=int(h)): float(v) for h, v in zip(df["hour"], df["total"], strict=True)}
+    ent = frames.enterprises_frame(stores.registry).set_index("enterprise_id")["uscc"]
+    metered = sorted(set(meters[meters["meter_id"].isin(interval)]["enterprise_id"].map(ent)))
+    return load, {"scope": "park", "year": year, "meters": len(interval), "enterprises": metered,
+                  "data_version": stores.lake.version}
+
+
+def cfe_platform(stores: Stores, year: int, uscc: str | None = None, grid_cfe: Path | None = None,
+                 grid_share: float = 0.0, storage: Storage | None = None) -> dict[str, Any]:
+    """24/7 matching of an enterprise's (or the park's) metered load with the supply held on the platform
+    (contracts by their shape, on-site PV on the solar shape), hour by hour, with granular certificates per source:
+    issued, cancelled by the same hour's load, and left uncancelled. The grid's carbon-free share is a file of
+    hourly fractions, or one fraction for every hour (0 by default: nothing assumed)."""
+    from nengtan.greenpower.profiles import granular, spread
+
+    load, source = enterprise_load(stores, uscc, year) if uscc else park_load(stores, year)
+    hours = sorted(load)
+    if grid_cfe is not None:
+        gc = hourly(grid_cfe, "mean")
+        missing = [h for h in hours if h not in gc]
+        if missing:
+            raise InputError(f"{grid_cfe.name}: no carbon-free share for the hour {missing[0].isoformat()} "
+                             f"({len(missing)} hours of load without one)")
+        share = np.array([gc[h] for h in hours])
+    else:
+        if not 0.0 <= grid_share <= 1.0:
+            raise InputError(f"the grid's carbon-free share {grid_share} is a fraction between 0 and 1")
+        share = np.full(len(hours), grid_share)
+    # the park's load is its metered enterprises': only their supply is matched against it
+    sources = platform_supply(stores, year, uscc, None if uscc else set(source["enterprises"]))
+    supply = np.array([spread(months, shape, hours) for _, shape, months in sources]) if sources \
+        else np.zeros((0, len(hours)))
+    lo = np.array([load[h] for h in hours])
+    m = match(lo, supply.sum(axis=0) if len(sources) else np.zeros(len(hours)), share, storage)
+    gcs = granular(supply, lo) if len(sources) else None
+    certs = [{"source": name, "shape": shape, "issued_kwh": float(gcs["issued"][k].sum()),
+              "cancelled_kwh": float(gcs["cancelled"][k].sum()),
+              "uncancelled_kwh": float(gcs["uncancelled"][k].sum()), "hours_issued": int((gcs["issued"][k] > 0).sum())}
+             for k, (name, shape, _) in enumerate(sources)] if gcs is not None else []
+    return {**m.as_dict(), "hours": len(hours), "first_hour": hours[0].isoformat(), "last_hour": hours[-1].isoformat(),
+            "load_from": source, "supply_from": [{"source": n, "shape": s} for n, s, _ in sources],
+            "grid_cfe_from": grid_cfe.name if grid_cfe else f"{grid_share:g} every hour",
+            "granular_certificates": certs,
+            "note": "contract supply spread by its shape (flat, solar, wind: typical shapes, not metered profiles)"}

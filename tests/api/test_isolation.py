@@ -29,6 +29,7 @@ ADMIN_ONLY = {
     ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
     ("GET", "/api/budgets/{year}"), ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
     ("POST", "/api/assessments"), ("GET", "/api/assessments"), ("GET", "/api/greenpower/grid"),
+    ("GET", "/api/greenpower/cfe"),
 }
 # Gateway ingestion (issue 3): authenticated by gateway tokens only; a user's login is refused (401),
 # and a gateway writes only its own meters (tests/api/test_gateway_cache.py).

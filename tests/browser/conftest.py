@@ -56,6 +56,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     paths = Paths(home)
     reg = Registry.open(f"sqlite:///{paths.sqlite}")
     build_demo(paths, reg, SMALL, minutes=60)
+    from nengtan.demo_green import build_green_demo
+
+    build_green_demo(paths, reg, Lake(paths.lake), 2025)
     accounts = {a.username: a for a in ensure_demo_users(reg)}
     adopt_targets_and_budget(reg, Lake(paths.lake))
     reg.close()

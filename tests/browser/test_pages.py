@@ -53,6 +53,17 @@ def test_admin_sees_cockpit_with_cli_numbers(page, live) -> None:  # type: ignor
     counts = page.inner_text("#warning-counts")
     assert f"红 {w['counts'].get('red', 0)} · 黄 {w['counts'].get('yellow', 0)}" in counts
     assert page.locator("#warnings tr").count() == min(len(w["items"]), 200) + 1 > 1
+    # green power: the GEC stock, the park's CFE and the traced grid are the API's
+    from nengtan.engine import greenassets, greenpower
+    from nengtan.engine.certification import Actor
+
+    page.wait_for_selector("#green-cfe tr", timeout=30_000)
+    stock = greenassets.stock(api.registry, Actor("t", "admin"))["mwh_by_status"]
+    stock_text = page.inner_text("#green-stock") + "\n"
+    assert f"已核销\t{stock['cancelled']:,}\n" in stock_text and f"已过期\t{stock['expired']:,}\n" in stock_text
+    park_cfe = greenpower.cfe_platform(api, YEAR)
+    assert f"{park_cfe['cfe_score'] * 100:.1f}%" in page.inner_text("#green-cfe")
+    page.wait_for_selector("#chart-grid canvas", timeout=30_000)
     page.wait_for_timeout(600)  # let the charts' animations finish
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "cockpit.png"), full_page=True)

@@ -141,6 +141,30 @@ def grid(user: AdminDep, svc: ServicesDep) -> dict[str, Any]:
     return svc.cached(("greenpower-grid", str(folder)), lambda: greenpower.grid_summary(folder))
 
 
+GridShare = Annotated[float, Query(ge=0, le=1, description="The grid's carbon-free share, every hour")]
+
+
+@router.get("/cfe")
+def park_cfe(user: AdminDep, svc: ServicesDep, year: Annotated[int, Query(ge=2000, le=2100)],
+             grid_share: GridShare = 0.0) -> dict[str, Any]:
+    """24/7 matching of the park's metered load with the supply held on the platform, with granular certificates."""
+    del user
+    return svc.cached(("greenpower-cfe", "park", year, grid_share),
+                      lambda: greenpower.cfe_platform(svc, year, None, None, grid_share))
+
+
+@router.get("/cfe/{uscc}")
+def enterprise_cfe(uscc: str, user: UserDep, svc: ServicesDep, year: Annotated[int, Query(ge=2000, le=2100)],
+                   grid_share: GridShare = 0.0) -> dict[str, Any]:
+    """24/7 matching of the enterprise's metered load with its contracts and on-site PV (its own users and the
+    park's staff only)."""
+    code = uscc.strip().upper()
+    with svc.registry.session() as s:
+        greenassets.may_act_for(s, actor(user), code)
+    return svc.cached(("greenpower-cfe", code, year, grid_share),
+                      lambda: greenpower.cfe_platform(svc, year, code, None, grid_share))
+
+
 @router.get("/statement/{uscc}")
 def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
               format: Annotated[str, Query(pattern="^(json|xlsx|pdf)$")] = "json") -> Any:
