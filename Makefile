@@ -8,11 +8,12 @@ UV := python3 -m uv
 
 .PHONY: demo test lint typecheck unit bench system fonts clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-pandapower.lock pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) venv --quiet --allow-existing --python python3 $(VENV)
 	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -r requirements-pandapower.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@# bytecode up front: where PYTHONDONTWRITEBYTECODE is set, every command would compile ~1 400 modules (2-3 s)
 	$(BIN)/python -m compileall -q -j 0 nengtan >/dev/null

@@ -181,11 +181,17 @@ def read_network(folder: Path, minutes: float | None = None
     with the intervals, the branch and the load names."""
     if not folder.is_dir():
         raise InputError(f"{folder}: a network is a folder of buses.csv, flows.csv, generation.csv, loads.csv")
-    names = [r["bus"] for _, r in table_rows(folder / "buses.csv", ("bus",))]
+    bus_rows = [r for _, r in table_rows(folder / "buses.csv", ("bus",))]
+    names = [r["bus"] for r in bus_rows]
     if len(set(names)) != len(names):
         raise InputError("buses.csv: a bus is listed twice")
     index = {b: k for k, b in enumerate(names)}
-    flows = _network_table(folder, "flows", index)
+    by_injection = not (folder / "flows.csv").exists() and not (folder / "flows.parquet").exists()
+    if by_injection and not (folder / "lines.csv").exists():
+        raise InputError(f"{folder}: give the metered flows (flows.csv) or the lines (lines.csv) to compute them from "
+                         "the injections")
+    flows = (pd.DataFrame({"ts": pd.Series([], dtype="datetime64[ns, Asia/Shanghai]"), "from_bus": [], "to_bus": [],
+                           "mw": []}) if by_injection else _network_table(folder, "flows", index))
     gen = _network_table(folder, "generation", index)
     loads = _network_table(folder, "loads", index)
     for df, what in ((gen, "a source injects (mw ≥ 0) at an intensity ≥ 0"), (loads, "a load takes power (mw ≥ 0)")):
@@ -229,6 +235,8 @@ def read_network(folder: Path, minutes: float | None = None
     green = np.ones(len(sources), dtype=bool)
     np.logical_and.at(green, s_pos, gen["kgco2_per_kwh"].to_numpy() == 0)
     ld = matrix(loads, l_pos, len(load_keys), "mw")
+    if by_injection:
+        branches, f, g, ld, load_keys = _flows_from_injections(folder, bus_rows, index, sources, g, load_keys, ld)
     net = Network(tuple(names), branches["from_bus"].to_numpy(dtype=np.int64),
                   branches["to_bus"].to_numpy(dtype=np.int64), f,
                   sources["bus"].to_numpy(dtype=np.int64), g, e, green,
@@ -237,6 +245,48 @@ def read_network(folder: Path, minutes: float | None = None
     return (net, times, branch_names,
             [f"{u}@{names[b]}" for b, u in zip(load_keys["bus"], load_keys["uscc"], strict=True)],
             [f"{src}@{names[b]}" for b, src in zip(sources["bus"], sources["source"], strict=True)])
+
+
+def _flows_from_injections(folder: Path, bus_rows: list[dict[str, str]], index: dict[str, int],
+                           sources: pd.DataFrame, g: np.ndarray, load_keys: pd.DataFrame, ld: np.ndarray
+                           ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Branch flows of every interval from the injections by pandapower's DC power flow
+    (nengtan.greenpower.powerflow): ``lines.csv`` (``from_bus,to_bus,x_ohm``), ``buses.csv`` with ``kv`` and
+    ``slack`` (1 at the one grid connection point that balances). The slack's source injects what the rest do not;
+    when the park exports, the surplus is a load ``export`` at the slack bus."""
+    from nengtan.greenpower.powerflow import dc_flows
+
+    n = len(bus_rows)
+    slack = [k for k, r in enumerate(bus_rows) if (r.get("slack") or "").strip() in ("1", "true", "yes")]
+    if len(slack) != 1:
+        raise InputError("buses.csv: mark exactly one bus slack=1 (the grid connection point that balances)")
+    kv = np.array([_number(r.get("kv") or "10", f"buses.csv:{k + 2}", "kv") for k, r in enumerate(bus_rows)])
+    at_slack = np.nonzero(sources["bus"].to_numpy() == slack[0])[0]
+    if len(at_slack) != 1:
+        raise InputError("generation.csv: the slack bus needs exactly one source (the grid, at its intensity)")
+    lines = table_rows(folder / "lines.csv", ("from_bus", "to_bus", "x_ohm"))
+    fr, to, x = [], [], []
+    for where, r in lines:
+        for c in ("from_bus", "to_bus"):
+            if r[c] not in index:
+                raise InputError(f"{where}: bus {r[c][:40]!r} is not in buses.csv")
+        fr.append(index[r["from_bus"]])
+        to.append(index[r["to_bus"]])
+        x.append(_number(r["x_ohm"], where, "x_ohm"))
+    line_from, line_to = np.array(fr, dtype=np.int64), np.array(to, dtype=np.int64)
+    t = g.shape[0]
+    inj = np.zeros((t, n))
+    np.add.at(inj.T, sources["bus"].to_numpy(dtype=np.int64), g.T)
+    np.subtract.at(inj.T, load_keys["bus"].to_numpy(dtype=np.int64), ld.T)
+    balance = -(inj.sum(axis=1) - inj[:, slack[0]])  # what the slack must inject
+    g = g.copy()
+    g[:, at_slack[0]] = np.clip(balance, 0.0, None)
+    export = np.clip(-balance, 0.0, None)
+    if export.any():
+        load_keys = pd.concat([load_keys, pd.DataFrame({"bus": [slack[0]], "uscc": ["export"]})], ignore_index=True)
+        ld = np.column_stack([ld, export])
+    flows = dc_flows(n, line_from, line_to, np.array(x), kv, slack[0], inj)
+    return pd.DataFrame({"from_bus": line_from, "to_bus": line_to}), flows, g, ld, load_keys
 
 
 def _attribution(net: Network, times: list[dt.datetime], load_names: list[str], source_names: list[str]
