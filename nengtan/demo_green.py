@@ -198,6 +198,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     folder = network_folder(paths)
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"bus": buses}).to_csv(folder / "buses.csv", index=False)
+    (folder / "network.json").write_text(f'{{"interval_minutes": {hours * 60:g}}}\n', encoding="utf-8")
     ts_utc = ts.tz_convert("UTC").tz_localize(None)  # datetime64 in UTC; written with its zone below
 
     def table(cols: dict[str, Any], name: str) -> None:

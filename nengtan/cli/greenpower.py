@@ -89,8 +89,9 @@ def cfe_cmd(
 @friendly
 def trace_cmd(
     network: Annotated[Path, typer.Argument(help="A folder of buses.csv, flows.csv, generation.csv, loads.csv.")],
-    minutes: Annotated[float | None, typer.Option("--interval-minutes", help="Length of each interval (its ts is "
-                                                  "its start); default: the smallest spacing of the times.")] = None,
+    minutes: Annotated[float | None, typer.Option(
+        "--interval-minutes", help="Length of each interval (its ts is its start); default: network.json's "
+        "interval_minutes, else 15.")] = None,
     attribution: Annotated[bool, typer.Option("--attribution", help="Also each load's kWh traced to each green "
                                               "source, per month.")] = False,
     fmt: FormatOption = "table",

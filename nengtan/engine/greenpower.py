@@ -177,8 +177,8 @@ def _network_table(folder: Path, stem: str, buses: dict[str, int]) -> pd.DataFra
 def read_network(folder: Path, minutes: float | None = None
                  ) -> tuple[Network, list[dt.datetime], list[str], list[str], list[str]]:
     """The network of `folder` for every interval (of `minutes`, each starting at its ``ts``; by default the
-    smallest spacing of the tables' times) any of its tables names — missing rows: no flow, no injection, no load;
-    with the intervals, the branch and the load names."""
+    ``interval_minutes`` of the folder's ``network.json``, else 15) any of its tables names — missing rows: no
+    flow, no injection, no load; with the intervals, the branch and the load names."""
     if not folder.is_dir():
         raise InputError(f"{folder}: a network is a folder of buses.csv, flows.csv, generation.csv, loads.csv")
     bus_rows = [r for _, r in table_rows(folder / "buses.csv", ("bus",))]
@@ -202,9 +202,16 @@ def read_network(folder: Path, minutes: float | None = None
     times_index = pd.DatetimeIndex(pd.concat([flows["ts"], gen["ts"], loads["ts"]]).unique()).sort_values()
     times = [x.to_pydatetime() for x in times_index]
     n_t = len(times)
-    if minutes is None:  # the tables' own step: the smallest spacing of their times (15 minutes for one time)
-        steps = np.diff(times_index.asi8)
-        minutes = float(steps[steps > 0].min()) / 6e10 if (steps > 0).any() else 15.0
+    if minutes is None:  # the folder's own interval (network.json), else 15 minutes
+        minutes = 15.0
+        meta = folder / "network.json"
+        if meta.exists():
+            import json
+
+            try:
+                minutes = float(json.loads(meta.read_text(encoding="utf-8"))["interval_minutes"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"network.json: needs a number interval_minutes ({exc})") from None
     if not 0 < minutes <= 1440:
         raise InputError(f"an interval of {minutes:g} minutes: give 1 to 1440")
 
