@@ -21,7 +21,7 @@ from nengtan.api.auth import RateLimiter
 from nengtan.api.settings import Settings
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
-from nengtan.registry.tables.greenpower import GreenClaim
+from nengtan.registry.tables.greenpower import GreenClaim, GreenContract
 from nengtan.registry.tables.park import EconomicData, Enterprise
 from nengtan.registry.tables.records import Activity, ImportBatch
 from nengtan.registry.tables.targets import AdoptedTarget, BudgetAllocation
@@ -127,8 +127,10 @@ class Services:
                 s.execute(select(func.max(AdoptedTarget.id), func.count(AdoptedTarget.id))
                           .where(AdoptedTarget.active.is_(True))).one()[0:2],
                 s.execute(select(func.max(BudgetAllocation.id))).scalar(),
-                # issue 11: a green-power claim changes market-based Scope 2 and the green-power share
+                # issue 11: a green-power claim changes market-based Scope 2 and the green-power share; a
+                # contract month changes the hourly supply CFE matching reads
                 s.execute(select(func.max(GreenClaim.id))).scalar(),
+                s.execute(select(func.max(GreenContract.id))).scalar(),
             )
         version = (self.lake.version, *reg)
         self._version = (time.monotonic(), version)

@@ -300,15 +300,20 @@ def import_contracts(reg: Registry, path: Path, actor: Actor) -> ImportResult:
     return out
 
 
+def _of_enterprise(s: Session, actor: Actor, q: Any, uscc: str | None) -> Any:
+    """`q` (joined with Enterprise) limited to `uscc` — refused unless the actor may see it — or, for an
+    enterprise user, to its own enterprises."""
+    own = _own_codes(s, actor)
+    if uscc:
+        may_act_for(s, actor, uscc.strip().upper())
+        return q.where(Enterprise.uscc == uscc.strip().upper())
+    return q if own is None else q.where(Enterprise.uscc.in_(own))
+
+
 def contracts(reg: Registry, actor: Actor, uscc: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
     with reg.session() as s:
-        q = select(GreenContract, Enterprise.uscc).join(Enterprise, Enterprise.id == GreenContract.enterprise_id)
-        own = _own_codes(s, actor)
-        if uscc:
-            may_act_for(s, actor, uscc.strip().upper())
-            q = q.where(Enterprise.uscc == uscc.strip().upper())
-        elif own is not None:
-            q = q.where(Enterprise.uscc.in_(own))
+        q = _of_enterprise(s, actor, select(GreenContract, Enterprise.uscc).join(
+            Enterprise, Enterprise.id == GreenContract.enterprise_id), uscc)
         if year:
             q = q.where(GreenContract.month >= dt.date(year, 1, 1), GreenContract.month < dt.date(year + 1, 1, 1))
         return [{"number": c.number, "kind": c.kind, "seller": c.seller, "project_code": c.project_code,
@@ -373,13 +378,8 @@ def claim(reg: Registry, actor: Actor, uscc: str, period: str, mwh: int, contrac
 
 def claims(reg: Registry, actor: Actor, uscc: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
     with reg.session() as s:
-        q = select(GreenClaim, Enterprise.uscc).join(Enterprise, Enterprise.id == GreenClaim.enterprise_id)
-        own = _own_codes(s, actor)
-        if uscc:
-            may_act_for(s, actor, uscc.strip().upper())
-            q = q.where(Enterprise.uscc == uscc.strip().upper())
-        elif own is not None:
-            q = q.where(Enterprise.uscc.in_(own))
+        q = _of_enterprise(s, actor, select(GreenClaim, Enterprise.uscc).join(
+            Enterprise, Enterprise.id == GreenClaim.enterprise_id), uscc)
         if year:
             q = q.where(GreenClaim.period.like(f"{year:04d}-%"))
         out = []

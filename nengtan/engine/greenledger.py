@@ -40,32 +40,14 @@ def _iso(at: dt.datetime) -> str:
 
 
 def append(s: Session, kind: str, subject: str, body: dict[str, Any]) -> int:
-    """Append one entry in the caller's transaction; returns its sequence number (its leaf index).
-
-    Another writer may take the same number at once: the unique (log, seq) refuses the second, which
-    retries on the new end inside a savepoint."""
-    body = json.loads(canonical(body))  # what is stored is exactly what is hashed
-    with _lock:
-        for _attempt in range(50):
-            last = s.execute(select(func.max(LedgerEntry.seq)).where(LedgerEntry.log == LOG_NAME)).scalar()
-            seq = 0 if last is None else last + 1
-            at = dt.datetime.now(dt.UTC)
-            e = Entry(seq, kind, subject, _iso(at), body)
-            row = LedgerEntry(log=LOG_NAME, seq=seq, kind=kind, subject=subject, body=canonical(body).decode(),
-                              leaf=e.leaf().hex(), at=at)
-            try:
-                with s.begin_nested():
-                    s.add(row)
-                    s.flush()
-            except IntegrityError:
-                continue
-            return seq
-    raise RuntimeError("could not append to the green-power ledger (50 concurrent writers?)")
+    """Append one entry in the caller's transaction; returns its sequence number (its leaf index)."""
+    return append_many(s, [(kind, subject, body)])[0]
 
 
 def append_many(s: Session, items: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
     """Append (kind, subject, body) entries in order, in the caller's transaction, with one read of the end
-    (a trace's attributions are thousands of entries); their sequence numbers."""
+    (a trace's attributions are thousands of entries); their sequence numbers. Another writer may take the same
+    numbers at once: the unique (log, seq) refuses the second, which retries on the new end inside a savepoint."""
     if not items:
         return []
     with _lock:
