@@ -261,11 +261,12 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
                   highlight=False)
     stock = greenassets.stock(stores.registry, admin, dt.date(year + 1, 1, 1))
     console.print(f"GEC stock (MWh by status): {stock['mwh_by_status']}", highlight=False)
-    traced = greenpower.trace_folder(network_folder(paths))
-    share = traced["green_share"]
-    mean = sum(sum(v.values()) for v in share.values()) / max(1, sum(len(v) for v in share.values()))
-    console.print(f"park grid traced: {len(traced['nodal_intensity'])} buses × {traced['intervals']:,} intervals; "
-                  f"mean physical green share {mean:.2%}", highlight=False)
+    grid = greenpower.grid_summary(network_folder(paths))
+    green_kwh = sum(x["green_kwh"] for x in grid["loads"])
+    load_kwh = sum(x["kwh"] for x in grid["loads"])
+    console.print(f"park grid traced: {len(grid['buses'])} buses × {grid['intervals']:,} intervals; "
+                  f"{green_kwh:,.0f} of {load_kwh:,.0f} kWh consumed traced to green sources "
+                  f"({green_kwh / load_kwh:.2%})", highlight=False)
     target = max(claims, key=lambda c: c["mwh"])["uscc"]
     out = paths.reports / f"greenpower-statement-{target}-{year}.xlsx"
     from nengtan.reports.greenpower_statement import write_statement
