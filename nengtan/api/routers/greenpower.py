@@ -145,20 +145,22 @@ GridShare = Annotated[float, Query(ge=0, le=1, description="The grid's carbon-fr
 
 
 @router.get("/cfe")
-def park_cfe(user: AdminDep, svc: ServicesDep, year: Annotated[int, Query(ge=2000, le=2100)],
-             grid_share: GridShare = 0.0) -> dict[str, Any]:
-    """24/7 matching of the park's metered load with the supply held on the platform, with granular certificates."""
+def park_cfe(user: AdminDep, svc: ServicesDep, year: Year = None, grid_share: GridShare = 0.0) -> dict[str, Any]:
+    """24/7 matching of the park's metered load of `year` (default: last year) with the supply held on the
+    platform, with granular certificates."""
     del user
+    year = year or _last_year()
     return svc.cached(("greenpower-cfe", "park", year, grid_share),
                       lambda: greenpower.cfe_platform(svc, year, None, None, grid_share))
 
 
 @router.get("/cfe/{uscc}")
-def enterprise_cfe(uscc: str, user: UserDep, svc: ServicesDep, year: Annotated[int, Query(ge=2000, le=2100)],
+def enterprise_cfe(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
                    grid_share: GridShare = 0.0) -> dict[str, Any]:
-    """24/7 matching of the enterprise's metered load with its contracts and on-site PV (its own users and the
-    park's staff only)."""
+    """24/7 matching of the enterprise's metered load of `year` (default: last year) with its contracts and on-site
+    PV (its own users and the park's staff only)."""
     code = uscc.strip().upper()
+    year = year or _last_year()
     with svc.registry.session() as s:
         greenassets.may_act_for(s, actor(user), code)
     return svc.cached(("greenpower-cfe", code, year, grid_share),
@@ -170,9 +172,7 @@ def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
               format: Annotated[str, Query(pattern="^(json|xlsx|pdf)$")] = "json") -> Any:
     """The enterprise's green-power statement of `year` (default: last year): figures, contracts, claims with their
     GECs, traced green power and the inclusion proof of every claim and attribution under one signed head."""
-    from nengtan.engine.certification import today
-
-    year = year or today().year - 1
+    year = year or _last_year()
     data = greenpower.statement(svc, svc.settings.paths.home, actor(user), uscc, year)
     if format == "json":
         return data
@@ -181,6 +181,12 @@ def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
     tmp = Path(tempfile.mkdtemp(prefix="nengtan-stmt-"))
     out = write_statement(data, tmp / f"greenpower-statement-{data['enterprise']['uscc']}-{year}.{format}")
     return FileResponse(out, filename=out.name, background=BackgroundTask(_remove, tmp))
+
+
+def _last_year() -> int:
+    from nengtan.engine.certification import today
+
+    return today().year - 1
 
 
 def _remove(folder: Path) -> None:
