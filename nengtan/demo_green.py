@@ -7,8 +7,8 @@ Deterministic (seeded); built once with the demo park, before its inventory is c
 
 * Every enterprise that states green electricity in the demo year gets a green-power contract (绿电交易) with
   an offshore wind farm: each month's whole MWh of its statement, GECs bundled; each month is claimed, so the
-  market-based Scope 2 comes from the ledger (the statement rows stay, as unverified claims, counted only where
-  no GEC covers them: the fractions of a MWh).
+  market-based Scope 2 comes from the ledger (the statement rows stay, shown apart as unverified claims). The
+  first contract's wind farm reports its metered hourly delivery.
 * The green-power agency (绿电代理, participant ``AGENCY-JN``) holds GECs of a PV plant and lists some; two
   enterprises buy, one of them claims what it bought in December; one green-power lot is sold as a park trade.
 * The network: the enterprises with a 15-minute main meter sit on two radial feeders, each fed by a grid
@@ -75,6 +75,21 @@ def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: i
                 greenassets.add_contract(s, "demo", number, "green_trade", "盐城海上风电场（演示）", WIND, uscc, month,
                                          mwh, round(float(rng.uniform(440, 470)), 2), "wind")
                 summary["contracts"] += 1
+    # the first contract's wind farm reports its metered hourly delivery (an AR(1) wind series): hourly matching
+    # then spreads that contract's months by it instead of the typical wind shape
+    first = f"JS-GT-{year}-001"
+    hours = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", inclusive="left", tz=PARK_TZ)
+    wind = np.empty(len(hours))
+    level = 1.0
+    for k in range(len(hours)):
+        level = 0.97 * level + 0.03 * 1.0 + 0.08 * float(rng.normal())
+        wind[k] = max(level, 0.0)
+    profile = paths.home / "greenpower" / f"{first}-delivery.csv"
+    profile.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"ts": hours.strftime("%Y-%m-%dT%H:%M"), "value": np.round(wind * 1000, 3)}).to_csv(profile,
+                                                                                                     index=False)
+    if any(c["number"] == first for c in greenassets.contracts(reg, admin, year=year)):
+        greenassets.import_profile(reg, admin, first, profile)
     for c in greenassets.contracts(reg, admin, year=year):
         greenassets.claim(reg, admin, c["buyer"], c["month"], c["mwh"], c["number"])
         summary["claims"] += 1

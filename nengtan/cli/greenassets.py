@@ -111,6 +111,21 @@ def contract_import(path: Annotated[Path, typer.Argument(help="CSV or XLSX: numb
     _import_report("contract months", greenassets.import_contracts(reg, path, actor))
 
 
+@contract_app.command("profile")
+@friendly
+def contract_profile(number: Annotated[str, typer.Argument(help="The contract's number.")],
+                     path: Annotated[Path, typer.Argument(help="Metered delivery: ts,value in kWh (by hour or "
+                                                          "finer).")],
+                     as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Hold a contract's metered hourly delivery; hourly matching spreads its months' volumes by it."""
+    from nengtan.engine import greenassets
+
+    reg, actor = operator(home, as_user)
+    out = greenassets.import_profile(reg, actor, number, path)
+    console.print(f"contract {number}: {out['hours']:,} hours, {out['kwh']:,.1f} kWh (ledger entry "
+                  f"{out['ledger_seq']})", highlight=False)
+
+
 @contract_app.command("list")
 @friendly
 def contract_list(enterprise: EnterpriseOpt = None, year: YearOpt = None, as_user: AsOpt = None,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from nengtan.engine.certification import Actor, today
@@ -308,6 +308,39 @@ def _of_enterprise(s: Session, actor: Actor, q: Any, uscc: str | None) -> Any:
         may_act_for(s, actor, uscc.strip().upper())
         return q.where(Enterprise.uscc == uscc.strip().upper())
     return q if own is None else q.where(Enterprise.uscc.in_(own))
+
+
+def import_profile(reg: Registry, actor: Actor, number: str, path: Path) -> dict[str, Any]:
+    """A contract's metered hourly delivery (``ts,value`` in kWh, summed by park-time hour), for the months the
+    contract has; it replaces an earlier profile of those hours. Hourly matching then spreads each month's
+    contracted volume by it (nengtan.greenpower.profiles.spread)."""
+    from nengtan.engine.greenpower import hourly
+    from nengtan.registry.tables.greenpower import GreenContractProfile
+
+    if not actor.is_admin:
+        raise NotFoundError("contract registry")
+    values = hourly(path)
+    if any(v < 0 for v in values.values()):
+        raise InputError(f"{path.name}: a delivery is ≥ 0 kWh")
+    with reg.session(write=True) as s:
+        months = {m.strftime("%Y-%m") for m in s.execute(select(GreenContract.month).where(
+            GreenContract.number == number)).scalars()}
+        if not months:
+            raise NotFoundError(f"contract {number}")
+        outside = sorted({h.strftime("%Y-%m") for h in values} - months)
+        if outside:
+            raise InputError(f"{path.name}: contract {number} has no month {outside[0]} (it has "
+                             f"{', '.join(sorted(months))})")
+        utc = {h.astimezone(dt.UTC): v for h, v in values.items()}  # stored in UTC (SQLite keeps no offset)
+        s.execute(delete(GreenContractProfile).where(
+            GreenContractProfile.number == number, GreenContractProfile.hour.in_(list(utc))))
+        s.add_all([GreenContractProfile(number=number, hour=h, kwh=v) for h, v in sorted(utc.items())])
+        seq = greenledger.append(s, "contract.profile", "park", {
+            "number": number, "hours": len(values), "kwh": round(sum(values.values()), 3),
+            "first_hour": min(values).isoformat(), "last_hour": max(values).isoformat()})
+        audit.record(s, actor.username, "green.contract_profile", f"contract:{number}",
+                     {"hours": len(values), "ledger_seq": seq})
+    return {"number": number, "hours": len(values), "kwh": sum(values.values()), "ledger_seq": seq}
 
 
 def contracts(reg: Registry, actor: Actor, uscc: str | None = None, year: int | None = None) -> list[dict[str, Any]]:

@@ -477,11 +477,15 @@ def _inflows_of(net: Network) -> np.ndarray:
     return _inflows(net)[3]
 
 
+Supply = tuple[str, str, dict[str, float], dict[dt.datetime, float] | None]
+"""(source, shape, kWh per month, metered kWh per hour or None)."""
+
+
 def platform_supply(stores: Stores, year: int, uscc: str | None = None, among: set[str] | None = None
-                    ) -> list[tuple[str, str, dict[str, float]]]:
-    """Carbon-free supply held on the platform for `year`, as (source, shape, kWh per month): each green-power
-    contract of the enterprise (of every enterprise in `among`, or all: the park) by its shape, and its on-site PV
-    statements on the solar shape."""
+                    ) -> list[Supply]:
+    """Carbon-free supply held on the platform for `year`: each green-power contract of the enterprise (of every
+    enterprise in `among`, or all: the park) with its metered hourly profile if it has one, else its shape; and
+    its on-site PV statements on the solar shape."""
     from sqlalchemy import select
 
     from nengtan.registry import frames
@@ -512,7 +516,22 @@ def platform_supply(stores: Stores, year: int, uscc: str | None = None, among: s
     for u, period, kwh in zip(sums["uscc"], sums["period"], sums["quantity"], strict=True):
         m = out.setdefault((f"PV-{u}", "solar"), {})
         m[str(period)] = m.get(str(period), 0.0) + float(kwh)
-    return [(name, shape, months) for (name, shape), months in sorted(out.items())]
+    from nengtan.registry.tables.greenpower import GreenContractProfile
+
+    numbers = [name.removeprefix("contract ") for name, _ in out if name.startswith("contract ")]
+    profiles: dict[str, dict[dt.datetime, float]] = {}
+    if numbers:
+        with stores.registry.session() as s:
+            for number, hour, kwh in s.execute(select(GreenContractProfile.number, GreenContractProfile.hour,
+                                                      GreenContractProfile.kwh)
+                                               .where(GreenContractProfile.number.in_(numbers))).all():
+                at = hour if hour.tzinfo else hour.replace(tzinfo=dt.UTC)
+                profiles.setdefault(number, {})[at.astimezone(PARK_TZ)] = kwh
+    result: list[Supply] = []
+    for (name, shape), months in sorted(out.items()):
+        profile = profiles.get(name.removeprefix("contract ")) if name.startswith("contract ") else None
+        result.append((name, "metered" if profile else shape, months, profile))
+    return result
 
 
 def park_load(stores: Stores, year: int) -> tuple[dict[dt.datetime, float], dict[str, Any]]:
@@ -558,17 +577,18 @@ def cfe_platform(stores: Stores, year: int, uscc: str | None = None, grid_cfe: P
         share = np.full(len(hours), grid_share)
     # the park's load is its metered enterprises': only their supply is matched against it
     sources = platform_supply(stores, year, uscc, None if uscc else set(source["enterprises"]))
-    supply = np.array([spread(months, shape, hours) for _, shape, months in sources]) if sources \
-        else np.zeros((0, len(hours)))
+    supply = np.array([spread(months, shape, hours, profile) for _, shape, months, profile in sources]) \
+        if sources else np.zeros((0, len(hours)))
     lo = np.array([load[h] for h in hours])
     m = match(lo, supply.sum(axis=0) if len(sources) else np.zeros(len(hours)), share, storage)
     gcs = granular(supply, lo) if len(sources) else None
     certs = [{"source": name, "shape": shape, "issued_kwh": float(gcs["issued"][k].sum()),
               "cancelled_kwh": float(gcs["cancelled"][k].sum()),
               "uncancelled_kwh": float(gcs["uncancelled"][k].sum()), "hours_issued": int((gcs["issued"][k] > 0).sum())}
-             for k, (name, shape, _) in enumerate(sources)] if gcs is not None else []
+             for k, (name, shape, _, _) in enumerate(sources)] if gcs is not None else []
     return {**m.as_dict(), "hours": len(hours), "first_hour": hours[0].isoformat(), "last_hour": hours[-1].isoformat(),
-            "load_from": source, "supply_from": [{"source": n, "shape": s} for n, s, _ in sources],
+            "load_from": source, "supply_from": [{"source": n, "shape": s} for n, s, _, _ in sources],
             "grid_cfe_from": grid_cfe.name if grid_cfe else f"{grid_share:g} every hour",
             "granular_certificates": certs,
-            "note": "contract supply spread by its shape (flat, solar, wind: typical shapes, not metered profiles)"}
+            "note": "each month's contracted volume spread by the contract's metered profile where it has one (shape "
+                    "'metered'), else by its shape (flat, solar, wind: typical shapes)"}

@@ -1,8 +1,8 @@
 """Hourly profiles of contracted and on-site supply, and granular (hourly) certificates, pure.
 
 A contract month or an on-site PV statement gives energy per month; hourly matching needs it per hour. Until a
-contract's metered hourly profile is held on the platform, a month's energy is spread over its hours by the
-contract's ``shape``:
+contract's metered hourly profile is held on the platform (then its hours give the shape of each month's volume),
+a month's energy is spread over its hours by the contract's ``shape``:
 
 * ``flat`` — the same every hour (a baseload PPA);
 * ``solar`` — ``max(0, sin(π (h − 6) / 12))`` of the solar hour h (h + 0.5 for the hour's middle): zero from 18:00
@@ -39,19 +39,38 @@ def shape_weights(shape: str, hours: Sequence[dt.datetime]) -> np.ndarray:
     raise InputError(f"profile shape {shape!r}: {', '.join(SHAPES)}")
 
 
-def spread(monthly_kwh: dict[str, float], shape: str, hours: Sequence[dt.datetime]) -> np.ndarray:
-    """Hourly kWh over `hours` of energy given per month (``YYYY-MM`` → kWh), each month by `shape` over its own
-    hours in `hours`; a month with energy but none of its hours in `hours` is refused."""
+def month_hours(month: str, tz: dt.tzinfo) -> list[dt.datetime]:
+    """Every hour of a ``YYYY-MM`` month in time zone `tz`."""
+    start = dt.datetime.fromisoformat(f"{month}-01T00:00").replace(tzinfo=tz)
+    nxt = (start + dt.timedelta(days=32)).replace(day=1)
+    return [start + dt.timedelta(hours=h) for h in range(int((nxt - start).total_seconds()) // 3600)]
+
+
+def spread(monthly_kwh: dict[str, float], shape: str, hours: Sequence[dt.datetime],
+           weights: dict[dt.datetime, float] | None = None) -> np.ndarray:
+    """Hourly kWh at `hours` (park time, aware) of energy given per month (``YYYY-MM`` → kWh): each month spread
+    over all of its hours by `shape` — or by measured `weights` per hour (a contract's metered profile, which
+    then gives the shape of the month's volume) — and read at `hours`. Energy in hours outside `hours` is not
+    moved into them: it matched no load."""
     out = np.zeros(len(hours))
-    labels = np.array([f"{x:%Y-%m}" for x in hours])
-    w = shape_weights(shape, hours)
+    if not hours:
+        return out
+    tz = hours[0].tzinfo
+    assert tz is not None
+    where = {h: k for k, h in enumerate(hours)}
     for month, kwh in monthly_kwh.items():
-        sel = labels == month
-        total = w[sel].sum()
-        if kwh and total <= 0:
-            raise InputError(f"{month}: {kwh:,.0f} kWh to spread but no hour of that month in the load")
-        if kwh:
-            out[sel] = kwh * w[sel] / total
+        if not kwh:
+            continue
+        all_hours = month_hours(month, tz)
+        w = (np.array([weights.get(h, 0.0) for h in all_hours]) if weights is not None
+             else shape_weights(shape, all_hours))
+        if w.sum() <= 0:
+            raise InputError(f"{month}: {kwh:,.0f} kWh to spread but the profile is empty in that month")
+        values = kwh * w / w.sum()
+        for h, v in zip(all_hours, values, strict=True):
+            k = where.get(h)
+            if k is not None:
+                out[k] += v
     return out
 
 

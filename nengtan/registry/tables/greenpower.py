@@ -4,6 +4,7 @@ append-only ledger every one of their events is a leaf of.
 - ``gec_holding``: a range of GECs of one project, production month and class, held by one participant, in
   one status (nengtan.greenpower.gec); cancelling or trading part of a range splits it;
 - ``green_contract``: a month of a green-power contract (绿电交易 or a PPA) with its bundled GECs;
+  ``green_contract_profile``: its metered hourly delivery, when there is one;
 - ``green_claim`` / ``green_claim_part``: a claim of green-power consumption by an enterprise for a month, and
   the GECs (by holding) it cancelled;
 - ``green_order`` / ``green_trade``: the park's order book and its fills;
@@ -59,6 +60,17 @@ class GreenContract(Base):
     shape: Mapped[str] = mapped_column(String(16))  # the hourly profile: flat | solar | wind
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class GreenContractProfile(Base):
+    """A contract's metered delivery in one hour [kWh]: the hourly shape of its months' volumes."""
+
+    __tablename__ = "green_contract_profile"
+    __table_args__ = (UniqueConstraint("number", "hour"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(60))
+    hour: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    kwh: Mapped[float] = mapped_column(Float)
 
 
 class GreenClaim(Base):

@@ -13,8 +13,8 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-TABLES = ("green_trade", "green_order", "green_claim_part", "gec_holding", "green_contract", "green_claim",
-          "ledger_entry")
+TABLES = ("green_trade", "green_order", "green_claim_part", "gec_holding", "green_contract_profile",
+          "green_contract", "green_claim", "ledger_entry")
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION nengtan_ledger_append_only() RETURNS trigger AS $$
@@ -134,6 +134,14 @@ def upgrade() -> None:
     )
     op.create_index('ix_green_trade_buy_order_id', 'green_trade', ['buy_order_id'], unique=False)
     op.create_index('ix_green_trade_sell_order_id', 'green_trade', ['sell_order_id'], unique=False)
+    op.create_table('green_contract_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=60), nullable=False),
+    sa.Column('hour', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('kwh', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number', 'hour')
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(_PG_FUNCTION)
