@@ -90,6 +90,20 @@ def counter_totals(readings: pd.DataFrame, counters: pd.DataFrame, pairs: set[tu
     return pd.concat(parts).groupby(["meter_id", "month"], as_index=False)[["total", "estimated"]].sum()
 
 
+def counter_hours(series: pd.DataFrame, rollover: dict[str, float | None]) -> pd.DataFrame:
+    """Hourly consumption (``hour``, ``total``) of cumulative counters from their register readings (``meter_id``,
+    ``hour``, ``value``, by meter and time): each interval's consumption (calc.counter_consumption: rollovers,
+    resets and suspect readings handled as the monthly accounts do) counts in the hour it starts."""
+    parts = []
+    for meter_id, g in series.groupby("meter_id", sort=False):
+        cons, _, _ = counter_consumption(g["value"].to_numpy(dtype=float), _none_if_nan(rollover.get(str(meter_id))))
+        if len(cons):
+            parts.append(pd.DataFrame({"hour": g["hour"].to_numpy()[:-1], "total": cons}))
+    if not parts:
+        return pd.DataFrame(columns=["hour", "total"])
+    return pd.concat(parts).groupby("hour", as_index=False).agg(total=("total", "sum"))
+
+
 def _none_if_nan(x: object) -> float | None:
     if x is None:
         return None

@@ -66,32 +66,54 @@ def hourly(path: Path, how: str = "sum") -> dict[dt.datetime, float]:
     return {h: float(sum(v) if how == "sum" else sum(v) / len(v)) for h, v in acc.items()}
 
 
+def _metered_hours(stores: Stores, meters: list[tuple[str, str, float | None]], year: int) -> pd.DataFrame:
+    """``hour``, ``total`` of main electricity meters (code, kind, rollover): interval meters' readings summed
+    (a measured reading wins over a gap estimate), counters' registers differenced (nengtan.accounting.meters
+    .counter_hours)."""
+    from nengtan.accounting.meters import counter_hours
+    from nengtan.lake.scan import DUCKDB
+
+    interval = sorted(c for c, k, _ in meters if k == "interval")
+    counters = {c: r for c, k, r in meters if k == "counter"}
+    parts = [DUCKDB.hour_totals(stores.lake, interval, year, "electricity") if interval else pd.DataFrame()]
+    if counters:
+        parts.append(counter_hours(DUCKDB.register_series(stores.lake, sorted(counters), year, "electricity"),
+                                   counters))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["hour", "total"])
+    return pd.concat(parts).groupby("hour", as_index=False).agg(total=("total", "sum"))
+
+
+def _hours(df: pd.DataFrame) -> dict[dt.datetime, float]:
+    epoch = dt.datetime(1970, 1, 1, tzinfo=PARK_TZ)
+    return {epoch + dt.timedelta(hours=int(h)): float(v) for h, v in zip(df["hour"], df["total"], strict=True)}
+
+
 def enterprise_load(stores: Stores, uscc: str, year: int) -> tuple[dict[dt.datetime, float], dict[str, Any]]:
-    """An enterprise's electricity by park-time hour of `year`, from its 15-minute main meters in the lake (a
-    measured reading wins over a gap estimate); counters, whose readings are registers, are named apart."""
+    """An enterprise's electricity by park-time hour of `year`, from its main meters in the lake: 15-minute
+    meters summed, counters' registers differenced."""
     from sqlalchemy import select
 
     from nengtan.errors import NoDataError, NotFoundError
-    from nengtan.lake.scan import DUCKDB
     from nengtan.registry.tables.park import Enterprise, Meter
 
     with stores.registry.session() as s:
         ent = s.execute(select(Enterprise.id).where(Enterprise.uscc == uscc.strip().upper())).scalar()
         if ent is None:
             raise NotFoundError(f"enterprise {uscc}")
-        meters = s.execute(select(Meter.code, Meter.kind).where(
-            Meter.enterprise_id == ent, Meter.carrier == "electricity", Meter.role == "main")).all()
-    interval = sorted(c for c, k in meters if k == "interval")
-    if not interval:
-        raise NoDataError(f"{uscc} has no 15-minute electricity main meter: hourly matching needs one")
-    df = DUCKDB.hour_totals(stores.lake, interval, year, "electricity")
+        meters = [(c, k, r) for c, k, r in s.execute(select(Meter.code, Meter.kind, Meter.rollover).where(
+            Meter.enterprise_id == ent, Meter.carrier == "electricity", Meter.role == "main",
+            Meter.kind.in_(("interval", "counter")))).all()]
+    if not meters:
+        raise NoDataError(f"{uscc} has no electricity main meter: hourly matching needs one")
+    df = _metered_hours(stores, meters, year)
     if df.empty:
-        raise NoDataError(f"{uscc}'s meters {', '.join(interval)} hold no readings in {year}")
-    epoch = dt.datetime(1970, 1, 1, tzinfo=PARK_TZ)
-    load = {epoch + dt.timedelta(hours=int(h)): float(v) for h, v in zip(df["hour"], df["total"], strict=True)}
-    return load, {"uscc": uscc.strip().upper(), "year": year, "meters": interval,
-                  "counters_left_out": sorted(c for c, k in meters if k == "counter"),
-                  "data_version": stores.lake.version}
+        raise NoDataError(f"{uscc}'s meters {', '.join(sorted(c for c, _, _ in meters))} hold no readings in {year}")
+    return _hours(df), {"uscc": uscc.strip().upper(), "year": year,
+                        "meters": sorted(c for c, k, _ in meters if k == "interval"),
+                        "counters": sorted(c for c, k, _ in meters if k == "counter"),
+                        "data_version": stores.lake.version}
 
 
 def cfe_from_files(load: Path | dict[dt.datetime, float], supply: Path, grid_cfe: Path,
@@ -535,23 +557,22 @@ def platform_supply(stores: Stores, year: int, uscc: str | None = None, among: s
 
 
 def park_load(stores: Stores, year: int) -> tuple[dict[dt.datetime, float], dict[str, Any]]:
-    """The park's metered electricity by park-time hour: every enterprise's 15-minute main meters (and which
-    enterprises they are)."""
+    """The park's metered electricity by park-time hour: every enterprise's main meters (15-minute meters summed,
+    counters differenced), and which enterprises they are."""
     from nengtan.errors import NoDataError
-    from nengtan.lake.scan import DUCKDB
     from nengtan.registry import frames
 
     meters = frames.main_meters(stores.registry)
-    interval = sorted(meters[(meters["kind"] == "interval") & (meters["carrier"] == "electricity")]["meter_id"])
-    df = DUCKDB.hour_totals(stores.lake, interval, year, "electricity") if interval else pd.DataFrame()
+    meters = meters[meters["carrier"] == "electricity"]
+    rows = [(str(c), str(k), None if pd.isna(r) else float(r))
+            for c, k, r in zip(meters["meter_id"], meters["kind"], meters["rollover"], strict=True)]
+    df = _metered_hours(stores, rows, year) if rows else pd.DataFrame()
     if df.empty:
-        raise NoDataError(f"the park's meters hold no 15-minute electricity readings in {year}")
-    epoch = dt.datetime(1970, 1, 1, tzinfo=PARK_TZ)
-    load = {epoch + dt.timedelta(hours=int(h)): float(v) for h, v in zip(df["hour"], df["total"], strict=True)}
+        raise NoDataError(f"the park's meters hold no electricity readings in {year}")
     ent = frames.enterprises_frame(stores.registry).set_index("enterprise_id")["uscc"]
-    metered = sorted(set(meters[meters["meter_id"].isin(interval)]["enterprise_id"].map(ent)))
-    return load, {"scope": "park", "year": year, "meters": len(interval), "enterprises": metered,
-                  "data_version": stores.lake.version}
+    metered = sorted(set(meters["enterprise_id"].map(ent)))
+    return _hours(df), {"scope": "park", "year": year, "meters": len(rows), "enterprises": metered,
+                        "data_version": stores.lake.version}
 
 
 def cfe_platform(stores: Stores, year: int, uscc: str | None = None, grid_cfe: Path | None = None,

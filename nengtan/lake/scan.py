@@ -16,6 +16,7 @@ A back-end answers two questions, both in the lake's partition calendar (Asia/Sh
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from typing import Protocol
@@ -44,6 +45,12 @@ class LakeScan(Protocol):
 
     def hour_totals(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
         """``hour`` (hours since 1970-01-01 00:00 park time) and ``total`` over the given interval meters."""
+        ...
+
+    def register_series(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
+        """``meter_id``, ``hour`` (as in hour_totals) and ``value`` of the given counters' register readings from
+        the first instant of `year` to the first instant of the next, by meter and time (a measured reading
+        wins over a gap estimate)."""
         ...
 
 
@@ -150,6 +157,21 @@ class DuckDBScan:
                "COALESCE(SUM(value) FILTER (WHERE value >= 0), 0) AS total FROM (SELECT *, row_number() OVER "
                "(PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn FROM {src} r "
                "SEMI JOIN wanted w ON r.meter_id = w.meter_id) WHERE _rn = 1 GROUP BY hour ORDER BY hour")
+        return _read(files, sql, con)
+
+    def register_series(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
+        files = lake.files(carriers=[carrier], years=[year, year + 1])
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=["meter_id", "hour", "value"])
+        con = _duck().cursor()
+        con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
+        offset, hour_us = 8 * 3600 * 10**6, 3600 * 10**6
+        start = (dt.datetime(year, 1, 1) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1) - offset
+        end = (dt.datetime(year + 1, 1, 1) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1) - offset
+        sql = (f"SELECT meter_id, (epoch_us(ts) + {offset}) // {hour_us} AS hour, value FROM (SELECT *, "
+               "row_number() OVER (PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn "
+               f"FROM {{src}} r SEMI JOIN wanted w ON r.meter_id = w.meter_id WHERE epoch_us(r.ts) >= {start} "
+               f"AND epoch_us(r.ts) <= {end}) WHERE _rn = 1 ORDER BY meter_id, ts")
         return _read(files, sql, con)
 
 

@@ -27,10 +27,12 @@ def test_load_from_the_enterprises_meters(registry: Registry, home: Paths, tmp_p
                                  "--format", "json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    load = 412.5 + 409.1 + 398.7  # the sub-meter X1-S1 is never added; the counter X2-M is named apart
+    # the interval meter X1-M's three readings, and the counter X2-M's register differences in the same hour:
+    # 523 388.5 − 523 150 and 523.62 MWh − 523 388.5 kWh; the sub-meter X1-S1 is never added
+    load = 412.5 + 409.1 + 398.7 + (523_388.5 - 523_150.0) + (523_620.0 - 523_388.5)
     assert out["load_kwh"] == pytest.approx(load)
     assert out["cfe_score"] == pytest.approx((1000 + (load - 1000) * 0.3) / load)
-    assert out["load_from"]["meters"] == ["X1-M"] and out["load_from"]["counters_left_out"] == ["X2-M"]
+    assert out["load_from"]["meters"] == ["X1-M"] and out["load_from"]["counters"] == ["X2-M"]
     missing = CliRunner().invoke(app, ["greenpower", "cfe", "--enterprise", A, "--year", "2024", "--home",
                                        str(home.home), "--supply", str(tmp_path / "supply.csv"), "--grid-cfe",
                                        str(tmp_path / "grid.csv")])

@@ -21,7 +21,8 @@ from nengtan.ingest.files import import_file
 from nengtan.registry.store import Registry
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-A = "91320115000001230J"  # its main meter X1-M: 412.5 + 409.1 + 398.7 kWh in 2025-01-01 00:00–01:00
+A = "91320115000001230J"  # main meters X1-M (412.5 + 409.1 + 398.7 kWh) and counter X2-M (238.5 + 231.5 kWh) in
+# 2025-01-01 00:00–01:00
 
 
 def test_shapes_and_spreading_by_month() -> None:
@@ -63,7 +64,7 @@ def test_cfe_from_the_contracts_held_on_the_platform(registry: Registry, home: P
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    load = 412.5 + 409.1 + 398.7  # one hour of load in January, 00:00-01:00 on the 1st
+    load = 412.5 + 409.1 + 398.7 + 238.5 + 231.5  # one hour of load in January, 00:00-01:00 on the 1st
     flat = 1000 / 744  # the flat month's 1 MWh over January's 744 hours: what falls in the load's hour
     assert out["supply_kwh"] == pytest.approx(flat)
     assert out["cfe_score"] == pytest.approx((flat + (load - flat) * 0.3) / load)
