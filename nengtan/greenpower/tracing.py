@@ -22,8 +22,12 @@ How it is solved, exactly, for all intervals at once:
 
 from __future__ import annotations
 
+import ctypes
+import platform
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -303,11 +307,44 @@ def attribute(net: Network, sources: np.ndarray, periods: np.ndarray, n_periods:
     return out
 
 
+@contextmanager
+def _memory_reused() -> Iterator[None]:
+    """While a trace runs, let glibc's malloc keep the chunks' large working arrays (tens of MB, allocated and
+    freed every chunk) on its heap instead of mapping fresh pages from the kernel each time — the page faults
+    otherwise cost more than the arithmetic (a year on 500 buses: 2.3 s against 1.0 s). Afterwards the
+    thresholds go back to glibc's defaults and the free memory is returned (malloc_trim). Elsewhere than glibc:
+    nothing is changed."""
+    libc = _glibc()
+    if libc is None:
+        yield
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # mallopt parameters (malloc.h)
+    libc.mallopt(m_mmap_threshold, 1 << 30)
+    libc.mallopt(m_trim_threshold, (1 << 31) - 1)
+    try:
+        yield
+    finally:
+        libc.mallopt(m_mmap_threshold, 128 * 1024)
+        libc.mallopt(m_trim_threshold, 128 * 1024)
+        libc.malloc_trim(0)
+
+
+@lru_cache(maxsize=1)
+def _glibc() -> ctypes.CDLL | None:
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
 def trace(net: Network) -> Trace:
     """Nodal intensities, green shares, branch and load carbon for every interval (see the module docstring)."""
     order = _forest(len(net.buses), net.branch_from, net.branch_to)
     if order is not None:
-        return _radial(net, order)
+        with _memory_reused():
+            return _radial(net, order)
     flows = _inflows(net)
     carbon_in = _injected(net, net.source_intensity)
     green_in = _injected(net, net.source_green.astype(np.float64))
