@@ -125,7 +125,7 @@ def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: i
     summary["claimed_mwh"] += 350
 
     summary["network"] = str(write_network(paths, reg, lake, year, rng))
-    from nengtan.engine.greenpower import record_attributions
+    from nengtan.engine.greengrid import record_attributions
     from nengtan.engine.stores import LocalStores
 
     summary["attributions"] = record_attributions(LocalStores(reg, lake), network_folder(paths), "demo")
@@ -268,7 +268,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     # the storage discharges the carbon it charged: the energy-weighted intensity of its bus while charging,
     # over the round-trip efficiency (its losses carry their carbon); charging and discharging never overlap,
     # so one trace with the storage at 0 gives it exactly
-    from nengtan.engine.greenpower import read_network
+    from nengtan.engine.greengrid import read_network
     from nengtan.greenpower.tracing import trace
 
     first = trace(read_network(folder)[0])

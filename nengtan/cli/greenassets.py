@@ -226,7 +226,7 @@ def statement_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="
                   as_user: AsOpt = None, home: HomeOption = None) -> None:
     """The enterprise's green-power statement: claims, the GECs behind them, trace attributions, and each
     entry's inclusion proof in the signed ledger."""
-    from nengtan.engine import greenpower
+    from nengtan.engine import greenstatement
     from nengtan.engine.stores import open_local
     from nengtan.reports.greenpower_statement import write_statement
 
@@ -234,7 +234,7 @@ def statement_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="
         raise UserError(f"{out.name}: the statement is written as .xlsx or .pdf")
     _, actor = operator(home, as_user)
     paths, stores = open_local(home)
-    data = greenpower.statement(stores, paths.home, actor, enterprise, year)
+    data = greenstatement.statement(stores, paths.home, actor, enterprise, year)
     write_statement(data, out)
     console.print(f"statement of {data['enterprise']['uscc']} {year}: {len(data['claims'])} claims, "
                   f"{len(data['attributions'])} attributions, ledger head {data['head']['size']} → {out}",
@@ -259,7 +259,7 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
     """The demo's green power: claims behind market-based Scope 2, the traced network, a statement, and the
     ledger exported and verified offline."""
     from nengtan.demo_green import network_folder
-    from nengtan.engine import accounts, greenassets, greenledger, greenpower
+    from nengtan.engine import accounts, greenassets, greengrid, greenledger, greenstatement
     from nengtan.engine.certification import Actor
     from nengtan.engine.greenledger import LOG_NAME
     from nengtan.ledger.entries import read_export, verify_entries
@@ -276,7 +276,7 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
                   highlight=False)
     stock = greenassets.stock(stores.registry, admin, dt.date(year + 1, 1, 1))
     console.print(f"GEC stock (MWh by status): {stock['mwh_by_status']}", highlight=False)
-    grid = greenpower.grid_summary(network_folder(paths))
+    grid = greengrid.grid_summary(network_folder(paths))
     green_kwh = sum(x["green_kwh"] for x in grid["loads"])
     load_kwh = sum(x["kwh"] for x in grid["loads"])
     console.print(f"park grid traced: {len(grid['buses'])} buses × {grid['intervals']:,} intervals; "
@@ -286,7 +286,7 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
     out = paths.reports / f"greenpower-statement-{target}-{year}.xlsx"
     from nengtan.reports.greenpower_statement import write_statement
 
-    write_statement(greenpower.statement(stores, paths.home, admin, target, year), out)
+    write_statement(greenstatement.statement(stores, paths.home, admin, target, year), out)
     export = paths.home / "ledger-export"
     greenledger.export(stores.registry, export, greenledger.signing_key(paths.home))
     entries, head = read_export(export)

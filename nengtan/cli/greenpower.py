@@ -97,7 +97,7 @@ def trace_cmd(
     fmt: FormatOption = "table",
 ) -> None:
     """Trace the park grid's power flows: nodal carbon intensity, green share, branch and load carbon."""
-    from nengtan.engine.greenpower import trace_folder
+    from nengtan.engine.greengrid import trace_folder
 
     check_format(fmt)
     out = trace_folder(network, minutes, attribution)

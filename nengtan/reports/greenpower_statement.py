@@ -3,7 +3,7 @@ and the GECs it cancelled, the power traced to green sources, and each entry's i
 ledger head, so that a buyer or a certification body can check every line offline (``nengtan ledger
 check-proof`` on a proof rebuilt from the sheet, or nengtan.ledger.entries.verify_bundle).
 
-It computes nothing: every figure is the engine's (nengtan.engine.greenpower.statement).
+It computes nothing: every figure is the engine's (nengtan.engine.greenstatement.statement).
 """
 
 from __future__ import annotations

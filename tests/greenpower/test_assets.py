@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from nengtan.cli import app
 from nengtan.config import Paths
-from nengtan.engine import accounts, greenassets, greenledger, greenpower
+from nengtan.engine import accounts, greenassets, greenledger, greenstatement
 from nengtan.engine.certification import Actor
 from nengtan.engine.stores import LocalStores
 from nengtan.errors import NotFoundError, StateError
@@ -217,7 +217,7 @@ def test_an_entrys_proof_is_checked_by_a_third_party(park: LocalStores, home: Pa
 
 def test_statement_renders_the_inventorys_figures_with_proofs(park: LocalStores, home: Paths, tmp_path: Path) -> None:
     _ledger(park, home)
-    data = greenpower.statement(park, home.home, ADMIN, A, 2025)
+    data = greenstatement.statement(park, home.home, ADMIN, A, 2025)
     inv = accounts.inventory(park, 2025, scope=f"enterprise:{A}")
     assert data["figures"]["scope2_market_t"] == inv.scope2_market_t
     assert data["figures"]["green_claimed_kwh"] == 10_000.0

@@ -14,7 +14,7 @@ from nengtan.demo import SMALL, build_demo
 from nengtan.demo_green import build_green_demo, network_folder
 from nengtan.engine import greenassets, greenledger
 from nengtan.engine.certification import Actor
-from nengtan.engine.greenpower import grid_summary, read_network
+from nengtan.engine.greengrid import grid_summary, read_network
 from nengtan.greenpower.tracing import trace
 from nengtan.lake import Lake
 from nengtan.ledger.entries import Entry, verify_entries

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nengtan.engine.greenpower import read_network
+from nengtan.engine.greengrid import read_network
 from nengtan.errors import InputError
 from nengtan.greenpower.powerflow import dc_flows
 from nengtan.greenpower.tracing import Network, trace

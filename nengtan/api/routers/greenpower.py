@@ -17,7 +17,7 @@ from starlette.background import BackgroundTask
 
 from nengtan.api.deps import AdminDep, ServicesDep, UserDep
 from nengtan.api.routers.footprints import actor
-from nengtan.engine import greenassets, greenledger, greenpower
+from nengtan.engine import greenassets, greengrid, greenledger, greenpower, greenstatement
 from nengtan.errors import NoDataError, NotFoundError
 
 router = APIRouter(prefix="/api/greenpower", tags=["green power"])
@@ -138,7 +138,7 @@ def grid(user: AdminDep, svc: ServicesDep) -> dict[str, Any]:
     folder = network_folder(svc.settings.paths)
     if not folder.is_dir():
         raise NoDataError("the park has no distribution network on the platform")
-    return svc.cached(("greenpower-grid", str(folder)), lambda: greenpower.grid_summary(folder))
+    return svc.cached(("greenpower-grid", str(folder)), lambda: greengrid.grid_summary(folder))
 
 
 GridShare = Annotated[float, Query(ge=0, le=1, description="The grid's carbon-free share, every hour")]
@@ -173,7 +173,7 @@ def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
     """The enterprise's green-power statement of `year` (default: last year): figures, contracts, claims with their
     GECs, traced green power and the inclusion proof of every claim and attribution under one signed head."""
     year = year or _last_year()
-    data = greenpower.statement(svc, svc.settings.paths.home, actor(user), uscc, year)
+    data = greenstatement.statement(svc, svc.settings.paths.home, actor(user), uscc, year)
     if format == "json":
         return data
     from nengtan.reports.greenpower_statement import write_statement
