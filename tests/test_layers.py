@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "nengtan"
-DOMAIN = ("accounting", "targets", "factors", "ledger", "footprint", "greenpower", "indicators.py", "labels.py",
-          "calendar.py", "units.py", "identifiers.py", "errors.py")
+DOMAIN = ("accounting", "targets", "factors", "ledger", "footprint", "greenpower", "assets", "ratings", "indicators.py",
+          "labels.py", "calendar.py", "units.py", "identifiers.py", "errors.py")
 STORE_OR_SURFACE = ("sqlalchemy", "duckdb", "alembic", "fastapi", "starlette", "typer", "openpyxl")
 STORE_MODULES = ("nengtan.registry", "nengtan.lake", "nengtan.engine", "nengtan.api", "nengtan.cli",
                  "nengtan.reports", "nengtan.ingest")

@@ -15,6 +15,7 @@ from nengtan.cli import footprint as footprint_cli
 from nengtan.cli import greenpower as greenpower_cli
 from nengtan.cli import ingest as ingest_cli
 from nengtan.cli import ledger as ledger_cli
+from nengtan.cli import ratings as ratings_cli
 from nengtan.cli import serve as serve_cli
 from nengtan.cli import targets as targets_cli
 from nengtan.cli.audit import audit_app
@@ -404,5 +405,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
                   highlight=False)
 
-for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli):
+for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli):
     _area.register(app)
