@@ -42,5 +42,33 @@ def carbon_efficiency_cmd(
     console.print(f"{out['counts']}; factor set {out['factor_set']}, data {out['data_version']}", highlight=False)
 
 
+@ratings_app.command("green-code")
+@friendly
+def green_code_cmd(
+    year: Annotated[int, typer.Option("--year", help="The year rated.")],
+    version: Annotated[int | None, typer.Option("--method-version", help="The method version (default: the "
+                                                "newest).")] = None,
+    home: HomeOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """零碳绿码: green, yellow or red from carbon efficiency, green power, data quality and warnings, with reasons."""
+    from nengtan.engine import open_local
+    from nengtan.engine.ratings import green_codes
+
+    check_format(fmt)
+    out = green_codes(open_local(home)[1], year, version)
+    if fmt == "json":
+        print_json(out)
+        return
+    t = Table(title=f"零碳绿码 green codes {year} ({out['method']}, {out['method_status']})")
+    for c in ("enterprise", "colour", "reasons"):
+        t.add_column(c)
+    order = {"red": 0, "yellow": 1, "green": 2}
+    for it in sorted(out["items"], key=lambda x: order[x["colour"]]):
+        t.add_row(it["name"], it["colour"], "; ".join(it["reasons"]))
+    console.print(t)
+    console.print(f"{out['counts']}; grades {out['grade_method']}, data {out['data_version']}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(ratings_app, name="ratings")

@@ -4,7 +4,10 @@ the method version, the factor set and the data version that made it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from sqlalchemy import Integer
 
 from nengtan.engine.stores import Stores
 from nengtan.engine.years import year_data
@@ -29,3 +32,47 @@ def carbon_efficiency_grades(stores: Stores, year: int, version: int | None = No
     return {"year": year, "method": method.label, "method_status": method.params["status"],
             "method_source": method.params["source"], "basis": method.params["basis"],
             "factor_set": d.factor_set.id, "data_version": d.data_version, "counts": counts, "items": items}
+
+
+def green_codes(stores: Stores, year: int, version: int | None = None) -> dict[str, Any]:
+    """Each enterprise's green code (零碳绿码) of `year` with its inputs and reasons: its carbon-efficiency grade
+    (this module), green-power share (claimed green electricity over electricity, nengtan.indicators.share_parts),
+    share of complete meter-days (the quality results stored by ``nengtan quality``) and open red warnings (the
+    warning run of nengtan.engine.targets)."""
+    from sqlalchemy import func, select
+
+    from nengtan.engine.targets import warnings_payload
+    from nengtan.indicators import share_parts
+    from nengtan.ratings.green_code import Inputs, colour
+    from nengtan.registry.tables.monitoring import QualityDay
+    from nengtan.registry.tables.park import Enterprise, Meter
+
+    method = load("green_code", version)
+    ce = carbon_efficiency_grades(stores, year)
+    d = year_data(stores, year)
+    assert d is not None
+    parts = share_parts(d.ledger).assign(uscc=d.ledger["uscc"]).groupby("uscc")[["green_kwh", "electricity_kwh"]].sum()
+    with stores.registry.session() as s:
+        quality = {u: (float(c) / n if n else None) for u, c, n in s.execute(
+            select(Enterprise.uscc, func.sum(func.cast(QualityDay.complete, Integer)), func.count(QualityDay.id))
+            .join(Meter, Meter.id == QualityDay.meter_id).join(Enterprise, Enterprise.id == Meter.enterprise_id)
+            .where(QualityDay.day >= dt.date(year, 1, 1), QualityDay.day < dt.date(year + 1, 1, 1))
+            .group_by(Enterprise.uscc)).all()}
+    red: dict[str, int] = {}
+    for w in warnings_payload(stores, year, level="enterprise")["items"]:
+        if w.get("status") == "red":
+            red[str(w["subject"])] = red.get(str(w["subject"]), 0) + 1
+    items = []
+    counts: dict[str, int] = {}
+    for it in ce["items"]:
+        u = it["uscc"]
+        el = float(parts.loc[u, "electricity_kwh"]) if u in parts.index else 0.0
+        share = float(parts.loc[u, "green_kwh"]) / el if el > 0 else 0.0
+        x = Inputs(it["grade"], share, quality.get(u), red.get(u, 0))
+        c, why = colour(x, method)
+        counts[c] = counts.get(c, 0) + 1
+        items.append({"uscc": u, "name": it["name"], "colour": c, "reasons": why, "grade": x.grade,
+                      "green_share": x.green_share, "complete_days": x.complete_days, "red_warnings": x.red_warnings})
+    return {"year": year, "method": method.label, "method_status": method.params["status"],
+            "method_source": method.params["source"], "grade_method": ce["method"], "factor_set": ce["factor_set"],
+            "data_version": ce["data_version"], "counts": counts, "items": items}

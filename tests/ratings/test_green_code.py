@@ -1,0 +1,23 @@
+"""The green code on constructed enterprises whose colour is known."""
+
+from __future__ import annotations
+
+from nengtan.ratings.green_code import Inputs, colour
+from nengtan.ratings.methods import load
+
+V1 = load("green_code", 1)
+
+
+def test_colours_by_the_method_thresholds() -> None:
+    assert colour(Inputs(2, 0.10, 0.95, 0), V1)[0] == "green"  # every green threshold met exactly
+    c, why = colour(Inputs(3, 0.30, 1.0, 0), V1)
+    assert c == "yellow" and why == ["carbon-efficiency grade 3 (green up to 2)"]
+    c, why = colour(Inputs(1, 0.099, 1.0, 0), V1)
+    assert c == "yellow" and why == ["green-power share 9.9% below 10%"]
+    c, why = colour(Inputs(1, 0.5, None, 0), V1)
+    assert c == "yellow" and why == ["no metered data assessed"]
+    c, why = colour(Inputs(5, 0.5, 1.0, 0), V1)
+    assert c == "red" and why == ["carbon-efficiency grade 5 (red from 5)"]
+    c, why = colour(Inputs(1, 0.5, 0.79, 1), V1)
+    assert c == "red" and why == ["1 red warning(s) open", "complete meter-days 79% below 80%"]
+    assert colour(Inputs(None, 0.5, 1.0, 0), V1) == ("yellow", ["no carbon-efficiency grade"])
