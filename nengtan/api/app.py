@@ -23,6 +23,7 @@ from nengtan.api.routers import (
     pact,
     pages,
     public,
+    ratings,
     reports,
     uploads,
     verification,
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower):
+                   footprints, pact, greenpower, ratings):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)
