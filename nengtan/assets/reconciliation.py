@@ -1,0 +1,66 @@
+"""Reconciling a third-party verification (碳核查) with the platform's inventory of the same locked year, pure.
+
+For each carrier (or emission source) both state an activity quantity A and an emission factor F (tCO2 per
+unit), so emissions E = A · F. The difference E_v − E_p of the verified (v) and platform (p) figures is split
+exactly into an activity part and a factor part:
+
+    E_v − E_p = (A_v − A_p) · F_p  +  A_v · (F_v − F_p)
+
+(the activity difference at the platform's factor, then the factor difference on the verified activity). A
+carrier only one side states is all activity (the other side's A is 0). Each line says which part explains it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Line:
+    carrier: str
+    activity: float  # in the carrier's canonical unit
+    factor: float  # tCO2 per unit
+
+    @property
+    def emissions_t(self) -> float:
+        return self.activity * self.factor
+
+
+@dataclass(frozen=True)
+class Difference:
+    carrier: str
+    platform_t: float
+    verified_t: float
+    activity_part_t: float
+    factor_part_t: float
+    explanation: str
+
+    @property
+    def difference_t(self) -> float:
+        return self.verified_t - self.platform_t
+
+
+def reconcile(platform: list[Line], verified: list[Line], tolerance_t: float = 0.5) -> list[Difference]:
+    """Per carrier, the two figures and the difference split into its activity and factor parts."""
+    p = {x.carrier: x for x in platform}
+    v = {x.carrier: x for x in verified}
+    out = []
+    for c in sorted(set(p) | set(v)):
+        lp, lv = p.get(c, Line(c, 0.0, 0.0)), v.get(c, Line(c, 0.0, 0.0))
+        factor_p = lp.factor if c in p else lv.factor
+        activity_part = (lv.activity - lp.activity) * factor_p
+        factor_part = lv.activity * (lv.factor - factor_p)
+        why = []
+        if abs(activity_part) > tolerance_t:
+            why.append(f"activity {lp.activity:,.3f} → {lv.activity:,.3f} ({activity_part:+,.2f} t at the "
+                       f"platform's factor)")
+        if abs(factor_part) > tolerance_t:
+            why.append(f"factor {factor_p:.6g} → {lv.factor:.6g} t/unit ({factor_part:+,.2f} t on the verified "
+                       "activity)")
+        if c not in v:
+            why = ["stated by the platform only", *why]
+        elif c not in p:
+            why = ["stated by the verifier only", *why]
+        out.append(Difference(c, lp.emissions_t, lv.emissions_t, activity_part, factor_part,
+                              "; ".join(why) or "agrees within the tolerance"))
+    return out
