@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from nengtan import __version__
+from nengtan.cli import assets as assets_cli
 from nengtan.cli import footprint as footprint_cli
 from nengtan.cli import greenpower as greenpower_cli
 from nengtan.cli import ingest as ingest_cli
@@ -405,5 +406,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
                   highlight=False)
 
-for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli):
+for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli):
     _area.register(app)

@@ -9,10 +9,11 @@
 - ``publishing``: uploads and public publications;
 - ``targets``: adopted targets, budget allocations, project assessments;
 - ``footprints``: product footprint records, certification applications and certificates, supplier requests.
-- ``greenpower``: GEC holdings, green-power contracts and claims, the order book, the green-power ledger.
+- ``greenpower``: GEC holdings, green-power contracts and claims, the order book, the green-power ledger;
+- ``assets``: compliance years, allowance movements and CCER lots of the national carbon market.
 
 :mod:`nengtan.registry.schema` imports them all, so that ``Base.metadata`` knows every table.
 """
 
 MODULES = ("park", "records", "monitoring", "factors", "verification", "access", "publishing", "targets", "footprints",
-           "greenpower")
+           "greenpower", "assets")

@@ -1,0 +1,211 @@
+"""Allowances (CEA) and CCERs of the enterprises in the national carbon market, held on the platform (issue 12):
+compliance years, every movement double-entry on the tamper-evident ledger (nengtan.engine.greenledger; an entry
+names the account debited and the one credited), the compliance status of a year by nengtan.assets.compliance,
+and the surrender that settles it.
+
+Accounts: ``<uscc>:CEA:<year>`` (an enterprise's allowances for a compliance year), ``<uscc>:CCER`` (its CCERs),
+``MEE:allocation`` (the issuing authority), ``MEE:surrendered`` (what was surrendered) and a counterparty's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nengtan.assets import compliance
+from nengtan.engine import greenledger
+from nengtan.engine.certification import Actor, today
+from nengtan.engine.greenassets import may_act_for
+from nengtan.errors import InputError, NotFoundError, StateError
+from nengtan.registry import audit
+from nengtan.registry.store import Registry
+from nengtan.registry.tables.assets import AllowanceMovement, CcerLot, ComplianceYear
+from nengtan.registry.tables.park import Enterprise
+
+KINDS = ("pre_allocation", "true_up", "carry_in", "buy", "sell", "surrender", "carry_out")
+INTO = {"pre_allocation": 1, "true_up": 1, "carry_in": 1, "buy": 1, "sell": -1, "surrender": -1, "carry_out": -1}
+"""The sign of each kind of movement on the enterprise's account."""
+
+
+def _enterprise(s: Session, uscc: str) -> Enterprise:
+    e = s.execute(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).scalar()
+    if e is None:
+        raise NotFoundError(f"enterprise {uscc}")
+    return e
+
+
+def _staff(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise NotFoundError("carbon-asset registry")
+
+
+def _year(s: Session, ent: Enterprise, year: int) -> ComplianceYear:
+    y = s.execute(select(ComplianceYear).where(ComplianceYear.enterprise_id == ent.id,
+                                               ComplianceYear.year == year)).scalar()
+    if y is None:
+        y = ComplianceYear(enterprise_id=ent.id, year=year)
+        s.add(y)
+        s.flush()
+    return y
+
+
+def set_year(reg: Registry, actor: Actor, uscc: str, year: int, verified_t: float | None = None,
+             deadline: dt.date | None = None) -> None:
+    """Record a compliance year's verified emissions (the obligation) and its deadline."""
+    _staff(actor)
+    if verified_t is not None and verified_t < 0:
+        raise InputError("verified emissions are ≥ 0 t")
+    with reg.session(write=True) as s:
+        ent = _enterprise(s, uscc)
+        y = _year(s, ent, year)
+        if y.settled:
+            raise StateError(f"{ent.uscc} {year} is settled: its figures cannot change")
+        if verified_t is not None:
+            y.verified_t = verified_t
+        if deadline is not None:
+            y.deadline = deadline
+        seq = greenledger.append(s, "compliance.year", ent.uscc, {"uscc": ent.uscc, "year": year,
+                                                                  "verified_t": y.verified_t,
+                                                                  "deadline": y.deadline.isoformat() if y.deadline
+                                                                  else None})
+        audit.record(s, actor.username, "assets.year", f"enterprise:{ent.uscc}", {"year": year, "ledger_seq": seq})
+
+
+def _move(s: Session, actor: str, ent: Enterprise, year: int, kind: str, tonnes: float, counterparty: str = ""
+          ) -> int:
+    own = f"{ent.uscc}:CEA:{year}"
+    other = {"pre_allocation": "MEE:allocation", "true_up": "MEE:allocation", "surrender": "MEE:surrendered",
+             "carry_in": f"{ent.uscc}:CEA:{year - 1}",
+             "carry_out": f"{ent.uscc}:CEA:{year + 1}"}.get(kind, counterparty)
+    into = INTO[kind] * tonnes
+    debit, credit = (own, other) if into >= 0 else (other, own)
+    seq = greenledger.append(s, "allowance", ent.uscc, {"uscc": ent.uscc, "year": year, "kind": kind,
+                                                       "tonnes": abs(tonnes), "debit": debit, "credit": credit})
+    s.add(AllowanceMovement(enterprise_id=ent.id, year=year, kind=kind, tonnes=tonnes, counterparty=counterparty,
+                            ledger_seq=seq))
+    audit.record(s, actor, f"assets.{kind}", f"enterprise:{ent.uscc}", {"year": year, "tonnes": tonnes,
+                                                                       "ledger_seq": seq})
+    return seq
+
+
+def move(reg: Registry, actor: Actor, uscc: str, year: int, kind: str, tonnes: float, counterparty: str = "") -> int:
+    """Record an allocation, true-up, purchase or sale of allowances (surrender and carry-over come from
+    :func:`surrender`)."""
+    _staff(actor)
+    if kind not in ("pre_allocation", "true_up", "buy", "sell"):
+        raise InputError(f"movement {kind!r}: pre_allocation, true_up, buy or sell")
+    if kind != "true_up" and tonnes <= 0:
+        raise InputError(f"a {kind} moves a positive number of tonnes")
+    if kind in ("buy", "sell") and not counterparty.strip():
+        raise InputError(f"a {kind} names its counterparty")
+    with reg.session(write=True) as s:
+        ent = _enterprise(s, uscc)
+        if _year(s, ent, year).settled:
+            raise StateError(f"{ent.uscc} {year} is settled")
+        return _move(s, actor.username, ent, year, kind, tonnes, counterparty.strip())
+
+
+def add_ccer(reg: Registry, actor: Actor, uscc: str, serial: str, project: str, methodology: str, vintage: int,
+             tonnes: float, in_boundary: bool = False) -> int:
+    """Record CCERs the enterprise holds (a serial range of one project and vintage)."""
+    _staff(actor)
+    if tonnes <= 0:
+        raise InputError("a CCER lot holds a positive number of tonnes")
+    with reg.session(write=True) as s:
+        ent = _enterprise(s, uscc)
+        if s.execute(select(CcerLot.id).where(CcerLot.serial == serial)).first():
+            raise StateError(f"CCER serial {serial} is already held")
+        seq = greenledger.append(s, "ccer", ent.uscc, {"uscc": ent.uscc, "serial": serial, "project": project,
+                                                      "methodology": methodology, "vintage": vintage,
+                                                      "tonnes": tonnes, "in_boundary": in_boundary,
+                                                      "debit": f"{ent.uscc}:CCER", "credit": "CCER registry"})
+        s.add(CcerLot(serial=serial, enterprise_id=ent.id, project=project, methodology=methodology, vintage=vintage,
+                      tonnes=tonnes, project_in_boundary=in_boundary, ledger_seq=seq))
+        audit.record(s, actor.username, "assets.ccer", f"enterprise:{ent.uscc}", {"serial": serial, "ledger_seq": seq})
+        return seq
+
+
+def _account(s: Session, ent: Enterprise, year: int) -> tuple[compliance.Account, ComplianceYear, list[CcerLot]]:
+    y = _year(s, ent, year)
+    if y.verified_t is None:
+        raise StateError(f"{ent.uscc} {year} has no verified emissions yet")
+    sums = dict.fromkeys(KINDS, 0.0)
+    for m in s.execute(select(AllowanceMovement).where(AllowanceMovement.enterprise_id == ent.id,
+                                                       AllowanceMovement.year == year)).scalars():
+        sums[m.kind] += m.tonnes
+    lots = list(s.execute(select(CcerLot).where(CcerLot.enterprise_id == ent.id, CcerLot.status == "held")
+                          .order_by(CcerLot.vintage, CcerLot.serial)).scalars())
+    acc = compliance.Account(year, y.verified_t, sums["pre_allocation"], sums["true_up"], sums["carry_in"],
+                             sums["buy"], sums["sell"],
+                             tuple(compliance.CcerLot(lot.serial, lot.tonnes, lot.project_in_boundary) for lot in lots),
+                             y.deadline)
+    return acc, y, lots
+
+
+def status(reg: Registry, actor: Actor, year: int, uscc: str | None = None, as_of: dt.date | None = None
+           ) -> list[dict[str, Any]]:
+    """Each enterprise's compliance for `year` (its own for an enterprise user): the settlement with its lines,
+    and a warning when it is short near its deadline."""
+    day = as_of or today()
+    with reg.session() as s:
+        q = select(ComplianceYear, Enterprise).join(Enterprise, Enterprise.id == ComplianceYear.enterprise_id).where(
+            ComplianceYear.year == year)
+        if uscc:
+            may_act_for(s, actor, uscc.strip().upper())
+            q = q.where(Enterprise.uscc == uscc.strip().upper())
+        elif not actor.is_admin:
+            q = q.where(Enterprise.id.in_(actor.enterprise_ids if actor.role == "enterprise" else ()))
+        out = []
+        for y, ent in s.execute(q.order_by(Enterprise.uscc)).all():
+            if y.verified_t is None:
+                out.append({"uscc": ent.uscc, "name": ent.name, "year": year, "state": "awaiting verification"})
+                continue
+            acc, _, _ = _account(s, ent, year)
+            st = compliance.settle(acc)
+            out.append({"uscc": ent.uscc, "name": ent.name, "year": year,
+                        "state": "settled" if y.settled else ("compliant" if st.compliant else "short"),
+                        "obligation_t": st.obligation_t, "allowances_held_t": st.allowances_held_t,
+                        "ccer_cap_t": st.ccer_cap_t, "ccer_used_t": st.ccer_used_t,
+                        "allowances_surrendered_t": st.allowances_surrendered_t, "shortfall_t": st.shortfall_t,
+                        "carry_over_t": st.carry_over_t, "deadline": y.deadline.isoformat() if y.deadline else None,
+                        "warning": None if y.settled else compliance.warning(acc, st, day), "lines": list(st.lines)})
+        return out
+
+
+def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
+    """Settle a compliance year: surrender the eligible CCERs (up to the cap; a lot is split at the cap) and then
+    allowances, carry what is left to the next year, and mark the year settled — every step a ledger entry."""
+    _staff(actor)
+    with reg.session(write=True) as s:
+        ent = _enterprise(s, uscc)
+        acc, y, lots = _account(s, ent, year)
+        if y.settled:
+            raise StateError(f"{ent.uscc} {year} is settled already")
+        st = compliance.settle(acc)
+        left = st.ccer_used_t
+        for lot in lots:
+            if left <= 0 or lot.project_in_boundary:
+                continue
+            if lot.tonnes > left:  # split at the cap: the rest stays held under its own serial
+                rest = CcerLot(serial=f"{lot.serial}/rest", enterprise_id=ent.id, project=lot.project,
+                               methodology=lot.methodology, vintage=lot.vintage, tonnes=lot.tonnes - left,
+                               project_in_boundary=False, ledger_seq=lot.ledger_seq)
+                lot.tonnes = left
+                s.add(rest)
+            lot.status, lot.used_for = "surrendered", year
+            left -= lot.tonnes
+            greenledger.append(s, "ccer.surrender", ent.uscc, {
+                "uscc": ent.uscc, "year": year, "serial": lot.serial, "tonnes": lot.tonnes,
+                "debit": "MEE:surrendered", "credit": f"{ent.uscc}:CCER"})
+        if st.allowances_surrendered_t > 0:
+            _move(s, actor.username, ent, year, "surrender", st.allowances_surrendered_t)
+        if st.carry_over_t > 0:
+            _move(s, actor.username, ent, year, "carry_out", st.carry_over_t)
+            _move(s, actor.username, ent, year + 1, "carry_in", st.carry_over_t)
+        y.settled = True
+        return {"uscc": ent.uscc, "year": year, "ccer_used_t": st.ccer_used_t,
+                "allowances_surrendered_t": st.allowances_surrendered_t, "shortfall_t": st.shortfall_t,
+                "carry_over_t": st.carry_over_t, "lines": list(st.lines)}
