@@ -14,6 +14,7 @@ from nengtan.api import errors
 from nengtan.api.hardening import Hardening
 from nengtan.api.routers import (
     admin,
+    assets,
     auth,
     cockpit,
     enterprises,
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings):
+                   footprints, pact, greenpower, ratings, assets):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

@@ -97,5 +97,26 @@ def surrender_cmd(enterprise: Ent, year: Year, as_user: AsOpt = None, home: Home
         console.print(line, highlight=False)
 
 
+def demo_assets(paths: object, stores: object, year: int) -> None:
+    """The demo's compliance: the key emitters' status for the last compliance year."""
+    from nengtan.engine import carbonassets
+    from nengtan.engine.certification import Actor
+
+    rows = carbonassets.status(stores.registry, Actor("demo", "admin"), year - 1)  # type: ignore[attr-defined]
+    if not rows:
+        return
+    states: dict[str, int] = {}
+    for r in rows:
+        states[r["state"]] = states.get(r["state"], 0) + 1
+    ccer = sum(r.get("ccer_used_t", 0.0) for r in rows)
+    short = sum(r.get("shortfall_t", 0.0) for r in rows)
+    console.print(f"compliance {year - 1}: {len(rows)} key emitters {states}; CCER used {ccer:,.0f} t, shortfall "
+                  f"{short:,.0f} t (nengtan assets status --year {year - 1})", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
+    from nengtan.cli.common import DEMO_HOOKS
+
+    if demo_assets not in DEMO_HOOKS:
+        DEMO_HOOKS.append(demo_assets)
     app.add_typer(assets_app, name="assets")

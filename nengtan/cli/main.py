@@ -369,6 +369,9 @@ def demo(
 
         err_console.print("demo park: green power (contracts, GECs, claims, trades, network traced)…")
         build_green_demo(paths, reg, lake, _year)
+        from nengtan.demo_assets import build_assets_demo
+
+        build_assets_demo(reg, lake, _year)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)

@@ -53,7 +53,7 @@ OBJECT_ROUTES = {
     ("POST", "/api/greenpower/orders"), ("DELETE", "/api/greenpower/orders/{order_id}"),
     ("GET", "/api/greenpower/trades"), ("GET", "/api/greenpower/ledger/proof/{seq}"),
     # ratings (issue 12): the staff see all, an enterprise its own rows
-    ("GET", "/api/ratings/carbon-efficiency"), ("GET", "/api/ratings/green-code"),
+    ("GET", "/api/ratings/carbon-efficiency"), ("GET", "/api/ratings/green-code"), ("GET", "/api/assets/compliance"),
     ("GET", "/api/footprints/{pf_id}"), ("GET", "/api/footprints/{pf_id}/pact"),
     ("GET", "/api/footprints/{pf_id}/report.{kind}"),
     ("POST", "/api/footprint-requests/{request_id}/answer"), ("GET", "/api/certification/applications"),

@@ -45,6 +45,7 @@ def test_a_compliance_year_settled_on_the_ledger(registry: Registry, home: Paths
     with pytest.raises(NotFoundError):
         carbonassets.status(registry, _user(registry, B), 2024, uscc=A)
     assert carbonassets.status(registry, _user(registry, B), 2024) == []
+    assert [r["uscc"] for r in carbonassets.status(registry, _user(registry, A), 2024)] == [A]
     out = carbonassets.surrender(registry, STAFF, A, 2024)
     assert out["carry_over_t"] == 200
     with pytest.raises(StateError, match="settled"):
