@@ -164,7 +164,7 @@ def status(reg: Registry, actor: Actor, year: int, uscc: str | None = None, as_o
                 out.append({"uscc": ent.uscc, "name": ent.name, "year": year, "state": "awaiting verification"})
                 continue
             acc, _, _ = _account(s, ent, year)
-            st = compliance.settle(acc)
+            st = _settled(s, ent, acc) if y.settled else compliance.settle(acc)
             out.append({"uscc": ent.uscc, "name": ent.name, "year": year,
                         "state": "settled" if y.settled else ("compliant" if st.compliant else "short"),
                         "obligation_t": st.obligation_t, "allowances_held_t": st.allowances_held_t,
@@ -173,6 +173,22 @@ def status(reg: Registry, actor: Actor, year: int, uscc: str | None = None, as_o
                         "carry_over_t": st.carry_over_t, "deadline": y.deadline.isoformat() if y.deadline else None,
                         "warning": None if y.settled else compliance.warning(acc, st, day), "lines": list(st.lines)})
         return out
+
+
+def _settled(s: Session, ent: Enterprise, acc: compliance.Account) -> compliance.Settlement:
+    """What a settled year's surrender recorded (its CCERs and allowance movements), not a new settlement."""
+    moved = dict.fromkeys(KINDS, 0.0)
+    for m in s.execute(select(AllowanceMovement).where(AllowanceMovement.enterprise_id == ent.id,
+                                                       AllowanceMovement.year == acc.year)).scalars():
+        moved[m.kind] += m.tonnes
+    ccer = sum(lot.tonnes for lot in s.execute(select(CcerLot).where(
+        CcerLot.enterprise_id == ent.id, CcerLot.used_for == acc.year)).scalars())
+    held = acc.pre_allocation_t + acc.true_up_t + acc.carried_in_t + acc.bought_t - acc.sold_t
+    short = acc.verified_t - ccer - moved["surrender"]
+    return compliance.Settlement(acc.year, acc.verified_t, held, compliance.CCER_CAP * acc.verified_t, ccer, ccer,
+                                 moved["surrender"], short, moved["carry_out"],
+                                 (f"settled: {ccer:,.2f} t of CCER and {moved['surrender']:,.2f} t of allowances "
+                                  f"surrendered, {moved['carry_out']:,.2f} t carried over, {short:,.2f} t uncovered",))
 
 
 def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, Any]:

@@ -48,6 +48,9 @@ def test_a_compliance_year_settled_on_the_ledger(registry: Registry, home: Paths
     assert [r["uscc"] for r in carbonassets.status(registry, _user(registry, A), 2024)] == [A]
     out = carbonassets.surrender(registry, STAFF, A, 2024)
     assert out["carry_over_t"] == 200
+    (done,) = carbonassets.status(registry, STAFF, 2024)  # what the surrender recorded, not a new settlement
+    assert (done["state"], done["ccer_used_t"], done["allowances_surrendered_t"], done["shortfall_t"],
+            done["carry_over_t"]) == ("settled", 500, 9_500, 0, 200)
     with pytest.raises(StateError, match="settled"):
         carbonassets.move(registry, STAFF, A, 2024, "buy", 1, "x")
     with registry.session() as s:
