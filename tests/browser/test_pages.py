@@ -98,6 +98,23 @@ def test_enterprise_a_cannot_reach_b(page, live) -> None:  # type: ignore[no-unt
     assert resp is not None and resp.status == 403
 
 
+def test_portal_shows_its_own_ratings_with_reasons(page, live) -> None:  # type: ignore[no-untyped-def]
+    from nengtan.engine.ratings import carbon_efficiency_grades, green_codes
+
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    log_in(page, live, "enterprise-a")
+    page.goto(f"{live['url']}/portal/{a}?year={YEAR}")
+    page.wait_for_selector("#ratings tr + tr", timeout=30_000)
+    api = live["app"].state.services
+    (ce,) = [i for i in carbon_efficiency_grades(api, YEAR)["items"] if i["uscc"] == a]
+    (gc,) = [i for i in green_codes(api, YEAR)["items"] if i["uscc"] == a]
+    text = page.inner_text("#ratings")
+    assert ce["reason"] in text and "; ".join(gc["reasons"]) in text
+    assert page.locator(f"#ratings td[data-colour='{gc['colour']}']").count() == 1
+    page.wait_for_selector("#compliance tr", timeout=30_000)
+    assert "未纳入全国碳市场" in page.inner_text("#compliance")  # the small park has no key emitter
+
+
 def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type: ignore[no-untyped-def]
     a = live["accounts"]["enterprise-a"].enterprises[0]
     log_in(page, live, "enterprise-a")
