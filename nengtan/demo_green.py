@@ -33,7 +33,9 @@ import pyarrow.parquet as pq
 from nengtan.calendar import PARK_TZ
 from nengtan.config import Paths
 from nengtan.engine.certification import Actor
+from nengtan.engine.greengrid import park_network
 from nengtan.greenpower import gec
+from nengtan.greenpower.profiles import solar
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 
@@ -43,10 +45,6 @@ PV_PLANT = gec.project_code("1", "2", "1", 2022, "321300", 7)  # centralised PV,
 CCER_PV = gec.project_code("1", "2", "1", 2020, "320800", 4)  # a PV project that chose CCER
 OLD_PV = gec.project_code("1", "2", "1", 2019, "320700", 2)  # GECs of 2023, expired in the demo year
 STORAGE_MW, STORAGE_MWH, STORAGE_EFFICIENCY = 2.0, 8.0, 0.88
-
-
-def network_folder(paths: Paths) -> Path:
-    return paths.home / "greenpower" / "network"
 
 
 def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: int = 2025) -> dict[str, Any]:
@@ -128,13 +126,8 @@ def build_green_demo(paths: Paths, reg: Registry, lake: Lake, year: int, seed: i
     from nengtan.engine.greengrid import record_attributions
     from nengtan.engine.stores import LocalStores
 
-    summary["attributions"] = record_attributions(LocalStores(reg, lake), network_folder(paths), "demo")
+    summary["attributions"] = record_attributions(LocalStores(reg, lake), park_network(paths), "demo")
     return summary
-
-
-def _solar(local: pd.DatetimeIndex) -> np.ndarray:
-    h = local.hour.to_numpy() + local.minute.to_numpy() / 60 + 0.125
-    return np.clip(np.sin(np.pi * (h - 6) / 12), 0, None)
 
 
 def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.random.Generator) -> Path:
@@ -164,7 +157,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     st = frames.statement_activity(reg, year)
     pv = st[st["carrier"] == "pv"]
     month = ts.month.to_numpy() - 1
-    shape = _solar(ts)
+    shape = solar(ts.hour.to_numpy() + ts.minute.to_numpy() / 60 + hours / 2)  # each interval's middle
     pv_kwh = np.zeros_like(kwh)
     for j, code in enumerate(codes):
         rows = pv[pv["enterprise_id"] == ent_of[code]]
@@ -210,7 +203,7 @@ def write_network(paths: Paths, reg: Registry, lake: Lake, year: int, rng: np.ra
     subtree = net.copy()
     for b in sorted(parent, key=lambda b: -depth[b]):
         subtree[:, index[parent[b]]] += subtree[:, index[b]]
-    folder = network_folder(paths)
+    folder = park_network(paths)
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"bus": buses}).to_csv(folder / "buses.csv", index=False)
     (folder / "network.json").write_text(f'{{"interval_minutes": {hours * 60:g}}}\n', encoding="utf-8")

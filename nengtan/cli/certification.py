@@ -16,7 +16,9 @@ from rich.table import Table
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
 
 if TYPE_CHECKING:
+    from nengtan.config import Paths
     from nengtan.engine.certification import Actor
+    from nengtan.engine.stores import LocalStores
     from nengtan.registry.store import Registry
 
 cert_app = typer.Typer(help="Carbon-footprint label certification (产品碳足迹标识认证).", no_args_is_help=True)
@@ -30,11 +32,17 @@ RecordArg = Annotated[str, typer.Argument(help="A footprint record's id.")]
 def operator(home: str | None, as_user: str | None) -> tuple[Registry, Actor]:
     """The registry and who acts: the named user, or the local operator (the park's administrator, as for
     ``footprint calc --save``)."""
-    from nengtan.cli.common import open_stores
+    _, stores, actor = operator_stores(home, as_user)
+    return stores.registry, actor
+
+
+def operator_stores(home: str | None, as_user: str | None) -> tuple[Paths, LocalStores, Actor]:
+    """The data home, its stores and who acts (as :func:`operator`), for commands that also compute."""
+    from nengtan.engine import open_local
     from nengtan.engine.certification import Actor, actor_of
 
-    _, reg, _ = open_stores(home)
-    return reg, (actor_of(reg, as_user) if as_user else Actor("cli", "admin"))
+    paths, stores = open_local(home)
+    return paths, stores, (actor_of(stores.registry, as_user) if as_user else Actor("cli", "admin"))
 
 
 def _show(out: dict[str, Any], fmt: str, title: str, keys: tuple[str, ...]) -> None:

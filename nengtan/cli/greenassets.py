@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from nengtan.cli.certification import AsOpt, operator
+from nengtan.cli.certification import AsOpt, operator, operator_stores
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
 
 gec_app = typer.Typer(help="Green certificates (绿证, GEC): holdings, expiry, freezing.", no_args_is_help=True)
@@ -227,13 +227,11 @@ def statement_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="
     """The enterprise's green-power statement: claims, the GECs behind them, trace attributions, and each
     entry's inclusion proof in the signed ledger."""
     from nengtan.engine import greenstatement
-    from nengtan.engine.stores import open_local
     from nengtan.reports.greenpower_statement import write_statement
 
     if out.suffix.lower() not in (".xlsx", ".pdf"):
         raise UserError(f"{out.name}: the statement is written as .xlsx or .pdf")
-    _, actor = operator(home, as_user)
-    paths, stores = open_local(home)
+    paths, stores, actor = operator_stores(home, as_user)
     data = greenstatement.statement(stores, paths.home, actor, enterprise, year)
     write_statement(data, out)
     console.print(f"statement of {data['enterprise']['uscc']} {year}: {len(data['claims'])} claims, "
@@ -258,7 +256,6 @@ def register(app: typer.Typer) -> None:
 def demo_green(paths: Any, stores: Any, year: int) -> None:
     """The demo's green power: claims behind market-based Scope 2, the traced network, a statement, and the
     ledger exported and verified offline."""
-    from nengtan.demo_green import network_folder
     from nengtan.engine import accounts, greenassets, greengrid, greenledger, greenstatement
     from nengtan.engine.certification import Actor
     from nengtan.engine.greenledger import LOG_NAME
@@ -276,7 +273,7 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
                   highlight=False)
     stock = greenassets.stock(stores.registry, admin, dt.date(year + 1, 1, 1))
     console.print(f"GEC stock (MWh by status): {stock['mwh_by_status']}", highlight=False)
-    grid = greengrid.grid_summary(network_folder(paths))
+    grid = greengrid.grid_summary(greengrid.park_network(paths))
     green_kwh = sum(x["green_kwh"] for x in grid["loads"])
     load_kwh = sum(x["kwh"] for x in grid["loads"])
     console.print(f"park grid traced: {len(grid['buses'])} buses × {grid['intervals']:,} intervals; "

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from nengtan.assets import compliance
 from nengtan.engine import greenledger
-from nengtan.engine.certification import Actor, today
-from nengtan.engine.greenassets import may_act_for
-from nengtan.errors import InputError, NotFoundError, StateError
+from nengtan.engine.certification import Actor, enterprise, require_staff, today
+from nengtan.engine.greenassets import of_enterprise
+from nengtan.errors import InputError, StateError
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.assets import AllowanceMovement, CcerLot, ComplianceYear
@@ -30,16 +30,8 @@ INTO = {"pre_allocation": 1, "true_up": 1, "carry_in": 1, "buy": 1, "sell": -1, 
 """The sign of each kind of movement on the enterprise's account."""
 
 
-def _enterprise(s: Session, uscc: str) -> Enterprise:
-    e = s.execute(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).scalar()
-    if e is None:
-        raise NotFoundError(f"enterprise {uscc}")
-    return e
-
-
 def _staff(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise NotFoundError("carbon-asset registry")
+    require_staff(actor, "carbon-asset registry")
 
 
 def _year(s: Session, ent: Enterprise, year: int) -> ComplianceYear:
@@ -59,7 +51,7 @@ def set_year(reg: Registry, actor: Actor, uscc: str, year: int, verified_t: floa
     if verified_t is not None and verified_t < 0:
         raise InputError("verified emissions are ≥ 0 t")
     with reg.session(write=True) as s:
-        ent = _enterprise(s, uscc)
+        ent = enterprise(s, uscc)
         y = _year(s, ent, year)
         if y.settled:
             raise StateError(f"{ent.uscc} {year} is settled: its figures cannot change")
@@ -102,7 +94,7 @@ def move(reg: Registry, actor: Actor, uscc: str, year: int, kind: str, tonnes: f
     if kind in ("buy", "sell") and not counterparty.strip():
         raise InputError(f"a {kind} names its counterparty")
     with reg.session(write=True) as s:
-        ent = _enterprise(s, uscc)
+        ent = enterprise(s, uscc)
         if _year(s, ent, year).settled:
             raise StateError(f"{ent.uscc} {year} is settled")
         return _move(s, actor.username, ent, year, kind, tonnes, counterparty.strip())
@@ -115,7 +107,7 @@ def add_ccer(reg: Registry, actor: Actor, uscc: str, serial: str, project: str, 
     if tonnes <= 0:
         raise InputError("a CCER lot holds a positive number of tonnes")
     with reg.session(write=True) as s:
-        ent = _enterprise(s, uscc)
+        ent = enterprise(s, uscc)
         if s.execute(select(CcerLot.id).where(CcerLot.serial == serial)).first():
             raise StateError(f"CCER serial {serial} is already held")
         seq = greenledger.append(s, "ccer", ent.uscc, {"uscc": ent.uscc, "serial": serial, "project": project,
@@ -151,13 +143,8 @@ def status(reg: Registry, actor: Actor, year: int, uscc: str | None = None, as_o
     and a warning when it is short near its deadline."""
     day = as_of or today()
     with reg.session() as s:
-        q = select(ComplianceYear, Enterprise).join(Enterprise, Enterprise.id == ComplianceYear.enterprise_id).where(
-            ComplianceYear.year == year)
-        if uscc:
-            may_act_for(s, actor, uscc.strip().upper())
-            q = q.where(Enterprise.uscc == uscc.strip().upper())
-        elif not actor.is_admin:
-            q = q.where(Enterprise.id.in_(actor.enterprise_ids if actor.role == "enterprise" else ()))
+        q = of_enterprise(s, actor, select(ComplianceYear, Enterprise).join(
+            Enterprise, Enterprise.id == ComplianceYear.enterprise_id).where(ComplianceYear.year == year), uscc)
         out = []
         for y, ent in s.execute(q.order_by(Enterprise.uscc)).all():
             if y.verified_t is None:
@@ -196,7 +183,7 @@ def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, An
     allowances, carry what is left to the next year, and mark the year settled — every step a ledger entry."""
     _staff(actor)
     with reg.session(write=True) as s:
-        ent = _enterprise(s, uscc)
+        ent = enterprise(s, uscc)
         acc, y, lots = _account(s, ent, year)
         if y.settled:
             raise StateError(f"{ent.uscc} {year} is settled already")

@@ -75,13 +75,25 @@ def today() -> dt.date:
     return dt.datetime.now(PARK_TZ).date()
 
 
+def last_year() -> int:
+    """The last full calendar year in park time (what a page asks for when it names no year)."""
+    return today().year - 1
+
+
 # -- access ----------------------------------------------------------------------------------------
 
-def _enterprise(s: Session, uscc: str) -> Enterprise:
+def enterprise(s: Session, uscc: str) -> Enterprise:
+    """The registered enterprise with credit code `uscc` (NotFoundError otherwise)."""
     e = s.execute(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).scalar()
     if e is None:
         raise NotFoundError(f"enterprise {uscc}")
     return e
+
+
+def require_staff(actor: Actor, what: str) -> None:
+    """Only the park's staff write to `what`; anyone else is told it does not exist (as for another's data)."""
+    if not actor.is_admin:
+        raise NotFoundError(what)
 
 
 def _own(actor: Actor, enterprise_id: int) -> bool:
@@ -89,7 +101,7 @@ def _own(actor: Actor, enterprise_id: int) -> bool:
 
 
 def _writable(s: Session, actor: Actor, uscc: str) -> Enterprise:
-    e = _enterprise(s, uscc)
+    e = enterprise(s, uscc)
     if not _own(actor, e.id):
         raise NotFoundError(f"enterprise {uscc}")
     return e
@@ -401,7 +413,7 @@ def request_footprint(reg: Registry, actor: Actor, requester: str, supplier: str
         raise InputError("name the product whose footprint is requested")
     with reg.session(write=True) as s:
         me = _writable(s, actor, requester)
-        sup = _enterprise(s, supplier)
+        sup = enterprise(s, supplier)
         if sup.id == me.id:
             raise InputError("an enterprise does not request its own footprints: they are already its own")
         q = FootprintRequest(requester_id=me.id, supplier_id=sup.id, product=product.strip(), message=message,
@@ -537,7 +549,7 @@ def supplier_datasets(reg: Registry, uscc: str) -> list[Dataset]:
     ``supplier:<USCC>:<product>`` (the newest a supplier shared with it) and ``pcf:<id>`` (every shared or
     imported one). A certified footprint is ``confirmed``; any other ``to-verify``."""
     with reg.session() as s:
-        me = _enterprise(s, uscc)
+        me = enterprise(s, uscc)
         shared = s.execute(select(FootprintRecord).join(
             FootprintRequest, FootprintRequest.footprint_id == FootprintRecord.id).where(
             FootprintRequest.requester_id == me.id, FootprintRequest.status == "shared")

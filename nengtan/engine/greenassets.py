@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from nengtan.engine.certification import Actor, today
+from nengtan.engine.certification import Actor, enterprise, require_staff, today
 from nengtan.errors import InputError, NotFoundError, StateError
 from nengtan.greenpower import gec
 from nengtan.greenpower.market import Order, match, public_book
@@ -47,17 +46,25 @@ class ImportResult:
     mwh: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def refuse(self, where: str, exc: Exception) -> None:
+        """Report a refused row once with its place (messages that already start with it keep theirs)."""
+        text = str(exc)
+        self.errors.append(text if text.startswith(where) else f"{where}: {text}")
+
+
+def _whole_mwh(text: str, where: str, what: str) -> int:
+    """A whole number of MWh (one GEC each), at least 1, under the number rule of every import."""
+    from nengtan.engine.greenpower import number_at
+
+    x = number_at(text, where, what)
+    if x < 1 or x != int(x):
+        raise InputError(f"{where}: {what} {text[:20]!r} is not a whole number of MWh of at least 1 (one GEC each)")
+    return int(x)
+
 
 # -- access ------------------------------------------------------------------------------------------
 
-def _enterprise(s: Session, uscc: str) -> Enterprise:
-    e = s.execute(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())).scalar()
-    if e is None:
-        raise NotFoundError(f"enterprise {uscc}")
-    return e
-
-
-def _own_codes(s: Session, actor: Actor) -> set[str] | None:
+def visible_codes(s: Session, actor: Actor) -> set[str] | None:
     """The participants whose holdings and orders `actor` sees: all (None) for the park's staff, an enterprise
     user's own enterprises otherwise."""
     if actor.is_admin:
@@ -68,7 +75,7 @@ def _own_codes(s: Session, actor: Actor) -> set[str] | None:
 
 
 def may_act_for(s: Session, actor: Actor, owner: str) -> None:
-    own = _own_codes(s, actor)
+    own = visible_codes(s, actor)
     if own is not None and owner not in own:
         raise NotFoundError(f"participant {owner}")
 
@@ -100,13 +107,12 @@ def _new_holding(s: Session, r: gec.Range, owner: str, status: str, origin: str,
 
 
 def _overlapping(s: Session, r: gec.Range) -> GecHolding | None:
-    prefix = r.first_code[:gec.SEQUENCE_START]
-    tail = r.first_code[gec.SEQUENCE_START + gec.SEQUENCE_WIDTH:]
+    """A holding sharing a GEC with `r` (nengtan.greenpower.gec.overlaps), if any."""
     for h in s.execute(select(GecHolding).where(GecHolding.project_code == r.head.project_code,
                                                 GecHolding.production_month == r.head.production_month,
                                                 GecHolding.first_seq <= r.last,
                                                 GecHolding.last_seq >= r.first)).scalars():
-        if h.head_code[:gec.SEQUENCE_START] == prefix and h.head_code[gec.SEQUENCE_START + gec.SEQUENCE_WIDTH:] == tail:
+        if gec.overlaps(r, _range(h)):
             return h
     return None
 
@@ -156,12 +162,11 @@ def import_holdings(reg: Registry, path: Path, actor: Actor) -> ImportResult:
     and a ledger entry; a bad row is reported with its line and reason and nothing of it is stored."""
     from nengtan.engine.greenpower import table_rows
 
-    if not actor.is_admin:
-        raise NotFoundError("GEC registry")
+    require_staff(actor, "GEC registry")
     out = ImportResult()
     for where, row in table_rows(path, ("first_code", "owner")):
         try:
-            count = int(row["count"]) if row.get("count", "").strip() else None
+            count = _whole_mwh(row["count"], where, "count") if row.get("count", "").strip() else None
             r = gec.parse_range(row["first_code"], row.get("last_code", "").strip() or None, count, where)
             owner = row["owner"].strip().upper()
             if not owner:
@@ -171,13 +176,13 @@ def import_holdings(reg: Registry, path: Path, actor: Actor) -> ImportResult:
             out.landed += 1
             out.mwh += r.count
         except (InputError, StateError) as exc:
-            out.errors.append(str(exc) if str(exc).startswith(where) else f"{where}: {exc}")
+            out.refuse(where, exc)
     return out
 
 
 def holdings(reg: Registry, actor: Actor, owner: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
     with reg.session() as s:
-        own = _own_codes(s, actor)
+        own = visible_codes(s, actor)
         q = select(GecHolding).order_by(GecHolding.production_month, GecHolding.head_code)
         if owner:
             may_act_for(s, actor, owner.strip().upper())
@@ -217,8 +222,7 @@ def expire(reg: Registry, actor: str, as_of: dt.date | None = None) -> int:
 
 def freeze(reg: Registry, actor: Actor, project_code: str, reason: str) -> int:
     """Freeze the unsold GECs of a project that chose CCER for the same power."""
-    if not actor.is_admin:
-        raise NotFoundError("GEC registry")
+    require_staff(actor, "GEC registry")
     if not reason.strip():
         raise InputError("freezing GECs needs a reason (e.g. the CCER registration number)")
     n = 0
@@ -256,9 +260,10 @@ def add_contract(s: Session, actor: str, number: str, kind: str, seller: str, pr
         raise InputError(f"contract shape {shape!r}: {', '.join(SHAPES)}")
     if mwh < 1:
         raise InputError(f"contract {number} {month:%Y-%m}: at least 1 MWh")
-    if len(project_code) != gec.PROJECT_CODE_LENGTH or gec.check_character(project_code[:-1]) != project_code[-1]:
-        raise InputError(f"contract {number}: project code {project_code!r} is not a valid 17-character filing code")
-    ent = _enterprise(s, uscc)
+    if len(project_code) != gec.PROJECT_CODE_LENGTH:
+        raise InputError(f"contract {number}: project code {project_code!r} is not a 17-character filing code")
+    gec.parse(gec.make_code(project_code, month, 1), f"contract {number}")  # the code's own checks, once
+    ent = enterprise(s, uscc)
     if s.execute(select(GreenContract.id).where(GreenContract.number == number,
                                                 GreenContract.month == month)).first():
         raise StateError(f"contract {number} already has {month:%Y-%m}")
@@ -278,32 +283,31 @@ def add_contract(s: Session, actor: str, number: str, kind: str, seller: str, pr
 
 def import_contracts(reg: Registry, path: Path, actor: Actor) -> ImportResult:
     """Contract months from a table: ``number, kind, seller, project_code, buyer, month, mwh[, price, shape]``."""
-    from nengtan.engine.greenpower import table_rows
+    from nengtan.engine.greenpower import number_at, table_rows
 
-    if not actor.is_admin:
-        raise NotFoundError("contract registry")
+    require_staff(actor, "contract registry")
     out = ImportResult()
     for where, row in table_rows(path, ("number", "kind", "seller", "project_code", "buyer", "month", "mwh")):
         try:
-            mwh_text = row["mwh"].strip()
-            if not mwh_text.isdigit():
-                raise InputError(f"{where}: mwh {mwh_text[:20]!r} is not a whole number of MWh (one GEC each)")
-            price = float(row["price"]) if row.get("price", "").strip() else None
+            mwh = _whole_mwh(row["mwh"], where, "mwh")
+            price = number_at(row["price"], where, "price") if row.get("price", "").strip() else None
+            if price is not None and price < 0:
+                raise InputError(f"{where}: price {row['price'][:20]!r} is below 0")
             with reg.session(write=True) as s:
                 add_contract(s, actor.username, row["number"].strip(), row["kind"].strip(), row["seller"].strip(),
                              row["project_code"].strip().upper(), row["buyer"], _month(row["month"], where),
-                             int(mwh_text), price, (row.get("shape") or "flat").strip())
+                             mwh, price, (row.get("shape") or "flat").strip())
             out.landed += 1
-            out.mwh += int(mwh_text)
+            out.mwh += mwh
         except (InputError, StateError, NotFoundError) as exc:
-            out.errors.append(str(exc) if str(exc).startswith(where) else f"{where}: {exc}")
+            out.refuse(where, exc)
     return out
 
 
-def _of_enterprise(s: Session, actor: Actor, q: Any, uscc: str | None) -> Any:
+def of_enterprise(s: Session, actor: Actor, q: Any, uscc: str | None) -> Any:
     """`q` (joined with Enterprise) limited to `uscc` — refused unless the actor may see it — or, for an
     enterprise user, to its own enterprises."""
-    own = _own_codes(s, actor)
+    own = visible_codes(s, actor)
     if uscc:
         may_act_for(s, actor, uscc.strip().upper())
         return q.where(Enterprise.uscc == uscc.strip().upper())
@@ -317,8 +321,7 @@ def import_profile(reg: Registry, actor: Actor, number: str, path: Path) -> dict
     from nengtan.engine.greenpower import hourly
     from nengtan.registry.tables.greenpower import GreenContractProfile
 
-    if not actor.is_admin:
-        raise NotFoundError("contract registry")
+    require_staff(actor, "contract registry")
     values = hourly(path)
     if any(v < 0 for v in values.values()):
         raise InputError(f"{path.name}: a delivery is ≥ 0 kWh")
@@ -345,7 +348,7 @@ def import_profile(reg: Registry, actor: Actor, number: str, path: Path) -> dict
 
 def contracts(reg: Registry, actor: Actor, uscc: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
     with reg.session() as s:
-        q = _of_enterprise(s, actor, select(GreenContract, Enterprise.uscc).join(
+        q = of_enterprise(s, actor, select(GreenContract, Enterprise.uscc).join(
             Enterprise, Enterprise.id == GreenContract.enterprise_id), uscc)
         if year:
             q = q.where(GreenContract.month >= dt.date(year, 1, 1), GreenContract.month < dt.date(year + 1, 1, 1))
@@ -367,7 +370,7 @@ def claim(reg: Registry, actor: Actor, uscc: str, period: str, mwh: int, contrac
     if mwh < 1:
         raise InputError(f"a claim is at least 1 MWh (one GEC), not {mwh}")
     with reg.session(write=True) as s:
-        ent = _enterprise(s, uscc)
+        ent = enterprise(s, uscc)
         may_act_for(s, actor, ent.uscc)
         q = select(GecHolding).where(GecHolding.owner == ent.uscc, GecHolding.status.in_(("issued", "traded")))
         if contract:
@@ -411,7 +414,7 @@ def claim(reg: Registry, actor: Actor, uscc: str, period: str, mwh: int, contrac
 
 def claims(reg: Registry, actor: Actor, uscc: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
     with reg.session() as s:
-        q = _of_enterprise(s, actor, select(GreenClaim, Enterprise.uscc).join(
+        q = of_enterprise(s, actor, select(GreenClaim, Enterprise.uscc).join(
             Enterprise, Enterprise.id == GreenClaim.enterprise_id), uscc)
         if year:
             q = q.where(GreenClaim.period.like(f"{year:04d}-%"))
@@ -423,17 +426,6 @@ def claims(reg: Registry, actor: Actor, uscc: str | None = None, year: int | Non
             out.append({"claim": c.id, "uscc": u, "period": c.period, "mwh": c.mwh, "ledger_seq": c.ledger_seq,
                         "gecs": [{**holding_view(h), "mwh": p.mwh} for p, h in parts]})
         return out
-
-
-def claimed_kwh(reg: Registry, year: int) -> pd.DataFrame:
-    """Claimed green power per enterprise and month of `year` [kWh] (uscc, period, quantity): what market-based
-    Scope 2 and the green-power share count."""
-    with reg.session() as s:
-        rows = s.execute(select(Enterprise.uscc, GreenClaim.period, func.sum(GreenClaim.mwh))
-                         .join(Enterprise, Enterprise.id == GreenClaim.enterprise_id)
-                         .where(GreenClaim.period.like(f"{year:04d}-%"))
-                         .group_by(Enterprise.uscc, GreenClaim.period)).all()
-    return pd.DataFrame([(u, p, float(m) * 1000.0) for u, p, m in rows], columns=["uscc", "period", "quantity"])
 
 
 # -- the order book ----------------------------------------------------------------------------------
@@ -484,7 +476,7 @@ def _settle(s: Session, actor: str, buy_id: int, sell_id: int, mwh: int, price: 
     rest = _split(s, listed, mwh)  # `part` keeps the first `mwh` of what the sell order still offers
     contract_id = None
     if sell.product == "green_power":
-        buyer = _enterprise(s, buy.owner)
+        buyer = enterprise(s, buy.owner)
         number = f"PT-{buy.id}-{sell.id}"
         c = GreenContract(number=number, kind="park_trade", seller=sell.owner, project_code=part.project_code,
                           enterprise_id=buyer.id, month=part.production_month, mwh=mwh, price=price, shape="flat",
@@ -531,7 +523,7 @@ def cancel_order(reg: Registry, actor: Actor, order_id: int) -> None:
 def orders(reg: Registry, actor: Actor, owner: str | None = None) -> list[dict[str, Any]]:
     """The actor's own orders (the park's staff: all, or one participant's)."""
     with reg.session() as s:
-        own = _own_codes(s, actor)
+        own = visible_codes(s, actor)
         q = select(GreenOrder).order_by(GreenOrder.id)
         if owner:
             may_act_for(s, actor, owner.strip().upper())
@@ -554,7 +546,7 @@ def book(reg: Registry) -> dict[str, Any]:
 def trades_of(reg: Registry, actor: Actor) -> list[dict[str, Any]]:
     """Trades the actor's participants were party to."""
     with reg.session() as s:
-        own = _own_codes(s, actor)
+        own = visible_codes(s, actor)
         q = select(GreenTrade, GreenOrder.owner.label("b")).join(GreenOrder, GreenOrder.id == GreenTrade.buy_order_id)
         out = []
         for t, buyer in s.execute(q.order_by(GreenTrade.id)).all():
@@ -567,6 +559,6 @@ def trades_of(reg: Registry, actor: Actor) -> list[dict[str, Any]]:
         return out
 
 
-__all__ = ["ImportResult", "add_contract", "book", "cancel_order", "claim", "claimed_kwh", "claims", "contracts",
+__all__ = ["ImportResult", "add_contract", "book", "cancel_order", "claim", "claims", "contracts",
            "expire", "freeze", "holdings", "import_contracts", "import_holdings", "issue", "orders", "place_order",
            "stock", "trades_of"]

@@ -15,12 +15,18 @@ import numpy as np
 import pandas as pd
 
 from nengtan.calendar import PARK_TZ
+from nengtan.config import Paths
 from nengtan.engine.greenpower import number_at, park_time, table_rows
 from nengtan.errors import InputError
-from nengtan.greenpower.tracing import Network, trace
+from nengtan.greenpower.tracing import KWH_PER_MWH, Network, throughflow, trace
 
 if TYPE_CHECKING:
     from nengtan.engine.stores import Stores
+
+
+def park_network(paths: Paths) -> Path:
+    """Where the park's own distribution network is kept in its data home (the cockpit's map traces it)."""
+    return paths.home / "greenpower" / "network"
 
 
 NETWORK_TABLES: dict[str, tuple[str, ...]] = {
@@ -253,27 +259,22 @@ def record_attributions(stores: Stores, folder: Path, actor: str, minutes: float
     data is not written twice. Returns how many entries were written."""
     import hashlib
 
-    from sqlalchemy import select
-
     from nengtan.engine import greenledger
     from nengtan.registry import audit
-    from nengtan.registry.tables.greenpower import LedgerEntry
 
-    out = {"attribution": attribution_of(folder, minutes)}
+    attributed = attribution_of(folder, minutes)
     digest = hashlib.sha256()
     for name in sorted(p.name for p in folder.iterdir() if p.is_file()):
         digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
     network = digest.hexdigest()[:16]
     with stores.registry.session(write=True) as s:
-        done = {(e.subject, e.body) for e in s.execute(select(LedgerEntry).where(
-            LedgerEntry.kind == "attribution")).scalars()}
-        done_months = {(subj, body.split('"month":"')[1][:7]) for subj, body in done if '"month":"' in body
-                       and f'"network":"{network}"' in body}
+        done = {(e.subject, e.body.get("month")) for e in greenledger.entries(s, kinds=("attribution",))
+                if e.body.get("network") == network}
         items: list[tuple[str, str, dict[str, Any]]] = []
-        for load, months in out["attribution"].items():
+        for load, months in attributed.items():
             uscc, _, bus = load.partition("@")
             for month, by_source in months.items():
-                if (uscc, month) in done_months:
+                if (uscc, month) in done:
                     continue
                 for source, kwh in by_source.items():
                     if kwh < MIN_ATTRIBUTED_KWH:
@@ -292,7 +293,7 @@ def grid_summary(folder: Path, minutes: float | None = None) -> dict[str, Any]:
     and traced green power over all intervals; from the same trace as ``trace_folder``."""
     net, times, branch_names, load_names, source_names = read_network(folder, minutes)
     t = trace(net)
-    flows = _inflows_of(net)
+    flows = throughflow(net)
     weight = flows.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         intensity = np.where(weight > 0, (t.nodal_intensity * flows).sum(axis=0) / weight, 0.0)
@@ -326,13 +327,7 @@ def grid_summary(folder: Path, minutes: float | None = None) -> dict[str, Any]:
                      for j, (a, b) in enumerate(zip(net.branch_from, net.branch_to, strict=True))],
         "loads": [{"load": name, "kgco2": float(t.load_carbon_kg[:, j].sum()),
                    "green_kwh": float(t.load_green_kwh[:, j].sum()),
-                   "kwh": float(net.load_mw[:, j].sum() * net.hours * 1000.0)} for j, name in enumerate(load_names)],
+                   "kwh": float(net.load_mw[:, j].sum() * net.hours * KWH_PER_MWH)}
+                  for j, name in enumerate(load_names)],
         "sources": source_names, "branch_names": branch_names,
     }
-
-
-def _inflows_of(net: Network) -> np.ndarray:
-    """(T, n) power through each bus: what flows in plus what is injected at it [MW]."""
-    from nengtan.greenpower.tracing import _inflows
-
-    return _inflows(net)[3]

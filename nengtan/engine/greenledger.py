@@ -99,37 +99,37 @@ def signing_key(home: Path) -> Ed25519PrivateKey:
     return load_or_create_key(home / KEY_FILE)
 
 
-def head(s: Session, key: Ed25519PrivateKey) -> TreeHead:
-    """A signed tree head over every entry now in the ledger."""
+def signed_tree(s: Session, key: Ed25519PrivateKey) -> tuple[MerkleLog, TreeHead]:
+    """The tree over the stored leaf hashes and a signed head over it (what proofs are given against)."""
     from nengtan.ledger.heads import sign
 
     log = tree(s)
-    return sign(LOG_NAME, log.size, log.root(), key)
+    return log, sign(LOG_NAME, log.size, log.root(), key)
+
+
+def head(s: Session, key: Ed25519PrivateKey) -> TreeHead:
+    """A signed tree head over every entry now in the ledger."""
+    return signed_tree(s, key)[1]
 
 
 def export(reg: Registry, folder: Path, key: Ed25519PrivateKey) -> TreeHead:
-    """Write the whole ledger and a signed head over it to `folder` (for an outside witness or a verifier)."""
+    """Write the whole ledger and a signed head over it to `folder` (for an outside witness or a verifier). The
+    head is over the stored leaf hashes, so an entry changed in the database after it was written does not
+    verify against it."""
     with reg.session() as s:
         all_entries = entries(s)
-        from nengtan.ledger.heads import sign
-
-        log = MerkleLog()
-        for e in all_entries:
-            log.append(e.leaf())
-        h = sign(LOG_NAME, log.size, log.root(), key)
+        h = head(s, key)
     write_export(folder, all_entries, h)
     return h
 
 
-def proof(reg: Registry, seq: int, key: Ed25519PrivateKey, subject: str | None = None) -> dict[str, Any]:
-    """Entry `seq` with its inclusion proof in the ledger as it is now and a signed head; with `subject`, an
-    entry of another subject is not found (an enterprise gets proofs of its own entries only)."""
+def proof(reg: Registry, seq: int, key: Ed25519PrivateKey, visible: set[str] | None = None) -> dict[str, Any]:
+    """Entry `seq` with its inclusion proof in the ledger as it is now and a signed head; with `visible` (the
+    subjects the caller may see), an entry of another subject is not found (an enterprise gets proofs of its own
+    entries only)."""
     with reg.session() as s:
         row = s.execute(select(LedgerEntry).where(LedgerEntry.log == LOG_NAME, LedgerEntry.seq == seq)).scalar()
-        if row is None or (subject is not None and row.subject != subject):
+        if row is None or (visible is not None and row.subject not in visible):
             raise NotFoundError(f"ledger entry {seq}")
-        log = tree(s)
-        from nengtan.ledger.heads import sign
-
-        h = sign(LOG_NAME, log.size, log.root(), key)
+        log, h = signed_tree(s, key)
         return proof_bundle(_entry(row), log.inclusion_proof(seq), h)

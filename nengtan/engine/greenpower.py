@@ -115,21 +115,27 @@ def enterprise_load(stores: Stores, uscc: str, year: int) -> tuple[dict[dt.datet
                         "data_version": stores.lake.version}
 
 
+def _grid_share(grid_cfe: Path, hours: list[dt.datetime]) -> np.ndarray:
+    """The grid's carbon-free share at `hours` from a ``ts,value`` file (averaged per hour); an hour of load
+    without one is refused."""
+    gc = hourly(grid_cfe, "mean")
+    missing = [h for h in hours if h not in gc]
+    if missing:
+        raise InputError(f"{grid_cfe.name}: no carbon-free share for the hour {missing[0].isoformat()} "
+                         f"({len(missing)} hours of load without one)")
+    return np.array([gc[h] for h in hours])
+
+
 def cfe_from_files(load: Path | dict[dt.datetime, float], supply: Path, grid_cfe: Path,
                    storage: Storage | None = None) -> dict[str, Any]:
     """CFE score, hourly-matched and annual shares of the load (a file, or hours from the platform) against
     `supply`, every hour of the load matched; an hour of load without the grid's carbon-free share is refused."""
     lo = load if isinstance(load, dict) else hourly(load)
     su = hourly(supply)
-    gc = hourly(grid_cfe, "mean")
     hours = sorted(lo)
-    missing = [h for h in hours if h not in gc]
-    if missing:
-        raise InputError(f"{grid_cfe.name}: no carbon-free share for the hour {missing[0].isoformat()} "
-                         f"({len(missing)} hours of load without one)")
     outside = sorted(set(su) - set(lo))
     m = match(np.array([lo[h] for h in hours]), np.array([su.get(h, 0.0) for h in hours]),
-              np.array([gc[h] for h in hours]), storage)
+              _grid_share(grid_cfe, hours), storage)
     out: dict[str, Any] = {**m.as_dict(), "hours": len(hours), "first_hour": hours[0].isoformat(),
                            "last_hour": hours[-1].isoformat(),
                            "supply_outside_load_hours_kwh": float(sum(su[h] for h in outside))}
@@ -226,12 +232,7 @@ def cfe_platform(stores: Stores, year: int, uscc: str | None = None, grid_cfe: P
     load, source = enterprise_load(stores, uscc, year) if uscc else park_load(stores, year)
     hours = sorted(load)
     if grid_cfe is not None:
-        gc = hourly(grid_cfe, "mean")
-        missing = [h for h in hours if h not in gc]
-        if missing:
-            raise InputError(f"{grid_cfe.name}: no carbon-free share for the hour {missing[0].isoformat()} "
-                             f"({len(missing)} hours of load without one)")
-        share = np.array([gc[h] for h in hours])
+        share = _grid_share(grid_cfe, hours)
     else:
         if not 0.0 <= grid_share <= 1.0:
             raise InputError(f"the grid's carbon-free share {grid_share} is a fraction between 0 and 1")
@@ -241,12 +242,12 @@ def cfe_platform(stores: Stores, year: int, uscc: str | None = None, grid_cfe: P
     supply = np.array([spread(months, shape, hours, profile) for _, shape, months, profile in sources]) \
         if sources else np.zeros((0, len(hours)))
     lo = np.array([load[h] for h in hours])
-    m = match(lo, supply.sum(axis=0) if len(sources) else np.zeros(len(hours)), share, storage)
-    gcs = granular(supply, lo) if len(sources) else None
+    m = match(lo, supply.sum(axis=0), share, storage)
+    gcs = granular(supply, lo)
     certs = [{"source": name, "shape": shape, "issued_kwh": float(gcs["issued"][k].sum()),
               "cancelled_kwh": float(gcs["cancelled"][k].sum()),
               "uncancelled_kwh": float(gcs["uncancelled"][k].sum()), "hours_issued": int((gcs["issued"][k] > 0).sum())}
-             for k, (name, shape, _, _) in enumerate(sources)] if gcs is not None else []
+             for k, (name, shape, _, _) in enumerate(sources)]
     return {**m.as_dict(), "hours": len(hours), "first_hour": hours[0].isoformat(), "last_hour": hours[-1].isoformat(),
             "load_from": source, "supply_from": [{"source": n, "shape": s} for n, s, _, _ in sources],
             "grid_cfe_from": grid_cfe.name if grid_cfe else f"{grid_share:g} every hour",

@@ -22,7 +22,7 @@ def statement(stores: Stores, home: Path, actor: Any, uscc: str, year: int) -> d
     from sqlalchemy import select
 
     from nengtan.engine import accounts, greenassets, greenledger
-    from nengtan.ledger.heads import sign
+    from nengtan.engine.ratings import green_power_shares
     from nengtan.registry.tables.park import Enterprise
 
     code = uscc.strip().upper()
@@ -37,9 +37,9 @@ def statement(stores: Stores, home: Path, actor: Any, uscc: str, year: int) -> d
         attributions = [e for e in own if e.kind == "attribution"
                         and str(e.body.get("month", "")).startswith(f"{year:04d}-")]
         proven = [e for e in own if e.seq in claim_seqs] + attributions
-        log = greenledger.tree(s)
-    head = sign(greenledger.LOG_NAME, log.size, log.root(), greenledger.signing_key(home))
+        log, head = greenledger.signed_tree(s, greenledger.signing_key(home))
     green_kwh = float(inv.by_carrier.get("green_electricity", {}).get("quantity", 0.0) or 0.0)
+    share = green_power_shares(stores, year).get(code, 0.0)
     return {
         "enterprise": {"uscc": code, "name": name or code}, "year": year,
         "figures": {"scope2_location_t": inv.scope2_location_t, "scope2_market_t": inv.scope2_market_t,
@@ -47,7 +47,7 @@ def statement(stores: Stores, home: Path, actor: Any, uscc: str, year: int) -> d
                     "green_claimed_kwh": sum(c["mwh"] for c in claims) * 1000.0,
                     "green_counted_kwh": green_kwh, "green_unverified_kwh": inv.green_unverified_kwh,
                     "green_excess_kwh": inv.green_excess_kwh,
-                    "green_power_share": green_kwh / inv.electricity_kwh if inv.electricity_kwh else 0.0,
+                    "green_power_share": share,
                     "factor_set": inv.factor_set, "data_version": inv.data_version},
         "contracts": contracts, "claims": claims,
         "attributions": [{**e.body, "ledger_seq": e.seq} for e in attributions],

@@ -34,24 +34,33 @@ def carbon_efficiency_grades(stores: Stores, year: int, version: int | None = No
             "factor_set": d.factor_set.id, "data_version": d.data_version, "counts": counts, "items": items}
 
 
+def green_power_shares(stores: Stores, year: int) -> dict[str, float]:
+    """Each enterprise's green-power share of `year` (GEC-backed green electricity over electricity), by the
+    definition of the target indicator ``green_power_share`` (nengtan.targets.targets.indicator_frame); 0 where
+    it uses no electricity."""
+    from nengtan.targets.targets import indicator_frame
+
+    d = year_data(stores, year)
+    assert d is not None
+    shares = indicator_frame(d.ledger, d.economics, by="uscc")["green_power_share"].fillna(0.0)
+    return {str(u): float(v) for u, v in shares.items()}
+
+
 def green_codes(stores: Stores, year: int, version: int | None = None) -> dict[str, Any]:
     """Each enterprise's green code (零碳绿码) of `year` with its inputs and reasons: its carbon-efficiency grade
-    (this module), green-power share (claimed green electricity over electricity, nengtan.indicators.share_parts),
+    (this module), green-power share (claimed green electricity over electricity, :func:`green_power_shares`),
     share of complete meter-days (the quality results stored by ``nengtan quality``) and open red warnings (the
     warning run of nengtan.engine.targets)."""
     from sqlalchemy import func, select
 
     from nengtan.engine.targets import warnings_payload
-    from nengtan.indicators import share_parts
     from nengtan.ratings.green_code import Inputs, colour
     from nengtan.registry.tables.monitoring import QualityDay
     from nengtan.registry.tables.park import Enterprise, Meter
 
     method = load("green_code", version)
     ce = carbon_efficiency_grades(stores, year)
-    d = year_data(stores, year)
-    assert d is not None
-    parts = share_parts(d.ledger).assign(uscc=d.ledger["uscc"]).groupby("uscc")[["green_kwh", "electricity_kwh"]].sum()
+    shares = green_power_shares(stores, year)
     with stores.registry.session() as s:
         quality = {u: (float(c) / n if n else None) for u, c, n in s.execute(
             select(Enterprise.uscc, func.sum(func.cast(QualityDay.complete, Integer)), func.count(QualityDay.id))
@@ -66,9 +75,7 @@ def green_codes(stores: Stores, year: int, version: int | None = None) -> dict[s
     counts: dict[str, int] = {}
     for it in ce["items"]:
         u = it["uscc"]
-        el = float(parts.loc[u, "electricity_kwh"]) if u in parts.index else 0.0
-        share = float(parts.loc[u, "green_kwh"]) / el if el > 0 else 0.0
-        x = Inputs(it["grade"], share, quality.get(u), red.get(u, 0))
+        x = Inputs(it["grade"], shares.get(u, 0.0), quality.get(u), red.get(u, 0))
         c, why = colour(x, method)
         counts[c] = counts.get(c, 0) + 1
         items.append({"uscc": u, "name": it["name"], "colour": c, "reasons": why, "grade": x.grade,

@@ -27,13 +27,18 @@ from nengtan.errors import InputError
 SHAPES = ("flat", "solar", "wind")
 
 
+def solar(hour_of_day: np.ndarray) -> np.ndarray:
+    """The solar shape at (fractional) solar hours of the day: ``max(0, sin(π (h − 6) / 12))``."""
+    return np.clip(np.sin(np.pi * (np.asarray(hour_of_day, dtype=float) - 6) / 12), 0.0, None)
+
+
 def shape_weights(shape: str, hours: Sequence[dt.datetime]) -> np.ndarray:
     """Relative weight of each hour (park time) for a profile ``shape``."""
     h = np.array([x.hour + 0.5 for x in hours])
     if shape == "flat":
         return np.ones(len(h))
     if shape == "solar":
-        return np.clip(np.sin(np.pi * (h - 6) / 12), 0.0, None)
+        return solar(h)
     if shape == "wind":
         return 1.0 + 0.35 * np.cos(2 * np.pi * (h - 3) / 24)
     raise InputError(f"profile shape {shape!r}: {', '.join(SHAPES)}")

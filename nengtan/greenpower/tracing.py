@@ -91,6 +91,11 @@ def _inflows(net: Network) -> Flows:
 Flows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
+def throughflow(net: Network) -> np.ndarray:
+    """(T, n) the power through each bus [MW]: what flows in along branches plus what is injected at it."""
+    return _inflows(net)[3]
+
+
 def _injected(net: Network, values: np.ndarray | float) -> np.ndarray:
     """(T, n): Σ over the sources at each bus of injection × value (intensity, 1 for green, 1 for all: the
     injected power)."""

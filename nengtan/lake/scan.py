@@ -24,6 +24,7 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 
+from nengtan.calendar import PARK_OFFSET_US, park_midnight
 from nengtan.lake.store import Lake
 
 SCAN_COLUMNS = ["meter_id", "year", "month", "total", "estimated", "n_estimated", "n", "first", "last", "lo", "hi"]
@@ -153,7 +154,7 @@ class DuckDBScan:
             return pd.DataFrame(columns=["hour", "total"])
         con = _duck().cursor()
         con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
-        sql = (f"SELECT (epoch_us(ts) + {8 * 3600 * 10**6}) // {3600 * 10**6} AS hour, "
+        sql = (f"SELECT (epoch_us(ts) + {PARK_OFFSET_US}) // {3600 * 10**6} AS hour, "
                "COALESCE(SUM(value) FILTER (WHERE value >= 0), 0) AS total FROM (SELECT *, row_number() OVER "
                "(PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn FROM {src} r "
                "SEMI JOIN wanted w ON r.meter_id = w.meter_id) WHERE _rn = 1 GROUP BY hour ORDER BY hour")
@@ -165,9 +166,8 @@ class DuckDBScan:
             return pd.DataFrame(columns=["meter_id", "hour", "value"])
         con = _duck().cursor()
         con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
-        offset, hour_us = 8 * 3600 * 10**6, 3600 * 10**6
-        start = (dt.datetime(year, 1, 1) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1) - offset
-        end = (dt.datetime(year + 1, 1, 1) - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1) - offset
+        offset, hour_us = PARK_OFFSET_US, 3600 * 10**6
+        start, end = (int(park_midnight(dt.date(y, 1, 1)).timestamp()) * 10**6 for y in (year, year + 1))
         sql = (f"SELECT meter_id, (epoch_us(ts) + {offset}) // {hour_us} AS hour, value FROM (SELECT *, "
                "row_number() OVER (PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn "
                f"FROM {{src}} r SEMI JOIN wanted w ON r.meter_id = w.meter_id WHERE epoch_us(r.ts) >= {start} "

@@ -11,10 +11,10 @@ import pytest
 
 from nengtan.config import data_home, database_url
 from nengtan.demo import SMALL, build_demo
-from nengtan.demo_green import build_green_demo, network_folder
+from nengtan.demo_green import build_green_demo
 from nengtan.engine import greenassets, greenledger
 from nengtan.engine.certification import Actor
-from nengtan.engine.greengrid import grid_summary, read_network
+from nengtan.engine.greengrid import grid_summary, park_network, read_network
 from nengtan.greenpower.tracing import trace
 from nengtan.lake import Lake
 from nengtan.ledger.entries import Entry, verify_entries
@@ -39,7 +39,7 @@ def test_demo_green_power(tmp_path: Path) -> None:
     stock = greenassets.stock(reg, admin)["mwh_by_status"]
     assert stock["expired"] == 300 and stock["frozen"] == 200 and stock["listed"] == 250
     # the flows are the meters': at each enterprise bus, load − its own PV is what its main meter recorded
-    net, times, _, loads, sources = read_network(network_folder(paths))
+    net, times, _, loads, sources = read_network(park_network(paths))
     metered = frames.main_meters(reg)
     ent = frames.enterprises_frame(reg).set_index("enterprise_id")["uscc"]
     codes = metered[metered["kind"] == "interval"]
@@ -58,7 +58,7 @@ def test_demo_green_power(tmp_path: Path) -> None:
     t = trace(net)
     src = (net.source_mw * net.source_intensity).sum(axis=1) * 0.25 * 1000
     assert np.allclose(t.load_carbon_kg.sum(axis=1), src, rtol=1e-9, atol=1e-6)
-    g = grid_summary(network_folder(paths))
+    g = grid_summary(park_network(paths))
     assert {b["bus"] for b in g["buses"]} >= {"GCP-A", "GCP-B", "ESS"}
     assert sum(x["kgco2"] for x in g["loads"]) == pytest.approx(float(src.sum()), rel=1e-9)
     # attributions are ledger entries; the ledger verifies, and an edit does not

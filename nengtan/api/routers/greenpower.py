@@ -18,7 +18,8 @@ from starlette.background import BackgroundTask
 from nengtan.api.deps import AdminDep, ServicesDep, UserDep
 from nengtan.api.routers.footprints import actor
 from nengtan.engine import greenassets, greengrid, greenledger, greenpower, greenstatement
-from nengtan.errors import NoDataError, NotFoundError
+from nengtan.engine.certification import last_year
+from nengtan.errors import NoDataError
 
 router = APIRouter(prefix="/api/greenpower", tags=["green power"])
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
@@ -111,20 +112,15 @@ def ledger_head(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
 def ledger_proof(seq: Id, user: UserDep, svc: ServicesDep) -> dict[str, Any]:
     """An entry, its inclusion proof and a signed head (an enterprise user: its own entries only)."""
     a = actor(user)
-    subject: str | None = None
-    if not a.is_admin:
+    visible: set[str] | None = None
+    if not a.is_admin:  # a user bound to enterprises (an enterprise's, or its verifier) gets their entries' proofs
         from sqlalchemy import select
 
-        from nengtan.registry.tables.greenpower import LedgerEntry
         from nengtan.registry.tables.park import Enterprise
 
         with svc.registry.session() as s:
-            own = set(s.execute(select(Enterprise.uscc).where(Enterprise.id.in_(a.enterprise_ids))).scalars())
-            row = s.execute(select(LedgerEntry.subject).where(LedgerEntry.seq == seq)).scalar()
-        if row is None or row not in own:
-            raise NotFoundError(f"ledger entry {seq}")
-        subject = row
-    return greenledger.proof(svc.registry, seq, greenledger.signing_key(svc.settings.paths.home), subject)
+            visible = set(s.execute(select(Enterprise.uscc).where(Enterprise.id.in_(a.enterprise_ids))).scalars())
+    return greenledger.proof(svc.registry, seq, greenledger.signing_key(svc.settings.paths.home), visible)
 
 
 @router.get("/grid")
@@ -133,9 +129,7 @@ def grid(user: AdminDep, svc: ServicesDep) -> dict[str, Any]:
     bus's mean nodal intensity and green share, each branch's mean flow, each load's carbon and traced green power
     over the network's intervals."""
     del user
-    from nengtan.demo_green import network_folder
-
-    folder = network_folder(svc.settings.paths)
+    folder = greengrid.park_network(svc.settings.paths)
     if not folder.is_dir():
         raise NoDataError("the park has no distribution network on the platform")
     return svc.cached(("greenpower-grid", str(folder)), lambda: greengrid.grid_summary(folder))
@@ -149,7 +143,7 @@ def park_cfe(user: AdminDep, svc: ServicesDep, year: Year = None, grid_share: Gr
     """24/7 matching of the park's metered load of `year` (default: last year) with the supply held on the
     platform, with granular certificates."""
     del user
-    year = year or _last_year()
+    year = year or last_year()
     return svc.cached(("greenpower-cfe", "park", year, grid_share),
                       lambda: greenpower.cfe_platform(svc, year, None, None, grid_share))
 
@@ -160,7 +154,7 @@ def enterprise_cfe(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None
     """24/7 matching of the enterprise's metered load of `year` (default: last year) with its contracts and on-site
     PV (its own users and the park's staff only)."""
     code = uscc.strip().upper()
-    year = year or _last_year()
+    year = year or last_year()
     with svc.registry.session() as s:
         greenassets.may_act_for(s, actor(user), code)
     return svc.cached(("greenpower-cfe", code, year, grid_share),
@@ -172,7 +166,7 @@ def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
               format: Annotated[str, Query(pattern="^(json|xlsx|pdf)$")] = "json") -> Any:
     """The enterprise's green-power statement of `year` (default: last year): figures, contracts, claims with their
     GECs, traced green power and the inclusion proof of every claim and attribution under one signed head."""
-    year = year or _last_year()
+    year = year or last_year()
     data = greenstatement.statement(svc, svc.settings.paths.home, actor(user), uscc, year)
     if format == "json":
         return data
@@ -181,12 +175,6 @@ def statement(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None,
     tmp = Path(tempfile.mkdtemp(prefix="nengtan-stmt-"))
     out = write_statement(data, tmp / f"greenpower-statement-{data['enterprise']['uscc']}-{year}.{format}")
     return FileResponse(out, filename=out.name, background=BackgroundTask(_remove, tmp))
-
-
-def _last_year() -> int:
-    from nengtan.engine.certification import today
-
-    return today().year - 1
 
 
 def _remove(folder: Path) -> None:
