@@ -38,7 +38,7 @@
   const hi = Math.max(0.001, ...grid.buses.map((b) => b.kgco2_per_kwh));
   NT.chart("chart-grid").setOption({backgroundColor: "transparent",
     tooltip: {formatter: (p) => p.dataType === "node" ? NT.esc(p.data.name) + "<br>" + p.data.value.toFixed(4) + " kgCO2/kWh<br>" +
-      (p.data.green * 100).toFixed(2) + "% green" : NT.esc(p.data.source + " → " + p.data.target) + "<br>" + p.data.mw.toFixed(3) + " MW"},
+      NT.t("greenShare") + " " + (p.data.green * 100).toFixed(2) + "%" : NT.esc(p.data.source + " → " + p.data.target) + "<br>" + p.data.mw.toFixed(3) + " MW"},
     visualMap: {min: 0, max: hi, dimension: 0, seriesIndex: 0, text: [NT.t("nodalIntensity"), ""], inRange: {color: ["#2fbf71", "#f5a524", "#e5484d"]},
       precision: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0},
     series: [{type: "graph", layout: "none", roam: true, symbolSize: 9, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 5,

@@ -17,7 +17,7 @@
   try {
     const rows = (await NT.api("/api/assets/compliance?year=" + (year - 1))).items.filter((r) => r.uscc === uscc);
     cp.innerHTML = rows.length === 0 ? '<tr><td class="muted">' + NT.t("notCovered") + "</td></tr>" :
-      rows.map((r) => "<tr><td>" + (year - 1) + "</td><td>" + NT.esc(r.state) + '</td><td class="num">' + NT.t("obligation") + " " +
+      rows.map((r) => "<tr><td>" + (year - 1) + "</td><td>" + NT.t("state_" + r.state.replace(/ /g, "_")) + '</td><td class="num">' + NT.t("obligation") + " " +
         NT.num(r.obligation_t || 0, 0) + '</td><td class="num">' + NT.t("shortfall") + " " + NT.num(r.shortfall_t || 0, 0) + "</td><td>" +
         NT.t("deadlineLabel") + " " + NT.esc(r.deadline || "—") + (r.warning ? '<br><span class="muted">' + NT.esc(r.warning) + "</span>" : "") +
         "</td></tr>").join("");
