@@ -7,7 +7,9 @@ exactly into an activity part and a factor part:
     E_v − E_p = (A_v − A_p) · F_p  +  A_v · (F_v − F_p)
 
 (the activity difference at the platform's factor, then the factor difference on the verified activity). A
-carrier only one side states is all activity (the other side's A is 0). Each line says which part explains it.
+carrier only one side states is all activity (the other side's A is 0). A source stated as emissions only (a
+process item: activity None, `factor` holding its tonnes) differs as a whole. Each line says which part explains
+it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Line:
     carrier: str
-    activity: float  # in the carrier's canonical unit
-    factor: float  # tCO2 per unit
+    activity: float | None  # in the carrier's canonical unit; None: stated as emissions only
+    factor: float  # tCO2 per unit (with activity None: the tonnes)
 
     @property
     def emissions_t(self) -> float:
-        return self.activity * self.factor
+        return self.factor if self.activity is None else self.activity * self.factor
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,14 @@ def reconcile(platform: list[Line], verified: list[Line], tolerance_t: float = 0
     out = []
     for c in sorted(set(p) | set(v)):
         lp, lv = p.get(c, Line(c, 0.0, 0.0)), v.get(c, Line(c, 0.0, 0.0))
+        if lp.activity is None or lv.activity is None:
+            d = lv.emissions_t - lp.emissions_t
+            text = f"stated as emissions: {lp.emissions_t:,.2f} → {lv.emissions_t:,.2f} t"
+            if c not in p or c not in v:
+                text = f"stated by the {'verifier' if c not in p else 'platform'} only; {text}"
+            out.append(Difference(c, lp.emissions_t, lv.emissions_t, d, 0.0,
+                                  text if abs(d) > tolerance_t else "agrees within the tolerance"))
+            continue
         factor_p = lp.factor if c in p else lv.factor
         activity_part = (lv.activity - lp.activity) * factor_p
         factor_part = lv.activity * (lv.factor - factor_p)

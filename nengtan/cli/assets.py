@@ -4,12 +4,13 @@ years, movements, CCER lots, status and surrender, every movement a double entry
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from nengtan.cli.certification import AsOpt, operator
+from nengtan.cli.certification import AsOpt, operator, operator_stores
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
 
 assets_app = typer.Typer(help="Carbon assets: allowances, CCERs, compliance (清缴履约).", no_args_is_help=True)
@@ -95,6 +96,136 @@ def surrender_cmd(enterprise: Ent, year: Year, as_user: AsOpt = None, home: Home
     out = carbonassets.surrender(reg, actor, enterprise, year)
     for line in out["lines"]:
         console.print(line, highlight=False)
+
+
+energy_app = typer.Typer(help="Energy-use rights (用能权): allocations, trades, status.", no_args_is_help=True)
+assets_app.add_typer(energy_app, name="energy-right")
+
+
+@energy_app.command("move")
+@friendly
+def energy_move_cmd(enterprise: Ent, year: Year,
+                    kind: Annotated[str, typer.Option("--kind", help="allocation, buy or sell.")],
+                    tce: Annotated[float, typer.Option("--tce")],
+                    counterparty: Annotated[str, typer.Option("--counterparty")] = "",
+                    as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Record energy-use rights allocated, bought or sold (a double entry on the ledger)."""
+    from nengtan.engine import carbonassets
+
+    reg, actor = operator(home, as_user)
+    seq = carbonassets.energy_right_move(reg, actor, enterprise, year, kind, tce, counterparty)
+    console.print(f"{kind} of {tce:,.0f} tce recorded (ledger entry {seq})", highlight=False)
+
+
+@energy_app.command("status")
+@friendly
+def energy_status_cmd(year: Year, enterprise: Annotated[str | None, typer.Option("--enterprise")] = None,
+                      as_user: AsOpt = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Rights held against energy used on the dual-control basis, per enterprise."""
+    from nengtan.engine import carbonassets
+
+    _, stores, actor = operator_stores(home, as_user)
+    rows = carbonassets.energy_rights(stores, actor, year, enterprise)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title=f"用能权 energy-use rights {year}")
+    for c in ("enterprise", "rights tce", "used tce", "surplus tce", "state"):
+        t.add_column(c, justify="right" if c.endswith("tce") else "left")
+    for r in rows:
+        t.add_row(r["name"], *(f"{r[k]:,.1f}" for k in ("rights_tce", "used_tce", "surplus_tce")), r["state"])
+    console.print(t)
+
+
+verification_app = typer.Typer(help="Third-party verification records (碳核查): import, list, reconcile.",
+                                no_args_is_help=True)
+assets_app.add_typer(verification_app, name="verification")
+
+
+@verification_app.command("import")
+@friendly
+def verification_import_cmd(
+        file: Annotated[Path, typer.Argument(help="CSV or XLSX: uscc, year, verifier, guideline, source, activity, "
+                                           "unit, factor, emissions_t [, scope, report].", exists=True,
+                                           dir_okay=False)],
+        reason: Annotated[str | None, typer.Option("--reason", help="Why a year already verified gets a new "
+                                                   "version.")] = None,
+        as_user: AsOpt = None, home: HomeOption = None) -> None:
+    """Import verification records: each enterprise-year's rows are one record, checked line by line; the year is
+    locked and, for an enterprise in the national market, its obligation set."""
+    from nengtan.engine.verifications import import_records
+
+    paths, stores, actor = operator_stores(home, as_user)
+    out = import_records(stores, actor, file, paths.home / "verification" / "files", reason)
+    console.print(f"{out.landed} verification records landed", highlight=False)
+    for e in out.errors:
+        console.print(f"[red]refused[/] {e}", highlight=False)
+    if out.errors:
+        raise typer.Exit(1)
+
+
+@verification_app.command("list")
+@friendly
+def verification_list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
+                          enterprise: Annotated[str | None, typer.Option("--enterprise")] = None,
+                          all_versions: Annotated[bool, typer.Option("--all-versions")] = False,
+                          as_user: AsOpt = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Verification records with their verifier, guideline, totals and what the guideline covers."""
+    from nengtan.engine.verifications import records
+
+    _, stores, actor = operator_stores(home, as_user)
+    rows = records(stores, actor, year, enterprise, all_versions)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title="碳核查 verification records")
+    for c in ("enterprise", "year", "v", "verifier", "guideline", "total t", "scope 1 t", "scope 2 t", "covered t"):
+        t.add_column(c, justify="right" if c.endswith(" t") else "left")
+    for r in rows:
+        t.add_row(r["name"], str(r["year"]), str(r["version"]), r["verifier"], r["guideline"],
+                  *(f"{r[k]:,.2f}" for k in ("total_t", "scope1_t", "scope2_t", "covered_t")))
+    console.print(t)
+
+
+@verification_app.command("reconcile")
+@friendly
+def verification_reconcile_cmd(enterprise: Ent, year: Year, as_user: AsOpt = None, home: HomeOption = None,
+                               fmt: FormatOption = "table") -> None:
+    """The verification beside the platform's inventory of the year, every difference explained by carrier
+    (activity) and factor."""
+    from nengtan.engine.verifications import reconcile
+
+    _, stores, actor = operator_stores(home, as_user)
+    out = reconcile(stores, actor, enterprise, year)
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    t = Table(title=f"{out['name']} {year}: verified {out['verified_t']:,.2f} t, platform {out['platform_t']:,.2f} t "
+                    f"({out['factor_set']}, {out['data_version']})")
+    for c in ("source", "platform t", "verified t", "difference t", "activity part t", "factor part t", "why"):
+        t.add_column(c, justify="right" if c.endswith(" t") else "left")
+    for x in out["lines"]:
+        t.add_row(x["source"], *(f"{x[k]:,.2f}" for k in ("platform_t", "verified_t", "difference_t",
+                                                           "activity_part_t", "factor_part_t")), x["explanation"])
+    console.print(t)
+
+
+@assets_app.command("guidelines")
+@friendly
+def guidelines_cmd(fmt: FormatOption = "table") -> None:
+    """The accounting guidelines a verification may follow, what each counts, and the clause it follows."""
+    from nengtan.assets.verification import guidelines
+
+    g = guidelines()
+    if check_format(fmt) == "json":
+        print_json(g)
+        return
+    t = Table(title="核算指南 guidelines")
+    for c in ("key", "guideline", "covers", "clause", "status"):
+        t.add_column(c)
+    for k, v in g.items():
+        t.add_row(k, v["name_zh"], ", ".join(v["covers"]), v["clause"], v["status"])
+    console.print(t)
 
 
 def demo_assets(paths: object, stores: object, year: int) -> None:

@@ -370,8 +370,14 @@ def demo(
         err_console.print("demo park: green power (contracts, GECs, claims, trades, network traced)…")
         build_green_demo(paths, reg, lake, _year)
         from nengtan.demo_assets import build_assets_demo
+        from nengtan.engine.stores import LocalStores as _Stores
 
-        build_assets_demo(reg, lake, _year)
+        err_console.print("demo park: verification records, allowances and CCERs of the key emitters…")
+        build_assets_demo(paths, _Stores(reg, lake), _year)
+        from nengtan.demo_assets import build_ratings_demo
+
+        err_console.print("demo park: statistics, ratings, carbon points, energy-use rights, an ESG publication…")
+        build_ratings_demo(paths, _Stores(reg, lake), _year)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)

@@ -19,11 +19,13 @@ from nengtan.assets import compliance
 from nengtan.engine import greenledger
 from nengtan.engine.certification import Actor, enterprise, require_staff, today
 from nengtan.engine.greenassets import of_enterprise
+from nengtan.engine.stores import Stores
 from nengtan.errors import InputError, StateError
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
-from nengtan.registry.tables.assets import AllowanceMovement, CcerLot, ComplianceYear
+from nengtan.registry.tables.assets import AllowanceMovement, CcerLot, ComplianceYear, EnergyRightMovement
 from nengtan.registry.tables.park import Enterprise
+from nengtan.registry.tables.verification import VerificationRecord
 
 KINDS = ("pre_allocation", "true_up", "carry_in", "buy", "sell", "surrender", "carry_out")
 INTO = {"pre_allocation": 1, "true_up": 1, "carry_in": 1, "buy": 1, "sell": -1, "surrender": -1, "carry_out": -1}
@@ -55,6 +57,9 @@ def set_year(reg: Registry, actor: Actor, uscc: str, year: int, verified_t: floa
         y = _year(s, ent, year)
         if y.settled:
             raise StateError(f"{ent.uscc} {year} is settled: its figures cannot change")
+        if verified_t is not None and y.verification_id is not None:
+            raise StateError(f"{ent.uscc} {year}'s verified emissions come from verification record "
+                             f"{y.verification_id}: import a new version of it instead")
         if verified_t is not None:
             y.verified_t = verified_t
         if deadline is not None:
@@ -152,13 +157,17 @@ def status(reg: Registry, actor: Actor, year: int, uscc: str | None = None, as_o
                 continue
             acc, _, _ = _account(s, ent, year)
             st = _settled(s, ent, acc) if y.settled else compliance.settle(acc)
+            rec = s.get(VerificationRecord, y.verification_id) if y.verification_id is not None else None
             out.append({"uscc": ent.uscc, "name": ent.name, "year": year,
                         "state": "settled" if y.settled else ("compliant" if st.compliant else "short"),
                         "obligation_t": st.obligation_t, "allowances_held_t": st.allowances_held_t,
                         "ccer_cap_t": st.ccer_cap_t, "ccer_used_t": st.ccer_used_t,
                         "allowances_surrendered_t": st.allowances_surrendered_t, "shortfall_t": st.shortfall_t,
                         "carry_over_t": st.carry_over_t, "deadline": y.deadline.isoformat() if y.deadline else None,
-                        "warning": None if y.settled else compliance.warning(acc, st, day), "lines": list(st.lines)})
+                        "warning": None if y.settled else compliance.warning(acc, st, day), "lines": list(st.lines),
+                        "verification": None if rec is None else {
+                            "record": rec.id, "version": rec.version, "verifier": rec.verifier,
+                            "guideline": rec.guideline, "covered_t": rec.covered_t}})
         return out
 
 
@@ -212,3 +221,54 @@ def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, An
         return {"uscc": ent.uscc, "year": year, "ccer_used_t": st.ccer_used_t,
                 "allowances_surrendered_t": st.allowances_surrendered_t, "shortfall_t": st.shortfall_t,
                 "carry_over_t": st.carry_over_t, "lines": list(st.lines)}
+
+
+# -- energy-use rights (用能权) -------------------------------------------------------------------------
+
+ENERGY_RIGHT_KINDS = {"allocation": 1, "buy": 1, "sell": -1}
+
+
+def energy_right_move(reg: Registry, actor: Actor, uscc: str, year: int, kind: str, tce: float,
+                      counterparty: str = "") -> int:
+    """Record energy-use rights (用能权, tce) allocated to, bought or sold by an enterprise for a year, as the
+    province's paid-use and trading scheme records them; a double entry on the ledger (``<uscc>:EUR:<year>``)."""
+    _staff(actor)
+    if kind not in ENERGY_RIGHT_KINDS:
+        raise InputError(f"movement {kind!r}: {', '.join(ENERGY_RIGHT_KINDS)}")
+    if not tce > 0:
+        raise InputError(f"a {kind} moves a positive number of tce")
+    if kind != "allocation" and not counterparty.strip():
+        raise InputError(f"a {kind} names its counterparty")
+    with reg.session(write=True) as s:
+        ent = enterprise(s, uscc)
+        own, other = f"{ent.uscc}:EUR:{year}", counterparty.strip() or "province:energy-rights"
+        debit, credit = (own, other) if ENERGY_RIGHT_KINDS[kind] > 0 else (other, own)
+        seq = greenledger.append(s, "energy_right", ent.uscc, {"uscc": ent.uscc, "year": year, "kind": kind,
+                                                              "tce": tce, "debit": debit, "credit": credit})
+        s.add(EnergyRightMovement(enterprise_id=ent.id, year=year, kind=kind, tce=tce,
+                                  counterparty=counterparty.strip(), ledger_seq=seq))
+        audit.record(s, actor.username, f"energy_right.{kind}", f"enterprise:{ent.uscc}", {"year": year, "tce": tce,
+                                                                                          "ledger_seq": seq})
+        return seq
+
+
+def energy_rights(stores: Stores, actor: Actor, year: int, uscc: str | None = None) -> list[dict[str, Any]]:
+    """Each enterprise holding energy-use rights for `year`: rights held (allocated + bought − sold) against its
+    energy on the dual-control basis (new renewables and raw-material use deducted, nengtan.accounting), and the
+    surplus or shortfall."""
+    from nengtan.engine.cockpit import inventory_dict
+
+    with stores.registry.session() as s:
+        q = of_enterprise(s, actor, select(EnergyRightMovement, Enterprise).join(
+            Enterprise, Enterprise.id == EnergyRightMovement.enterprise_id).where(EnergyRightMovement.year == year),
+            uscc)
+        held: dict[str, list[Any]] = {}
+        for m, ent in s.execute(q).all():
+            h = held.setdefault(ent.uscc, [ent.name, 0.0])
+            h[1] += ENERGY_RIGHT_KINDS[m.kind] * m.tce
+    out = []
+    for u, (name, rights) in sorted(held.items()):
+        used = float(inventory_dict(stores, year, f"enterprise:{u}").get("energy_dual_control_tce") or 0.0)
+        out.append({"uscc": u, "name": name, "year": year, "rights_tce": rights, "used_tce": used,
+                    "surplus_tce": rights - used, "state": "within rights" if used <= rights else "short"})
+    return out

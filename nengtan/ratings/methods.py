@@ -23,13 +23,35 @@ class Method:
         return f"{self.method}@v{self.version}"
 
 
-def load(method: str, version: int | None = None) -> Method:
-    """A method's version (default: the newest)."""
-    try:
-        text = resources.files("nengtan.ratings").joinpath(f"data/{method}.json").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotFoundError(f"rating method {method!r}") from None
-    versions = json.loads(text)["versions"]
+METHODS = ("carbon_efficiency", "green_code", "mu_efficiency", "carbon_points")
+META = ("version", "adopted", "status", "source", "basis")
+"""What every version states besides its parameters."""
+
+
+def packaged(method: str) -> list[dict[str, Any]]:
+    """The versions nengtan ships for `method`."""
+    if method not in METHODS:
+        raise NotFoundError(f"rating method {method!r} (one of {', '.join(METHODS)})")
+    text = resources.files("nengtan.ratings").joinpath(f"data/{method}.json").read_text(encoding="utf-8")
+    return list(json.loads(text)["versions"])
+
+
+def check_new_version(method: str, params: dict[str, Any], existing: list[dict[str, Any]]) -> dict[str, Any]:
+    """A park's new version of `method`, checked: it states its source and status and has the parameters the
+    method reads (those of the newest version); it gets the next version number."""
+    newest = max(existing, key=lambda v: v["version"])
+    missing = [k for k in newest if k not in params and k not in ("version", "adopted")]
+    if missing:
+        raise InputError(f"a version of {method} states {', '.join(missing)}")
+    unknown = [k for k in params if k not in newest and k not in META]
+    if unknown:
+        raise InputError(f"{method} has no parameter {', '.join(unknown)}")
+    return {**params, "version": int(newest["version"]) + 1}
+
+
+def load(method: str, version: int | None = None, park_versions: tuple[dict[str, Any], ...] = ()) -> Method:
+    """A method's version (default: the newest), among the packaged ones and the park's own."""
+    versions = packaged(method) + list(park_versions)
     if not versions:
         raise InputError(f"rating method {method!r} has no version")
     chosen = max(versions, key=lambda v: v["version"]) if version is None else next(

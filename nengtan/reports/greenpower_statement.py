@@ -51,64 +51,12 @@ def rows(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
 
 
 def write_statement(data: dict[str, Any], out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".pdf":
-        return _pdf(data, out)
-    return _xlsx(data, out)
+    from nengtan.reports.tables import write_tables
 
+    def short(title: str, table: list[list[Any]]) -> list[list[Any]]:
+        if not title.startswith("存在性证明"):
+            return table
+        return [[*r[:2], r[2][:90] + ("…" if len(r[2]) > 90 else ""), f"{len(r[3].split())} hashes"] for r in table]
 
-def _xlsx(data: dict[str, Any], out: Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    for title, table in rows(data).items():
-        ws = wb.create_sheet(title)
-        for r in table:
-            ws.append(r)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.column_dimensions["A"].width = 44
-        for col in "BCDEFG":
-            ws.column_dimensions[col].width = 24
-    wb.save(out)
-    return out
-
-
-def _pdf(data: dict[str, Any], out: Path) -> Path:
-    from fpdf import FPDF
-
-    from nengtan.reports.fonts import require_cjk_font
-
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    font = require_cjk_font()
-    pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.add_page()
-    pdf.set_font("cjk", size=14)
-    pdf.cell(0, 9, f"绿色电力消费证明 Green-power statement — {data['enterprise']['name']} {data['year']}",
-             new_x="LMARGIN", new_y="NEXT")
-    for title, table in rows(data).items():
-        if title.startswith("存在性证明"):
-            table = [[*r[:2], r[2][:90] + ("…" if len(r[2]) > 90 else ""), f"{len(r[3].split())} hashes"]
-                     for r in table]
-        pdf.set_font("cjk", size=11)
-        pdf.ln(2)
-        pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("cjk", size=7)
-        with pdf.table(first_row_as_headings=True) as t:
-            for r in table:
-                row = t.row()
-                for v in r:
-                    row.cell(_text(v))
-    pdf.output(str(out))
-    return out
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) >= 1 else f"{v:.4f}"
-    return str(v)
+    return write_tables(f"绿色电力消费证明 Green-power statement — {data['enterprise']['name']} {data['year']}",
+                        rows(data), out, short)

@@ -29,7 +29,7 @@ ADMIN_ONLY = {
     ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
     ("GET", "/api/budgets/{year}"), ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
     ("POST", "/api/assessments"), ("GET", "/api/assessments"), ("GET", "/api/greenpower/grid"),
-    ("GET", "/api/greenpower/cfe"),
+    ("GET", "/api/greenpower/cfe"), ("GET", "/api/ratings/summary"),
 }
 # Gateway ingestion (issue 3): authenticated by gateway tokens only; a user's login is refused (401),
 # and a gateway writes only its own meters (tests/api/test_gateway_cache.py).
@@ -54,6 +54,9 @@ OBJECT_ROUTES = {
     ("GET", "/api/greenpower/trades"), ("GET", "/api/greenpower/ledger/proof/{seq}"),
     # ratings (issue 12): the staff see all, an enterprise its own rows
     ("GET", "/api/ratings/carbon-efficiency"), ("GET", "/api/ratings/green-code"), ("GET", "/api/assets/compliance"),
+    ("GET", "/api/ratings/mu"), ("GET", "/api/ratings/points"), ("GET", "/api/ratings/runs"),
+    ("GET", "/api/assets/compliance/export"), ("GET", "/api/assets/verifications"),
+    ("GET", "/api/assets/energy-rights"),
     ("GET", "/api/footprints/{pf_id}"), ("GET", "/api/footprints/{pf_id}/pact"),
     ("GET", "/api/footprints/{pf_id}/report.{kind}"),
     ("POST", "/api/footprint-requests/{request_id}/answer"), ("GET", "/api/certification/applications"),
@@ -65,6 +68,8 @@ OBJECT_ROUTES = {
 # A certificate is public by design (the label's QR code opens it): it shows what the label shows and no more.
 PUBLIC_CERTIFICATE = {("GET", "/api/public/certificates/{number}"), ("GET", "/verify/{number}"),
                       ("GET", "/api/public/certificates/{number}/label.{kind}")}
+# What enterprises chose to publish of their ESG pack is public by their choice: B has published nothing here.
+PUBLISHED_BY_ENTERPRISES = {("GET", "/api/public/esg")}
 OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal")}
 
 
@@ -149,7 +154,7 @@ def fill(path: str, values: dict[str, str]) -> str:
         name = m.group(1)
         if name == "code" and "/sectors/" in path:
             return values["sector"]
-        if name == "kind" and "/report." in path:
+        if name == "kind" and ("/report." in path or "/export." in path):
             return "pdf"
         return values[name]
     return re.sub(r"\{(\w+)\}", sub, path)
@@ -224,6 +229,9 @@ def test_every_route_isolates_enterprises(client: TestClient, app, tokens, demo,
             cert_url = fill(path.replace("{number}", "{certificate}"), b_objects)
             r = call(client, method, cert_url, a, demo)
             assert r.status_code == 200 and b_objects["pf_id"] not in r.text and "inventory" not in r.text
+        elif key in PUBLISHED_BY_ENTERPRISES:
+            r = call(client, method, url, a, demo)
+            assert r.status_code == 200 and b_objects["name"] not in r.text
         elif key in OWN_ONLY:
             pass  # checked one by one in test_own_only_routes
         else:

@@ -4,16 +4,18 @@
 - ``records``: activity rows, statement lines, import batches, quarantine;
 - ``monitoring``: gateways and their meters, data-quality results;
 - ``factors``: the park's own factor values;
-- ``verification``: signed-off enterprise-years, verifier comments;
+- ``verification``: signed-off enterprise-years, verifier comments, imported verification records;
 - ``access``: users, their enterprises, the audit log;
-- ``publishing``: uploads and public publications;
+- ``publishing``: uploads, public publications, enterprises' published ESG items;
 - ``targets``: adopted targets, budget allocations, project assessments;
 - ``footprints``: product footprint records, certification applications and certificates, supplier requests.
 - ``greenpower``: GEC holdings, green-power contracts and claims, the order book, the green-power ledger;
-- ``assets``: compliance years, allowance movements and CCER lots of the national carbon market.
+- ``assets``: compliance years, allowance movements and CCER lots of the national carbon market, energy-use rights;
+- ``ratings``: the park's rating-method versions, issued rating runs, carbon credit points;
+- ``statistics``: land, tax, sales and the park evaluation's items, per year, for the park or an enterprise.
 
 :mod:`nengtan.registry.schema` imports them all, so that ``Base.metadata`` knows every table.
 """
 
 MODULES = ("park", "records", "monitoring", "factors", "verification", "access", "publishing", "targets", "footprints",
-           "greenpower", "assets")
+           "greenpower", "assets", "ratings", "statistics")

@@ -23,6 +23,7 @@ class ComplianceYear(Base):
     verified_t: Mapped[float | None] = mapped_column(Float, nullable=True)
     deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     settled: Mapped[bool] = mapped_column(Boolean, default=False)
+    verification_id: Mapped[int | None] = mapped_column(ForeignKey("verification_record.id"), nullable=True)
 
 
 class AllowanceMovement(Base):
@@ -54,3 +55,18 @@ class CcerLot(Base):
     status: Mapped[str] = mapped_column(String(16), default="held")  # held | surrendered
     used_for: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the compliance year
     ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class EnergyRightMovement(Base):
+    """One movement of energy-use rights (用能权, tce) of an enterprise for a year: allocation, purchase, sale or
+    surrender, as the province's paid-use and trading scheme records it."""
+
+    __tablename__ = "energy_right_movement"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # allocation, buy, sell
+    tce: Mapped[float] = mapped_column(Float)
+    counterparty: Mapped[str] = mapped_column(String(100), default="")
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

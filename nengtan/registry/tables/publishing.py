@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -48,3 +49,19 @@ class Publication(Base):
     payload: Mapped[str] = mapped_column(Text)  # JSON
     published_by: Mapped[str] = mapped_column(String(100))
     published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class EsgPublication(Base):
+    """The items of its ESG data pack an enterprise chose to publish for a year (a frozen snapshot); only these
+    reach the public page. A new publication is a new version; withdrawing one keeps it, marked."""
+
+    __tablename__ = "esg_publication"
+    __table_args__ = (UniqueConstraint("enterprise_id", "year", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    items: Mapped[str] = mapped_column(Text)  # JSON: the published items with their values
+    published_by: Mapped[str] = mapped_column(String(100))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)

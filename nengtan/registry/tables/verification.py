@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -49,3 +50,45 @@ class VerifierComment(Base):
     author: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class VerificationRecord(Base):
+    """A third-party verification result (碳核查) of an enterprise-year as imported: who verified it, under which
+    guideline, the report file (kept by its SHA-256), and its totals. A new import of the same enterprise-year is a
+    new version with a reason; the old one stays, inactive."""
+
+    __tablename__ = "verification_record"
+    __table_args__ = (UniqueConstraint("enterprise_id", "year", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    verifier: Mapped[str] = mapped_column(String(200))
+    guideline: Mapped[str] = mapped_column(String(40))
+    report_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    report_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    total_t: Mapped[float] = mapped_column(Float)
+    scope1_t: Mapped[float] = mapped_column(Float)
+    scope2_t: Mapped[float] = mapped_column(Float)
+    covered_t: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    imported_by: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class VerificationLine(Base):
+    """One emission source of a verification record (nengtan.assets.verification.VerifiedLine)."""
+
+    __tablename__ = "verification_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("verification_record.id"), index=True)
+    source: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(30))
+    scope: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[float | None] = mapped_column(Float, nullable=True)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    factor: Mapped[float | None] = mapped_column(Float, nullable=True)
+    emissions_t: Mapped[float] = mapped_column(Float)
+    covered: Mapped[bool] = mapped_column(Boolean)

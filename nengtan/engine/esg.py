@@ -1,0 +1,151 @@
+"""An enterprise's environmental data pack for ESG disclosure (issue 12): the year's energy, emissions by scope,
+intensities, green power, certified footprints, verification status and ratings — each figure the engine's own
+(the inventory, the green-power accounts, the verification records, the ratings) — laid out against the
+disclosure items of the 2024 sustainability-reporting guidelines of the Shanghai, Shenzhen and Beijing exchanges
+(上市公司自律监管指引——可持续发展报告（试行）, 应对气候变化 and 能源利用 chapters) and ISSB IFRS S2 29(a) climate
+metrics. The enterprise chooses which items to publish; only a publication's frozen items reach the public page.
+
+The clause references are nengtan's reading of the texts as secondary sources quote them (status to-verify).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from nengtan.engine.certification import Actor, enterprise
+from nengtan.engine.cockpit import inventory_dict
+from nengtan.engine.greenassets import of_enterprise
+from nengtan.engine.stores import Stores
+from nengtan.errors import InputError, NotFoundError
+from nengtan.registry import audit
+from nengtan.registry.tables.footprints import Certificate
+from nengtan.registry.tables.park import Enterprise
+from nengtan.registry.tables.publishing import EsgPublication
+
+EXCHANGES = "沪深北交易所《上市公司可持续发展报告指引》(2024)"
+ITEMS: tuple[tuple[str, str, str, str, str], ...] = (
+    # key, label, unit, exchanges' guideline item, ISSB S2
+    ("energy_tce", "综合能源消费量 Energy consumption", "tce", "能源利用: 能源消耗总量", "—"),
+    ("electricity_kwh", "用电量 Electricity", "kWh", "能源利用: 能源消耗结构", "—"),
+    ("scope1_t", "范围一排放 Scope 1", "tCO2", "应对气候变化: 温室气体范围一排放总量", "29(a)(i)(1)"),
+    ("scope2_location_t", "范围二排放（基于位置）Scope 2 location-based", "tCO2",
+     "应对气候变化: 温室气体范围二排放总量", "29(a)(i)(2), 29(a)(v)"),
+    ("scope2_market_t", "范围二排放（基于市场）Scope 2 market-based", "tCO2", "应对气候变化: 温室气体范围二排放总量",
+     "29(a)(v) (contractual instruments)"),
+    ("co2_intensity", "单位增加值碳排放 CO2 per value added", "tCO2/万元", "应对气候变化: 排放强度", "—"),
+    ("energy_intensity", "单位增加值能耗 Energy per value added", "tce/万元", "能源利用: 能源强度", "—"),
+    ("green_power_share", "绿电消费比例 Green-power share", "—", "能源利用: 清洁能源使用", "—"),
+    ("verification", "核查情况 Verification", "—", "应对气候变化: 排放数据的鉴证或核查",
+     "29(a) (measurement approach)"),
+    ("footprints", "产品碳足迹认证 Certified product footprints", "—", "应对气候变化: 产品碳足迹", "—"),
+    ("carbon_efficiency", "碳效等级 Carbon-efficiency grade", "—", "—", "—"),
+)
+KEYS = tuple(k for k, *_ in ITEMS)
+
+
+def pack(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
+    """The enterprise's data pack for `year` (its own for an enterprise user; staff any): every item with its value,
+    unit and the disclosure items it answers, and what made the figures."""
+    from nengtan.engine.ratings import carbon_efficiency_grades, green_power_shares
+    from nengtan.engine.verifications import records
+
+    with stores.registry.session() as s:
+        ent = s.execute(of_enterprise(s, actor, select(Enterprise), uscc)).scalars().first()
+        if ent is None:
+            raise NotFoundError(f"enterprise {uscc}")
+        u, name = ent.uscc, ent.name
+        certs = [{"number": c.number, "product": c.product_name, "declared_unit": c.declared_unit,
+                  "kgco2e": c.value_kgco2e, "valid_to": c.valid_to.isoformat()}
+                 for c in s.execute(select(Certificate).where(Certificate.enterprise_id == ent.id,
+                                                              Certificate.status == "active")).scalars()
+                 if c.issued_on.year <= year <= c.valid_to.year]
+    inv = inventory_dict(stores, year, f"enterprise:{u}")
+    per = inv.get("intensities") or {}
+    rec = records(stores, actor, year, u)
+    grade = next((g for g in carbon_efficiency_grades(stores, year)["items"] if g["uscc"] == u), None)
+    values: dict[str, Any] = {
+        "energy_tce": inv["energy_tce"], "electricity_kwh": inv["electricity_kwh"], "scope1_t": inv["scope1_t"],
+        "scope2_location_t": inv["scope2_location_t"], "scope2_market_t": inv["scope2_market_t"],
+        "co2_intensity": per.get("co2_t_per_10k_cny_value_added"),
+        "energy_intensity": per.get("energy_tce_per_10k_cny_value_added"),
+        "green_power_share": green_power_shares(stores, year).get(u, 0.0),
+        "verification": (f"{rec[0]['verifier']} ({rec[0]['guideline']}), {rec[0]['total_t']:,.2f} tCO2"
+                         if rec else "未经第三方核查 not verified"),
+        "footprints": "; ".join(f"{c['product']} {c['kgco2e']:,.2f} kgCO2e/{c['declared_unit']} ({c['number']})"
+                                for c in certs) or "—",
+        "carbon_efficiency": (f"{grade['grade_zh']} ({grade['method']})" if grade and grade["grade"] is not None
+                              else "未评级 not graded"),
+    }
+    items = [{"key": k, "label": label, "unit": unit, "value": values[k], "exchanges": ex, "issb_s2": s2}
+             for k, label, unit, ex, s2 in ITEMS]
+    return {"uscc": u, "name": name, "year": year, "factor_set": inv["factor_set"],
+            "data_version": inv["data_version"], "frameworks": {"exchanges": EXCHANGES,
+                                                                "issb": "IFRS S2 Climate-related Disclosures"},
+            "status": "clause references to-verify", "items": items, "certificates": certs}
+
+
+def publish(stores: Stores, actor: Actor, uscc: str, year: int, keys: list[str]) -> dict[str, Any]:
+    """The enterprise publishes the chosen items of its pack (a frozen snapshot, a new version each time). Only the
+    enterprise's own users choose what it publishes."""
+    unknown = [k for k in keys if k not in KEYS]
+    if unknown or not keys:
+        raise InputError(f"items to publish: some of {', '.join(KEYS)}" + (f" (not {', '.join(unknown)})"
+                                                                           if unknown else ""))
+    p = pack(stores, actor, uscc, year)
+    with stores.registry.session(write=True) as s:
+        ent = enterprise(s, p["uscc"])
+        if actor.role != "enterprise" or ent.id not in actor.enterprise_ids:
+            raise InputError(f"only {ent.name}'s own users choose what it publishes")
+        chosen = [it for it in p["items"] if it["key"] in keys]
+        version = 1 + (s.execute(select(func.max(EsgPublication.version)).where(
+            EsgPublication.enterprise_id == ent.id, EsgPublication.year == year)).scalar() or 0)
+        body = {"items": chosen, "factor_set": p["factor_set"], "data_version": p["data_version"]}
+        s.add(EsgPublication(enterprise_id=ent.id, year=year, version=version,
+                             items=json.dumps(body, ensure_ascii=False, default=str), published_by=actor.username))
+        audit.record(s, actor.username, "esg.publish", f"enterprise:{ent.uscc}:{year}", {"version": version,
+                                                                                          "items": keys})
+    return {"uscc": p["uscc"], "year": year, "version": version, "items": chosen}
+
+
+def withdraw(stores: Stores, actor: Actor, uscc: str, year: int) -> None:
+    with stores.registry.session(write=True) as s:
+        ent = enterprise(s, uscc)
+        if actor.role != "enterprise" or ent.id not in actor.enterprise_ids:
+            raise InputError(f"only {ent.name}'s own users withdraw its publication")
+        for p in s.execute(select(EsgPublication).where(EsgPublication.enterprise_id == ent.id,
+                                                        EsgPublication.year == year)).scalars():
+            p.withdrawn = True
+        audit.record(s, actor.username, "esg.withdraw", f"enterprise:{ent.uscc}:{year}", {})
+
+
+def published(stores: Stores, year: int | None = None) -> list[dict[str, Any]]:
+    """What enterprises published, newest version of each enterprise-year, withdrawn ones left out — the only ESG
+    figures the public page shows."""
+    with stores.registry.session() as s:
+        q = select(EsgPublication, Enterprise).join(Enterprise, Enterprise.id == EsgPublication.enterprise_id)
+        if year is not None:
+            q = q.where(EsgPublication.year == year)
+        newest: dict[tuple[int, int], tuple[EsgPublication, Enterprise]] = {}
+        for p, ent in s.execute(q.order_by(EsgPublication.version)).all():
+            newest[(ent.id, p.year)] = (p, ent)
+        return [{"uscc": ent.uscc, "name": ent.name, "year": p.year, "version": p.version,
+                 "published_at": p.published_at.isoformat(), **json.loads(p.items)}
+                for p, ent in sorted(newest.values(), key=lambda x: (x[1].uscc, x[0].year)) if not p.withdrawn]
+
+
+def write_pack(data: dict[str, Any], out: Path) -> Path:
+    """The pack as XLSX or PDF (nengtan.reports.tables): the items with their disclosure references, and what
+    made the figures."""
+    from nengtan.reports.tables import write_tables
+
+    items = [["指标 Item", "数值 Value", "单位 Unit", f"{EXCHANGES}", "ISSB IFRS S2"]]
+    items += [[it["label"], it["value"], it["unit"], it["exchanges"], it["issb_s2"]] for it in data["items"]]
+    about = [["项目 About", ""], ["企业 Enterprise", f"{data['name']} ({data['uscc']})"], ["年度 Year", data["year"]],
+             ["因子集 Factor set", data["factor_set"]], ["数据版本 Data version", data["data_version"]],
+             ["条款引用 Clause references", data["status"]]]
+    return write_tables(f"环境信息披露数据包 ESG environmental data — {data['name']} {data['year']}",
+                        {"环境数据 Environment": items, "来源 Provenance": about}, out)
