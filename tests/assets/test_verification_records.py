@@ -31,7 +31,7 @@ def test_a_line_is_activity_times_factor_in_the_carriers_unit() -> None:
     x = rules.line("generic", "natural_gas", 1.2, "万m3", 21.62, 25.94)
     assert (x.activity, x.unit, x.kind, x.scope, x.covered) == (12_000, "m3", "combustion", 1, True)
     assert x.factor == pytest.approx(21.62 / 1e4) and x.emissions_t == 25.94
-    with pytest.raises(InputError, match="printed emissions 26.50 t are not activity × factor = 25.94 t"):
+    with pytest.raises(InputError, match=r"printed emissions 26\.50 t are not activity × factor = 25\.94 t"):
         rules.line("generic", "natural_gas", 1.2, "万m3", 21.62, 26.5)
     assert rules.line("generic", "electricity", 100, "MWh", 0.5703, None).emissions_t == pytest.approx(57.03)
     with pytest.raises(InputError, match="Scope 2"):
@@ -134,5 +134,6 @@ def test_reconciliation_explains_each_difference_by_activity_and_factor(stores: 
     assert gas["activity_part_t"] + gas["factor_part_t"] == pytest.approx(26.1965 - 12_000 * fp)
     assert "activity 12,000.000 → 12,100.000" in gas["explanation"] and "factor" in gas["explanation"]
     assert lines["diesel"]["explanation"].startswith("stated by the platform only")
-    assert lines["process:carbonate"]["explanation"] == "stated by the verifier only; stated as emissions: 0.00 → 4.00 t"
+    assert lines["process:carbonate"]["explanation"] == ("stated by the verifier only; stated as emissions: "
+                                                         "0.00 → 4.00 t")
     assert out["locked"] and out["data_version"] == out["locked_data_version"]

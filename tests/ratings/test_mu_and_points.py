@@ -53,7 +53,7 @@ def test_spends_take_the_soonest_to_expire_and_what_is_never_spent_expires() -> 
     lots = [points.Lot(1, 10, dt.date(2026, 12, 31)), points.Lot(2, 20, dt.date(2027, 12, 31))]
     left, expired = points.remaining(lots, [(dt.date(2026, 6, 1), 15)], dt.date(2027, 6, 1))
     assert left == {1: 0, 2: 15} and expired == {}
-    with pytest.raises(InputError, match="only 15.00 were available"):
+    with pytest.raises(InputError, match=r"only 15\.00 were available"):
         points.remaining(lots, [(dt.date(2026, 6, 1), 15), (dt.date(2027, 6, 1), 16)], dt.date(2027, 6, 1))
     # lot 1 expired unspent: a spend in 2027 cannot take from it
     left, expired = points.remaining(lots, [(dt.date(2027, 3, 1), 20)], dt.date(2027, 3, 1))
