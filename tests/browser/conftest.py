@@ -59,6 +59,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     from nengtan.demo_green import build_green_demo
 
     build_green_demo(paths, reg, Lake(paths.lake), 2025)
+    from nengtan.demo_assets import build_ratings_demo
+    from nengtan.engine.stores import LocalStores
+
+    build_ratings_demo(paths, LocalStores(reg, Lake(paths.lake)), 2025)
     accounts = {a.username: a for a in ensure_demo_users(reg)}
     adopt_targets_and_budget(reg, Lake(paths.lake))
     reg.close()

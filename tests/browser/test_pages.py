@@ -113,6 +113,43 @@ def test_portal_shows_its_own_ratings_with_reasons(page, live) -> None:  # type:
     assert page.locator(f"#ratings td[data-colour='{gc['colour']}']").count() == 1
     page.wait_for_selector("#compliance tr", timeout=30_000)
     assert "未纳入全国碳市场" in page.inner_text("#compliance")  # the small park has no key emitter
+    from nengtan.engine.esg import published
+    from nengtan.engine.ratings import mu_evaluation
+
+    (mu,) = [i for i in mu_evaluation(api, YEAR)["items"] if i["uscc"] == a]
+    assert mu["reason"] in text
+    # the ESG pack: the demo published six items; the enterprise publishes two more and the public page shows them
+    page.wait_for_selector("#esg tr + tr", timeout=30_000)
+    esg_text = page.inner_text("#esg")
+    assert "范围一排放 Scope 1" in esg_text and "29(a)(i)(1)" in esg_text
+    assert "已发布 v1" in page.inner_text("#esg-note")
+    page.check("input[name='esg-item'][value='green_power_share']")
+    page.check("input[name='esg-item'][value='carbon_efficiency']")
+    page.click("#esg-publish")
+    page.wait_for_selector("#esg-note:has-text('v2')", timeout=30_000)
+    (pub,) = published(api, YEAR)
+    assert pub["version"] == 2 and [i["key"] for i in pub["items"]] == [
+        "energy_tce", "scope1_t", "scope2_location_t", "scope2_market_t", "co2_intensity", "green_power_share",
+        "verification", "carbon_efficiency"]
+    r = page.request.get(f"{live['url']}/api/enterprises/{a}/esg/{YEAR}/export.pdf")
+    assert r.status == 200 and r.body().startswith(b"%PDF")
+
+
+def test_cockpit_shows_the_parks_ratings_and_points(page, live) -> None:  # type: ignore[no-untyped-def]
+    from nengtan.engine.ratings import carbon_efficiency_grades, mu_evaluation
+
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit?year={YEAR}")
+    page.wait_for_selector("#park-ratings tr + tr", timeout=30_000)
+    api = live["app"].state.services
+    text = page.inner_text("#park-ratings")
+    ce = carbon_efficiency_grades(api, YEAR)["counts"]
+    mu = mu_evaluation(api, YEAR)["counts"]
+    for k, v in ce.items():
+        assert (f"未评级 {v}" if k == "not graded" else f"等级{k} {v}") in text
+    for k, v in mu.items():
+        assert (f"未评价 {v}" if k == "not evaluated" else f"{k} {v}") in text
+    assert "carbon_points" not in text and "mu_efficiency@v1" in text
 
 
 def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type: ignore[no-untyped-def]
