@@ -6,7 +6,8 @@ verifier used the default natural-gas factor (21.62 tCO2/10⁴ m³, CC 0.0153, w
 the next the electricity of the supplier's bills, 0.4 % above the meters — so the reconciliation has a factor and
 an activity difference to explain. The verified (covered) emissions then set the obligation: pre-allocation 93 %
 and true-up 3 % of them, a purchase for every other emitter, CCER lots for some (one from a project inside the
-market's boundary), the year settled for the first half; 2025 pre-allocated. Deterministic."""
+market's boundary), the year settled for the first half; 2025 pre-allocated; allowances and CCERs traded on the
+park's board (:func:`board_trades`). Deterministic."""
 
 from __future__ import annotations
 
@@ -101,7 +102,35 @@ def build_assets_demo(paths: Paths, stores: Stores, year: int) -> dict[str, Any]
             settled += 1
         carbonassets.set_year(reg, staff, u, year, deadline=dt.date(year + 1, 12, 31))
         carbonassets.move(reg, staff, u, year, "pre_allocation", round(0.9 * verified))
-    return {"emitters": len(emitters), "settled": settled}
+    trades = board_trades(reg, emitters, year) if len(emitters) >= 8 else 0
+    return {"emitters": len(emitters), "settled": settled, "board_trades": trades}
+
+
+def board_trades(reg: Any, emitters: list[str], year: int) -> int:
+    """Trades on the park's board, placed by the enterprises themselves: the first emitter offers 1 000 t of its
+    `year` allowances at 95 元/t and the second buys 600 t at up to 98; the seventh (not settled, with a CCER lot)
+    offers 100 t of CCERs at 62 元/t and the eighth buys them."""
+    from sqlalchemy import select
+
+    from nengtan.engine.greenassets import place_order
+    from nengtan.registry.tables.assets import CcerLot
+    from nengtan.registry.tables.park import Enterprise
+
+    def own(u: str) -> Actor:
+        with reg.session() as s:
+            return Actor(f"demo-{u[-6:]}", "enterprise", frozenset({s.execute(select(Enterprise.id).where(
+                Enterprise.uscc == u)).scalar_one()}))
+
+    n = 0
+    place_order(reg, own(emitters[0]), emitters[0], "sell", f"cea:{year}", 95, 1_000)
+    n += len(place_order(reg, own(emitters[1]), emitters[1], "buy", f"cea:{year}", 98, 600)["trades"])
+    with reg.session() as s:
+        lot = s.execute(select(CcerLot.id).join(Enterprise, Enterprise.id == CcerLot.enterprise_id).where(
+            Enterprise.uscc == emitters[6], CcerLot.status == "held")).scalars().first()
+    if lot is not None:
+        place_order(reg, own(emitters[6]), emitters[6], "sell", "ccer", 62, 100, lot)
+        n += len(place_order(reg, own(emitters[7]), emitters[7], "buy", "ccer", 62, 100)["trades"])
+    return n
 
 
 def write_statistics_file(folder: Path, figures: Any, year: int) -> Path:

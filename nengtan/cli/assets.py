@@ -65,6 +65,27 @@ def ccer_cmd(enterprise: Ent, serial: Annotated[str, typer.Option("--serial")],
     console.print(f"CCER {serial}: {tonnes:,.0f} t recorded (ledger entry {seq})", highlight=False)
 
 
+@assets_app.command("ccer-lots")
+@friendly
+def ccer_lots_cmd(enterprise: Annotated[str | None, typer.Option("--enterprise")] = None, as_user: AsOpt = None,
+                  home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """CCER lots with their id (what a sell order on the board names), project, vintage and status."""
+    from nengtan.engine import carbonassets
+
+    reg, actor = operator(home, as_user)
+    rows = carbonassets.ccer_lots(reg, actor, enterprise)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title="CCER lots")
+    for c in ("id", "enterprise", "serial", "project", "vintage", "t", "status"):
+        t.add_column(c, justify="right" if c in ("id", "t") else "left")
+    for r in rows:
+        t.add_row(str(r["id"]), r["name"], r["serial"], r["project"], str(r["vintage"]), f"{r['tonnes']:,.0f}",
+                  r["status"] + (f" ({r['used_for']})" if r["used_for"] else ""))
+    console.print(t)
+
+
 @assets_app.command("status")
 @friendly
 def status_cmd(year: Year, enterprise: Annotated[str | None, typer.Option("--enterprise")] = None,

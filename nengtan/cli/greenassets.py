@@ -176,11 +176,12 @@ def claims_cmd(enterprise: EnterpriseOpt = None, year: YearOpt = None, as_user: 
 @friendly
 def order_place(owner: Annotated[str, typer.Option("--owner", help="The participant (USCC or the agency's code).")],
                 side: Annotated[str, typer.Option("--side", help="buy or sell.")],
-                product: Annotated[str, typer.Option("--product", help="gec or green_power.")],
-                price: Annotated[float, typer.Option("--price", help="元/MWh.")],
-                mwh: Annotated[int, typer.Option("--mwh")],
-                holding: Annotated[int | None, typer.Option("--holding", help="A sell: the GEC holding "
-                                                            "offered.")] = None,
+                product: Annotated[str, typer.Option("--product", help="gec, green_power, ccer or cea:<year> "
+                                                     "(allowances of a compliance year).")],
+                price: Annotated[float, typer.Option("--price", help="元/MWh (元/t for ccer and cea).")],
+                mwh: Annotated[int, typer.Option("--mwh", help="MWh (t for ccer and cea).")],
+                holding: Annotated[int | None, typer.Option("--holding", help="A sell: the GEC holding, or the "
+                                                            "CCER lot, offered.")] = None,
                 as_user: AsOpt = None, home: HomeOption = None) -> None:
     """Place an order; it matches at once against the book (price, then time)."""
     from nengtan.engine import greenassets

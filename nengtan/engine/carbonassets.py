@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nengtan.assets import compliance
@@ -20,7 +20,7 @@ from nengtan.engine import greenledger
 from nengtan.engine.certification import Actor, enterprise, require_staff, today
 from nengtan.engine.greenassets import of_enterprise
 from nengtan.engine.stores import Stores
-from nengtan.errors import InputError, StateError
+from nengtan.errors import InputError, NotFoundError, StateError
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.assets import AllowanceMovement, CcerLot, ComplianceYear, EnergyRightMovement
@@ -125,6 +125,18 @@ def add_ccer(reg: Registry, actor: Actor, uscc: str, serial: str, project: str, 
         return seq
 
 
+def ccer_lots(reg: Registry, actor: Actor, uscc: str | None = None) -> list[dict[str, Any]]:
+    """CCER lots by serial (held, listed on the board, or surrendered for a year): the staff's all, an enterprise's
+    its own."""
+    with reg.session() as s:
+        q = of_enterprise(s, actor, select(CcerLot, Enterprise).join(
+            Enterprise, Enterprise.id == CcerLot.enterprise_id), uscc)
+        return [{"id": lot.id, "uscc": ent.uscc, "name": ent.name, "serial": lot.serial, "project": lot.project,
+                 "methodology": lot.methodology, "vintage": lot.vintage, "tonnes": lot.tonnes,
+                 "in_boundary": lot.project_in_boundary, "status": lot.status, "used_for": lot.used_for,
+                 "ledger_seq": lot.ledger_seq} for lot, ent in s.execute(q.order_by(CcerLot.serial)).all()]
+
+
 def _account(s: Session, ent: Enterprise, year: int) -> tuple[compliance.Account, ComplianceYear, list[CcerLot]]:
     y = _year(s, ent, year)
     if y.verified_t is None:
@@ -187,6 +199,19 @@ def _settled(s: Session, ent: Enterprise, acc: compliance.Account) -> compliance
                                   f"surrendered, {moved['carry_out']:,.2f} t carried over, {short:,.2f} t uncovered",))
 
 
+def split_lot(s: Session, lot: CcerLot, keep: float) -> CcerLot:
+    """Keep `keep` tonnes in `lot`; the rest becomes a lot of the same holder and status under the serial
+    ``<serial>/<n>``, and is returned."""
+    n = 1 + (s.execute(select(func.count(CcerLot.id)).where(CcerLot.serial.like(f"{lot.serial}/%"))).scalar() or 0)
+    rest = CcerLot(serial=f"{lot.serial}/{n}", enterprise_id=lot.enterprise_id, project=lot.project,
+                   methodology=lot.methodology, vintage=lot.vintage, tonnes=lot.tonnes - keep,
+                   project_in_boundary=lot.project_in_boundary, status=lot.status, ledger_seq=lot.ledger_seq)
+    lot.tonnes = keep
+    s.add(rest)
+    s.flush()
+    return rest
+
+
 def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
     """Settle a compliance year: surrender the eligible CCERs (up to the cap; a lot is split at the cap) and then
     allowances, carry what is left to the next year, and mark the year settled — every step a ledger entry."""
@@ -202,11 +227,7 @@ def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, An
             if left <= 0 or lot.project_in_boundary:
                 continue
             if lot.tonnes > left:  # split at the cap: the rest stays held under its own serial
-                rest = CcerLot(serial=f"{lot.serial}/rest", enterprise_id=ent.id, project=lot.project,
-                               methodology=lot.methodology, vintage=lot.vintage, tonnes=lot.tonnes - left,
-                               project_in_boundary=False, ledger_seq=lot.ledger_seq)
-                lot.tonnes = left
-                s.add(rest)
+                split_lot(s, lot, left)
             lot.status, lot.used_for = "surrendered", year
             left -= lot.tonnes
             greenledger.append(s, "ccer.surrender", ent.uscc, {
@@ -272,3 +293,65 @@ def energy_rights(stores: Stores, actor: Actor, year: int, uscc: str | None = No
         out.append({"uscc": u, "name": name, "year": year, "rights_tce": rights, "used_tce": used,
                     "surplus_tce": rights - used, "state": "within rights" if used <= rights else "short"})
     return out
+
+
+# -- the park's trading board: allowances (cea:<year>) and CCERs -------------------------------------------
+
+def _held(s: Session, ent: Enterprise, year: int) -> float:
+    return float(sum(INTO[m.kind] * m.tonnes for m in s.execute(select(AllowanceMovement).where(
+        AllowanceMovement.enterprise_id == ent.id, AllowanceMovement.year == year)).scalars()))
+
+
+def list_for_sale(s: Session, actor: str, owner: str, product: str, tonnes: int, lot_id: int | None,
+                  listed_t: float) -> int | None:
+    """Check and list what a sell order on the board offers: allowances of a compliance year the seller holds
+    beyond what its open sell orders already offer (`listed_t`), or (part of) a CCER lot it holds — the lot is
+    split to the order's tonnes and marked listed, so compliance no longer counts it. Returns the listed lot."""
+    ent = enterprise(s, owner)
+    if product.startswith("cea:"):
+        year = int(product[4:])
+        if _year(s, ent, year).settled:
+            raise StateError(f"{ent.uscc} {year} is settled: its allowances are surrendered or carried over")
+        free = _held(s, ent, year) - listed_t
+        if free < tonnes:
+            raise InputError(f"{ent.uscc} holds {free:,.0f} t of {year} allowances not yet offered, fewer than "
+                             f"{tonnes:,}")
+        return None
+    lot = s.get(CcerLot, lot_id) if lot_id is not None else None
+    if lot is None or lot.enterprise_id != ent.id or lot.status != "held":
+        raise NotFoundError(f"CCER lot {lot_id} held by {owner}")
+    if lot.tonnes < tonnes:
+        raise InputError(f"CCER lot {lot.serial} holds {lot.tonnes:,.0f} t, fewer than {tonnes:,}")
+    if lot.tonnes > tonnes:
+        split_lot(s, lot, tonnes).status = "held"
+    lot.status = "listed"
+    greenledger.append(s, "ccer.list", ent.uscc, {"uscc": ent.uscc, "serial": lot.serial, "tonnes": lot.tonnes})
+    return lot.id
+
+
+def unlist(s: Session, lot_id: int) -> None:
+    lot = s.get(CcerLot, lot_id)
+    if lot is not None and lot.status == "listed":
+        lot.status = "held"
+
+
+def settle_on_board(s: Session, actor: str, product: str, buyer: str, seller: str, tonnes: int, price: float,
+                    lot_id: int | None) -> tuple[dict[str, Any], int | None]:
+    """A fill of allowances or CCERs: a sale on the seller's account and a purchase on the buyer's (each a double
+    entry), or the CCER lot's sold tonnes handed to the buyer (the rest stays listed). Returns what moved and the
+    seller's lot still listed."""
+    b, v = enterprise(s, buyer), enterprise(s, seller)
+    if product.startswith("cea:"):
+        year = int(product[4:])
+        if _year(s, b, year).settled:
+            raise StateError(f"{b.uscc} {year} is settled")
+        _move(s, actor, v, year, "sell", tonnes, b.uscc)
+        _move(s, actor, b, year, "buy", tonnes, v.uscc)
+        return {"year": year}, None
+    lot = s.get(CcerLot, lot_id)
+    assert lot is not None and lot.status == "listed"
+    rest = split_lot(s, lot, tonnes) if lot.tonnes > tonnes else None
+    lot.enterprise_id, lot.status = b.id, "held"
+    greenledger.append(s, "ccer.transfer", b.uscc, {"serial": lot.serial, "tonnes": tonnes, "price": price,
+                                                    "debit": f"{b.uscc}:CCER", "credit": f"{v.uscc}:CCER"})
+    return {"serial": lot.serial}, (rest.id if rest is not None else None)

@@ -445,7 +445,17 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
     with reg.session(write=True) as s:
         may_act_for(s, actor, owner)
         Order(0, side, product, price, mwh, owner)  # checks side, product, price and quantity
-        if side == "sell":
+        lot_id = None
+        if product not in ("gec", "green_power"):
+            enterprise(s, owner)  # allowances and CCERs are held by enterprises only
+        if side == "sell" and product not in ("gec", "green_power"):  # allowances or CCERs
+            from nengtan.engine.carbonassets import list_for_sale
+
+            listed = float(s.execute(select(func.coalesce(func.sum(GreenOrder.remaining), 0)).where(
+                GreenOrder.owner == owner, GreenOrder.side == "sell", GreenOrder.product == product,
+                GreenOrder.status == "open")).scalar() or 0)
+            lot_id = list_for_sale(s, actor.username, owner, product, mwh, holding_id, listed)
+        elif side == "sell":
             h = s.get(GecHolding, holding_id) if holding_id is not None else None
             if h is None or h.owner != owner:
                 raise NotFoundError(f"holding {holding_id} of {owner}")
@@ -453,8 +463,9 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
                 raise InputError(f"holding {h.id} holds {h.last_seq - h.first_seq + 1} GECs, fewer than {mwh}")
             _split(s, h, mwh)
             _change(s, actor.username, h, "list", {"product": product, "price": price})
+        gec_sell = side == "sell" and product in ("gec", "green_power")
         o = GreenOrder(owner=owner, side=side, product=product, price=price, mwh=mwh, remaining=mwh, status="open",
-                       holding_id=holding_id if side == "sell" else None, created_by=actor.username)
+                       holding_id=holding_id if gec_sell else None, ccer_lot_id=lot_id, created_by=actor.username)
         s.add(o)
         s.flush()
         seq = greenledger.append(s, "order", owner, {"order": o.id, "side": side, "product": product,
@@ -469,7 +480,10 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
 
 def _settle(s: Session, actor: str, buy_id: int, sell_id: int, mwh: int, price: float) -> dict[str, Any]:
     buy, sell = s.get(GreenOrder, buy_id), s.get(GreenOrder, sell_id)
-    assert buy is not None and sell is not None and sell.holding_id is not None
+    assert buy is not None and sell is not None
+    if sell.product not in ("gec", "green_power"):
+        return _settle_carbon(s, actor, buy, sell, mwh, price)
+    assert sell.holding_id is not None
     listed = s.get(GecHolding, sell.holding_id)
     assert listed is not None
     part = listed
@@ -504,6 +518,27 @@ def _settle(s: Session, actor: str, buy_id: int, sell_id: int, mwh: int, price: 
             "seller": sell.owner, "first_code": r.first_code, "last_code": r.last_code, "ledger_seq": t.ledger_seq}
 
 
+def _settle_carbon(s: Session, actor: str, buy: GreenOrder, sell: GreenOrder, tonnes: int, price: float
+                   ) -> dict[str, Any]:
+    from nengtan.engine.carbonassets import settle_on_board
+
+    moved, rest = settle_on_board(s, actor, sell.product, buy.owner, sell.owner, tonnes, price, sell.ccer_lot_id)
+    if sell.ccer_lot_id is not None:
+        sell.ccer_lot_id = rest
+    for o in (buy, sell):
+        o.remaining -= tonnes
+        o.status = "filled" if o.remaining == 0 else "open"
+    t = GreenTrade(buy_order_id=buy.id, sell_order_id=sell.id, product=sell.product, mwh=tonnes, price=price,
+                   ledger_seq=-1)
+    s.add(t)
+    s.flush()
+    t.ledger_seq = greenledger.append(s, "trade", "park", {"trade": t.id, "product": sell.product, "t": tonnes,
+                                                           "price": price, "buyer": buy.owner, "seller": sell.owner,
+                                                           **moved})
+    return {"trade": t.id, "product": sell.product, "mwh": tonnes, "price": price, "buyer": buy.owner,
+            "seller": sell.owner, **moved, "ledger_seq": t.ledger_seq}
+
+
 def cancel_order(reg: Registry, actor: Actor, order_id: int) -> None:
     with reg.session(write=True) as s:
         o = s.get(GreenOrder, order_id)
@@ -513,6 +548,10 @@ def cancel_order(reg: Registry, actor: Actor, order_id: int) -> None:
         if o.status != "open":
             raise StateError(f"order {order_id} is {o.status}")
         o.status = "cancelled"
+        if o.ccer_lot_id is not None:
+            from nengtan.engine.carbonassets import unlist
+
+            unlist(s, o.ccer_lot_id)
         if o.holding_id is not None:
             h = s.get(GecHolding, o.holding_id)
             if h is not None and h.status == "listed":

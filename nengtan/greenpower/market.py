@@ -1,9 +1,11 @@
-"""The park's order book for green electricity and GECs: continuous double auction, price-time priority.
+"""The park's order book (its trading board) for green electricity, GECs, allowances of a compliance year
+(``cea:<year>``) and CCERs: continuous double auction, price-time priority.
 
 An incoming order meets the resting orders of the other side of the same product, best price first and, at one
 price, oldest first; it trades while the prices cross (a buy at or above the sell), at the resting order's price
 (the price that was on the book when the newcomer arrived). Quantities are whole MWh (a GEC is 1 MWh, and green
-power is settled per MWh with its bundled GECs). What is left of the incoming order rests on the book.
+power is settled per MWh with its bundled GECs), or whole tonnes for allowances and CCERs (prices in 元/t). What is
+left of the incoming order rests on the book.
 
 This is the matching rule of exchanges' continuous trading (e.g. 上海证券交易所交易规则 3.4: 价格优先、时间优先; the
 provincial power-trading centres' rolling matching of green-power listings follows the same principle). Pure: the
@@ -17,27 +19,35 @@ from dataclasses import dataclass
 from nengtan.errors import InputError
 
 SIDES = ("buy", "sell")
-PRODUCTS = ("gec", "green_power")
+PRODUCTS = ("gec", "green_power", "ccer")
+"""The fixed products; allowances trade per compliance year as ``cea:<year>``."""
+
+
+def known_product(product: str) -> bool:
+    if product in PRODUCTS:
+        return True
+    head, _, year = product.partition(":")
+    return head == "cea" and year.isdigit() and len(year) == 4
 
 
 @dataclass(frozen=True)
 class Order:
     id: int
     side: str  # buy | sell
-    product: str  # gec | green_power
-    price: float  # 元/MWh
-    mwh: int  # what remains to be filled
+    product: str  # gec | green_power | ccer | cea:<year>
+    price: float  # 元/MWh (元/t for allowances and CCERs)
+    mwh: int  # what remains to be filled (MWh, or t)
     owner: str  # the participant (an enterprise's USCC, or the agency's code)
 
     def __post_init__(self) -> None:
         if self.side not in SIDES:
             raise InputError(f"order side {self.side!r}: buy or sell")
-        if self.product not in PRODUCTS:
-            raise InputError(f"order product {self.product!r}: {' or '.join(PRODUCTS)}")
+        if not known_product(self.product):
+            raise InputError(f"order product {self.product!r}: {', '.join(PRODUCTS)} or cea:<year>")
         if not self.price > 0 or self.price != self.price:
-            raise InputError(f"order price {self.price}: a positive price in 元/MWh")
+            raise InputError(f"order price {self.price}: a positive price in 元 per unit")
         if self.mwh < 1:
-            raise InputError(f"order quantity {self.mwh}: at least 1 MWh")
+            raise InputError(f"order quantity {self.mwh}: at least 1 (MWh or t)")
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,8 @@ def match(book: list[Order], incoming: Order) -> tuple[list[Fill], int]:
 def public_book(book: list[Order]) -> dict[str, dict[str, list[dict[str, float]]]]:
     """The book as everyone may see it: per product and side, the price levels and their MWh — no owners, no
     order ids (an enterprise sees its own orders apart, never another's positions)."""
-    out: dict[str, dict[str, list[dict[str, float]]]] = {p: {"buy": [], "sell": []} for p in PRODUCTS}
+    out: dict[str, dict[str, list[dict[str, float]]]] = {p: {"buy": [], "sell": []} for p in
+                                                        sorted({*PRODUCTS, *(o.product for o in book)})}
     levels: dict[tuple[str, str, float], int] = {}
     for o in book:
         if o.mwh > 0:

@@ -56,7 +56,7 @@ OBJECT_ROUTES = {
     ("GET", "/api/ratings/carbon-efficiency"), ("GET", "/api/ratings/green-code"), ("GET", "/api/assets/compliance"),
     ("GET", "/api/ratings/mu"), ("GET", "/api/ratings/points"), ("GET", "/api/ratings/runs"),
     ("GET", "/api/assets/compliance/export"), ("GET", "/api/assets/verifications"),
-    ("GET", "/api/assets/energy-rights"),
+    ("GET", "/api/assets/energy-rights"), ("GET", "/api/assets/ccer-lots"),
     ("GET", "/api/footprints/{pf_id}"), ("GET", "/api/footprints/{pf_id}/pact"),
     ("GET", "/api/footprints/{pf_id}/report.{kind}"),
     ("POST", "/api/footprint-requests/{request_id}/answer"), ("GET", "/api/certification/applications"),

@@ -68,3 +68,45 @@ def test_a_compliance_year_settled_on_the_ledger(registry: Registry, home: Paths
     carbonassets.set_year(registry, STAFF, A, 2025, verified_t=4_000)
     (nxt,) = carbonassets.status(registry, STAFF, 2025)
     assert nxt["allowances_held_t"] == 200 and nxt["ccer_used_t"] == 100 and nxt["shortfall_t"] == 3_700
+
+
+def test_allowances_and_ccers_trade_on_the_parks_board(registry: Registry, home: Paths) -> None:
+    from nengtan.engine.greenassets import cancel_order, place_order
+    from nengtan.errors import InputError
+
+    assert import_file(registry, home, "enterprises", EXAMPLES / "enterprises.csv").rows_bad == 0
+    carbonassets.set_year(registry, STAFF, A, 2024, verified_t=10_000)
+    carbonassets.move(registry, STAFF, A, 2024, "pre_allocation", 9_000)
+    carbonassets.add_ccer(registry, STAFF, A, "CCER-X", "offshore wind", "CCER-14-001-V01", 2024, 600)
+    a, b = _user(registry, A), _user(registry, B)
+    with pytest.raises(InputError, match="fewer than 9,500"):
+        place_order(registry, a, A, "sell", "cea:2024", 80, 9_500)
+    sell = place_order(registry, a, A, "sell", "cea:2024", 80, 500)
+    with pytest.raises(InputError, match="8,500 t of 2024 allowances not yet offered"):
+        place_order(registry, a, A, "sell", "cea:2024", 80, 8_600)  # 500 are already offered
+    bought = place_order(registry, b, B, "buy", "cea:2024", 85, 300)
+    (t,) = bought["trades"]
+    assert (t["mwh"], t["price"], t["seller"], t["buyer"]) == (300, 80, A, B)  # at the resting order's price
+    carbonassets.set_year(registry, STAFF, B, 2024, verified_t=1_000)
+    st = {r["uscc"]: r for r in carbonassets.status(registry, STAFF, 2024)}
+    assert st[A]["allowances_held_t"] == 9_000 - 300 and st[B]["allowances_held_t"] == 300
+    # CCERs: 200 t of the 600 t lot listed (split off), 250 t wanted: 200 t fill, 50 t rest on the book
+    with registry.session() as s:
+        from nengtan.registry.tables.assets import CcerLot
+
+        lot_id = s.execute(select(CcerLot.id).where(CcerLot.serial == "CCER-X")).scalar_one()
+    place_order(registry, a, A, "sell", "ccer", 60, 200, lot_id)
+    assert st[A]["ccer_cap_t"] == 500
+    (a_now,) = carbonassets.status(registry, STAFF, 2024, uscc=A)
+    assert a_now["ccer_used_t"] == 400  # the listed 200 t no longer count for A's compliance
+    got = place_order(registry, b, B, "buy", "ccer", 65, 250)
+    assert [(x["mwh"], x["price"], x["serial"]) for x in got["trades"]] == [(200, 60, "CCER-X")]
+    (b_now,) = carbonassets.status(registry, STAFF, 2024, uscc=B)
+    assert b_now["ccer_used_t"] == 50  # B's cap: 5 % of 1 000 t, of the 200 t it now holds
+    cancel_order(registry, b, got["order"])
+    cancel_order(registry, a, sell["order"])
+    with registry.session() as s:
+        entries = greenledger.entries(s)
+    trades = [e.body for e in entries if e.kind == "trade"]
+    assert [(x["product"], x["t"]) for x in trades] == [("cea:2024", 300), ("ccer", 200)]
+    assert any(e.kind == "ccer.transfer" and e.body["debit"] == f"{B}:CCER" for e in entries)

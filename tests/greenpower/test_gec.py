@@ -76,5 +76,5 @@ def test_matching_is_price_then_time_and_skips_own_orders() -> None:
     assert [(f.buy_id, f.mwh, f.price) for f in fills] == [(4, 50, 465)] and left == 30
     levels = public_book(book)
     assert levels["gec"]["sell"][0] == {"price": 470, "mwh": 300.0} and "AG" not in repr(levels)
-    with pytest.raises(InputError, match="at least 1 MWh"):
+    with pytest.raises(InputError, match=r"at least 1 \(MWh or t\)"):
         Order(9, "buy", "gec", 400, 0, "B")

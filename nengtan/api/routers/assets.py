@@ -51,6 +51,12 @@ def compliance_export(user: UserDep, svc: ServicesDep, year: YearQ,
         f"碳排放配额清缴履约 Compliance {year}", {f"清缴 {year}": table}, p))
 
 
+@router.get("/assets/ccer-lots")
+def ccer_lots(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
+    """CCER lots by serial with their id (what a sell order names), project, vintage and status."""
+    return {"items": carbonassets.ccer_lots(svc.registry, actor(user))}
+
+
 @router.get("/assets/verifications")
 def verification_records(user: UserDep, svc: ServicesDep, year: YearQ) -> dict[str, Any]:
     """Verification records of the year with their lines, verifier, guideline and covered emissions."""

@@ -52,7 +52,7 @@ class CcerLot(Base):
     vintage: Mapped[int] = mapped_column(Integer)
     tonnes: Mapped[float] = mapped_column(Float)
     project_in_boundary: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16), default="held")  # held | surrendered
+    status: Mapped[str] = mapped_column(String(16), default="held")  # held | listed | surrendered
     used_for: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the compliance year
     ledger_seq: Mapped[int] = mapped_column(Integer)
 

@@ -109,6 +109,7 @@ class GreenOrder(Base):
     remaining: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12))  # open | filled | cancelled
     holding_id: Mapped[int | None] = mapped_column(ForeignKey("gec_holding.id"), nullable=True)
+    ccer_lot_id: Mapped[int | None] = mapped_column(ForeignKey("ccer_lot.id"), nullable=True)  # a CCER sell's lot
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

@@ -1,4 +1,5 @@
-"""verification records, ratings, points, statistics, energy-use rights and ESG publications (issue 12).
+"""verification records, ratings, points, statistics, energy-use rights, ESG publications, CCER sell orders
+(issue 12).
 
 Revision ID: 0011
 Revises: 0010
@@ -147,9 +148,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column("verification_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_compliance_year_verification", "verification_record", ["verification_id"],
                                  ["id"])
+    with op.batch_alter_table("green_order") as batch:
+        batch.add_column(sa.Column("ccer_lot_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_green_order_ccer_lot", "ccer_lot", ["ccer_lot_id"], ["id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("green_order") as batch:
+        batch.drop_constraint("fk_green_order_ccer_lot", type_="foreignkey")
+        batch.drop_column("ccer_lot_id")
     with op.batch_alter_table("compliance_year") as batch:
         batch.drop_constraint("fk_compliance_year_verification", type_="foreignkey")
         batch.drop_column("verification_id")
