@@ -21,6 +21,7 @@ def carbon_efficiency_cmd(
     year: Annotated[int, typer.Option("--year", help="The year rated.")],
     version: Annotated[int | None, typer.Option("--method-version", help="The method version (default: the "
                                                 "newest); an old rating is reproduced with its version.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the grades as .xlsx or .pdf.")] = None,
     home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -30,6 +31,9 @@ def carbon_efficiency_cmd(
 
     check_format(fmt)
     out = carbon_efficiency_grades(open_local(home)[1], year, version)
+    if output is not None:
+        _write(out, output, "碳效等级", ("name", "uscc", "sector", "co2_t", "value_added", "intensity",
+                                      "sector_intensity", "k", "grade", "reason"))
     if fmt == "json":
         print_json(out)
         return
@@ -50,6 +54,7 @@ def green_code_cmd(
     year: Annotated[int, typer.Option("--year", help="The year rated.")],
     version: Annotated[int | None, typer.Option("--method-version", help="The method version (default: the "
                                                 "newest).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the codes as .xlsx or .pdf.")] = None,
     home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -59,6 +64,9 @@ def green_code_cmd(
 
     check_format(fmt)
     out = green_codes(open_local(home)[1], year, version)
+    if output is not None:
+        _write(out, output, "零碳绿码", ("name", "uscc", "colour", "grade", "green_share", "complete_days",
+                                      "red_warnings", "reasons"))
     if fmt == "json":
         print_json(out)
         return

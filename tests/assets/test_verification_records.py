@@ -137,3 +137,28 @@ def test_reconciliation_explains_each_difference_by_activity_and_factor(stores: 
     assert lines["process:carbonate"]["explanation"] == ("stated by the verifier only; stated as emissions: "
                                                          "0.00 → 4.00 t")
     assert out["locked"] and out["data_version"] == out["locked_data_version"]
+
+
+def test_the_cli_imports_reconciles_and_refuses_in_one_line(stores: LocalStores, home: Paths, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from nengtan.cli import app
+
+    run = CliRunner().invoke
+    f = _file(tmp_path, f"{A},2025,V,generic,natural_gas,1,12000,m3,0.002165,25.98,\n"
+                        f"{B},2025,V,steel_2025,electricity,2,856,MWh,0.5703,488.18,\n"
+                        f"{B},2025,V,steel_2025,coal,1,10,t,1.9,19.5,\n")
+    r = run(app, ["assets", "verification", "import", str(f), "--home", str(home.home)])
+    assert r.exit_code == 1
+    assert "1 verification records landed" in r.output
+    assert f"refused v.csv:4: coal: printed emissions 19.50 t are not activity × factor = 19.00 t — record {B}" \
+        in " ".join(r.output.split())
+    r = run(app, ["assets", "verification", "reconcile", "--enterprise", A, "--year", "2025", "--format", "json",
+                  "--home", str(home.home)])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["verified_t"] == pytest.approx(25.98) and out["locked"]
+    r = run(app, ["assets", "guidelines", "--format", "json"])
+    assert json.loads(r.output)["steel_2025"]["covers"] == ["combustion", "process"]
