@@ -12,6 +12,7 @@ from rich.table import Table
 
 from nengtan import __version__
 from nengtan.cli import assets as assets_cli
+from nengtan.cli import evaluate as evaluate_cli
 from nengtan.cli import footprint as footprint_cli
 from nengtan.cli import greenpower as greenpower_cli
 from nengtan.cli import ingest as ingest_cli
@@ -199,7 +200,7 @@ def _stores(home: str | None, factors: str | None = None) -> LocalStores:
 @app.command("import")
 @friendly
 def import_cmd(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}, park-statistics.")],
     file: Annotated[Path, typer.Argument(help="CSV or XLSX (readings also Parquet).")],
     correct: Annotated[str | None, typer.Option("--correct", help="Reason for superseding stored values "
                                                 "(creates new versions; required for a verified year).")] = None,
@@ -210,6 +211,8 @@ def import_cmd(
 
     from nengtan.ingest.files import import_file
 
+    if kind == "park-statistics":
+        return _import_statistics(file, correct, home)
     if kind not in KINDS:
         raise UserError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     if not file.exists():
@@ -227,6 +230,22 @@ def import_cmd(
     console.print(f"{res.file}: {res.rows_ok} rows imported, {res.rows_duplicate} duplicates unchanged, "
                   f"{res.rows_bad} quarantined (batch {res.batch_id[:8]})", highlight=False)
     if res.rows_bad:
+        raise typer.Exit(1)
+
+
+def _import_statistics(file: Path, reason: str | None, home: str | None) -> None:
+    """``year,item,value,unit,source`` (optionally ``uscc`` for an enterprise's figure): the park's statistics."""
+    from nengtan.cli.certification import operator_stores
+    from nengtan.engine.statistics import import_statistics
+
+    if not file.exists():
+        raise UserError(f"{file}: no such file")
+    _, stores, actor = operator_stores(home, None)
+    res = import_statistics(stores.registry, actor, file, reason)
+    for e in res.errors:
+        err_console.print(f"refused {e}", highlight=False, soft_wrap=True)
+    console.print(f"{file.name}: {res.landed} statistics imported, {len(res.errors)} refused", highlight=False)
+    if res.errors:
         raise typer.Exit(1)
 
 
@@ -415,5 +434,6 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
                   highlight=False)
 
-for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli):
+for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli,
+              evaluate_cli):
     _area.register(app)

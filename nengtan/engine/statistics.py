@@ -1,7 +1,8 @@
-"""Statistics per year for the park or an enterprise (land, tax, sales …, nengtan.statistics.items), imported from
-a table ``uscc,year,item,value,unit,source`` (an empty uscc is the park's own figure): every good row lands in its
-canonical unit with its source; a value that replaces one already held is a new version, only with a reason, the
-old one kept inactive; a bad row is reported with its line and nothing of it is stored."""
+"""Statistics per year for the park or an enterprise (land, tax, sales, the park evaluations' items …,
+nengtan.statistics.items), imported from a table ``[uscc,]year,item,value,unit,source`` (no or an empty uscc is the
+park's own figure; ``nengtan import park-statistics FILE`` and ``nengtan statistics import FILE``): every good row
+lands in its canonical unit with its source; a value that replaces one already held is a new version, only with a
+reason, the old one kept inactive; a bad row is reported with its line and nothing of it is stored."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from nengtan.registry.tables.park import Enterprise
 from nengtan.registry.tables.statistics import Statistic
 from nengtan.statistics.items import canonical
 
-COLUMNS = ("uscc", "year", "item", "value", "unit", "source")
+COLUMNS = ("year", "item", "value", "unit", "source")
+"""The columns every statistics table has; ``uscc`` (the enterprise; empty or absent: the park) and ``status``
+(reported | verified) are optional."""
 
 
 def import_statistics(reg: Registry, actor: Actor, path: Path, reason: str | None = None) -> ImportResult:
@@ -34,7 +37,7 @@ def import_statistics(reg: Registry, actor: Actor, path: Path, reason: str | Non
             if not row["source"].strip():
                 raise InputError("source is empty (say where the figure comes from)")
             with reg.session(write=True) as s:
-                uscc = row["uscc"].strip().upper()
+                uscc = (row.get("uscc") or "").strip().upper()
                 ent_id = enterprise(s, uscc).id if uscc else None
                 old = s.execute(select(Statistic).where(Statistic.enterprise_id.is_(None) if ent_id is None
                                                         else Statistic.enterprise_id == ent_id,

@@ -50,6 +50,7 @@
     let rec = null;
     try { rec = await NT.api("/api/enterprises/" + encodeURIComponent(uscc) + "/verification-records/" + cy + "/reconciliation"); } catch (e) { rec = null; }
     const er = (await NT.api("/api/assets/energy-rights?year=" + year)).items.filter((r) => r.uscc === uscc);
+    const lots = (await NT.api("/api/assets/ccer-lots")).items.filter((r) => r.uscc === uscc);
     cp.innerHTML = (rows.length === 0 ? muted(NT.t("notCovered")) :
       rows.map((r) => "<tr><td>" + cy + "</td><td>" + NT.t("state_" + r.state.replace(/ /g, "_")) + '</td><td class="num">' + NT.t("obligation") + " " +
         NT.num(r.obligation_t || 0, 0) + '</td><td class="num">' + NT.t("shortfall") + " " + NT.num(r.shortfall_t || 0, 0) + "</td><td>" +
@@ -59,7 +60,9 @@
         NT.num(rec.verified_t, 2) + " t</td><td class=\"muted\">" + NT.t("platformFigure") + " " + NT.num(rec.platform_t, 2) + " t; " +
         rec.lines.filter((x) => Math.abs(x.difference_t) >= 0.01).map((x) => NT.esc(x.source + ": " + x.explanation)).join("; ") + "</td></tr>" : "") +
       er.map((r) => "<tr><td>" + NT.t("energyRights") + " " + year + "</td><td>" + NT.t(r.state === "short" ? "state_short" : "withinRights") + '</td><td class="num">' +
-        NT.num(r.rights_tce, 0) + ' tce</td><td class="num">' + NT.t("used") + " " + NT.num(r.used_tce, 0) + " tce</td><td></td></tr>").join("");
+        NT.num(r.rights_tce, 0) + ' tce</td><td class="num">' + NT.t("used") + " " + NT.num(r.used_tce, 0) + " tce</td><td></td></tr>").join("") +
+      lots.map((l) => "<tr><td>CCER</td><td>" + NT.esc(l.serial) + '</td><td class="num">' + NT.num(l.tonnes, 0) + " t</td><td>" + NT.esc(l.project) + " " +
+        l.vintage + "</td><td>" + NT.t("lot_" + l.status) + (l.used_for ? " " + l.used_for : "") + "</td></tr>").join("");
   } catch (e) { fail(cp, e); }
   const esg = document.getElementById("esg");
   if (!esg) return;

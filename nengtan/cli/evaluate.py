@@ -1,0 +1,138 @@
+"""``nengtan evaluate hj274|zero-carbon|ghg``: the park's evaluations (issue 13, docs/evaluation.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+
+evaluate_app = typer.Typer(help="Park evaluations: HJ 274-2015, zero-carbon park, greenhouse-gas inventory.",
+                           no_args_is_help=True)
+Year = Annotated[int, typer.Option("--year", help="The data year.")]
+Output = Annotated[Path | None, typer.Option("--output", help="Write the report as .xlsx or .pdf (in Chinese).")]
+
+
+def _done(kind: str, r: dict[str, Any], stores: Any, output: Path | None) -> None:
+    if output is None:
+        return
+    from nengtan.engine.accounts import park_name
+    from nengtan.reports.evaluation import write_evaluation
+
+    console.print(f"written: {write_evaluation(kind, r, park_name(stores), output)}", highlight=False)
+
+
+def _filed(path: Path | None) -> dict[int, float] | None:
+    """A report's printed values: ``no,value`` (the indicator's number, the value as printed)."""
+    if path is None:
+        return None
+    from nengtan.engine.greenpower import number_at, table_rows
+
+    return {int(number_at(r["no"], w, "no")): number_at(r["value"], w, "value")
+            for w, r in table_rows(path, ("no", "value"))}
+
+
+@evaluate_app.command("hj274")
+@friendly
+def hj274_cmd(year: Year,
+              base_year: Annotated[int | None, typer.Option("--base-year", help="The plan's base year (规划基准年) "
+                                                            "of the elasticities and the CO2 reduction rate.")] = None,
+              chosen: Annotated[str | None, typer.Option("--chosen", help="The optional indicators the park is "
+                                                         "assessed on, e.g. 1,2,6,8,11,14 (default: every one with "
+                                                         "data).")] = None,
+              filed: Annotated[Path | None, typer.Option("--filed", help="A report's printed values (no,value) "
+                                                         "to check against the recomputed ones.")] = None,
+              output: Output = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """HJ 274-2015: every indicator's value, requirement, pass/fail and inputs, and the park's result."""
+    from nengtan.engine import open_local
+    from nengtan.engine.evaluation import hj274_evaluation
+
+    check_format(fmt)
+    picked = None
+    if chosen:
+        try:
+            picked = {int(x) for x in chosen.split(",") if x.strip()}
+        except ValueError:
+            raise UserError(f"--chosen {chosen!r}: indicator numbers separated by commas") from None
+    stores = open_local(home)[1]
+    r = hj274_evaluation(stores, year, base_year, picked, _filed(filed))
+    _done("hj274", r, stores, output)
+    if fmt == "json":
+        print_json(r)
+        return
+    t = Table(title=f"HJ 274-2015 {year} (base year {base_year or '—'})")
+    for c in ("no", "indicator", "unit", "requirement", "type", "value", "result"):
+        t.add_column(c, justify="right" if c in ("no", "value") else "left")
+    for i in r["indicators"]:
+        result = ("pass" if i["passed"] else "FAIL") if i["passed"] is not None else i["reason"]
+        if i.get("substituted_by"):
+            result += f" (met by {i['substituted_by']})"
+        t.add_row(f"{i['no']}{i['mark']}", i["name"], i["unit"], i["requirement"],
+                  "必选" if i["mandatory"] else ("可选" if i["chosen"] else "可选·未选"),
+                  "—" if i["value"] is None else f"{i['value']:,.4g}", result)
+    console.print(t)
+    for c in r.get("filed_check", []):
+        if c["flags"]:
+            console.print(f"filed {c['no']} {c['name']}: {c['printed']:g} — {'; '.join(c['flags'])}", highlight=False)
+    console.print(f"mandatory failed: {r['mandatory_failed'] or 'none'}; optional met {len(r['optional_met'])} of "
+                  f"{len(r['optional_chosen'])} chosen (at least {r['min_optional']}): "
+                  f"{'PASSED' if r['passed'] else 'NOT PASSED'}", highlight=False)
+
+
+@evaluate_app.command("zero-carbon")
+@friendly
+def zero_carbon_cmd(year: Year, pv_yield: Annotated[float, typer.Option("--pv-yield", help="PV yield [kWh/kWp a "
+                                                                       "year] for the PV that closes a gap.")] = 1100.0,
+                    output: Output = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """The zero-carbon park indicators, each failing one with its gap and what closes it."""
+    from nengtan.engine import open_local
+    from nengtan.engine.evaluation import zero_carbon_evaluation
+
+    check_format(fmt)
+    stores = open_local(home)[1]
+    r = zero_carbon_evaluation(stores, year, pv_yield)
+    _done("zero-carbon", r, stores, output)
+    if fmt == "json":
+        print_json(r)
+        return
+    t = Table(title=f"零碳园区 zero-carbon park {year}")
+    for c in ("indicator", "value", "requirement", "result", "gap and what closes it"):
+        t.add_column(c)
+    for i in r["indicators"]:
+        gap = "; ".join(f"{k} {v:,.1f}" for k, v in (i["gap"] or {}).items())
+        t.add_row(i["name"], "—" if i["value"] is None else f"{i['value']:,.4g} {i['unit']}", i["requirement"],
+                  "—" if i["passed"] is None else ("pass" if i["passed"] else "FAIL"), gap)
+    console.print(t)
+
+
+@evaluate_app.command("ghg")
+@friendly
+def ghg_cmd(year: Year, gwp: Annotated[str, typer.Option("--gwp", help="AR6, AR5 or SAR.")] = "AR6",
+            output: Output = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """The park's greenhouse-gas inventory: energy by sector, CH4 and N2O, processes, the sink apart."""
+    from nengtan.engine import open_local
+    from nengtan.engine.evaluation import ghg_inventory
+
+    check_format(fmt)
+    stores = open_local(home)[1]
+    r = ghg_inventory(stores, year, gwp)
+    _done("ghg", r, stores, output)
+    if fmt == "json":
+        print_json(r)
+        return
+    t = Table(title=f"温室气体清单 GHG inventory {year} ({r['gwp']})")
+    for c in ("category", "source", "gas", "t", "tCO2e", "method"):
+        t.add_column(c, justify="right" if c in ("t", "tCO2e") else "left")
+    for x in [*r["lines"], *r["memo"], r["sink"]]:
+        t.add_row(x["category"], x["item"], x["gas"], "—" if x["mass_t"] is None else f"{x['mass_t']:,.3f}",
+                  "—" if x["t_co2e"] is None else f"{x['t_co2e']:,.1f}", x["method"])
+    console.print(t)
+    console.print(f"total {r['total_t_co2e']:,.1f} tCO2e; with electricity and heat brought in "
+                  f"{r['total_with_imports_t_co2e']:,.1f}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(evaluate_app, name="evaluate")

@@ -1,0 +1,107 @@
+"""The park's greenhouse-gas inventory (温室气体排放清单), pure, laid out as the provincial inventory guideline lays
+out a territory's (省级温室气体清单编制指南（试行）, 2011: energy activities, industrial processes, land use and
+forestry as a separate sink), with selectable GWP sets (nengtan.footprint.gwp: AR6 default, AR5, SAR — the set the
+provincial guideline uses).
+
+Lines, each with its method and factor:
+
+* **Energy, fuel combustion, CO₂, per sector** (GB/T 4754 division): the platform's Scope 1 combustion CO₂
+  (AD × NCV × CC × OF × 44/12, GB/T 32150-2015 6.3.1, the factor set named) without its process part.
+* **Energy, fuel combustion, CH₄ and N₂O**: the fuels' energy [TJ] × IPCC 2006 Vol. 2 Table 2.3 default factors for
+  manufacturing industries (coal 10 kg CH₄ and 1.5 kg N₂O per TJ, oil products 3 and 0.6, natural gas 1 and 0.1;
+  recalled, to-verify), times the set's GWP.
+* **Memo: electricity and heat brought in** (调入电力/热力隐含排放): location-based Scope 2, reported apart and not
+  added to the territorial total (the guideline's practice for electricity imported across the boundary).
+* **Industrial processes**: carbonates used (CaCO₃ 0.4397 t CO₂/t, MgCO₃ 0.5220, dolomite 0.4773: stoichiometric,
+  IPCC 2006 Vol. 3 Table 2.1), the carbon of feedstock oxidised (the platform's carbon balance of 205-1 raw-material
+  use), SF₆ emitted by makers of electrical equipment and HFCs emitted, each gas times the set's GWP.
+* **Carbon sink** of green space: area [ha] × the park's sequestration factor [tCO₂/ha/yr] (the park states its
+  source; nengtan ships no default), a removal reported as a separate line, not netted into the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nengtan.footprint.gwp import gwp_set
+
+TJ_PER_TCE = 29.3076e-3  # 1 kgce = 29.3076 MJ (GB/T 2589-2020)
+FUEL_CLASS = {"coal": "coal", "coke": "coal", "diesel": "oil", "gasoline": "oil", "fuel_oil": "oil", "kerosene": "oil",
+              "lpg": "oil", "natural_gas": "gas"}
+NON_CO2 = {"coal": (10.0, 1.5), "oil": (3.0, 0.6), "gas": (1.0, 0.1)}
+"""kg CH₄ and kg N₂O per TJ, IPCC 2006 Vol. 2 Table 2.3 (manufacturing industries and construction; recalled)."""
+CARBONATES = {"limestone": 0.4397, "magnesite": 0.5220, "dolomite": 0.4773}
+"""t CO₂ per t of carbonate, stoichiometric (IPCC 2006 Vol. 3 Table 2.1)."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The park-year's activity data."""
+
+    combustion_co2_by_sector: dict[str, float]  # t, per 2-digit sector
+    fuel_tce: dict[str, float]  # per carrier burnt, tce
+    scope2_t: float
+    feedstock_process_t: float
+    carbonates_t: dict[str, float] = field(default_factory=dict)  # per carbonate, t used
+    sf6_kg: float = 0.0
+    hfc_kg: dict[str, float] = field(default_factory=dict)  # per gas (HFC-134a, HFC-23)
+    green_space_ha: float | None = None
+    sink_factor_t_per_ha: float | None = None
+    sink_factor_source: str = ""
+
+
+def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
+    """The inventory's lines (category, gas, quantity of the gas, tCO₂e, method, factor) and totals."""
+    g = gwp_set(gwp)
+    lines: list[dict[str, Any]] = []
+
+    def add(category: str, item: str, gas: str, mass_t: float, flow: str, method: str, factor: str) -> None:
+        lines.append({"category": category, "item": item, "gas": gas, "mass_t": mass_t,
+                      "t_co2e": mass_t * g.factors[flow], "gwp": g.factors[flow], "method": method,
+                      "factor": factor})
+
+    for sector, t in sorted(a.combustion_co2_by_sector.items()):
+        add("能源活动", f"化石燃料燃烧 行业 {sector}", "CO2", t, "CO2_fossil",
+            "AD × NCV × CC × OF × 44/12 (GB/T 32150-2015 6.3.1)", "the platform's factor set")
+    ch4 = n2o = 0.0
+    for carrier, tce in sorted(a.fuel_tce.items()):
+        cls = FUEL_CLASS.get(carrier)
+        if cls is None or tce <= 0:
+            continue
+        tj = tce * TJ_PER_TCE
+        ch4 += tj * NON_CO2[cls][0] / 1e3
+        n2o += tj * NON_CO2[cls][1] / 1e3
+    tj_all = sum(t for c, t in a.fuel_tce.items() if c in FUEL_CLASS) * TJ_PER_TCE
+    add("能源活动", "化石燃料燃烧", "CH4", ch4, "CH4_fossil", f"fuel energy {tj_all:,.1f} TJ × kg/TJ",
+        "IPCC 2006 Vol. 2 Table 2.3: coal 10, oil 3, gas 1 kg/TJ (recalled)")
+    add("能源活动", "化石燃料燃烧", "N2O", n2o, "N2O", f"fuel energy {tj_all:,.1f} TJ × kg/TJ",
+        "IPCC 2006 Vol. 2 Table 2.3: coal 1.5, oil 0.6, gas 0.1 kg/TJ (recalled)")
+    for kind, t in sorted(a.carbonates_t.items()):
+        add("工业生产过程", f"碳酸盐使用 {kind}", "CO2", t * CARBONATES[kind], "CO2_fossil",
+            f"{t:,.1f} t × {CARBONATES[kind]} tCO2/t", "stoichiometric, IPCC 2006 Vol. 3 Table 2.1")
+    add("工业生产过程", "原料用能碳氧化（205-1 原料用途）", "CO2", a.feedstock_process_t, "CO2_fossil",
+        "carbon balance of feedstock oxidised", "the platform's feedstock accounts")
+    if a.sf6_kg:
+        add("工业生产过程", "电气设备制造 SF6 排放", "SF6", a.sf6_kg / 1e3, "SF6", "SF6 emitted [kg]", "as reported")
+    for gas, kg in sorted(a.hfc_kg.items()):
+        add("工业生产过程", f"{gas} 排放", gas, kg / 1e3, gas, f"{gas} emitted [kg]", "as reported")
+    total = sum(x["t_co2e"] for x in lines)
+    memo = {"category": "信息项", "item": "调入电力、热力隐含排放（范围二，基于位置）", "gas": "CO2",
+            "mass_t": a.scope2_t, "t_co2e": a.scope2_t, "gwp": 1.0,
+            "method": "electricity and heat bought × the grid and heat factors", "factor": "the platform's factor set"}
+    if a.green_space_ha is not None and a.sink_factor_t_per_ha is not None:
+        removal = a.green_space_ha * a.sink_factor_t_per_ha
+        sink = {"category": "碳汇", "item": "园区绿地", "gas": "CO2", "mass_t": -removal, "t_co2e": -removal,
+                "gwp": 1.0, "method": f"{a.green_space_ha:,.1f} ha × {a.sink_factor_t_per_ha:g} tCO2/ha/yr",
+                "factor": a.sink_factor_source or "the park's factor"}
+    else:
+        sink = {"category": "碳汇", "item": "园区绿地", "gas": "CO2", "mass_t": None, "t_co2e": None, "gwp": 1.0,
+                "method": "not estimated: needs green_space_area and green_space_sink_factor with its source",
+                "factor": ""}
+    by_gas: dict[str, float] = {}
+    for x in lines:
+        by_gas[x["gas"]] = by_gas.get(x["gas"], 0.0) + x["t_co2e"]
+    return {"gwp": g.name, "gwp_source": g.source, "lines": lines, "total_t_co2e": total, "by_gas": by_gas,
+            "memo": [memo], "sink": sink,
+            "total_with_imports_t_co2e": total + a.scope2_t}
