@@ -18,6 +18,7 @@ from nengtan.api.routers import (
     auth,
     cockpit,
     enterprises,
+    evaluation,
     footprints,
     greenpower,
     inventory,
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings, assets):
+                   footprints, pact, greenpower, ratings, assets, evaluation):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

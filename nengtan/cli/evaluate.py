@@ -134,5 +134,35 @@ def ghg_cmd(year: Year, gwp: Annotated[str, typer.Option("--gwp", help="AR6, AR5
                   f"{r['total_with_imports_t_co2e']:,.1f}", highlight=False)
 
 
+def demo_evaluation(paths: Any, stores: Any, year: int) -> None:
+    """The demo's evaluations of its last year: the reports written, the results in one line each."""
+    from nengtan.demo_evaluation import BASE_YEAR, CHOSEN
+    from nengtan.engine.accounts import park_name
+    from nengtan.engine.evaluation import ghg_inventory, hj274_evaluation, zero_carbon_evaluation
+    from nengtan.reports.evaluation import write_evaluation
+
+    filed = paths.home / "statistics" / f"hj274-filed-{year}.csv"
+    if not filed.exists():
+        return
+    park = park_name(stores)
+    hj = hj274_evaluation(stores, year, BASE_YEAR, set(CHOSEN), _filed(filed))
+    zc = zero_carbon_evaluation(stores, year)
+    gi = ghg_inventory(stores, year)
+    for kind, r, suffix in (("hj274", hj, "xlsx"), ("hj274", hj, "pdf"), ("zero-carbon", zc, "pdf"),
+                            ("ghg", gi, "xlsx")):
+        write_evaluation(kind, r, park, paths.reports / f"evaluation-{kind}-{year}.{suffix}")
+    flagged = sum(1 for c in hj["filed_check"] if c["flags"])
+    console.print(f"evaluation {year}: HJ 274 mandatory not met {hj['mandatory_failed'] or 'none'}, optional met "
+                  f"{len(hj['optional_met'])}/{len(hj['optional_chosen'])}, {flagged} printed values flagged; "
+                  f"zero-carbon failing {len(zc['failing'])} of {len(zc['indicators'])}; "
+                  f"GHG {gi['total_t_co2e']:,.0f} tCO2e "
+                  f"(reports/evaluation-*-{year}.*; nengtan evaluate hj274 --year {year} --base-year {BASE_YEAR})",
+                  highlight=False)
+
+
 def register(app: typer.Typer) -> None:
+    from nengtan.cli.common import DEMO_HOOKS
+
+    if demo_evaluation not in DEMO_HOOKS:
+        DEMO_HOOKS.append(demo_evaluation)
     app.add_typer(evaluate_app, name="evaluate")

@@ -397,6 +397,9 @@ def demo(
 
         err_console.print("demo park: statistics, ratings, carbon points, energy-use rights, an ESG publication…")
         build_ratings_demo(paths, _Stores(reg, lake), _year)
+        from nengtan.demo_evaluation import build_evaluation_demo
+
+        build_evaluation_demo(paths, _Stores(reg, lake), _year)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)

@@ -21,7 +21,7 @@ from nengtan.registry.tables.statistics import Statistic
 from nengtan.registry.tables.verification import VerificationRecord, YearLock
 from nengtan.statistics.items import ITEMS, PLATFORM_ITEMS
 
-ADDITIVE = {k for k, (unit, _, _) in ITEMS.items() if unit not in ("%", "—", "tCO2/ha/yr")}
+ADDITIVE = {k for k, (unit, _, _) in ITEMS.items() if unit not in ("%", "—", "tCO2/ha/yr", "年")}
 """Items whose enterprise values add up to the park's (not shares, flags or factors)."""
 
 
@@ -72,9 +72,20 @@ def gather(stores: Stores, years: set[int]) -> tuple[dict[tuple[str, int], float
     return values, sources
 
 
+def plan_base_year(stores: Stores, year: int) -> int | None:
+    """The plan's base year the park filed (statistic ``plan_base_year``, the newest filing up to `year`)."""
+    with stores.registry.session() as s:
+        v = s.execute(select(Statistic.value).where(Statistic.item == "plan_base_year", Statistic.year <= year,
+                                                    Statistic.enterprise_id.is_(None), Statistic.active.is_(True))
+                      .order_by(Statistic.year.desc())).scalars().first()
+    return None if v is None else int(v)
+
+
 def hj274_evaluation(stores: Stores, year: int, base_year: int | None = None, chosen: set[int] | None = None,
                      filed: dict[int, float] | None = None) -> dict[str, Any]:
-    """HJ 274-2015 for `year` (elasticities and the CO₂ reduction rate from `base_year`, the plan's base year)."""
+    """HJ 274-2015 for `year` (elasticities and the CO₂ reduction rate from `base_year`, the plan's base year; by
+    default the one the park filed)."""
+    base_year = base_year if base_year is not None else plan_base_year(stores, year)
     years = {year, year - 3} | ({base_year} if base_year is not None else set())
     values, sources = gather(stores, years)
     x = hj274.Inputs(year, base_year, values, sources)

@@ -73,5 +73,10 @@ TITLES = {"hj274": "生态工业园区年度评价报告（HJ 274-2015 指标对
 RENDER = {"hj274": hj274_tables, "zero-carbon": zero_carbon_tables, "ghg": ghg_tables}
 
 
+def _short(_: str, table: list[list[Any]]) -> list[list[Any]]:
+    """A page holds a row: a long note is cut on the PDF (the workbook keeps it whole)."""
+    return [[v[:150] + "…" if isinstance(v, str) and len(v) > 150 else v for v in row] for row in table]
+
+
 def write_evaluation(kind: str, r: dict[str, Any], park: str, out: Path) -> Path:
-    return write_tables(f"{park} {r['year']} 年{TITLES[kind]}", RENDER[kind](r), out)
+    return write_tables(f"{park} {r['year']} 年{TITLES[kind]}", RENDER[kind](r), out, _short)

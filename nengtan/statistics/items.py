@@ -72,6 +72,7 @@ ITEMS: dict[str, tuple[str, dict[str, float], str]] = {
     "env_disclosure_rate": ("%", PERCENT, "重点企业环境信息公开率"),
     "info_platform_completeness": ("%", PERCENT, "生态工业信息平台完善程度"),
     "publicity_events": ("次", COUNT, "生态工业主题宣传活动 (events a year)"),
+    "plan_base_year": ("年", {"年": 1.0, "": 1.0, "year": 1.0}, "规划基准年 (the plan's base year, filed as a value)"),
     "limestone": ("t", TONNES, "石灰石（碳酸盐）使用量"),
     "dolomite": ("t", TONNES, "白云石使用量"),
     "magnesite": ("t", TONNES, "菱镁矿使用量"),

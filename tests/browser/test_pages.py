@@ -171,3 +171,23 @@ def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type
     rows = page.locator("#upload-rows td.bad-row").all_inner_texts()
     assert sorted(rows) == ["3", "4"]
     page.screenshot(path=str(SCREENSHOTS / "portal.png"), full_page=True)
+
+
+def test_evaluation_page_shows_the_engines_indicators(page, live) -> None:  # type: ignore[no-untyped-def]
+    from nengtan.engine.evaluation import ghg_inventory, hj274_evaluation
+
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit/evaluation?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    api = live["app"].state.services
+    hj = {i["no"]: i for i in hj274_evaluation(api, YEAR)["indicators"]}
+    assert page.locator("#hj274 tr[data-no]").count() == 32
+    row = page.inner_text("#hj274 tr[data-no='11']")
+    assert hj[11]["name"] in row and f"{hj[11]['value']:,.4f}" in row and ("未达标" in row) == (not hj[11]["passed"])
+    page.click("#hj274 tr[data-no='11']")
+    assert "11 单位工业增加值综合能耗" in page.inner_text("#trend-name")
+    total = ghg_inventory(api, YEAR)["total_t_co2e"]
+    assert f"{total:,.0f} tCO2e (AR6)" in page.inner_text("#ghg-total")
+    page.select_option("#gwp-select", "SAR")
+    page.wait_for_selector("#ghg-total:has-text('SAR')", timeout=30_000)
+    assert page.locator("#zero-carbon tr").count() == 13

@@ -69,6 +69,16 @@ def cockpit(request: Request, user: OptUser) -> Response:
     return page("cockpit.html")
 
 
+@router.get("/cockpit/evaluation")
+def evaluation_page(request: Request, user: OptUser) -> Response:
+    """The park's evaluations: HJ 274-2015 with pass/fail and trend, zero-carbon park, GHG inventory."""
+    if user is None:
+        return _login_redirect(request)
+    if not user.is_admin:
+        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
+    return page("evaluation.html")
+
+
 @router.get("/cockpit/sectors/{code}")
 def sector_page(request: Request, code: Annotated[str, Path(max_length=8)], user: OptUser) -> Response:
     if user is None:
