@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator, operator_stores
-from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json, report_import
 
 assets_app = typer.Typer(help="Carbon assets: allowances, CCERs, compliance (清缴履约).", no_args_is_help=True)
 Ent = Annotated[str, typer.Option("--enterprise", help="The enterprise's credit code.")]
@@ -178,11 +178,7 @@ def verification_import_cmd(
 
     paths, stores, actor = operator_stores(home, as_user)
     out = import_records(stores, actor, file, paths.home / "verification" / "files", reason)
-    console.print(f"{out.landed} verification records landed", highlight=False)
-    for e in out.errors:
-        console.print(f"[red]refused[/] {e}", highlight=False)
-    if out.errors:
-        raise typer.Exit(1)
+    report_import(f"{out.landed} verification records landed", out.errors)
 
 
 @verification_app.command("list")

@@ -88,6 +88,17 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+def report_import(landed: str, errors: list[str]) -> None:
+    """What an import landed, then each refused row with its place and reason; exit 1 when any was refused."""
+    import typer
+
+    console.print(landed, highlight=False)
+    for e in errors:
+        console.print(f"[red]refused[/] {e}", highlight=False, soft_wrap=True)
+    if errors:
+        raise typer.Exit(1)
+
+
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 

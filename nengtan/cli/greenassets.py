@@ -11,7 +11,16 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator, operator_stores
-from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    UserError,
+    check_format,
+    console,
+    friendly,
+    print_json,
+    report_import,
+)
 
 gec_app = typer.Typer(help="Green certificates (绿证, GEC): holdings, expiry, freezing.", no_args_is_help=True)
 contract_app = typer.Typer(help="Green-power contracts (绿电交易, PPAs) with their bundled GECs.",
@@ -34,11 +43,7 @@ def _rows(title: str, rows: list[dict[str, Any]], keys: tuple[str, ...], fmt: st
 
 
 def _import_report(what: str, out: Any) -> None:
-    console.print(f"{out.landed} {what} landed ({out.mwh:,} MWh)", highlight=False)
-    for e in out.errors:
-        console.print(f"[red]refused[/] {e}", highlight=False)
-    if out.errors:
-        raise typer.Exit(1)
+    report_import(f"{out.landed} {what} landed ({out.mwh:,} MWh)", out.errors)
 
 
 @gec_app.command("import")

@@ -34,6 +34,7 @@ from nengtan.cli.common import (
     open_stores,
     print_json,
     report_app,
+    report_import,
 )
 from nengtan.ingest import KINDS
 
@@ -242,11 +243,7 @@ def _import_statistics(file: Path, reason: str | None, home: str | None) -> None
         raise UserError(f"{file}: no such file")
     _, stores, actor = operator_stores(home, None)
     res = import_statistics(stores.registry, actor, file, reason)
-    for e in res.errors:
-        err_console.print(f"refused {e}", highlight=False, soft_wrap=True)
-    console.print(f"{file.name}: {res.landed} statistics imported, {len(res.errors)} refused", highlight=False)
-    if res.errors:
-        raise typer.Exit(1)
+    report_import(f"{file.name}: {res.landed} statistics imported, {len(res.errors)} refused", res.errors)
 
 
 @app.command("quarantine")

@@ -9,7 +9,16 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator_stores
-from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    UserError,
+    check_format,
+    console,
+    friendly,
+    print_json,
+    report_import,
+)
 
 ratings_app = typer.Typer(help="Enterprise ratings (碳效码 …), each a versioned method with its inputs shown.",
                           no_args_is_help=True)
@@ -269,11 +278,7 @@ def statistics_import_cmd(
 
     _, stores, actor = operator_stores(home, as_user)
     out = import_statistics(stores.registry, actor, file, reason)
-    console.print(f"{out.landed} statistics landed", highlight=False)
-    for e in out.errors:
-        console.print(f"[red]refused[/] {e}", highlight=False)
-    if out.errors:
-        raise typer.Exit(1)
+    report_import(f"{out.landed} statistics landed", out.errors)
 
 
 esg_app = typer.Typer(help="ESG environmental data pack and what an enterprise publishes.", no_args_is_help=True)
