@@ -3,13 +3,19 @@
 * ``NENGTAN_HOME``: data directory (registry file, readings lake, raw uploads); default ``./nengtan-data``.
 * ``NENGTAN_DATABASE_URL``: registry URL; default a SQLite file in the data directory. Any SQLAlchemy URL
   works, e.g. ``postgresql+psycopg://user@127.0.0.1:5432/nengtan``.
+* ``NENGTAN_ENGINE`` (``duckdb`` | ``spark``) and ``NENGTAN_SPARK_MASTER`` (default ``local[2]``): the compute
+  back-end of the lake scans; also ``[compute] engine = …, spark_master = …`` in the settings file
+  (``NENGTAN_CONFIG``), the environment winning.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -42,3 +48,22 @@ def data_home(explicit: str | Path | None = None) -> Paths:
 def database_url(paths: Paths, explicit: str | None = None) -> str:
     """The registry URL: the flag, else NENGTAN_DATABASE_URL, else a SQLite file in the data home."""
     return explicit or os.environ.get("NENGTAN_DATABASE_URL") or f"sqlite:///{paths.sqlite}"
+
+
+def compute_settings() -> tuple[str, str]:
+    """The lake scans' back-end and, for Spark, its master URL: the environment, else the settings file's
+    ``[compute]`` table, else DuckDB (and ``local[2]``)."""
+    table: dict[str, object] = {}
+    path = os.environ.get("NENGTAN_CONFIG")
+    if path and Path(path).expanduser().is_file():
+        try:
+            table = dict(tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8")).get("compute", {}))
+        except tomllib.TOMLDecodeError:
+            table = {}  # the service's settings loader reports a malformed file with its line
+    engine = os.environ.get("NENGTAN_ENGINE") or str(table.get("engine", "duckdb"))
+    if engine not in ENGINES:
+        from nengtan.errors import InputError
+
+        raise InputError(f"compute engine {engine!r}: {' or '.join(ENGINES)} (NENGTAN_ENGINE or [compute].engine)")
+    master = os.environ.get("NENGTAN_SPARK_MASTER") or str(table.get("spark_master", "local[2]"))
+    return engine, master

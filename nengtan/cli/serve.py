@@ -14,7 +14,11 @@ users_app = typer.Typer(help="Users of the platform service (park administrators
 
 
 def _settings(home: str | None, config: str | None, **kw: object):  # type: ignore[no-untyped-def]
+    import os
+
     from nengtan.api.settings import SettingsError, load_settings
+    if config:  # the file's [compute] table is read through NENGTAN_CONFIG (nengtan.config.compute_settings)
+        os.environ["NENGTAN_CONFIG"] = config
     try:
         return load_settings(config, home=home, **kw)
     except SettingsError as exc:
@@ -24,7 +28,8 @@ def _settings(home: str | None, config: str | None, **kw: object):  # type: igno
 
 HomeOpt = Annotated[str | None, typer.Option("--home", help="Data directory (default $NENGTAN_HOME or "
                                              "./nengtan-data).", show_default=False)]
-ConfigOpt = Annotated[str | None, typer.Option("--config", help="TOML settings file ([service] table).",
+ConfigOpt = Annotated[str | None, typer.Option("--config", help="TOML settings file ([service] and [compute] "
+                                                                "tables).",
                                                show_default=False)]
 
 

@@ -349,7 +349,7 @@ def meter_monthly(stores: Stores, year: int, code: str, kind: str) -> list[dict[
     """Monthly consumption of one meter from the readings lake (interval sums or counter differences)."""
     from nengtan.accounting.meters import meter_totals
     from nengtan.engine.ledgers import metered_counter_totals
-    from nengtan.lake.scan import DUCKDB
+    from nengtan.lake.scan import configured_scan
     from nengtan.registry.frames import main_meters
 
     if kind == "counter":
@@ -358,7 +358,8 @@ def meter_monthly(stores: Stores, year: int, code: str, kind: str) -> list[dict[
         pairs = {(code, year, m) for m in range(1, 13)} if len(one) else set()
         frame = stores.cached(("counter_totals", year, code), lambda: metered_counter_totals(stores.lake, one, pairs))
     else:
-        frame = stores.cached(("meter_totals", year), lambda: meter_totals(DUCKDB.month_scan(stores.lake, year), year))
+        frame = stores.cached(("meter_totals", year),
+                              lambda: meter_totals(configured_scan().month_scan(stores.lake, year), year))
     g = frame[frame["meter_id"] == code]
     by_month = {int(m): (float(tot), float(est))
                 for m, tot, est in zip(g["month"], g["total"], g["estimated"], strict=True)}

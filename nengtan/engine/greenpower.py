@@ -70,13 +70,14 @@ def _metered_hours(stores: Stores, meters: list[tuple[str, str, float | None]], 
     (a measured reading wins over a gap estimate), counters' registers differenced (nengtan.accounting.meters
     .counter_hours)."""
     from nengtan.accounting.meters import counter_hours
-    from nengtan.lake.scan import DUCKDB
+    from nengtan.lake.scan import configured_scan
 
+    scan = configured_scan()
     interval = sorted(c for c, k, _ in meters if k == "interval")
     counters = {c: r for c, k, r in meters if k == "counter"}
-    parts = [DUCKDB.hour_totals(stores.lake, interval, year, "electricity") if interval else pd.DataFrame()]
+    parts = [scan.hour_totals(stores.lake, interval, year, "electricity") if interval else pd.DataFrame()]
     if counters:
-        parts.append(counter_hours(DUCKDB.register_series(stores.lake, sorted(counters), year, "electricity"),
+        parts.append(counter_hours(scan.register_series(stores.lake, sorted(counters), year, "electricity"),
                                    counters))
     parts = [p for p in parts if not p.empty]
     if not parts:

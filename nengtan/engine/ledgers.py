@@ -21,7 +21,7 @@ from nengtan.accounting.meters import (
 )
 from nengtan.factors import DEFAULT_SET, FactorSet, load_factor_set
 from nengtan.lake import Lake
-from nengtan.lake.scan import DUCKDB, LakeScan
+from nengtan.lake.scan import LakeScan, configured_scan
 from nengtan.registry import frames
 from nengtan.registry.store import Registry
 
@@ -56,16 +56,17 @@ def data_version(reg: Registry, lake: Lake) -> str:
 
 
 def metered_counter_totals(lake: Lake, counters: pd.DataFrame, pairs: set[tuple[str, int, int]],
-                           scan: LakeScan = DUCKDB) -> pd.DataFrame:
+                           scan: LakeScan | None = None) -> pd.DataFrame:
     """Consumption of counters for (meter, year, month) pairs, reading by reading (TOTAL_COLUMNS)."""
     if not pairs:
         return pd.DataFrame(columns=TOTAL_COLUMNS)
+    scan = scan or configured_scan()
     readings = scan.counter_readings(lake, sorted({p[0] for p in pairs}), months_to_read(pairs))
     return counter_totals(readings, counters, pairs)
 
 
 def counter_month_totals(lake: Lake, year: int, counters: pd.DataFrame, month_scan: pd.DataFrame,
-                         scan: LakeScan = DUCKDB) -> pd.DataFrame:
+                         scan: LakeScan | None = None) -> pd.DataFrame:
     """Counters' monthly consumption: settled from the month scan where the registers never fell, read
     reading by reading where they did."""
     fast, pairs = counter_months(month_scan, counters, year)
@@ -74,13 +75,15 @@ def counter_month_totals(lake: Lake, year: int, counters: pd.DataFrame, month_sc
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TOTAL_COLUMNS)
 
 
-def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan = DUCKDB) -> pd.DataFrame:
+def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan | None = None) -> pd.DataFrame:
     """Activity rows of ``year``: statements, and main meters where an enterprise-month-carrier has none.
 
     Green electricity is what the enterprise claimed with cancelled GECs (the ledger's claims, ``verified``); a
-    statement's green-electricity rows stay, marked unverified, so that the inventory shows them apart."""
+    statement's green-electricity rows stay, marked unverified, so that the inventory shows them apart. `scan`:
+    the compute back-end (default: the configured one, nengtan.lake.scan.configured_scan)."""
+    back = scan or configured_scan()
     with ThreadPoolExecutor(max_workers=1) as pool:  # the back-end scans the lake while SQL reads the registry
-        pending = pool.submit(scan.month_scan, lake, year)
+        pending = pool.submit(back.month_scan, lake, year)
         st = frames.statement_activity(reg, year)
         st["verified"] = st["carrier"] != "green_electricity"
         claimed = frames.green_claims_activity(reg, year)
@@ -90,7 +93,7 @@ def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan = DUCKDB) -> p
         ent = frames.enterprises_frame(reg)
         meters = frames.main_meters(reg)
         month_scan = pending.result()
-    counters = counter_month_totals(lake, year, meters[meters["kind"] == "counter"], month_scan, scan)
+    counters = counter_month_totals(lake, year, meters[meters["kind"] == "counter"], month_scan, back)
     metered = meter_activity(meters, meter_totals(month_scan, year), counters, year)
     return combine_activity(st, metered, ent)
 

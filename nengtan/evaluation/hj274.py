@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nengtan.errors import InputError
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
 
 RULES: dict[str, Any] = {
@@ -262,6 +263,9 @@ def evaluate(x: Inputs, chosen: set[int] | None = None) -> dict[str, Any]:
         rows.append(row)
     by = {r["no"]: r for r in rows}
     optional = [r["no"] for r in rows if not r["mandatory"]]
+    if chosen is not None and not set(chosen) <= set(optional):
+        raise InputError(f"chosen indicators {', '.join(map(str, sorted(set(chosen) - set(optional))))} are not "
+                         f"optional HJ 274 indicators (the optional ones: {', '.join(map(str, optional))})")
     picked = sorted(chosen) if chosen is not None else [n for n in optional if by[n]["value"] is not None]
     for r in rows:
         r["chosen"] = r["mandatory"] or r["no"] in picked

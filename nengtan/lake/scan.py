@@ -1,8 +1,9 @@
-"""The lake scan behind one small protocol, so the accounting can run on another compute back-end
-(Spark, for a province) without touching domain code: today's implementation is DuckDB over the
-committed Parquet files.
+"""The lake scan behind one small protocol, so the accounting runs on another compute back-end (Spark, for a
+province) without touching domain code.
 
-A back-end answers two questions, both in the lake's partition calendar (Asia/Shanghai months):
+A back-end answers four questions, in the lake's partition calendar (Asia/Shanghai months); the embedded one is
+:class:`DuckDBScan`, the distributed one nengtan.lake.spark_scan.SparkScan (the same files, the same frames),
+chosen by configuration (:func:`configured_scan`):
 
 * :meth:`LakeScan.month_scan` — per meter and month of a year (plus next January, whose first counter
   readings close December): Σ value, the estimated part, reading counts, and first / last / lowest /
@@ -11,7 +12,8 @@ A back-end answers two questions, both in the lake's partition calendar (Asia/Sh
   for the months whose registers fell (resets, rollovers, suspect readings), which are differenced one
   reading at a time;
 * :meth:`LakeScan.hour_totals` — Σ value per park-time hour of a year over some interval meters (a measured
-  reading wins over a gap estimate; negative, suspect values left out), for hourly matching.
+  reading wins over a gap estimate; negative, suspect values left out), for hourly matching;
+* :meth:`LakeScan.register_series` — counters' register readings of a year by hour, for hourly matching.
 """
 
 from __future__ import annotations
@@ -99,44 +101,53 @@ def _partition_of(path: str) -> str:
     return os.path.dirname(path)
 
 
+DUCKDB_SQL = {"sum": SUM_SCAN, "registers": MONTH_SCAN, "effective": MONTH_SCAN.replace("{src}", EFFECTIVE_READINGS)}
+
+
+def plan_month_scan(lake: Lake, year: int, sql: dict[str, str]) -> list[tuple[list[str], str]]:
+    """The year's files (plus next January's) grouped by the cheapest exact query, each with the back-end's SQL
+    for it (`sql`: ``sum``, ``registers``, ``effective``). The lake's commit records say which files hold only
+    interval meters and which hold estimates: a plain Σ for interval files without estimates or negative values,
+    the register scan for counter files (or files of unknown kind), the register scan over the measured-wins view
+    for partitions holding estimates."""
+    files = lake.files(years=[year]) + lake.files(months=[(year + 1, 1)])
+    slow_parts = {_partition_of(f) for f in lake.files_with_estimates(files)}
+    slow = [f for f in files if _partition_of(f) in slow_parts]
+    negative = lake.files_with_negatives(files)
+    plain = [f for f in files if _partition_of(f) not in slow_parts and lake.kind_of(f) == "interval"
+             and f not in negative]
+    registers = [f for f in files if _partition_of(f) not in slow_parts and f not in plain]
+    return [(group, sql[kind]) for group, kind in ((plain, "sum"), (registers, "registers"), (slow, "effective"))
+            if group]
+
+
+def merge_month_scan(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The groups' scans as one SCAN_COLUMNS frame. A meter-month spread over files of different kinds is merged,
+    its lowest register set to −∞ so that a counter's month is differenced reading by reading."""
+    import numpy as np
+
+    if not frames:
+        return pd.DataFrame(columns=SCAN_COLUMNS)
+    scan = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    split = scan.duplicated(["meter_id", "year", "month"], keep=False)
+    if split.any():
+        merged = scan[split].groupby(["meter_id", "year", "month"], as_index=False).agg(
+            total=("total", "sum"), estimated=("estimated", "sum"), n_estimated=("n_estimated", "sum"),
+            n=("n", "sum"), first=("first", "first"), last=("last", "last"), hi=("hi", "max"))
+        merged["lo"] = -np.inf
+        scan = pd.concat([scan[~split], merged[SCAN_COLUMNS]], ignore_index=True)
+    return scan
+
+
 class DuckDBScan:
     """The lake scan on DuckDB (the embedded default)."""
 
     name = "duckdb"
 
     def month_scan(self, lake: Lake, year: int) -> pd.DataFrame:
-        """One pass over the year's readings (plus next January, for counters' closing registers).
-
-        The lake's commit records say which files hold only interval meters and which hold estimates,
-        so each file gets the cheapest exact query: a plain Σ (interval files without estimates), the
-        register scan (counter files, or files of unknown kind), or the register scan over the
-        measured-wins view (partitions holding estimates). One meter-month spread over files of
-        different kinds is merged, its lowest register set to −∞ so that a counter's month is
-        differenced reading by reading.
-        """
-        import numpy as np
-
-        files = lake.files(years=[year]) + lake.files(months=[(year + 1, 1)])
-        if not files:
-            return pd.DataFrame(columns=SCAN_COLUMNS)
-        slow_parts = {_partition_of(f) for f in lake.files_with_estimates(files)}
-        slow = [f for f in files if _partition_of(f) in slow_parts]
-        negative = lake.files_with_negatives(files)
-        plain = [f for f in files if _partition_of(f) not in slow_parts and lake.kind_of(f) == "interval"
-                 and f not in negative]
-        registers = [f for f in files if _partition_of(f) not in slow_parts and f not in plain]
-        frames = [_read(group, sql) for group, sql in ((plain, SUM_SCAN), (registers, MONTH_SCAN),
-                                                      (slow, MONTH_SCAN.replace("{src}", EFFECTIVE_READINGS)))
-                  if group]
-        scan = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        split = scan.duplicated(["meter_id", "year", "month"], keep=False)
-        if split.any():
-            merged = scan[split].groupby(["meter_id", "year", "month"], as_index=False).agg(
-                total=("total", "sum"), estimated=("estimated", "sum"), n_estimated=("n_estimated", "sum"),
-                n=("n", "sum"), first=("first", "first"), last=("last", "last"), hi=("hi", "max"))
-            merged["lo"] = -np.inf
-            scan = pd.concat([scan[~split], merged[SCAN_COLUMNS]], ignore_index=True)
-        return scan
+        """One pass over the year's readings (plus next January, for counters' closing registers), each group of
+        files by its cheapest exact query (:func:`plan_month_scan`)."""
+        return merge_month_scan([_read(files, sql) for files, sql in plan_month_scan(lake, year, DUCKDB_SQL)])
 
     def counter_readings(self, lake: Lake, meter_ids: list[str], months: set[tuple[int, int]]) -> pd.DataFrame:
         files = [f for f in lake.files(months=months) if lake.kind_of(f) != "interval"]  # counters' files only
@@ -176,4 +187,17 @@ class DuckDBScan:
 
 
 DUCKDB = DuckDBScan()
-"""The default back-end."""
+"""The embedded back-end."""
+
+
+def configured_scan() -> LakeScan:
+    """The back-end the configuration chooses (nengtan.config.compute_settings): DuckDB, or Spark at the
+    configured master."""
+    from nengtan.config import compute_settings
+
+    engine, master = compute_settings()
+    if engine == "duckdb":
+        return DUCKDB
+    from nengtan.lake.spark_scan import spark_scan
+
+    return spark_scan(master)

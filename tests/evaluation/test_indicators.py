@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nengtan.errors import InputError
 from nengtan.evaluation import ghg, hj274, zero_carbon
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
 
@@ -52,6 +53,8 @@ def test_hj274_indicators_by_hand() -> None:
     assert by[5]["passed"] is None and by[5]["reason"] == "no eco_chain_projects for 2025"
     assert [x["item"] for x in by[2]["inputs"]] == ["value_added", "employees"]
     assert not r["passed"] and 5 in r["mandatory_failed"]
+    with pytest.raises(InputError, match="chosen indicators 5, 40 are not optional"):
+        hj274.evaluate(_inputs(), {1, 5, 40})
 
 
 def test_a_level_stands_in_for_its_elasticity_and_printed_values_are_checked() -> None:

@@ -1,4 +1,5 @@
-"""The accounting scan reads each lake file the cheapest exact way; every way gives the same totals."""
+"""The accounting scan reads each lake file the cheapest exact way; every way gives the same totals — on DuckDB and
+on Spark (local mode), the back-ends the configuration chooses between (NENGTAN_ENGINE)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import Enterprise, Meter
 
 USCC = "91320115000001230J"
+
+
+@pytest.fixture(params=["duckdb", "spark"], autouse=True)
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("NENGTAN_ENGINE", request.param)
+    return str(request.param)
 
 
 def _setup(reg: Registry) -> None:

@@ -1,0 +1,139 @@
+"""The lake scans on Apache Spark (PySpark): the same four questions as nengtan.lake.scan.DuckDBScan over the same
+committed Parquet files (Hive-style partitions ``carrier=/year=/month=``), answered in Spark SQL and returned as the
+same pandas frames, so the accounting above does not know which engine ran.
+
+The SQL is DuckDB's, in Spark's dialect: ``min_by``/``max_by`` for ``arg_min``/``arg_max``, ``unix_micros`` for
+``epoch_us``, ``LEFT SEMI JOIN`` for ``SEMI JOIN``. The file grouping (which files need the register scan or the
+measured-wins view) is nengtan.lake.scan.plan_month_scan, shared. One SparkSession per master URL for the process:
+``local[2]`` in the tests; on a cluster, ``spark-submit`` or a ``spark://``/``yarn`` master and the lake on storage
+every executor reads (docs/spark.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from nengtan.calendar import PARK_OFFSET_US, park_midnight
+from nengtan.lake.scan import READING_COLUMNS, merge_month_scan, plan_month_scan
+from nengtan.lake.store import Lake
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+MONTH_SCAN = """
+SELECT meter_id, year, month, COALESCE(SUM(value) FILTER (WHERE value >= 0), 0D) AS total,
+       COALESCE(SUM(value) FILTER (WHERE quality = 'estimated' AND value >= 0), 0D) AS estimated,
+       count(*) FILTER (WHERE quality = 'estimated') AS n_estimated, count(*) AS n,
+       min_by(value, ts) AS first, max_by(value, ts) AS last, min(value) AS lo, max(value) AS hi
+FROM {src} GROUP BY meter_id, year, month
+"""
+SUM_SCAN = """
+SELECT meter_id, year, month, SUM(value) AS total, 0D AS estimated, 0L AS n_estimated, count(*) AS n,
+       CAST(NULL AS DOUBLE) AS first, CAST(NULL AS DOUBLE) AS last, CAST(NULL AS DOUBLE) AS lo,
+       CAST(NULL AS DOUBLE) AS hi
+FROM {src} GROUP BY meter_id, year, month
+"""
+EFFECTIVE = """(SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn
+    FROM {src}) WHERE _rn = 1)"""
+SPARK_SQL = {"sum": SUM_SCAN, "registers": MONTH_SCAN, "effective": MONTH_SCAN.replace("{src}", EFFECTIVE)}
+HOUR_US = 3600 * 10**6
+
+
+@lru_cache(maxsize=2)
+def session(master: str) -> SparkSession:
+    """The process's SparkSession on `master`: UTC session time (timestamps are instants), Arrow for the
+    frames handed back, no UI, a small shuffle for one machine (Spark's 200 partitions suit a cluster)."""
+    import os
+    import warnings
+
+    from pyspark.sql import SparkSession
+
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # one machine: no interface lookup, no warning about it
+    # PySpark 4.3 warns that pandas 3 is not yet fully supported; the frames it hands back here are proved equal to
+    # DuckDB's by the tests (tests/lake/test_spark_scan.py)
+    warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*", category=FutureWarning)
+    warnings.filterwarnings("ignore", message="The copy keyword is deprecated", module="pyspark")
+    return (SparkSession.builder.master(master).appName("nengtan")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.log.level", "ERROR")
+            .config("spark.sql.shuffle.partitions", "8" if master.startswith("local") else "200")
+            .getOrCreate())
+
+
+class SparkScan:
+    """The lake scan on Spark."""
+
+    name = "spark"
+
+    def __init__(self, master: str = "local[2]") -> None:
+        self.master = master
+
+    @property
+    def spark(self) -> SparkSession:
+        return session(self.master)
+
+    def _frame(self, lake: Lake, files: list[str]) -> DataFrame:
+        return self.spark.read.option("basePath", str(lake.dir)).parquet(*files)
+
+    def _sql(self, lake: Lake, files: list[str], sql: str, meters: list[str] | None = None) -> pd.DataFrame:
+        """Run `sql`, whose ``{src}`` stands for the files (and ``wanted`` for `meters`), into pandas."""
+        views: dict[str, Any] = {"src": self._frame(lake, files)}
+        if meters is not None:
+            views["wanted"] = self.spark.createDataFrame([(m,) for m in meters], "meter_id string")
+        names = {k: f"nt_{k}_{id(v)}" for k, v in views.items()}
+        for k, v in views.items():
+            v.createOrReplaceTempView(names[k])
+        try:
+            return self.spark.sql(sql.replace("{src}", names["src"]).replace("{wanted}", names.get("wanted", "")
+                                                                              )).toPandas()
+        finally:
+            for n in names.values():
+                self.spark.catalog.dropTempView(n)
+
+    def month_scan(self, lake: Lake, year: int) -> pd.DataFrame:
+        return merge_month_scan([self._sql(lake, files, sql) for files, sql in plan_month_scan(lake, year,
+                                                                                             SPARK_SQL)])
+
+    def counter_readings(self, lake: Lake, meter_ids: list[str], months: set[tuple[int, int]]) -> pd.DataFrame:
+        files = [f for f in lake.files(months=months) if lake.kind_of(f) != "interval"]
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=READING_COLUMNS)
+        return self._sql(lake, files, "SELECT r.meter_id, r.value, r.year, r.month, r.quality = 'estimated' AS est "
+                         "FROM {src} r LEFT SEMI JOIN {wanted} w ON r.meter_id = w.meter_id "
+                         "ORDER BY r.meter_id, r.ts", sorted(meter_ids))
+
+    def hour_totals(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
+        files = lake.files(carriers=[carrier], years=[year])
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=["hour", "total"])
+        sql = (f"SELECT CAST(floor((unix_micros(ts) + {PARK_OFFSET_US}) / {HOUR_US}) AS BIGINT) AS hour, "
+               "COALESCE(SUM(value) FILTER (WHERE value >= 0), 0D) AS total FROM (SELECT r.*, row_number() OVER "
+               "(PARTITION BY r.meter_id, r.ts ORDER BY (r.quality = 'estimated'), r.batch) AS _rn FROM {src} r "
+               "LEFT SEMI JOIN {wanted} w ON r.meter_id = w.meter_id) WHERE _rn = 1 GROUP BY 1 ORDER BY 1")
+        return self._sql(lake, files, sql, sorted(meter_ids))
+
+    def register_series(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
+        files = lake.files(carriers=[carrier], years=[year, year + 1])
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=["meter_id", "hour", "value"])
+        start, end = (int(park_midnight(dt.date(y, 1, 1)).timestamp()) * 10**6 for y in (year, year + 1))
+        sql = (f"SELECT meter_id, CAST(floor((unix_micros(ts) + {PARK_OFFSET_US}) / {HOUR_US}) AS BIGINT) AS hour, "
+               "value FROM (SELECT r.*, row_number() OVER (PARTITION BY r.meter_id, r.ts ORDER BY "
+               "(r.quality = 'estimated'), r.batch) AS _rn FROM {src} r LEFT SEMI JOIN {wanted} w "
+               f"ON r.meter_id = w.meter_id WHERE unix_micros(r.ts) >= {start} AND unix_micros(r.ts) <= {end}) "
+               "WHERE _rn = 1 ORDER BY meter_id, ts")
+        return self._sql(lake, files, sql, sorted(meter_ids))
+
+
+@lru_cache(maxsize=2)
+def spark_scan(master: str = "local[2]") -> SparkScan:
+    return SparkScan(master)
