@@ -70,8 +70,8 @@ def main() -> None:
         f"{inv.co2_t:,.2f} = {duck.co2_t:,.2f} |", "",
         "The month scan runs up to three Spark queries (plain Σ, register scan, the measured-wins view over "
         "partitions with estimates) where the baseline runs one plain Σ, and each collects to pandas through Arrow; "
-        "on one 2-core machine Spark's per-query planning and task start-up (≈0.3–1 s) dominate. The goal is for a "
-        "cluster, where the scan is the larger part.", ""])
+        "on one 2-core machine Spark's per-query planning and task start-up are a large part of each "
+        "query.", ""])
     text = DOC.read_text(encoding="utf-8")
     start = text.find(SECTION)
     if start >= 0:

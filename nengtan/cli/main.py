@@ -20,6 +20,7 @@ from nengtan.cli import ledger as ledger_cli
 from nengtan.cli import ratings as ratings_cli
 from nengtan.cli import serve as serve_cli
 from nengtan.cli import targets as targets_cli
+from nengtan.cli import upward as upward_cli
 from nengtan.cli.audit import audit_app
 from nengtan.cli.common import (
     DEMO_HOOKS,
@@ -435,5 +436,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   highlight=False)
 
 for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli,
-              evaluate_cli):
+              evaluate_cli, upward_cli):
     _area.register(app)

@@ -1,7 +1,7 @@
 """The lake scan behind one small protocol, so the accounting runs on another compute back-end (Spark, for a
 province) without touching domain code.
 
-A back-end answers four questions, in the lake's partition calendar (Asia/Shanghai months); the embedded one is
+A back-end answers five questions, in the lake's partition calendar (Asia/Shanghai months); the embedded one is
 :class:`DuckDBScan`, the distributed one nengtan.lake.spark_scan.SparkScan (the same files, the same frames),
 chosen by configuration (:func:`configured_scan`):
 
@@ -13,7 +13,8 @@ chosen by configuration (:func:`configured_scan`):
   reading at a time;
 * :meth:`LakeScan.hour_totals` — Σ value per park-time hour of a year over some interval meters (a measured
   reading wins over a gap estimate; negative, suspect values left out), for hourly matching;
-* :meth:`LakeScan.register_series` — counters' register readings of a year by hour, for hourly matching.
+* :meth:`LakeScan.register_series` — counters' register readings of a year by hour, for hourly matching;
+* :meth:`LakeScan.readings_between` — meters' readings between two instants, for upward reporting.
 """
 
 from __future__ import annotations
@@ -54,6 +55,13 @@ class LakeScan(Protocol):
         """``meter_id``, ``hour`` (as in hour_totals) and ``value`` of the given counters' register readings from
         the first instant of `year` to the first instant of the next, by meter and time (a measured reading
         wins over a gap estimate)."""
+        ...
+
+    def readings_between(self, lake: Lake, meter_ids: list[str], start: dt.datetime, end: dt.datetime
+                         ) -> pd.DataFrame:
+        """``meter_id``, ``ts_us`` (microseconds since the epoch, UTC) and ``value`` of the given meters' readings
+        in [start, end], by meter and time (a measured reading wins over a gap estimate): upward reporting's
+        15-minute series."""
         ...
 
 
@@ -184,6 +192,32 @@ class DuckDBScan:
                f"FROM {{src}} r SEMI JOIN wanted w ON r.meter_id = w.meter_id WHERE epoch_us(r.ts) >= {start} "
                f"AND epoch_us(r.ts) <= {end}) WHERE _rn = 1 ORDER BY meter_id, ts")
         return _read(files, sql, con)
+
+
+    def readings_between(self, lake: Lake, meter_ids: list[str], start: dt.datetime, end: dt.datetime
+                         ) -> pd.DataFrame:
+        files = lake.files(months=_months_between(start, end))
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=["meter_id", "ts_us", "value"])
+        con = _duck().cursor()
+        con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
+        a, b = (int(t.timestamp() * 10**6) for t in (start, end))
+        return _read(files, "SELECT meter_id, epoch_us(ts) AS ts_us, value FROM (SELECT *, row_number() OVER "
+                     "(PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn FROM {src} r SEMI "
+                     f"JOIN wanted w ON r.meter_id = w.meter_id WHERE epoch_us(r.ts) BETWEEN {a} AND {b}) "
+                     "WHERE _rn = 1 ORDER BY meter_id, ts", con)
+
+
+def _months_between(start: dt.datetime, end: dt.datetime) -> set[tuple[int, int]]:
+    """The lake's (year, month) partitions, in park time, that [start, end] touches."""
+    from nengtan.calendar import PARK_TZ
+
+    a, b = start.astimezone(PARK_TZ), end.astimezone(PARK_TZ)
+    out, y, m = set(), a.year, a.month
+    while (y, m) <= (b.year, b.month):
+        out.add((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 DUCKDB = DuckDBScan()

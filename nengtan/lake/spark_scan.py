@@ -1,4 +1,4 @@
-"""The lake scans on Apache Spark (PySpark): the same four questions as nengtan.lake.scan.DuckDBScan over the same
+"""The lake scans on Apache Spark (PySpark): the same five questions as nengtan.lake.scan.DuckDBScan over the same
 committed Parquet files (Hive-style partitions ``carrier=/year=/month=``), answered in Spark SQL and returned as the
 same pandas frames, so the accounting above does not know which engine ran.
 
@@ -132,6 +132,21 @@ class SparkScan:
                f"ON r.meter_id = w.meter_id WHERE unix_micros(r.ts) >= {start} AND unix_micros(r.ts) <= {end}) "
                "WHERE _rn = 1 ORDER BY meter_id, ts")
         return self._sql(lake, files, sql, sorted(meter_ids))
+
+
+    def readings_between(self, lake: Lake, meter_ids: list[str], start: dt.datetime, end: dt.datetime
+                         ) -> pd.DataFrame:
+        from nengtan.lake.scan import _months_between
+
+        files = lake.files(months=_months_between(start, end))
+        if not files or not meter_ids:
+            return pd.DataFrame(columns=["meter_id", "ts_us", "value"])
+        a, b = (int(t.timestamp() * 10**6) for t in (start, end))
+        return self._sql(lake, files, "SELECT meter_id, unix_micros(ts) AS ts_us, value FROM (SELECT r.*, "
+                         "row_number() OVER (PARTITION BY r.meter_id, r.ts ORDER BY (r.quality = 'estimated'), "
+                         "r.batch) AS _rn FROM {src} r LEFT SEMI JOIN {wanted} w ON r.meter_id = w.meter_id WHERE "
+                         f"unix_micros(r.ts) BETWEEN {a} AND {b}) WHERE _rn = 1 ORDER BY meter_id, ts_us",
+                         sorted(meter_ids))
 
 
 @lru_cache(maxsize=2)

@@ -45,6 +45,12 @@ def test_spark_answers_as_duckdb_on_the_demo_lake(small_demo) -> None:  # type: 
           spark.hour_totals(lake, interval, 2025, "electricity"))
     _same(DUCKDB.register_series(lake, counters, 2025, "electricity"),
           spark.register_series(lake, counters, 2025, "electricity"))
+    import datetime as dt
+
+    from nengtan.calendar import park_midnight
+
+    a, b = park_midnight(dt.date(2025, 3, 1)), park_midnight(dt.date(2025, 3, 3))
+    _same(DUCKDB.readings_between(lake, interval, a, b), spark.readings_between(lake, interval, a, b))
     for year in years:
         a, b = activity(reg, lake, year, DUCKDB), activity(reg, lake, year, spark)
         a = a.sort_values(["uscc", "period", "carrier", "source", "quantity"]).reset_index(drop=True)

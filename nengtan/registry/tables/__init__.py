@@ -12,10 +12,11 @@
 - ``greenpower``: GEC holdings, green-power contracts and claims, the order book, the green-power ledger;
 - ``assets``: compliance years, allowance movements and CCER lots of the national carbon market, energy-use rights;
 - ``ratings``: the park's rating-method versions, issued rating runs, carbon credit points;
-- ``statistics``: land, tax, sales and the park evaluation's items, per year, for the park or an enterprise.
+- ``statistics``: land, tax, sales and the park evaluation's items, per year, for the park or an enterprise;
+- ``upward``: the outbox of upward reports (store and forward).
 
 :mod:`nengtan.registry.schema` imports them all, so that ``Base.metadata`` knows every table.
 """
 
 MODULES = ("park", "records", "monitoring", "factors", "verification", "access", "publishing", "targets", "footprints",
-           "greenpower", "assets", "ratings", "statistics")
+           "greenpower", "assets", "ratings", "statistics", "upward")
