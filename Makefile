@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.nengtan-installed
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 UV := python3 -m uv
 
 .PHONY: demo test lint typecheck unit bench system fonts clean

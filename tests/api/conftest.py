@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from nengtan.demo import SMALL, build_demo  # noqa: E402
 from nengtan.registry.store import Registry  # noqa: E402
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PG_TEST_DB = "nengtan_test_api"
+PG_TEST_DB = f"nengtan_test_api_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # one per parallel worker
 
 
 @dataclass

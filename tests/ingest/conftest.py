@@ -21,7 +21,7 @@ from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import Enterprise, Meter, Park
 
 PG = os.environ.get("NENGTAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-DB = "nengtan_test_ingest"
+DB = f"nengtan_test_ingest_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # one per parallel worker
 BROKER = ("127.0.0.1", 1883)
 _serial = itertools.count(int(uuid.uuid4().int % 10_000_000))
 
