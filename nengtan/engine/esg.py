@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from nengtan.engine.certification import Actor, enterprise
+from nengtan.engine.certification import Actor, NotPermittedError, enterprise
 from nengtan.engine.cockpit import inventory_dict
 from nengtan.engine.greenassets import of_enterprise
 from nengtan.engine.stores import Stores
@@ -99,7 +99,7 @@ def publish(stores: Stores, actor: Actor, uscc: str, year: int, keys: list[str])
     with stores.registry.session(write=True) as s:
         ent = enterprise(s, p["uscc"])
         if actor.role != "enterprise" or ent.id not in actor.enterprise_ids:
-            raise InputError(f"only {ent.name}'s own users choose what it publishes")
+            raise NotPermittedError(f"only {ent.name}'s own users choose what it publishes")
         chosen = [it for it in p["items"] if it["key"] in keys]
         version = 1 + (s.execute(select(func.max(EsgPublication.version)).where(
             EsgPublication.enterprise_id == ent.id, EsgPublication.year == year)).scalar() or 0)
@@ -115,7 +115,7 @@ def withdraw(stores: Stores, actor: Actor, uscc: str, year: int) -> None:
     with stores.registry.session(write=True) as s:
         ent = enterprise(s, uscc)
         if actor.role != "enterprise" or ent.id not in actor.enterprise_ids:
-            raise InputError(f"only {ent.name}'s own users withdraw its publication")
+            raise NotPermittedError(f"only {ent.name}'s own users withdraw its publication")
         for p in s.execute(select(EsgPublication).where(EsgPublication.enterprise_id == ent.id,
                                                         EsgPublication.year == year)).scalars():
             p.withdrawn = True

@@ -59,6 +59,13 @@ def session(master: str) -> SparkSession:
     # DuckDB's by the tests (tests/lake/test_spark_scan.py)
     warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*", category=FutureWarning)
     warnings.filterwarnings("ignore", message="The copy keyword is deprecated", module="pyspark")
+    import shutil
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        from nengtan.errors import NotInitialisedError
+
+        raise NotInitialisedError("the Spark back-end needs Java 17 or newer: run scripts/install-java.sh (make test "
+                                  "does), or set NENGTAN_ENGINE=duckdb")
     return (SparkSession.builder.master(master).appName("nengtan")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")

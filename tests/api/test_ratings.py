@@ -44,7 +44,7 @@ def test_esg_pack_and_mu_over_http_cli_and_engine_agree(client: TestClient, toke
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # only the enterprise's own users publish; staff cannot publish for it
     assert client.post(f"/api/enterprises/{demo.a}/esg/2025/publish", json={"items": ["scope1_t"]},
-                       headers=tokens["admin"]).status_code == 422
+                       headers=tokens["admin"]).status_code == 403
     assert client.post(f"/api/enterprises/{demo.a}/esg/2025/publish", json={"items": ["scope1_t", "nope"]},
                        headers=tokens["enterprise-a"]).status_code == 422
     ok = client.post(f"/api/enterprises/{demo.a}/esg/2025/publish", json={"items": ["scope1_t"]},

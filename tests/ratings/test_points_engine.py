@@ -11,7 +11,7 @@ import pytest
 
 from nengtan.config import Paths
 from nengtan.engine import esg, greenledger, points, ratings
-from nengtan.engine.certification import Actor, enterprise
+from nengtan.engine.certification import Actor, NotPermittedError, enterprise
 from nengtan.engine.cockpit import inventory_dict
 from nengtan.engine.statistics import import_statistics, values
 from nengtan.engine.stores import LocalStores
@@ -121,7 +121,7 @@ def test_the_esg_pack_renders_the_inventory_and_only_published_items_are_public(
                                                                             inv["energy_tce"])
     assert got["co2_intensity"] == inv["intensities"]["co2_t_per_10k_cny_value_added"]
     assert p["data_version"] == inv["data_version"]
-    with pytest.raises(InputError, match="own users"):
+    with pytest.raises(NotPermittedError, match="own users"):
         esg.publish(stores, STAFF, A, 2025, ["scope1_t"])
     with pytest.raises(NotFoundError):
         esg.pack(stores, _user(stores, B), A, 2025)
