@@ -158,8 +158,9 @@ def write_statistics_file(folder: Path, figures: Any, year: int) -> Path:
 def build_ratings_demo(paths: Paths, stores: Stores, year: int) -> dict[str, Any]:
     """The demo's ratings and their records: statistics for the 亩均 evaluation, the year's ratings issued, points
     awarded for the last two years and some spent, energy-use rights of the key energy-using units (allocated at
-    98 % of the previous year's dual-control energy, the first one buying 3 % more), and the first enterprise's ESG
-    publication (energy, Scope 1 and 2, intensities, verification status)."""
+    98 % of the previous year's dual-control energy, the first one buying 3 % more), the first enterprise's ESG
+    publication (energy, Scope 1 and 2, intensities, verification status), and the year's energy-use budget
+    (hybrid, from the previous year) with one project's energy review."""
     from sqlalchemy import select
 
     from nengtan.engine import carbonassets, esg, points, ratings
@@ -196,4 +197,9 @@ def build_ratings_demo(paths: Paths, stores: Stores, year: int) -> dict[str, Any
         own = Actor("enterprise-a", "enterprise", frozenset({first.id}))
         esg.publish(stores, own, first.uscc, year, ["energy_tce", "scope1_t", "scope2_location_t",
                                                     "scope2_market_t", "co2_intensity", "verification"])
+    from nengtan.engine import energybudget
+
+    energybudget.allocate(stores, staff, year, "hybrid", base_year=year - 1)
+    energybudget.review(stores, staff, "新能源汽车电驱动系统项目（演示）", year, energy_tce=2_400,
+                        approval_no="江宁能审〔2025〕1号（演示）")
     return {"statistics": res.landed, "ratings": issued, "points": awarded, "energy_units": len(energy_units)}

@@ -17,6 +17,7 @@ from nengtan.api.routers import (
     assets,
     auth,
     cockpit,
+    energy,
     enterprises,
     evaluation,
     footprints,
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings, assets, evaluation):
+                   footprints, pact, greenpower, ratings, assets, evaluation, energy):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from nengtan import __version__
 from nengtan.cli import assets as assets_cli
+from nengtan.cli import energybudget as energybudget_cli
 from nengtan.cli import evaluate as evaluate_cli
 from nengtan.cli import footprint as footprint_cli
 from nengtan.cli import greenpower as greenpower_cli
@@ -436,5 +437,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   highlight=False)
 
 for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli,
-              evaluate_cli, upward_cli):
+              evaluate_cli, upward_cli, energybudget_cli):
     _area.register(app)

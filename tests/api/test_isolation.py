@@ -32,6 +32,7 @@ ADMIN_ONLY = {
     ("GET", "/api/greenpower/cfe"), ("GET", "/api/ratings/summary"),
     ("GET", "/api/evaluation/hj274"), ("GET", "/api/evaluation/hj274/trend"), ("GET", "/api/evaluation/zero-carbon"),
     ("GET", "/api/evaluation/ghg"), ("GET", "/api/evaluation/{kind}/export"),
+    ("GET", "/api/energy-budget"), ("GET", "/api/energy-budget/status"), ("GET", "/api/energy-budget/reviews"),
 }
 # Gateway ingestion (issue 3): authenticated by gateway tokens only; a user's login is refused (401),
 # and a gateway writes only its own meters (tests/api/test_gateway_cache.py).

@@ -1,0 +1,30 @@
+"""Energy-use budgets over HTTP (issue 14), for the park's staff: the year's budget with its enterprise lines, each
+enterprise's use against it with its warning, and the energy reviews of new projects (nengtan.engine.energybudget)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.engine import energybudget
+from nengtan.engine.certification import last_year
+
+router = APIRouter(prefix="/api/energy-budget", tags=["energy-use budget"])
+YearQ = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+@router.get("")
+def budget(user: AdminDep, svc: ServicesDep, year: YearQ = None) -> dict[str, Any]:
+    return energybudget.budget(svc, year or last_year())
+
+
+@router.get("/status")
+def status(user: AdminDep, svc: ServicesDep, year: YearQ = None) -> dict[str, Any]:
+    return energybudget.status(svc, year or last_year())
+
+
+@router.get("/reviews")
+def reviews(user: AdminDep, svc: ServicesDep, year: YearQ = None) -> dict[str, Any]:
+    return {"items": energybudget.reviews(svc, year)}
