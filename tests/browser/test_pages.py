@@ -150,6 +150,13 @@ def test_cockpit_shows_the_parks_ratings_and_points(page, live) -> None:  # type
     for k, v in mu.items():
         assert (f"未评价 {v}" if k == "not evaluated" else f"{k} {v}") in text
     assert "carbon_points" not in text and "mu_efficiency@v1" in text
+    from nengtan.engine.energybudget import status
+
+    eb = status(api, YEAR)
+    page.wait_for_selector("#energy-budget tr + tr", timeout=30_000)
+    assert f"{eb['budget_tce']:,.0f} tce" in page.inner_text("#energy-budget-park")
+    worst = max(eb["items"], key=lambda r: r["share"])
+    assert worst["enterprise"] in page.inner_text("#energy-budget tr:nth-child(2)")
 
 
 def test_upload_with_bad_rows_is_reported(page, live, tmp_path) -> None:  # type: ignore[no-untyped-def]

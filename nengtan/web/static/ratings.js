@@ -26,6 +26,17 @@
         s.compliance.year + '">PDF</a></td></tr>' +
         s.compliance.warnings.map((w) => '<tr><td></td><td colspan="2" class="muted">' + NT.esc(w) + "</td></tr>").join("");
     } catch (e) { fail(el, e); }
+    const eb = document.getElementById("energy-budget");
+    try {
+      const b = await NT.api("/api/energy-budget/status?year=" + year);
+      document.getElementById("energy-budget-park").textContent = NT.t("projected") + " " + NT.num(b.projected_tce, 0) + " / " +
+        NT.num(b.budget_tce, 0) + " tce · " + NT.t(b.park_status);
+      const top = [...b.items].sort((x, y) => y.share - x.share).slice(0, 12);
+      eb.innerHTML = "<tr><th>" + NT.t("enterprise") + '</th><th class="num">' + NT.t("budgetTce") + '</th><th class="num">' +
+        NT.t("projected") + '</th><th class="num">%</th><th>' + NT.t("status") + "</th></tr>" + top.map((r) => "<tr><td>" +
+        NT.esc(r.enterprise) + '</td><td class="num">' + NT.num(r.allocated_tce, 0) + '</td><td class="num">' + NT.num(r.projected_tce, 0) +
+        '</td><td class="num">' + (r.share * 100).toFixed(0) + '</td><td data-colour="' + r.status + '">' + NT.t(r.status) + "</td></tr>").join("");
+    } catch (e) { eb.innerHTML = muted(e.status === 404 ? NT.t("noEnergyBudget") : String(e.message || e)); }
     return;
   }
   const el = document.getElementById("ratings");
