@@ -60,7 +60,7 @@ def test_cli_inventory_json_and_errors(small_demo) -> None:  # type: ignore[no-u
     assert json.loads(sector.output)["co2_t"] == pytest.approx(inventory(reg, lake, 2025, scope="sector:36").co2_t)
     for args, message in [
         (["--scope", "enterprise:91320115000001230J"], "no enterprise in scope"),
-        (["--scope", "district:3"], "is not park, sector:<code> or enterprise:<uscc>"),
+        (["--scope", "district:3"], "is not park, park:<code>, region:<code>, sector:<code> or enterprise:<uscc>"),
         (["--month", "13"], "month 13 is not 1-12"),
         (["--factors", "cn-1999"], "unknown factor set 'cn-1999'"),
         (["--format", "yaml"], "is not table or json"),

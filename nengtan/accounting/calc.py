@@ -34,6 +34,10 @@ LEDGER_COLUMNS = [
 included); ``green_excess_kwh`` is green electricity claimed beyond the month's purchased electricity
 (not counted anywhere); ``green_unverified_kwh`` is green electricity stated without GECs behind it (an
 unverified claim: shown, not counted)."""
+PLACE_COLUMNS = ["park", "regions"]
+"""Where the enterprise is (nengtan.registry.frames.enterprises_frame), carried into the ledger when the activity has
+it, for the park and region scopes."""
+
 
 def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     """Add energy and CO2 columns to activity rows (one row per enterprise × period × carrier).
@@ -123,7 +127,7 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     df["feedstock_carbon_t"] = carbon
     df["scope2_location_t"] = s2l
     df["scope2_market_t"] = s2m
-    return df[LEDGER_COLUMNS]
+    return df[LEDGER_COLUMNS + [c for c in PLACE_COLUMNS if c in df]]
 
 
 def _green_cap(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,9 @@ class ScopeError(NotFoundError, ValueError):
 
 
 def select_scope(df: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """Rows of `df` (with uscc and sector_code columns) in `scope`: park | sector:<code> | enterprise:<uscc>.
+    """Rows of `df` (with uscc and sector_code columns; park and regions for those scopes) in `scope`: park (every
+    enterprise the registry holds) | park:<code> (one park's) | region:<code> (the parks in a province, city or
+    district, at any depth) | sector:<code> | enterprise:<uscc>.
 
     A sector code selects every enterprise whose GB/T 4754 code starts with it (division 36 covers 3610…).
     """
@@ -39,7 +41,11 @@ def select_scope(df: pd.DataFrame, scope: str) -> pd.DataFrame:
         return df[df["sector_code"].astype(str).str.startswith(value)]
     if kind == "enterprise" and value:
         return df[df["uscc"] == value.strip().upper()]
-    raise ScopeError(f"scope {scope!r} is not park, sector:<code> or enterprise:<uscc>")
+    if kind == "park" and value and "park" in df:
+        return df[df["park"] == value.strip()]
+    if kind == "region" and value and "regions" in df:
+        return df[df["regions"].fillna("").str.contains(f"/{value.strip()}/", regex=False)]
+    raise ScopeError(f"scope {scope!r} is not park, park:<code>, region:<code>, sector:<code> or enterprise:<uscc>")
 
 
 @dataclass
@@ -133,8 +139,10 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
         division = rows["sector_code"].astype(str).str[:2]
         for code, g in rows.groupby(division):
             by_sector[str(code)] = {c: float(g[c].sum()) for c in SUM_COLUMNS}
-    ent_econ = econ.merge(ledger[["uscc", "sector_code"]].drop_duplicates(), on="uscc", how="left")
-    ent_econ["sector_code"] = ent_econ["sector_code"].fillna("")
+    keep = [c for c in ("uscc", "sector_code", "park", "regions") if c in ledger]
+    ent_econ = econ.merge(ledger[keep].drop_duplicates("uscc"), on="uscc", how="left")
+    for c in keep[1:]:
+        ent_econ[c] = ent_econ[c].fillna("")
     ec = select_scope(ent_econ, scope)
     ec, basis = fill_value_added(ec[ec["period"].isin(period.months)])
     va = float(ec["value_added_constant"].sum()) if len(ec) else None

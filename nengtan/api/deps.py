@@ -188,16 +188,18 @@ WritableEnterprise = Annotated[EnterpriseRef, Depends(writable_enterprise)]
 
 
 def check_scope(svc: Services, user: Principal, scope: str) -> str:
-    """Validate an accounting scope (``park``, ``sector:<code>``, ``enterprise:<uscc>``) for the user."""
+    """Validate an accounting scope (``park``, ``park:<code>``, ``region:<code>``, ``sector:<code>``,
+    ``enterprise:<uscc>``) for the user."""
     scope = scope.strip()
-    if scope == "park" or scope.startswith("sector:"):
+    if scope == "park" or scope.startswith(("sector:", "park:", "region:")):
         if not user.is_admin:
             raise forbidden(f"scope {scope!r} needs a park administrator; use enterprise:<uscc>")
-        if scope.startswith("sector:") and not scope[7:]:
-            raise ApiError(422, "scope 'sector:' needs a code, e.g. sector:C26", "validation-error")
+        kind, _, value = scope.partition(":")
+        if (kind != "park" and not value) or (kind == "park" and scope != "park" and not value):
+            raise ApiError(422, f"scope '{kind}:' needs a code, e.g. sector:C26 or region:320115", "validation-error")
         return scope
     if scope.startswith("enterprise:"):
         ent = enterprise_for(svc, user, scope[len("enterprise:"):])
         return f"enterprise:{ent.uscc}"
-    raise ApiError(422, f"scope {scope!r} is not one of park, sector:<code>, enterprise:<uscc>",
-                   "validation-error")
+    raise ApiError(422, f"scope {scope!r} is not one of park, park:<code>, region:<code>, sector:<code>, "
+                   "enterprise:<uscc>", "validation-error")

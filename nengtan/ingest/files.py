@@ -53,7 +53,7 @@ from nengtan.ingest.tables import (
 from nengtan.registry import audit
 from nengtan.registry.ops import ensure_park, new_batch, sector_codes, seed_sectors
 from nengtan.registry.store import Registry
-from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
+from nengtan.registry.tables.park import EconomicData, Enterprise, Meter, Park
 from nengtan.registry.tables.records import Activity, ImportBatch, QuarantineRow
 from nengtan.units import CANONICAL_UNIT, UnitError, canonical_factor, normalise_unit
 
@@ -156,6 +156,7 @@ def _enterprise_ids(s: Session) -> dict[str, int]:
 def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResult, correction: str | None,
                         allowed: set[str] | None, _paths: Paths) -> None:
     park = ensure_park(s)
+    parks = {p.code: p.id for p in s.execute(select(Park)).scalars()}
     sectors = sector_codes(s)
     stored = {e.uscc: e for e in s.execute(select(Enterprise)).scalars()}
     seen: dict[str, int] = {}
@@ -179,6 +180,9 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
                 province = normalise_province(row.get("province", ""))
             except ProvinceError as exc:
                 raise RowError("province", str(exc)) from None
+            park_code = row.get("park", "").strip()
+            if park_code and park_code not in parks:
+                raise RowError("park", f"park {park_code!r} is not registered (nengtan region park --code …)")
             values = {"name": name, "sector_code": sector, "province": province,
                       "key_energy_unit": flag(row, "key_energy_unit"),
                       "key_emission_unit": flag(row, "key_emission_unit"),
@@ -190,8 +194,10 @@ def _import_enterprises(s: Session, rows: list[dict[str, str]], res: ImportResul
             continue
         seen[code] = n
         old = stored.get(code)
+        if park_code:
+            values["park_id"] = parks[park_code]
         if old is None:
-            s.add(Enterprise(park_id=park.id, uscc=code, **values))
+            s.add(Enterprise(uscc=code, **{"park_id": park.id, **values}))
             res.rows_ok += 1
         else:
             changed = {k: v for k, v in values.items() if getattr(old, k) != v and not (v is None or v is False)}

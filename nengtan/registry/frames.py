@@ -13,7 +13,7 @@ from nengtan.accounting.meters import ACTIVITY_COLUMNS
 from nengtan.factors.library import COLUMNS as FACTOR_COLUMNS
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.factors import FactorOverride
-from nengtan.registry.tables.park import EconomicData, Enterprise, Meter
+from nengtan.registry.tables.park import EconomicData, Enterprise, Meter, Park, Region
 from nengtan.registry.tables.records import Activity, ImportBatch
 
 
@@ -33,10 +33,33 @@ def _year_range(column: Any, year: int) -> Any:
 
 
 def enterprises_frame(reg: Registry) -> pd.DataFrame:
-    """enterprise_id, uscc, enterprise (name), sector_code, province."""
-    return _frame(reg, select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.sector_code,
-                              Enterprise.province),
-                  ["enterprise_id", "uscc", "enterprise", "sector_code", "province"])
+    """enterprise_id, uscc, enterprise (name), sector_code, province, park (its code) and regions (the path of
+    region codes above the park, ``/province/city/district/``; ``/`` for a park in no region)."""
+    df = _frame(reg, select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.sector_code,
+                            Enterprise.province, Enterprise.park_id),
+                ["enterprise_id", "uscc", "enterprise", "sector_code", "province", "park_id"])
+    parks = park_regions(reg)
+    df["park"] = df["park_id"].map({k: v[0] for k, v in parks.items()}).fillna("")
+    df["regions"] = df["park_id"].map({k: v[1] for k, v in parks.items()}).fillna("/")
+    return df.drop(columns="park_id")
+
+
+def park_regions(reg: Registry) -> dict[int, tuple[str, str]]:
+    """Per park id: its code and the path of region codes above it (``/320000/320100/320115/``)."""
+    regions = {i: (c, p) for i, c, p in _frame(reg, select(Region.id, Region.code, Region.parent_id),
+                                                 ["id", "code", "parent_id"]).itertuples(index=False)}
+
+    def path(rid: Any) -> str:
+        codes: list[str] = []
+        seen: set[int] = set()
+        while rid is not None and rid == rid and int(rid) in regions and int(rid) not in seen:
+            seen.add(int(rid))
+            code, rid = regions[int(rid)]
+            codes.append(str(code))
+        return "/" + "".join(f"{c}/" for c in reversed(codes))
+
+    return {int(i): (str(c), path(r)) for i, c, r in _frame(reg, select(Park.id, Park.code, Park.region_id),
+                                                            ["id", "code", "region_id"]).itertuples(index=False)}
 
 
 def statement_activity(reg: Registry, year: int) -> pd.DataFrame:

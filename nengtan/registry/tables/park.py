@@ -23,12 +23,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nengtan.registry.tables.base import Base
 
 
+class Region(Base):
+    """An administrative region above the parks: province → city → district/county (GB/T 2260 codes), each but
+    the province with its parent (issue 14)."""
+
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(12))  # province | city | district
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), nullable=True)
+
+
 class Park(Base):
     __tablename__ = "park"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     province: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), nullable=True)  # the lowest region
 
 
 class Sector(Base):
