@@ -133,6 +133,10 @@ def test_portal_shows_its_own_ratings_with_reasons(page, live) -> None:  # type:
         "verification", "carbon_efficiency"]
     r = page.request.get(f"{live['url']}/api/enterprises/{a}/esg/{YEAR}/export.pdf")
     assert r.status == 200 and r.body().startswith(b"%PDF")
+    page.goto(f"{live['url']}/public")  # only what the enterprise published reaches the public page
+    page.wait_for_selector("#esg-public table", timeout=30_000)
+    public = page.inner_text("#esg-public")
+    assert "范围一排放 Scope 1" in public and "用电量 Electricity" not in public  # electricity was not published
 
 
 def test_cockpit_shows_the_parks_ratings_and_points(page, live) -> None:  # type: ignore[no-untyped-def]
