@@ -29,7 +29,7 @@ def _filed(path: Path | None) -> dict[int, float] | None:
     """A report's printed values: ``no,value`` (the indicator's number, the value as printed)."""
     if path is None:
         return None
-    from nengtan.engine.greenpower import number_at, table_rows
+    from nengtan.ingest.rows import number_at, table_rows
 
     return {int(number_at(r["no"], w, "no")): number_at(r["value"], w, "value")
             for w, r in table_rows(path, ("no", "value"))}

@@ -54,7 +54,7 @@ class ImportResult:
 
 def _whole_mwh(text: str, where: str, what: str) -> int:
     """A whole number of MWh (one GEC each), at least 1, under the number rule of every import."""
-    from nengtan.engine.greenpower import number_at
+    from nengtan.ingest.rows import number_at
 
     x = number_at(text, where, what)
     if x < 1 or x != int(x):
@@ -160,7 +160,7 @@ def issue(s: Session, actor: str, r: gec.Range, owner: str, origin: str = "issue
 def import_holdings(reg: Registry, path: Path, actor: Actor) -> ImportResult:
     """GECs from a table (``first_code``, ``last_code`` or ``count``, ``owner``): each good row lands as a holding
     and a ledger entry; a bad row is reported with its line and reason and nothing of it is stored."""
-    from nengtan.engine.greenpower import table_rows
+    from nengtan.ingest.rows import table_rows
 
     require_staff(actor, "GEC registry")
     out = ImportResult()
@@ -283,7 +283,7 @@ def add_contract(s: Session, actor: str, number: str, kind: str, seller: str, pr
 
 def import_contracts(reg: Registry, path: Path, actor: Actor) -> ImportResult:
     """Contract months from a table: ``number, kind, seller, project_code, buyer, month, mwh[, price, shape]``."""
-    from nengtan.engine.greenpower import number_at, table_rows
+    from nengtan.ingest.rows import number_at, table_rows
 
     require_staff(actor, "contract registry")
     out = ImportResult()

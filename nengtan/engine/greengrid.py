@@ -16,9 +16,10 @@ import pandas as pd
 
 from nengtan.calendar import PARK_TZ
 from nengtan.config import Paths
-from nengtan.engine.greenpower import number_at, park_time, table_rows
+from nengtan.engine.greenpower import park_time
 from nengtan.errors import InputError
 from nengtan.greenpower.tracing import KWH_PER_MWH, Network, throughflow, trace
+from nengtan.ingest.rows import number_at, table_rows
 
 if TYPE_CHECKING:
     from nengtan.engine.stores import Stores

@@ -18,24 +18,10 @@ import pandas as pd
 from nengtan.calendar import PARK_TZ
 from nengtan.errors import InputError
 from nengtan.greenpower.cfe import Storage, match
+from nengtan.ingest.rows import number_at, table_rows
 
 if TYPE_CHECKING:
     from nengtan.engine.stores import Stores
-
-
-def table_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
-    """(``file:line``, row) of a CSV or XLSX table with at least `columns`, read as every import reads a
-    table (nengtan.ingest.tables: encodings, delimiters, a repeated column refused, size bounds)."""
-    from nengtan.ingest.rows import numbered
-    from nengtan.ingest.tables import read_table
-
-    header, rows = read_table(path)
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise InputError(f"{path.name}: needs the columns {', '.join(columns)}; missing {', '.join(missing)}")
-    if not rows:
-        raise InputError(f"{path.name}: has no rows")
-    return [(f"{path.name}:{n}", row) for n, row in numbered(rows)]
 
 
 def park_time(text: str, where: str) -> dt.datetime:
@@ -44,16 +30,6 @@ def park_time(text: str, where: str) -> dt.datetime:
     except ValueError:
         raise InputError(f"{where}: ts {text[:40]!r} is not a time (YYYY-MM-DDTHH:MM[:SS][+08:00])") from None
     return t.replace(tzinfo=PARK_TZ) if t.tzinfo is None else t.astimezone(PARK_TZ)
-
-
-def number_at(text: str, where: str, what: str) -> float:
-    """A number under the rule every import follows (nengtan.ingest.fields)."""
-    from nengtan.ingest.fields import FieldError, parse_number
-
-    try:
-        return parse_number(text)
-    except FieldError as exc:
-        raise InputError(f"{where}: {what} {exc}") from None
 
 
 def hourly(path: Path, how: str = "sum") -> dict[dt.datetime, float]:

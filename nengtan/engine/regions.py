@@ -25,7 +25,7 @@ LEVELS = ("province", "city", "district")
 def import_regions(reg: Registry, actor: Actor, path: Path) -> ImportResult:
     """Regions from a table; a row whose parent is neither held nor in the file, or whose level does not follow
     its parent's, is refused with its line. Rows may come in any order."""
-    from nengtan.engine.greenpower import table_rows
+    from nengtan.ingest.rows import table_rows
 
     require_staff(actor, "regions")
     out = ImportResult()

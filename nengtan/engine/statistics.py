@@ -25,7 +25,7 @@ COLUMNS = ("year", "item", "value", "unit", "source")
 
 
 def import_statistics(reg: Registry, actor: Actor, path: Path, reason: str | None = None) -> ImportResult:
-    from nengtan.engine.greenpower import number_at, table_rows
+    from nengtan.ingest.rows import number_at, table_rows
 
     require_staff(actor, "statistics")
     out = ImportResult()

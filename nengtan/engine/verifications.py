@@ -38,7 +38,7 @@ columns: ``scope`` (checked against the source's kind) and ``report`` (the repor
 
 
 def _optional(text: str | None, where: str, what: str) -> float | None:
-    from nengtan.engine.greenpower import number_at
+    from nengtan.ingest.rows import number_at
 
     return None if text is None or not text.strip() else number_at(text, where, what)
 
@@ -48,7 +48,7 @@ def import_records(stores: Stores, actor: Actor, path: Path, files: Path | None 
     """Verification records from a table (:data:`COLUMNS`). A record whose rows all pass lands whole, with its
     report file copied into `files` (by its SHA-256); a record with a bad row is refused whole, every row of it
     named with the reason, and nothing of it is stored."""
-    from nengtan.engine.greenpower import table_rows
+    from nengtan.ingest.rows import table_rows
 
     require_staff(actor, "verification records")
     out = ImportResult()

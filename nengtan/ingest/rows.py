@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from nengtan.errors import InputError
 from nengtan.identifiers import IdentifierError, parse_period, validate_uscc
 from nengtan.ingest.fields import FieldError, parse_number, quote
-from nengtan.ingest.tables import EARLIEST_YEAR, LINE
+from nengtan.ingest.tables import EARLIEST_YEAR, LINE, read_table
 from nengtan.ingest.validate import signed_off_years
 from nengtan.registry.tables.records import QuarantineRow
 
@@ -134,3 +136,24 @@ def apply_resolutions(s: Session, batch_id: str) -> None:
                                               QuarantineRow.resolved_batch_id.is_(None),
                                               QuarantineRow.batch_id != batch_id)
                   .values(resolved_batch_id=batch_id))
+
+
+def table_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
+    """(``file:line``, row) of a CSV or XLSX table with at least `columns`, read as every import reads a table
+    (nengtan.ingest.tables: encodings, delimiters, a repeated column refused, size bounds): the tables of the imports
+    that are not interchange kinds (GECs, contracts, verification records, statistics, regions …)."""
+    header, rows = read_table(path)
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise InputError(f"{path.name}: needs the columns {', '.join(columns)}; missing {', '.join(missing)}")
+    if not rows:
+        raise InputError(f"{path.name}: has no rows")
+    return [(f"{path.name}:{n}", row) for n, row in numbered(rows)]
+
+
+def number_at(text: str, where: str, what: str) -> float:
+    """A number under the rule every import follows (nengtan.ingest.fields), refused with its place."""
+    try:
+        return parse_number(text)
+    except FieldError as exc:
+        raise InputError(f"{where}: {what} {exc}") from None
