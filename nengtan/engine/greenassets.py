@@ -37,6 +37,8 @@ from nengtan.registry.tables.park import Enterprise
 from . import greenledger
 
 SHAPES = ("flat", "solar", "wind")
+GEC_PRODUCTS = ("gec", "green_power")
+"""The board's products settled in GECs; the others (allowances, CCERs) are nengtan.engine.carbonassets'."""
 CONTRACT_KINDS = ("green_trade", "ppa", "park_trade")
 
 
@@ -446,9 +448,9 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
         may_act_for(s, actor, owner)
         Order(0, side, product, price, mwh, owner)  # checks side, product, price and quantity
         lot_id = None
-        if product not in ("gec", "green_power"):
+        if product not in GEC_PRODUCTS:
             enterprise(s, owner)  # allowances and CCERs are held by enterprises only
-        if side == "sell" and product not in ("gec", "green_power"):  # allowances or CCERs
+        if side == "sell" and product not in GEC_PRODUCTS:  # allowances or CCERs
             from nengtan.engine.carbonassets import list_for_sale
 
             listed = float(s.execute(select(func.coalesce(func.sum(GreenOrder.remaining), 0)).where(
@@ -463,7 +465,7 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
                 raise InputError(f"holding {h.id} holds {h.last_seq - h.first_seq + 1} GECs, fewer than {mwh}")
             _split(s, h, mwh)
             _change(s, actor.username, h, "list", {"product": product, "price": price})
-        gec_sell = side == "sell" and product in ("gec", "green_power")
+        gec_sell = side == "sell" and product in GEC_PRODUCTS
         o = GreenOrder(owner=owner, side=side, product=product, price=price, mwh=mwh, remaining=mwh, status="open",
                        holding_id=holding_id if gec_sell else None, ccer_lot_id=lot_id, created_by=actor.username)
         s.add(o)
@@ -481,7 +483,7 @@ def place_order(reg: Registry, actor: Actor, owner: str, side: str, product: str
 def _settle(s: Session, actor: str, buy_id: int, sell_id: int, mwh: int, price: float) -> dict[str, Any]:
     buy, sell = s.get(GreenOrder, buy_id), s.get(GreenOrder, sell_id)
     assert buy is not None and sell is not None
-    if sell.product not in ("gec", "green_power"):
+    if sell.product not in GEC_PRODUCTS:
         return _settle_carbon(s, actor, buy, sell, mwh, price)
     assert sell.holding_id is not None
     listed = s.get(GecHolding, sell.holding_id)

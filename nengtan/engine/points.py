@@ -103,12 +103,12 @@ def award(stores: Stores, actor: Actor, year: int) -> dict[str, Any]:
             "expires_on": expires.isoformat()}
 
 
-def _lots(s: Any, enterprise_id: int) -> tuple[list[rules.Lot], list[tuple[dt.date, float]], float]:
+def _lots(s: Any, enterprise_id: int) -> tuple[list[rules.Lot], list[tuple[dt.date, float]]]:
+    """An enterprise's earned lots and its spends (day, points)."""
     rows = list(s.execute(select(PointsEntry).where(PointsEntry.enterprise_id == enterprise_id)).scalars())
     lots = [rules.Lot(r.id, r.points, r.expires_on) for r in rows if r.kind == "earn" and r.expires_on]
     spends = [(r.created_at.date(), -r.points) for r in rows if r.kind == "spend"]
-    expired = -sum(r.points for r in rows if r.kind == "expire")
-    return lots, spends, expired
+    return lots, spends
 
 
 def spend(reg: Registry, actor: Actor, uscc: str, points: float, purpose: str, note: str = "",
@@ -123,7 +123,7 @@ def spend(reg: Registry, actor: Actor, uscc: str, points: float, purpose: str, n
     day = on or today()
     with reg.session(write=True) as s:
         ent = enterprise(s, uscc)
-        lots, spends, _ = _lots(s, ent.id)
+        lots, spends = _lots(s, ent.id)
         rules.remaining(lots, [*spends, (day, points)], day)  # refuses a spend beyond what is available today
         n = 1 + (s.execute(select(func.count(PointsEntry.id)).where(PointsEntry.enterprise_id == ent.id,
                                                                     PointsEntry.kind == "spend")).scalar() or 0)
@@ -147,7 +147,7 @@ def expire(reg: Registry, actor: Actor, on: dt.date | None = None) -> float:
     total = 0.0
     with reg.session(write=True) as s:
         for ent in s.execute(select(Enterprise)).scalars():
-            lots, spends, _ = _lots(s, ent.id)
+            lots, spends = _lots(s, ent.id)
             _, expired = rules.remaining(lots, spends, day)
             done = {r.rule for r in s.execute(select(PointsEntry).where(PointsEntry.enterprise_id == ent.id,
                                                                         PointsEntry.kind == "expire")).scalars()}
@@ -174,7 +174,7 @@ def balances(reg: Registry, actor: Actor, uscc: str | None = None, on: dt.date |
         for ent in s.execute(q.order_by(Enterprise.uscc)).scalars():
             rows = list(s.execute(select(PointsEntry).where(PointsEntry.enterprise_id == ent.id)
                                   .order_by(PointsEntry.id)).scalars())
-            lots, spends, _ = _lots(s, ent.id)
+            lots, spends = _lots(s, ent.id)
             left, expired = rules.remaining(lots, spends, day)
             earned = sum(r.points for r in rows if r.kind == "earn")
             out.append({"uscc": ent.uscc, "name": ent.name, "earned": earned,

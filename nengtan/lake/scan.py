@@ -196,7 +196,7 @@ class DuckDBScan:
 
     def readings_between(self, lake: Lake, meter_ids: list[str], start: dt.datetime, end: dt.datetime
                          ) -> pd.DataFrame:
-        files = lake.files(months=_months_between(start, end))
+        files = lake.files(months=months_between(start, end))
         if not files or not meter_ids:
             return pd.DataFrame(columns=["meter_id", "ts_us", "value"])
         con = _duck().cursor()
@@ -208,7 +208,7 @@ class DuckDBScan:
                      "WHERE _rn = 1 ORDER BY meter_id, ts", con)
 
 
-def _months_between(start: dt.datetime, end: dt.datetime) -> set[tuple[int, int]]:
+def months_between(start: dt.datetime, end: dt.datetime) -> set[tuple[int, int]]:
     """The lake's (year, month) partitions, in park time, that [start, end] touches."""
     from nengtan.calendar import PARK_TZ
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from nengtan.calendar import PARK_OFFSET_US, park_midnight
-from nengtan.lake.scan import READING_COLUMNS, merge_month_scan, plan_month_scan
+from nengtan.lake.scan import READING_COLUMNS, merge_month_scan, months_between, plan_month_scan
 from nengtan.lake.store import Lake
 
 if TYPE_CHECKING:
@@ -143,9 +143,7 @@ class SparkScan:
 
     def readings_between(self, lake: Lake, meter_ids: list[str], start: dt.datetime, end: dt.datetime
                          ) -> pd.DataFrame:
-        from nengtan.lake.scan import _months_between
-
-        files = lake.files(months=_months_between(start, end))
+        files = lake.files(months=months_between(start, end))
         if not files or not meter_ids:
             return pd.DataFrame(columns=["meter_id", "ts_us", "value"])
         a, b = (int(t.timestamp() * 10**6) for t in (start, end))
