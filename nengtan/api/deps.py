@@ -20,19 +20,23 @@ even learn which credit codes are registered.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from nengtan.api.auth import read_token
 from nengtan.api.errors import ApiError, forbidden, not_found
 from nengtan.api.services import MISS, Services
+from nengtan.api.settings import Settings
+from nengtan.engine.stores import Stores
 from nengtan.registry.tables.access import User, UserEnterprise
 from nengtan.registry.tables.park import Enterprise
 
+T = TypeVar("T")
 TOKEN_COOKIE = "nengtan_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -46,9 +50,17 @@ class Principal:
     role: str
     enterprise_ids: frozenset[int]
     org: str | None = None  # a certification body's users: its code
+    place: str | None = None  # staff scoped to a park or region (nengtan.engine.places); None: the installation
+    place_ids: frozenset[int] = frozenset()  # the enterprises of that place
 
     @property
     def is_admin(self) -> bool:
+        """A park administrator of the whole installation (staff scoped to a place are not)."""
+        return self.role == "admin" and self.place is None
+
+    @property
+    def is_staff(self) -> bool:
+        """Park, city or province staff: an administrator, of the installation or of one place."""
         return self.role == "admin"
 
 
@@ -95,7 +107,14 @@ def load_principal(svc: Services, username: str, issued_at: dt.datetime | None =
             if issued_at is None or issued_at < cut:
                 return None
         ids = s.execute(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)).scalars()
-        return Principal(user.id, user.username, user.role, frozenset(ids), user.org)
+        place, role, org = user.place, user.role, user.org
+        principal = Principal(user.id, user.username, role, frozenset(ids), org)
+    if place and role == "admin":
+        from nengtan.engine.places import place_enterprise_ids
+
+        return Principal(principal.id, principal.username, role, principal.enterprise_ids, org, place,
+                         place_enterprise_ids(svc.registry, place))
+    return principal
 
 
 async def optional_user(request: Request, svc: ServicesDep) -> Principal | None:
@@ -126,12 +145,60 @@ UserDep = Annotated[Principal, Depends(current_user)]
 
 
 async def require_admin(user: UserDep) -> Principal:
+    if user.is_staff and not user.is_admin:
+        raise forbidden(f"this covers the whole installation; your account sees {user.place} only")
     if not user.is_admin:
         raise forbidden("only a park administrator may do this")
     return user
 
 
 AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
+async def require_staff(user: UserDep) -> Principal:
+    if not user.is_staff:
+        raise forbidden("only a park administrator (or city or province staff) may do this")
+    return user
+
+
+StaffDep = Annotated[Principal, Depends(require_staff)]
+PlaceQuery = Annotated[str | None, Query(max_length=60, description="park:<code> or region:<code> (default: your "
+                                         "place, or the whole installation)")]
+
+
+def staff_stores(svc: Services, user: Principal, place: str | None) -> StaffView:
+    """The stores a staff member sees at ``place`` (nengtan.engine.places): their own place by default; a place
+    outside it is refused, an unknown one is not found."""
+    from nengtan.engine.places import at_place, normalise_place, within
+    from nengtan.errors import InputError, NotFoundError
+
+    try:
+        wanted = normalise_place(place or user.place)
+        if user.place and not within(svc.registry, wanted, user.place):
+            raise forbidden(f"{wanted} is outside your place ({user.place})")
+        return at_place(svc, wanted)  # type: ignore[return-value]  # a placed view of the service's stores
+    except NotFoundError as exc:
+        raise not_found(str(exc).removeprefix("not found: ")) from None
+    except InputError as exc:
+        raise ApiError(422, str(exc), "validation-error") from None
+
+
+class StaffView(Stores, Protocol):
+    """What a place-aware endpoint works over: the service's stores or a placed view of them."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    async def acached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T: ...
+
+
+async def placed_stores(svc: ServicesDep, user: StaffDep, place: PlaceQuery = None) -> StaffView:
+    if place is None and user.place is None:
+        return svc  # the installation (no registry read on the cockpit's hot path)
+    return await run_in_threadpool(staff_stores, svc, user, place)
+
+
+PlacedDep = Annotated[StaffView, Depends(placed_stores)]
 
 
 async def require_verifier(user: UserDep) -> Principal:
@@ -145,14 +212,14 @@ VerifierDep = Annotated[Principal, Depends(require_verifier)]
 
 def may_read(user: Principal, enterprise_id: int) -> bool:
     """The single rule for reading an enterprise's data."""
-    if user.is_admin:
+    if user.is_admin or (user.is_staff and enterprise_id in user.place_ids):
         return True
     return user.role in ("enterprise", "verifier") and enterprise_id in user.enterprise_ids
 
 
 def may_write(user: Principal, enterprise_id: int) -> bool:
     """The single rule for changing an enterprise's data (verifiers and the public never do)."""
-    if user.is_admin:
+    if user.is_admin or (user.is_staff and enterprise_id in user.place_ids):
         return True
     return user.role == "enterprise" and enterprise_id in user.enterprise_ids
 
@@ -192,11 +259,16 @@ def check_scope(svc: Services, user: Principal, scope: str) -> str:
     ``enterprise:<uscc>``) for the user."""
     scope = scope.strip()
     if scope == "park" or scope.startswith(("sector:", "park:", "region:")):
-        if not user.is_admin:
+        if not user.is_staff:
             raise forbidden(f"scope {scope!r} needs a park administrator; use enterprise:<uscc>")
         kind, _, value = scope.partition(":")
         if (kind != "park" and not value) or (kind == "park" and scope != "park" and not value):
             raise ApiError(422, f"scope '{kind}:' needs a code, e.g. sector:C26 or region:320115", "validation-error")
+        if user.place and kind in ("park", "region") and scope != "park":
+            from nengtan.engine.places import within
+
+            if not within(svc.registry, scope, user.place):
+                raise forbidden(f"{scope} is outside your place ({user.place})")
         return scope
     if scope.startswith("enterprise:"):
         ent = enterprise_for(svc, user, scope[len("enterprise:"):])

@@ -37,6 +37,8 @@ class UserCreate(Strict):
     role: Literal["admin", "enterprise", "verifier", "public"]
     enterprises: list[str] = Field(default_factory=list, max_length=1000)
     display_name: str = Field(default="", max_length=200)
+    place: str | None = Field(default=None, max_length=60, description="an admin's park or region (park:<code>, "
+                              "region:<code>): city or province staff see only that")
 
 
 class UserUpdate(Strict):

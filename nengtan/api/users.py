@@ -26,6 +26,7 @@ class UserView:
     role: str
     active: bool
     enterprises: list[str]
+    place: str | None = None
 
 
 def _enterprise_ids(s: Session, usccs: Iterable[str]) -> list[int]:
@@ -43,11 +44,37 @@ def view(s: Session, user: User) -> UserView:
         select(Enterprise.uscc).join(UserEnterprise, UserEnterprise.enterprise_id == Enterprise.id)
         .where(UserEnterprise.user_id == user.id).order_by(Enterprise.uscc)
     ).scalars().all()
-    return UserView(user.username, user.display_name, user.role, user.active, list(codes))
+    return UserView(user.username, user.display_name, user.role, user.active, list(codes), user.place)
+
+
+def _place(s: Session, role: str, place: str | None) -> str | None:
+    """A staff member's place, checked: only an admin has one, and it must be a held park or region."""
+    from nengtan.engine.places import WHOLE, normalise_place
+    from nengtan.errors import InputError
+    from nengtan.registry.tables.park import Park, Region
+
+    if not (place or "").strip():
+        return None
+    if role != "admin":
+        raise UserError("only an admin (park, city or province staff) has a place")
+    try:
+        p = normalise_place(place)
+    except InputError as exc:
+        raise UserError(str(exc)) from None
+    if p == WHOLE:
+        return None
+    kind, _, code = p.partition(":")
+    table = Park if kind == "park" else Region
+    if s.execute(select(table).where(table.code == code)).scalar() is None:
+        raise UserError(f"{kind} {code} is not in the registry")
+    return p
 
 
 def add_user(s: Session, actor: str, username: str, password: str, role: str,
-             enterprises: Iterable[str] = (), display_name: str = "", org: str | None = None) -> UserView:
+             enterprises: Iterable[str] = (), display_name: str = "", org: str | None = None,
+             place: str | None = None) -> UserView:
+    """Create a user. ``place`` (``park:<code>`` or ``region:<code>``) scopes an admin to a park or region: city or
+    province staff see only its enterprises and figures (nengtan.engine.places)."""
     username = username.strip()
     if not username or len(username) > 100:
         raise UserError("username must have 1-100 characters")
@@ -67,15 +94,17 @@ def add_user(s: Session, actor: str, username: str, password: str, role: str,
         raise UserError(f"a {role} user is not bound to enterprises (it sees the applications made to its body)")
     if role not in CERT_ROLES and org:
         raise UserError(f"only certification body users ({', '.join(CERT_ROLES)}) have an organisation")
+    place = _place(s, role, place)
     ids = _enterprise_ids(s, codes)
     user = User(username=username, display_name=display_name or username, role=role,
-                password_hash=hash_password(password), active=True, org=org)
+                password_hash=hash_password(password), active=True, org=org, place=place)
     s.add(user)
     s.flush()
     for i in ids:
         s.add(UserEnterprise(user_id=user.id, enterprise_id=i))
     s.flush()
-    audit.record(s, actor, "user.create", f"user:{username}", {"role": role, "enterprises": codes, "org": org})
+    audit.record(s, actor, "user.create", f"user:{username}", {"role": role, "enterprises": codes, "org": org,
+                                                                  "place": place})
     return view(s, user)
 
 

@@ -33,6 +33,16 @@ DEMO_HOOKS: list[Callable[[Paths, Any, int], None]] = []
 HomeOption = Annotated[str | None, typer.Option("--home", help="Data directory (default: $NENGTAN_HOME or "
                                                 "./nengtan-data).", show_default=False)]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+PlaceOption = Annotated[str | None, typer.Option("--place", help="A park or region: park:<code> or region:<code> "
+                                                 "(default: the whole installation).", show_default=False)]
+
+
+def placed_local(home: str | None, place: str | None = None) -> Any:
+    """The data home's stores seen from ``place`` (nengtan.engine.places; the whole installation by default)."""
+    from nengtan.engine import open_local
+    from nengtan.engine.places import at_place
+
+    return at_place(open_local(home)[1], place)
 
 USER_ERRORS: tuple[type[BaseException], ...] = (NengtanError, FileNotFoundError)
 """What the one CLI handler turns into a line and exit 2: the error tree's root (nengtan.errors)."""

@@ -8,7 +8,16 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator_stores
-from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    PlaceOption,
+    check_format,
+    console,
+    friendly,
+    placed_local,
+    print_json,
+)
 
 energy_app = typer.Typer(help="Energy-use budgets on the dual-control basis (用能预算) and energy reviews (节能审查).",
                          no_args_is_help=True)
@@ -36,12 +45,11 @@ def allocate_cmd(year: Year, method: Annotated[str, typer.Option("--method", hel
 
 @energy_app.command("status")
 @friendly
-def status_cmd(year: Year, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+def status_cmd(year: Year, place: PlaceOption = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
     """Each enterprise's dual-control energy against its budget, projected to the year's end, with its warning."""
-    from nengtan.engine import open_local
     from nengtan.engine.energybudget import status
 
-    out = status(open_local(home)[1], year)
+    out = status(placed_local(home, place), year)
     if check_format(fmt) == "json":
         print_json(out)
         return

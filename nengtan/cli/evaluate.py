@@ -8,7 +8,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    PlaceOption,
+    UserError,
+    check_format,
+    console,
+    friendly,
+    placed_local,
+    print_json,
+)
 
 evaluate_app = typer.Typer(help="Park evaluations: HJ 274-2015, zero-carbon park, greenhouse-gas inventory.",
                            no_args_is_help=True)
@@ -45,9 +55,9 @@ def hj274_cmd(year: Year,
                                                          "data).")] = None,
               filed: Annotated[Path | None, typer.Option("--filed", help="A report's printed values (no,value) "
                                                          "to check against the recomputed ones.")] = None,
-              output: Output = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+              output: Output = None, place: PlaceOption = None, home: HomeOption = None,
+              fmt: FormatOption = "table") -> None:
     """HJ 274-2015: every indicator's value, requirement, pass/fail and inputs, and the park's result."""
-    from nengtan.engine import open_local
     from nengtan.engine.evaluation import hj274_evaluation
 
     check_format(fmt)
@@ -57,7 +67,7 @@ def hj274_cmd(year: Year,
             picked = {int(x) for x in chosen.split(",") if x.strip()}
         except ValueError:
             raise UserError(f"--chosen {chosen!r}: indicator numbers separated by commas") from None
-    stores = open_local(home)[1]
+    stores = placed_local(home, place)
     r = hj274_evaluation(stores, year, base_year, picked, _filed(filed))
     _done("hj274", r, stores, output)
     if fmt == "json":
@@ -86,13 +96,13 @@ def hj274_cmd(year: Year,
 @friendly
 def zero_carbon_cmd(year: Year, pv_yield: Annotated[float, typer.Option("--pv-yield", help="PV yield [kWh/kWp a "
                                                                        "year] for the PV that closes a gap.")] = 1100.0,
-                    output: Output = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+                    output: Output = None, place: PlaceOption = None, home: HomeOption = None,
+              fmt: FormatOption = "table") -> None:
     """The zero-carbon park indicators, each failing one with its gap and what closes it."""
-    from nengtan.engine import open_local
     from nengtan.engine.evaluation import zero_carbon_evaluation
 
     check_format(fmt)
-    stores = open_local(home)[1]
+    stores = placed_local(home, place)
     r = zero_carbon_evaluation(stores, year, pv_yield)
     _done("zero-carbon", r, stores, output)
     if fmt == "json":
@@ -111,13 +121,13 @@ def zero_carbon_cmd(year: Year, pv_yield: Annotated[float, typer.Option("--pv-yi
 @evaluate_app.command("ghg")
 @friendly
 def ghg_cmd(year: Year, gwp: Annotated[str, typer.Option("--gwp", help="AR6, AR5 or SAR.")] = "AR6",
-            output: Output = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+            output: Output = None, place: PlaceOption = None, home: HomeOption = None,
+              fmt: FormatOption = "table") -> None:
     """The park's greenhouse-gas inventory: energy by sector, CH4 and N2O, processes, the sink apart."""
-    from nengtan.engine import open_local
     from nengtan.engine.evaluation import ghg_inventory
 
     check_format(fmt)
-    stores = open_local(home)[1]
+    stores = placed_local(home, place)
     r = ghg_inventory(stores, year, gwp)
     _done("ghg", r, stores, output)
     if fmt == "json":

@@ -400,6 +400,10 @@ def demo(
         from nengtan.demo_evaluation import build_evaluation_demo
 
         build_evaluation_demo(paths, _Stores(reg, lake), _year)
+        from nengtan.demo_regions import build_regions_demo
+
+        err_console.print("demo: Jiangsu's regions, the park placed in Jiangning, a second park in Yancheng…")
+        build_regions_demo(paths, _Stores(reg, lake))
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)

@@ -113,6 +113,8 @@ def users_add(
                                                  "when omitted.", show_default=False)] = None,
     org: Annotated[str | None, typer.Option("--org", help="The certification body's code (cert_auditor, "
                                             "cert_decider).")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="An admin's park or region (park:<code>, "
+                                              "region:<code>): city or province staff see only that.")] = None,
     home: HomeOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -123,11 +125,11 @@ def users_add(
     reg = _open(home, config)
     try:
         with reg.session() as s:
-            v = add_user(s, "cli", username, pw, role, enterprise or [], org=org)
+            v = add_user(s, "cli", username, pw, role, enterprise or [], org=org, place=place)
     except (UserError, WeakPasswordError) as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
-    typer.echo(f"created {v.username} ({v.role}) {' '.join(v.enterprises)}")
+    typer.echo(f"created {v.username} ({v.role}{', ' + v.place if v.place else ''}) {' '.join(v.enterprises)}")
 
 
 @users_app.command("list")
@@ -136,7 +138,8 @@ def users_list(home: HomeOpt = None, config: ConfigOpt = None) -> None:
     from nengtan.api.users import list_users
     with _open(home, config).session() as s:
         for v in list_users(s):
-            typer.echo(f"{v.username}\t{v.role}\t{'active' if v.active else 'inactive'}\t{','.join(v.enterprises)}")
+            typer.echo(f"{v.username}\t{v.role}\t{'active' if v.active else 'inactive'}\t{','.join(v.enterprises)}"
+                       f"\t{v.place or ''}")
 
 
 @users_app.command("passwd")

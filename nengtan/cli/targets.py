@@ -17,11 +17,13 @@ from nengtan.cli.common import (
     DEMO_HOOKS,
     FormatOption,
     HomeOption,
+    PlaceOption,
     UserError,
     check_format,
     console,
     friendly,
     open_stores,
+    placed_local,
     print_json,
     register_user_error,
     report_app,
@@ -41,11 +43,9 @@ assess_app = typer.Typer(help="New-project carbon pre-assessment and post-assess
 # rendering helpers (figures come from nengtan.engine)
 
 
-def _stores(home: str | None) -> Any:
-    """The data home's stores for this command (nengtan.engine.stores.LocalStores)."""
-    from nengtan.engine import open_local
-
-    return open_local(home)[1]
+def _stores(home: str | None, place: str | None = None) -> Any:
+    """The data home's stores for this command (nengtan.engine.stores.LocalStores), seen from ``place``."""
+    return placed_local(home, place)
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -132,7 +132,8 @@ def targets_adopt(
     target_year: Annotated[int | None, typer.Option(help="Edit the target year.")] = None,
     base_level: Annotated[float | None, typer.Option(
         help="The park's indicator in the base year (else computed from that year's data if present).")] = None,
-    subject: Annotated[str, typer.Option(help="park, a sector code or a USCC.")] = "park",
+    subject: Annotated[str, typer.Option(help="park (the installation), park:<code> or region:<code> (a park or "
+                                         "region of it), a sector code or a USCC.")] = "park",
     home: HomeOption = None,
 ) -> None:
     """Adopt a template for the park (optionally edited); re-adopting replaces the earlier version."""
@@ -142,7 +143,13 @@ def targets_adopt(
     from nengtan.targets.targets import template
 
     t = template(template_id)
-    level = "park" if subject == "park" else ("enterprise" if len(subject) == 18 else "sector")
+    from nengtan.engine.places import WHOLE, at_place, normalise_place
+
+    place = subject.startswith(("park:", "region:"))
+    if place:
+        subject = normalise_place(subject)
+    level = ("region" if subject.startswith("region:") else "park" if subject == WHOLE or place
+             else "enterprise" if len(subject) == 18 else "sector")
     edited = replace(t, value=value if value is not None else t.value,
                      base_year=base_year if base_year is not None else t.base_year,
                      target_year=target_year if target_year is not None else t.target_year,
@@ -151,8 +158,9 @@ def targets_adopt(
     from nengtan.engine.targets import base_level as data_base_level
 
     stores = _stores(home)
-    if base_level is None:
-        base_level = data_base_level(stores, adopted)
+    if base_level is None:  # a park's or region's target: its base year seen from the place, as the park's own
+        base_level = data_base_level(at_place(stores, subject), replace(adopted, level="park")) if place \
+            else data_base_level(stores, adopted)
     with stores.registry.session() as s:
         save_target(s, adopted, by, base_level=base_level, template_id=template_id)
     msg = f"adopted {adopted.target_id}: {adopted.indicator} {adopted.kind} {adopted.value:g} {adopted.unit}"
@@ -296,7 +304,7 @@ def warnings_cmd(
     red_on: Annotated[str, typer.Option(help="low: red when even the favourable end of the 90 % interval "
                                         "reaches red-at; central: when the central projection does.")] = "low",
     lang: Annotated[str, typer.Option(help="zh or en reasons.")] = "zh",
-    home: HomeOption = None,
+    place: PlaceOption = None, home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Early warnings (预警): park targets, park budget, sectors and enterprises, red/yellow/green."""
@@ -311,7 +319,7 @@ def warnings_cmd(
         raise UserError(str(exc)) from None
     from nengtan.engine.targets import warning_run
 
-    run = warning_run(_stores(home), year, month, Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on))
+    run = warning_run(_stores(home, place), year, month, Thresholds(yellow_at=yellow_at, red_at=red_at, red_on=red_on))
     frame, m, note = run["frame"], run["month"], run["note"]
     if enterprise:
         frame = frame[(frame["subject"] == enterprise) | (frame["level"] == "park")]
@@ -350,7 +358,7 @@ def scenarios_cmd(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same numbers).")] = 1,
     file: Annotated[Path | None, typer.Option(help="Park-edited scenario YAML.")] = None,
-    home: HomeOption = None,
+    place: PlaceOption = None, home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Peak-year scenarios (baseline, policy, enhanced) with P(peak by 2030) from Monte Carlo."""
@@ -359,7 +367,7 @@ def scenarios_cmd(
         raise UserError("--draws must be between 0 and 1 000 000")
     from nengtan.engine.targets import scenarios
 
-    _, summary, paths, _ = scenarios(_stores(home), base_year, to, draws, seed, str(file) if file else None)
+    _, summary, paths, _ = scenarios(_stores(home, place), base_year, to, draws, seed, str(file) if file else None)
     if fmt == "json":
         print_json({"base_year": base_year, "to": to, "draws": draws, "seed": seed, "summary": _records(summary),
                     "paths": {str(k): _clean(v) for k, v in paths.to_dict(orient="index").items()}})
@@ -375,7 +383,7 @@ def scenarios_cmd(
 def lmdi_cmd(
     from_year: Annotated[int, typer.Option("--from", help="First year.")],
     to_year: Annotated[int, typer.Option("--to", help="Second year.")],
-    home: HomeOption = None,
+    place: PlaceOption = None, home: HomeOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """LMDI decomposition of the CO2 change between two years (effects sum exactly to the change)."""
@@ -385,7 +393,7 @@ def lmdi_cmd(
     from nengtan.targets.lmdi import EFFECTS_ZH
 
     check_format(fmt)
-    d = lmdi_run(_stores(home), from_year, to_year)
+    d = lmdi_run(_stores(home, place), from_year, to_year)
     if fmt == "json":
         print_json({"from": from_year, "to": to_year, "co2_from_t": d.c0, "co2_to_t": d.cT, "change_t": d.total,
                     "effects_t": d.effects, "residual_t": d.residual, "by_sector": _records(d.by_sector)})
@@ -491,7 +499,7 @@ def report_targets(
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the scenario sheet.")] = 10_000,
     seed: Annotated[int, typer.Option()] = 1,
     to: Annotated[int, typer.Option("--to")] = 2035,
-    home: HomeOption = None,
+    place: PlaceOption = None, home: HomeOption = None,
 ) -> None:
     """Targets workbook for a meeting: targets and progress, allocation, warnings, scenarios (chart),
     project assessment."""
@@ -499,7 +507,8 @@ def report_targets(
 
     if output.suffix.lower() != ".xlsx":
         raise UserError(f"{output}: the report is an .xlsx file")
-    targets_report(_stores(home), year, output, month, _read_project(project) if project else None, draws, seed, to)
+    targets_report(_stores(home, place), year, output, month, _read_project(project) if project else None, draws,
+                   seed, to)
     console.print(f"wrote {output}", highlight=False)
 
 

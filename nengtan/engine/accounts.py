@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from nengtan.accounting import Inventory, inventory_from_ledger
 from nengtan.engine.ledgers import enterprises_in_scope
 from nengtan.engine.ledgers import inventory as direct_inventory
@@ -19,7 +17,10 @@ def inventory(stores: Stores, year: int, month: int | None = None, quarter: int 
               scope: str = "park", factor_set: str | None = None) -> Inventory:
     """The inventory of ``scope`` for a month, quarter or year. With the stores' own factor set it is
     built from the cached year data; another named set is computed afresh."""
+    from nengtan.engine.places import place_scope
+
     period = Period(year, month, quarter)
+    scope = place_scope(stores, scope)
     if factor_set is not None and factor_set != stores.factor_set:
         return direct_inventory(stores.registry, stores.lake, year, month, quarter, scope, factor_set)
     n = enterprises_in_scope(stores.registry, scope)
@@ -29,11 +30,10 @@ def inventory(stores: Stores, year: int, month: int | None = None, quarter: int 
 
 
 def park_name(stores: Stores) -> str:
-    from nengtan.registry.tables.park import Park
+    """The name of the place the stores see: the park (or the province, city …), for titles."""
+    from nengtan.engine.places import place_info, place_of
 
-    with stores.registry.session() as s:
-        park = s.execute(select(Park).order_by(Park.id)).scalars().first()
-        return park.name if park else "园区"
+    return place_info(stores.registry, place_of(stores)).name
 
 
 def inventory_report(stores: Stores, output: Path, year: int, month: int | None = None, quarter: int | None = None,

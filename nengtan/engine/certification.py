@@ -55,10 +55,13 @@ class Actor:
     role: str
     enterprise_ids: frozenset[int] = field(default_factory=frozenset)
     org: str | None = None
+    place: str | None = None
+    """Staff scoped to a park or region (nengtan.engine.places): not the installation's administrators, so every
+    rule written for those refuses them; the place-aware surfaces give them their place's figures."""
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == "admin" and self.place is None
 
 
 def actor_of(reg: Registry, username: str) -> Actor:
@@ -68,7 +71,7 @@ def actor_of(reg: Registry, username: str) -> Actor:
         if u is None or not u.active:
             raise NotFoundError(f"user {username!r} is not registered (or is disabled)")
         ids = s.execute(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == u.id)).scalars()
-        return Actor(u.username, u.role, frozenset(ids), u.org)
+        return Actor(u.username, u.role, frozenset(ids), u.org, u.place)
 
 
 def today() -> dt.date:

@@ -275,7 +275,7 @@ def sankey(stores: Stores, year: int) -> dict[str, Any]:
 
 
 def enterprise_table(stores: Stores, year: int) -> pd.DataFrame:
-    """One row per enterprise: energy, CO2, value added, intensity, coordinates."""
+    """One row per enterprise of the stores' place: energy, CO2, value added, intensity, coordinates."""
 
     def compute() -> pd.DataFrame:
         from sqlalchemy import select
@@ -286,6 +286,10 @@ def enterprise_table(stores: Stores, year: int) -> pd.DataFrame:
                 [(e.uscc, e.name, e.sector_code, e.lon, e.lat, e.key_energy_unit, e.key_emission_unit)
                  for e in s.execute(select(Enterprise)).scalars()],
                 columns=["uscc", "name", "sector_code", "lon", "lat", "key_energy_unit", "key_emission_unit"])
+        from nengtan.engine.places import WHOLE, place_of, place_usccs
+
+        if place_of(stores) != WHOLE:  # a park's or region's enterprises only
+            ents = ents[ents["uscc"].isin(place_usccs(stores.registry, place_of(stores)))]
         fig = enterprise_figures(year_ledger(stores, year), year_economics(stores, year))
         fig = fig[["uscc", "energy_tce", "co2_t", "value_added", "co2_intensity", "energy_intensity"]]
         out = ents.merge(fig, on="uscc", how="left").fillna({"energy_tce": 0.0, "co2_t": 0.0})

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from nengtan.engine.certification import Actor, require_staff
+from nengtan.engine.places import WHOLE, place_of, place_usccs
 from nengtan.engine.stores import Stores
 from nengtan.engine.years import year_data
 from nengtan.errors import InputError, NoDataError, NotFoundError
@@ -56,6 +57,9 @@ def allocate(stores: Stores, actor: Actor, year: int, method: str = "hybrid", bu
     from nengtan.targets.allocation import allocate as split
 
     require_staff(actor, "energy budgets")
+    if place_of(stores) != WHOLE:
+        raise InputError("the energy budget is allocated for the whole installation; a park or region sees its "
+                         "enterprises' lines of it")
     if not 0.0 <= reserve < 1.0:
         raise InputError(f"reserve {reserve} must be a fraction in [0, 1)")
     by = base_year if base_year is not None else year - 1
@@ -96,10 +100,16 @@ def budget(stores: Stores, year: int, version: int | None = None) -> dict[str, A
             raise NotFoundError(f"energy budget of {year}")
         drawn = float(s.execute(select(func.coalesce(func.sum(EnergyReview.energy_tce), 0.0)).where(
             EnergyReview.year == year, EnergyReview.decision == "approved")).scalar() or 0.0)
-        return {"year": year, "version": b.version, "method": b.method, "budget_tce": b.budget_tce,
-                "reserve_tce": b.reserve_tce, "reserve_left_tce": b.reserve_tce - drawn,
-                "parameters": json.loads(b.parameters), "lines": json.loads(b.lines), "approved_by": b.approved_by,
-                "approved_at": b.approved_at.isoformat()}
+        out = {"year": year, "version": b.version, "method": b.method, "budget_tce": b.budget_tce,
+               "reserve_tce": b.reserve_tce, "reserve_left_tce": b.reserve_tce - drawn,
+               "parameters": json.loads(b.parameters), "lines": json.loads(b.lines), "approved_by": b.approved_by,
+               "approved_at": b.approved_at.isoformat(), "place": place_of(stores)}
+    if out["place"] != WHOLE:  # a park's or region's budget: its enterprises' lines and their sum; no reserve
+        usccs = place_usccs(stores.registry, out["place"])
+        out["lines"] = [ln for ln in out["lines"] if ln["uscc"] in usccs]
+        out["budget_tce"] = float(sum(ln["allocated_tce"] for ln in out["lines"]))
+        out["reserve_tce"] = out["reserve_left_tce"] = 0.0
+    return out
 
 
 def status(stores: Stores, year: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from nengtan.engine.cockpit import inventory_dict
 from nengtan.engine.stores import Stores
@@ -33,10 +33,18 @@ def _platform(stores: Stores, year: int) -> dict[str, Any] | None:
 
 
 def statistics_of(stores: Stores, year: int) -> tuple[dict[str, float], dict[str, str]]:
-    """The park's statistics of `year`: its own figures, else the sum of its enterprises' for additive items."""
+    """The place's statistics of `year` (nengtan.engine.places): the figures filed for the place itself, else the
+    sum of its enterprises' for additive items."""
+    from nengtan.engine.places import WHOLE, place_enterprise_ids, place_of
+
+    place = place_of(stores)
     with stores.registry.session() as s:
         rows = s.execute(select(Statistic.enterprise_id, Statistic.item, Statistic.value, Statistic.source).where(
-            Statistic.year == year, Statistic.active.is_(True))).all()
+            Statistic.year == year, Statistic.active.is_(True),
+            Statistic.enterprise_id.is_not(None) | (Statistic.place == place))).all()
+    if place != WHOLE:
+        ids = place_enterprise_ids(stores.registry, place)
+        rows = [r for r in rows if r[0] is None or r[0] in ids]
     park = {item: (v, src) for eid, item, v, src in rows if eid is None}
     summed: dict[str, list[float]] = {}
     for eid, item, v, _ in rows:
@@ -74,9 +82,12 @@ def gather(stores: Stores, years: set[int]) -> tuple[dict[tuple[str, int], float
 
 def plan_base_year(stores: Stores, year: int) -> int | None:
     """The plan's base year the park filed (statistic ``plan_base_year``, the newest filing up to `year`)."""
+    from nengtan.engine.places import place_of
+
     with stores.registry.session() as s:
         v = s.execute(select(Statistic.value).where(Statistic.item == "plan_base_year", Statistic.year <= year,
-                                                    Statistic.enterprise_id.is_(None), Statistic.active.is_(True))
+                                                    Statistic.enterprise_id.is_(None), Statistic.active.is_(True),
+                                                    Statistic.place == place_of(stores))
                       .order_by(Statistic.year.desc())).scalars().first()
     return None if v is None else int(v)
 
@@ -111,9 +122,14 @@ def _counts(stores: Stores, year: int) -> tuple[int, int]:
         verified = set(s.execute(select(VerificationRecord.enterprise_id).where(
             VerificationRecord.year == year, VerificationRecord.active.is_(True))).scalars())
         verified |= set(s.execute(select(YearLock.enterprise_id).where(YearLock.year == year)).scalars())
-        certified = s.execute(select(func.count(func.distinct(Certificate.enterprise_id))).where(
-            Certificate.issued_on <= end, Certificate.valid_to >= start, Certificate.status == "active")).scalar()
-    return len(verified), int(certified or 0)
+        certified_ids = set(s.execute(select(Certificate.enterprise_id).where(
+            Certificate.issued_on <= end, Certificate.valid_to >= start, Certificate.status == "active")).scalars())
+    from nengtan.engine.places import WHOLE, place_enterprise_ids, place_of
+
+    if place_of(stores) != WHOLE:
+        ids = place_enterprise_ids(stores.registry, place_of(stores))
+        verified, certified_ids = verified & ids, certified_ids & ids
+    return len(verified), len(certified_ids)
 
 
 def zero_carbon_evaluation(stores: Stores, year: int, pv_yield: float = 1100.0) -> dict[str, Any]:

@@ -103,6 +103,8 @@ def tree(reg: Registry) -> list[dict[str, Any]]:
         (nodes[r.parent_id]["children"] if r.parent_id in nodes else roots).append(nodes[r.id])
     loose: dict[str, Any] = {"code": "", "name": "(no region)", "level": "", "children": [], "parks": []}
     for p in parks:
-        nodes.get(p.region_id, loose)["parks"].append({"code": p.code, "name": p.name,
-                                                       "enterprises": int(counts.get(p.id, 0))})
+        n = int(counts.get(p.id, 0))
+        if p.region_id not in nodes and n == 0 and regions:
+            continue  # the registry's empty default park, once the parks are placed in regions
+        nodes.get(p.region_id, loose)["parks"].append({"code": p.code, "name": p.name, "enterprises": n})
     return roots + ([loose] if loose["parks"] else [])

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from nengtan.engine.certification import Actor, enterprise, require_staff
 from nengtan.engine.greenassets import ImportResult
+from nengtan.engine.places import WHOLE, normalise_place, place_info
 from nengtan.errors import InputError, NotFoundError, StateError
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
@@ -20,8 +21,9 @@ from nengtan.registry.tables.statistics import Statistic
 from nengtan.statistics.items import canonical
 
 COLUMNS = ("year", "item", "value", "unit", "source")
-"""The columns every statistics table has; ``uscc`` (the enterprise; empty or absent: the park) and ``status``
-(reported | verified) are optional."""
+"""The columns every statistics table has; ``uscc`` (the enterprise; empty or absent: the park), ``place`` (a
+park-level figure's park or region, ``park:<code>`` / ``region:<code>``; empty or absent: the installation) and
+``status`` (reported | verified) are optional."""
 
 
 def import_statistics(reg: Registry, actor: Actor, path: Path, reason: str | None = None) -> ImportResult:
@@ -36,29 +38,35 @@ def import_statistics(reg: Registry, actor: Actor, path: Path, reason: str | Non
             value, unit = canonical(item, number_at(row["value"], where, "value"), row["unit"])
             if not row["source"].strip():
                 raise InputError("source is empty (say where the figure comes from)")
+            uscc = (row.get("uscc") or "").strip().upper()
+            place = normalise_place(row.get("place"))
+            if uscc and place != WHOLE:
+                raise InputError("a row has a uscc or a place, not both")
+            if place != WHOLE:
+                place_info(reg, place)  # an unknown park or region is refused with its line
             with reg.session(write=True) as s:
-                uscc = (row.get("uscc") or "").strip().upper()
                 ent_id = enterprise(s, uscc).id if uscc else None
                 old = s.execute(select(Statistic).where(Statistic.enterprise_id.is_(None) if ent_id is None
                                                         else Statistic.enterprise_id == ent_id,
+                                                        Statistic.place == place,
                                                         Statistic.year == year, Statistic.item == item,
                                                         Statistic.active.is_(True))).scalar()
                 if old is not None and old.value == value:
                     continue
                 if old is not None and not (reason or "").strip():
-                    raise StateError(f"{uscc or 'the park'} {year} {item} is held ({old.value:g} {old.unit}): a new "
+                    raise StateError(f"{uscc or place} {year} {item} is held ({old.value:g} {old.unit}): a new "
                                      "value needs a reason (--reason)")
                 version = 1
                 if old is not None:
                     old.active, version = False, old.version + 1
-                s.add(Statistic(enterprise_id=ent_id, year=year, item=item, value=value, unit=unit,
+                s.add(Statistic(enterprise_id=ent_id, place=place, year=year, item=item, value=value, unit=unit,
                                 source=row["source"].strip()[:300], status=(row.get("status") or "reported").strip(),
                                 version=version, reason=(reason or "").strip() or None if old else None,
                                 created_by=actor.username))
-                audit.record(s, actor.username, "statistics.import", f"{uscc or 'park'}:{year}:{item}",
+                audit.record(s, actor.username, "statistics.import", f"{uscc or place}:{year}:{item}",
                              {"value": value, "unit": unit, "version": version})
             out.landed += 1
-        except (InputError, StateError, NotFoundError) as exc:
+        except (InputError, StateError, NotFoundError) as exc:  # NotFoundError: an unknown uscc, park or region
             out.refuse(where, exc)
     return out
 

@@ -37,14 +37,30 @@ def base_level(stores: Stores, target: Any) -> float | None:
 
 
 def adopted_targets(stores: Stores) -> list[tuple[Any, float | None]]:
-    """The park's active adopted targets with base levels (stored, else from the data)."""
+    """The active adopted targets that concern the stores' place, with base levels (stored, else from the
+    data): the place's own (subject ``park`` for the installation, ``park:<code>`` / ``region:<code>`` for a
+    place; level ``park`` in the place's view), the sector targets, and its enterprises' targets."""
 
     def compute() -> list[tuple[Any, float | None]]:
+        from dataclasses import replace
+
+        from nengtan.engine.places import WHOLE, place_of, place_usccs
         from nengtan.registry.tables.targets import active_targets
 
+        place = place_of(stores)
+        usccs = place_usccs(stores.registry, place) if place != WHOLE else None
         with stores.registry.session() as s:
             tg = active_targets(s)
-        return [(t, bl if bl is not None else base_level(stores, t)) for t, bl in tg]
+        out = []
+        for t, bl in tg:
+            if t.level in ("park", "region"):
+                if t.subject != place:
+                    continue
+                t = replace(t, level="park")
+            elif t.level == "enterprise" and usccs is not None and t.subject not in usccs:
+                continue
+            out.append((t, bl if bl is not None else base_level(stores, t)))
+        return out
 
     return stores.cached(("adopted-targets",), compute)
 
@@ -63,12 +79,28 @@ def allocation(stores: Stores, year: int, version: int | None = None) -> Any:
     """The stored budget allocation of ``year`` (latest version by default), or None."""
 
     def compute() -> Any:
+        from nengtan.engine.places import WHOLE, place_of, place_usccs
         from nengtan.registry.tables.targets import load_allocation
 
         with stores.registry.session() as s:
-            return load_allocation(s, year, version)
+            al = load_allocation(s, year, version)
+        place = place_of(stores)
+        if al is None or place == WHOLE:
+            return al
+        return at_place_allocation(al, place_usccs(stores.registry, place))
 
     return stores.cached(("allocation", year, version), compute)
+
+
+def at_place_allocation(al: Any, usccs: frozenset[str]) -> Any:
+    """A place's part of the installation's allocation: its enterprises' lines, its budget their sum, no reserve
+    (the reserve stays with the installation that allocated it)."""
+    from dataclasses import replace
+
+    table = al.table[al.table["uscc"].isin(usccs)].reset_index(drop=True)
+    units = int(table["allocated_units"].sum())
+    return replace(al, table=table, budget_units=units, reserve_units=0,
+                   history=(*al.history, f"the place's {len(table)} enterprises' lines of v{al.version}"))
 
 
 # -- budget --------------------------------------------------------------------------------------------
@@ -99,9 +131,13 @@ def allocate_budget(stores: Stores, year: int, method: str, approved_by: str, bu
     elastic): base-year CO2 intensity × (1 − intensity decline) × expected value added of the enterprises,
     divided by (1 − reserve) — the reserve is for entrants, on top of what the incumbents need.
     """
+    from nengtan.engine.places import WHOLE, place_of
     from nengtan.registry.tables.targets import next_allocation_version, save_allocation
     from nengtan.targets.allocation import allocate, load_benchmarks
 
+    if place_of(stores) != WHOLE:
+        raise InputError("the budget is allocated for the whole installation; a park or region sees its "
+                         "enterprises' lines of it")
     if not 0.0 <= reserve < 1.0:
         raise InputError(f"reserve {reserve} must be a fraction in [0, 1)")
     cur = year_data(stores, year, required=False)

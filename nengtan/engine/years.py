@@ -49,10 +49,27 @@ def year_data(stores: Stores, year: int, required: bool = True) -> YearData | No
         eco, basis = fill_value_added(reported)
         return YearData(year, led, eco, reported, basis, fs, data_version(stores.registry, stores.lake))
 
-    d = stores.cached(("year-data", year, stores.factor_set), compute)
+    from nengtan.engine.places import WHOLE, place_of, place_usccs, unplaced
+
+    place = place_of(stores)
+    if place == WHOLE:
+        d = stores.cached(("year-data", year, stores.factor_set), compute)
+    else:  # a place's year: the installation's rows of the place's enterprises (nengtan.engine.places)
+        whole = year_data(unplaced(stores), year, required=False)
+        d = None if whole is None else stores.cached(("year-data", year, stores.factor_set),
+                                                      lambda: _at_place(whole, place_usccs(stores.registry, place)))
     if d is None and required:
         raise NoDataError(f"no energy data for {year}: import statements or readings (or build the demo) first")
     return d
+
+
+def _at_place(d: YearData, usccs: frozenset[str]) -> YearData | None:
+    led = d.ledger[d.ledger["uscc"].isin(usccs)].reset_index(drop=True)
+    if len(led) == 0:
+        return None
+    return YearData(d.year, led, d.economics[d.economics["uscc"].isin(usccs)].reset_index(drop=True),
+                    d.reported[d.reported["uscc"].isin(usccs)].reset_index(drop=True), d.basis, d.factor_set,
+                    d.data_version)
 
 
 def history(stores: Stores, year: int, back: int = HISTORY_YEARS) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:

@@ -54,7 +54,7 @@ Indicator = Literal[
     "green_power_share",
 ]
 Kind = Literal["reduction", "max_level", "cap", "min_share"]
-Level = Literal["park", "sector", "enterprise", "province", "city"]
+Level = Literal["park", "region", "sector", "enterprise", "province", "city"]
 
 INDICATORS: tuple[str, ...] = (
     "energy_intensity",

@@ -66,6 +66,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     accounts = {a.username: a for a in ensure_demo_users(reg)}
     adopt_targets_and_budget(reg, Lake(paths.lake))
     reg.close()
+    yield from _serve(home, accounts)
+
+
+def _serve(home: Path, accounts: dict[str, object]) -> Iterator[dict[str, object]]:
+    """The app over `home` on a free loopback port, in a thread, until the fixture ends."""
     port = _free_port()
     app = create_app(load_settings(home=str(home), secret_key="browser-" + "k" * 40, login_max_attempts=1000,
                                    public_url=f"http://127.0.0.1:{port}"))
@@ -80,6 +85,24 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     yield {"url": f"http://127.0.0.1:{port}", "home": home, "accounts": accounts, "app": app}
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def province_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """A province of the demo's kind (nengtan.demo_regions): the small demo park in Nanjing, a second park in
+    Yancheng, city staff of each; targets adopted and the budget allocated for the whole installation."""
+    from nengtan.demo_regions import build_regions_demo
+    from nengtan.engine.stores import LocalStores
+
+    home = tmp_path_factory.mktemp("browser-province")
+    paths = Paths(home)
+    reg = Registry.open(f"sqlite:///{paths.sqlite}")
+    build_demo(paths, reg, SMALL, minutes=60)
+    build_regions_demo(paths, LocalStores(reg, Lake(paths.lake)))
+    accounts = {a.username: a for a in ensure_demo_users(reg)}
+    adopt_targets_and_budget(reg, Lake(paths.lake))
+    reg.close()
+    yield from _serve(home, accounts)
 
 
 @pytest.fixture(scope="session")

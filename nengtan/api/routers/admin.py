@@ -34,7 +34,7 @@ def create_user(body: UserCreate, admin: AdminDep, svc: ServicesDep) -> dict[str
     try:
         with svc.registry.session() as s:
             v = add_user(s, admin.username, body.username, body.password, body.role, body.enterprises,
-                         body.display_name)
+                         body.display_name, place=body.place)
     except (UserError, WeakPasswordError) as exc:
         raise bad_request(str(exc)) from exc
     return asdict(v)

@@ -9,11 +9,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.api.deps import PlacedDep, ServicesDep, StaffDep, StaffView
 from nengtan.api.errors import not_found
 from nengtan.api.schemas import OptYear, PagingDep
-from nengtan.api.services import Services
 from nengtan.engine import cockpit as figures
 
 router = APIRouter(prefix="/api/cockpit", tags=["cockpit"])
@@ -26,7 +26,7 @@ def _encode(value: Any) -> tuple[bytes, str]:
     return body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-async def fast_json(request: Request, svc: Services, key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
+async def fast_json(request: Request, svc: StaffView, key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
     """The endpoint's JSON bytes and ETag, made once per data version (the cockpit is read far more often
     than written). From memory without touching the event loop's time when cached; computed in the thread
     pool otherwise. ``If-None-Match`` with the current ETag answers 304 without a body."""
@@ -38,14 +38,24 @@ async def fast_json(request: Request, svc: Services, key: tuple[Any, ...], compu
     return Response(body, media_type="application/json", headers=headers)
 
 
-async def resolve_year(svc: Services, year: int | None) -> int:
+async def resolve_year(svc: StaffView, year: int | None) -> int:
     if year:
         return year
     return await svc.acached(("cockpit-year",), lambda: figures.latest_year(svc, svc.settings.default_year))
 
 
+@router.get("/places")
+async def places(admin: StaffDep, svc: ServicesDep) -> dict[str, Any]:
+    """The places this user may view — their own (the whole installation for a park administrator) and every
+    region and park inside it — for the cockpit's place selector."""
+    from nengtan.engine.places import places_within
+
+    own = admin.place or "park"
+    return {"place": own, "items": await run_in_threadpool(places_within, svc.registry, own)}
+
+
 @router.get("/summary")
-async def summary(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+async def summary(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None) -> dict[str, Any]:
     """Headline figures for the year against targets with red/yellow/green status (the park's adopted
     targets when it has them, else the Jiangsu zero-carbon park templates)."""
     y = await resolve_year(svc, year)
@@ -53,7 +63,7 @@ async def summary(request: Request, admin: AdminDep, svc: ServicesDep, year: Opt
 
 
 @router.get("/trends")
-async def trends(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None,
+async def trends(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None,
                  sector: Sector = None) -> dict[str, Any]:
     """Monthly energy [tce] and CO2 [t] with the previous year beside them."""
     y = await resolve_year(svc, year)
@@ -63,7 +73,7 @@ async def trends(request: Request, admin: AdminDep, svc: ServicesDep, year: OptY
 
 
 @router.get("/breakdown")
-async def breakdown(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None,
+async def breakdown(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None,
                     sector: Sector = None) -> dict[str, Any]:
     """Energy and CO2 by sector division and by carrier."""
     y = await resolve_year(svc, year)
@@ -73,14 +83,14 @@ async def breakdown(request: Request, admin: AdminDep, svc: ServicesDep, year: O
 
 
 @router.get("/sankey")
-async def sankey(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+async def sankey(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None) -> dict[str, Any]:
     """Energy flow [tce] from carriers to sectors."""
     y = await resolve_year(svc, year)
     return await fast_json(request, svc, ("sankey", y), lambda: figures.sankey(svc, y))  # type: ignore[return-value]
 
 
 @router.get("/ranking")
-async def ranking(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None,
+async def ranking(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None,
                   by: Literal["co2", "intensity", "energy"] = "co2",
                   limit: Annotated[int, Query(ge=1, le=1000)] = 20, sector: Sector = None) -> dict[str, Any]:
     """Enterprises ranked by CO2 [t], CO2 intensity [tCO2/万元] or energy [tce]."""
@@ -90,14 +100,14 @@ async def ranking(request: Request, admin: AdminDep, svc: ServicesDep, year: Opt
 
 
 @router.get("/map")
-async def park_map(request: Request, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+async def park_map(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None) -> dict[str, Any]:
     """Enterprise locations (registry coordinates) with CO2 for sizing the markers."""
     y = await resolve_year(svc, year)
     return await fast_json(request, svc, ("map", y), lambda: figures.map_points(svc, y))  # type: ignore[return-value]
 
 
 @router.get("/warnings")
-async def warnings(request: Request, admin: AdminDep, svc: ServicesDep, paging: PagingDep,
+async def warnings(request: Request, admin: StaffDep, svc: PlacedDep, paging: PagingDep,
                    year: OptYear = None) -> dict[str, Any]:
     """Red and yellow warnings of the park, its sectors and enterprises, worst first (issue 4's engine
     over the park's adopted targets and budget allocation)."""
@@ -115,7 +125,7 @@ async def warnings(request: Request, admin: AdminDep, svc: ServicesDep, paging: 
 
 
 @router.get("/sectors/{code}")
-def sector(code: SectorPath, admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+def sector(code: SectorPath, admin: StaffDep, svc: PlacedDep, year: OptYear = None) -> dict[str, Any]:
     """One sector (drill-down): its inventory, trends, carriers and enterprises."""
     y = year or figures.latest_year(svc, svc.settings.default_year)
     names = figures.sector_names(svc)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.api.deps import AdminDep, PlacedDep, ServicesDep, StaffDep
 from nengtan.engine import energybudget
 from nengtan.engine.certification import last_year
 
@@ -16,12 +16,12 @@ YearQ = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 @router.get("")
-def budget(user: AdminDep, svc: ServicesDep, year: YearQ = None) -> dict[str, Any]:
+def budget(user: StaffDep, svc: PlacedDep, year: YearQ = None) -> dict[str, Any]:
     return energybudget.budget(svc, year or last_year())
 
 
 @router.get("/status")
-def status(user: AdminDep, svc: ServicesDep, year: YearQ = None) -> dict[str, Any]:
+def status(user: StaffDep, svc: PlacedDep, year: YearQ = None) -> dict[str, Any]:
     return energybudget.status(svc, year or last_year())
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.api.deps import PlacedDep, StaffDep
 from nengtan.api.errors import ApiError
 from nengtan.engine import evaluation
 from nengtan.engine.certification import last_year
@@ -28,7 +28,7 @@ def _chosen(text: str | None) -> set[int] | None:
 
 
 @router.get("/hj274")
-def hj274(user: AdminDep, svc: ServicesDep, year: YearQ = None, base_year: BaseQ = None,
+def hj274(user: StaffDep, svc: PlacedDep, year: YearQ = None, base_year: BaseQ = None,
           chosen: Chosen = None) -> dict[str, Any]:
     y = year or last_year()
     return svc.cached(("eval-hj274", y, base_year, chosen),
@@ -36,7 +36,7 @@ def hj274(user: AdminDep, svc: ServicesDep, year: YearQ = None, base_year: BaseQ
 
 
 @router.get("/hj274/trend")
-def hj274_trend(user: AdminDep, svc: ServicesDep, years: Annotated[str, Query(max_length=60,
+def hj274_trend(user: StaffDep, svc: PlacedDep, years: Annotated[str, Query(max_length=60,
                                                                             pattern=r"^[0-9]{4}(,[0-9]{4})*$")],
                 base_year: BaseQ = None) -> dict[str, Any]:
     ys = sorted({int(x) for x in years.split(",")})
@@ -46,20 +46,20 @@ def hj274_trend(user: AdminDep, svc: ServicesDep, years: Annotated[str, Query(ma
 
 
 @router.get("/zero-carbon")
-def zero_carbon(user: AdminDep, svc: ServicesDep, year: YearQ = None,
+def zero_carbon(user: StaffDep, svc: PlacedDep, year: YearQ = None,
                 pv_yield: Annotated[float, Query(gt=0, le=3000)] = 1100.0) -> dict[str, Any]:
     y = year or last_year()
     return svc.cached(("eval-zc", y, pv_yield), lambda: evaluation.zero_carbon_evaluation(svc, y, pv_yield))
 
 
 @router.get("/ghg")
-def ghg(user: AdminDep, svc: ServicesDep, year: YearQ = None, gwp: Gwp = "AR6") -> dict[str, Any]:
+def ghg(user: StaffDep, svc: PlacedDep, year: YearQ = None, gwp: Gwp = "AR6") -> dict[str, Any]:
     y = year or last_year()
     return svc.cached(("eval-ghg", y, gwp), lambda: evaluation.ghg_inventory(svc, y, gwp))
 
 
 @router.get("/{kind}/export")
-def export(kind: Literal["hj274", "zero-carbon", "ghg"], user: AdminDep, svc: ServicesDep, year: YearQ = None,
+def export(kind: Literal["hj274", "zero-carbon", "ghg"], user: StaffDep, svc: PlacedDep, year: YearQ = None,
            base_year: BaseQ = None, chosen: Chosen = None, gwp: Gwp = "AR6",
            fmt: Annotated[Literal["xlsx", "pdf"], Query(alias="format")] = "xlsx") -> Response:
     """The report in Chinese as XLSX or PDF."""

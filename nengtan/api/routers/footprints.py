@@ -28,7 +28,7 @@ MAX_MODEL_BYTES = 10 * 1024 * 1024
 
 
 def actor(user: Principal) -> Actor:
-    return Actor(user.username, user.role, user.enterprise_ids, user.org)
+    return Actor(user.username, user.role, user.enterprise_ids, user.org, user.place)
 
 
 class RequestCreate(BaseModel):

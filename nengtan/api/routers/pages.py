@@ -43,7 +43,7 @@ def _login_redirect(request: Request) -> RedirectResponse:
 def home(user: OptUser) -> Response:
     if user is None:
         return page("public.html")
-    if user.is_admin:
+    if user.is_staff:
         return RedirectResponse("/cockpit", status_code=303)
     if user.enterprise_ids:
         return RedirectResponse("/portal", status_code=303)
@@ -64,9 +64,9 @@ def public_page() -> HTMLResponse:
 def cockpit(request: Request, user: OptUser) -> Response:
     if user is None:
         return _login_redirect(request)
-    if not user.is_admin:
+    if not user.is_staff:
         return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
-    return page("cockpit.html")
+    return page("cockpit.html", place=user.place or "")
 
 
 @router.get("/cockpit/evaluation")
@@ -74,16 +74,16 @@ def evaluation_page(request: Request, user: OptUser) -> Response:
     """The park's evaluations: HJ 274-2015 with pass/fail and trend, zero-carbon park, GHG inventory."""
     if user is None:
         return _login_redirect(request)
-    if not user.is_admin:
+    if not user.is_staff:
         return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
-    return page("evaluation.html")
+    return page("evaluation.html", place=user.place or "")
 
 
 @router.get("/cockpit/sectors/{code}")
 def sector_page(request: Request, code: Annotated[str, Path(max_length=8)], user: OptUser) -> Response:
     if user is None:
         return _login_redirect(request)
-    if not user.is_admin:
+    if not user.is_staff:
         return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
     return page("sector.html", code=code)
 
@@ -92,7 +92,7 @@ def sector_page(request: Request, code: Annotated[str, Path(max_length=8)], user
 def portal_home(request: Request, user: OptUser, svc: ServicesDep) -> Response:
     if user is None:
         return _login_redirect(request)
-    if user.is_admin:
+    if user.is_staff:
         return RedirectResponse("/cockpit", status_code=303)
     first = _first_enterprise(user, svc)
     if first is None:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from nengtan.api.deps import AdminDep, ServicesDep
+from nengtan.api.deps import AdminDep, PlacedDep, ServicesDep, StaffDep
 from nengtan.api.errors import ApiError, bad_request, not_found
 from nengtan.api.schemas import OptYear, PagingDep
 from nengtan.engine import cockpit as figures
@@ -27,7 +27,7 @@ Month = Annotated[int | None, Query(ge=1, le=12, description="last month to incl
 
 
 @router.get("/targets")
-def targets(admin: AdminDep, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
+def targets(admin: StaffDep, svc: PlacedDep, year: OptYear = None) -> dict[str, Any]:
     """The park's adopted targets (park, sector, enterprise) with the year's limit and, for park targets,
     progress: year to date against the seasonal path, year-end projection with its 90 % interval,
     pressure ratio and red/yellow/green with the reason."""
@@ -46,7 +46,7 @@ def target_templates(admin: AdminDep) -> dict[str, Any]:
 
 
 @router.get("/budgets/{year}")
-def budget(year: int, admin: AdminDep, svc: ServicesDep,
+def budget(year: int, admin: StaffDep, svc: PlacedDep,
            version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
     """The year's carbon budget allocation (latest version unless ``version``): budget, reserve, method,
     approver, sector totals and every enterprise's line [tCO2]."""
@@ -57,7 +57,7 @@ def budget(year: int, admin: AdminDep, svc: ServicesDep,
 
 
 @router.get("/warnings")
-def warnings(admin: AdminDep, svc: ServicesDep, paging: PagingDep, year: OptYear = None, month: Month = None,
+def warnings(admin: StaffDep, svc: PlacedDep, paging: PagingDep, year: OptYear = None, month: Month = None,
              level: Literal["park", "sector", "enterprise"] | None = None,
              include_green: Annotated[bool, Query(alias="all")] = False) -> dict[str, Any]:
     """The park's warnings (park targets and budget, sectors, enterprises): red first, then yellow,
@@ -70,7 +70,7 @@ def warnings(admin: AdminDep, svc: ServicesDep, paging: PagingDep, year: OptYear
 
 
 @router.get("/scenarios")
-async def scenarios(admin: AdminDep, svc: ServicesDep,
+async def scenarios(admin: StaffDep, svc: PlacedDep,
                     base_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
                     to: Annotated[int, Query(ge=1991, le=2060)] = 2035,
                     draws: Annotated[int, Query(ge=0, le=20_000)] = 2_000,
@@ -90,7 +90,7 @@ async def scenarios(admin: AdminDep, svc: ServicesDep,
 
 
 @router.get("/lmdi")
-def lmdi(admin: AdminDep, svc: ServicesDep,
+def lmdi(admin: StaffDep, svc: PlacedDep,
          from_year: Annotated[int, Query(alias="from", ge=1990, le=2100)],
          to_year: Annotated[int, Query(alias="to", ge=1990, le=2100)]) -> dict[str, Any]:
     """LMDI decomposition of the park's CO2 change between two years (effects sum to the change)."""

@@ -43,6 +43,9 @@ class User(Base):
     """Tokens issued before this are void: set when the password changes (ends every open session)."""
     org: Mapped[str | None] = mapped_column(String(40), nullable=True)
     """The certification body a cert_auditor or cert_decider works for (its code)."""
+    place: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    """A staff member's place (``park:<code>`` or ``region:<code>``): they see only its enterprises and figures.
+    None: the whole installation."""
 
 
 class UserEnterprise(Base):

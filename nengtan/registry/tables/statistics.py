@@ -18,6 +18,8 @@ class Statistic(Base):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), nullable=True, index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     item: Mapped[str] = mapped_column(String(60))
+    place: Mapped[str] = mapped_column(String(40), default="park", server_default="park")
+    """A park-level figure's place: ``park`` (the installation), ``park:<code>`` or ``region:<code>``."""
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(20))  # the item's canonical unit
     source: Mapped[str] = mapped_column(String(300))

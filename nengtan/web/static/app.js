@@ -42,7 +42,13 @@
   NT.esc = (s) => String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   NT.name = (o) => NT.lang === "zh" ? (o.name_zh || o.name) : (o.name_en || o.name);
   NT.year = () => { const y = new URLSearchParams(location.search).get("year"); return y ? parseInt(y, 10) : null; };
-  NT.q = (extra) => { const y = NT.year(); const p = new URLSearchParams(extra || {}); if (y) p.set("year", y); const s = p.toString(); return s ? "?" + s : ""; };
+  // The place the page shows (park:<code> or region:<code>; none: the user's own place or the whole installation)
+  NT.place = () => new URLSearchParams(location.search).get("place") || "";
+  NT.whole = () => !(NT.place() || (document.body && document.body.dataset.userPlace));
+  NT.q = (extra) => {
+    const y = NT.year(), pl = NT.place(); const p = new URLSearchParams(extra || {});
+    if (y) p.set("year", y); if (pl) p.set("place", pl); const s = p.toString(); return s ? "?" + s : "";
+  };
   NT.logout = async function () {
     sessionStorage.removeItem("nt_token");
     try { await fetch("/api/auth/logout", { method: "POST" }); } catch (e) { /* ignore */ }

@@ -6,7 +6,18 @@
   const summary = await NT.api("/api/cockpit/summary" + NT.q());
   const y = summary.year;
   for (let k = y - 4; k <= y + 1; k++) sel.innerHTML += "<option" + (k === y ? " selected" : "") + ">" + k + "</option>";
-  sel.onchange = () => { location.search = "?year=" + sel.value; };
+  sel.onchange = () => { const p = new URLSearchParams(location.search); p.set("year", sel.value); location.search = "?" + p; };
+  // the place: the user's own (the whole installation for a park administrator) or a region or park inside it
+  const places = await NT.api("/api/cockpit/places");
+  const here = NT.place() || places.place, ps = document.getElementById("place-select");
+  ps.innerHTML = places.items.map((p) => '<option value="' + NT.esc(p.place) + '"' + (p.place === here ? " selected" : "") + ">" +
+    "\u3000".repeat(Math.max(p.depth, 0)) + NT.esc(p.name) + "</option>").join("");
+  ps.hidden = places.items.length < 2;
+  ps.onchange = () => { const p = new URLSearchParams(location.search); p.set("place", ps.value); location.search = "?" + p; };
+  const cur = places.items.find((p) => p.place === here);
+  document.getElementById("place-name").textContent = cur ? cur.name : "";
+  document.getElementById("evaluation-link").href = "/cockpit/evaluation" + NT.q();
+  if (!NT.whole()) document.querySelectorAll("[data-whole]").forEach((el) => { el.hidden = true; });
   document.getElementById("year-label").textContent = y + (year ? "" : "");
   NT_KPI(document.getElementById("kpis"), summary.items);
 

@@ -5,15 +5,16 @@
   const year = NT.year() || new Date().getFullYear() - 1;
   const sel = document.getElementById("year-select");
   for (let k = year - 4; k <= year; k++) sel.innerHTML += "<option" + (k === year ? " selected" : "") + ">" + k + "</option>";
-  sel.onchange = () => { location.search = "?year=" + sel.value; };
+  sel.onchange = () => { const p = new URLSearchParams(location.search); p.set("year", sel.value); location.search = "?" + p; };
+  const pl = NT.place() ? "&place=" + encodeURIComponent(NT.place()) : "";  // a park's or region's evaluation
   document.getElementById("year-label").textContent = year;
   const fmt = (v, unit) => v === null || v === undefined ? "—" : NT.num(v, unit === "—" || Math.abs(v) < 1 ? 4 : 2);
   const verdict = (p) => p === null || p === undefined ? '<span class="muted">' + NT.t("noData") + "</span>" :
     '<span data-colour="' + (p ? "green" : "red") + '">' + NT.t(p ? "met" : "notMet") + "</span>";
   const links = (id, path) => { document.getElementById(id + "-xlsx").href = path + "&format=xlsx"; document.getElementById(id + "-pdf").href = path + "&format=pdf"; };
 
-  const hj = await NT.api("/api/evaluation/hj274?year=" + year);
-  links("hj274", "/api/evaluation/hj274/export?year=" + year);
+  const hj = await NT.api("/api/evaluation/hj274?year=" + year + pl);
+  links("hj274", "/api/evaluation/hj274/export?year=" + year + pl);
   document.getElementById("hj274-result").textContent = (hj.passed ? NT.t("met") : NT.t("notMet")) + " · " + NT.t("baseYear") + " " +
     (hj.base_year || "—") + " · " + NT.t("optionalMet") + " " + hj.optional_met.length + "/" + hj.optional_chosen.length;
   document.getElementById("hj274").innerHTML = "<tr><th>" + NT.t("group") + "</th><th>#</th><th>" + NT.t("indicator") + "</th><th>" + NT.t("unit") +
@@ -23,7 +24,7 @@
     '</td><td class="num">' + fmt(i.value, i.unit) + "</td><td>" + verdict(i.passed) + (i.substituted_by ? " (" + NT.t("metBy") + " " + i.substituted_by + ")" : "") +
     '</td><td class="muted">' + NT.esc(i.reason || i.inputs.map((x) => x.item + " " + x.year + ": " + NT.num(x.value, 2) + " — " + x.source).join("; ")) + "</td></tr>").join("");
   const years = [year - 3, year - 2, year - 1, year].join(",");
-  const trend = await NT.api("/api/evaluation/hj274/trend?years=" + years);
+  const trend = await NT.api("/api/evaluation/hj274/trend?years=" + years + pl);
   const chart = NT.chart("chart-indicator");
   function show(no) {
     const t = trend.indicators.find((i) => i.no === no);
@@ -35,16 +36,16 @@
   document.querySelectorAll("#hj274 tr[data-no]").forEach((tr) => { tr.onclick = () => show(Number(tr.dataset.no)); });
   show(26);
 
-  const zc = await NT.api("/api/evaluation/zero-carbon?year=" + year);
-  links("zc", "/api/evaluation/zero-carbon/export?year=" + year);
+  const zc = await NT.api("/api/evaluation/zero-carbon?year=" + year + pl);
+  links("zc", "/api/evaluation/zero-carbon/export?year=" + year + pl);
   document.getElementById("zero-carbon").innerHTML = "<tr><th>" + NT.t("indicator") + '</th><th class="num">' + NT.t("value") + "</th><th>" +
     NT.t("requirementCol") + "</th><th>" + NT.t("result") + "</th><th>" + NT.t("gapCol") + "</th></tr>" + zc.indicators.map((i) => "<tr><td>" + NT.esc(i.name) +
     '</td><td class="num">' + fmt(i.value, i.unit) + " " + NT.esc(i.unit) + "</td><td>" + NT.esc(i.requirement) + "</td><td>" + verdict(i.passed) + "</td><td>" +
     Object.entries(i.gap || {}).map(([k, v]) => NT.t(k) + " " + NT.num(v, 0)).join("; ") + "</td></tr>").join("");
 
   async function ghg(gwp) {
-    const g = await NT.api("/api/evaluation/ghg?year=" + year + "&gwp=" + gwp);
-    links("ghg", "/api/evaluation/ghg/export?year=" + year + "&gwp=" + gwp);
+    const g = await NT.api("/api/evaluation/ghg?year=" + year + "&gwp=" + gwp + pl);
+    links("ghg", "/api/evaluation/ghg/export?year=" + year + "&gwp=" + gwp + pl);
     document.getElementById("ghg-total").textContent = NT.t("total") + " " + NT.num(g.total_t_co2e, 0) + " tCO2e (" + g.gwp + ")";
     document.getElementById("ghg").innerHTML = "<tr><th>" + NT.t("category") + "</th><th>" + NT.t("sourceCol") + "</th><th>" + NT.t("gas") +
       '</th><th class="num">tCO2e</th><th>' + NT.t("method") + "</th></tr>" + [...g.lines, ...g.memo, g.sink].map((x) => "<tr><td>" + NT.esc(x.category) +

@@ -25,6 +25,7 @@
     await cfe("/api/greenpower/cfe/" + encodeURIComponent(uscc));
     return;
   }
+  if (!NT.whole()) return;  // green power is the installation's (a park's or region's view hides it)
   const stock = await NT.api("/api/greenpower/stock");
   const rows = Object.entries(stock.mwh_by_status);
   document.getElementById("green-stock").innerHTML = "<tr><th>" + NT.t("gecStatus") + '</th><th class="num">' + NT.t("gecMwh") + "</th></tr>" +

@@ -11,7 +11,7 @@
   if (!uscc) {  // the cockpit's park view
     const el = document.getElementById("park-ratings");
     if (!el) return;
-    try {
+    if (NT.whole()) try {  // ratings are the installation's (a park's or region's view hides them)
       const s = await NT.api("/api/ratings/summary?year=" + year);
       const st = s.compliance.states;
       el.innerHTML =
@@ -28,7 +28,7 @@
     } catch (e) { fail(el, e); }
     const eb = document.getElementById("energy-budget");
     try {
-      const b = await NT.api("/api/energy-budget/status?year=" + year);
+      const b = await NT.api("/api/energy-budget/status" + NT.q({year: year}));
       document.getElementById("energy-budget-park").textContent = NT.t("projected") + " " + NT.num(b.projected_tce, 0) + " / " +
         NT.num(b.budget_tce, 0) + " tce · " + NT.t(b.park_status);
       const top = [...b.items].sort((x, y) => y.share - x.share).slice(0, 12);
