@@ -250,3 +250,23 @@ def test_users_get_a_place_only_when_staff(province: Province, tmp_path: Path) -
                      place=YANCHENG)
         with pytest.raises(UserError, match="not in the registry"):
             add_user(s, "t", "x-staff", "long-enough-pw", "admin", place="region:110000")
+
+
+def test_park_statistics_per_place(province: Province, tmp_path: Path) -> None:
+    from nengtan.engine.certification import Actor
+    from nengtan.engine.evaluation import statistics_of
+    from nengtan.engine.statistics import import_statistics
+
+    f = tmp_path / "stats.csv"
+    f.write_text("year,item,value,unit,source,place\n"
+                 "2025,green_space_area,120,ha,盐城市园林局,park:yancheng-demo\n"
+                 "2025,green_space_area,900,ha,省住建厅,\n"
+                 "2025,green_space_area,50,公顷,南京,region:110000\n"
+                 "2025,green_space_area,300,亩,南京市园林局,park:jiangning-demo\n", encoding="utf-8")
+    out = import_statistics(province.reg, Actor("省厅", "admin"), f)
+    assert out.landed == 3 and len(out.errors) == 1 and "stats.csv:4" in out.errors[0]
+    assert "region 110000" in out.errors[0]
+    assert statistics_of(province.stores, 2025)[0]["green_space_area"] == 900
+    assert statistics_of(at_place(province.stores, SECOND), 2025)[0]["green_space_area"] == 120
+    assert statistics_of(at_place(province.stores, "park:jiangning-demo"), 2025)[0]["green_space_area"] == 20  # 300 亩
+    assert "green_space_area" not in statistics_of(at_place(province.stores, YANCHENG), 2025)[0]  # none of its own

@@ -357,8 +357,8 @@ class Lake:
                      meta: dict[str, object] | None = None) -> CommitResult:
         """Commit Parquet files a caller already wrote (e.g. DuckDB ``COPY ... TO``) as one batch.
 
-        `staged` holds ``(path, carrier, year, month, extra)`` per file, `extra` the file's ``kind``
-        and ``estimated`` count as :meth:`write_batch` records them (missing: unknown, which readers
+        `staged` holds ``(path, carrier, year, month, extra)`` per file, `extra` the file's ``kind``,
+        ``estimated`` and ``negative`` counts as :meth:`write_batch` records them (missing: unknown, which readers
         treat conservatively); each file must have the columns of READING_SCHEMA (checked) and lie under
         ``self.dir`` (same file system, so renaming is atomic).
         Files are fsynced, renamed to ``<partition>/<batch_id>-<n>.parquet`` under the lock and made
@@ -378,7 +378,8 @@ class Lake:
             rel = f"carrier={carrier}/year={year}/month={month}/{batch_id}-{n}.parquet"
             adds.append((path, self.dir / rel, {"path": rel, "rows": md.num_rows, "carrier": carrier,
                                                 "year": year, "month": month,
-                                                **{k: extra[k] for k in ("kind", "estimated") if k in extra}}))
+                                                **{k: extra[k] for k in ("kind", "estimated", "negative")
+                                                   if k in extra}}))
             rows += md.num_rows
         try:
             version = self.publish(adds, batch_id, meta)
