@@ -45,6 +45,7 @@ test: $(STAMP) system lint typecheck unit
 bench: $(STAMP) system
 	$(BIN)/python bench/bench_inventory.py
 	$(BIN)/python bench/bench_spark.py
+	$(BIN)/python bench/bench_province.py --spark
 	$(BIN)/python bench/bench_ingest.py --rows 50000000 --intervals 60
 	$(BIN)/python bench/bench_imports.py
 	$(BIN)/python bench/bench_footprint.py

@@ -121,6 +121,10 @@ def build_province(paths: Any, reg: Any, lake: Any, size: ProvinceSize = Provinc
     n, year = size.enterprises, size.year
     if not 0 <= size.metered <= n:
         raise ValueError(f"metered {size.metered} must lie in 0..{n}")
+    if lake.version > 0:
+        from nengtan.errors import StateError
+
+        raise StateError(f"{lake.dir} holds readings: a province is generated into an empty data home")
     say("registry", 0.0)
     truth.parks, ids = _registry(reg, size, rng)
     truth.enterprises, truth.metered = n, size.metered

@@ -137,6 +137,8 @@ def combine_activity(statements: pd.DataFrame, metered: pd.DataFrame, enterprise
         mt = mt[~mkeys.isin(keys)]
     frames = [f for f in (st, mt) if not f.empty]
     act = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACTIVITY_COLUMNS)
+    # few distinct values on up to 10⁶ rows: as categories they are sorted, taken and merged as integers
+    act = act.astype({c: "category" for c in ("period", "carrier", "source")})
     df = act.merge(enterprises, on="enterprise_id", how="inner")
     df["unit"] = df["carrier"].map(CANONICAL_UNIT)
     df["quantity"] = df["quantity"].astype(float)

@@ -22,7 +22,7 @@ from nengtan.api.settings import Settings
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.greenpower import GreenClaim, GreenContract
-from nengtan.registry.tables.park import EconomicData, Enterprise
+from nengtan.registry.tables.park import EconomicData, Enterprise, Park, Region
 from nengtan.registry.tables.records import Activity, ImportBatch
 from nengtan.registry.tables.targets import AdoptedTarget, BudgetAllocation
 from nengtan.registry.tables.verification import YearLock
@@ -131,6 +131,9 @@ class Services:
                 # contract month changes the hourly supply CFE matching reads
                 s.execute(select(func.max(GreenClaim.id))).scalar(),
                 s.execute(select(func.max(GreenContract.id))).scalar(),
+                # issue 14: regions and parks placed in them change every figure at a region
+                tuple(s.execute(select(func.count(Region.id), func.sum(func.coalesce(Region.parent_id, 0)))).one()),
+                tuple(s.execute(select(func.count(Park.id), func.sum(func.coalesce(Park.region_id, 0)))).one()),
             )
         version = (self.lake.version, *reg)
         self._version = (time.monotonic(), version)

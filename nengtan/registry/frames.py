@@ -4,6 +4,7 @@ cursor directly: 10⁵ rows in tens of ms rather than a second)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,40 @@ from nengtan.registry.store import Registry
 from nengtan.registry.tables.factors import FactorOverride
 from nengtan.registry.tables.park import EconomicData, Enterprise, Meter, Park, Region
 from nengtan.registry.tables.records import Activity, ImportBatch
+
+_FRAMES: dict[tuple[Any, ...], pd.DataFrame] = {}
+_FRAMES_KEPT = 16
+_FRAMES_LOCK = threading.Lock()
+
+
+def registry_version(reg: Registry) -> tuple[Any, ...]:
+    """What the accounting's registry frames depend on, read in one round trip: the newest import batch (every
+    statement, economic data, enterprise and meter import or correction makes one), the newest statement and
+    economic rows (append-only: a correction adds rows and marks the old inactive within an import batch), the
+    enterprises' and meters' counts and newest ids, and the regions and parks (placing a park is not an import).
+    Equal versions mean equal frames; every part is an index look-up."""
+    parts = [func.max(ImportBatch.seq), func.max(Activity.id), func.max(EconomicData.id), func.count(Enterprise.id),
+             func.max(Enterprise.id), func.count(Meter.id), func.max(Meter.id), func.count(Region.id),
+             func.sum(func.coalesce(Region.parent_id, 0)), func.count(Park.id),
+             func.sum(func.coalesce(Park.region_id, 0))]
+    q = select(*(select(p).scalar_subquery() for p in parts))
+    with reg.engine.connect() as conn:
+        return (reg.url, *conn.execute(q).one())
+
+
+def cached_frame(reg: Registry, key: tuple[Any, ...], build: Any, version: tuple[Any, ...] | None = None
+                 ) -> pd.DataFrame:
+    """``build()`` once per registry version (a copy each time, so callers may change it): a province's registry
+    frames (10⁶ statement rows) cost seconds to read and change far less often than the lake grows."""
+    full = (*(version or registry_version(reg)), *key)
+    hit = _FRAMES.get(full)
+    if hit is None:
+        hit = build()
+        with _FRAMES_LOCK:
+            while len(_FRAMES) >= _FRAMES_KEPT:
+                _FRAMES.pop(next(iter(_FRAMES)))
+            _FRAMES[full] = hit
+    return hit.copy()
 
 
 def _frame(reg: Registry, stmt: Executable, columns: list[str]) -> pd.DataFrame:
@@ -32,16 +67,25 @@ def _year_range(column: Any, year: int) -> Any:
     return column.between(f"{year:04d}-01", f"{year:04d}-12")
 
 
+ENTERPRISE_CATEGORIES = ("sector_code", "province", "park", "regions")
+"""Enterprise columns held as categories: a province's ledger repeats them on 10⁶ rows, and a category is taken,
+merged and sorted as integers where a string column is copied string by string."""
+
+
 def enterprises_frame(reg: Registry) -> pd.DataFrame:
     """enterprise_id, uscc, enterprise (name), sector_code, province, park (its code) and regions (the path of
     region codes above the park, ``/province/city/district/``; ``/`` for a park in no region)."""
+    return cached_frame(reg, ("enterprises",), lambda: _enterprises_frame(reg))
+
+
+def _enterprises_frame(reg: Registry) -> pd.DataFrame:
     df = _frame(reg, select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.sector_code,
                             Enterprise.province, Enterprise.park_id),
                 ["enterprise_id", "uscc", "enterprise", "sector_code", "province", "park_id"])
     parks = park_regions(reg)
     df["park"] = df["park_id"].map({k: v[0] for k, v in parks.items()}).fillna("")
     df["regions"] = df["park_id"].map({k: v[1] for k, v in parks.items()}).fillna("/")
-    return df.drop(columns="park_id")
+    return df.drop(columns="park_id").astype({c: "category" for c in ENTERPRISE_CATEGORIES})
 
 
 def park_regions(reg: Registry) -> dict[int, tuple[str, str]]:
@@ -64,6 +108,10 @@ def park_regions(reg: Registry) -> dict[int, tuple[str, str]]:
 
 def statement_activity(reg: Registry, year: int) -> pd.DataFrame:
     """Active monthly statement rows of ``year`` (ACTIVITY_COLUMNS)."""
+    return cached_frame(reg, ("statements", year), lambda: _statement_activity(reg, year))
+
+
+def _statement_activity(reg: Registry, year: int) -> pd.DataFrame:
     df = _frame(reg, select(Activity.enterprise_id, Activity.period, Activity.carrier, Activity.quantity,
                             Activity.feedstock_quantity, Activity.feedstock_oxidised)
                 .where(Activity.active.is_(True), _year_range(Activity.period, year)),
@@ -102,6 +150,10 @@ def claims_sequence(reg: Registry) -> int:
 
 def main_meters(reg: Registry) -> pd.DataFrame:
     """meter_id (code), enterprise_id, carrier, kind, rollover of the main interval/counter meters."""
+    return cached_frame(reg, ("main-meters",), lambda: _main_meters(reg))
+
+
+def _main_meters(reg: Registry) -> pd.DataFrame:
     return _frame(reg, select(Meter.code, Meter.enterprise_id, Meter.carrier, Meter.kind, Meter.rollover)
                   .where(Meter.role == "main", Meter.kind.in_(("interval", "counter"))),
                   ["meter_id", "enterprise_id", "carrier", "kind", "rollover"])
@@ -109,6 +161,10 @@ def main_meters(reg: Registry) -> pd.DataFrame:
 
 def economics(reg: Registry, year: int) -> pd.DataFrame:
     """uscc, period, value_added, gross_output, value_added_constant [万元] of the active versions."""
+    return cached_frame(reg, ("economics", year), lambda: _economics(reg, year))
+
+
+def _economics(reg: Registry, year: int) -> pd.DataFrame:
     return _frame(reg, select(Enterprise.uscc, EconomicData.period, EconomicData.value_added,
                               EconomicData.gross_output, EconomicData.value_added_constant)
                   .join(Enterprise, Enterprise.id == EconomicData.enterprise_id)
