@@ -50,16 +50,34 @@ def database_url(paths: Paths, explicit: str | None = None) -> str:
     return explicit or os.environ.get("NENGTAN_DATABASE_URL") or f"sqlite:///{paths.sqlite}"
 
 
-def compute_settings() -> tuple[str, str]:
-    """The lake scans' back-end and, for Spark, its master URL: the environment, else the settings file's
-    ``[compute]`` table, else DuckDB (and ``local[2]``)."""
-    table: dict[str, object] = {}
+def _config_table(name: str) -> dict[str, object]:
+    """A table of the settings file named by ``NENGTAN_CONFIG`` ({} without one; the service's settings loader
+    reports a malformed file with its line)."""
     path = os.environ.get("NENGTAN_CONFIG")
     if path and Path(path).expanduser().is_file():
         try:
-            table = dict(tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8")).get("compute", {}))
+            return dict(tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8")).get(name, {}))
         except tomllib.TOMLDecodeError:
-            table = {}  # the service's settings loader reports a malformed file with its line
+            return {}
+    return {}
+
+
+def smtp_settings() -> dict[str, object]:
+    """The mail server notifications go out through: ``NENGTAN_SMTP_HOST``, ``NENGTAN_SMTP_PORT``,
+    ``NENGTAN_SMTP_FROM``, else the settings file's ``[notify]`` table (``smtp_host``, ``smtp_port``, ``sender``,
+    ``starttls``, ``username``, ``password``), else 127.0.0.1:25."""
+    t = _config_table("notify")
+    return {"host": os.environ.get("NENGTAN_SMTP_HOST") or str(t.get("smtp_host", "127.0.0.1")),
+            "port": int(os.environ.get("NENGTAN_SMTP_PORT") or str(t.get("smtp_port", 25))),
+            "sender": os.environ.get("NENGTAN_SMTP_FROM") or str(t.get("sender", "nengtan@localhost")),
+            "starttls": bool(t.get("starttls", False)), "username": str(t.get("username", "")),
+            "password": str(t.get("password", ""))}
+
+
+def compute_settings() -> tuple[str, str]:
+    """The lake scans' back-end and, for Spark, its master URL: the environment, else the settings file's
+    ``[compute]`` table, else DuckDB (and ``local[2]``)."""
+    table = _config_table("compute")
     engine = os.environ.get("NENGTAN_ENGINE") or str(table.get("engine", "duckdb"))
     if engine not in ENGINES:
         from nengtan.errors import InputError

@@ -108,11 +108,11 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     renewable_tce = np.where(carriers == "pv", tce, 0.0)
     elec = carriers == "electricity"
     if elec.any():
-        provinces = df["province"].to_numpy()[elec]
+        provinces = df["province"][elec]
         loc_by = {p: fs.grid_location(p).value for p in pd.unique(provinces)}
         mkt_by = {p: fs.grid_market(p).value for p in pd.unique(provinces)}
-        loc = np.array([loc_by[p] for p in provinces])
-        mkt = np.array([mkt_by[p] for p in provinces])
+        loc = provinces.map(loc_by).to_numpy(dtype=float)  # (a category column maps once per province)
+        mkt = provinces.map(mkt_by).to_numpy(dtype=float)
         green = _green_for_electricity_rows(df)
         s2l[elec] = q[elec] * loc
         s2m[elec] = np.maximum(q[elec] - green, 0.0) * mkt
@@ -134,16 +134,21 @@ def _green_cap(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per row: green electricity claimed and the claim capped at the same enterprise-month's purchased
     electricity [kWh] (0 on other rows). Green electricity is an attribute of purchased power, so no more
     can be green than was bought."""
+    claim = np.where(df["carrier"].to_numpy() == "green_electricity", df["quantity"].to_numpy(dtype=float), 0.0)
+    if not claim.any():
+        return claim, claim.copy()  # no claim: nothing to cap (and no 10⁶-row look-up to make)
     elec = df[df["carrier"] == "electricity"].groupby(["uscc", "period"])["quantity"].sum()
     keys = pd.MultiIndex.from_frame(df[["uscc", "period"]])
     available = elec.reindex(keys).fillna(0.0).to_numpy(dtype=float)
-    claim = np.where(df["carrier"].to_numpy() == "green_electricity", df["quantity"].to_numpy(dtype=float), 0.0)
     return claim, np.minimum(claim, available)
 
 
 def _green_for_electricity_rows(df: pd.DataFrame) -> np.ndarray:
     """Green electricity [kWh] of the same enterprise and period, aligned with the electricity rows."""
-    green = df[df["carrier"] == "green_electricity"].groupby(["uscc", "period"])["quantity"].sum()
+    is_green = (df["carrier"] == "green_electricity").to_numpy()
+    if not is_green.any():
+        return np.zeros(int((df["carrier"] == "electricity").sum()))
+    green = df[is_green].groupby(["uscc", "period"])["quantity"].sum()
     elec = df[df["carrier"] == "electricity"]
     keys = pd.MultiIndex.from_frame(elec[["uscc", "period"]])
     return green.reindex(keys).fillna(0.0).to_numpy(dtype=float)

@@ -123,22 +123,24 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
                     data_version: str, enterprises_in_scope: int | None = None) -> Inventory:
     """Aggregate the ledger rows of `scope` and `period` into an Inventory."""
     rows = select_scope(ledger, scope)
-    rows = rows[rows["period"].isin(period.months)]
+    in_period = rows["period"].isin(period.months)
+    if not in_period.all():  # (a whole year's ledger is kept as it is: no copy of 10⁶ rows)
+        rows = rows[in_period]
     totals = {c: float(rows[c].sum()) for c in SUM_COLUMNS}
     tce_per = rows["energy_tce"] / rows["quantity"].where(rows["quantity"] != 0)
     estimated_tce = float((rows["estimated_quantity"] * tce_per.fillna(0.0)).sum())
     by_carrier: dict[str, dict[str, float | str]] = {}
-    for carrier, g in rows.groupby("carrier"):
-        entry: dict[str, float | str] = {"quantity": float(g["quantity"].sum()),
-                                         "unit": CANONICAL_UNIT[str(carrier)],
-                                         "estimated_quantity": float(g["estimated_quantity"].sum())}
-        entry.update({c: float(g[c].sum()) for c in SUM_COLUMNS})
+    sums = [*SUM_COLUMNS, "quantity", "estimated_quantity"]
+    for carrier, g in rows[sums].groupby(rows["carrier"], observed=True, sort=True).sum().iterrows():
+        entry: dict[str, float | str] = {"quantity": float(g["quantity"]), "unit": CANONICAL_UNIT[str(carrier)],
+                                         "estimated_quantity": float(g["estimated_quantity"])}
+        entry.update({c: float(g[c]) for c in SUM_COLUMNS})
         by_carrier[str(carrier)] = entry
     by_sector: dict[str, dict[str, float]] = {}
-    if not rows.empty:
-        division = rows["sector_code"].astype(str).str[:2]
-        for code, g in rows.groupby(division):
-            by_sector[str(code)] = {c: float(g[c].sum()) for c in SUM_COLUMNS}
+    if not rows.empty:  # the division (two digits) of each row's sector, worked out once per distinct code
+        division = rows["sector_code"].astype("category").map(lambda c: str(c)[:2])
+        for code, g in rows[SUM_COLUMNS].groupby(division, observed=True, sort=True).sum().iterrows():
+            by_sector[str(code)] = {c: float(g[c]) for c in SUM_COLUMNS}
     keep = [c for c in ("uscc", "sector_code", "park", "regions") if c in ledger]
     ent_econ = econ.merge(ledger[keep].drop_duplicates("uscc"), on="uscc", how="left")
     for c in keep[1:]:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from nengtan import __version__
@@ -28,6 +29,7 @@ from nengtan.api.routers import (
     public,
     ratings,
     reports,
+    templates,
     uploads,
     verification,
 )
@@ -53,19 +55,46 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             svc.close()
 
     app = FastAPI(title="nengtan 能碳", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.services = svc
     app.add_middleware(Hardening, max_request_bytes=settings.max_request_mb * 1024 * 1024,
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings, assets, evaluation, energy):
+                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)
     static = resources.files("nengtan.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _api_docs(app)
     return app
+
+
+def _api_docs(app: FastAPI) -> None:
+    """``/api/docs``: Swagger UI from the packaged swagger-ui-bundle (no CDN: the docs work offline), under the
+    pages' strict Content-Security-Policy (its one inline script named by hash)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from swagger_ui_bundle import swagger_ui_path
+
+    from nengtan.api.hardening import page_csp
+
+    app.mount("/api/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        page = get_swagger_ui_html(openapi_url="/api/openapi.json", title=f"{app.title} — API",
+                                   swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/api/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
+        html = bytes(page.body).decode()
+        return HTMLResponse(html, headers={"Content-Security-Policy": page_csp(html)})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(resources.files("nengtan.web").joinpath("static", "favicon.svg").read_bytes(),
+                        media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _domain_routers(app: FastAPI, svc: Services) -> None:

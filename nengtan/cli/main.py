@@ -18,6 +18,7 @@ from nengtan.cli import footprint as footprint_cli
 from nengtan.cli import greenpower as greenpower_cli
 from nengtan.cli import ingest as ingest_cli
 from nengtan.cli import ledger as ledger_cli
+from nengtan.cli import notify as notify_cli
 from nengtan.cli import ratings as ratings_cli
 from nengtan.cli import regions as regions_cli
 from nengtan.cli import serve as serve_cli
@@ -442,5 +443,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   highlight=False)
 
 for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli,
-              evaluate_cli, upward_cli, energybudget_cli, regions_cli):
+              evaluate_cli, upward_cli, energybudget_cli, regions_cli, notify_cli):
     _area.register(app)

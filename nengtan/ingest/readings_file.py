@@ -78,7 +78,7 @@ SELECT idx, row_no, meter_id, ts, value, carrier, kind, quality,
        END AS problem
 FROM (
 SELECT idx, row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor AS value, carrier, kind,
-       COALESCE(CAST({quality} AS VARCHAR), 'ok') AS quality,
+       COALESCE(NULLIF(TRIM(CAST({quality} AS VARCHAR)), ''), 'ok') AS quality,
        CASE
          WHEN carrier IS NULL
            THEN 'meter_id|meter ' || left(COALESCE(CAST(meter_id AS VARCHAR), ''), 60) || ' is not registered'
@@ -94,7 +94,7 @@ SELECT idx, row_no, CAST(meter_id AS VARCHAR) AS meter_id, t0 AS ts, v * factor 
          WHEN v IS NULL THEN 'value|' || {number_problem}
          WHEN isnan(v) OR isinf(v) THEN 'value|' || CAST(value AS VARCHAR) || ' is not a finite number'
          WHEN v < 0 THEN 'value|' || CAST(value AS VARCHAR) || ' is negative'
-         WHEN COALESCE(CAST({quality} AS VARCHAR), 'ok') NOT IN ('ok', 'estimated', 'suspect')
+         WHEN COALESCE(NULLIF(TRIM(CAST({quality} AS VARCHAR)), ''), 'ok') NOT IN ('ok', 'estimated', 'suspect')
            THEN 'quality|' || left(CAST({quality} AS VARCHAR), 60) || ' is not ok, estimated or suspect'
          WHEN factor IS NULL
            THEN 'unit|unit ' || left(COALESCE(CAST(unit AS VARCHAR), ''), 60) || ' does not fit ' || carrier

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from nengtan.errors import InputError
 from nengtan.ingest.fields import for_record
+from nengtan.labels import CARRIERS as CARRIER_LABELS
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "enterprises": ("uscc", "name", "sector_code", "province"),
@@ -125,14 +126,15 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         header_row = next(it, None)
         if header_row is None:
             raise ImportFileError(f"{name}: the first sheet is empty")
-        header = [_cell(h).lower() for h in header_row]
+        header = [canonical_header(_cell(h)) for h in header_row]
         check_header(header, name)
         rows = []
         for n, r in enumerate(it, start=2):
             if n > XLSX_MAX_ROWS + 1:
                 raise ImportFileError(f"{name}: more than {XLSX_MAX_ROWS:,} rows; split the workbook or send CSV")
             if any(v not in (None, "") for v in r):
-                rows.append({LINE: str(n), **{h: _cell(v) for h, v in zip(header, r, strict=False) if h}})
+                rows.append(_carrier_named({LINE: str(n), **{h: _cell(v) for h, v in zip(header, r, strict=False)
+                                                             if h}}))
         return [h for h in header if h], rows
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: a binary file, not CSV or XLSX")
@@ -141,7 +143,7 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     header_raw = next(reader, None)
     if not header_raw:
         raise ImportFileError(f"{name}: no header line")
-    header = [h.strip().lower() for h in header_raw]
+    header = [canonical_header(h) for h in header_raw]
     check_header(header, name)
     rows = []
     line = reader.line_num + 1  # where the next record starts
@@ -149,7 +151,7 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         for r in reader:
             if any(c.strip() for c in r):
                 fields = {h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)}
-                rows.append({LINE: str(line), **fields})
+                rows.append(_carrier_named({LINE: str(line), **fields}))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(f"{name}:{line}: cannot be read as CSV ({exc})") from None
@@ -166,6 +168,59 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
 
 def _delimiter(header_line: str) -> str:
     return str(_dialect(header_line).delimiter)
+
+
+HEADER_ALIASES: dict[str, str] = {
+    "统一社会信用代码": "uscc", "社会信用代码": "uscc", "信用代码": "uscc", "企业名称": "name", "单位名称": "name",
+    "行业代码": "sector_code", "所属行业代码": "sector_code", "国民经济行业代码": "sector_code", "省份": "province",
+    "所在省份": "province", "园区": "park", "所属园区": "park", "园区代码": "park", "经度": "lon", "纬度": "lat",
+    "重点用能单位": "key_energy_unit", "重点排放单位": "key_emission_unit", "入园日期": "entered_on",
+    "迁出日期": "left_on", "统计期": "period", "统计期间": "period", "期间": "period", "月份": "period",
+    "能源品种": "carrier", "能源种类": "carrier", "品种": "carrier", "数量": "quantity", "消费量": "quantity",
+    "实物量": "quantity", "单位": "unit", "计量单位": "unit", "原料用量": "feedstock_quantity",
+    "原料用能量": "feedstock_quantity", "原料是否氧化": "feedstock_oxidised", "工业增加值": "value_added",
+    "增加值": "value_added", "工业总产值": "gross_output", "总产值": "gross_output",
+    "可比价工业增加值": "value_added_constant", "可比价增加值": "value_added_constant", "表计编号": "meter_id",
+    "计量器具编号": "meter_id", "电表编号": "meter_id", "表计类型": "kind", "类型": "kind", "用途": "role",
+    "上级表计": "parent_meter_id", "采集间隔": "interval_s", "采集间隔秒": "interval_s", "满量程": "rollover",
+    "安装日期": "installed_on", "时间": "ts", "采集时间": "ts", "读数": "value", "数值": "value",
+    "质量": "quality", "数据质量": "quality",
+}
+"""Chinese column headers the importers accept beside the English ones (docs/formats.md)."""
+CARRIER_ALIASES: dict[str, str] = {
+    **{zh: key for key, (zh, _) in CARRIER_LABELS.items()},
+    "电力": "electricity", "电": "electricity", "用电": "electricity", "网购电力": "electricity",
+    "绿电": "green_electricity", "绿色电力": "green_electricity", "光伏": "pv", "光伏发电": "pv",
+    "自发自用光伏": "pv", "煤": "coal", "煤炭": "coal", "热力": "heat", "热": "heat", "蒸汽": "steam",
+}
+"""Chinese carrier names (nengtan.labels and the usual short forms) the importers accept beside the keys."""
+
+
+def canonical_header(name: str) -> str:
+    """A column header as the importers name it: lower case, stripped, a Chinese header translated."""
+    h = name.strip().lstrip("\ufeff").strip()
+    return HEADER_ALIASES.get(h, h.lower())
+
+
+def _carrier_named(row: dict[str, str]) -> dict[str, str]:
+    c = row.get("carrier")
+    if c is not None and c.strip() in CARRIER_ALIASES:
+        row["carrier"] = CARRIER_ALIASES[c.strip()]
+    return row
+
+
+def _carriers_named(table: pa.Table) -> pa.Table:
+    """A chunk's Chinese carrier names as the carriers' keys."""
+    if "carrier" not in table.column_names:
+        return table
+    col = table.column("carrier")
+    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+        return table
+    values = col.to_pylist()
+    if not any(v is not None and v.strip() in CARRIER_ALIASES for v in values):
+        return table
+    named = pa.array([CARRIER_ALIASES.get(v.strip(), v) if v is not None else None for v in values], col.type)
+    return table.set_column(table.column_names.index("carrier"), "carrier", named)
 
 
 def check_header(header: list[str], name: str) -> None:
@@ -252,16 +307,17 @@ def table_chunks(path: Path, chunk_rows: int | None = None) -> tuple[list[str], 
             pf = pq.ParquetFile(path)
         except pa.ArrowException as exc:
             raise ImportFileError(f"{name}: not a readable Parquet file ({exc})") from exc
-        names = [n.lower() for n in pf.schema_arrow.names]
-        return names, (pa.Table.from_batches([b]).rename_columns(names)
+        names = [canonical_header(n) for n in pf.schema_arrow.names]
+        return names, (_carriers_named(pa.Table.from_batches([b]).rename_columns(names))
                        for b in pf.iter_batches(batch_size=chunk_rows))
     if head[:4] == b"PK\x03\x04" or not head or _needs_csv_module(path) or _delimiter(_decode(first, name)) != ",":
         return _whole(path)
-    names = [c.strip().lower() for c in _decode(first, name).strip().split(",")]
+    raw = [c.strip() for c in _decode(first, name).strip().split(",")]
+    names = [canonical_header(c) for c in raw]
     check_header(names, name)
     try:
         reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=4 << 20),
-                                convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in raw},
                                                                      strings_can_be_null=True, null_values=[""]))
         first_batch = reader.read_next_batch()
     except (pa.ArrowException, StopIteration):
@@ -280,7 +336,7 @@ def _csv_chunks(path: Path, reader: Any, first: pa.RecordBatch, names: list[str]
     pending = pa.Table.from_batches([first])
     while True:
         while pending.num_rows >= chunk_rows:
-            yield pending.slice(0, chunk_rows).rename_columns(names)
+            yield _carriers_named(pending.slice(0, chunk_rows).rename_columns(names))
             pending = pending.slice(chunk_rows)
         try:
             b = reader.read_next_batch()
@@ -291,7 +347,7 @@ def _csv_chunks(path: Path, reader: Any, first: pa.RecordBatch, names: list[str]
                                   "as XLSX") from None
         pending = pa.concat_tables([pending, pa.Table.from_batches([b])])
     if pending.num_rows:
-        yield pending.rename_columns(names)
+        yield _carriers_named(pending.rename_columns(names))
 
 
 def _needs_csv_module(path: Path) -> bool:

@@ -42,7 +42,7 @@ NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's 
     ("GET", "/api/health"), ("POST", "/api/auth/token"), ("POST", "/api/auth/logout"),
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),
     ("GET", "/api/sectors"), ("GET", "/api/factor-sets"), ("GET", "/api/ingest/health"),
-    ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/favicon.ico"), ("GET", "/api/templates/{kind}.xlsx"),
     ("GET", "/api/greenpower/ledger/head"), ("GET", "/api/greenpower/book"),
     ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
 }

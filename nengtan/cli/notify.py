@@ -1,0 +1,102 @@
+"""``nengtan notify``: subscriptions, finding events and sending them by e-mail and group-robot webhooks (issue 15,
+docs/notify.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
+
+notify_app = typer.Typer(help="Notifications: warnings, data quality, certificate expiries and compliance deadlines "
+                              "by e-mail and 企业微信/钉钉/webhook.", no_args_is_help=True)
+
+
+def _smtp():  # type: ignore[no-untyped-def]
+    from nengtan.config import smtp_settings
+    from nengtan.notify.channels import SmtpSettings
+
+    return SmtpSettings(**smtp_settings())  # type: ignore[arg-type]
+
+
+@notify_app.command("subscribe")
+@friendly
+def subscribe_cmd(user: Annotated[str, typer.Argument(help="The user who hears of it.")],
+                  kinds: Annotated[str, typer.Option("--kinds", help="warnings,quality,certificates,compliance")],
+                  channel: Annotated[str, typer.Option("--channel", help="email, wecom, dingtalk or webhook")],
+                  target: Annotated[str, typer.Option("--to", help="E-mail address or webhook URL.")],
+                  digest: Annotated[bool, typer.Option("--digest", help="One message per run instead of one per "
+                                                       "event.")] = False,
+                  home: HomeOption = None) -> None:
+    """Subscribe a user to kinds of events by a channel."""
+    from nengtan.engine import open_local
+    from nengtan.engine.notify import subscribe
+
+    out = subscribe(open_local(home)[1].registry, "cli", user, [k.strip() for k in kinds.split(",") if k.strip()],
+                    channel, target, digest)
+    console.print(f"subscription {out['id']}: {user} hears of {', '.join(out['kinds'])} by {channel} at {target}"
+                  f"{' (digest)' if digest else ''}", highlight=False)
+
+
+@notify_app.command("run")
+@friendly
+def run_cmd(year: Annotated[int, typer.Option("--year", help="The warning run's year.")],
+            month: Annotated[int | None, typer.Option("--month")] = None,
+            today: Annotated[str | None, typer.Option("--today", help="As of this date (YYYY-MM-DD; default: "
+                                                      "today).")] = None,
+            home: HomeOption = None) -> None:
+    """Find the events, queue a message for each subscriber (once per event) and send what is due."""
+    from nengtan.engine import open_local
+    from nengtan.engine.accounts import park_name
+    from nengtan.engine.notify import deliver, events, queue
+
+    stores = open_local(home)[1]
+    day = dt.date.fromisoformat(today) if today else None
+    found = events(stores, year, month, day)
+    new = queue(stores.registry, found, f"{year}-{month or 0:02d}/{(day or dt.date.today()).isoformat()}",
+                park_name(stores))
+    sent = deliver(stores.registry, _smtp())
+    by_kind: dict[str, int] = {}
+    for e in found:
+        by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+    console.print(f"events: {', '.join(f'{k} {v}' for k, v in sorted(by_kind.items())) or 'none'}; queued {new}; "
+                  f"sent {sent['sent']}, to retry {sent['retry']}, rejected {sent['rejected']}", highlight=False)
+
+
+@notify_app.command("deliver")
+@friendly
+def deliver_cmd(home: HomeOption = None) -> None:
+    """Send the queued messages that are due (retries included)."""
+    from nengtan.engine import open_local
+    from nengtan.engine.notify import deliver
+
+    out = deliver(open_local(home)[1].registry, _smtp())
+    console.print(f"sent {out['sent']}, to retry {out['retry']}, rejected {out['rejected']}", highlight=False)
+
+
+@notify_app.command("deliveries")
+@friendly
+def deliveries_cmd(status: Annotated[str | None, typer.Option("--status", help="queued, sent or rejected")] = None,
+                   home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """The messages queued, sent and set aside, newest first, with their attempts and last error."""
+    from nengtan.engine import open_local
+    from nengtan.engine.notify import deliveries
+
+    rows = deliveries(open_local(home)[1].registry, status)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title="通知 deliveries")
+    for c in ("id", "channel", "to", "subject", "status", "attempts", "last error"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(str(r["id"]), r["channel"], r["target"], r["subject"], r["status"], str(r["attempts"]),
+                  r["last_error"] or "")
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(notify_app, name="notify")

@@ -1,0 +1,246 @@
+"""Notifications over the stores (issue 15): find the events, queue a delivery per subscriber, send what is due.
+
+Events (nengtan.notify.messages.Event), each with a key that names it for good:
+
+* ``warnings`` — the month's warning run (nengtan.engine.targets.warning_run): every red and yellow row, the park's
+  targets and budget and each enterprise's budget; key ``warnings/<year>-<month>/<level>/<subject>/<status>``, so a
+  row turning from yellow to red is told again;
+* ``quality`` — open quarantined rows per enterprise (rows an import refused and no later batch resolved); key per
+  enterprise and count, so new refusals are told again;
+* ``certificates`` — product carbon-footprint certificates expiring within 60 days (or expired in the last 30);
+* ``compliance`` — key emitters short of allowances with the deadline within 60 days (or passed).
+
+Who hears of what: a subscriber hears only of what their account may see — an enterprise's users of their
+enterprises, a park's or region's staff of its enterprises (nengtan.engine.places), the installation's staff of
+everything. A delivery is queued once per subscription and event key (or, for a digest, per run), kept until the
+channel took it, retried with the upward outbox's back-off, and set aside (``rejected``) when the channel refuses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select
+
+from nengtan.engine.stores import Stores
+from nengtan.errors import InputError, NotFoundError
+from nengtan.notify.channels import SmtpSettings, post_webhook, send_email
+from nengtan.notify.messages import KINDS, Event, subject, text, webhook_body
+from nengtan.registry import audit
+from nengtan.registry.store import Registry
+from nengtan.registry.tables.access import User, UserEnterprise
+from nengtan.registry.tables.notify import Delivery, Subscription
+from nengtan.registry.tables.park import Enterprise
+from nengtan.upward.delivery import next_attempt
+
+CHANNELS = ("email", "wecom", "dingtalk", "webhook")
+EXPIRY_DAYS = 60
+_USCC = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
+
+
+# -- subscriptions ------------------------------------------------------------------------------------------------
+
+def subscribe(reg: Registry, actor: str, username: str, kinds: list[str], channel: str, target: str,
+              digest: bool = False) -> dict[str, Any]:
+    """A user's subscription; an unknown kind, channel or user, or a target not fitting the channel, is refused."""
+    bad = [k for k in kinds if k not in KINDS]
+    if not kinds or bad:
+        raise InputError(f"kinds {','.join(bad) or '(none)'}: choose from {', '.join(KINDS)}")
+    if channel not in CHANNELS:
+        raise InputError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    target = target.strip()
+    if channel == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+", target):
+        raise InputError(f"{target!r} is not an e-mail address")
+    if channel != "email" and not target.startswith(("https://", "http://")):
+        raise InputError(f"{target!r} is not a webhook URL (http:// or https://)")
+    with reg.session() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar()
+        if user is None:
+            raise NotFoundError(f"user {username}")
+        sub = Subscription(user_id=user.id, kinds=",".join(kinds), channel=channel, target=target, digest=digest)
+        s.add(sub)
+        s.flush()
+        audit.record(s, actor, "notify.subscribe", f"user:{username}", {"kinds": kinds, "channel": channel,
+                                                                        "digest": digest})
+        return {"id": sub.id, "user": username, "kinds": kinds, "channel": channel, "target": target,
+                "digest": digest}
+
+
+def subscriptions(reg: Registry) -> list[dict[str, Any]]:
+    with reg.session() as s:
+        rows = s.execute(select(Subscription, User.username).join(User, User.id == Subscription.user_id)
+                         .order_by(Subscription.id)).all()
+        return [{"id": sub.id, "user": name, "kinds": sub.kinds.split(","), "channel": sub.channel,
+                 "target": sub.target, "digest": sub.digest, "active": sub.active} for sub, name in rows]
+
+
+# -- events -------------------------------------------------------------------------------------------------------
+
+def events(stores: Stores, year: int, month: int | None = None, today: dt.date | None = None) -> list[Event]:
+    """Every event of the four kinds as of ``today`` (the warning run of ``year`` up to ``month``)."""
+    day = today or dt.date.today()
+    return [*_warnings(stores, year, month), *_quality(stores.registry), *_certificates(stores.registry, day),
+            *_compliance(stores.registry, year - 1, day)]
+
+
+def _warnings(stores: Stores, year: int, month: int | None) -> list[Event]:
+    from nengtan.engine.targets import warning_run
+    from nengtan.errors import NoDataError
+
+    try:
+        run = warning_run(stores, year, month)
+    except NoDataError:
+        return []
+    out = []
+    for r in run["frame"].to_dict(orient="records"):
+        if r["status"] not in ("red", "yellow"):
+            continue
+        uscc = str(r["subject"]) if r["level"] == "enterprise" else None
+        out.append(Event("warnings", f"warnings/{year}-{run['month']:02d}/{r['level']}/{r['subject']}/{r['status']}",
+                         uscc, str(r["status"]), str(r.get("name") or r["subject"]), str(r.get("reason_zh") or "")))
+    return out
+
+
+def _quality(reg: Registry) -> list[Event]:
+    from nengtan.registry.tables.records import QuarantineRow
+
+    with reg.session() as s:
+        rows = s.execute(select(QuarantineRow.key, QuarantineRow.reason)
+                         .where(QuarantineRow.resolved_batch_id.is_(None))).all()
+        names = dict(s.execute(select(Enterprise.uscc, Enterprise.name)).all())
+    per: dict[str, list[str]] = {}
+    for key, reason in rows:
+        m = _USCC.search(key or "")
+        if m and m.group(0) in names:
+            per.setdefault(m.group(0), []).append(reason)
+    return [Event("quality", f"quality/{u}/{len(reasons)}", u, "yellow", f"{names[u]} 有 {len(reasons)} 行数据被隔离",
+                  "；".join(dict.fromkeys(reasons[:3])) + ("……" if len(reasons) > 3 else ""))
+            for u, reasons in sorted(per.items())]
+
+
+def _certificates(reg: Registry, day: dt.date) -> list[Event]:
+    from nengtan.registry.tables.footprints import Certificate
+
+    with reg.session() as s:
+        rows = s.execute(select(Certificate, Enterprise.uscc, Enterprise.name)
+                         .join(Enterprise, Enterprise.id == Certificate.enterprise_id)
+                         .where(Certificate.status == "active",
+                                Certificate.valid_to <= day + dt.timedelta(days=EXPIRY_DAYS),
+                                Certificate.valid_to >= day - dt.timedelta(days=30))).all()
+    out = []
+    for c, uscc, name in rows:
+        left = (c.valid_to - day).days
+        when = f"将于 {c.valid_to} 到期（还剩 {left} 天）" if left >= 0 else f"已于 {c.valid_to} 到期"
+        out.append(Event("certificates", f"certificates/{c.number}/{c.valid_to}", uscc, "red" if left < 15 else
+                         "yellow", f"{name} 产品碳足迹证书 {c.number}", f"{c.product_name}：{when}"))
+    return out
+
+
+def _compliance(reg: Registry, year: int, day: dt.date) -> list[Event]:
+    from nengtan.engine.carbonassets import status
+    from nengtan.engine.certification import Actor
+
+    out = []
+    for r in status(reg, Actor("notify", "admin"), year, as_of=day):
+        if r.get("state") != "short" or not r.get("deadline"):
+            continue
+        left = (dt.date.fromisoformat(r["deadline"]) - day).days
+        if left > EXPIRY_DAYS:
+            continue
+        out.append(Event("compliance", f"compliance/{year}/{r['uscc']}/{r['deadline']}", r["uscc"],
+                         "red" if left < 15 else "yellow", f"{r['name']} {year} 年度配额清缴",
+                         f"缺口 {r['shortfall_t']:,.0f} t，" + (f"距截止日 {r['deadline']} 还有 {left} 天" if left >= 0
+                                                              else f"截止日 {r['deadline']} 已过")))
+    return out
+
+
+# -- queueing and sending -----------------------------------------------------------------------------------------
+
+def _audience(reg: Registry, user: User) -> set[str] | None:
+    """The credit codes a user hears of (None: everything, the park-level events included)."""
+    from nengtan.engine.places import place_usccs
+
+    if user.role == "admin":
+        return None if user.place is None else set(place_usccs(reg, user.place))
+    with reg.session() as s:
+        return set(s.execute(select(Enterprise.uscc).join(UserEnterprise, UserEnterprise.enterprise_id ==
+                                                          Enterprise.id).where(UserEnterprise.user_id == user.id))
+                   .scalars())
+
+
+def queue(reg: Registry, found: list[Event], run_key: str, park: str) -> int:
+    """Queue the deliveries the events call for (each once per subscription and key); returns how many are new."""
+    with reg.session() as s:
+        subs = s.execute(select(Subscription, User).join(User, User.id == Subscription.user_id)
+                         .where(Subscription.active.is_(True), User.active.is_(True))).all()
+    new = 0
+    for sub, user in subs:
+        kinds = set(sub.kinds.split(","))
+        audience = _audience(reg, user)
+        mine = [e for e in found if e.kind in kinds and (audience is None or (e.uscc is not None and e.uscc in
+                                                                             audience))]
+        groups = [(f"digest/{run_key}", mine)] if sub.digest and mine else [(e.key, [e]) for e in mine]
+        with reg.session() as s:
+            held = set(s.execute(select(Delivery.event_key).where(Delivery.subscription_id == sub.id)).scalars())
+            for key, evs in groups:
+                if key in held or (sub.digest and all(e.key in held for e in evs)):
+                    continue
+                s.add(Delivery(subscription_id=sub.id, event_key=key[:200], subject=subject(evs, park)[:300],
+                               body=json.dumps({"park": park, "events": [asdict(e) for e in evs]},
+                                               ensure_ascii=False)))
+                new += 1
+    return new
+
+
+def deliver(reg: Registry, smtp: SmtpSettings, now: dt.datetime | None = None, link: str = "",
+            limit: int = 200) -> dict[str, int]:
+    """Send the deliveries that are due; each outcome recorded (sent, retried later, or set aside)."""
+    now = now or dt.datetime.now(dt.UTC)
+    counts = {"sent": 0, "retry": 0, "rejected": 0}
+    with reg.session() as s:
+        due = s.execute(select(Delivery.id).where(Delivery.status == "queued", Delivery.next_attempt_at <= now)
+                        .order_by(Delivery.id).limit(limit)).scalars().all()
+    for did in due:
+        with reg.session() as s:
+            d = s.get(Delivery, did)
+            sub = s.get(Subscription, d.subscription_id) if d is not None else None
+            if d is None or sub is None or d.status != "queued":
+                continue
+            content = json.loads(d.body)
+            evs = [Event(**e) for e in content["events"]]
+            if sub.channel == "email":
+                error, again = send_email(smtp, sub.target, d.subject, text(evs, content["park"], link))
+            else:
+                error, again = post_webhook(sub.target, webhook_body(sub.channel, evs, content["park"], link))
+            d.attempts += 1
+            if error is None:
+                d.status, d.sent_at, d.last_error = "sent", now, None
+                counts["sent"] += 1
+            elif again:
+                d.next_attempt_at, d.last_error = next_attempt(f"notify/{d.id}", d.attempts, now), error
+                counts["retry"] += 1
+            else:
+                d.status, d.last_error = "rejected", error
+                counts["rejected"] += 1
+    return counts
+
+
+def deliveries(reg: Registry, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    with reg.session() as s:
+        q = select(Delivery, Subscription).join(Subscription, Subscription.id == Delivery.subscription_id)
+        if status:
+            q = q.where(Delivery.status == status)
+        rows = s.execute(q.order_by(Delivery.id.desc()).limit(limit)).all()
+        return [{"id": d.id, "subscription": sub.id, "channel": sub.channel, "target": sub.target,
+                 "key": d.event_key, "subject": d.subject, "status": d.status, "attempts": d.attempts,
+                 "last_error": d.last_error, "sent_at": d.sent_at.isoformat() if d.sent_at else None}
+                for d, sub in rows]
+
+
+def pending(reg: Registry) -> int:
+    with reg.session() as s:
+        return int(s.execute(select(func.count(Delivery.id)).where(Delivery.status == "queued")).scalar() or 0)
