@@ -72,15 +72,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
 
 def _api_docs(app: FastAPI) -> None:
-    """``/api/docs``: Swagger UI from the packaged swagger-ui-bundle (no CDN: the docs work offline), under the
-    pages' strict Content-Security-Policy (its one inline script named by hash)."""
+    """``/api/docs``: Swagger UI 5 from the packaged swagger-ui-py's assets (no CDN: the docs work offline; Swagger
+    UI 4 cannot read OpenAPI 3.1), under the pages' strict Content-Security-Policy (its one inline script named by
+    hash)."""
+    from pathlib import Path
+
+    import swagger_ui
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse
-    from swagger_ui_bundle import swagger_ui_path
 
     from nengtan.api.hardening import page_csp
 
-    app.mount("/api/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    assets = Path(swagger_ui.__file__).parent / "static"
+    app.mount("/api/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

@@ -183,11 +183,17 @@ def queue(reg: Registry, found: list[Event], run_key: str, park: str) -> int:
         audience = _audience(reg, user)
         mine = [e for e in found if e.kind in kinds and (audience is None or (e.uscc is not None and e.uscc in
                                                                              audience))]
-        groups = [(f"digest/{run_key}", mine)] if sub.digest and mine else [(e.key, [e]) for e in mine]
         with reg.session() as s:
             held = set(s.execute(select(Delivery.event_key).where(Delivery.subscription_id == sub.id)).scalars())
+            if sub.digest:  # a digest tells of the events no earlier digest of this subscription told of
+                told = {e["key"] for body in s.execute(select(Delivery.body).where(
+                    Delivery.subscription_id == sub.id)).scalars() for e in json.loads(body)["events"]}
+                fresh = [e for e in mine if e.key not in told]
+                groups = [(f"digest/{run_key}", fresh)] if fresh else []
+            else:
+                groups = [(e.key, [e]) for e in mine]
             for key, evs in groups:
-                if key in held or (sub.digest and all(e.key in held for e in evs)):
+                if key in held:
                     continue
                 s.add(Delivery(subscription_id=sub.id, event_key=key[:200], subject=subject(evs, park)[:300],
                                body=json.dumps({"park": park, "events": [asdict(e) for e in evs]},
