@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_inventory import best
 from sections import publish, run_line
 
 from nengtan.config import data_home, database_url
@@ -59,16 +60,6 @@ def ensure(name: str) -> tuple[Registry, Lake, int, float]:
         print(f"  {truth.readings:,} readings in {truth.files} files, {took:.0f} s", flush=True)
     lines = marker.read_text().split()
     return reg, lake, int(lines[0]), float(lines[1]) if len(lines) > 1 else took
-
-
-def best(fn: Any, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def duck_row(name: str, repeat: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -46,7 +47,7 @@ def target_templates(admin: AdminDep) -> dict[str, Any]:
 
 
 @router.get("/budgets/{year}")
-def budget(year: int, admin: StaffDep, svc: PlacedDep,
+def budget(year: Annotated[int, PathParam(ge=1990, le=2100)], admin: StaffDep, svc: PlacedDep,
            version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
     """The year's carbon budget allocation (latest version unless ``version``): budget, reserve, method,
     approver, sector totals and every enterprise's line [tCO2]."""
