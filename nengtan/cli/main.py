@@ -412,7 +412,11 @@ def demo(
 
     stores = LocalStores(reg, lake)
     out = report or paths.reports / f"inventory-{DEMO_YEAR}.xlsx"
-    _, inv = inventory_report(stores, out, DEMO_YEAR)
+    from nengtan.demo import DEMO_PARK_CODE
+    from nengtan.engine.places import at_place
+
+    park = at_place(stores, f"park:{DEMO_PARK_CODE}")  # the demo park's own accounts (the province beside it)
+    _, inv = inventory_report(park, out, DEMO_YEAR)
     print_inventory(inv)
     console.print(f"report: {out}", highlight=False)
     for hook in DEMO_HOOKS:
