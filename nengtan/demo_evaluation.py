@@ -60,37 +60,40 @@ def _rows(va: float, go: float, base: bool) -> list[tuple[str, float, str]]:
     return rows
 
 
-def write_park_statistics(folder: Path, figures: dict[int, tuple[float, float]], last: int) -> Path:
+def write_park_statistics(folder: Path, figures: dict[int, tuple[float, float]], last: int, place: str = "") -> Path:
     """The park's statistics file: the base year, three years before `last` (value added included, the platform
-    holding no accounts for it) and `last`."""
+    holding no accounts for it) and `last`; filed for `place` (``park:<code>``; empty: the installation)."""
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / "park-statistics.csv"
     with out.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["year", "item", "value", "unit", "source"])
+        w.writerow(["year", "item", "value", "unit", "source", "place"])
         for year, (va, go) in sorted(figures.items()):
             if year == last - 3:
-                w.writerow([year, "value_added", f"{va:.1f}", "万元", "统计局（演示；平台无该年台账）"])
+                w.writerow([year, "value_added", f"{va:.1f}", "万元", "统计局（演示；平台无该年台账）", place])
             for item, value, unit in _rows(va, go, year == BASE_YEAR):
-                w.writerow([year, item, f"{value:.6g}", unit, SOURCE.get(item, "园区管委会（演示）")])
+                w.writerow([year, item, f"{value:.6g}", unit, SOURCE.get(item, "园区管委会（演示）"), place])
     return out
 
 
-def build_evaluation_demo(paths: Paths, stores: Stores, year: int) -> dict[str, Any]:
-    """Write and import the park's statistics, and a report's printed values to check."""
+def build_evaluation_demo(paths: Paths, stores: Stores, year: int, place: str = "") -> dict[str, Any]:
+    """Write and import the park's statistics, and a report's printed values to check; for `place` (the demo's
+    park, ``park:<code>``, so that the park's evaluation stays its own in a province; empty: the installation)."""
     from nengtan.engine.certification import Actor
     from nengtan.engine.cockpit import inventory_dict
+    from nengtan.engine.places import at_place
     from nengtan.engine.statistics import import_statistics
 
     def va_go(y: int) -> tuple[float, float]:
-        inv = inventory_dict(stores, y, "park")
+        inv = inventory_dict(at_place(stores, place or None), y, "park")
         return float(inv["value_added"]), float(inv["gross_output"])
 
     base = va_go(BASE_YEAR)
     now = va_go(year)
     mid = (base[0] * (now[0] / base[0]) ** ((year - 3 - BASE_YEAR) / (year - BASE_YEAR)),
            base[1] * (now[1] / base[1]) ** ((year - 3 - BASE_YEAR) / (year - BASE_YEAR)))
-    table = write_park_statistics(paths.home / "statistics", {BASE_YEAR: base, year - 3: mid, year: now}, year)
+    table = write_park_statistics(paths.home / "statistics", {BASE_YEAR: base, year - 3: mid, year: now}, year,
+                                  place)
     res = import_statistics(stores.registry, Actor("demo", "admin"), table)
     if res.errors:
         raise RuntimeError("; ".join(res.errors))

@@ -154,6 +154,11 @@ def demo_evaluation(paths: Any, stores: Any, year: int) -> None:
     filed = paths.home / "statistics" / f"hj274-filed-{year}.csv"
     if not filed.exists():
         return
+    from nengtan.demo import DEMO_PARK_CODE
+    from nengtan.engine.places import at_place
+
+    place = f"park:{DEMO_PARK_CODE}"  # the demo park's statistics are filed for it (nengtan.demo_evaluation)
+    stores = at_place(stores, place)
     park = park_name(stores)
     hj = hj274_evaluation(stores, year, BASE_YEAR, set(CHOSEN), _filed(filed))
     zc = zero_carbon_evaluation(stores, year)
@@ -166,7 +171,8 @@ def demo_evaluation(paths: Any, stores: Any, year: int) -> None:
                   f"{len(hj['optional_met'])}/{len(hj['optional_chosen'])}, {flagged} printed values flagged; "
                   f"zero-carbon failing {len(zc['failing'])} of {len(zc['indicators'])}; "
                   f"GHG {gi['total_t_co2e']:,.0f} tCO2e "
-                  f"(reports/evaluation-*-{year}.*; nengtan evaluate hj274 --year {year} --base-year {BASE_YEAR})",
+                  f"(reports/evaluation-*-{year}.*; nengtan evaluate hj274 --year {year} --base-year {BASE_YEAR} "
+                  f"--place {place})",
                   highlight=False)
 
 

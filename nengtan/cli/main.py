@@ -398,9 +398,10 @@ def demo(
 
         err_console.print("demo park: statistics, ratings, carbon points, energy-use rights, an ESG publication…")
         build_ratings_demo(paths, _Stores(reg, lake), _year)
+        from nengtan.demo import DEMO_PARK_CODE as _park
         from nengtan.demo_evaluation import build_evaluation_demo
 
-        build_evaluation_demo(paths, _Stores(reg, lake), _year)
+        build_evaluation_demo(paths, _Stores(reg, lake), _year, f"park:{_park}")
         from nengtan.demo_regions import build_regions_demo
 
         err_console.print("demo: Jiangsu's regions, the park placed in Jiangning, a second park in Yancheng…")
