@@ -92,6 +92,38 @@ def latest_year(stores: Stores, default: int | None = None) -> int:
     return stores.cached(("latest_year",), compute)
 
 
+def data_years(stores: Stores) -> list[int]:
+    """The years that hold activity data (statements or readings), oldest first: the years a page offers."""
+
+    def compute() -> list[int]:
+        from sqlalchemy import func, select
+
+        from nengtan.registry.tables.records import Activity
+        with stores.registry.session() as s:
+            years = {int(str(y)) for y in s.execute(select(func.distinct(func.substr(Activity.period, 1, 4))))
+                     .scalars() if y}
+        lake_years = {int(f.split("/year=")[1].split("/")[0]) for f in stores.lake.files() if "/year=" in f}
+        for y in sorted(lake_years - years):  # a year whose only readings are at its first instant (counters'
+            if _consumption_after(stores, y):  # registers closing the year before) holds no consumption
+                years.add(y)
+        return sorted(years)
+
+    return stores.cached(("data_years",), compute)
+
+
+def _consumption_after(stores: Stores, year: int) -> bool:
+    """Whether the lake holds a reading of ``year`` after its first instant (park time)."""
+    import datetime as dt
+
+    import duckdb
+
+    from nengtan.calendar import park_midnight
+
+    files = stores.lake.files(years=[year])
+    last = duckdb.connect().execute("SELECT max(ts) FROM read_parquet($f)", {"f": files}).fetchone()
+    return bool(last and last[0] is not None and last[0] > park_midnight(dt.date(year, 1, 1)))
+
+
 def _status(ratio: float | None) -> str:
     if ratio is None or not math.isfinite(ratio):
         return "grey"

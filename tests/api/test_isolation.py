@@ -26,6 +26,7 @@ ADMIN_ONLY = {
     ("GET", "/api/cockpit/summary"), ("GET", "/api/cockpit/trends"), ("GET", "/api/cockpit/breakdown"),
     ("GET", "/api/cockpit/sankey"), ("GET", "/api/cockpit/ranking"), ("GET", "/api/cockpit/map"),
     ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"), ("GET", "/api/cockpit/places"),
+    ("GET", "/api/cockpit/years"),
     ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
     ("GET", "/api/budgets/{year}"), ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
     ("POST", "/api/assessments"), ("GET", "/api/assessments"), ("GET", "/api/greenpower/grid"),

@@ -42,6 +42,11 @@ def test_province_admin_picks_a_park(page, province_live) -> None:  # type: igno
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     assert page.inner_text("#place-name") == "江苏省"
     _kpis(page, live["app"].state.services, "park")
+    from nengtan.engine.cockpit import data_years
+
+    years = data_years(live["app"].state.services)
+    assert years == [2020, 2023, 2024, 2025]  # the demo's history years and its year: no year without data
+    assert page.locator("#year-select option").all_inner_texts() == [str(y) for y in years]
     with page.expect_navigation():
         page.select_option("#place-select", "park:yancheng-demo")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)

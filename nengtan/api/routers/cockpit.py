@@ -54,6 +54,12 @@ async def places(admin: StaffDep, svc: ServicesDep) -> dict[str, Any]:
     return {"place": own, "items": await run_in_threadpool(places_within, svc.registry, own)}
 
 
+@router.get("/years")
+async def years(admin: StaffDep, svc: ServicesDep) -> dict[str, Any]:
+    """The years that hold data (statements or readings), for the pages' year selectors."""
+    return {"years": await run_in_threadpool(figures.data_years, svc)}
+
+
 @router.get("/summary")
 async def summary(request: Request, admin: StaffDep, svc: PlacedDep, year: OptYear = None) -> dict[str, Any]:
     """Headline figures for the year against targets with red/yellow/green status (the park's adopted

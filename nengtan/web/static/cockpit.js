@@ -5,7 +5,9 @@
   const sel = document.getElementById("year-select");
   const summary = await NT.api("/api/cockpit/summary" + NT.q());
   const y = summary.year;
-  for (let k = y - 4; k <= y + 1; k++) sel.innerHTML += "<option" + (k === y ? " selected" : "") + ">" + k + "</option>";
+  const yrs = (await NT.api("/api/cockpit/years")).years;  // only the years that hold data
+  if (!yrs.includes(y)) yrs.push(y);
+  sel.innerHTML = yrs.map((k) => "<option" + (k === y ? " selected" : "") + ">" + k + "</option>").join("");
   sel.onchange = () => { const p = new URLSearchParams(location.search); p.set("year", sel.value); location.search = "?" + p; };
   // the place: the user's own (the whole installation for a park administrator) or a region or park inside it
   const places = await NT.api("/api/cockpit/places");

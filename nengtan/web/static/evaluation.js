@@ -4,7 +4,9 @@
   NT.header();
   const year = NT.year() || new Date().getFullYear() - 1;
   const sel = document.getElementById("year-select");
-  for (let k = year - 4; k <= year; k++) sel.innerHTML += "<option" + (k === year ? " selected" : "") + ">" + k + "</option>";
+  const yrs = (await NT.api("/api/cockpit/years")).years;  // only the years that hold data
+  if (!yrs.includes(year)) yrs.push(year);
+  sel.innerHTML = yrs.map((k) => "<option" + (k === year ? " selected" : "") + ">" + k + "</option>").join("");
   sel.onchange = () => { const p = new URLSearchParams(location.search); p.set("year", sel.value); location.search = "?" + p; };
   const pl = NT.place() ? "&place=" + encodeURIComponent(NT.place()) : "";  // a park's or region's evaluation
   document.getElementById("year-label").textContent = year;
