@@ -216,11 +216,13 @@ def _carriers_named(table: pa.Table) -> pa.Table:
     col = table.column("carrier")
     if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
         return table
-    values = col.to_pylist()
-    if not any(v is not None and v.strip() in CARRIER_ALIASES for v in values):
+    coded = col.combine_chunks().dictionary_encode()  # a chunk holds few distinct names: translate those only
+    names = coded.dictionary.to_pylist()
+    named = [CARRIER_ALIASES.get(v.strip(), v) if v is not None else None for v in names]
+    if named == names:
         return table
-    named = pa.array([CARRIER_ALIASES.get(v.strip(), v) if v is not None else None for v in values], col.type)
-    return table.set_column(table.column_names.index("carrier"), "carrier", named)
+    translated = pa.DictionaryArray.from_arrays(coded.indices, pa.array(named, col.type)).cast(col.type)
+    return table.set_column(table.column_names.index("carrier"), "carrier", translated)
 
 
 def check_header(header: list[str], name: str) -> None:
