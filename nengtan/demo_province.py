@@ -101,7 +101,7 @@ def meter_code(i: int) -> str:
     return f"P{i:06d}-M"
 
 
-def _write_shard(args: tuple[str, int, int, int, int, int, str]) -> tuple[str, int, int, int, float]:
+def _write_shard(args: tuple[str, int, int, int, int, int, str]) -> tuple[str, int, int, float]:
     folder, year, month, first, last, seed, batch = args
     import pyarrow.parquet as pq
 
@@ -109,7 +109,7 @@ def _write_shard(args: tuple[str, int, int, int, int, int, str]) -> tuple[str, i
     path = Path(folder) / f".province-{year}-{month:02d}-{first:06d}.parquet"
     pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP, write_statistics=True,
                    use_dictionary=["meter_id", "unit", "quality", "batch"])
-    return str(path), month, table.num_rows, first, float(np.sum(table.column("value").to_numpy()))
+    return str(path), month, table.num_rows, float(np.sum(table.column("value").to_numpy()))
 
 
 def build_province(paths: Any, reg: Any, lake: Any, size: ProvinceSize = ProvinceSize(), seed: int = 14,
@@ -137,7 +137,7 @@ def build_province(paths: Any, reg: Any, lake: Any, size: ProvinceSize = Provinc
              for month in range(1, 13) for first in range(0, size.metered, SHARD_METERS)]
     staged = []
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        for k, (path, month, rows, _first, kwh) in enumerate(pool.map(_write_shard, tasks)):
+        for k, (path, month, rows, kwh) in enumerate(pool.map(_write_shard, tasks)):
             staged.append((path, "electricity", year, month, {"kind": "interval", "estimated": 0, "negative": 0}))
             truth.readings += rows
             truth.kwh_metered += kwh

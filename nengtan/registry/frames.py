@@ -39,11 +39,10 @@ def registry_version(reg: Registry) -> tuple[Any, ...]:
         return (reg.url, *conn.execute(q).one())
 
 
-def cached_frame(reg: Registry, key: tuple[Any, ...], build: Any, version: tuple[Any, ...] | None = None
-                 ) -> pd.DataFrame:
+def cached_frame(reg: Registry, key: tuple[Any, ...], build: Any) -> pd.DataFrame:
     """``build()`` once per registry version (a copy each time, so callers may change it): a province's registry
     frames (10⁶ statement rows) cost seconds to read and change far less often than the lake grows."""
-    full = (*(version or registry_version(reg)), *key)
+    full = (*registry_version(reg), *key)
     hit = _FRAMES.get(full)
     if hit is None:
         hit = build()
