@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -176,3 +177,21 @@ def test_failed_deliveries_are_retried_and_recorded(park, smtp) -> None:  # type
     assert deliver(reg, down, now=later)["retry"] == 1
     assert deliver(reg, settings, now=later + dt.timedelta(minutes=5))["sent"] == 1
     assert box.messages[-1]["To"] == "ops@park.example"
+
+
+def test_a_bad_subscription_is_refused_with_its_reason(park) -> None:  # type: ignore[no-untyped-def]
+    from nengtan.engine.notify import subscriptions
+    from nengtan.errors import InputError, NotFoundError
+
+    _paths, reg, _stores, _red = park
+    held = len(subscriptions(reg))
+    for kinds, channel, to, why in ((["weather"], "email", "a@b.cn", "kinds weather"),
+                                    ([], "email", "a@b.cn", "kinds (none)"),
+                                    (["warnings"], "sms", "a@b.cn", "channel 'sms'"),
+                                    (["warnings"], "email", "not-an-address", "is not an e-mail address"),
+                                    (["warnings"], "wecom", "ftp://robot", "is not a webhook URL")):
+        with pytest.raises(InputError, match=re.escape(why)):
+            subscribe(reg, "test", "admin", kinds, channel, to)
+    with pytest.raises(NotFoundError, match="nobody"):
+        subscribe(reg, "test", "nobody", ["warnings"], "email", "a@b.cn")
+    assert len(subscriptions(reg)) == held  # nothing stored by a refusal
