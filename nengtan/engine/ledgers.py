@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 
 from nengtan.accounting import Inventory, Period, ScopeError, apply_factors, inventory_from_ledger, select_scope
 from nengtan.accounting.meters import (
+    ACTIVITY_COLUMNS,
     TOTAL_COLUMNS,
     combine_activity,
     counter_months,
@@ -19,6 +21,7 @@ from nengtan.accounting.meters import (
     meter_totals,
     months_to_read,
 )
+from nengtan.accounting.parts import coupled_enterprises, enterprise_runs, merge_sorted
 from nengtan.factors import DEFAULT_SET, FactorSet, load_factor_set
 from nengtan.lake import Lake
 from nengtan.lake.scan import LakeScan, configured_scan
@@ -30,7 +33,7 @@ enterprises_frame = frames.enterprises_frame
 
 __all__ = ["activity", "counter_month_totals", "data_version", "economics", "enterprises_frame",
            "enterprises_in_scope", "inventory", "ledger", "metered_counter_totals", "resolve_factor_set",
-           "year_factor_set"]
+           "year_factor_set", "year_ledger"]
 
 
 def resolve_factor_set(reg: Registry, name: str | None = None, as_of: dt.date | None = None) -> FactorSet:
@@ -84,23 +87,59 @@ def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan | None = None)
     back = scan or configured_scan()
     with ThreadPoolExecutor(max_workers=1) as pool:  # the back-end scans the lake while SQL reads the registry
         pending = pool.submit(back.month_scan, lake, year)
-        st = frames.statement_activity(reg, year)
-        st["verified"] = st["carrier"] != "green_electricity"
-        claimed = frames.green_claims_activity(reg, year)
-        if not claimed.empty:
-            claimed["verified"] = True
-            st = pd.concat([st, claimed], ignore_index=True)
+        st = _with_claims(frames.statement_activity(reg, year, copy=False), frames.green_claims_activity(reg, year))
         ent = frames.enterprises_frame(reg)
         meters = frames.main_meters(reg)
         month_scan = pending.result()
-    counters = counter_month_totals(lake, year, meters[meters["kind"] == "counter"], month_scan, back)
-    metered = meter_activity(meters, meter_totals(month_scan, year), counters, year)
-    return combine_activity(st, metered, ent)
+    return combine_activity(st, _metered(lake, year, meters, month_scan, back), ent)
+
+
+def _with_claims(statements: pd.DataFrame, claimed: pd.DataFrame) -> pd.DataFrame:
+    """Statement rows (a statement's green electricity unverified) and the claimed green electricity (verified)."""
+    st = statements.assign(verified=statements["carrier"] != "green_electricity")
+    if claimed.empty:
+        return st
+    return pd.concat([st, claimed.assign(verified=True)], ignore_index=True)
+
+
+def _metered(lake: Lake, year: int, meters: pd.DataFrame, month_scan: pd.DataFrame, scan: LakeScan) -> pd.DataFrame:
+    counters = counter_month_totals(lake, year, meters[meters["kind"] == "counter"], month_scan, scan)
+    return meter_activity(meters, meter_totals(month_scan, year), counters, year)
+
+
+def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeScan | None = None) -> pd.DataFrame:
+    """``apply_factors(activity(reg, lake, year), fs)``, with the rows of the enterprises that stand alone (no main
+    meter, no green electricity: nengtan.accounting.parts) applied once per registry version, factor set and
+    green-power claim, and only the others' afresh: a province's 10⁶ statement rows are not re-costed whenever the
+    lake grows. The lake is scanned every time."""
+    back = scan or configured_scan()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(back.month_scan, lake, year)
+        st = frames.statement_activity(reg, year, copy=False)
+        claimed = frames.green_claims_activity(reg, year)
+        ent = frames.enterprises_frame(reg)
+        meters = frames.main_meters(reg)
+        coupled = list(coupled_enterprises(meters["enterprise_id"], claimed["enterprise_id"],
+                                           st.loc[st["carrier"] == "green_electricity", "enterprise_id"]))
+        in_coupled = st["enterprise_id"].isin(coupled)
+
+        def alone_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], frozenset[str]]:
+            led = apply_factors(combine_activity(_with_claims(st[~in_coupled], claimed.iloc[0:0]),
+                                                 pd.DataFrame(columns=ACTIVITY_COLUMNS), ent), fs)
+            return led, enterprise_runs(led), frozenset(fs.used)
+
+        alone, runs, used = frames.cached_value(reg, ("ledger-alone", year, fs.id, frames.claims_sequence(reg)),
+                                          alone_rows)
+        fs.used.update(used)  # the factors behind the held rows are this set's too (its report's factor table)
+        month_scan = pending.result()
+    rest = combine_activity(_with_claims(st[in_coupled], claimed), _metered(lake, year, meters, month_scan, back),
+                            ent)
+    return merge_sorted(alone, apply_factors(rest, fs), runs)
 
 
 def ledger(reg: Registry, lake: Lake, year: int, factor_set: FactorSet | str | None = None) -> pd.DataFrame:
     """One row per enterprise × month × carrier with energy [tce] and CO2 [t] by scope."""
-    return apply_factors(activity(reg, lake, year), year_factor_set(reg, year, factor_set))
+    return year_ledger(reg, lake, year, year_factor_set(reg, year, factor_set))
 
 
 def enterprises_in_scope(reg: Registry, scope: str) -> int:
@@ -119,5 +158,5 @@ def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, qu
     period = Period(year, month, quarter)
     fs = year_factor_set(reg, year, factor_set)
     n = enterprises_in_scope(reg, scope)
-    led = apply_factors(activity(reg, lake, year), fs)
+    led = year_ledger(reg, lake, year, fs)
     return inventory_from_ledger(led, frames.economics(reg, year), fs, scope, period, data_version(reg, lake), n)

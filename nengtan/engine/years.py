@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nengtan.accounting import apply_factors
-from nengtan.engine.ledgers import activity, data_version, economics, year_factor_set
+from nengtan.engine.ledgers import data_version, economics, year_factor_set, year_ledger
 from nengtan.engine.stores import Stores
 from nengtan.errors import NoDataError
 from nengtan.factors import FactorSet
@@ -42,7 +41,7 @@ def year_data(stores: Stores, year: int, required: bool = True) -> YearData | No
 
     def compute() -> YearData | None:
         fs = year_factor_set(stores.registry, year, stores.factor_set)
-        led = apply_factors(activity(stores.registry, stores.lake, year), fs)
+        led = year_ledger(stores.registry, stores.lake, year, fs)
         if len(led) == 0:
             return None
         reported = economics(stores.registry, year)

@@ -17,7 +17,7 @@ from nengtan.registry.tables.factors import FactorOverride
 from nengtan.registry.tables.park import EconomicData, Enterprise, Meter, Park, Region
 from nengtan.registry.tables.records import Activity, ImportBatch
 
-_FRAMES: dict[tuple[Any, ...], pd.DataFrame] = {}
+_FRAMES: dict[tuple[Any, ...], Any] = {}
 _FRAMES_KEPT = 16
 _FRAMES_LOCK = threading.Lock()
 
@@ -39,9 +39,16 @@ def registry_version(reg: Registry) -> tuple[Any, ...]:
         return (reg.url, *conn.execute(q).one())
 
 
-def cached_frame(reg: Registry, key: tuple[Any, ...], build: Any) -> pd.DataFrame:
-    """``build()`` once per registry version (a copy each time, so callers may change it): a province's registry
-    frames (10⁶ statement rows) cost seconds to read and change far less often than the lake grows."""
+def cached_frame(reg: Registry, key: tuple[Any, ...], build: Any, copy: bool = True) -> pd.DataFrame:
+    """``build()`` once per registry version (a copy each time, so callers may change it; ``copy=False``: the held
+    frame itself, which the caller must only read): a province's registry frames (10⁶ statement rows) cost seconds
+    to read and change far less often than the lake grows."""
+    hit = cached_value(reg, key, build)
+    return hit.copy() if copy else hit  # type: ignore[no-any-return]
+
+
+def cached_value(reg: Registry, key: tuple[Any, ...], build: Any) -> Any:
+    """``build()`` once per registry version and ``key``, held as it is: the caller must only read it."""
     full = (*registry_version(reg), *key)
     hit = _FRAMES.get(full)
     if hit is None:
@@ -50,7 +57,7 @@ def cached_frame(reg: Registry, key: tuple[Any, ...], build: Any) -> pd.DataFram
             while len(_FRAMES) >= _FRAMES_KEPT:
                 _FRAMES.pop(next(iter(_FRAMES)))
             _FRAMES[full] = hit
-    return hit.copy()
+    return hit
 
 
 def _frame(reg: Registry, stmt: Executable, columns: list[str]) -> pd.DataFrame:
@@ -107,9 +114,9 @@ def park_regions(reg: Registry) -> dict[int, tuple[str, str]]:
                                                             ["id", "code", "region_id"]).itertuples(index=False)}
 
 
-def statement_activity(reg: Registry, year: int) -> pd.DataFrame:
-    """Active monthly statement rows of ``year`` (ACTIVITY_COLUMNS)."""
-    return cached_frame(reg, ("statements", year), lambda: _statement_activity(reg, year))
+def statement_activity(reg: Registry, year: int, copy: bool = True) -> pd.DataFrame:
+    """Active monthly statement rows of ``year`` (ACTIVITY_COLUMNS; ``copy=False``: read only, see cached_frame)."""
+    return cached_frame(reg, ("statements", year), lambda: _statement_activity(reg, year), copy)
 
 
 def _statement_activity(reg: Registry, year: int) -> pd.DataFrame:
