@@ -20,6 +20,7 @@ from nengtan.api.routers import (
     cockpit,
     energy,
     enterprises,
+    entries,
     evaluation,
     footprints,
     greenpower,
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates):
+                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates, entries):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

@@ -44,6 +44,7 @@ NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's 
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),
     ("GET", "/api/sectors"), ("GET", "/api/factor-sets"), ("GET", "/api/ingest/health"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/favicon.ico"), ("GET", "/api/templates/{kind}.xlsx"),
+    ("GET", "/api/templates/{kind}/columns"),
     ("GET", "/api/greenpower/ledger/head"), ("GET", "/api/greenpower/book"),
     ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
 }
@@ -114,16 +115,19 @@ def b_objects(client: TestClient, tokens, demo, app) -> dict[str, str]:  # type:
         meter = s.execute(select(Meter.code).where(Meter.enterprise_id == b_id)).scalars().first()
         sector = s.execute(select(Enterprise.sector_code).where(Enterprise.id == b_id)).scalar_one()
         name = s.execute(select(Enterprise.name).where(Enterprise.id == b_id)).scalar_one()
-    csv = f"uscc,period,carrier,quantity,unit\n{demo.b},{YEAR}-01,diesel,1.5,t\n".encode()
+    csv = (f"uscc,period,carrier,quantity,unit\n{demo.b},{YEAR}-01,diesel,1.5,t\n"
+           f"{demo.b},{YEAR}-02,diesel,x,t\n").encode()  # the second row is quarantined
     r = client.post(f"/api/enterprises/{demo.b}/uploads", headers=tokens["enterprise-b"],
                     files={"file": ("b.csv", csv, "text/csv")}, data={"kind": "activity"})
     assert r.status_code == 201, r.text
+    quarantined = client.get(f"/api/enterprises/{demo.b}/quarantine", headers=tokens["enterprise-b"]).json()
     objects = _b_footprint_objects(app, demo, b_id)
     order = client.post("/api/greenpower/orders", json={"owner": demo.b, "side": "buy", "product": "gec",
                                                         "price": 450, "mwh": 5}, headers=tokens["enterprise-b"])
     assert order.status_code == 201, order.text
     objects |= {"order_id": str(order.json()["order"]), "seq": str(order.json()["ledger_seq"])}
     return {"uscc": demo.b, "code": meter or "NO-METER", "upload_id": str(r.json()["id"]), "year": str(YEAR),
+            "row_id": str(quarantined["items"][0]["id"]),
             "username": "enterprise-b", "sector": sector,
             "name": name, "kind": "svg", **objects}
 
@@ -172,6 +176,11 @@ def call(client: TestClient, method: str, url: str, headers: dict[str, str], dem
             "year": YEAR}
     if url.endswith("/comments"):
         body = {"text": "x"}
+    elif url.endswith("/entries"):
+        body = {"kind": "activity", "rows": [{"uscc": demo.b, "period": f"{YEAR}-03", "carrier": "diesel",
+                                              "quantity": "9", "unit": "t"}]}
+    elif url.endswith("/fix"):
+        body = {"row": {"uscc": demo.b, "period": f"{YEAR}-02", "carrier": "diesel", "quantity": "2", "unit": "t"}}
     elif url.endswith("/signoff"):
         body = {"statement": "x"}
     elif url.endswith("/publications"):

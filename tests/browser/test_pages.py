@@ -202,3 +202,36 @@ def test_evaluation_page_shows_the_engines_indicators(page, live) -> None:  # ty
     page.select_option("#gwp-select", "SAR")
     page.wait_for_selector("#ghg-total:has-text('SAR')", timeout=30_000)
     assert page.locator("#zero-carbon tr").count() == 13
+
+
+def test_enterprise_enters_a_month_and_corrects_a_quarantined_row(page, live) -> None:  # type: ignore[no-untyped-def]
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    log_in(page, live, "enterprise-a")
+    page.goto(f"{live['url']}/portal/{a}?year={YEAR}")
+    page.wait_for_selector("body[data-entry-ready='1']", timeout=30_000)
+    assert "月度能源消费" in page.inner_text("#entry-kind") and "能源品种 *" in page.inner_text("#entry-table")
+    first = page.locator("#entry-table tr").nth(1)
+    first.locator("[data-col='period']").fill("2024-05")
+    first.locator("[data-col='carrier']").select_option("kerosene")
+    assert first.locator("[data-col='unit']").input_value() == "t"  # the carrier's canonical unit, filled in
+    first.locator("[data-col='quantity']").fill("1.25")
+    page.click("#entry-add")
+    second = page.locator("#entry-table tr").nth(2)
+    second.locator("[data-col='period']").fill("2024-06")
+    second.locator("[data-col='carrier']").select_option("kerosene")
+    second.locator("[data-col='quantity']").fill("1,5")
+    page.click("#entry-submit")
+    page.wait_for_selector("#entry-summary .entry-bad")
+    assert page.inner_text("#entry-summary .entry-ok") == "1" and page.inner_text("#entry-summary .entry-bad") == "1"
+    assert "1,5" in page.inner_text("#entry-issues")
+    june = "#fix-rows tr.fix-row:has(input[data-field='period'][value='2024-06'])"
+    fix = page.locator(june)
+    assert fix.count() == 1
+    fix.locator("[data-field='quantity']").fill("1.5")
+    fix.locator(".fix-btn").click()
+    page.wait_for_selector("#fix-summary:has-text('已修正')")
+    assert page.locator(june).count() == 0
+    acc = page.request.get(f"{live['url']}/api/enterprises/{a}/accounts?year=2024&limit=1000").json()
+    kerosene = {r["period"]: r["quantity"] for r in acc["items"] if r["carrier"] == "kerosene"}
+    assert kerosene == {"2024-05": pytest.approx(1.25), "2024-06": pytest.approx(1.5)}
+    page.screenshot(path=str(SCREENSHOTS / "portal-entry.png"), full_page=True)
