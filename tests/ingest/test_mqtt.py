@@ -114,3 +114,19 @@ def test_persistent_session_keeps_messages_published_while_ingester_is_down(regi
     with Running(ing):
         wait_for(lambda: len(lake_rows(lake)) == 150)
     assert ing.stats.accepted == 150 and ing.stats.duplicate == 0
+
+
+def test_a_payload_is_parsed_whole_or_refused_whole_with_its_reason() -> None:
+    from nengtan.ingest.mqtt import parse_message
+
+    ok, whole = parse_message(b'{"gateway": "GW-1", "readings": [{"meter": "M", "value": 1.5}]}', "GW-1", 1000)
+    assert whole is None and ok == [{"meter": "M", "value": 1.5}]
+    # NaN is not JSON but Python's parser reads it: the message is read, and the reading refused on its own
+    nan, whole = parse_message(b'[{"meter": "M", "value": NaN}]', "GW-1", 1000)
+    assert whole is None and len(nan) == 1 and nan[0]["value"] != nan[0]["value"]
+    _, whole = parse_message(b'{"readings": [', "GW-1", 1000)
+    assert whole is not None and whole.reason.startswith("payload is not JSON: ")
+    _, whole = parse_message(b'{"gateway": "GW-2", "readings": []}', "GW-1", 1000)
+    assert whole is not None and "names gateway 'GW-2' but was published by 'GW-1'" in whole.reason
+    _, whole = parse_message(b"x" * 1001, "GW-1", 1000)
+    assert whole is not None and "exceeds the limit of 1000" in whole.reason
