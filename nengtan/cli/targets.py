@@ -137,32 +137,10 @@ def targets_adopt(
     home: HomeOption = None,
 ) -> None:
     """Adopt a template for the park (optionally edited); re-adopting replaces the earlier version."""
-    from dataclasses import replace
+    from nengtan.engine.targets import adopt_target
 
-    from nengtan.registry.tables.targets import save_target
-    from nengtan.targets.targets import template
-
-    t = template(template_id)
-    from nengtan.engine.places import WHOLE, at_place, normalise_place
-
-    place = subject.startswith(("park:", "region:"))
-    if place:
-        subject = normalise_place(subject)
-    level = ("region" if subject.startswith("region:") else "park" if subject == WHOLE or place
-             else "enterprise" if len(subject) == 18 else "sector")
-    edited = replace(t, value=value if value is not None else t.value,
-                     base_year=base_year if base_year is not None else t.base_year,
-                     target_year=target_year if target_year is not None else t.target_year,
-                     status=t.status if value is None else "park-edited")
-    adopted = edited.adopt(subject=subject, level=level)
-    from nengtan.engine.targets import base_level as data_base_level
-
-    stores = _stores(home)
-    if base_level is None:  # a park's or region's target: its base year seen from the place, as the park's own
-        base_level = data_base_level(at_place(stores, subject), replace(adopted, level="park")) if place \
-            else data_base_level(stores, adopted)
-    with stores.registry.session() as s:
-        save_target(s, adopted, by, base_level=base_level, template_id=template_id)
+    adopted, base_level = adopt_target(_stores(home), template_id, by, value, base_year, target_year, base_level,
+                                       subject)
     msg = f"adopted {adopted.target_id}: {adopted.indicator} {adopted.kind} {adopted.value:g} {adopted.unit}"
     if adopted.kind == "reduction" and base_level is None:
         msg += (f" (no {adopted.base_year} data: give --base-level, or warnings show this target grey)")

@@ -36,6 +36,9 @@ def base_level(stores: Stores, target: Any) -> float | None:
     return None if d is None else base_level_from_year(target, d.ledger, d.economics)
 
 
+_data_base_level = base_level  # (adopt_target's parameter of the same name is the level given by hand)
+
+
 def adopted_targets(stores: Stores) -> list[tuple[Any, float | None]]:
     """The active adopted targets that concern the stores' place, with base levels (stored, else from the
     data): the place's own (subject ``park`` for the installation, ``park:<code>`` / ``region:<code>`` for a
@@ -63,6 +66,39 @@ def adopted_targets(stores: Stores) -> list[tuple[Any, float | None]]:
         return out
 
     return stores.cached(("adopted-targets",), compute)
+
+
+def adopt_target(stores: Stores, template_id: str, by: str, value: float | None = None,
+                 base_year: int | None = None, target_year: int | None = None, base_level: float | None = None,
+                 subject: str = "park") -> tuple[Any, float | None]:
+    """Adopt a template (optionally edited: value, base and target year) for ``subject``: ``park`` (the
+    installation), ``park:<code>`` / ``region:<code>`` (a place of it), a sector code or a USCC; re-adopting
+    replaces the earlier version, which is kept inactive. A reduction target's base level is ``base_level``, else
+    the base year's indicator from the data (seen from the place, for a place's target). Returns the adopted
+    target and its base level (None: no base-year data, the target shows grey until one is given)."""
+    from dataclasses import replace
+
+    from nengtan.engine.places import WHOLE, at_place, normalise_place
+    from nengtan.registry.tables.targets import save_target
+    from nengtan.targets.targets import template
+
+    t = template(template_id)
+    place = subject.startswith(("park:", "region:"))
+    if place:
+        subject = normalise_place(subject)
+    level = ("region" if subject.startswith("region:") else "park" if subject == WHOLE or place
+             else "enterprise" if len(subject) == 18 else "sector")
+    edited = replace(t, value=value if value is not None else t.value,
+                     base_year=base_year if base_year is not None else t.base_year,
+                     target_year=target_year if target_year is not None else t.target_year,
+                     status=t.status if value is None else "park-edited")
+    adopted = edited.adopt(subject=subject, level=level)
+    if base_level is None:  # a park's or region's target: its base year seen from the place, as the park's own
+        base_level = (_data_base_level(at_place(stores, subject), replace(adopted, level="park")) if place
+                      else _data_base_level(stores, adopted))
+    with stores.registry.session(write=True) as s:
+        save_target(s, adopted, by, base_level=base_level, template_id=template_id)
+    return adopted, base_level
 
 
 def park_targets(stores: Stores) -> tuple[list[tuple[Any, float | None]], str]:

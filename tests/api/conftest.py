@@ -73,3 +73,18 @@ def login(client: TestClient, username: str, password: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def tokens(client: TestClient, demo: DemoPark) -> dict[str, dict[str, str]]:
     return {name: login(client, a.username, a.password) for name, a in demo.accounts.items()}
+
+
+def own_park(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[TestClient, DemoPark]]:
+    """A small demo park and the app over it for one test module that changes what it holds (the session's demo is
+    shared by modules that read it)."""
+    demo = make_demo(Path(tmp_path_factory.mktemp(name)))
+    app = create_app(load_settings(home=str(demo.home), database_url=demo.url, secret_key="test-secret-" + "y" * 40,
+                                   login_max_attempts=1000))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c, demo
+
+
+def auth(c: TestClient, demo: DemoPark, who: str) -> dict[str, str]:
+    """Log in as one of the demo's accounts."""
+    return login(c, demo.accounts[who].username, demo.accounts[who].password)

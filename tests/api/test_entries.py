@@ -5,30 +5,19 @@ then resolved; one enterprise cannot enter or correct another's data."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from nengtan.api.app import create_app
-from nengtan.api.settings import load_settings
-
-from .conftest import DemoPark, login, make_demo
+from .conftest import DemoPark, own_park
+from .conftest import auth as _auth
 
 YEAR = 2024  # a year of statements only in the small demo, not signed off
 
 
 @pytest.fixture(scope="module")
 def park(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, DemoPark]]:
-    demo = make_demo(Path(tmp_path_factory.mktemp("entry-park")))
-    app = create_app(load_settings(home=str(demo.home), database_url=demo.url, secret_key="test-secret-" + "y" * 40,
-                                   login_max_attempts=1000))
-    with TestClient(app, raise_server_exceptions=False) as c:
-        yield c, demo
-
-
-def _auth(c: TestClient, demo: DemoPark, who: str) -> dict[str, str]:
-    return login(c, demo.accounts[who].username, demo.accounts[who].password)
+    yield from own_park(tmp_path_factory, "entry-park")
 
 
 def _kerosene(c: TestClient, demo: DemoPark, headers: dict[str, str]) -> list[dict]:  # type: ignore[type-arg]

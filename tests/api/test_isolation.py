@@ -28,7 +28,8 @@ ADMIN_ONLY = {
     ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"), ("GET", "/api/cockpit/places"),
     ("GET", "/api/cockpit/years"),
     ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
-    ("GET", "/api/budgets/{year}"), ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
+    ("GET", "/api/budgets/{year}"), ("POST", "/api/budgets/{year}"), ("POST", "/api/targets"),
+    ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
     ("POST", "/api/assessments"), ("GET", "/api/assessments"), ("GET", "/api/greenpower/grid"),
     ("GET", "/api/greenpower/cfe"), ("GET", "/api/ratings/summary"),
     ("GET", "/api/evaluation/hj274"), ("GET", "/api/evaluation/hj274/trend"), ("GET", "/api/evaluation/zero-carbon"),
@@ -38,7 +39,8 @@ ADMIN_ONLY = {
 # Gateway ingestion (issue 3): authenticated by gateway tokens only; a user's login is refused (401),
 # and a gateway writes only its own meters (tests/api/test_gateway_cache.py).
 GATEWAY_ONLY = {("POST", "/api/ingest/readings")}
-ADMIN_PAGES = {("GET", "/cockpit"), ("GET", "/cockpit/sectors/{code}"), ("GET", "/cockpit/evaluation")}
+ADMIN_PAGES = {("GET", "/cockpit"), ("GET", "/cockpit/sectors/{code}"), ("GET", "/cockpit/evaluation"),
+               ("GET", "/admin")}
 NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's data
     ("GET", "/api/health"), ("POST", "/api/auth/token"), ("POST", "/api/auth/logout"),
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),

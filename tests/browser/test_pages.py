@@ -235,3 +235,39 @@ def test_enterprise_enters_a_month_and_corrects_a_quarantined_row(page, live) ->
     kerosene = {r["period"]: r["quantity"] for r in acc["items"] if r["carrier"] == "kerosene"}
     assert kerosene == {"2024-05": pytest.approx(1.25), "2024-06": pytest.approx(1.5)}
     page.screenshot(path=str(SCREENSHOTS / "portal-entry.png"), full_page=True)
+
+
+def test_administrator_manages_users_and_reads_the_audit_log_in_the_browser(page, live) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    page.click("#admin-link")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    assert "系统管理" in page.inner_text("header")
+    assert page.locator("#users tr[data-user='enterprise-a']").count() == 1
+    page.fill("#nu-username", "energy-officer")
+    page.fill("#nu-password", "a-long-enough-password")
+    page.select_option("#nu-role", "admin")
+    page.click("#user-form button[type='submit']")
+    page.wait_for_selector("#users tr[data-user='energy-officer']")
+    assert "园区管理员" in page.inner_text("#users tr[data-user='energy-officer']")
+    page.click("#users tr[data-user='energy-officer'] .toggle-user")
+    page.wait_for_selector("#users tr[data-user='energy-officer']:has-text('停用')")
+    api = live["app"].state.services
+    from nengtan.api.users import list_users
+    with api.registry.session() as s:
+        officer = next(u for u in list_users(s) if u.username == "energy-officer")
+    assert officer.role == "admin" and officer.active is False
+    # targets: the templates of the plans, with the adopted ones and their status
+    page.click("#admin-tabs button[data-tab='targets']")
+    assert page.locator("#target-templates tr[data-template]").count() >= 10
+    assert page.locator("#adopted tr[data-target]").count() >= 3
+    # the audit log: searchable, with the hash chain checked
+    page.click("#admin-tabs button[data-tab='audit']")
+    page.fill("#a-actor", "admin")
+    page.click("#audit-form button[type='submit']")
+    page.wait_for_selector("#audit tr:has-text('user.create')")
+    assert "哈希链完整" in page.inner_text("#chain")
+    page.click("#admin-tabs button[data-tab='factors']")
+    assert page.locator("#factor-sets tr").count() > 1
+    page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)

@@ -69,6 +69,17 @@ def cockpit(request: Request, user: OptUser) -> Response:
     return page("cockpit.html", place=user.place or "")
 
 
+@router.get("/admin")
+def admin_page(request: Request, user: OptUser) -> Response:
+    """Administration: users and roles, targets, the carbon budget, the audit log, publishing, factor sets."""
+    if user is None:
+        return _login_redirect(request)
+    if not user.is_admin:
+        return page("error.html", 403,
+                    message="系统管理仅对园区管理员开放 / Administration is for the park's administrators")
+    return page("admin.html")
+
+
 @router.get("/cockpit/evaluation")
 def evaluation_page(request: Request, user: OptUser) -> Response:
     """The park's evaluations: HJ 274-2015 with pass/fail and trend, zero-carbon park, GHG inventory."""

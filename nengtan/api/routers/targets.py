@@ -22,6 +22,7 @@ from nengtan.api.schemas import OptYear, PagingDep
 from nengtan.engine import cockpit as figures
 from nengtan.engine import targets as engine_targets
 from nengtan.registry import audit
+from nengtan.targets.errors import TargetsError
 
 router = APIRouter(prefix="/api", tags=["targets"])
 Month = Annotated[int | None, Query(ge=1, le=12, description="last month to include; default the newest")]
@@ -44,6 +45,70 @@ def target_templates(admin: AdminDep) -> dict[str, Any]:
               "unit": t.unit, "base_year": t.base_year, "target_year": t.target_year, "document": t.document,
               "clause": t.clause, "status": t.status} for t in load_templates()]
     return {"total": len(items), "items": figures.clean(items)}
+
+
+class TargetAdopt(BaseModel):
+    """A template adopted by the park, optionally edited (the CLI's ``targets adopt``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    template_id: str = Field(min_length=1, max_length=100)
+    value: float | None = None
+    base_year: int | None = Field(default=None, ge=1990, le=2100)
+    target_year: int | None = Field(default=None, ge=1990, le=2100)
+    base_level: float | None = None
+    subject: str = Field(default="park", max_length=100)
+
+
+@router.post("/targets", status_code=201)
+def adopt(body: TargetAdopt, admin: AdminDep, svc: ServicesDep) -> dict[str, Any]:
+    """Adopt a target template for the park (or one of its places, a sector, an enterprise), optionally edited;
+    re-adopting replaces the earlier version. The adopting officer is the administrator calling."""
+    from nengtan.targets.targets import template
+
+    try:
+        template(body.template_id)
+    except (KeyError, TargetsError) as exc:
+        raise not_found(f"target template {body.template_id}") from exc
+    t, base_level = engine_targets.adopt_target(svc, body.template_id, admin.username, body.value, body.base_year,
+                                                body.target_year, body.base_level, body.subject)
+    with svc.registry.session() as s:
+        audit.record(s, admin.username, "targets.adopt", f"target:{t.target_id}",
+                     {"template": body.template_id, "subject": t.subject, "value": t.value, "base_level": base_level})
+    svc.invalidate()
+    return figures.clean({"id": t.target_id, "level": t.level, "subject": t.subject, "indicator": t.indicator,
+                          "kind": t.kind, "value": t.value, "unit": t.unit, "base_year": t.base_year,
+                          "target_year": t.target_year, "base_level": base_level, "status": t.status})
+
+
+class BudgetAllocate(BaseModel):
+    """The year's park carbon budget to allocate (the CLI's ``budget allocate``; defaults alike)."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: Literal["grandfather", "benchmark", "hybrid"]
+    budget: float | None = Field(default=None, gt=0)
+    base_year: int | None = Field(default=None, ge=1990, le=2100)
+    va_growth: float = Field(default=0.05, ge=-0.5, le=1.0)
+    intensity_decline: float = Field(default=0.04, ge=0.0, lt=1.0)
+    alpha: float = Field(default=0.5, ge=0.0, le=1.0)
+    reserve: float = Field(default=0.05, ge=0.0, lt=1.0)
+    benchmark_scope: Literal["sector", "park"] = "sector"
+
+
+@router.post("/budgets/{year}", status_code=201)
+def allocate(year: Annotated[int, PathParam(ge=1990, le=2100)], body: BudgetAllocate, admin: AdminDep,
+             svc: ServicesDep) -> dict[str, Any]:
+    """Allocate the year's park carbon budget to the enterprises and store it as a new version, approved by the
+    administrator calling; returns the allocation as ``GET /api/budgets/{year}`` shows it."""
+    al, _ = engine_targets.allocate_budget(svc, year, body.method, admin.username, body.budget, body.base_year,
+                                           body.va_growth, body.intensity_decline, body.alpha, body.reserve, None,
+                                           body.benchmark_scope)
+    with svc.registry.session() as s:
+        audit.record(s, admin.username, "budget.allocate", f"budget:{year}",
+                     {"version": al.version, "method": body.method, "budget_t": al.budget_t})
+    svc.invalidate()
+    out = engine_targets.budget_payload(svc, year, al.version)
+    assert out is not None
+    return out
 
 
 @router.get("/budgets/{year}")

@@ -1,6 +1,7 @@
 // The park cockpit: headline figures, trends, breakdowns, Sankey, map, ranking and warnings.
 (async function () {
   NT.header();
+  document.getElementById("admin-link").hidden = Boolean(document.body.dataset.userPlace);  // staff of a place: no administration
   const year = NT.year();
   const sel = document.getElementById("year-select");
   const summary = await NT.api("/api/cockpit/summary" + NT.q());
