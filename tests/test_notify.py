@@ -195,3 +195,24 @@ def test_a_bad_subscription_is_refused_with_its_reason(park) -> None:  # type: i
     with pytest.raises(NotFoundError, match="nobody"):
         subscribe(reg, "test", "nobody", ["warnings"], "email", "a@b.cn")
     assert len(subscriptions(reg)) == held  # nothing stored by a refusal
+
+
+def test_the_watch_tells_each_event_once_without_anyone_starting_a_run(park, smtp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from nengtan.cli.main import app
+
+    paths, reg, stores, red = park
+    settings, box = smtp
+    monkeypatch.setenv("NENGTAN_SMTP_HOST", settings.host)
+    monkeypatch.setenv("NENGTAN_SMTP_PORT", str(settings.port))
+    subscribe(reg, "test", "red-ent", ["warnings"], "email", "energy@red.example")
+    mine = [e for e in events(stores, YEAR) if e.kind == "warnings" and e.uscc == red]
+    before = len(box.messages)
+    out = CliRunner().invoke(app, ["notify", "watch", "--every", "0.01", "--passes", "2", "--home", str(paths.home)])
+    assert out.exit_code == 0, out.output
+    lines = [line for line in out.output.splitlines() if "queued" in line]
+    assert len(lines) == 2 and f"{YEAR}: events" in lines[0]
+    new = [m for m in box.messages[before:] if m["To"] == "energy@red.example"]
+    assert len(new) == len(mine) >= 1  # one message per event, and the second pass tells nothing again
+    assert "queued 0;" in lines[1]

@@ -25,6 +25,7 @@ from nengtan.api.routers import (
     footprints,
     greenpower,
     inventory,
+    notify,
     pact,
     pages,
     public,
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates, entries):
+                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates, entries, notify):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

@@ -43,27 +43,50 @@ def subscribe_cmd(user: Annotated[str, typer.Argument(help="The user who hears o
 
 @notify_app.command("run")
 @friendly
-def run_cmd(year: Annotated[int, typer.Option("--year", help="The warning run's year.")],
+def run_cmd(year: Annotated[int | None, typer.Option("--year", help="The warning run's year (default: the newest "
+                                                     "year with data).")] = None,
             month: Annotated[int | None, typer.Option("--month")] = None,
             today: Annotated[str | None, typer.Option("--today", help="As of this date (YYYY-MM-DD; default: "
                                                       "today).")] = None,
             home: HomeOption = None) -> None:
     """Find the events, queue a message for each subscriber (once per event) and send what is due."""
     from nengtan.engine import open_local
-    from nengtan.engine.accounts import park_name
-    from nengtan.engine.notify import deliver, events, queue
+    from nengtan.engine.notify import run
 
-    stores = open_local(home)[1]
-    day = dt.date.fromisoformat(today) if today else None
-    found = events(stores, year, month, day)
-    new = queue(stores.registry, found, f"{year}-{month or 0:02d}/{(day or dt.date.today()).isoformat()}",
-                park_name(stores))
-    sent = deliver(stores.registry, _smtp())
-    by_kind: dict[str, int] = {}
-    for e in found:
-        by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
-    console.print(f"events: {', '.join(f'{k} {v}' for k, v in sorted(by_kind.items())) or 'none'}; queued {new}; "
-                  f"sent {sent['sent']}, to retry {sent['retry']}, rejected {sent['rejected']}", highlight=False)
+    out = run(open_local(home)[1], _smtp(), year, month, dt.date.fromisoformat(today) if today else None)
+    console.print(_summary(out), highlight=False)
+
+
+def _summary(out: dict[str, object]) -> str:
+    by_kind = out["events"]
+    assert isinstance(by_kind, dict)
+    return (f"{out['year']}: events {', '.join(f'{k} {v}' for k, v in sorted(by_kind.items())) or 'none'}; "
+            f"queued {out['queued']}; sent {out['sent']}, to retry {out['retry']}, rejected {out['rejected']}")
+
+
+@notify_app.command("watch")
+@friendly
+def watch_cmd(every: Annotated[float, typer.Option("--every", min=0.01, help="Minutes between passes.")] = 15.0,
+              passes: Annotated[int | None, typer.Option("--passes", help="Stop after this many passes (default: "
+                                                         "run until stopped).", hidden=True)] = None,
+              home: HomeOption = None) -> None:
+    """Run `notify run` every few minutes until stopped (Ctrl-C, or the service manager): subscribers hear of new
+    warnings, refused rows, expiring certificates and compliance deadlines without anyone starting a run."""
+    import time
+
+    from nengtan.engine import open_local
+    from nengtan.engine.notify import run
+
+    stores, n = open_local(home)[1], 0
+    try:
+        while passes is None or n < passes:
+            n += 1
+            stores.invalidate()  # each pass sees what arrived since the last
+            console.print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} " + _summary(run(stores, _smtp())), highlight=False)
+            if passes is None or n < passes:
+                time.sleep(every * 60)
+    except KeyboardInterrupt:
+        console.print("stopped", highlight=False)
 
 
 @notify_app.command("deliver")

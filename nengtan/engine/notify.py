@@ -70,12 +70,29 @@ def subscribe(reg: Registry, actor: str, username: str, kinds: list[str], channe
                 "digest": digest}
 
 
-def subscriptions(reg: Registry) -> list[dict[str, Any]]:
+def subscriptions(reg: Registry, username: str | None = None) -> list[dict[str, Any]]:
+    """Every subscription (active or not), or one user's."""
+    q = select(Subscription, User.username).join(User, User.id == Subscription.user_id).order_by(Subscription.id)
+    if username is not None:
+        q = q.where(User.username == username)
     with reg.session() as s:
-        rows = s.execute(select(Subscription, User.username).join(User, User.id == Subscription.user_id)
-                         .order_by(Subscription.id)).all()
+        rows = s.execute(q).all()
         return [{"id": sub.id, "user": name, "kinds": sub.kinds.split(","), "channel": sub.channel,
                  "target": sub.target, "digest": sub.digest, "active": sub.active} for sub, name in rows]
+
+
+def unsubscribe(reg: Registry, actor: str, subscription_id: int, username: str | None = None) -> None:
+    """Stop a subscription (kept, inactive, with its deliveries); ``username``: only if it is that user's (a
+    subscription of anyone else is not found)."""
+    with reg.session() as s:
+        q = select(Subscription).where(Subscription.id == subscription_id)
+        if username is not None:
+            q = q.join(User, User.id == Subscription.user_id).where(User.username == username)
+        sub = s.execute(q).scalar()
+        if sub is None:
+            raise NotFoundError(f"subscription {subscription_id}")
+        sub.active = False
+        audit.record(s, actor, "notify.unsubscribe", f"subscription:{subscription_id}", {})
 
 
 # -- events -------------------------------------------------------------------------------------------------------
@@ -233,6 +250,24 @@ def deliver(reg: Registry, smtp: SmtpSettings, now: dt.datetime | None = None, l
                 d.status, d.last_error = "rejected", error
                 counts["rejected"] += 1
     return counts
+
+
+def run(stores: Stores, smtp: SmtpSettings, year: int | None = None, month: int | None = None,
+        today: dt.date | None = None) -> dict[str, Any]:
+    """One pass: find the events of ``year`` (default: the newest year with data) as of ``today``, queue a message
+    per subscriber (once per event), and send what is due. Returns the events by kind, how many were queued and what
+    the sending did."""
+    from nengtan.engine.accounts import park_name
+    from nengtan.engine.cockpit import latest_year
+
+    y = latest_year(stores, year)
+    found = events(stores, y, month, today)
+    new = queue(stores.registry, found, f"{y}-{month or 0:02d}/{(today or dt.date.today()).isoformat()}",
+                park_name(stores))
+    by_kind: dict[str, int] = {}
+    for e in found:
+        by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+    return {"year": y, "events": by_kind, "queued": new, **deliver(stores.registry, smtp)}
 
 
 def deliveries(reg: Registry, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

@@ -77,7 +77,9 @@ PUBLIC_CERTIFICATE = {("GET", "/api/public/certificates/{number}"), ("GET", "/ve
                       ("GET", "/api/public/certificates/{number}/label.{kind}")}
 # What enterprises chose to publish of their ESG pack is public by their choice: B has published nothing here.
 PUBLISHED_BY_ENTERPRISES = {("GET", "/api/public/esg")}
-OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal")}
+OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal"),
+            ("GET", "/api/me/subscriptions"), ("POST", "/api/me/subscriptions"),
+            ("DELETE", "/api/me/subscriptions/{subscription_id}")}
 
 
 def _flatten(routes, prefix: str = ""):  # type: ignore[no-untyped-def]
@@ -123,13 +125,15 @@ def b_objects(client: TestClient, tokens, demo, app) -> dict[str, str]:  # type:
                     files={"file": ("b.csv", csv, "text/csv")}, data={"kind": "activity"})
     assert r.status_code == 201, r.text
     quarantined = client.get(f"/api/enterprises/{demo.b}/quarantine", headers=tokens["enterprise-b"]).json()
+    b_sub = client.post("/api/me/subscriptions", headers=tokens["enterprise-b"],
+                        json={"kinds": ["quality"], "channel": "email", "target": "quality@b.example"}).json()
     objects = _b_footprint_objects(app, demo, b_id)
     order = client.post("/api/greenpower/orders", json={"owner": demo.b, "side": "buy", "product": "gec",
                                                         "price": 450, "mwh": 5}, headers=tokens["enterprise-b"])
     assert order.status_code == 201, order.text
     objects |= {"order_id": str(order.json()["order"]), "seq": str(order.json()["ledger_seq"])}
     return {"uscc": demo.b, "code": meter or "NO-METER", "upload_id": str(r.json()["id"]), "year": str(YEAR),
-            "row_id": str(quarantined["items"][0]["id"]),
+            "row_id": str(quarantined["items"][0]["id"]), "subscription_id": str(b_sub["id"]),
             "username": "enterprise-b", "sector": sector,
             "name": name, "kind": "svg", **objects}
 
@@ -266,6 +270,15 @@ def test_own_only_routes(client: TestClient, tokens, demo) -> None:  # type: ign
     assert client.get("/api/inventory?scope=sector:C", headers=a).status_code == 403
     r = client.get("/portal", headers=a, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/portal/{demo.a}"
+    # subscriptions: each user sees and stops only their own
+    b = tokens["enterprise-b"]
+    sub = client.post("/api/me/subscriptions", headers=b, json={"kinds": ["warnings"], "channel": "email",
+                                                                 "target": "energy@b.example"}).json()
+    assert all(x["id"] != sub["id"] for x in client.get("/api/me/subscriptions", headers=a).json()["items"])
+    assert "energy@b.example" not in client.get("/api/me/subscriptions", headers=a).text
+    assert client.delete(f"/api/me/subscriptions/{sub['id']}", headers=a).status_code == 404
+    assert [x["active"] for x in client.get("/api/me/subscriptions", headers=b).json()["items"]
+            if x["id"] == sub["id"]] == [True]
 
 
 def test_b_data_unchanged_by_a(client: TestClient, tokens, demo) -> None:  # type: ignore[no-untyped-def]

@@ -271,3 +271,27 @@ def test_administrator_manages_users_and_reads_the_audit_log_in_the_browser(page
     page.click("#admin-tabs button[data-tab='factors']")
     assert page.locator("#factor-sets tr").count() > 1
     page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)
+
+
+def test_enterprise_subscribes_to_its_warnings_from_the_portal(page, live) -> None:  # type: ignore[no-untyped-def]
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    log_in(page, live, "enterprise-a")
+    page.goto(f"{live['url']}/portal/{a}?year={YEAR}")
+    page.wait_for_selector("#subscriptions[data-ready='1']", timeout=30_000)
+    assert "预警" in page.inner_text("#sub-form") and "企业微信群机器人" in page.inner_text("#sub-channel")
+    page.select_option("#sub-channel", "email")
+    page.fill("#sub-target", "not-an-address")
+    page.click("#sub-form button[type='submit']")
+    page.wait_for_selector("#sub-msg.error")
+    assert "not an e-mail address" in page.inner_text("#sub-msg")
+    page.fill("#sub-target", "energy@a.example")
+    page.click("#sub-form button[type='submit']")
+    page.wait_for_selector("#sub-list tr:has-text('energy@a.example')")
+    row = page.locator("#sub-list tr", has_text="energy@a.example")
+    assert "预警、数据质量" in row.inner_text() and "启用" in row.inner_text()
+    row.locator(".sub-stop").click()
+    page.wait_for_selector("#sub-list tr:has-text('energy@a.example'):has-text('停用')")
+    from nengtan.engine.notify import subscriptions
+    mine = subscriptions(live["app"].state.services.registry, "enterprise-a")
+    assert [(s["target"], s["kinds"], s["active"]) for s in mine] == [("energy@a.example", ["warnings", "quality"],
+                                                                       False)]

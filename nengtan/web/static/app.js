@@ -29,6 +29,7 @@
     if (tok) headers["Authorization"] = "Bearer " + tok;
     const r = await fetch(path, Object.assign({}, opts, { headers, credentials: "same-origin" }));
     if (r.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); throw new Error("401"); }
+    if (r.status === 204) return null;  // no content (a DELETE)
     const ct = r.headers.get("content-type") || "";
     const body = ct.includes("json") ? await r.json() : await r.text();
     if (!r.ok) { const e = new Error((body && body.detail) || r.statusText); e.status = r.status; e.body = body; throw e; }
