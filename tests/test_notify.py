@@ -215,4 +215,42 @@ def test_the_watch_tells_each_event_once_without_anyone_starting_a_run(park, smt
     assert len(lines) == 2 and f"{YEAR}: events" in lines[0]
     new = [m for m in box.messages[before:] if m["To"] == "energy@red.example"]
     assert len(new) == len(mine) >= 1  # one message per event, and the second pass tells nothing again
-    assert "queued 0;" in lines[1]
+    assert "queued 0," in lines[1]
+
+
+def test_scheduled_reports_are_sent_once_a_month_with_the_engines_figures(park, smtp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from nengtan.engine.accounts import inventory
+    from nengtan.engine.notify import queue_reports
+    from nengtan.errors import InputError
+
+    _paths, reg, stores, _red = park
+    settings, box = smtp
+    sub = subscribe(reg, "test", "admin", ["report_inventory", "report_targets"], "email", "reports@park.example",
+                    report_day=5)
+    assert sub["report_day"] == 5
+    assert queue_reports(stores, dt.date(2026, 1, 4), "演示园区", tmp_path) == 0  # before the 5th
+    assert queue_reports(stores, dt.date(2026, 1, 6), "演示园区", tmp_path) == 2  # December 2025: both workbooks
+    assert queue_reports(stores, dt.date(2026, 1, 20), "演示园区", tmp_path) == 0  # once a month
+    before = len(box.messages)
+    assert deliver(reg, settings)["sent"] >= 2
+    mails = [m for m in box.messages[before:] if m["To"] == "reports@park.example"]
+    assert sorted(_subject(m) for m in mails) == ["[能碳·演示园区] 月度能源与碳排放报告：2025年12月",
+                                                  "[能碳·演示园区] 目标与预警月报：2025年12月"]
+    mail = next(m for m in mails if "能源与碳排放" in _subject(m))
+    [part] = [p for p in mail.walk() if p.get_filename()]
+    assert part.get_filename() == "inventory-2025-12.xlsx"
+    path = tmp_path / "sent.xlsx"
+    path.write_bytes(part.get_payload(decode=True))
+    cells = [c.value for ws in load_workbook(path, data_only=True) for row in ws.iter_rows() for c in row
+             if isinstance(c.value, float)]
+    december = inventory(stores, YEAR, month=12)
+    assert any(v == pytest.approx(december.co2_t, rel=1e-9) for v in cells)  # the engine's December figure
+    assert any(v == pytest.approx(december.energy_tce, rel=1e-9) for v in cells)
+    with pytest.raises(InputError, match="e-mail only"):
+        subscribe(reg, "test", "admin", ["report_inventory"], "wecom", "http://127.0.0.1:9/x")
+    with pytest.raises(InputError, match="for its staff"):
+        subscribe(reg, "test", "red-ent", ["report_targets"], "email", "x@red.example")
+    with pytest.raises(InputError, match="1 to 28"):
+        subscribe(reg, "test", "admin", ["report_inventory"], "email", "x@park.example", report_day=31)

@@ -25,18 +25,21 @@ def _smtp():  # type: ignore[no-untyped-def]
 @notify_app.command("subscribe")
 @friendly
 def subscribe_cmd(user: Annotated[str, typer.Argument(help="The user who hears of it.")],
-                  kinds: Annotated[str, typer.Option("--kinds", help="warnings,quality,certificates,compliance")],
+                  kinds: Annotated[str, typer.Option("--kinds", help="warnings,quality,certificates,compliance; "
+                                                     "scheduled reports: report_inventory,report_targets")],
                   channel: Annotated[str, typer.Option("--channel", help="email, wecom, dingtalk or webhook")],
                   target: Annotated[str, typer.Option("--to", help="E-mail address or webhook URL.")],
                   digest: Annotated[bool, typer.Option("--digest", help="One message per run instead of one per "
                                                        "event.")] = False,
+                  report_day: Annotated[int | None, typer.Option("--day", help="Scheduled reports: the day of "
+                                                                 "the month they are sent (1-28; default 1).")] = None,
                   home: HomeOption = None) -> None:
-    """Subscribe a user to kinds of events by a channel."""
+    """Subscribe a user to kinds of events by a channel (and the park's staff to monthly reports by e-mail)."""
     from nengtan.engine import open_local
     from nengtan.engine.notify import subscribe
 
     out = subscribe(open_local(home)[1].registry, "cli", user, [k.strip() for k in kinds.split(",") if k.strip()],
-                    channel, target, digest)
+                    channel, target, digest, report_day)
     console.print(f"subscription {out['id']}: {user} hears of {', '.join(out['kinds'])} by {channel} at {target}"
                   f"{' (digest)' if digest else ''}", highlight=False)
 
@@ -61,7 +64,8 @@ def _summary(out: dict[str, object]) -> str:
     by_kind = out["events"]
     assert isinstance(by_kind, dict)
     return (f"{out['year']}: events {', '.join(f'{k} {v}' for k, v in sorted(by_kind.items())) or 'none'}; "
-            f"queued {out['queued']}; sent {out['sent']}, to retry {out['retry']}, rejected {out['rejected']}")
+            f"queued {out['queued']}, reports {out['reports']}; sent {out['sent']}, to retry {out['retry']}, "
+            f"rejected {out['rejected']}")
 
 
 @notify_app.command("watch")

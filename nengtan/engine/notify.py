@@ -22,14 +22,15 @@ import datetime as dt
 import json
 import re
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from nengtan.engine.stores import Stores
-from nengtan.errors import InputError, NotFoundError
+from nengtan.errors import InputError, NoDataError, NotFoundError
 from nengtan.notify.channels import SmtpSettings, post_webhook, send_email
-from nengtan.notify.messages import KINDS, Event, subject, text, webhook_body
+from nengtan.notify.messages import KIND_ZH, KINDS, REPORT_KINDS, Event, subject, text, webhook_body
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import User, UserEnterprise
@@ -45,8 +46,10 @@ _USCC = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
 # -- subscriptions ------------------------------------------------------------------------------------------------
 
 def subscribe(reg: Registry, actor: str, username: str, kinds: list[str], channel: str, target: str,
-              digest: bool = False) -> dict[str, Any]:
-    """A user's subscription; an unknown kind, channel or user, or a target not fitting the channel, is refused."""
+              digest: bool = False, report_day: int | None = None) -> dict[str, Any]:
+    """A user's subscription; an unknown kind, channel or user, or a target not fitting the channel, is refused.
+    Scheduled reports (``report_inventory``, ``report_targets``) go by e-mail to the park's staff, on ``report_day``
+    (1–28) of each month, for the month before (queue_reports)."""
     bad = [k for k in kinds if k not in KINDS]
     if not kinds or bad:
         raise InputError(f"kinds {','.join(bad) or '(none)'}: choose from {', '.join(KINDS)}")
@@ -57,17 +60,25 @@ def subscribe(reg: Registry, actor: str, username: str, kinds: list[str], channe
         raise InputError(f"{target!r} is not an e-mail address")
     if channel != "email" and not target.startswith(("https://", "http://")):
         raise InputError(f"{target!r} is not a webhook URL (http:// or https://)")
+    reports = [k for k in kinds if k in REPORT_KINDS]
+    if reports and channel != "email":
+        raise InputError(f"{', '.join(reports)}: a report is a workbook, sent by e-mail only")
+    if report_day is not None and not 1 <= report_day <= 28:
+        raise InputError(f"report day {report_day}: choose a day from 1 to 28 (every month has it)")
     with reg.session() as s:
         user = s.execute(select(User).where(User.username == username)).scalar()
         if user is None:
             raise NotFoundError(f"user {username}")
-        sub = Subscription(user_id=user.id, kinds=",".join(kinds), channel=channel, target=target, digest=digest)
+        if reports and user.role != "admin":
+            raise InputError(f"{', '.join(reports)}: scheduled reports are the park's, for its staff")
+        sub = Subscription(user_id=user.id, kinds=",".join(kinds), channel=channel, target=target, digest=digest,
+                           report_day=(report_day or 1) if reports else None)
         s.add(sub)
         s.flush()
         audit.record(s, actor, "notify.subscribe", f"user:{username}", {"kinds": kinds, "channel": channel,
                                                                         "digest": digest})
         return {"id": sub.id, "user": username, "kinds": kinds, "channel": channel, "target": target,
-                "digest": digest}
+                "digest": digest, "report_day": sub.report_day}
 
 
 def subscriptions(reg: Registry, username: str | None = None) -> list[dict[str, Any]]:
@@ -78,7 +89,8 @@ def subscriptions(reg: Registry, username: str | None = None) -> list[dict[str, 
     with reg.session() as s:
         rows = s.execute(q).all()
         return [{"id": sub.id, "user": name, "kinds": sub.kinds.split(","), "channel": sub.channel,
-                 "target": sub.target, "digest": sub.digest, "active": sub.active} for sub, name in rows]
+                 "target": sub.target, "digest": sub.digest, "report_day": sub.report_day, "active": sub.active}
+                for sub, name in rows]
 
 
 def unsubscribe(reg: Registry, actor: str, subscription_id: int, username: str | None = None) -> None:
@@ -235,8 +247,12 @@ def deliver(reg: Registry, smtp: SmtpSettings, now: dt.datetime | None = None, l
                 continue
             content = json.loads(d.body)
             evs = [Event(**e) for e in content["events"]]
-            if sub.channel == "email":
-                error, again = send_email(smtp, sub.target, d.subject, text(evs, content["park"], link))
+            files = [Path(f) for f in content.get("attachments", [])]
+            error: str | None
+            if any(not f.exists() for f in files):
+                error, again = f"attachment missing: {', '.join(str(f) for f in files if not f.exists())}", False
+            elif sub.channel == "email":
+                error, again = send_email(smtp, sub.target, d.subject, text(evs, content["park"], link), files)
             else:
                 error, again = post_webhook(sub.target, webhook_body(sub.channel, evs, content["park"], link))
             d.attempts += 1
@@ -252,6 +268,58 @@ def deliver(reg: Registry, smtp: SmtpSettings, now: dt.datetime | None = None, l
     return counts
 
 
+def queue_reports(stores: Stores, today: dt.date, park: str, out_dir: Path | None = None) -> int:
+    """Write and queue the scheduled reports that are due: on or after a subscription's report day, each of its
+    report kinds for the month before ``today``, once (the month's key), seen from the subscriber's place. A month
+    without data is left until it has some. Returns how many were queued."""
+    from nengtan.engine.places import WHOLE, at_place
+
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    period = f"{last.year}-{last.month:02d}"
+    out_dir = out_dir or Path(stores.lake.root).parent / "reports" / "scheduled"
+    with stores.registry.session() as s:
+        subs = s.execute(select(Subscription, User).join(User, User.id == Subscription.user_id)
+                         .where(Subscription.active.is_(True), User.active.is_(True),
+                                Subscription.report_day.is_not(None))).all()
+        held = {(d, k) for d, k in s.execute(select(Delivery.subscription_id, Delivery.event_key)
+                                              .where(Delivery.event_key.like("report/%")))}
+    new = 0
+    for sub, user in subs:
+        if today.day < (sub.report_day or 1):
+            continue
+        seen = stores if user.place in (None, WHOLE) else at_place(stores, user.place)
+        for kind in [k for k in sub.kinds.split(",") if k in REPORT_KINDS]:
+            key = f"report/{kind}/{period}"
+            if (sub.id, key) in held:
+                continue
+            path = out_dir / str(sub.id) / f"{kind.removeprefix('report_')}-{period}.xlsx"
+            try:
+                write_report(seen, kind, last.year, last.month, path)
+            except NoDataError:
+                continue
+            ev = Event(kind, key, None, "info", f"{last.year}年{last.month}月",
+                       f"见附件 {path.name}（{park}，截至{last.isoformat()}）")
+            with stores.registry.session() as s:
+                s.add(Delivery(subscription_id=sub.id, event_key=key, subject=subject([ev], park)[:300],
+                               body=json.dumps({"park": park, "events": [asdict(ev)], "attachments": [str(path)]},
+                                               ensure_ascii=False)))
+            new += 1
+    return new
+
+
+def write_report(stores: Stores, kind: str, year: int, month: int, path: Path) -> Path:
+    """The workbook a scheduled report sends: the month's inventory (nengtan.engine.accounts.inventory_report), or
+    the targets, budget and warnings to the end of the month (nengtan.engine.targets.targets_report)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "report_inventory":
+        from nengtan.engine.accounts import inventory_report
+
+        return inventory_report(stores, path, year, month)[0]
+    from nengtan.engine.targets import targets_report
+
+    return targets_report(stores, year, path, month)
+
+
 def run(stores: Stores, smtp: SmtpSettings, year: int | None = None, month: int | None = None,
         today: dt.date | None = None) -> dict[str, Any]:
     """One pass: find the events of ``year`` (default: the newest year with data) as of ``today``, queue a message
@@ -260,14 +328,14 @@ def run(stores: Stores, smtp: SmtpSettings, year: int | None = None, month: int 
     from nengtan.engine.accounts import park_name
     from nengtan.engine.cockpit import latest_year
 
-    y = latest_year(stores, year)
+    y, day, park = latest_year(stores, year), today or dt.date.today(), park_name(stores)
     found = events(stores, y, month, today)
-    new = queue(stores.registry, found, f"{y}-{month or 0:02d}/{(today or dt.date.today()).isoformat()}",
-                park_name(stores))
+    new = queue(stores.registry, found, f"{y}-{month or 0:02d}/{day.isoformat()}", park)
     by_kind: dict[str, int] = {}
     for e in found:
         by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
-    return {"year": y, "events": by_kind, "queued": new, **deliver(stores.registry, smtp)}
+    reports = queue_reports(stores, day, park)
+    return {"year": y, "events": by_kind, "queued": new, "reports": reports, **deliver(stores.registry, smtp)}
 
 
 def deliveries(reg: Registry, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

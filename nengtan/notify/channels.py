@@ -4,9 +4,12 @@ rule, nengtan.upward.delivery.outcome: a 4xx other than 408/409/429 is a refusal
 
 from __future__ import annotations
 
+import mimetypes
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,11 +28,17 @@ class SmtpSettings:
     timeout_s: float = 10.0
 
 
-def send_email(smtp: SmtpSettings, to: str, subject: str, body: str) -> tuple[str | None, bool]:
-    """(None, _) when the server accepted the message; else (the error, whether to retry)."""
+def send_email(smtp: SmtpSettings, to: str, subject: str, body: str, attachments: Sequence[Path] = ()
+               ) -> tuple[str | None, bool]:
+    """(None, _) when the server accepted the message; else (the error, whether to retry). ``attachments``: files
+    sent with it (a scheduled report's workbook)."""
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = smtp.sender, to, subject
     msg.set_content(body, charset="utf-8")
+    for path in attachments:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        main, sub = kind.split("/", 1)
+        msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s) as client:
             if smtp.starttls:

@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = ("warnings", "quality", "certificates", "compliance")
-KIND_ZH = {"warnings": "预警", "quality": "数据质量", "certificates": "证书到期", "compliance": "履约期限"}
+KINDS = ("warnings", "quality", "certificates", "compliance", "report_inventory", "report_targets")
+REPORT_KINDS = ("report_inventory", "report_targets")
+"""Scheduled reports: the month's inventory workbook, and the targets and warnings workbook, sent by e-mail on the
+subscription's day of the month (nengtan.engine.notify.queue_reports)."""
+KIND_ZH = {"warnings": "预警", "quality": "数据质量", "certificates": "证书到期", "compliance": "履约期限",
+           "report_inventory": "月度能源与碳排放报告", "report_targets": "目标与预警月报"}
 SEVERITY_ZH = {"red": "红色", "yellow": "黄色", "info": "提示"}
 
 

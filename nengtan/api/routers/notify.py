@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nengtan.api.deps import ServicesDep, UserDep
 from nengtan.api.errors import ApiError
 from nengtan.engine import notify
-from nengtan.notify.messages import KINDS
+from nengtan.notify.messages import KINDS, REPORT_KINDS
 
 router = APIRouter(prefix="/api/me/subscriptions", tags=["notifications"])
 
@@ -21,10 +21,12 @@ class SubscriptionCreate(BaseModel):
     """Which events, by which channel, to which address or robot URL; a digest lists a run's events in one message."""
 
     model_config = ConfigDict(extra="forbid")
-    kinds: list[Literal["warnings", "quality", "certificates", "compliance"]] = Field(min_length=1, max_length=4)
+    kinds: list[Literal["warnings", "quality", "certificates", "compliance", "report_inventory",
+                        "report_targets"]] = Field(min_length=1, max_length=6)
     channel: Literal["email", "wecom", "dingtalk", "webhook"]
     target: str = Field(min_length=3, max_length=500)
     digest: bool = False
+    report_day: int | None = Field(default=None, ge=1, le=28, description="scheduled reports: the day of the month")
 
 
 def _own(svc: ServicesDep, username: str) -> list[dict[str, Any]]:
@@ -33,8 +35,10 @@ def _own(svc: ServicesDep, username: str) -> list[dict[str, Any]]:
 
 @router.get("")
 def my_subscriptions(user: UserDep, svc: ServicesDep) -> dict[str, Any]:
-    """The caller's subscriptions (stopped ones too), and the kinds and channels there are."""
-    return {"items": _own(svc, user.username), "kinds": list(KINDS), "channels": list(notify.CHANNELS)}
+    """The caller's subscriptions (stopped ones too), and the kinds and channels there are (scheduled reports for
+    the park's staff only)."""
+    kinds = [k for k in KINDS if user.role == "admin" or k not in REPORT_KINDS]
+    return {"items": _own(svc, user.username), "kinds": kinds, "channels": list(notify.CHANNELS)}
 
 
 @router.post("", status_code=201)
@@ -43,7 +47,7 @@ def subscribe(body: SubscriptionCreate, user: UserDep, svc: ServicesDep) -> dict
     if user.role == "public":
         raise ApiError(403, "a public account has nothing to be told of", "forbidden")
     return notify.subscribe(svc.registry, user.username, user.username, list(dict.fromkeys(body.kinds)),
-                            body.channel, body.target, body.digest)
+                            body.channel, body.target, body.digest, body.report_day)
 
 
 @router.delete("/{subscription_id}", status_code=204)

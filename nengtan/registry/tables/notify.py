@@ -22,6 +22,7 @@ class Subscription(Base):
     channel: Mapped[str] = mapped_column(String(12))  # email | wecom | dingtalk | webhook
     target: Mapped[str] = mapped_column(String(500))  # an e-mail address or a webhook URL
     digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_day: Mapped[int | None] = mapped_column(Integer, nullable=True)  # scheduled reports: day of the month
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

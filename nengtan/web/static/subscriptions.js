@@ -10,10 +10,13 @@
       (k === "warnings" || k === "quality" ? " checked" : "") + "> " + NT.t("ev_" + k) + "</label> ").join("") +
       '<select id="sub-channel" aria-label="channel">' + s.channels.map((c) => '<option value="' + c + '">' + NT.t(channelNames[c]) + "</option>").join("") +
       '</select> <input id="sub-target" size="28" aria-label="target" placeholder="' + NT.esc(NT.t("subTarget")) + '"> <label><input type="checkbox" id="sub-digest"> ' +
-      NT.t("subDigest") + '</label> <button class="primary" type="submit">' + NT.t("subscribeBtn") + '</button></form><p id="sub-msg"></p>' +
+      NT.t("subDigest") + "</label> " + (s.kinds.includes("report_inventory") ? '<label>' + NT.t("subReportDay") +
+      ' <input id="sub-day" type="number" min="1" max="28" value="5" size="3"></label> ' : "") +
+      '<button class="primary" type="submit">' + NT.t("subscribeBtn") + '</button></form><p id="sub-msg"></p>' +
       '<table id="sub-list">' + (s.items.length === 0 ? '<tr><td class="muted">' + NT.t("noSubscriptions") + "</td></tr>" :
         "<tr><th>" + NT.t("subKinds") + "</th><th>" + NT.t("subChannel") + "</th><th>" + NT.t("subTarget") + "</th><th>" + NT.t("status") + "</th><th></th></tr>" +
         s.items.map((x) => '<tr data-sub="' + x.id + '"><td>' + x.kinds.map((k) => NT.esc(NT.t("ev_" + k))).join("、") + (x.digest ? " · " + NT.t("subDigest") : "") +
+          (x.report_day ? " · " + NT.t("subEveryMonth").replace("{d}", x.report_day) : "") +
           "</td><td>" + NT.esc(NT.t(channelNames[x.channel])) + "</td><td>" + NT.esc(x.target) + "</td><td>" + NT.t(x.active ? "active" : "inactive") + "</td><td>" +
           (x.active ? '<button type="button" class="sub-stop">' + NT.t("unsubscribeBtn") + "</button>" : "") + "</td></tr>").join("")) + "</table>";
     document.getElementById("sub-form").onsubmit = async (ev) => {
@@ -21,6 +24,8 @@
       const body = {kinds: Array.from(box.querySelectorAll("input[name=kind]:checked")).map((i) => i.value),
         channel: document.getElementById("sub-channel").value, target: document.getElementById("sub-target").value.trim(),
         digest: document.getElementById("sub-digest").checked};
+      const day = document.getElementById("sub-day");
+      if (day && body.kinds.some((k) => k.startsWith("report_"))) body.report_day = parseInt(day.value, 10);
       try {
         await NT.api("/api/me/subscriptions", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
         await render(); document.getElementById("sub-msg").textContent = NT.t("subscribed");
