@@ -15,6 +15,7 @@ from typing import Any
 
 from nengtan.api.errors import ApiError
 from nengtan.api.services import Services
+from nengtan.reasons import in_chinese
 from nengtan.registry import audit
 from nengtan.registry.tables.publishing import Upload
 
@@ -42,6 +43,8 @@ def upload_summary(u: Upload, with_rows: bool = False) -> dict[str, Any]:
                            "rows_bad": u.rows_bad, "created_at": u.created_at.isoformat()}
     if with_rows:
         out["result"] = json.loads(u.result)
+        for issue in out["result"].get("issues", []):  # each reason in Chinese beside the English (nengtan.reasons)
+            issue["reason_zh"] = in_chinese(str(issue.get("reason", "")))
     return out
 
 

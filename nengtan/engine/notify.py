@@ -30,7 +30,8 @@ from sqlalchemy import func, select
 from nengtan.engine.stores import Stores
 from nengtan.errors import InputError, NoDataError, NotFoundError
 from nengtan.notify.channels import SmtpSettings, post_webhook, send_email
-from nengtan.notify.messages import KIND_ZH, KINDS, REPORT_KINDS, Event, subject, text, webhook_body
+from nengtan.notify.messages import KINDS, REPORT_KINDS, Event, subject, text, webhook_body
+from nengtan.reasons import in_chinese
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import User, UserEnterprise
@@ -145,7 +146,7 @@ def _quality(reg: Registry) -> list[Event]:
     for key, reason in rows:
         m = _USCC.search(key or "")
         if m and m.group(0) in names:
-            per.setdefault(m.group(0), []).append(reason)
+            per.setdefault(m.group(0), []).append(in_chinese(reason) or reason)
     return [Event("quality", f"quality/{u}/{len(reasons)}", u, "yellow", f"{names[u]} 有 {len(reasons)} 行数据被隔离",
                   "；".join(dict.fromkeys(reasons[:3])) + ("……" if len(reasons) > 3 else ""))
             for u, reasons in sorted(per.items())]

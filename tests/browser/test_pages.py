@@ -223,7 +223,7 @@ def test_enterprise_enters_a_month_and_corrects_a_quarantined_row(page, live) ->
     page.click("#entry-submit")
     page.wait_for_selector("#entry-summary .entry-bad")
     assert page.inner_text("#entry-summary .entry-ok") == "1" and page.inner_text("#entry-summary .entry-bad") == "1"
-    assert "1,5" in page.inner_text("#entry-issues")
+    assert "'1,5' 有歧义" in page.inner_text("#entry-issues")  # the reason in Chinese (nengtan.reasons)
     june = "#fix-rows tr.fix-row:has(input[data-field='period'][value='2024-06'])"
     fix = page.locator(june)
     assert fix.count() == 1

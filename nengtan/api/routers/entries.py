@@ -24,6 +24,7 @@ from nengtan.api.errors import ApiError, not_found
 from nengtan.api.services import Services
 from nengtan.api.uploads import import_upload
 from nengtan.ingest.tables import OPTIONAL, REQUIRED, canonical_header
+from nengtan.reasons import in_chinese
 from nengtan.registry.tables.publishing import Upload
 from nengtan.registry.tables.records import QuarantineRow
 
@@ -108,7 +109,7 @@ def open_quarantine(ent: ReadableEnterprise, svc: ServicesDep) -> dict[str, Any]
     """The enterprise's quarantined rows no later row has resolved, newest first, each with the fields as sent
     (``fields``) so that the portal can offer them for correction; ``fixable`` says whether the form can take it."""
     items = [{"id": q.id, "kind": q.kind, "file": q.file, "row": q.row, "column": q.column, "reason": q.reason,
-              "fields": _raw_fields(q.raw), "fixable": q.kind in ENTRY_KINDS,
+              "reason_zh": in_chinese(q.reason), "fields": _raw_fields(q.raw), "fixable": q.kind in ENTRY_KINDS,
               "created_at": q.created_at.isoformat()} for q in _open_rows(svc, ent.id)]
     return {"items": items, "total": len(items)}
 

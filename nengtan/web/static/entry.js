@@ -57,7 +57,7 @@
     summary.innerHTML = "<span class='entry-ok'>" + r.rows_ok + "</span> " + NT.t("ok") + " · <span class='entry-bad'>" + r.rows_bad + "</span> " + NT.t("bad");
     const issues = (r.result && r.result.issues) || [];
     issuesTable.innerHTML = issues.length === 0 ? "" : "<tr><th>" + NT.t("row") + "</th><th>" + NT.t("column") + "</th><th>" + NT.t("reason") + "</th></tr>" +
-      issues.map((x) => '<tr class="bad"><td>' + NT.esc(x.row) + "</td><td>" + NT.esc(x.column) + "</td><td>" + NT.esc(x.reason) + "</td></tr>").join("");
+      issues.map((x) => '<tr class="bad"><td>' + NT.esc(x.row) + "</td><td>" + NT.esc(x.column) + "</td><td>" + NT.reason(x) + "</td></tr>").join("");
   }
   kindSel.onchange = setKind;
   document.getElementById("entry-add").onclick = addRow;
@@ -81,7 +81,7 @@
     if (q.items.length === 0) { el.innerHTML = '<tr><td class="muted">' + NT.t("noOpen") + "</td></tr>"; return; }
     el.innerHTML = "<tr><th>" + NT.t("file") + "</th><th>" + NT.t("reason") + "</th><th></th></tr>" + q.items.map((x) =>
       '<tr class="fix-row" data-id="' + x.id + '"><td>' + NT.esc(x.file) + ":" + x.row + "<br><span class='muted'>" + NT.esc(NT.t("kind_" + x.kind)) +
-      "</span></td><td class='bad'>" + NT.esc(x.column) + ": " + NT.esc(x.reason) + "<div>" +
+      "</span></td><td class='bad'>" + NT.esc(x.column) + ": " + NT.reason(x) + "<div>" +
       Object.entries(x.fields).map(([k, v]) => '<label class="muted">' + NT.esc(k) + ' <input size="12" data-field="' + NT.esc(k) + '" value="' + NT.esc(v) + '"' +
         (k === "uscc" ? " readonly" : "") + "></label> ").join("") + "</div><div class='fix-result'></div></td><td>" +
       (x.fixable ? '<button type="button" class="primary fix-btn">' + NT.t("fixBtn") + "</button>" : '<span class="muted">' + NT.t("notFixable") + "</span>") + "</td></tr>").join("");
@@ -98,7 +98,7 @@
             await fixList(); return;
           }
           const issues = (r.result && r.result.issues) || [];
-          out.innerHTML = "<span class='error'>" + NT.t("stillBad") + ": " + issues.map((x) => NT.esc(x.column) + " " + NT.esc(x.reason)).join("; ") + "</span>";
+          out.innerHTML = "<span class='error'>" + NT.t("stillBad") + ": " + issues.map((x) => NT.esc(x.column) + " " + NT.reason(x)).join("; ") + "</span>";
         } catch (e) { out.innerHTML = "<span class='error'>" + NT.esc(e.message) + "</span>"; }
       };
     });

@@ -29,7 +29,7 @@
     q.carriers.map((c) => "<tr><td>" + NT.esc(c.carrier) + "</td><td>" + (c.missing_months.length ? NT.esc(c.missing_months.join(", ")) : "—") +
       '</td><td class="num">' + NT.pct(c.estimated_share) + "</td></tr>").join("") + "</table>" +
     (q.quarantine.length ? "<h2>" + NT.t("quarantine") + "</h2><table>" + q.quarantine.slice(0, 20).map((r) =>
-      "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(r.column) + "</td><td>" + NT.esc(r.reason) + "</td></tr>").join("") + "</table>" : "");
+      "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(r.column) + "</td><td>" + NT.reason(r) + "</td></tr>").join("") + "</table>" : "");
 
   const w = await NT.api(base + "/warnings" + NT.q({all: "true"}));
   const bres = await fetch(base + "/budget" + NT.q(), {headers: NT.token() ? {Authorization: "Bearer " + NT.token()} : {}, credentials: "same-origin"});
@@ -80,7 +80,7 @@
       const issues = (r.result && r.result.issues) || [];
       table.innerHTML = issues.length === 0 ? "" : "<tr><th>" + NT.t("row") + "</th><th>" + NT.t("column") + "</th><th>" + NT.t("reason") + "</th></tr>" +
         issues.map((x) => '<tr class="bad"><td class="bad-row">' + NT.esc(x.row) + "</td><td>" + NT.esc(x.column) +
-          "</td><td>" + NT.esc(x.reason) + "</td></tr>").join("");
+          "</td><td>" + NT.reason(x) + "</td></tr>").join("");
     } catch (e) {
       summary.className = "error"; summary.textContent = e.message;
     }
