@@ -133,6 +133,10 @@ def page(browser):  # type: ignore[no-untyped-def]
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    console: list[str] = []  # the console's errors (a failed request among them), for the tests that forbid any
+    pg.on("console", lambda m: console.append(f"{m.text} ({m.location.get('url', '')})") if m.type == "error"
+          else None)
+    pg.console_errors = console  # type: ignore[attr-defined]
     yield pg
     ctx.close()
     assert not outside, f"pages tried to fetch from outside: {outside}"

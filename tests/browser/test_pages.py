@@ -295,3 +295,23 @@ def test_enterprise_subscribes_to_its_warnings_from_the_portal(page, live) -> No
     mine = subscriptions(live["app"].state.services.registry, "enterprise-a")
     assert [(s["target"], s["kinds"], s["active"]) for s in mine] == [("energy@a.example", ["warnings", "quality"],
                                                                        False)]
+
+
+def test_no_page_logs_an_error_to_the_console(page, live) -> None:  # type: ignore[no-untyped-def]
+    """Each page of each kind of user, opened as they would: nothing fails to load, nothing is logged as an error
+    (a missing favicon, a 404 for a budget not yet allocated, a script error)."""
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    b = live["accounts"]["enterprise-b"].enterprises[0]
+    visits = {"admin": ["/cockpit", "/cockpit?year=2024", "/cockpit/evaluation", "/admin", f"/portal/{b}", "/api/docs"],
+              "enterprise-a": [f"/portal/{a}", f"/portal/{a}?year=2024", f"/footprints/{a}"], "public": ["/public"]}
+    seen: dict[str, list[str]] = {}
+    for user, paths in visits.items():
+        log_in(page, live, user)
+        for path in paths:
+            page.console_errors.clear()
+            page.goto(f"{live['url']}{path}")
+            page.wait_for_load_state("networkidle", timeout=60_000)
+            page.wait_for_timeout(300)
+            if page.console_errors:
+                seen[f"{user} {path}"] = list(page.console_errors)
+    assert not seen, seen

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from nengtan.api.deps import AdminDep, PlacedDep, ServicesDep, StaffDep
 from nengtan.engine import energybudget
 from nengtan.engine.certification import last_year
+from nengtan.errors import NotFoundError
 
 router = APIRouter(prefix="/api/energy-budget", tags=["energy-use budget"])
 YearQ = Annotated[int | None, Query(ge=2000, le=2100)]
@@ -22,7 +23,13 @@ def budget(user: StaffDep, svc: PlacedDep, year: YearQ = None) -> dict[str, Any]
 
 @router.get("/status")
 def status(user: StaffDep, svc: PlacedDep, year: YearQ = None) -> dict[str, Any]:
-    return energybudget.status(svc, year or last_year())
+    """Each enterprise's use against its energy budget, with its warning; ``allocated`` false (and the reason) for a
+    year with no energy budget allocated yet."""
+    y = year or last_year()
+    try:
+        return {"allocated": True, **energybudget.status(svc, y)}
+    except NotFoundError as exc:
+        return {"year": y, "allocated": False, "note": str(exc)}
 
 
 @router.get("/reviews")

@@ -134,14 +134,15 @@ def warnings(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None,
 
 @router.get("/enterprises/{uscc}/budget")
 def budget(ent: ReadableEnterprise, svc: ServicesDep, year: OptYear = None) -> dict[str, Any]:
-    """This enterprise's line of the year's carbon budget allocation (latest version) [tCO2]."""
+    """This enterprise's line of the year's carbon budget allocation (latest version) [tCO2]; ``allocated`` false
+    (and no line) while the park has allocated none for the year, or none to this enterprise."""
     from nengtan.engine.targets import allocation
 
     y = year or figures.latest_year(svc, svc.settings.default_year)
     al = allocation(svc, y)
     line = al.table[al.table["uscc"] == ent.uscc] if al is not None else None
-    if line is None or not len(line):
-        raise not_found(f"budget allocation of {ent.uscc} for {y}")
+    if al is None or line is None or not len(line):
+        return {"year": y, "allocated": False, "note": f"no budget allocated to {ent.uscc} for {y}"}
     r = line.iloc[0].to_dict()
-    return figures.clean({"year": y, "version": al.version, "method": al.method, "approved_by": al.approved_by,
-                            "approved_at": al.approved_at, **r})
+    return figures.clean({"year": y, "allocated": True, "version": al.version, "method": al.method,
+                          "approved_by": al.approved_by, "approved_at": al.approved_at, **r})

@@ -6,6 +6,7 @@ proofs and the public book, never another's positions (the engine answers 404 fo
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -145,8 +146,8 @@ def park_cfe(user: AdminDep, svc: ServicesDep, year: Year = None, grid_share: Gr
     platform, with granular certificates."""
     del user
     year = year or last_year()
-    return svc.cached(("greenpower-cfe", "park", year, grid_share),
-                      lambda: greenpower.cfe_platform(svc, year, None, None, grid_share))
+    return _or_none(year, lambda: svc.cached(("greenpower-cfe", "park", year, grid_share),
+                                             lambda: greenpower.cfe_platform(svc, year, None, None, grid_share)))
 
 
 @router.get("/cfe/{uscc}")
@@ -158,8 +159,17 @@ def enterprise_cfe(uscc: str, user: UserDep, svc: ServicesDep, year: Year = None
     year = year or last_year()
     with svc.registry.session() as s:
         greenassets.may_act_for(s, actor(user), code)
-    return svc.cached(("greenpower-cfe", code, year, grid_share),
-                      lambda: greenpower.cfe_platform(svc, year, code, None, grid_share))
+    return _or_none(year, lambda: svc.cached(("greenpower-cfe", code, year, grid_share),
+                                             lambda: greenpower.cfe_platform(svc, year, code, None, grid_share)))
+
+
+def _or_none(year: int, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The CFE matching, or — for a year whose meters hold no readings — ``available`` false with the reason (a year
+    without 15-minute data is an answer, not a missing resource)."""
+    try:
+        return {"available": True, **compute()}
+    except NoDataError as exc:
+        return {"year": year, "available": False, "note": str(exc)}
 
 
 @router.get("/statement/{uscc}")

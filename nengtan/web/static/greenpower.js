@@ -9,6 +9,7 @@
     const el = document.getElementById("green-cfe");
     try {
       const c = await NT.api(path + "?year=" + year);
+      if (!c.available) { el.innerHTML = '<tr><td class="muted">' + NT.t("noMeters") + "</td></tr>"; return; }
       el.innerHTML = [["cfeScore", c.cfe_score], ["hourlyShare", c.hourly_matched_share], ["annualShare", c.annual_share]]
         .map(([k, v]) => "<tr><td>" + NT.t(k) + '</td><td class="num">' + pct(v) + "</td></tr>").join("");
     } catch (e) { el.innerHTML = '<tr><td class="muted">' + NT.t("noMeters") + "</td></tr>"; }

@@ -32,9 +32,8 @@
       "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(r.column) + "</td><td>" + NT.reason(r) + "</td></tr>").join("") + "</table>" : "");
 
   const w = await NT.api(base + "/warnings" + NT.q({all: "true"}));
-  const bres = await fetch(base + "/budget" + NT.q(), {headers: NT.token() ? {Authorization: "Bearer " + NT.token()} : {}, credentials: "same-origin"});
-  if (bres.ok) {
-    const b = await bres.json();
+  const b = await NT.api(base + "/budget" + NT.q());
+  if (b.allocated) {
     document.getElementById("budget").textContent = NT.t("budget") + ": " + NT.num(b.allocated_t) + " tCO2 (v" + b.version + " " + b.method + ", " + b.approved_by + ")";
   }
   document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :

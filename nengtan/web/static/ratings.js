@@ -29,6 +29,7 @@
     const eb = document.getElementById("energy-budget");
     try {
       const b = await NT.api("/api/energy-budget/status" + NT.q({year: year}));
+      if (!b.allocated) { eb.innerHTML = muted(NT.t("noEnergyBudget")); return; }
       document.getElementById("energy-budget-park").textContent = NT.t("projected") + " " + NT.num(b.projected_tce, 0) + " / " +
         NT.num(b.budget_tce, 0) + " tce · " + NT.t(b.park_status);
       const top = [...b.items].sort((x, y) => y.share - x.share).slice(0, 12);
@@ -58,8 +59,9 @@
   try {
     const cy = year - 1;
     const rows = (await NT.api("/api/assets/compliance?year=" + cy)).items.filter((r) => r.uscc === uscc);
-    let rec = null;
-    try { rec = await NT.api("/api/enterprises/" + encodeURIComponent(uscc) + "/verification-records/" + cy + "/reconciliation"); } catch (e) { rec = null; }
+    let rec = null;  // the reconciliation, asked for only when the year has a verification record (no 404 to log)
+    const verified = (await NT.api("/api/assets/verifications?year=" + cy)).items.some((r) => r.uscc === uscc);
+    if (verified) rec = await NT.api("/api/enterprises/" + encodeURIComponent(uscc) + "/verification-records/" + cy + "/reconciliation");
     const er = (await NT.api("/api/assets/energy-rights?year=" + year)).items.filter((r) => r.uscc === uscc);
     const lots = (await NT.api("/api/assets/ccer-lots")).items.filter((r) => r.uscc === uscc);
     cp.innerHTML = (rows.length === 0 ? muted(NT.t("notCovered")) :
