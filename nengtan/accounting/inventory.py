@@ -141,11 +141,14 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
         division = rows["sector_code"].astype("category").map(lambda c: str(c)[:2])
         for code, g in rows[SUM_COLUMNS].groupby(division, observed=True, sort=True).sum().iterrows():
             by_sector[str(code)] = {c: float(g[c]) for c in SUM_COLUMNS}
-    keep = [c for c in ("uscc", "sector_code", "park", "regions") if c in ledger]
-    ent_econ = econ.merge(ledger[keep].drop_duplicates("uscc"), on="uscc", how="left")
-    for c in keep[1:]:
-        ent_econ[c] = ent_econ[c].fillna("")
-    ec = select_scope(ent_econ, scope)
+    if scope == "park":  # every enterprise's economic rows: no enterprise columns needed to select them
+        ec = econ
+    else:
+        keep = [c for c in ("uscc", "sector_code", "park", "regions") if c in ledger]
+        ent_econ = econ.merge(ledger[keep].drop_duplicates("uscc"), on="uscc", how="left")
+        for c in keep[1:]:
+            ent_econ[c] = ent_econ[c].fillna("")
+        ec = select_scope(ent_econ, scope)
     ec, basis = fill_value_added(ec[ec["period"].isin(period.months)])
     va = float(ec["value_added_constant"].sum()) if len(ec) else None
     go = float(ec["gross_output"].sum()) if len(ec) else None

@@ -159,4 +159,5 @@ def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, qu
     fs = year_factor_set(reg, year, factor_set)
     n = enterprises_in_scope(reg, scope)
     led = year_ledger(reg, lake, year, fs)
-    return inventory_from_ledger(led, frames.economics(reg, year), fs, scope, period, data_version(reg, lake), n)
+    return inventory_from_ledger(led, frames.economics(reg, year, copy=False), fs, scope, period,
+                                 data_version(reg, lake), n)

@@ -167,9 +167,10 @@ def _main_meters(reg: Registry) -> pd.DataFrame:
                   ["meter_id", "enterprise_id", "carrier", "kind", "rollover"])
 
 
-def economics(reg: Registry, year: int) -> pd.DataFrame:
-    """uscc, period, value_added, gross_output, value_added_constant [万元] of the active versions."""
-    return cached_frame(reg, ("economics", year), lambda: _economics(reg, year))
+def economics(reg: Registry, year: int, copy: bool = True) -> pd.DataFrame:
+    """uscc, period, value_added, gross_output, value_added_constant [万元] of the active versions (``copy=False``:
+    read only, see cached_frame)."""
+    return cached_frame(reg, ("economics", year), lambda: _economics(reg, year), copy)
 
 
 def _economics(reg: Registry, year: int) -> pd.DataFrame:
