@@ -369,5 +369,9 @@ def build_demo(paths: Paths, reg: Registry, size: DemoSize = FULL, seed: int = 2
         lake.write_batch(table, "electricity", batch_id=f"demo-{seed}-{n}-{year + 1}-close", meta={"source": "demo"},
                          kinds=pa.array(["counter"] * len(counter_rows)))
         truth.readings += table.num_rows
+    from nengtan.engine.geo import demo_geojson
+    from nengtan.engine.stores import LocalStores
+
+    demo_geojson(LocalStores(reg, lake), DEMO_PARK_CODE)  # the park's map: outline and plots (no map tiles)
     say("done", 1.0)
     return truth

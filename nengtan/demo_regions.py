@@ -106,6 +106,9 @@ def build_regions_demo(paths: Paths, stores: Stores) -> dict[str, Any]:
         if res.rows_bad:
             raise StateError(f"the demo's {kind} file of {name} was refused in part: {res.issues[0].reason}")
         landed[kind] = res.rows_ok
+    from nengtan.engine.geo import demo_geojson
+
+    demo_geojson(stores, code)
     invalidate = getattr(stores, "invalidate", None)
     if invalidate is not None:
         invalidate()

@@ -40,6 +40,21 @@ def park_cmd(code: Annotated[str, typer.Option("--code")], region: Annotated[str
     console.print(f"park {code} in region {region}", highlight=False)
 
 
+@region_app.command("park-geo")
+@friendly
+def park_geo_cmd(code: Annotated[str, typer.Argument(help="The park's code.")],
+                 file: Annotated[Path, typer.Argument(help="GeoJSON FeatureCollection of Polygon/MultiPolygon "
+                                                    "features: the outline (kind: outline) and plots (kind: plot, "
+                                                    "uscc).")],
+                 home: HomeOption = None) -> None:
+    """Keep a park's map (outline and plots) for the large-screen cockpit; no map tiles are fetched."""
+    from nengtan.engine import open_local
+    from nengtan.engine.geo import save_park_geojson
+
+    n = save_park_geojson(open_local(home)[1], code, file)
+    console.print(f"park {code}: map of {n} features kept", highlight=False)
+
+
 @region_app.command("tree")
 @friendly
 def tree_cmd(home: HomeOption = None, fmt: FormatOption = "table") -> None:

@@ -26,7 +26,7 @@ ADMIN_ONLY = {
     ("GET", "/api/cockpit/summary"), ("GET", "/api/cockpit/trends"), ("GET", "/api/cockpit/breakdown"),
     ("GET", "/api/cockpit/sankey"), ("GET", "/api/cockpit/ranking"), ("GET", "/api/cockpit/map"),
     ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"), ("GET", "/api/cockpit/places"),
-    ("GET", "/api/cockpit/years"),
+    ("GET", "/api/cockpit/years"), ("GET", "/api/cockpit/geo"),
     ("GET", "/api/targets"), ("GET", "/api/warnings"), ("GET", "/api/targets/templates"),
     ("GET", "/api/budgets/{year}"), ("POST", "/api/budgets/{year}"), ("POST", "/api/targets"),
     ("GET", "/api/scenarios"), ("GET", "/api/lmdi"),
@@ -40,7 +40,7 @@ ADMIN_ONLY = {
 # and a gateway writes only its own meters (tests/api/test_gateway_cache.py).
 GATEWAY_ONLY = {("POST", "/api/ingest/readings")}
 ADMIN_PAGES = {("GET", "/cockpit"), ("GET", "/cockpit/sectors/{code}"), ("GET", "/cockpit/evaluation"),
-               ("GET", "/admin")}
+               ("GET", "/admin"), ("GET", "/cockpit/screen")}
 NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's data
     ("GET", "/api/health"), ("POST", "/api/auth/token"), ("POST", "/api/auth/logout"),
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),

@@ -315,3 +315,37 @@ def test_no_page_logs_an_error_to_the_console(page, live) -> None:  # type: igno
             if page.console_errors:
                 seen[f"{user} {path}"] = list(page.console_errors)
     assert not seen, seen
+
+
+def test_large_screen_fits_1920x1080_in_the_leaders_units(page, live) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit/screen?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    page.wait_for_timeout(500)
+    size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert size[0] <= 1920 and size[1] <= 1080, size  # one screen, no scrolling
+    api = live["app"].state.services
+    from nengtan.engine.cockpit import inventory_dict
+    from nengtan.engine.geo import place_geojson
+
+    inv = inventory_dict(api, YEAR)
+    co2 = page.locator("#s-kpi-co2_t")
+    assert float(co2.get_attribute("data-raw")) == pytest.approx(inv["co2_t"], rel=1e-12)
+    assert f"{inv['co2_t'] / 1e4:,.2f}" in co2.inner_text() and "万吨CO2" in co2.inner_text()
+    energy = page.inner_text("#s-kpi-energy_tce")
+    assert f"{inv['energy_tce'] / 1e4:,.2f}" in energy and "万吨标准煤" in energy
+    share = page.inner_text("#s-kpi-non_fossil_energy_share")
+    assert f"{inv['non_fossil_energy_share'] * 100:.1f}%" in share and "个百分点" in share
+    header = page.inner_text("header")
+    assert "碳达峰驾驶舱" in header and f"数据截至 {YEAR}-12" in header and "每5分钟自动刷新" in header
+    features = place_geojson(api)["features"]
+    assert len(features) > 10 and page.get_attribute("#s-map", "data-features") == str(len(features))
+    assert page.locator("#s-map canvas").count() == 1 and page.locator("#s-ranking tr").count() == 10
+    page.screenshot(path=str(SCREENSHOTS / "screen-1920.png"))
+    # a phone: one column, nothing wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "screen-390.png"), full_page=True)

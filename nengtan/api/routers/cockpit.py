@@ -112,6 +112,14 @@ async def park_map(request: Request, admin: StaffDep, svc: PlacedDep, year: OptY
     return await fast_json(request, svc, ("map", y), lambda: figures.map_points(svc, y))  # type: ignore[return-value]
 
 
+@router.get("/geo")
+async def park_geo(admin: StaffDep, svc: PlacedDep) -> dict[str, Any]:
+    """The place's parks' outlines and plots (GeoJSON shipped with each park, nengtan.engine.geo) for the map."""
+    from nengtan.engine.geo import place_geojson
+
+    return await run_in_threadpool(place_geojson, svc)
+
+
 @router.get("/warnings")
 async def warnings(request: Request, admin: StaffDep, svc: PlacedDep, paging: PagingDep,
                    year: OptYear = None) -> dict[str, Any]:

@@ -69,6 +69,16 @@ def cockpit(request: Request, user: OptUser) -> Response:
     return page("cockpit.html", place=user.place or "")
 
 
+@router.get("/cockpit/screen")
+def screen_page(request: Request, user: OptUser) -> Response:
+    """The large-screen cockpit (驾驶舱大屏): one 1920×1080 screen, refreshed every few minutes."""
+    if user is None:
+        return _login_redirect(request)
+    if not user.is_staff:
+        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
+    return page("screen.html", place=user.place or "")
+
+
 @router.get("/admin")
 def admin_page(request: Request, user: OptUser) -> Response:
     """Administration: users and roles, targets, the carbon budget, the audit log, publishing, factor sets."""

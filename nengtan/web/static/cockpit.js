@@ -20,6 +20,7 @@
   const cur = places.items.find((p) => p.place === here);
   document.getElementById("place-name").textContent = cur ? cur.name : "";
   document.getElementById("evaluation-link").href = "/cockpit/evaluation" + NT.q();
+  document.getElementById("screen-link").href = "/cockpit/screen" + NT.q();
   if (!NT.whole()) document.querySelectorAll("[data-whole]").forEach((el) => { el.hidden = true; });
   document.getElementById("year-label").textContent = y + (year ? "" : "");
   NT_KPI(document.getElementById("kpis"), summary.items);
