@@ -1,0 +1,64 @@
+"""Workbooks are meeting-ready (issue 15 item 6): every table's header frozen and filtered, repeated on each printed
+page, the page landscape one page wide, columns wide enough for their text — the inventory, targets and evaluation
+workbooks alike, because every workbook is saved through nengtan.reports.cells.save_workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from nengtan.config import data_home, database_url
+from nengtan.demo import SMALL, build_demo
+from nengtan.engine.accounts import inventory_report
+from nengtan.engine.stores import LocalStores
+from nengtan.lake import Lake
+from nengtan.registry.store import Registry
+from nengtan.reports.cells import header_row, save_workbook
+from nengtan.reports.tables import write_tables
+
+
+def _check_tables(path: Path) -> int:
+    """Every sheet with a table is meeting-ready; returns how many sheets have one."""
+    n = 0
+    for ws in load_workbook(path).worksheets:
+        head = header_row(ws)
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        if head is None or ws.max_row <= head:
+            continue
+        n += 1
+        assert ws.freeze_panes and int(ws.freeze_panes.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) == head + 1, ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{head}:"), ws.title
+        assert (ws.print_title_rows or "").replace("$", "") == f"{head}:{head}", ws.title
+    return n
+
+
+def test_a_table_is_found_below_its_title_and_made_meeting_ready(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["园区能源消费 2025"])
+    ws.append([])
+    ws.append(["企业名称", "综合能耗 tce", "二氧化碳排放 tCO2"])
+    ws.append(["南京滨江汽车制造有限公司", 48120.5, 182450.07])
+    ws.append(["南京百家湖储能电池制造有限公司", 31220.0, 135010.0])
+    out = save_workbook(wb, tmp_path / "t.xlsx")
+    back = load_workbook(out).active
+    assert back is not None and header_row(back) == 3
+    assert (back.freeze_panes, back.auto_filter.ref, back.print_title_rows) == ("A4", "A3:C5", "$3:$3")
+    assert back.column_dimensions["A"].width == pytest.approx(2 * len("南京百家湖储能电池制造有限公司") + 2)
+    assert back.page_setup.orientation == "portrait"  # three columns fit upright
+
+
+def test_the_reports_are_meeting_ready(tmp_path: Path) -> None:
+    paths = data_home(tmp_path / "home")
+    reg = Registry.open(database_url(paths))
+    build_demo(paths, reg, SMALL, minutes=60)
+    stores = LocalStores(reg, Lake(paths.lake))
+    inv, _ = inventory_report(stores, tmp_path / "inventory.xlsx", 2025)
+    assert _check_tables(inv) >= 2
+    tables = write_tables("园区评价", {"指标": [["指标", "数值", "要求"], ["单位工业增加值综合能耗", 0.05, "≤ 0.5"]]},
+                          tmp_path / "eval.xlsx")
+    assert _check_tables(tables) == 1
+    reg.close()
