@@ -61,4 +61,12 @@ def test_the_reports_are_meeting_ready(tmp_path: Path) -> None:
     tables = write_tables("园区评价", {"指标": [["指标", "数值", "要求"], ["单位工业增加值综合能耗", 0.05, "≤ 0.5"]]},
                           tmp_path / "eval.xlsx")
     assert _check_tables(tables) == 1
+    from typer.testing import CliRunner
+
+    from nengtan.cli.main import app
+
+    out = CliRunner().invoke(app, ["report", "inventory", "--year", "2025", "--scope", "park", "--output",
+                                   str(tmp_path / "park.pdf"), "--home", str(paths.home)])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "park.pdf").read_bytes()[:5] == b"%PDF-" and _check_tables(tmp_path / "park.xlsx") >= 2
     reg.close()

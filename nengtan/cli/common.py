@@ -23,6 +23,23 @@ _WIDTH = None if sys.stdout.isatty() else 130  # piped output: wide enough for t
 console = Console(width=_WIDTH)
 err_console = Console(stderr=True, width=_WIDTH)
 
+
+def progress_bar(rows: bool = False, transient: bool = False) -> Any:
+    """The progress shown for long work on the terminal: what is being done, a bar, the rows done of all (``rows``)
+    or the share done, the time taken and the time left (estimated from the rate so far)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    done = MofNCompleteColumn() if rows else TextColumn("{task.percentage:>3.0f}%")
+    return Progress(TextColumn("{task.description}"), BarColumn(), done, TimeElapsedColumn(), TextColumn("·"),
+                    TimeRemainingColumn(), console=err_console, transient=transient)
+
 report_app = typer.Typer(help="Excel reports.", no_args_is_help=True)
 """`nengtan report ...`: each area adds its workbook command here."""
 

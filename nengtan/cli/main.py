@@ -37,6 +37,7 @@ from nengtan.cli.common import (
     friendly,
     open_stores,
     print_json,
+    progress_bar,
     report_app,
     report_import,
 )
@@ -174,17 +175,25 @@ def inventory_cmd(
 @friendly
 def report_inventory(
     year: Annotated[int, typer.Option("--year", "-y")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx file to write (.pdf: the same workbook "
+                                         "printed, beside it).")],
     month: Annotated[int | None, typer.Option("--month", "-m")] = None,
     quarter: Annotated[int | None, typer.Option("--quarter", "-q")] = None,
     scope: Annotated[str, typer.Option(help="park | sector:<code> | enterprise:<uscc>")] = "park",
     factors: Annotated[str | None, typer.Option("--factors")] = None,
     home: HomeOption = None,
 ) -> None:
-    """Write the inventory workbook (totals, carriers, sectors, enterprises, months, factor table)."""
-    if output.suffix.lower() != ".xlsx":
-        raise UserError(f"{output}: the report is an Excel workbook; name it *.xlsx")
-    path = write_report(_stores(home, factors), year, output, _period(year, month, quarter), scope)
+    """Write the inventory workbook (totals, carriers, sectors, enterprises, months, factor table); with a .pdf
+    output, the workbook and its PDF beside it."""
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"{output}: the report is an Excel workbook (*.xlsx) or its PDF (*.pdf)")
+    xlsx = output.with_suffix(".xlsx")
+    path = write_report(_stores(home, factors), year, xlsx, _period(year, month, quarter), scope)
+    if output.suffix.lower() == ".pdf":
+        from nengtan.reports.workbook_pdf import workbook_pdf
+
+        path = workbook_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}")
+        console.print(f"wrote {xlsx}")
     console.print(f"wrote {path}")
 
 
@@ -212,7 +221,6 @@ def import_cmd(
     home: HomeOption = None,
 ) -> None:
     """Import an interchange file; good rows land, bad rows are reported and quarantined."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nengtan.ingest.files import import_file
 
@@ -223,8 +231,7 @@ def import_cmd(
     if not file.exists():
         raise UserError(f"{file}: no such file")
     paths, reg, _ = open_stores(home)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
-                  transient=True) as bar:
+    with progress_bar(rows=True, transient=True) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         res = import_file(reg, paths, kind, file, correction=correct,
                           progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -358,7 +365,6 @@ def demo(
     seconds: Annotated[float, typer.Option("--seconds", help="With --live: how long to run.")] = 30.0,
 ) -> None:
     """Build the deterministic demo park, compute its inventory, print it and write the XLSX report."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nengtan.demo import DEMO_YEAR, FULL, SMALL, build_demo
     from nengtan.engine.stores import LocalStores
@@ -379,8 +385,7 @@ def demo(
         if lake.version > 0 or _has_enterprises(reg):
             raise UserError(f"{paths.home} already holds data; use an empty --home or --rebuild")
         size = SMALL if small else FULL
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                      TimeElapsedColumn(), console=err_console) as bar:
+        with progress_bar() as bar:
             task = bar.add_task("building the demo park", total=1.0)
             truth = build_demo(paths, reg, size, progress=lambda msg, frac: bar.update(
                 task, completed=frac, description=f"building the demo park: {msg}"))

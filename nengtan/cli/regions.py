@@ -98,9 +98,7 @@ def generate_province_cmd(
     readings) into an empty data home, the readings straight to the lake in parallel (docs/regions.md)."""
     import time
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    from nengtan.cli.common import UserError, err_console, open_stores
+    from nengtan.cli.common import UserError, open_stores, progress_bar
     from nengtan.demo_province import ProvinceSize, build_province
     from nengtan.registry.tables.park import Enterprise
 
@@ -109,8 +107,7 @@ def generate_province_cmd(
         if lake.version > 0 or s.query(Enterprise.id).first() is not None:
             raise UserError(f"{paths.home} already holds data: generate a province into an empty --home")
     t0 = time.perf_counter()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err_console) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("province", total=1.0)
         truth = build_province(paths, reg, lake, ProvinceSize(enterprises, metered, parks_per_city, year),
                                workers=workers, progress=lambda m, f: bar.update(task, completed=f,

@@ -130,3 +130,28 @@ def test_report_xlsx(client: TestClient, tokens, demo) -> None:  # type: ignore[
     r = client.get(f"/api/enterprises/{demo.a}/report.xlsx?year={YEAR}", headers=tokens["enterprise-a"])
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert "spreadsheetml" in r.headers["content-type"]
+
+
+def test_report_pdf_is_printed_from_the_same_workbook(client: TestClient, tokens, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    from nengtan.reports.workbook_pdf import workbook_tables
+
+    r = client.get(f"/api/enterprises/{demo.a}/report.pdf?year={YEAR}", headers=tokens["enterprise-a"])
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-" and r.headers["content-type"] == "application/pdf"
+    assert client.get(f"/api/enterprises/{demo.b}/report.pdf?year={YEAR}",
+                      headers=tokens["enterprise-a"]).status_code == 404
+    xlsx = tmp_path / "r.xlsx"
+    xlsx.write_bytes(client.get(f"/api/enterprises/{demo.a}/report.xlsx?year={YEAR}",
+                                headers=tokens["enterprise-a"]).content)
+    tables = workbook_tables(xlsx)
+    wb = load_workbook(io.BytesIO(xlsx.read_bytes()), data_only=True)
+    assert list(tables) == wb.sheetnames
+    summary = tables[wb.sheetnames[0]]
+    cells = {v for row in wb.worksheets[0].iter_rows(values_only=True) for v in row if isinstance(v, float)}
+    assert cells and cells <= {v for row in summary for v in row if isinstance(v, float)}  # every figure is printed
+    cut = workbook_tables(xlsx, max_rows=3)
+    longest = max(wb.worksheets, key=lambda ws: ws.max_row)
+    assert len(cut[longest.title]) == 5 and "more rows in the workbook" in str(cut[longest.title][-1][0])

@@ -252,7 +252,7 @@ def test_administrator_manages_users_and_reads_the_audit_log_in_the_browser(page
     page.wait_for_selector("#users tr[data-user='energy-officer']")
     assert "园区管理员" in page.inner_text("#users tr[data-user='energy-officer']")
     page.click("#users tr[data-user='energy-officer'] .toggle-user")
-    page.wait_for_selector("#users tr[data-user='energy-officer']:has-text('停用')")
+    page.wait_for_selector("#users tr[data-user='energy-officer']:has-text('已停用')")
     api = live["app"].state.services
     from nengtan.api.users import list_users
     with api.registry.session() as s:
@@ -288,9 +288,9 @@ def test_enterprise_subscribes_to_its_warnings_from_the_portal(page, live) -> No
     page.click("#sub-form button[type='submit']")
     page.wait_for_selector("#sub-list tr:has-text('energy@a.example')")
     row = page.locator("#sub-list tr", has_text="energy@a.example")
-    assert "预警、数据质量" in row.inner_text() and "启用" in row.inner_text()
+    assert "预警、数据质量" in row.inner_text() and "启用中" in row.inner_text()
     row.locator(".sub-stop").click()
-    page.wait_for_selector("#sub-list tr:has-text('energy@a.example'):has-text('停用')")
+    page.wait_for_selector("#sub-list tr:has-text('energy@a.example'):has-text('已停用')")
     from nengtan.engine.notify import subscriptions
     mine = subscriptions(live["app"].state.services.registry, "enterprise-a")
     assert [(s["target"], s["kinds"], s["active"]) for s in mine] == [("energy@a.example", ["warnings", "quality"],

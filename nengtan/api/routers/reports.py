@@ -1,4 +1,4 @@
-"""The enterprise's XLSX report (the same workbook ``nengtan report`` writes)."""
+"""The enterprise's report: the XLSX workbook ``nengtan report`` writes, and its PDF printed from that workbook."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from nengtan.registry import audit
 
 router = APIRouter(prefix="/api/enterprises/{uscc}", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def build_report(svc: ServicesDep, year: int, uscc: str, out: Path) -> Path:
@@ -36,3 +37,19 @@ def report(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: OptYe
         audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}", {})
     return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{ent.uscc}-{y}.xlsx"'})
+
+
+@router.get("/report.pdf", response_class=Response,
+            responses={200: {"content": {PDF: {}}, "description": "PDF of the XLSX workbook"}})
+def report_pdf(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: OptYear = None) -> Response:
+    """Download the enterprise's inventory report for a year as PDF: the same workbook, printed (Chinese font)."""
+    from nengtan.reports.workbook_pdf import workbook_pdf
+
+    y = year or figures.latest_year(svc, svc.settings.default_year)
+    with tempfile.TemporaryDirectory(prefix="nengtan-report-") as tmp:
+        xlsx = build_report(svc, y, ent.uscc, Path(tmp) / f"{ent.uscc}-{y}.xlsx")
+        title = f"{ent.uscc} 能源消费与碳排放清单 {y}"
+        data = workbook_pdf(xlsx, Path(tmp) / f"{ent.uscc}-{y}.pdf", title).read_bytes()
+    with svc.registry.session() as s:
+        audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}", {"format": "pdf"})
+    return Response(data, media_type=PDF, headers={"Content-Disposition": f'attachment; filename="{ent.uscc}-{y}.pdf"'})

@@ -14,6 +14,7 @@
   sel.onchange = () => { location.search = "?year=" + sel.value; };
   NT_KPI(document.getElementById("kpis"), NT_INV_ITEMS(acc.inventory));
   document.getElementById("download-link").href = base + "/report.xlsx?year=" + y;
+  document.getElementById("download-pdf").href = base + "/report.pdf?year=" + y;
   document.getElementById("accounts").innerHTML = "<tr><th>" + NT.t("period") + "</th><th>" + NT.t("carrier") + '</th><th class="num">' +
     NT.t("quantity") + "</th><th>" + NT.t("unit") + "</th><th>" + NT.t("source") + '</th><th class="num">' + NT.t("energy_tce") +
     ' [tce]</th><th class="num">' + NT.t("co2_t") + " [tCO2]</th></tr>" +
