@@ -22,6 +22,7 @@ from nengtan.engine.stores import Stores
 from nengtan.engine.years import YearData, history, year_data
 from nengtan.errors import InputError, NoDataError
 from nengtan.indicators import annualise, co2_headline, last_month
+from nengtan.registry import audit
 from nengtan.targets.errors import TargetsError
 
 # -- targets -------------------------------------------------------------------------------------------
@@ -98,6 +99,9 @@ def adopt_target(stores: Stores, template_id: str, by: str, value: float | None 
                       else _data_base_level(stores, adopted))
     with stores.registry.session(write=True) as s:
         save_target(s, adopted, by, base_level=base_level, template_id=template_id)
+        audit.record(s, by, "targets.adopt", f"target:{adopted.target_id}",
+                     {"template": template_id, "subject": adopted.subject, "value": adopted.value,
+                      "base_level": base_level})
     return adopted, base_level
 
 
@@ -197,6 +201,8 @@ def allocate_budget(stores: Stores, year: int, method: str, approved_by: str, bu
         al = allocate(budget, ents, method, year, alpha=alpha, reserve_share=reserve, approved_by=approved_by,
                       version=version, benchmark_scope=benchmark_scope)
         save_allocation(s, al)
+        audit.record(s, approved_by, "budget.allocate", f"budget:{year}",
+                     {"version": al.version, "method": method, "budget_t": al.budget_t})
     return al, by
 
 

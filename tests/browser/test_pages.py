@@ -225,11 +225,13 @@ def test_enterprise_enters_a_month_and_corrects_a_quarantined_row(page, live) ->
     assert page.inner_text("#entry-summary .entry-ok") == "1" and page.inner_text("#entry-summary .entry-bad") == "1"
     assert "'1,5' 有歧义" in page.inner_text("#entry-issues")  # the reason in Chinese (nengtan.reasons)
     june = "#fix-rows tr.fix-row:has(input[data-field='period'][value='2024-06'])"
+    page.wait_for_selector(june)  # the list is refreshed after the result is shown
     fix = page.locator(june)
     assert fix.count() == 1
     fix.locator("[data-field='quantity']").fill("1.5")
     fix.locator(".fix-btn").click()
     page.wait_for_selector("#fix-summary:has-text('已修正')")
+    page.wait_for_selector(june, state="detached")
     assert page.locator(june).count() == 0
     acc = page.request.get(f"{live['url']}/api/enterprises/{a}/accounts?year=2024&limit=1000").json()
     kerosene = {r["period"]: r["quantity"] for r in acc["items"] if r["carrier"] == "kerosene"}

@@ -70,10 +70,7 @@ def adopt(body: TargetAdopt, admin: AdminDep, svc: ServicesDep) -> dict[str, Any
     except (KeyError, TargetsError) as exc:
         raise not_found(f"target template {body.template_id}") from exc
     t, base_level = engine_targets.adopt_target(svc, body.template_id, admin.username, body.value, body.base_year,
-                                                body.target_year, body.base_level, body.subject)
-    with svc.registry.session() as s:
-        audit.record(s, admin.username, "targets.adopt", f"target:{t.target_id}",
-                     {"template": body.template_id, "subject": t.subject, "value": t.value, "base_level": base_level})
+                                                body.target_year, body.base_level, body.subject)  # (audited there)
     svc.invalidate()
     return figures.clean({"id": t.target_id, "level": t.level, "subject": t.subject, "indicator": t.indicator,
                           "kind": t.kind, "value": t.value, "unit": t.unit, "base_year": t.base_year,
@@ -101,10 +98,7 @@ def allocate(year: Annotated[int, PathParam(ge=1990, le=2100)], body: BudgetAllo
     administrator calling; returns the allocation as ``GET /api/budgets/{year}`` shows it."""
     al, _ = engine_targets.allocate_budget(svc, year, body.method, admin.username, body.budget, body.base_year,
                                            body.va_growth, body.intensity_decline, body.alpha, body.reserve, None,
-                                           body.benchmark_scope)
-    with svc.registry.session() as s:
-        audit.record(s, admin.username, "budget.allocate", f"budget:{year}",
-                     {"version": al.version, "method": body.method, "budget_t": al.budget_t})
+                                           body.benchmark_scope)  # (audited there, as from the CLI)
     svc.invalidate()
     out = engine_targets.budget_payload(svc, year, al.version)
     assert out is not None

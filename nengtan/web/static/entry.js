@@ -93,9 +93,10 @@
         try {
           const r = await NT.api(base + "/quarantine/" + tr.dataset.id + "/fix", {method: "POST", headers: {"Content-Type": "application/json"},
             body: JSON.stringify({row: row})});
-          if (r.resolved) {
+          if (r.resolved) {  // the list first, then the message (a reader of the message sees the list as it now is)
+            await fixList();
             document.getElementById("fix-summary").textContent = NT.t("fixed") + ": " + Object.entries(row).filter(([k]) => k !== "uscc").map(([, v]) => v).join(" · ");
-            await fixList(); return;
+            return;
           }
           const issues = (r.result && r.result.issues) || [];
           out.innerHTML = "<span class='error'>" + NT.t("stillBad") + ": " + issues.map((x) => NT.esc(x.column) + " " + NT.reason(x)).join("; ") + "</span>";
