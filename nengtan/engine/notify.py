@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from nengtan.engine.stores import Stores
-from nengtan.errors import InputError, NoDataError, NotFoundError
+from nengtan.errors import InputError, NengtanError, NotFoundError
 from nengtan.notify.channels import SmtpSettings, post_webhook, send_email
 from nengtan.notify.messages import KINDS, REPORT_KINDS, Event, subject, text, webhook_body
 from nengtan.reasons import in_chinese
@@ -40,6 +41,7 @@ from nengtan.registry.tables.park import Enterprise
 from nengtan.upward.delivery import next_attempt
 
 CHANNELS = ("email", "wecom", "dingtalk", "webhook")
+log = logging.getLogger("nengtan.notify")
 EXPIRY_DAYS = 60
 _USCC = re.compile(r"\b[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\b")
 
@@ -272,7 +274,7 @@ def deliver(reg: Registry, smtp: SmtpSettings, now: dt.datetime | None = None, l
 def queue_reports(stores: Stores, today: dt.date, park: str, out_dir: Path | None = None) -> int:
     """Write and queue the scheduled reports that are due: on or after a subscription's report day, each of its
     report kinds for the month before ``today``, once (the month's key), seen from the subscriber's place. A month
-    without data is left until it has some. Returns how many were queued."""
+    the engine cannot report on yet (no data) is left for a later pass. Returns how many were queued."""
     from nengtan.engine.places import WHOLE, at_place
 
     last = today.replace(day=1) - dt.timedelta(days=1)
@@ -296,7 +298,8 @@ def queue_reports(stores: Stores, today: dt.date, park: str, out_dir: Path | Non
             path = out_dir / str(sub.id) / f"{kind.removeprefix('report_')}-{period}.xlsx"
             try:
                 write_report(seen, kind, last.year, last.month, path)
-            except NoDataError:
+            except NengtanError as exc:  # no data for the month yet, or nothing to report: tried again next pass
+                log.info("report %s for subscription %s not written: %s", key, sub.id, exc)
                 continue
             ev = Event(kind, key, None, "info", f"{last.year}年{last.month}月",
                        f"见附件 {path.name}（{park}，截至{last.isoformat()}）")
