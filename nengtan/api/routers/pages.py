@@ -60,53 +60,47 @@ def public_page() -> HTMLResponse:
     return page("public.html")
 
 
-@router.get("/cockpit")
-def cockpit(request: Request, user: OptUser) -> Response:
+STAFF_ONLY = "驾驶舱仅对园区管理员开放 / The cockpit is for park administrators"
+ADMINS_ONLY = "系统管理仅对园区管理员开放 / Administration is for the park's administrators"
+
+
+def _staff_page(request: Request, user: Principal | None, template: str, admin_only: bool = False,
+                **values: str) -> Response:
+    """A page for the park's staff, with the staff member's place (``admin_only``: the installation's
+    administrators): the login first, a 403 page for anyone else."""
     if user is None:
         return _login_redirect(request)
-    if not user.is_staff:
-        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
-    return page("cockpit.html", place=user.place or "")
+    if not (user.is_admin if admin_only else user.is_staff):
+        return page("error.html", 403, message=ADMINS_ONLY if admin_only else STAFF_ONLY)
+    return page(template, 200, place=user.place or "", **values)
+
+
+@router.get("/cockpit")
+def cockpit(request: Request, user: OptUser) -> Response:
+    return _staff_page(request, user, "cockpit.html")
 
 
 @router.get("/cockpit/screen")
 def screen_page(request: Request, user: OptUser) -> Response:
     """The large-screen cockpit (驾驶舱大屏): one 1920×1080 screen, refreshed every few minutes."""
-    if user is None:
-        return _login_redirect(request)
-    if not user.is_staff:
-        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
-    return page("screen.html", place=user.place or "")
+    return _staff_page(request, user, "screen.html")
 
 
 @router.get("/admin")
 def admin_page(request: Request, user: OptUser) -> Response:
     """Administration: users and roles, targets, the carbon budget, the audit log, publishing, factor sets."""
-    if user is None:
-        return _login_redirect(request)
-    if not user.is_admin:
-        return page("error.html", 403,
-                    message="系统管理仅对园区管理员开放 / Administration is for the park's administrators")
-    return page("admin.html")
+    return _staff_page(request, user, "admin.html", admin_only=True)
 
 
 @router.get("/cockpit/evaluation")
 def evaluation_page(request: Request, user: OptUser) -> Response:
     """The park's evaluations: HJ 274-2015 with pass/fail and trend, zero-carbon park, GHG inventory."""
-    if user is None:
-        return _login_redirect(request)
-    if not user.is_staff:
-        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
-    return page("evaluation.html", place=user.place or "")
+    return _staff_page(request, user, "evaluation.html")
 
 
 @router.get("/cockpit/sectors/{code}")
 def sector_page(request: Request, code: Annotated[str, Path(max_length=8)], user: OptUser) -> Response:
-    if user is None:
-        return _login_redirect(request)
-    if not user.is_staff:
-        return page("error.html", 403, message="驾驶舱仅对园区管理员开放 / The cockpit is for park administrators")
-    return page("sector.html", code=code)
+    return _staff_page(request, user, "sector.html", code=code)
 
 
 @router.get("/portal")
