@@ -351,3 +351,20 @@ def test_large_screen_fits_1920x1080_in_the_leaders_units(page, live) -> None:  
     page.wait_for_selector("body[data-ready='1']", timeout=60_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SCREENSHOTS / "screen-390.png"), full_page=True)
+
+
+def test_every_cockpit_chart_has_its_figures_as_a_table(page, live) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    for chart in ("chart-trends", "chart-sector", "chart-carrier", "chart-sankey", "chart-map"):
+        assert page.get_attribute(f"#{chart}", "role") == "img"
+        assert page.get_attribute(f"#{chart}", "aria-describedby") == f"{chart}-table"
+        assert page.locator(f"#{chart}-table tr").count() > 1, chart
+    assert page.locator("#chart-trends-table tr").count() == 13  # a header and twelve months
+    api = live["app"].state.services
+    from nengtan.engine.cockpit import inventory_dict
+
+    co2 = inventory_dict(api, YEAR)["co2_t"]
+    cells = page.locator("#chart-sector-table td:nth-child(2)").all_inner_texts()
+    assert sum(float(c.replace(",", "")) for c in cells) == pytest.approx(co2, abs=0.01 * len(cells))

@@ -56,6 +56,16 @@
     try { await fetch("/api/auth/logout", { method: "POST" }); } catch (e) { /* ignore */ }
     location.href = "/login";
   };
+  // A chart's figures as a table beside it, for screen readers and for copying (the chart is described by it)
+  NT.chartTable = function (id, headers, rows) {
+    const chart = document.getElementById(id);
+    let t = document.getElementById(id + "-table");
+    if (!t) { t = document.createElement("table"); t.id = id + "-table"; t.className = "sr-only"; chart.after(t); }
+    chart.setAttribute("role", "img");
+    chart.setAttribute("aria-describedby", t.id);
+    t.innerHTML = "<tr>" + headers.map((h) => "<th>" + NT.esc(h) + "</th>").join("") + "</tr>" +
+      rows.map((r) => "<tr>" + r.map((v) => "<td>" + (typeof v === "number" ? NT.num(v) : NT.esc(v)) + "</td>").join("") + "</tr>").join("");
+  };
   NT.chart = (id) => echarts.init(document.getElementById(id), "dark", { renderer: "canvas" });
   NT.header = function () {
     const b = document.getElementById("lang-btn"); if (b) { b.textContent = NT.t("lang"); b.onclick = NT.toggleLang; }

@@ -27,6 +27,8 @@
 
   const trends = await NT.api("/api/cockpit/trends" + NT.q());
   let chart = NT_TRENDS("chart-trends", trends, "co2_t");
+  NT.chartTable("chart-trends", [NT.t("period"), trends.year + " tCO2", (trends.year - 1) + " tCO2", trends.year + " tce", (trends.year - 1) + " tce"],
+    trends.months.map((m, i) => [m, trends.this_year.co2_t[i], trends.last_year.co2_t[i], trends.this_year.energy_tce[i], trends.last_year.energy_tce[i]]));
   document.querySelectorAll("[data-m]").forEach((b) => b.onclick = () => {
     document.querySelectorAll("[data-m]").forEach((x) => x.classList.remove("active")); b.classList.add("active");
     chart = NT_TRENDS("chart-trends", trends, b.dataset.m);
@@ -39,7 +41,9 @@
     yAxis: {type: "category", inverse: true, data: bd.by_sector.map((r) => r.sector_code + " " + NT.name(r).slice(0, 10))},
     series: [{type: "bar", data: bd.by_sector.map((r) => ({value: r.co2_t, code: r.sector_code}))}]});
   sc.on("click", (p) => { location.href = "/cockpit/sectors/" + bd.by_sector[p.dataIndex].sector_code + NT.q(); });
+  NT.chartTable("chart-sector", [NT.t("sector"), "tCO2"], bd.by_sector.map((r) => [r.sector_code + " " + NT.name(r), r.co2_t]));
   NT_CARRIER_PIE("chart-carrier", bd.by_carrier);
+  NT.chartTable("chart-carrier", [NT.t("carrier"), "tce"], bd.by_carrier.map((r) => [NT.name(r), r.energy_tce]));
 
   const sk = await NT.api("/api/cockpit/sankey" + NT.q());
   const names = Object.fromEntries(sk.nodes.map((n) => [n.id, NT.name(n)]));
@@ -47,6 +51,7 @@
     series: [{type: "sankey", left: 10, right: 140, emphasis: {focus: "adjacency"}, lineStyle: {color: "gradient", curveness: 0.5},
       data: sk.nodes.map((n) => ({name: names[n.id]})),
       links: sk.links.map((l) => ({source: names[l.source], target: names[l.target], value: l.value}))}]});
+  NT.chartTable("chart-sankey", [NT.t("carrier"), NT.t("sector"), "tce"], sk.links.map((l) => [names[l.source], names[l.target], l.value]));
 
   const mp = await NT.api("/api/cockpit/map" + NT.q());
   const maxCo2 = Math.max(1, ...mp.items.map((p) => p.co2_t));
@@ -58,6 +63,7 @@
     series: [{type: "scatter", data: mp.items.map((p) => ({value: [p.lon, p.lat], name: p.name, co2: p.co2_t, uscc: p.uscc})),
       symbolSize: (v, p) => 6 + 34 * Math.sqrt(p.data.co2 / maxCo2), itemStyle: {color: "#f5a524", opacity: 0.75}}]});
   mc.on("click", (p) => { location.href = "/portal/" + p.data.uscc + NT.q(); });
+  NT.chartTable("chart-map", [NT.t("enterprise"), "lon", "lat", "tCO2"], mp.items.map((p) => [p.name, String(p.lon), String(p.lat), p.co2_t]));
 
   async function ranking(by) {
     const r = await NT.api("/api/cockpit/ranking" + NT.q({by: by, limit: 50}));
