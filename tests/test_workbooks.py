@@ -69,4 +69,8 @@ def test_the_reports_are_meeting_ready(tmp_path: Path) -> None:
                                    str(tmp_path / "park.pdf"), "--home", str(paths.home)])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "park.pdf").read_bytes()[:5] == b"%PDF-" and _check_tables(tmp_path / "park.xlsx") >= 2
+    out = CliRunner().invoke(app, ["report", "targets", "--year", "2025", "-o", str(tmp_path / "targets.pdf"),
+                                   "--draws", "200", "--home", str(paths.home)])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "targets.pdf").read_bytes()[:5] == b"%PDF-" and _check_tables(tmp_path / "targets.xlsx") >= 2
     reg.close()

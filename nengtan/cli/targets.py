@@ -471,7 +471,8 @@ def assess_post(
 
 def report_targets(
     year: Annotated[int, typer.Option(help="Year of the report.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="XLSX file to write (.pdf: the workbook and its "
+                                         "PDF beside it).")],
     month: Annotated[int | None, typer.Option(help="Warnings through this month.")] = None,
     project: Annotated[Path | None, typer.Option(help="Project YAML to include an assessment sheet.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the scenario sheet.")] = 10_000,
@@ -483,11 +484,17 @@ def report_targets(
     project assessment."""
     from nengtan.engine.targets import targets_report
 
-    if output.suffix.lower() != ".xlsx":
-        raise UserError(f"{output}: the report is an .xlsx file")
-    targets_report(_stores(home, place), year, output, month, _read_project(project) if project else None, draws,
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"{output}: the report is an .xlsx file (or its .pdf)")
+    xlsx = output.with_suffix(".xlsx")
+    targets_report(_stores(home, place), year, xlsx, month, _read_project(project) if project else None, draws,
                    seed, to)
-    console.print(f"wrote {output}", highlight=False)
+    console.print(f"wrote {xlsx}", highlight=False)
+    if output.suffix.lower() == ".pdf":
+        from nengtan.reports.workbook_pdf import workbook_pdf
+
+        workbook_pdf(xlsx, output, f"目标、预算与预警 {year}")
+        console.print(f"wrote {output}", highlight=False)
 
 
 # ---------------------------------------------------------------------------------------------
