@@ -38,7 +38,7 @@ from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import User, UserEnterprise
 from nengtan.registry.tables.notify import Delivery, Subscription
 from nengtan.registry.tables.park import Enterprise
-from nengtan.upward.delivery import next_attempt
+from nengtan.upward.delivery import record_attempt
 
 CHANNELS = ("email", "wecom", "dingtalk", "webhook")
 log = logging.getLogger("nengtan.notify")
@@ -258,16 +258,11 @@ def deliver(reg: Registry, smtp: SmtpSettings, now: dt.datetime | None = None, l
                 error, again = send_email(smtp, sub.target, d.subject, text(evs, content["park"], link), files)
             else:
                 error, again = post_webhook(sub.target, webhook_body(sub.channel, evs, content["park"], link))
-            d.attempts += 1
-            if error is None:
-                d.status, d.sent_at, d.last_error = "sent", now, None
-                counts["sent"] += 1
-            elif again:
-                d.next_attempt_at, d.last_error = next_attempt(f"notify/{d.id}", d.attempts, now), error
-                counts["retry"] += 1
-            else:
-                d.status, d.last_error = "rejected", error
-                counts["rejected"] += 1
+            result = "sent" if error is None else "retry" if again else "rejected"
+            record_attempt(d, result, error, f"notify/{d.id}", now)
+            if result == "sent":
+                d.last_error = None
+            counts[result] += 1
     return counts
 
 

@@ -164,14 +164,10 @@ def push(reg: Registry, url: str, verify: str | bool = True, now: dt.datetime | 
             with reg.session(write=True) as s:
                 m = s.get(OutboxMessage, mid)
                 assert m is not None
-                m.attempts += 1
+                error = f"{status}: {text}" if status else text  # (a refusal always has its status)
+                delivery.record_attempt(m, result, error, k, t, sent_at=dt.datetime.now(dt.UTC))
                 if result == "sent":
-                    m.status, m.sent_at, m.receipt = "sent", dt.datetime.now(dt.UTC), text
-                elif result == "rejected":
-                    m.status, m.last_error = "rejected", f"{status}: {text}"
-                else:
-                    m.last_error = f"{status}: {text}" if status else text
-                    m.next_attempt_at = delivery.next_attempt(k, m.attempts, t)
+                    m.receipt = text
     return counts
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 BASE_SECONDS = 5.0
 CAP_SECONDS = 3600.0
@@ -32,3 +33,17 @@ def next_attempt(key: str, attempts: int, now: dt.datetime, base: float = BASE_S
     delay = min(cap, base * 2 ** max(0, attempts - 1))
     jitter = int(hashlib.sha256(f"{key}#{attempts}".encode()).hexdigest()[:4], 16) / 0xFFFF * 0.1
     return now + dt.timedelta(seconds=delay * (1 + jitter))
+
+
+def record_attempt(row: Any, result: str, error: str | None, key: str, now: dt.datetime,
+                   sent_at: dt.datetime | None = None) -> None:
+    """One attempt's outcome on a queued row of an outbox (the upward outbox, the notifications' deliveries: each has
+    ``status``, ``attempts``, ``next_attempt_at``, ``last_error`` and ``sent_at``): ``sent`` at ``sent_at`` (default
+    ``now``), ``rejected`` with the error kept, or tried again after the back-off (:func:`next_attempt`)."""
+    row.attempts += 1
+    if result == "sent":
+        row.status, row.sent_at = "sent", sent_at or now
+    elif result == "rejected":
+        row.status, row.last_error = "rejected", error
+    else:
+        row.last_error, row.next_attempt_at = error, next_attempt(key, row.attempts, now)
