@@ -38,6 +38,11 @@ class Paths:
     def sqlite(self) -> Path:
         return self.home / "registry.sqlite"
 
+    @property
+    def geo(self) -> Path:
+        """The parks' maps (GeoJSON, nengtan.engine.geo)."""
+        return self.home / "geo"
+
 
 def data_home(explicit: str | Path | None = None) -> Paths:
     """The data directory: the flag, else NENGTAN_HOME, else ./nengtan-data."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from nengtan.engine.stores import Stores
+from nengtan.engine.stores import Stores, paths_of
 from nengtan.errors import InputError
 from nengtan.registry.tables.park import Enterprise, Park
 
@@ -25,7 +25,7 @@ GEOMETRIES = ("Polygon", "MultiPolygon")
 
 def geo_dir(stores: Stores) -> Path:
     """Where the parks' GeoJSON files are kept: ``<home>/geo``."""
-    return Path(stores.lake.root).parent / "geo"
+    return paths_of(stores).geo
 
 
 def check_geojson(data: Any, where: str) -> dict[str, Any]:

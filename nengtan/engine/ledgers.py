@@ -94,10 +94,10 @@ def activity(reg: Registry, lake: Lake, year: int, scan: LakeScan | None = None)
     return combine_activity(st, _metered(lake, year, meters, month_scan, back), ent)
 
 
-def _with_claims(statements: pd.DataFrame, claimed: pd.DataFrame) -> pd.DataFrame:
+def _with_claims(statements: pd.DataFrame, claimed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Statement rows (a statement's green electricity unverified) and the claimed green electricity (verified)."""
     st = statements.assign(verified=statements["carrier"] != "green_electricity")
-    if claimed.empty:
+    if claimed is None or claimed.empty:
         return st
     return pd.concat([st, claimed.assign(verified=True)], ignore_index=True)
 
@@ -124,7 +124,7 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
         in_coupled = st["enterprise_id"].isin(coupled)
 
         def alone_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], frozenset[str]]:
-            led = apply_factors(combine_activity(_with_claims(st[~in_coupled], claimed.iloc[0:0]),
+            led = apply_factors(combine_activity(_with_claims(st[~in_coupled]),
                                                  pd.DataFrame(columns=ACTIVITY_COLUMNS), ent), fs)
             return led, enterprise_runs(led), frozenset(fs.used)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from nengtan.engine.stores import Stores
+from nengtan.engine.stores import Stores, paths_of
 from nengtan.errors import InputError, NengtanError, NotFoundError
 from nengtan.notify.channels import SmtpSettings, post_webhook, send_email
 from nengtan.notify.messages import KINDS, REPORT_KINDS, Event, subject, text, webhook_body
@@ -274,7 +274,7 @@ def queue_reports(stores: Stores, today: dt.date, park: str, out_dir: Path | Non
 
     last = today.replace(day=1) - dt.timedelta(days=1)
     period = f"{last.year}-{last.month:02d}"
-    out_dir = out_dir or Path(stores.lake.root).parent / "reports" / "scheduled"
+    out_dir = out_dir or paths_of(stores).reports / "scheduled"
     with stores.registry.session() as s:
         subs = s.execute(select(Subscription, User).join(User, User.id == Subscription.user_id)
                          .where(Subscription.active.is_(True), User.active.is_(True),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from nengtan.config import Paths, data_home, database_url
@@ -49,6 +50,12 @@ class LocalStores:
         they depend on (the service notices such writes through its data version)."""
         for key in [k for k in self._cache if not kinds or k[0] in kinds]:
             del self._cache[key]
+
+
+def paths_of(stores: Stores) -> Paths:
+    """The data home the stores' lake lies in (``<home>/lake``): where the engine keeps the files it writes beside
+    the stores (reports, the parks' maps)."""
+    return Paths(Path(stores.lake.root).parent)
 
 
 def open_local(home: str | None, migrate: bool = True, create: bool = False) -> tuple[Paths, LocalStores]:

@@ -27,11 +27,11 @@ from nengtan.ingest.tables import OPTIONAL, REQUIRED, canonical_header
 from nengtan.reasons import in_chinese
 from nengtan.registry.tables.publishing import Upload
 from nengtan.registry.tables.records import QuarantineRow
+from nengtan.reports.import_templates import KIND_NAMES
 
 router = APIRouter(prefix="/api/enterprises/{uscc}", tags=["uploads"])
 EntryKind = Literal["activity", "economic", "readings"]
 ENTRY_KINDS: tuple[str, ...] = ("activity", "economic", "readings")
-KIND_NAMES = {"activity": "月度能源消费", "economic": "月度经济数据", "readings": "表计读数"}
 Cell = Annotated[str, Field(max_length=500)]
 
 
