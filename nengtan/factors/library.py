@@ -136,10 +136,13 @@ class FactorSet:
         """The rows this set can use: published by ``as_of``, of its fuel family (other families never mix
         in), and — once the data years are fixed — grid and 等价值 rows of those years only (computed once
         per choice of those; every factor lookup filters them)."""
-        key = ("rows", self.as_of, self.fuel_family, self.grid_year, self.equivalent_year, len(self.rows))
+        key = ("rows", *self._usable_key())
         if key not in self._usable:
             self._usable[key] = self._select_usable()
         return self._usable[key]  # type: ignore[no-any-return]
+
+    def _usable_key(self) -> tuple[object, ...]:
+        return self.as_of, self.fuel_family, self.grid_year, self.equivalent_year, len(self.rows)
 
     def _select_usable(self) -> pd.DataFrame:
         df = self.rows
@@ -156,8 +159,11 @@ class FactorSet:
     def digest(self) -> str:
         """SHA-256 over the rows this set can use (sorted), so any edited value changes the id and two sets
         that can use different rows never share one."""
-        text = self.usable_rows().sort_values("id").to_csv(index=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        key = ("digest", *self._usable_key())  # (worked out once per choice of rows, as usable_rows)
+        if key not in self._usable:
+            text = self.usable_rows().sort_values("id").to_csv(index=False)
+            self._usable[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._usable[key]  # type: ignore[no-any-return]
 
     @property
     def id(self) -> str:
