@@ -3,7 +3,6 @@
 (async function () {
   NT.header();
   document.querySelectorAll("[data-ph]").forEach((el) => { el.placeholder = NT.t(el.dataset.ph); });
-  const json = (method, body) => ({method: method, headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
   const say = (id, text, bad) => { const el = document.getElementById(id); el.className = bad ? "error" : ""; el.textContent = text; };
   const years = (await NT.api("/api/cockpit/years")).years || [];
   const latest = years.length ? years[years.length - 1] : new Date().getFullYear();
@@ -25,7 +24,7 @@
     document.querySelectorAll(".toggle-user").forEach((b) => {
       b.onclick = async () => {
         const name = b.closest("tr").dataset.user; const active = b.textContent === NT.t("activate");
-        try { await NT.api("/api/users/" + encodeURIComponent(name), json("PATCH", {active: active})); await users(); }
+        try { await NT.send("/api/users/" + encodeURIComponent(name), {active: active}, "PATCH"); await users(); }
         catch (e) { say("user-msg", e.message, true); }
       };
     });
@@ -36,7 +35,7 @@
     const body = {username: v("nu-username"), password: document.getElementById("nu-password").value, role: v("nu-role"),
       enterprises: v("nu-enterprises") ? v("nu-enterprises").split(/[,，\s]+/).filter(Boolean) : []};
     if (v("nu-place")) body.place = v("nu-place");
-    try { await NT.api("/api/users", json("POST", body)); say("user-msg", NT.t("userAdded") + ": " + body.username); await users(); }
+    try { await NT.send("/api/users", body); say("user-msg", NT.t("userAdded") + ": " + body.username); await users(); }
     catch (e) { say("user-msg", e.message, true); }
   };
 
@@ -64,7 +63,7 @@
         const body = {template_id: tr.dataset.template, subject: tr.querySelector(".t-subject").value.trim() || "park"};
         if (!Number.isNaN(value)) body.value = value;
         try {
-          const r = await NT.api("/api/targets", json("POST", body));
+          const r = await NT.send("/api/targets", body);
           say("target-msg", NT.t("adoptedMsg") + ": " + r.id + " " + NT.num(r.value, 4) + " " + r.unit);
           await targets();
         } catch (e) { say("target-msg", e.message, true); }
@@ -79,7 +78,7 @@
     const body = {method: document.getElementById("b-method").value, reserve: parseFloat(document.getElementById("b-reserve").value)};
     const total = parseFloat(document.getElementById("b-budget").value); if (!Number.isNaN(total)) body.budget = total;
     try {
-      const r = await NT.api("/api/budgets/" + year, json("POST", body));
+      const r = await NT.send("/api/budgets/" + year, body);
       say("budget-msg", year + " v" + r.version + " · " + NT.t("m_" + r.method) + " · " + NT.num(r.budget_t) + " tCO2 · " + NT.t("reserve") + " " +
         NT.num(r.reserve_t) + " t · " + r.enterprises.length + " " + NT.t("enterprises") + " · " + r.approved_by);
       document.getElementById("budget-sectors").innerHTML = "<tr><th>" + NT.t("sector") + '</th><th class="num">' + NT.t("enterprises") +
@@ -111,7 +110,7 @@
   document.getElementById("publish-form").onsubmit = async (ev) => {
     ev.preventDefault();
     try {
-      const r = await NT.api("/api/publications", json("POST", {year: parseInt(document.getElementById("p-year").value, 10)}));
+      const r = await NT.send("/api/publications", {year: parseInt(document.getElementById("p-year").value, 10)});
       say("publish-msg", NT.t("published") + ": " + r.year + " v" + r.version); await publications();
     } catch (e) { say("publish-msg", e.message, true); }
   };

@@ -51,6 +51,9 @@
     const y = NT.year(), pl = NT.place(); const p = new URLSearchParams(extra || {});
     if (y) p.set("year", y); if (pl) p.set("place", pl); const s = p.toString(); return s ? "?" + s : "";
   };
+  // A JSON request (POST unless another method is named), through NT.api
+  NT.send = (path, body, method) => NT.api(path, {method: method || "POST", headers: {"Content-Type": "application/json"},
+    body: JSON.stringify(body)});
   NT.logout = async function () {
     sessionStorage.removeItem("nt_token");
     try { await fetch("/api/auth/logout", { method: "POST" }); } catch (e) { /* ignore */ }

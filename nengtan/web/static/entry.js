@@ -68,7 +68,7 @@
     if (body.rows.length === 0) return;
     summary.textContent = "…";
     try {
-      const r = await NT.api(base + "/entries", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+      const r = await NT.send(base + "/entries", body);
       showResult(r, summary, document.getElementById("entry-issues"));
       if (r.rows_bad === 0) setKind();
       await fixList();
@@ -91,8 +91,7 @@
         tr.querySelectorAll("[data-field]").forEach((i) => { row[i.dataset.field] = i.value.trim(); });
         const out = tr.querySelector(".fix-result");
         try {
-          const r = await NT.api(base + "/quarantine/" + tr.dataset.id + "/fix", {method: "POST", headers: {"Content-Type": "application/json"},
-            body: JSON.stringify({row: row})});
+          const r = await NT.send(base + "/quarantine/" + tr.dataset.id + "/fix", {row: row});
           if (r.resolved) {  // the list first, then the message (a reader of the message sees the list as it now is)
             await fixList();
             document.getElementById("fix-summary").textContent = NT.t("fixed") + ": " + Object.entries(row).filter(([k]) => k !== "uscc").map(([, v]) => v).join(" · ");

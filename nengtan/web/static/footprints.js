@@ -6,7 +6,6 @@
   const uscc = document.body.dataset.uscc;
   const mode = document.body.dataset.mode;
   const me = await NT.api("/api/auth/me");
-  const json = (body) => ({method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
   const val = (x, unit) => NT.num(x, Math.abs(x) < 100 ? 4 : 1) + " kg CO₂e / " + NT.esc(unit);
   const say = (id, text, bad) => { const el = document.getElementById(id); el.textContent = text; el.className = bad ? "bad" : "muted"; };
   const STEPS = {cert_auditor: ["accept", "document_review", "site_inspection", "verification"], cert_decider: ["decision"],
@@ -46,8 +45,8 @@
     sf.onsubmit = async (e) => {
       e.preventDefault();
       try {
-        await NT.api("/api/certification/applications/" + encodeURIComponent(number) + "/steps", json({step: document.getElementById("step-name").value,
-          passed: document.getElementById("step-outcome").value === "1", note: document.getElementById("step-note").value}));
+        await NT.send("/api/certification/applications/" + encodeURIComponent(number) + "/steps", {step: document.getElementById("step-name").value,
+          passed: document.getElementById("step-outcome").value === "1", note: document.getElementById("step-note").value});
         say("detail-result", NT.t("done")); await applications(); await detail(number);
       } catch (err) { say("detail-result", err.message, true); }
     };
@@ -56,8 +55,8 @@
     cf.onsubmit = async (e) => {
       e.preventDefault();
       try {
-        const c = await NT.api("/api/certificates/" + encodeURIComponent(a.certificate) + "/actions", json({action: document.getElementById("cert-action").value,
-          passed: document.getElementById("cert-outcome").value === "1", note: document.getElementById("cert-note").value}));
+        const c = await NT.send("/api/certificates/" + encodeURIComponent(a.certificate) + "/actions", {action: document.getElementById("cert-action").value,
+          passed: document.getElementById("cert-outcome").value === "1", note: document.getElementById("cert-note").value});
         say("detail-result", a.certificate + ": " + c.status_name);
       } catch (err) { say("detail-result", err.message, true); }
     };
@@ -77,7 +76,7 @@
         "</td></tr>").join("");
     document.querySelectorAll("[data-apply]").forEach((b) => { b.onclick = async () => {
       try {
-        const a = await NT.api("/api/certification/applications", json({footprint: b.dataset.apply, body: document.getElementById("apply-body").value}));
+        const a = await NT.send("/api/certification/applications", {footprint: b.dataset.apply, body: document.getElementById("apply-body").value});
         say("apply-result", a.number + " · " + a.state_name); await applications();
       } catch (err) { say("apply-result", err.message, true); }
     }; });
@@ -87,7 +86,7 @@
       '">' + NT.esc(r.product_name) + " " + val(r.total_kgco2e, r.declared_unit) + "</option>").join("") + '</select> <button data-share="' + q.id + '">' +
       NT.t("share") + '</button> <button data-decline="' + q.id + '">' + NT.t("decline") + "</button>" : "") + "</td></tr>").join("") ||
       '<tr><td class="muted">' + NT.t("noData") + "</td></tr>";
-    const answer = async (id, share) => { await NT.api("/api/footprint-requests/" + id + "/answer", json({share})); await enterprise(); };
+    const answer = async (id, share) => { await NT.send("/api/footprint-requests/" + id + "/answer", {share}); await enterprise(); };
     document.querySelectorAll("[data-share]").forEach((b) => { b.onclick = () => answer(b.dataset.share, document.querySelector('[data-rec="' + b.dataset.share + '"]').value); });
     document.querySelectorAll("[data-decline]").forEach((b) => { b.onclick = () => answer(b.dataset.decline, null); });
     document.getElementById("outgoing").innerHTML = rq.outgoing.map((q) => "<tr><td>" + NT.esc(q.supplier_name) + "</td><td>" + NT.esc(q.product) + "</td><td>" +
@@ -95,7 +94,7 @@
     document.getElementById("request-form").onsubmit = async (e) => {
       e.preventDefault();
       try {
-        await NT.api(base + "/footprint-requests", json({supplier: document.getElementById("req-supplier").value, product: document.getElementById("req-product").value}));
+        await NT.send(base + "/footprint-requests", {supplier: document.getElementById("req-supplier").value, product: document.getElementById("req-product").value});
         say("request-result", NT.t("done")); await enterprise();
       } catch (err) { say("request-result", err.message, true); }
     };

@@ -57,10 +57,9 @@
       (me.role === "verifier" ? '<p><input id="comment-text" size="50"> <button id="comment-btn">' + NT.t("comment") + "</button> " +
         (v.locked ? "" : '<button class="primary" id="signoff-btn">' + NT.t("signoff") + "</button>") + "</p>" : "");
     const cb = document.getElementById("comment-btn");
-    if (cb) cb.onclick = async () => { await NT.api(base + "/years/" + y + "/comments", {method: "POST", headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({text: document.getElementById("comment-text").value})}); verification(); };
+    if (cb) cb.onclick = async () => { await NT.send(base + "/years/" + y + "/comments", {text: document.getElementById("comment-text").value}); verification(); };
     const sb = document.getElementById("signoff-btn");
-    if (sb) sb.onclick = async () => { await NT.api(base + "/years/" + y + "/signoff", {method: "POST", headers: {"Content-Type": "application/json"}, body: "{}"}); verification(); };
+    if (sb) sb.onclick = async () => { await NT.send(base + "/years/" + y + "/signoff", {}); verification(); };
   }
   await verification();
 

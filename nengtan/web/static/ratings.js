@@ -96,7 +96,7 @@
     document.getElementById("esg-publish").onclick = async () => {
       const items = [...document.querySelectorAll('input[name="esg-item"]:checked')].map((i) => i.value);
       try {
-        const r = await NT.api(base + "/publish", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify({items})});
+        const r = await NT.send(base + "/publish", {items});
         note.textContent = NT.t("esgPublished") + " v" + r.version;
       } catch (e) { note.textContent = String(e.message || e); }
     };

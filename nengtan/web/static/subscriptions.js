@@ -27,7 +27,7 @@
       const day = document.getElementById("sub-day");
       if (day && body.kinds.some((k) => k.startsWith("report_"))) body.report_day = parseInt(day.value, 10);
       try {
-        await NT.api("/api/me/subscriptions", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+        await NT.send("/api/me/subscriptions", body);
         await render(); document.getElementById("sub-msg").textContent = NT.t("subscribed");
       } catch (e) { const m = document.getElementById("sub-msg"); m.className = "error"; m.textContent = e.message; }
     };
