@@ -25,31 +25,32 @@ def build_report(svc: ServicesDep, year: int, uscc: str, out: Path) -> Path:
     return inventory_report(svc, out, year, scope=f"enterprise:{uscc}")[0]
 
 
+def _download(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: int | None, kind: str) -> Response:
+    """The report of the year as ``xlsx``, or as ``pdf`` printed from that workbook; the download is audited."""
+    y = year or figures.latest_year(svc, svc.settings.default_year)
+    with tempfile.TemporaryDirectory(prefix="nengtan-report-") as tmp:
+        path = build_report(svc, y, ent.uscc, Path(tmp) / f"{ent.uscc}-{y}.xlsx")
+        if kind == "pdf":
+            from nengtan.reports.workbook_pdf import workbook_pdf
+
+            path = workbook_pdf(path, Path(tmp) / f"{ent.uscc}-{y}.pdf", f"{ent.uscc} 能源消费与碳排放清单 {y}")
+        data = path.read_bytes()
+    with svc.registry.session() as s:
+        audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}",
+                     {"format": "pdf"} if kind == "pdf" else {})
+    return Response(data, media_type=PDF if kind == "pdf" else XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{ent.uscc}-{y}.{kind}"'})
+
+
 @router.get("/report.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "XLSX workbook"}})
 def report(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: OptYear = None) -> Response:
     """Download the enterprise's inventory report for a year as XLSX."""
-    y = year or figures.latest_year(svc, svc.settings.default_year)
-    with tempfile.TemporaryDirectory(prefix="nengtan-report-") as tmp:
-        path = build_report(svc, y, ent.uscc, Path(tmp) / f"{ent.uscc}-{y}.xlsx")
-        data = path.read_bytes()
-    with svc.registry.session() as s:
-        audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}", {})
-    return Response(data, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{ent.uscc}-{y}.xlsx"'})
+    return _download(ent, user, svc, year, "xlsx")
 
 
 @router.get("/report.pdf", response_class=Response,
             responses={200: {"content": {PDF: {}}, "description": "PDF of the XLSX workbook"}})
 def report_pdf(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: OptYear = None) -> Response:
     """Download the enterprise's inventory report for a year as PDF: the same workbook, printed (Chinese font)."""
-    from nengtan.reports.workbook_pdf import workbook_pdf
-
-    y = year or figures.latest_year(svc, svc.settings.default_year)
-    with tempfile.TemporaryDirectory(prefix="nengtan-report-") as tmp:
-        xlsx = build_report(svc, y, ent.uscc, Path(tmp) / f"{ent.uscc}-{y}.xlsx")
-        title = f"{ent.uscc} 能源消费与碳排放清单 {y}"
-        data = workbook_pdf(xlsx, Path(tmp) / f"{ent.uscc}-{y}.pdf", title).read_bytes()
-    with svc.registry.session() as s:
-        audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}", {"format": "pdf"})
-    return Response(data, media_type=PDF, headers={"Content-Disposition": f'attachment; filename="{ent.uscc}-{y}.pdf"'})
+    return _download(ent, user, svc, year, "pdf")
