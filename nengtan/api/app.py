@@ -26,6 +26,7 @@ from nengtan.api.routers import (
     greenpower,
     inventory,
     notify,
+    operations,
     pact,
     pages,
     public,
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                        secret_key=svc.settings.secret_key)
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
-                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates, entries, notify):
+                   footprints, pact, greenpower, ratings, assets, evaluation, energy, templates, entries, notify,
+                   operations):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

@@ -19,6 +19,7 @@ from nengtan.cli import greenpower as greenpower_cli
 from nengtan.cli import ingest as ingest_cli
 from nengtan.cli import ledger as ledger_cli
 from nengtan.cli import notify as notify_cli
+from nengtan.cli import operations as operations_cli
 from nengtan.cli import ratings as ratings_cli
 from nengtan.cli import regions as regions_cli
 from nengtan.cli import serve as serve_cli
@@ -411,6 +412,12 @@ def demo(
 
         err_console.print("demo: Jiangsu's regions, the park placed in Jiangning, a second park in Yancheng…")
         build_regions_demo(paths, _Stores(reg, lake))
+        from nengtan.demo_operations import build_operations_demo
+
+        ops = build_operations_demo(_Stores(reg, lake), _year)
+        err_console.print(f"demo: time-of-use tariff loaded; storage and alarm rules at {ops.get('meter', '-')} "
+                          f"(demand {ops.get('demand_kw', 0):,.0f} kW): {ops['alarms']} alarms from the year's last "
+                          "week (nengtan cost / meter curve / alarms list)", highlight=False)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)
@@ -453,5 +460,5 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
                   highlight=False)
 
 for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli,
-              evaluate_cli, upward_cli, energybudget_cli, regions_cli, notify_cli):
+              evaluate_cli, upward_cli, energybudget_cli, regions_cli, notify_cli, operations_cli):
     _area.register(app)

@@ -41,7 +41,7 @@ def hourly(path: Path, how: str = "sum") -> dict[dt.datetime, float]:
     return {h: float(sum(v) if how == "sum" else sum(v) / len(v)) for h, v in acc.items()}
 
 
-def _metered_hours(stores: Stores, meters: list[tuple[str, str, float | None]], year: int) -> pd.DataFrame:
+def metered_hours(stores: Stores, meters: list[tuple[str, str, float | None]], year: int) -> pd.DataFrame:
     """``hour``, ``total`` of main electricity meters (code, kind, rollover): interval meters' readings summed
     (a measured reading wins over a gap estimate), counters' registers differenced (nengtan.accounting.meters
     .counter_hours)."""
@@ -83,7 +83,7 @@ def enterprise_load(stores: Stores, uscc: str, year: int) -> tuple[dict[dt.datet
             Meter.kind.in_(("interval", "counter")))).all()]
     if not meters:
         raise NoDataError(f"{uscc} has no electricity main meter: hourly matching needs one")
-    df = _metered_hours(stores, meters, year)
+    df = metered_hours(stores, meters, year)
     if df.empty:
         raise NoDataError(f"{uscc}'s meters {', '.join(sorted(c for c, _, _ in meters))} hold no readings in {year}")
     return _hours(df), {"uscc": uscc.strip().upper(), "year": year,
@@ -189,7 +189,7 @@ def park_load(stores: Stores, year: int) -> tuple[dict[dt.datetime, float], dict
     meters = meters[meters["carrier"] == "electricity"]
     rows = [(str(c), str(k), None if pd.isna(r) else float(r))
             for c, k, r in zip(meters["meter_id"], meters["kind"], meters["rollover"], strict=True)]
-    df = _metered_hours(stores, rows, year) if rows else pd.DataFrame()
+    df = metered_hours(stores, rows, year) if rows else pd.DataFrame()
     if df.empty:
         raise NoDataError(f"the park's meters hold no electricity readings in {year}")
     ent = frames.enterprises_frame(stores.registry).set_index("enterprise_id")["uscc"]

@@ -8,7 +8,9 @@ Events (nengtan.notify.messages.Event), each with a key that names it for good:
 * ``quality`` — open quarantined rows per enterprise (rows an import refused and no later batch resolved); key per
   enterprise and count, so new refusals are told again;
 * ``certificates`` — product carbon-footprint certificates expiring within 60 days (or expired in the last 30);
-* ``compliance`` — key emitters short of allowances with the deadline within 60 days (or passed).
+* ``compliance`` — key emitters short of allowances with the deadline within 60 days (or passed);
+* ``alarms`` — live alarms of meters (nengtan.engine.alarms): told the moment an ingester raises them, and by a pass
+  while they are open, once per alarm.
 
 Who hears of what: a subscriber hears only of what their account may see — an enterprise's users of their
 enterprises, a park's or region's staff of its enterprises (nengtan.engine.places), the installation's staff of
@@ -116,7 +118,15 @@ def events(stores: Stores, year: int, month: int | None = None, today: dt.date |
     """Every event of the four kinds as of ``today`` (the warning run of ``year`` up to ``month``)."""
     day = today or dt.date.today()
     return [*_warnings(stores, year, month), *_quality(stores.registry), *_certificates(stores.registry, day),
-            *_compliance(stores.registry, year - 1, day)]
+            *_compliance(stores.registry, year - 1, day), *_alarms(stores.registry)]
+
+
+def _alarms(reg: Registry) -> list[Event]:
+    """The open live alarms (nengtan.engine.alarms): each is told when raised; a pass tells of any that could not
+    be queued then (the key is the alarm's, so none is told twice)."""
+    from nengtan.engine.alarms import alarm_event, alarms
+
+    return [alarm_event(a, a["uscc"], a["enterprise"]) for a in alarms(reg, open_only=True, limit=1000)]
 
 
 def _warnings(stores: Stores, year: int, month: int | None) -> list[Event]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import threading
 import time
 import uuid
@@ -28,12 +29,15 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Request
 from pydantic import BaseModel
 
+from nengtan.engine.alarms import AlarmWatch
 from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Catalog, Reject, Validator
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.lake.store import Lake
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
+
+log = logging.getLogger("nengtan.ingest.http")
 
 CSV_COLUMNS = ("meter", "ts", "value", "unit", "quality")
 
@@ -103,6 +107,7 @@ class IngestService:
         self._catalog = Catalog.load(registry)
         self._loaded = time.monotonic()
         self._lock = threading.Lock()
+        self.alarms = AlarmWatch(registry, lake)
 
     def catalog(self, force: bool = False) -> Catalog:
         if force or time.monotonic() - self._loaded >= self._refresh_s:
@@ -136,6 +141,11 @@ class IngestService:
                 if len(v) else None
         if res is not None and res.conflicts:
             v.rejects += v.conflict_rejects(res.conflicts)
+        if res is not None:
+            try:
+                self.alarms.check(v.table())
+            except Exception:  # an alarm that cannot be stored never refuses the readings
+                log.exception("live alarm check failed; the readings are stored")
         audit.append(self.registry, f"gateway:{gateway}", "ingest.readings", f"lake:{res.version if res else '-'}",
                      {"path": "http", "readings": len(readings), "accepted": res.accepted if res else 0,
                       "duplicate": res.duplicate if res else 0, "rejected": len(v.rejects)})

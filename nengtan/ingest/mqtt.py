@@ -26,6 +26,9 @@ How nothing is lost and nothing is stored twice (MQTT 5, QoS 1):
 * acknowledgements are tied to the connection a message came on: after a reconnect the broker resends
   what was not acknowledged, and old packet ids are never acknowledged on the new connection;
 * a broker that goes away is reconnected with exponential back-off (1 s to 60 s), logged.
+
+Live alarms (nengtan.engine.alarms): each committed batch is checked against the meters' alarm rules before it is
+acknowledged, and missing data once a minute; a new alarm is told to its subscribers on a worker thread.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from nengtan.engine.alarms import AlarmWatch
 from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Catalog, Reject, Validated, Validator
 from nengtan.lake.dedupe import DedupeWriter
@@ -179,7 +183,8 @@ class _BufferedClient(mqtt.Client):
 class MqttIngester:
     """Subscribes to the gateway topics and stores what arrives (see the module docstring)."""
 
-    def __init__(self, registry: Registry, lake: Lake, config: MqttConfig | None = None) -> None:
+    def __init__(self, registry: Registry, lake: Lake, config: MqttConfig | None = None,
+                 alarms: AlarmWatch | None = None) -> None:
         self.registry = registry
         self.lake = lake
         self.config = config or MqttConfig()
@@ -198,6 +203,8 @@ class MqttIngester:
         self._stop = threading.Event()
         self._client = self._make_client()
         self._compactor: threading.Thread | None = None
+        self.alarms = alarms if alarms is not None else AlarmWatch(registry, lake)
+        self._missing_at = time.monotonic()
 
     # -- MQTT callbacks (network thread) ------------------------------------------------------
     def _make_client(self) -> mqtt.Client:
@@ -307,6 +314,8 @@ class MqttIngester:
             for c, rej in zip(result.conflicts, good.conflict_rejects(result.conflicts), strict=True):
                 pos, total = next((p, n) for p, a, b, n in spans if a <= c.index < b)
                 bad.setdefault(pos, (batch[pos], [], total))[1].append(rej)
+        if result is not None:
+            self._check_alarms(good)
         for m, rejects, total in bad.values():
             quarantine.record(self.registry, "mqtt", m.topic, m.topic.encode() + b"\0" + m.payload, rejects,
                               quarantine.Counts(total, total - len(rejects), 0, len(rejects)), "mqtt")
@@ -327,6 +336,17 @@ class MqttIngester:
         log.info("stored %d messages: %d readings accepted, %d duplicate, %d rejected (lake version %s)",
                  len(batch), result.accepted if result else 0, result.duplicate if result else 0,
                  sum(len(r) for _, r, _ in bad.values()), result.version if result else "-")
+
+    def _check_alarms(self, good: Validated) -> None:
+        """The batch against the alarm rules (an alarm that cannot be stored is logged, never a reason to refuse
+        the readings), and missing data once a minute."""
+        try:
+            self.alarms.check(good.table())
+            if time.monotonic() - self._missing_at >= 60:
+                self._missing_at = time.monotonic()
+                self.alarms.check_missing()
+        except Exception:
+            log.exception("live alarm check failed; the readings are stored")
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -377,6 +397,7 @@ class MqttIngester:
         self._client.loop_stop()
         if self._compactor is not None:
             self._compactor.join(timeout=30)
+        self.alarms.close()
         log.info("stopped: %d messages, %d readings accepted, %d duplicate, %d rejected", self.stats.messages,
                  self.stats.accepted, self.stats.duplicate, self.stats.rejected)
 

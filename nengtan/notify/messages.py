@@ -1,22 +1,22 @@
 """Events and how each channel tells of them, pure.
 
-An event has a kind (``warnings``, ``quality``, ``certificates``, ``compliance``), a key that names it for good (the
-same event found again is not told twice), the enterprise it concerns (None: the park), a severity and a text in
-Chinese. The webhook bodies follow the group robots' published message formats: 企业微信 ``{"msgtype": "markdown",
-"markdown": {"content": …}}``, 钉钉 ``{"msgtype": "markdown", "markdown": {"title": …, "text": …}}``; the generic one
-is nengtan's own JSON (``nengtan-notify/1``: the events as fields)."""
+An event has a kind (``warnings``, ``quality``, ``certificates``, ``compliance``, ``alarms``), a key that names
+it for good (the same event found again is not told twice), the enterprise it concerns (None: the park), a
+severity and a text in Chinese. The webhook bodies follow the group robots' published message formats: 企业微信
+``{"msgtype": "markdown", "markdown": {"content": …}}``, 钉钉 ``{"msgtype": "markdown", "markdown": {"title": …,
+"text": …}}``; the generic one is nengtan's own JSON (``nengtan-notify/1``: the events as fields)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = ("warnings", "quality", "certificates", "compliance", "report_inventory", "report_targets")
+KINDS = ("warnings", "quality", "certificates", "compliance", "alarms", "report_inventory", "report_targets")
 REPORT_KINDS = ("report_inventory", "report_targets")
 """Scheduled reports: the month's inventory workbook, and the targets and warnings workbook, sent by e-mail on the
 subscription's day of the month (nengtan.engine.notify.queue_reports)."""
 KIND_ZH = {"warnings": "预警", "quality": "数据质量", "certificates": "证书到期", "compliance": "履约期限",
-           "report_inventory": "月度能源与碳排放报告", "report_targets": "目标与预警月报"}
+           "alarms": "实时告警", "report_inventory": "月度能源与碳排放报告", "report_targets": "目标与预警月报"}
 SEVERITY_ZH = {"red": "红色", "yellow": "黄色", "info": "提示"}
 
 

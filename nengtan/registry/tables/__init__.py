@@ -15,11 +15,12 @@
 - ``statistics``: land, tax, sales and the park evaluation's items, per year, for the park or an enterprise;
 - ``upward``: the outbox of upward reports (store and forward);
 - ``energy``: energy-use budgets (用能预算) and energy reviews (节能审查);
-- ``notify``: notification subscriptions and deliveries (e-mail, group-robot webhooks).
+- ``notify``: notification subscriptions and deliveries (e-mail, group-robot webhooks);
+- ``operations``: time-of-use tariff tables, storage installations, live-alarm rules and alarms.
 
 :mod:`nengtan.registry.schema` imports them all, so that ``Base.metadata`` knows every table.
 """
 
 MODULES = ("park", "records", "monitoring", "factors", "verification", "access", "publishing", "targets", "footprints",
            "greenpower", "assets", "ratings", "statistics", "upward", "energy",
-           "notify")
+           "notify", "operations")

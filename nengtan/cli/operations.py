@@ -1,0 +1,267 @@
+"""Energy cost and live monitoring on the command line (issue 15, item 7; docs/energycost.md): ``nengtan tariff``,
+``nengtan cost``, ``nengtan storage``, ``nengtan meter`` and ``nengtan alarms``. Every figure is the engine's
+(nengtan.engine.energycost, curves, alarms); these commands only print it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from nengtan.cli.common import FormatOption, HomeOption, check_format, console, fmt_num, friendly, print_json
+
+tariff_app = typer.Typer(help="Time-of-use electricity tariffs (分时电价): the dated tables.", no_args_is_help=True)
+storage_app = typer.Typer(help="Enterprises' storage installations (储能).", no_args_is_help=True)
+meter_app = typer.Typer(help="A meter's intraday load curve and its sub-meter balance.", no_args_is_help=True)
+alarms_app = typer.Typer(help="Live alarms: demand, abnormal consumption and missing data.", no_args_is_help=True)
+
+YearOption = Annotated[int | None, typer.Option("--year", help="Default: the newest year with data.")]
+
+
+def _stores(home: str | None) -> Any:
+    from nengtan.engine import open_local
+
+    return open_local(home)[1]
+
+
+def _year(stores: Any, year: int | None) -> int:
+    from nengtan.engine.cockpit import latest_year
+
+    return year or latest_year(stores)
+
+
+@tariff_app.command("load")
+@friendly
+def tariff_load(path: Annotated[Path | None, typer.Argument(help="A tariff CSV (schedule, valid_from, months, "
+                                                            "start_hour, end_hour, band, price, source); default: "
+                                                            "Jiangsu's, shipped with nengtan.")] = None,
+                home: HomeOption = None) -> None:
+    """Load a dated tariff table; a table already loaded is kept as it is, a changed one is refused."""
+    from nengtan.engine.energycost import load_tariff
+
+    out = load_tariff(_stores(home).registry, "cli", path)
+    console.print(f"loaded: {', '.join(out['loaded']) or 'none'}; already loaded: "
+                  f"{', '.join(out['unchanged']) or 'none'}", highlight=False)
+
+
+@tariff_app.command("show")
+@friendly
+def tariff_show(schedule: Annotated[str | None, typer.Option("--schedule")] = None, home: HomeOption = None,
+                fmt: FormatOption = "table") -> None:
+    """Every dated table of a schedule: months, hours, band and yuan/kWh."""
+    from nengtan.engine.energycost import tariff_table
+
+    out = tariff_table(_stores(home).registry, schedule)
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    for t in out["tables"]:
+        tab = Table(title=f"{out['schedule']} 自 {t['valid_from']} 起")
+        for c in ("月份", "时段", "类别", "元/kWh", "来源"):
+            tab.add_column(c)
+        for ln in t["lines"]:
+            tab.add_row(ln["months"], f"{ln['start_hour']:02d}:00–{ln['end_hour']:02d}:00",
+                        f"{ln['band_zh']} {ln['band']}", f"{ln['price']:.4f}", ln["source"])
+        console.print(tab)
+
+
+@friendly
+def cost_cmd(enterprise: Annotated[str, typer.Argument(help="Credit code (统一社会信用代码).")],
+             year: YearOption = None, schedule: Annotated[str | None, typer.Option("--schedule")] = None,
+             home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """An enterprise's electricity cost per month under the time-of-use tariff, and what its storage saves."""
+    from nengtan.energycost.tariff import BANDS
+    from nengtan.engine.energycost import enterprise_cost
+
+    stores = _stores(home)
+    out = enterprise_cost(stores, enterprise, _year(stores, year), schedule)
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    t = Table(title=f"{out['name']} {out['year']} 分时电费 ({out['schedule']})")
+    t.add_column("月份")
+    for b in BANDS:
+        t.add_column(f"{out['bands_zh'][b]} kWh", justify="right")
+    t.add_column("电量 kWh", justify="right")
+    t.add_column("电费 元", justify="right")
+    t.add_column("均价 元/kWh", justify="right")
+    storage = bool(out["storage"])
+    if storage:
+        t.add_column("储能转移 kWh", justify="right")
+        t.add_column("储能节省 元", justify="right")
+    for r in [*out["months"], {**out["total"], "month": "合计"}]:
+        row = [r["month"], *(fmt_num(r["bands"][b]["kwh"], 0) for b in BANDS), fmt_num(r["kwh"], 0),
+               fmt_num(r["yuan"], 2), "" if r["avg_price"] is None else f"{r['avg_price']:.4f}"]
+        if storage:
+            st = r.get("storage") or {}
+            row += [fmt_num(st.get("shifted_kwh"), 0), fmt_num(st.get("saving_yuan"), 2)]
+        t.add_row(*row)
+    console.print(t)
+    console.print(f"meters {', '.join(out['meters'])}; tariff tables "
+                  f"{', '.join(x['valid_from'] for x in out['tables'])}; lake version {out['data_version']}",
+                  highlight=False)
+
+
+@storage_app.command("add")
+@friendly
+def storage_add(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
+                name: Annotated[str, typer.Option("--name")],
+                capacity: Annotated[float, typer.Option("--capacity", help="Usable capacity [kWh].")],
+                power: Annotated[float, typer.Option("--power", help="Charge and discharge power [kW].")],
+                efficiency: Annotated[float, typer.Option("--efficiency", help="Round trip, 0-1.")] = 0.88,
+                since: Annotated[str | None, typer.Option("--since", help="Commissioned on (YYYY-MM-DD; default: "
+                                                          "today).")] = None,
+                home: HomeOption = None) -> None:
+    """Register an enterprise's storage installation: its cost then shows the load it shifts."""
+    from nengtan.engine.energycost import add_storage
+
+    on = dt.date.fromisoformat(since) if since else dt.date.today()
+    out = add_storage(_stores(home).registry, "cli", enterprise, name, capacity, power, efficiency, on)
+    console.print(f"storage {out['id']} of {out['uscc']}: {name}, {capacity:g} kWh / {power:g} kW, "
+                  f"efficiency {efficiency:g}, from {on}", highlight=False)
+
+
+def _series(label: str, d: dict[str, Any]) -> str:
+    if d["total_kwh"] is None:
+        return f"{label} {d['day']}: no readings"
+    return (f"{label} {d['day']}: {fmt_num(d['total_kwh'], 1)} kWh, peak {fmt_num(d['peak_kw'], 1)} kW at "
+            f"{d['peak_at']} ({d['readings']} readings)")
+
+
+@meter_app.command("curve")
+@friendly
+def meter_curve(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
+                meter: Annotated[str, typer.Argument(help="Meter code.")],
+                day: Annotated[str | None, typer.Option("--day", help="YYYY-MM-DD (default: the meter's newest "
+                                                        "day).")] = None,
+                year: YearOption = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """A meter's intraday load curve beside the day before (环比) and the same date a year before (同比)."""
+    from nengtan.engine.curves import day_curve
+
+    stores = _stores(home)
+    out = day_curve(stores, enterprise, meter, dt.date.fromisoformat(day) if day else None, _year(stores, year))
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    t = Table(title=f"{out['meter']} {out['day']['day']} ({out['unit']}, {out['interval_s'] // 60} min)")
+    for c in ("时刻", "kWh", "kW", "前一日 kW", "去年同日 kW"):
+        t.add_column(c, justify="right")
+    for i, at in enumerate(out["times"]):
+        t.add_row(at, fmt_num(out["day"]["kwh"][i], 2), fmt_num(out["day"]["kw"][i], 1),
+                  fmt_num(out["previous_day"]["kw"][i], 1), fmt_num(out["year_before"]["kw"][i], 1))
+    console.print(t)
+    ch = out["change_pct"]
+    for label, key in (("day", "day"), ("环比", "previous_day"), ("同比", "year_before")):
+        console.print(_series(label, out[key]), highlight=False)
+    console.print(f"环比 {fmt_num(ch['previous_day'], 1)} %, 同比 {fmt_num(ch['year_before'], 1)} %", highlight=False)
+
+
+@meter_app.command("balance")
+@friendly
+def meter_balance(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
+                  meter: Annotated[str, typer.Argument(help="The main meter's code.")],
+                  year: YearOption = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """A main meter's monthly consumption against the sum of its sub-meters (主表与分表平衡)."""
+    from nengtan.engine.curves import submeter_balance
+
+    stores = _stores(home)
+    out = submeter_balance(stores, enterprise, meter, _year(stores, year))
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    t = Table(title=f"{out['meter']} {out['year']} 主表与分表平衡 ({out['unit']})")
+    for c in ("月份", "主表", *out["sub_meters"], "分表合计", "未计量", "未计量 %"):
+        t.add_column(c, justify="right")
+    for r in [*out["months"], {**out["total"], "period": "合计", "subs": {}}]:
+        t.add_row(r["period"], fmt_num(r["main"], 0), *(fmt_num(r["subs"].get(c), 0) for c in out["sub_meters"]),
+                  fmt_num(r["sub_total"], 0), fmt_num(r["unmetered"], 0), fmt_num(r["unmetered_pct"], 1))
+    console.print(t)
+
+
+@alarms_app.command("rule")
+@friendly
+def alarm_rule(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
+               meter: Annotated[str, typer.Argument(help="Meter code.")],
+               demand: Annotated[float | None, typer.Option("--demand", help="Demand limit [kW].")] = None,
+               sigma: Annotated[float | None, typer.Option("--sigma", help="Abnormal: standard deviations from "
+                                                           "the meter's own profile (1-10).")] = None,
+               missing: Annotated[int | None, typer.Option("--missing", help="Missing data after this many "
+                                                           "minutes.")] = None,
+               home: HomeOption = None) -> None:
+    """Set a meter's alarm thresholds (none given: remove its rule)."""
+    from nengtan.engine.alarms import set_rule
+
+    out = set_rule(_stores(home).registry, "cli", enterprise, meter, demand, sigma, missing)
+    console.print(f"meter {meter}: {out['rule'] or 'rule removed'}", highlight=False)
+
+
+@alarms_app.command("rules")
+@friendly
+def alarm_rules(home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Every meter's alarm rule."""
+    from nengtan.engine.alarms import rules_of
+
+    rows = rules_of(_stores(home).registry)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title="告警规则 alarm rules")
+    for c in ("meter", "enterprise", "demand kW", "sigma", "missing min"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(r["meter"], r["uscc"], fmt_num(r["demand_kw"], 1), fmt_num(r["sigma"], 1),
+                  "" if r["missing_minutes"] is None else str(r["missing_minutes"]))
+    console.print(t)
+
+
+@alarms_app.command("list")
+@friendly
+def alarm_list(all_: Annotated[bool, typer.Option("--all", help="Cleared alarms too.")] = False,
+               limit: Annotated[int, typer.Option("--limit")] = 100,
+               home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """Live alarms, newest first (open ones unless --all)."""
+    from nengtan.engine.alarms import alarms
+
+    rows = alarms(_stores(home).registry, None, not all_, limit)
+    if check_format(fmt) == "json":
+        print_json(rows)
+        return
+    t = Table(title="实时告警 live alarms")
+    for c in ("id", "类型", "企业", "计量器具", "首次", "次数", "说明", "解除"):
+        t.add_column(c)
+    for a in rows:
+        t.add_row(str(a["id"]), a["kind_zh"], a["enterprise"], a["meter"], a["first_ts"], str(a["count"]),
+                  a["message"], a["cleared_at"] or "")
+    console.print(t)
+
+
+@alarms_app.command("check")
+@friendly
+def alarm_check(since: Annotated[str | None, typer.Option("--since", help="First check the readings stored since "
+                                                          "this day (YYYY-MM-DD) against the rules.")] = None,
+                notify: Annotated[bool, typer.Option("--notify/--quiet", help="Tell subscribers of new alarms.")]
+                = True, home: HomeOption = None) -> None:
+    """Check the watched meters for missing data now (the MQTT ingester does this every minute), after the readings
+    stored since a day when asked, and tell of what is new."""
+    from nengtan.calendar import park_midnight
+    from nengtan.engine.alarms import AlarmWatch
+
+    stores = _stores(home)
+    watch = AlarmWatch(stores.registry, stores.lake, notify=notify)
+    try:
+        opened = watch.replay(park_midnight(dt.date.fromisoformat(since)), dt.datetime.now(dt.UTC)) if since else []
+        opened += watch.check_missing()
+    finally:
+        watch.close()
+    console.print(f"{len(opened)} new alarm(s)" + "".join(f"\n  {a['message']}" for a in opened), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tariff_app, name="tariff")
+    app.command("cost")(cost_cmd)
+    app.add_typer(storage_app, name="storage")
+    app.add_typer(meter_app, name="meter")
+    app.add_typer(alarms_app, name="alarms")
