@@ -106,7 +106,7 @@ def check_reading(rule: Rule, ts_us: int, value: float, prof: Profile | None) ->
                 limit = mean + rule.sigma * spread if high else mean - rule.sigma * spread
                 out.append(Finding(rule.meter, "abnormal", ts_us, value, limit,
                                    f"计量器具 {rule.meter} {_hm(ts_us)} 读数 {value:,.1f} {rule.unit}，"
-                                   f"{'高于' if high else '低于'}本表同时段常态 {mean:,.1f}±{rule.sigma:g}σ "
+                                   f"{'高于' if high else '低于'}本表同时段常态 {mean:,.1f}±{rule.sigma:g}σ"
                                    f"（{'上' if high else '下'}限 {limit:,.1f}）"))
     return out
 

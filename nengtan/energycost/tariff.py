@@ -109,7 +109,7 @@ def grids(lines: list[Line]) -> list[Grid]:
         price = np.zeros((12, 24))
         span = np.full((12, 24), 13, dtype=np.int8)  # months the winning line names
         for ln in sorted(group, key=lambda x: -len(x.months)):
-            for m in ln.months:
+            for m in sorted(ln.months):
                 for h in range(ln.start_hour, ln.end_hour):
                     if span[m - 1, h] == len(ln.months):
                         raise InputError(f"tariff {schedule} from {valid_from}: month {m} hour {h} is claimed by two "
