@@ -47,7 +47,7 @@ NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's 
     ("GET", "/api/sectors"), ("GET", "/api/factor-sets"), ("GET", "/api/ingest/health"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/favicon.ico"), ("GET", "/api/templates/{kind}.xlsx"),
     ("GET", "/api/templates/{kind}/columns"),
-    ("GET", "/api/greenpower/ledger/head"), ("GET", "/api/greenpower/book"),
+    ("GET", "/api/greenpower/ledger/head"), ("GET", "/api/greenpower/book"), ("GET", "/api/tariffs"),
     ("GET", "/"), ("GET", "/login"), ("GET", "/public"),
 }
 # Footprint records, requests, applications and certificates are reached by their own ids: tried here with
@@ -79,7 +79,8 @@ PUBLIC_CERTIFICATE = {("GET", "/api/public/certificates/{number}"), ("GET", "/ve
 PUBLISHED_BY_ENTERPRISES = {("GET", "/api/public/esg")}
 OWN_ONLY = {("GET", "/api/auth/me"), ("GET", "/api/enterprises"), ("GET", "/api/inventory"), ("GET", "/portal"),
             ("GET", "/api/me/subscriptions"), ("POST", "/api/me/subscriptions"),
-            ("DELETE", "/api/me/subscriptions/{subscription_id}")}
+            ("DELETE", "/api/me/subscriptions/{subscription_id}"),
+            ("GET", "/api/alarms")}  # tests/api/test_operations.py: an enterprise sees its own meters' alarms only
 
 
 def _flatten(routes, prefix: str = ""):  # type: ignore[no-untyped-def]
