@@ -1,5 +1,6 @@
 """Why a row was refused, in Chinese: the importers' and the live validator's reasons (English, as stored with each
-quarantined row and in every import result) beside their zh-CN form, in one catalogue.
+quarantined row and in every import result) beside their zh-CN form, in one catalogue; and why a figure cannot be
+shown (energy cost and curves without readings), said the same way.
 
 The importers word a reason once, in English, where the rule is checked (nengtan.ingest); the portal shows it in the
 reader's language. Each entry is the English reason as a pattern, the parts that vary (a value, a row, a column)
@@ -81,6 +82,12 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     (r"payload has no 'readings' list", "消息缺少 readings 列表"),
     (r"message of (?P<n>\d+) bytes exceeds the limit of (?P<m>\d+)", "消息 {n} 字节，超过上限 {m} 字节"),
     (r"topic is not <prefix>/gw/<gateway>/readings", "主题不是 <前缀>/gw/<网关>/readings"),
+    # energy cost and curves with nothing to show (nengtan.engine.energycost, nengtan.engine.curves)
+    (r"(?P<e>\S+) has no electricity main meter: .*",
+     "{e} 没有电力主表：分时电费需要 15 分钟或逐时读数（月度报表不分时段）"),
+    (r"(?P<e>\S+)'s meters (?P<m>.+) hold no readings in (?P<y>\d{4})", "{e} 的计量器具 {m} 在 {y} 年没有读数"),
+    (r"no time-of-use tariff is loaded: .*", "尚未载入分时电价表（由园区管理员运行 nengtan tariff load）"),
+    (r"meter (?P<m>\S+) holds no readings in (?P<y>\d{4})", "计量器具 {m} 在 {y} 年没有读数"),
 )
 _COMPILED = tuple((re.compile(p + r"\Z", re.DOTALL), zh) for p, zh in CATALOGUE)
 

@@ -25,10 +25,12 @@ Schedule = Annotated[str | None, Query(max_length=60, description="tariff schedu
 
 def _or_unavailable(compute: Callable[[], dict[str, Any]], **about: Any) -> dict[str, Any]:
     """The figures, or ``available`` false with the reason: no readings is an answer, not a missing resource."""
+    from nengtan.reasons import in_chinese
+
     try:
         return {"available": True, **compute()}
     except NoDataError as exc:
-        return {**about, "available": False, "note": str(exc)}
+        return {**about, "available": False, "note": str(exc), "note_zh": in_chinese(str(exc)) or str(exc)}
 
 
 @router.get("/tariffs")
@@ -113,7 +115,13 @@ def _visible(user: Any, svc: Any) -> set[str] | None:
 @router.get("/alarms")
 def alarm_list(user: UserDep, svc: ServicesDep,
                open_only: Annotated[bool, Query(alias="open", description="only alarms still open")] = True,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+               enterprise: Annotated[str | None, Query(max_length=40, description="only this enterprise's (a credit "
+                                                       "code the user may see)")] = None) -> dict[str, Any]:
     """Live alarms of the enterprises the user may see, newest first."""
-    items = live.alarms(svc.registry, _visible(user, svc), open_only, limit)
+    usccs = _visible(user, svc)
+    if enterprise is not None:
+        code = enterprise.strip().upper()
+        usccs = {code} if usccs is None or code in usccs else set()
+    items = live.alarms(svc.registry, usccs, open_only, limit)
     return {"items": items, "open": sum(1 for a in items if a["cleared_at"] is None)}

@@ -1,4 +1,4 @@
-// The park cockpit: headline figures, trends, breakdowns, Sankey, map, ranking and warnings.
+// The park cockpit: headline figures, live alarms, trends, breakdowns, Sankey, map, ranking and warnings.
 (async function () {
   NT.header();
   document.getElementById("admin-link").hidden = Boolean(document.body.dataset.userPlace);  // staff of a place: no administration
@@ -24,6 +24,7 @@
   if (!NT.whole()) document.querySelectorAll("[data-whole]").forEach((el) => { el.hidden = true; });
   document.getElementById("year-label").textContent = y + (year ? "" : "");
   NT_KPI(document.getElementById("kpis"), summary.items);
+  await NT_ALARMS("alarms", "alarm-count", {limit: 50, every: 60});  // the open live alarms, refreshed every minute
 
   const trends = await NT.api("/api/cockpit/trends" + NT.q());
   let chart = NT_TRENDS("chart-trends", trends, "co2_t");

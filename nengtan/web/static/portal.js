@@ -1,4 +1,5 @@
-// The enterprise portal: own accounts, trends, quality, warnings, uploads with per-row results, report.
+// The enterprise portal: own accounts, trends, quality, warnings, uploads with per-row results, report, the
+// time-of-use cost and the live alarms of its meters.
 (async function () {
   NT.header();
   const uscc = document.body.dataset.uscc;
@@ -62,6 +63,8 @@
     if (sb) sb.onclick = async () => { await NT.send(base + "/years/" + y + "/signoff", {}); verification(); };
   }
   await verification();
+  await NT_COST(uscc, "chart-cost", "cost", "cost-note");
+  await NT_ALARMS("alarms", "alarm-count", {all: true, enterprise: false, uscc: uscc, limit: 30, every: 60});
 
   document.getElementById("upload-form").onsubmit = async (ev) => {
     ev.preventDefault();

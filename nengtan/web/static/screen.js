@@ -24,6 +24,15 @@
   const last = trends.this_year.co2_t.reduce((k, v, i) => (v > 0 ? i : k), -1);
   document.getElementById("as-of").textContent = NT.t("asOf") + " " + trends.year + "-" + (last >= 0 ? trends.months[last] : "—");
 
+  // live alarms: how many are open, red when any (the list is on the cockpit's alarms panel)
+  const alarms = async () => {
+    const a = await NT.api("/api/alarms?limit=1000"), el = document.getElementById("s-alarms");
+    el.textContent = NT.t("alarmsTitle") + " " + NT.t("alarmsOpen").replace("{n}", a.open);
+    el.classList.toggle("alert", a.open > 0);
+  };
+  await alarms();
+  setInterval(() => { alarms().catch(() => {}); }, 60 * 1000);
+
   // headline tiles: totals in 万吨 with the change on last year in %, shares in % with the change in 百分点
   const big = {energy_tce: ["万吨标准煤", 2], co2_t: ["万吨CO2", 2]};
   document.getElementById("screen-kpis").innerHTML = summary.items.map((it) => {
