@@ -25,7 +25,7 @@ def _smtp():  # type: ignore[no-untyped-def]
 @notify_app.command("subscribe")
 @friendly
 def subscribe_cmd(user: Annotated[str, typer.Argument(help="The user who hears of it.")],
-                  kinds: Annotated[str, typer.Option("--kinds", help="warnings,quality,certificates,compliance; "
+                  kinds: Annotated[str, typer.Option("--kinds", help="warnings,quality,certificates,compliance,alarms; "
                                                      "scheduled reports: report_inventory,report_targets")],
                   channel: Annotated[str, typer.Option("--channel", help="email, wecom, dingtalk or webhook")],
                   target: Annotated[str, typer.Option("--to", help="E-mail address or webhook URL.")],

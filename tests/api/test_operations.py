@@ -92,3 +92,15 @@ def test_rules_storage_and_alarms_stay_within_the_enterprise(park: tuple[TestCli
     assert mb not in c.get("/api/alarms?open=false", headers=a).text
     assert {x["meter"] for x in c.get("/api/alarms?open=false", headers=admin).json()["items"]} == {ma, mb}
     assert c.get("/api/alarms", headers=auth(c, demo, "public")).json()["items"] == []
+
+
+def test_every_kind_the_subscription_form_offers_can_be_subscribed_to(park: tuple[TestClient, DemoPark]) -> None:
+    c, demo = park
+    for who in ("enterprise-a", "admin"):
+        h = auth(c, demo, who)
+        offered = c.get("/api/me/subscriptions", headers=h).json()["kinds"]
+        assert "alarms" in offered
+        r = c.post("/api/me/subscriptions", headers=h, json={"kinds": offered, "channel": "email",
+                                                             "target": f"{who}@park.example"})
+        assert r.status_code in (200, 201), r.text
+        assert r.json()["kinds"] == offered

@@ -21,8 +21,8 @@ class SubscriptionCreate(BaseModel):
     """Which events, by which channel, to which address or robot URL; a digest lists a run's events in one message."""
 
     model_config = ConfigDict(extra="forbid")
-    kinds: list[Literal["warnings", "quality", "certificates", "compliance", "report_inventory",
-                        "report_targets"]] = Field(min_length=1, max_length=6)
+    kinds: list[Literal["warnings", "quality", "certificates", "compliance", "alarms", "report_inventory",
+                        "report_targets"]] = Field(min_length=1, max_length=7)
     channel: Literal["email", "wecom", "dingtalk", "webhook"]
     target: str = Field(min_length=3, max_length=500)
     digest: bool = False

@@ -1,4 +1,4 @@
-// The caller's own notification subscriptions (warnings, data quality, certificates, compliance) by e-mail or a
+// The caller's own notification subscriptions (warnings, data quality, certificates, compliance, live alarms) by e-mail or a
 // group robot (企业微信, 钉钉, generic webhook): listed, added and stopped through /api/me/subscriptions.
 (async function () {
   const box = document.getElementById("subscriptions");
