@@ -113,5 +113,7 @@ def _domain_routers(app: FastAPI, svc: Services) -> None:
     app.include_router(targets.router)
     # Gateways authenticate with their own tokens (nengtan ingest gateway add/token), never with a user
     # login; the router is issue 3's, unchanged, under /api.
-    app.state.ingest = IngestService(svc.registry, svc.lake)
+    from nengtan.engine.alarms import AlarmWatch
+
+    app.state.ingest = IngestService(svc.registry, svc.lake, watch=AlarmWatch(svc.registry, svc.lake))
     app.include_router(make_router(app.state.ingest), prefix="/api")

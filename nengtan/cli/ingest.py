@@ -47,12 +47,13 @@ def mqtt_cmd(host: str = "127.0.0.1", port: int = 1883,
              duration: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
              home: HomeOpt = None, database_url_: DbOpt = None) -> None:
     """Subscribe to the gateways' topics (QoS 1, persistent session) and store readings exactly once."""
+    from nengtan.engine.alarms import AlarmWatch
     from nengtan.ingest.mqtt import MqttConfig, MqttIngester
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     _, reg, lake = _open(home, database_url_)
-    stats = MqttIngester(reg, lake, MqttConfig(host=host, port=port, prefix=prefix, client_id=client_id)).run(
-        duration_s=duration)
+    stats = MqttIngester(reg, lake, MqttConfig(host=host, port=port, prefix=prefix, client_id=client_id),
+                         watch=AlarmWatch(reg, lake)).run(duration_s=duration)
     out.print(f"{stats.messages} messages: {stats.accepted} readings stored, {stats.duplicate} duplicate, "
               f"{stats.rejected} rejected (see quarantine)")
 
@@ -62,10 +63,11 @@ def http_cmd(host: str = "127.0.0.1", port: int = 8081, home: HomeOpt = None, da
     """Serve POST /ingest/readings for gateways that cannot speak MQTT (token per gateway)."""
     import uvicorn
 
+    from nengtan.engine.alarms import AlarmWatch
     from nengtan.ingest.http import create_app
 
     _, reg, lake = _open(home, database_url_)
-    uvicorn.run(create_app(reg, lake), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(reg, lake, watch=AlarmWatch(reg, lake)), host=host, port=port, log_level="info")
 
 
 @ingest_app.command("form205")

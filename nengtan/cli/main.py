@@ -454,7 +454,9 @@ def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
     from nengtan.ingest import simulator
 
     console.print(f"feeding the demo meters live over MQTT (127.0.0.1:1883) for {seconds:g} s…")
-    r = simulator.run_live_demo(paths, reg, lake, seconds)
+    from nengtan.engine.alarms import AlarmWatch
+
+    r = simulator.run_live_demo(paths, reg, lake, seconds, watch=AlarmWatch(reg, lake))
     console.print(f"live: {r.gateways} gateways, {r.meters} meters, {r.messages} messages; {r.accepted} readings "
                   f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
                   highlight=False)

@@ -2,9 +2,10 @@
 them (:class:`AlarmWatch`), the alarms kept open until a reading is back within the rule, and each new alarm told at
 once to the subscribers of ``alarms`` through the notification outbox (nengtan.engine.notify).
 
-Within a minute: the MQTT ingester checks each batch right after its lake commit (about a second after arrival) and
-the HTTP ingester each request; a new alarm is queued and sent on a worker thread, so the ingestion never waits on
-a mail server. Missing data is checked by the MQTT ingester every minute (and by ``nengtan alarms check``).
+Within a minute: the surfaces give the ingesters an AlarmWatch (their nengtan.ingest.watch.ReadingsWatch); the MQTT
+ingester shows it each batch right after its lake commit (about a second after arrival), the HTTP ingester each
+request; a new alarm is queued and sent on a worker thread, so the ingestion never waits on a mail server. Missing
+data is looked for by the MQTT ingester every minute (and by ``nengtan alarms check``).
 """
 
 from __future__ import annotations
@@ -113,11 +114,11 @@ def _instant(ts_us: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(ts_us / 1e6, dt.UTC)
 
 
-Event = tuple[str, str, int, Finding | None]
+Outcome = tuple[str, str, int, Finding | None]
 """(meter, kind, instant [µs], finding): a finding, or None for a reading back within the rule at that instant."""
 
 
-def record(reg: Registry, events: list[Event]) -> list[dict[str, Any]]:
+def record(reg: Registry, events: list[Outcome]) -> list[dict[str, Any]]:
     """Apply ``events`` in time order: a finding opens an alarm where its meter and kind has none open (else it is
     counted on the open one), None clears the open one as of the reading's instant. Returns the alarms opened."""
     opened: list[dict[str, Any]] = []
@@ -179,6 +180,8 @@ class AlarmWatch:
             start = dt.datetime(1970, 1, 1, tzinfo=PARK_TZ) + dt.timedelta(days=day - PROFILE_DAYS)
             end = start + dt.timedelta(days=PROFILE_DAYS) - dt.timedelta(microseconds=1)
             got = DUCKDB.readings_between(self.lake, [rule.meter], start, end)
+            if len(self._profiles) >= 4 * max(len(self._rules), 1):  # a long run: forget the days gone by
+                self._profiles = {k: v for k, v in self._profiles.items() if k[1] >= day - 1}
             self._profiles[key] = profile(got["ts_us"].to_numpy(dtype=np.int64), got["value"].to_numpy(dtype=float),
                                           rule.interval_s)
         return self._profiles[key]
@@ -194,7 +197,7 @@ class AlarmWatch:
         meters = mine["meter_id"].to_pylist()
         ts = mine["ts"].cast(pa.int64()).to_numpy()
         values = mine["value"].to_numpy()
-        events: list[Event] = []
+        events: list[Outcome] = []
         with self._lock:
             for i in np.argsort(ts, kind="stable"):
                 rule, t, v = rules[meters[i]], int(ts[i]), float(values[i])
@@ -224,7 +227,7 @@ class AlarmWatch:
         """Open a missing-data alarm for each watched meter whose newest reading is older than its rule allows."""
         now_us = int((now or dt.datetime.now(dt.UTC)).timestamp() * 10**6)
         watched = [r for r in self.rules().values() if r.missing_minutes is not None]
-        events: list[Event] = []
+        events: list[Outcome] = []
         with self._lock:
             for rule in watched:
                 if rule.meter not in self._last:

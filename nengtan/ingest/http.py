@@ -29,9 +29,9 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Header, HTTPException, Request
 from pydantic import BaseModel
 
-from nengtan.engine.alarms import AlarmWatch
 from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Catalog, Reject, Validator
+from nengtan.ingest.watch import ReadingsWatch
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.lake.store import Lake
 from nengtan.registry import audit
@@ -98,7 +98,7 @@ class IngestService:
     """Validation, exactly-once storage and quarantine for HTTP batches (thread-safe)."""
 
     def __init__(self, registry: Registry, lake: Lake, catalog_refresh_s: float = 10.0,
-                 max_bytes: int = 16 * 1024 * 1024) -> None:
+                 max_bytes: int = 16 * 1024 * 1024, watch: ReadingsWatch | None = None) -> None:
         self.registry = registry
         self.lake = lake
         self.writer = DedupeWriter(lake)
@@ -107,7 +107,7 @@ class IngestService:
         self._catalog = Catalog.load(registry)
         self._loaded = time.monotonic()
         self._lock = threading.Lock()
-        self.alarms = AlarmWatch(registry, lake)
+        self.watch = watch
 
     def catalog(self, force: bool = False) -> Catalog:
         if force or time.monotonic() - self._loaded >= self._refresh_s:
@@ -141,9 +141,9 @@ class IngestService:
                 if len(v) else None
         if res is not None and res.conflicts:
             v.rejects += v.conflict_rejects(res.conflicts)
-        if res is not None:
+        if res is not None and self.watch is not None:
             try:
-                self.alarms.check(v.table())
+                self.watch.check(v.table())
             except Exception:  # an alarm that cannot be stored never refuses the readings
                 log.exception("live alarm check failed; the readings are stored")
         audit.append(self.registry, f"gateway:{gateway}", "ingest.readings", f"lake:{res.version if res else '-'}",
@@ -183,8 +183,8 @@ def make_router(service: IngestService) -> APIRouter:
     return router
 
 
-def create_app(registry: Registry, lake: Lake) -> FastAPI:
+def create_app(registry: Registry, lake: Lake, watch: ReadingsWatch | None = None) -> FastAPI:
     """A stand-alone app serving only the ingest routes."""
     app = FastAPI(title="nengtan ingest", version="1")
-    app.include_router(make_router(IngestService(registry, lake)))
+    app.include_router(make_router(IngestService(registry, lake, watch=watch)))
     return app

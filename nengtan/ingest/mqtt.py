@@ -27,8 +27,8 @@ How nothing is lost and nothing is stored twice (MQTT 5, QoS 1):
   what was not acknowledged, and old packet ids are never acknowledged on the new connection;
 * a broker that goes away is reconnected with exponential back-off (1 s to 60 s), logged.
 
-Live alarms (nengtan.engine.alarms): each committed batch is checked against the meters' alarm rules before it is
-acknowledged, and missing data once a minute; a new alarm is told to its subscribers on a worker thread.
+Live alarms: given a watch (nengtan.ingest.watch; the surfaces plug in nengtan.engine.alarms.AlarmWatch), each
+committed batch is shown to it before it is acknowledged, and it looks for missing data once a minute.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from nengtan.engine.alarms import AlarmWatch
 from nengtan.ingest import quarantine
 from nengtan.ingest.validate import Catalog, Reject, Validated, Validator
+from nengtan.ingest.watch import ReadingsWatch
 from nengtan.lake.dedupe import DedupeWriter
 from nengtan.lake.store import Lake
 from nengtan.registry import audit
@@ -184,7 +184,7 @@ class MqttIngester:
     """Subscribes to the gateway topics and stores what arrives (see the module docstring)."""
 
     def __init__(self, registry: Registry, lake: Lake, config: MqttConfig | None = None,
-                 alarms: AlarmWatch | None = None) -> None:
+                 watch: ReadingsWatch | None = None) -> None:
         self.registry = registry
         self.lake = lake
         self.config = config or MqttConfig()
@@ -203,7 +203,7 @@ class MqttIngester:
         self._stop = threading.Event()
         self._client = self._make_client()
         self._compactor: threading.Thread | None = None
-        self.alarms = alarms if alarms is not None else AlarmWatch(registry, lake)
+        self.watch = watch
         self._missing_at = time.monotonic()
 
     # -- MQTT callbacks (network thread) ------------------------------------------------------
@@ -314,8 +314,8 @@ class MqttIngester:
             for c, rej in zip(result.conflicts, good.conflict_rejects(result.conflicts), strict=True):
                 pos, total = next((p, n) for p, a, b, n in spans if a <= c.index < b)
                 bad.setdefault(pos, (batch[pos], [], total))[1].append(rej)
-        if result is not None:
-            self._check_alarms(good)
+        if result is not None and self.watch is not None:
+            self._tell_watch(good)
         for m, rejects, total in bad.values():
             quarantine.record(self.registry, "mqtt", m.topic, m.topic.encode() + b"\0" + m.payload, rejects,
                               quarantine.Counts(total, total - len(rejects), 0, len(rejects)), "mqtt")
@@ -337,14 +337,15 @@ class MqttIngester:
                  len(batch), result.accepted if result else 0, result.duplicate if result else 0,
                  sum(len(r) for _, r, _ in bad.values()), result.version if result else "-")
 
-    def _check_alarms(self, good: Validated) -> None:
-        """The batch against the alarm rules (an alarm that cannot be stored is logged, never a reason to refuse
-        the readings), and missing data once a minute."""
+    def _tell_watch(self, good: Validated) -> None:
+        """The stored batch to the watch, and a look for missing data once a minute (a watch that fails is logged,
+        never a reason to refuse the readings)."""
+        assert self.watch is not None
         try:
-            self.alarms.check(good.table())
+            self.watch.check(good.table())
             if time.monotonic() - self._missing_at >= 60:
                 self._missing_at = time.monotonic()
-                self.alarms.check_missing()
+                self.watch.check_missing()
         except Exception:
             log.exception("live alarm check failed; the readings are stored")
 
@@ -397,7 +398,8 @@ class MqttIngester:
         self._client.loop_stop()
         if self._compactor is not None:
             self._compactor.join(timeout=30)
-        self.alarms.close()
+        if self.watch is not None:
+            self.watch.close()
         log.info("stopped: %d messages, %d readings accepted, %d duplicate, %d rejected", self.stats.messages,
                  self.stats.accepted, self.stats.duplicate, self.stats.rejected)
 

@@ -153,14 +153,15 @@ class LiveDemoResult:
 
 def run_live_demo(paths: Any, registry: Any, lake: Any, duration_s: float | None = 60.0, rate: float = 4.0,
                   host: str = "127.0.0.1", port: int = 1883, prefix: str = "nengtan",
-                  start: dt.datetime | None = None) -> LiveDemoResult:
+                  start: dt.datetime | None = None, watch: Any = None) -> LiveDemoResult:
     """Feed the demo park live: run the MQTT ingester and a simulator publishing every demo meter.
 
     Creates one gateway per enterprise (``GW-<uscc>``, owning that enterprise's interval and counter
     meters) if missing. The simulated clock starts at `start` (default: today 00:00 Asia/Shanghai) and
     advances one 15-minute interval every 1/`rate` seconds until it reaches the wall clock, then one
     interval each time the wall clock crosses the next 15-minute boundary. Stops after `duration_s`
-    (None: until Ctrl-C). `paths` is nengtan.config.Paths (unused beyond logging).
+    (None: until Ctrl-C). `paths` is nengtan.config.Paths (unused beyond logging); `watch` (nengtan.ingest.watch)
+    sees each stored batch, for the live alarms.
     """
     from sqlalchemy import select
 
@@ -179,7 +180,7 @@ def run_live_demo(paths: Any, registry: Any, lake: Any, duration_s: float | None
     sims = {gw: [SimMeter(c, kinds[c][0], kinds[c][1], 20.0 + zlib.crc32(c.encode()) % 200)
                  for c in ms] for gw, ms in plan.items()}
     ing = MqttIngester(registry, lake, MqttConfig(host=host, port=port, prefix=prefix,
-                                                  client_id=f"{prefix}-demo-ingester"))
+                                                  client_id=f"{prefix}-demo-ingester"), watch=watch)
     stop = threading.Event()
     runner = threading.Thread(target=ing.run, kwargs={"stop": stop}, daemon=True)
     runner.start()

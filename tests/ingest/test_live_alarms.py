@@ -10,7 +10,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from email.header import decode_header, make_header
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -21,20 +20,10 @@ from nengtan.engine.notify import subscribe
 from nengtan.ingest.mqtt import MqttConfig, MqttIngester
 from tests.ingest.conftest import free_port, make_park
 from tests.ingest.mqtt_helpers import Running, lake_rows, payload, publish_all, publisher, wait_for
+from tests.test_notify import Mailbox
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.postgres]
 T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        from email import message_from_bytes
-
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
 
 
 @pytest.fixture
@@ -65,7 +54,7 @@ def test_a_reading_over_the_demand_limit_is_told_by_email_within_a_minute(regist
         return {"meter": meter, "ts": (T0 + dt.timedelta(minutes=15 * k)).isoformat(), "value": kwh, "unit": "kWh"}
 
     ing = MqttIngester(registry, lake, MqttConfig(prefix=prefix, client_id=f"{prefix}-ing", flush_s=0.2,
-                                                  compact_every_s=None))
+                                                  compact_every_s=None), watch=live.AlarmWatch(registry, lake))
     with Running(ing):
         pub = publisher()
         t0 = time.monotonic()
