@@ -1,8 +1,9 @@
 """The demo's energy cost and live monitoring (issue 15, item 7), put in as a park's staff would: Jiangsu's
 time-of-use tariff loaded (``nengtan tariff load``), a storage installation at the first enterprise whose metered
 electricity has sub-meters (``nengtan storage add``), alarm rules on its main meter (``nengtan alarms rule``: a
-demand limit a little under the last week's peak, abnormal consumption at 4σ, missing data after an hour), and the
-last week of the demo year checked against them (``nengtan alarms check --since``), quietly: the demo tells no one.
+demand limit a little under the last week's peak, abnormal consumption at 4σ, missing data after an hour), the
+last week of the demo year checked against them (``nengtan alarms check --since``), quietly: the demo tells no one;
+and a virtual meter naming what the main meter's sub-meters miss (``nengtan meter virtual``: main − Σ sub, 公用及损耗).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def build_operations_demo(stores: Stores, year: int) -> dict[str, Any]:
     from nengtan.engine.alarms import AlarmWatch, set_rule
     from nengtan.engine.curves import day_series, meter_of
     from nengtan.engine.energycost import add_storage, load_tariff
+    from nengtan.engine.virtualmeters import add_virtual
 
     load_tariff(stores.registry, "demo")
     site = metered_site(stores)
@@ -54,10 +56,23 @@ def build_operations_demo(stores: Stores, year: int) -> dict[str, Any]:
     peak = max((day_series(stores, meter, last - dt.timedelta(days=i))["peak_kw"] or 0.0) for i in range(WEEK))
     demand = float(np.floor(peak * 0.95 / 100.0) * 100.0)
     set_rule(stores.registry, "demo", uscc, code, demand_kw=demand, sigma=4.0, missing_minutes=60)
+    subs = submeters(stores, code)
+    rest = f"{code.rsplit('-', 1)[0]}-REST"
+    formula = " - ".join(f"{{{c}}}" for c in (code, *subs))  # main less each sub-meter
+    add_virtual(stores.registry, "demo", uscc, rest, "公用及损耗", formula)
     watch = AlarmWatch(stores.registry, stores.lake, notify=False)
     try:
         opened = watch.replay(park_midnight(last - dt.timedelta(days=WEEK - 1)), park_midnight(dt.date(year + 1, 1, 1)))
         opened += watch.check_missing()
     finally:
         watch.close()
-    return {"site": uscc, "meter": code, "demand_kw": demand, "alarms": len(opened)}
+    return {"site": uscc, "meter": code, "demand_kw": demand, "alarms": len(opened), "virtual": rest}
+
+
+def submeters(stores: Stores, code: str) -> list[str]:
+    from nengtan.registry.tables.park import Meter
+
+    sub = aliased(Meter)
+    with stores.registry.session() as s:
+        return list(s.execute(select(sub.code).join(Meter, Meter.id == sub.parent_id).where(Meter.code == code)
+                              .order_by(sub.code)).scalars())

@@ -417,7 +417,8 @@ def demo(
         ops = build_operations_demo(_Stores(reg, lake), _year)
         err_console.print(f"demo: time-of-use tariff loaded; storage and alarm rules at {ops.get('meter', '-')} "
                           f"(demand {ops.get('demand_kw', 0):,.0f} kW): {ops['alarms']} alarms from the year's last "
-                          "week (nengtan cost / meter curve / alarms list)", highlight=False)
+                          f"week; virtual meter {ops.get('virtual', '-')} (nengtan cost / meter curve / alarms list)",
+                          highlight=False)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
         console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
                       f"{truth.readings:,} readings in {paths.home}", highlight=False)

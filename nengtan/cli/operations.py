@@ -181,6 +181,53 @@ def meter_balance(enterprise: Annotated[str, typer.Argument(help="Credit code.")
     console.print(t)
 
 
+@meter_app.command("virtual")
+@friendly
+def meter_virtual(enterprise: Annotated[str, typer.Argument(help="Credit code of the enterprise it belongs to.")],
+                  code: Annotated[str, typer.Argument(help="The virtual meter's code.")],
+                  formula: Annotated[str, typer.Option("--formula", help="Numbers, {METER} codes, + - * / and "
+                                                       "parentheses, e.g. \"0.35 * {UTIL-STEAM}\".")],
+                  name: Annotated[str | None, typer.Option("--name")] = None, home: HomeOption = None) -> None:
+    """Add a virtual meter (虚拟表): a formula over other meters, for allocating a shared supply; shown beside the
+    enterprise's meters, never summed into its accounts."""
+    from nengtan.engine.virtualmeters import add_virtual
+
+    out = add_virtual(_stores(home).registry, "cli", enterprise, code, name or code, formula)
+    console.print(f"virtual meter {out['code']} of {out['enterprise']}: {out['formula']} ({out['carrier']}, "
+                  f"{out['unit']})", highlight=False)
+
+
+@meter_app.command("monthly")
+@friendly
+def meter_monthly_cmd(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
+                      meter: Annotated[str, typer.Argument(help="Meter code (a virtual meter's too).")],
+                      year: YearOption = None, home: HomeOption = None, fmt: FormatOption = "table") -> None:
+    """A meter's use per month; a virtual meter's with the parts its formula takes."""
+    from nengtan.engine.cockpit import meter_monthly
+    from nengtan.engine.curves import meter_of
+    from nengtan.engine.virtualmeters import virtual_monthly
+    from nengtan.errors import NotFoundError
+
+    stores = _stores(home)
+    y = _year(stores, year)
+    try:
+        m = meter_of(stores, enterprise, meter)
+        out: dict[str, Any] = {"code": meter, "unit": m.unit, "kind": m.kind, "year": y,
+                               "monthly": meter_monthly(stores, y, meter, m.kind)}
+    except NotFoundError:
+        out = virtual_monthly(stores, enterprise, meter, y)
+    if check_format(fmt) == "json":
+        print_json(out)
+        return
+    parts = list(out.get("meters", []))
+    t = Table(title=f"{meter} {y} ({out['unit']})" + (f" = {out['formula']}" if "formula" in out else ""))
+    for c in ("月份", *parts, "用量"):
+        t.add_column(c, justify="right")
+    for r in out["monthly"]:
+        t.add_row(r["period"], *(fmt_num(r["parts"][c], 0) for c in parts), fmt_num(r["quantity"], 2))
+    console.print(t)
+
+
 @alarms_app.command("rule")
 @friendly
 def alarm_rule(enterprise: Annotated[str, typer.Argument(help="Credit code.")],

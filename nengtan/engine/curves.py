@@ -58,14 +58,21 @@ def day_series(stores: Stores, m: Meter, day: dt.date) -> dict[str, Any]:
     keep = (idx >= 0) & (idx < slots) & (values >= 0)
     kwh[idx[keep]] = 0.0
     np.add.at(kwh, idx[keep], values[keep])
-    kw = kwh * 3600.0 / m.interval_s
+    return series_shape(day, kwh, m.interval_s)
+
+
+def series_shape(day: dt.date, kwh: np.ndarray, interval_s: int) -> dict[str, Any]:
+    """A day's series as the curves give it: kWh per interval (None where missing), kW, the readings, total and
+    peak (a virtual meter's day is built from its meters' arrays, nengtan.engine.virtualmeters)."""
+    kw = kwh * 3600.0 / interval_s
     have = ~np.isnan(kwh)
     peak = int(np.nanargmax(kw)) if have.any() else None
+    start = park_midnight(day)
     return {"day": day.isoformat(), "kwh": [None if np.isnan(x) else float(x) for x in kwh],
             "kw": [None if np.isnan(x) else float(x) for x in kw], "readings": int(have.sum()),
             "total_kwh": float(np.nansum(kwh)) if have.any() else None,
             "peak_kw": float(kw[peak]) if peak is not None else None,
-            "peak_at": (start + dt.timedelta(seconds=peak * m.interval_s)).strftime("%H:%M") if peak is not None
+            "peak_at": (start + dt.timedelta(seconds=peak * interval_s)).strftime("%H:%M") if peak is not None
             else None}
 
 
@@ -92,24 +99,41 @@ def newest_day(stores: Stores, code: str, year: int) -> dt.date | None:
 def day_curve(stores: Stores, uscc: str, code: str, day: dt.date | None = None, year: int | None = None
               ) -> dict[str, Any]:
     """The meter's day (default: the day of its newest reading in ``year``) beside the day before (环比) and the same
-    date a year before (同比), see the module docstring; a statement line has no curve (InputError)."""
+    date a year before (同比), see the module docstring; a statement line has no curve (InputError). A virtual meter
+    (nengtan.engine.virtualmeters) gives its formula's day; its newest day is that of the first meter it names."""
     from nengtan.errors import NoDataError
 
-    m = meter_of(stores, uscc, code)
-    if m.kind not in ("interval", "counter"):
-        raise InputError(f"meter {code} is a monthly statement line: it has no intraday curve")
+    try:
+        m = meter_of(stores, uscc, code)
+    except NotFoundError:  # a virtual meter: its formula over its meters' days
+        from nengtan.engine.virtualmeters import virtual_day, virtual_interval, virtual_of
+
+        v = virtual_of(stores.registry, uscc, code)
+        interval_s, unit, kind, role = virtual_interval(stores.registry, v), v["unit"], "virtual", "virtual"
+        newest_code = v["meters"][0]
+
+        def one(d: dt.date) -> dict[str, Any]:
+            return virtual_day(stores, v, d)
+    else:
+        if m.kind not in ("interval", "counter"):
+            raise InputError(f"meter {code} is a monthly statement line: it has no intraday curve")
+        interval_s, unit, kind, role = m.interval_s, m.unit, m.kind, m.role
+        newest_code = m.code
+
+        def one(d: dt.date) -> dict[str, Any]:
+            return day_series(stores, m, d)
     if day is None:
         y = year or dt.date.today().year
-        day = newest_day(stores, m.code, y)
+        day = newest_day(stores, newest_code, y)
         if day is None:
             raise NoDataError(f"meter {code} holds no readings in {y}")
-    today = day_series(stores, m, day)
-    prev = day_series(stores, m, day - dt.timedelta(days=1))
-    ago = day_series(stores, m, _year_before(day))
-    times = [(dt.datetime(2000, 1, 1) + dt.timedelta(seconds=i * m.interval_s)).strftime("%H:%M")
-             for i in range(86_400 // m.interval_s)]
-    return {"meter": m.code, "enterprise": uscc.strip().upper(), "unit": m.unit, "interval_s": m.interval_s,
-            "kind": m.kind, "role": m.role, "times": times, "day": today, "previous_day": prev, "year_before": ago,
+    today = one(day)
+    prev = one(day - dt.timedelta(days=1))
+    ago = one(_year_before(day))
+    times = [(dt.datetime(2000, 1, 1) + dt.timedelta(seconds=i * interval_s)).strftime("%H:%M")
+             for i in range(86_400 // interval_s)]
+    return {"meter": code, "enterprise": uscc.strip().upper(), "unit": unit, "interval_s": interval_s,
+            "kind": kind, "role": role, "times": times, "day": today, "previous_day": prev, "year_before": ago,
             "change_pct": {"previous_day": _change(today["total_kwh"], prev["total_kwh"]),
                            "year_before": _change(today["total_kwh"], ago["total_kwh"])},
             "data_version": stores.lake.version}

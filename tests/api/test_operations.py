@@ -104,3 +104,34 @@ def test_every_kind_the_subscription_form_offers_can_be_subscribed_to(park: tupl
                                                              "target": f"{who}@park.example"})
         assert r.status_code in (200, 201), r.text
         assert r.json()["kinds"] == offered
+
+
+def test_an_enterprise_builds_virtual_meters_from_its_own_meters_only(park: tuple[TestClient, DemoPark]) -> None:
+    c, demo = park
+    svc = c.app.state.services  # type: ignore[attr-defined]
+    a, b = auth(c, demo, "enterprise-a"), auth(c, demo, "enterprise-b")
+    ma, mb = _main_meter(c, demo.a), _main_meter(c, demo.b)
+    refused = c.post(f"/api/enterprises/{demo.a}/virtual-meters", headers=a,
+                     json={"code": "A-SHARE", "name": "x", "formula": f"0.5 * {{{mb}}}"})
+    assert refused.status_code == 404 and f"no meter {mb} that you may read" in refused.json()["detail"]
+    bad = c.post(f"/api/enterprises/{demo.a}/virtual-meters", headers=a,
+                 json={"code": "A-SHARE", "name": "x", "formula": f"__import__('os') + {{{ma}}}"})
+    assert bad.status_code == 422
+    ok = c.post(f"/api/enterprises/{demo.a}/virtual-meters", headers=a,
+                json={"code": "A-HALF", "name": "一半", "formula": f"0.5 * {{{ma}}}"})
+    assert ok.status_code == 201, ok.text
+    listed = c.get(f"/api/enterprises/{demo.a}/meters", headers=a).json()["items"]
+    assert [x["formula"] for x in listed if x["kind"] == "virtual"] == [f"0.5 * {{{ma}}}"]
+    half = c.get(f"/api/enterprises/{demo.a}/meters/A-HALF?year={YEAR}", headers=a).json()
+    whole = c.get(f"/api/enterprises/{demo.a}/meters/{ma}?year={YEAR}", headers=a).json()
+    assert [m["quantity"] for m in half["monthly"]] == [0.5 * m["quantity"] for m in whole["monthly"]]
+    assert c.get(f"/api/enterprises/{demo.b}/meters", headers=b).text.count("A-HALF") == 0
+    # the park's staff may allocate a shared meter of one enterprise to another
+    admin = auth(c, demo, "admin")
+    share = c.post(f"/api/enterprises/{demo.b}/virtual-meters", headers=admin,
+                   json={"code": "B-SHARE", "name": "分摊", "formula": f"0.2 * {{{ma}}}"})
+    assert share.status_code == 201
+    assert c.delete(f"/api/enterprises/{demo.a}/virtual-meters/B-SHARE", headers=a).status_code == 404
+    assert c.delete(f"/api/enterprises/{demo.b}/virtual-meters/B-SHARE", headers=admin).status_code == 204
+    from nengtan.engine.virtualmeters import virtual_meters
+    assert virtual_meters(svc.registry, demo.b) == []

@@ -422,6 +422,20 @@ def test_energy_manager_reads_the_curve_balance_and_cost_and_sets_an_alarm_rule(
     assert rows.count() == 14 and "合计" in rows.last.inner_text()  # header, twelve months, the year
     assert f"{cost['total']['yuan']:,.2f}" in rows.last.inner_text()
     assert "jiangsu-industrial-1-10kV" in page.inner_text("#cost-note")
+    # a virtual meter from the portal's form: the main meter at 40 %, with its own page
+    page.fill("#virtual-code", "A-40PCT")
+    page.fill("#virtual-name", "分摊40%")
+    page.fill("#virtual-formula", f"0.4 * {{{meter}}}")
+    page.click("#virtual-add")
+    page.wait_for_selector("#meters a:has-text('A-40PCT')")
+    page.console_errors.clear()
+    page.click("#meters a:has-text('A-40PCT')")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    assert page.inner_text("#formula") == f"虚拟表 分摊40% = 0.4 * {{{meter}}}"
+    assert page.locator("#meter-table tr").count() == 13 and page.is_hidden("#rule-form")
+    share = day_curve(svc, a, "A-40PCT", year=YEAR)
+    assert page.inner_text("#change-prev") == f"{share['change_pct']['previous_day']:+.1f}%"
+    assert not page.console_errors, page.console_errors
 
 
 def test_cockpit_and_large_screen_show_the_open_live_alarms(page, live) -> None:  # type: ignore[no-untyped-def]

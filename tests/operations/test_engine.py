@@ -219,3 +219,39 @@ def test_a_tariff_table_is_loaded_once_and_never_changed(park: tuple[LocalStores
     changed.write_text(DEFAULT_TABLE.read_text(encoding="utf-8").replace("0.2604", "0.2700"), encoding="utf-8")
     with pytest.raises(InputError, match="already loaded with other lines; a table is never changed"):
         load_tariff(stores.registry, "test", changed)
+
+
+def test_a_virtual_meter_is_its_formula_over_its_meters(park: tuple[LocalStores, str, str]) -> None:
+    from sqlalchemy import select
+
+    from nengtan.demo_operations import submeters
+    from nengtan.engine.virtualmeters import add_virtual, virtual_monthly
+    from nengtan.errors import NotFoundError
+    from nengtan.registry.tables.park import Enterprise, Meter
+
+    stores, uscc, meter = park
+    subs = submeters(stores, meter)
+    formula = " - ".join(f"{{{c}}}" for c in (meter, *subs))
+    add_virtual(stores.registry, "test", uscc, "REST-1", "公用及损耗", formula)
+    out = virtual_monthly(stores, uscc, "REST-1", YEAR)
+    balance = submeter_balance(stores, uscc, meter, YEAR)  # the same difference, worked out by the balance
+    assert [r["quantity"] for r in out["monthly"]] == pytest.approx([r["unmetered"] for r in balance["months"]])
+    assert out["monthly"][0]["parts"][meter] == balance["months"][0]["main"]
+    day = dt.date(YEAR, 6, 30)
+    v = day_curve(stores, uscc, "REST-1", day)
+    parts = [day_curve(stores, uscc, c, day)["day"]["kwh"] for c in (meter, *subs)]
+    assert v["kind"] == "virtual" and v["interval_s"] == 900
+    assert v["day"]["kwh"] == pytest.approx([p[0] - sum(q[i] for q in parts[1:]) for i, p in
+                                             enumerate(zip(*parts, strict=True))])
+    # refused: a code already taken, a meter of another carrier, a meter the caller may not read
+    with pytest.raises(InputError, match="already taken"):
+        add_virtual(stores.registry, "test", uscc, meter, "x", f"{{{meter}}}")
+    other = "GAS-1"
+    with stores.registry.session() as s:
+        own = s.execute(select(Enterprise.id).where(Enterprise.uscc == uscc)).scalar_one()
+        stranger = s.execute(select(Enterprise.id).where(Enterprise.uscc != uscc).limit(1)).scalar_one()
+        s.add(Meter(code=other, enterprise_id=stranger, carrier="natural_gas", unit="m3", kind="interval"))
+    with pytest.raises(InputError, match="give meters of one carrier and unit"):
+        add_virtual(stores.registry, "test", uscc, "MIX-1", "x", f"{{{meter}}} + {{{other}}}")
+    with pytest.raises(NotFoundError, match=f"no meter {other} that you may read"):
+        add_virtual(stores.registry, "test", uscc, "MIX-2", "x", f"{{{other}}}", may_use=lambda eid: eid == own)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, may_read
-from nengtan.api.errors import not_found
 from nengtan.api.schemas import OptYear, PagingDep, period_filter
 from nengtan.engine import cockpit as figures
 from nengtan.registry.tables.park import Enterprise, Meter, Sector
@@ -61,25 +60,31 @@ def get_enterprise(ent: ReadableEnterprise, svc: ServicesDep) -> dict[str, Any]:
 
 @router.get("/enterprises/{uscc}/meters")
 def meters(ent: ReadableEnterprise, svc: ServicesDep, paging: PagingDep) -> dict[str, Any]:
-    """The enterprise's meters (main and sub, with their parent)."""
+    """The enterprise's meters (main and sub, with their parent), then its virtual meters (with their formula)."""
+    from nengtan.engine.virtualmeters import virtual_meters
+
     with svc.registry.session() as s:
         rows = s.execute(select(Meter).where(Meter.enterprise_id == ent.id).order_by(Meter.code)).scalars()
         ids = {m.id: m.code for m in s.execute(select(Meter).where(Meter.enterprise_id == ent.id)).scalars()}
-        items = [{"code": m.code, "carrier": m.carrier, "unit": m.unit, "kind": m.kind, "role": m.role,
-                  "parent": ids.get(m.parent_id) if m.parent_id else None, "interval_s": m.interval_s}
-                 for m in rows]
+        items: list[dict[str, Any]] = [
+            {"code": m.code, "carrier": m.carrier, "unit": m.unit, "kind": m.kind, "role": m.role,
+             "parent": ids.get(m.parent_id) if m.parent_id else None, "interval_s": m.interval_s} for m in rows]
+    items += [{**v, "parent": None} for v in virtual_meters(svc.registry, ent.uscc)]
     return paging.page(items)
 
 
 @router.get("/enterprises/{uscc}/meters/{code}")
 def meter_detail(ent: ReadableEnterprise, code: MeterCode, svc: ServicesDep,
                  year: OptYear = None) -> dict[str, Any]:
-    """One meter and its monthly totals for a year (the last step of the cockpit's drill-down)."""
+    """One meter and its monthly totals for a year (the last step of the cockpit's drill-down); a virtual meter
+    with its formula and each month's parts."""
+    from nengtan.engine.virtualmeters import virtual_monthly
+
     y = year or figures.latest_year(svc, svc.settings.default_year)
     with svc.registry.session() as s:
         m = s.execute(select(Meter).where(Meter.code == code, Meter.enterprise_id == ent.id)).scalar()
         if m is None:
-            raise not_found(f"meter {code} of enterprise {ent.uscc}")
+            return virtual_monthly(svc, ent.uscc, code, y)  # NotFoundError (404) when it is no virtual one either
         info = {"code": m.code, "carrier": m.carrier, "unit": m.unit, "kind": m.kind, "role": m.role}
     monthly = figures.meter_monthly(svc, y, code, info["kind"])
     return {**info, "enterprise": ent.uscc, "year": y, "monthly": monthly}

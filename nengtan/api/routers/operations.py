@@ -1,5 +1,6 @@
-"""Energy cost and live monitoring (issue 15, item 7): time-of-use tariffs and an enterprise's cost per month, a
-meter's intraday curve with 同比/环比, a main meter's sub-meter balance, storage, alarm rules and live alarms.
+"""Energy cost and live monitoring (issue 15, items 7 and 4): time-of-use tariffs and an enterprise's cost per month,
+a meter's intraday curve with 同比/环比, a main meter's sub-meter balance, storage, alarm rules and live alarms,
+virtual meters.
 Every figure is the engine's (nengtan.engine.energycost, curves, alarms); these routes only scope and render."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, WritableEnterprise
+from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep, WritableEnterprise, may_read
 from nengtan.api.schemas import OptYear
 from nengtan.engine import alarms as live
 from nengtan.engine import cockpit as figures
@@ -78,6 +79,30 @@ def add_storage(body: StorageIn, ent: WritableEnterprise, user: UserDep, svc: Se
     """Register the enterprise's storage installation (储能); its cost shows the load it shifts."""
     return energycost.add_storage(svc.registry, f"user:{user.username}", ent.uscc, body.name, body.capacity_kwh,
                                   body.power_kw, body.efficiency, body.commissioned_on)
+
+
+class VirtualMeterIn(BaseModel):
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[^{}\s]+$")
+    name: str = Field(min_length=1, max_length=100)
+    formula: str = Field(min_length=1, max_length=500, description="numbers, {METER} codes, + - * / and parentheses")
+
+
+@router.post("/enterprises/{uscc}/virtual-meters", status_code=201)
+def add_virtual_meter(body: VirtualMeterIn, ent: WritableEnterprise, user: UserDep, svc: ServicesDep
+                      ) -> dict[str, Any]:
+    """Hold a virtual meter (虚拟表): a formula over meters the user may read, e.g. a tenant's share of a shared
+    supply; shown beside the enterprise's meters, never summed into its accounts."""
+    from nengtan.engine.virtualmeters import add_virtual
+
+    return add_virtual(svc.registry, f"user:{user.username}", ent.uscc, body.code, body.name, body.formula,
+                       None if user.is_admin else (lambda eid: may_read(user, eid)))
+
+
+@router.delete("/enterprises/{uscc}/virtual-meters/{code}", status_code=204)
+def remove_virtual_meter(ent: WritableEnterprise, code: MeterCode, user: UserDep, svc: ServicesDep) -> None:
+    from nengtan.engine.virtualmeters import remove_virtual
+
+    remove_virtual(svc.registry, f"user:{user.username}", ent.uscc, code)
 
 
 class AlarmRuleIn(BaseModel):

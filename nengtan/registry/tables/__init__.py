@@ -16,7 +16,7 @@
 - ``upward``: the outbox of upward reports (store and forward);
 - ``energy``: energy-use budgets (用能预算) and energy reviews (节能审查);
 - ``notify``: notification subscriptions and deliveries (e-mail, group-robot webhooks);
-- ``operations``: time-of-use tariff tables, storage installations, live-alarm rules and alarms.
+- ``operations``: time-of-use tariff tables, storage installations, live-alarm rules and alarms, virtual meters.
 
 :mod:`nengtan.registry.schema` imports them all, so that ``Base.metadata`` knows every table.
 """

@@ -1,5 +1,5 @@
-"""Energy cost and live monitoring (issue 15, item 7): the dated time-of-use tariff tables, the enterprises' storage
-installations, the alarm rules of meters and the alarms they raised."""
+"""Energy cost and live monitoring (issue 15, items 7 and 4): the dated time-of-use tariff tables, the enterprises'
+storage installations, the alarm rules of meters and the alarms they raised, and virtual meters."""
 
 from __future__ import annotations
 
@@ -75,3 +75,20 @@ class Alarm(Base):
     message: Mapped[str] = mapped_column(Text)  # zh-CN
     raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class VirtualMeter(Base):
+    """A virtual meter (虚拟表): a formula over other meters (nengtan.accounting.virtual), shown beside the enterprise's
+    real meters for allocating a shared supply or naming what the sub-meters miss; it reads no readings of its own
+    and is not summed into the accounts."""
+
+    __tablename__ = "virtual_meter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    carrier: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(16))
+    formula: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

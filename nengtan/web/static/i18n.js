@@ -88,7 +88,9 @@ window.NT_I18N = {
     prevDay: "前一日（环比）", yearBefore: "去年同日（同比）", peakLoad: "最大负荷", change: "变化",
     balanceTitle: "主表与分表平衡", mainMeter: "主表", subTotal: "分表合计", unmetered: "未计量", ruleTitle: "告警规则",
     demandLimit: "需量限值", sigmaLimit: "用能异常：偏离本表同时段常态（标准差倍数）", missingLimit: "数据中断：无读数超过（分钟）",
-    saveRule: "保存规则", saved: "已保存", monthlyTitle: "逐月用量", load: "负荷",
+    saveRule: "保存规则", saved: "已保存", monthlyTitle: "逐月用量", load: "负荷", virtualMeter: "虚拟表",
+    virtualAdd: "添加虚拟表", virtualCode: "编号", virtualName: "名称", virtualFormula: "公式，如 0.35 * {公用蒸汽表编号}",
+    formula: "公式",
   },
   en: {
     footprints: "Product footprints", records: "Footprint records", incoming: "Customers' requests",
@@ -198,6 +200,7 @@ window.NT_I18N = {
     balanceTitle: "Main meter and sub-meters", mainMeter: "Main meter", subTotal: "Sub-meters", unmetered: "Unmetered",
     ruleTitle: "Alarm rule", demandLimit: "Demand limit", sigmaLimit: "Abnormal: deviations from the meter's own profile (σ)",
     missingLimit: "Missing data after (minutes)", saveRule: "Save rule", saved: "Saved", monthlyTitle: "Monthly use",
-    load: "Load",
+    load: "Load", virtualMeter: "virtual meter", virtualAdd: "Add a virtual meter", virtualCode: "Code",
+    virtualName: "Name", virtualFormula: "Formula, e.g. 0.35 * {SHARED-STEAM}", formula: "Formula",
   },
 };

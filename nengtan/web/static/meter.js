@@ -12,14 +12,22 @@
   document.getElementById("meter-table").innerHTML = "<tr><th>" + NT.t("period") + '</th><th class="num">' + NT.t("quantity") + " [" + NT.esc(d.unit) + "]</th></tr>" +
     d.monthly.map((m) => "<tr><td>" + m.period + '</td><td class="num">' + NT.num(m.quantity) + "</td></tr>").join("");
   c.getDom().setAttribute("role", "img"); c.getDom().setAttribute("aria-describedby", "meter-table");
+  const virtual = d.kind === "virtual";
+  if (virtual) document.getElementById("formula").textContent = NT.t("virtualMeter") + " " + d.name + " = " + d.formula;
 
   // the day's curve: kW per interval, with the day before and the same day last year
   const dayInput = document.getElementById("curve-day");
   const series = [["day", "thisDay", "solid"], ["previous_day", "prevDay", "dashed"], ["year_before", "yearBefore", "dotted"]];
   const curveChart = NT.chart("chart-curve");
   async function curve(day) {
-    const k = await NT.api(base + "/curve" + NT.q(day ? {day: day} : {}));
     const note = document.getElementById("curve-note");
+    let k;
+    try {
+      k = await NT.api(base + "/curve" + NT.q(day ? {day: day} : {}));
+    } catch (e) {  // a virtual meter over meters read at different intervals, or over statements: no day to draw
+      if (e.status !== 422) throw e;
+      note.textContent = e.message; document.getElementById("chart-curve").hidden = true; return;
+    }
     if (!k.available) { note.textContent = NT.lang === "zh" ? k.note_zh : k.note; document.getElementById("chart-curve").hidden = true; return; }
     dayInput.value = k.day.day;
     const label = (key, name) => NT.t(name) + " " + k[key].day;
@@ -38,9 +46,11 @@
     note.textContent = "";
   }
   dayInput.onchange = () => { if (dayInput.value) curve(dayInput.value); };
-  if (d.kind === "interval" || d.kind === "counter") await curve(null); else document.getElementById("curve-panel").hidden = true;
+  if (d.kind === "interval" || d.kind === "counter" || virtual) await curve(null); else document.getElementById("curve-panel").hidden = true;
 
-  // a main meter against its sub-meters
+  // a main meter against its sub-meters (a virtual meter has none, nor readings to watch)
+  if (virtual) { document.getElementById("rule-form").hidden = true; document.querySelector("[data-i18n=ruleTitle]").hidden = true;
+    document.body.dataset.ready = "1"; return; }
   try {
     const bal = await NT.api(base + "/balance" + NT.q());
     document.getElementById("balance-panel").hidden = false;

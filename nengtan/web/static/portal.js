@@ -45,10 +45,25 @@
       '</td><td class="num">' + NT.num(x.projection) + '</td><td class="num">' + NT.num(x.limit) + "</td><td>" +
       NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
 
-  const m = await NT.api(base + "/meters?limit=1000");
-  document.getElementById("meters").innerHTML = m.items.map((x) => '<tr><td><a href="/portal/' + uscc + "/meters/" + encodeURIComponent(x.code) + NT.q() + '">' +
-    NT.esc(x.code) + "</a></td><td>" + NT.esc(x.carrier) + "</td><td>" + NT.esc(x.kind) + "</td><td>" + NT.esc(x.role) + "</td></tr>").join("") ||
-    '<tr><td class="muted">' + NT.t("noData") + "</td></tr>";
+  async function meters() {
+    const m = await NT.api(base + "/meters?limit=1000");
+    document.getElementById("meters").innerHTML = m.items.map((x) => '<tr><td><a href="/portal/' + uscc + "/meters/" + encodeURIComponent(x.code) + NT.q() + '">' +
+      NT.esc(x.code) + "</a></td><td>" + NT.esc(x.carrier) + "</td>" + (x.kind === "virtual" ? "<td>" + NT.t("virtualMeter") + " " + NT.esc(x.name) +
+      '</td><td class="formula">' + NT.esc(x.formula) : "<td>" + NT.esc(x.kind) + "</td><td>" + NT.esc(x.role)) + "</td></tr>").join("") ||
+      '<tr><td class="muted">' + NT.t("noData") + "</td></tr>";
+  }
+  await meters();
+  document.getElementById("virtual-form").onsubmit = async (ev) => {
+    ev.preventDefault();
+    const note = document.getElementById("virtual-note");
+    try {
+      await NT.send(base + "/virtual-meters", {code: document.getElementById("virtual-code").value.trim(),
+        name: document.getElementById("virtual-name").value.trim() || document.getElementById("virtual-code").value.trim(),
+        formula: document.getElementById("virtual-formula").value});
+      note.className = "muted"; note.textContent = NT.t("saved");
+      await meters();
+    } catch (e) { note.className = "error"; note.textContent = e.message; }
+  };
 
   async function verification() {
     const v = await NT.api(base + "/years/" + y + "/verification");
