@@ -467,3 +467,31 @@ def test_cockpit_and_large_screen_show_the_open_live_alarms(page, live) -> None:
     page.goto(f"{live['url']}/portal/{live['accounts']['enterprise-a'].enterprises[0]}?year={YEAR}")
     page.wait_for_selector("body[data-ready='1']", timeout=60_000)
     assert meter not in page.inner_text("#alarms")
+
+
+def test_every_chart_of_every_page_has_its_figures_as_a_table(page, live) -> None:  # type: ignore[no-untyped-def]
+    """Screen readers and copying: each drawn chart is an image described by a table of its figures."""
+    from nengtan.engine.cockpit import breakdown
+
+    svc = live["app"].state.services
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    sector = breakdown(svc, YEAR, "park")["by_sector"][0]["sector_code"]
+    visits = {"admin": ["/cockpit", f"/cockpit/sectors/{sector}", "/cockpit/evaluation", "/cockpit/screen"],
+              "enterprise-a": [f"/portal/{a}", f"/portal/{a}/meters/{_main_meter(live, a)}"]}
+    seen = 0
+    for user, paths in visits.items():
+        log_in(page, live, user)
+        for path in paths:
+            page.goto(f"{live['url']}{path}?year={YEAR}")
+            page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+            page.wait_for_load_state("networkidle", timeout=60_000)
+            charts = page.locator(".chart:visible, .s-chart:visible")
+            assert charts.count() > 0, path
+            for i in range(charts.count()):
+                chart = charts.nth(i)
+                cid = chart.get_attribute("id")
+                assert chart.get_attribute("role") == "img", f"{path} #{cid}"
+                table = chart.get_attribute("aria-describedby")
+                assert table and page.locator(f"#{table} tr").count() > 1, f"{path} #{cid} has no table of its figures"
+                seen += 1
+    assert seen >= 14

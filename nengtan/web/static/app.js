@@ -63,7 +63,10 @@
   NT.chartTable = function (id, headers, rows) {
     const chart = document.getElementById(id);
     let t = document.getElementById(id + "-table");
-    if (!t) { t = document.createElement("table"); t.id = id + "-table"; t.className = "sr-only"; chart.after(t); }
+    if (!t) {  // a table takes its rows' height whatever its box says: the 1-px clipping box is a div around it
+      const box = document.createElement("div"); box.className = "sr-only";
+      t = document.createElement("table"); t.id = id + "-table"; box.append(t); chart.after(box);
+    }
     chart.setAttribute("role", "img");
     chart.setAttribute("aria-describedby", t.id);
     t.innerHTML = "<tr>" + headers.map((h) => "<th>" + NT.esc(h) + "</th>").join("") + "</tr>" +

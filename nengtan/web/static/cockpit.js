@@ -27,9 +27,7 @@
   await NT_ALARMS("alarms", "alarm-count", {limit: 50, every: 60});  // the open live alarms, refreshed every minute
 
   const trends = await NT.api("/api/cockpit/trends" + NT.q());
-  let chart = NT_TRENDS("chart-trends", trends, "co2_t");
-  NT.chartTable("chart-trends", [NT.t("period"), trends.year + " tCO2", (trends.year - 1) + " tCO2", trends.year + " tce", (trends.year - 1) + " tce"],
-    trends.months.map((m, i) => [m, trends.this_year.co2_t[i], trends.last_year.co2_t[i], trends.this_year.energy_tce[i], trends.last_year.energy_tce[i]]));
+  let chart = NT_TRENDS("chart-trends", trends, "co2_t");  // with its table (kpi.js)
   document.querySelectorAll("[data-m]").forEach((b) => b.onclick = () => {
     document.querySelectorAll("[data-m]").forEach((x) => x.classList.remove("active")); b.classList.add("active");
     chart = NT_TRENDS("chart-trends", trends, b.dataset.m);
@@ -44,7 +42,6 @@
   sc.on("click", (p) => { location.href = "/cockpit/sectors/" + bd.by_sector[p.dataIndex].sector_code + NT.q(); });
   NT.chartTable("chart-sector", [NT.t("sector"), "tCO2"], bd.by_sector.map((r) => [r.sector_code + " " + NT.name(r), r.co2_t]));
   NT_CARRIER_PIE("chart-carrier", bd.by_carrier);
-  NT.chartTable("chart-carrier", [NT.t("carrier"), "tce"], bd.by_carrier.map((r) => [NT.name(r), r.energy_tce]));
 
   const sk = await NT.api("/api/cockpit/sankey" + NT.q());
   const names = Object.fromEntries(sk.nodes.map((n) => [n.id, NT.name(n)]));

@@ -34,6 +34,7 @@
     chart.setOption({backgroundColor: "transparent", tooltip: {trigger: "axis"}, xAxis: {type: "category", data: trend.years},
       yAxis: {type: "value", name: t.unit}, series: [{type: "line", data: t.values, connectNulls: false,
         itemStyle: {color: "#4cc9f0"}, label: {show: true, formatter: (p) => p.value === null ? "" : NT.num(p.value, 2)}}]}, true);
+    NT.chartTable("chart-indicator", [NT.t("year"), t.name + " [" + t.unit + "]"], trend.years.map((y, i) => [String(y), t.values[i] === null ? "—" : t.values[i]]));
   }
   document.querySelectorAll("#hj274 tr[data-no]").forEach((tr) => { tr.onclick = () => show(Number(tr.dataset.no)); });
   show(26);

@@ -90,7 +90,7 @@ window.NT_I18N = {
     demandLimit: "需量限值", sigmaLimit: "用能异常：偏离本表同时段常态（标准差倍数）", missingLimit: "数据中断：无读数超过（分钟）",
     saveRule: "保存规则", saved: "已保存", monthlyTitle: "逐月用量", load: "负荷", virtualMeter: "虚拟表",
     virtualAdd: "添加虚拟表", virtualCode: "编号", virtualName: "名称", virtualFormula: "公式，如 0.35 * {公用蒸汽表编号}",
-    formula: "公式",
+    formula: "公式", bus: "节点",
   },
   en: {
     footprints: "Product footprints", records: "Footprint records", incoming: "Customers' requests",
@@ -201,6 +201,6 @@ window.NT_I18N = {
     ruleTitle: "Alarm rule", demandLimit: "Demand limit", sigmaLimit: "Abnormal: deviations from the meter's own profile (σ)",
     missingLimit: "Missing data after (minutes)", saveRule: "Save rule", saved: "Saved", monthlyTitle: "Monthly use",
     load: "Load", virtualMeter: "virtual meter", virtualAdd: "Add a virtual meter", virtualCode: "Code",
-    virtualName: "Name", virtualFormula: "Formula, e.g. 0.35 * {SHARED-STEAM}", formula: "Formula",
+    virtualName: "Name", virtualFormula: "Formula, e.g. 0.35 * {SHARED-STEAM}", formula: "Formula", bus: "Bus",
   },
 };

@@ -43,11 +43,15 @@ window.NT_TRENDS = function (id, d, metric) {
     xAxis: {type: "category", data: d.months}, yAxis: {type: "value", name: unit},
     series: [{name: NT.t("thisYear") + " " + d.year, type: "line", smooth: true, data: d.this_year[metric]},
              {name: NT.t("lastYear") + " " + (d.year - 1), type: "line", smooth: true, lineStyle: {type: "dashed"}, data: d.last_year[metric]}]}, true);
+  // the figures as a table too (both measures, both years), wherever the trend is drawn
+  NT.chartTable(id, [NT.t("period"), d.year + " tCO2", (d.year - 1) + " tCO2", d.year + " tce", (d.year - 1) + " tce"],
+    d.months.map((m, i) => [m, d.this_year.co2_t[i], d.last_year.co2_t[i], d.this_year.energy_tce[i], d.last_year.energy_tce[i]]));
   return c;
 };
 window.NT_CARRIER_PIE = function (id, rows) {
   const c = NT.chart(id);
   c.setOption({backgroundColor: "transparent", tooltip: {trigger: "item", valueFormatter: (v) => NT.num(v) + " tce"},
     series: [{type: "pie", radius: ["35%", "70%"], data: rows.map((r) => ({name: NT.name(r), value: r.energy_tce}))}]});
+  NT.chartTable(id, [NT.t("carrier"), "tce"], rows.map((r) => [NT.name(r), r.energy_tce]));
   return c;
 };

@@ -82,6 +82,7 @@
   }
   mc.on("click", (p) => { if (p.data && p.data.uscc) location.href = "/portal/" + p.data.uscc + q(); });
   document.getElementById("s-map").dataset.features = String(geo.features.length);
+  NT.chartTable("s-map", [NT.t("enterprise"), "tCO2"], mp.items.map((p) => [p.name, p.co2_t]));
 
   // warnings: counts and the worst first
   const w = await NT.api("/api/cockpit/warnings" + q({limit: 12}));
@@ -100,6 +101,7 @@
       levels: [{depth: 1, label: {position: "left"}}],  // the sectors' names inside the chart, whole
       data: sk.nodes.map((n) => ({name: names[n.id]})),
       links: sk.links.map((l) => ({source: names[l.source], target: names[l.target], value: l.value}))}]});
+  NT.chartTable("s-sankey", [NT.t("carrier"), NT.t("sector"), "tce"], sk.links.map((l) => [names[l.source], names[l.target], l.value]));
   const bd = await NT.api("/api/cockpit/breakdown" + q());
   const sectors = bd.by_sector.slice(0, 10);
   NT.chart("s-sector").setOption({backgroundColor: "transparent", tooltip: {trigger: "axis", valueFormatter: (v) => NT.num(v, 2) + " 万吨CO2"},
