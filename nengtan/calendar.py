@@ -16,7 +16,7 @@ PARK_OFFSET_US = PARK_OFFSET_S * 1_000_000
 PARK_OFFSET_ISO = "+08:00"
 
 __all__ = ["PARK_OFFSET", "PARK_OFFSET_ISO", "PARK_OFFSET_S", "PARK_OFFSET_US", "PARK_TZ", "PARK_TZ_NAME",
-           "month_start", "park_midnight"]
+           "month_start", "park_midnight", "park_time_text"]
 
 
 def month_start(year: int, month: int) -> dt.datetime:
@@ -27,6 +27,15 @@ def month_start(year: int, month: int) -> dt.datetime:
 def park_midnight(day: dt.date) -> dt.datetime:
     """00:00 park time of ``day`` (aware)."""
     return dt.datetime.combine(day, dt.time(), PARK_TZ)
+
+
+def park_time_text(when: str | dt.datetime | None = None) -> str:
+    """An instant as the park reads it in a report: ``2026-12-04 17:00:24 (北京时间)``; a naive time or ISO text is
+    UTC (how nengtan stores instants); None is now."""
+    t = dt.datetime.fromisoformat(when) if isinstance(when, str) else (when or dt.datetime.now(dt.UTC))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(PARK_TZ).strftime("%Y-%m-%d %H:%M:%S") + " (北京时间)"
 
 
 def local_year(ts_us: int) -> int:

@@ -22,6 +22,21 @@ CARRIERS: dict[str, tuple[str, str]] = {
 STATUSES: dict[str, tuple[str, str]] = {
     "red": ("红", "red"), "yellow": ("黄", "yellow"), "green": ("绿", "green"), "grey": ("灰", "grey"),
 }
+LEVELS: dict[str, tuple[str, str]] = {
+    "park": ("园区", "park"), "sector": ("行业", "sector"), "enterprise": ("企业", "enterprise"),
+    "region": ("区域", "region"),
+}
+TARGET_KINDS: dict[str, tuple[str, str]] = {
+    "reduction": ("较基年降低", "reduction from the base year"), "max_level": ("不高于", "at most"),
+    "cap": ("总量上限", "cap"), "min_share": ("不低于", "at least"),
+}
+TARGET_STATUSES: dict[str, tuple[str, str]] = {
+    "confirmed": ("已核实", "confirmed"), "to-verify": ("待核实", "to verify"),
+}
+ALLOCATION_STATUSES: dict[str, tuple[str, str]] = {
+    "active": ("在册", "active"), "left": ("已迁出", "left"), "entered": ("新进入", "entered"),
+    "entered (reserve_exhausted)": ("新进入（储备已用尽）", "entered (reserve exhausted)"),
+}
 INDICATORS: dict[str, tuple[str, str]] = {
     "energy_total": ("综合能耗总量", "Total energy consumption"),
     "energy_dual_control": ("能耗双控口径能耗", "Energy on the dual-control basis"),
@@ -43,6 +58,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "scope2_location_t": ("范围二 基于位置 (tCO2)", "Scope 2 location-based (tCO2)"),
     "scope2_market_t": ("范围二 基于市场 (tCO2)", "Scope 2 market-based (tCO2)"),
 }
+
+
+def zh_words(table: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The Chinese names of a table's codes, for a workbook column that shows the words."""
+    return {k: zh for k, (zh, _) in table.items()}
 
 
 def carrier_zh(carrier: str) -> str:

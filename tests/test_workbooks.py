@@ -15,8 +15,11 @@ from nengtan.engine.accounts import inventory_report
 from nengtan.engine.stores import LocalStores
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
+from nengtan.reports import inventory_xlsx, targets_xlsx
 from nengtan.reports.cells import header_row, save_workbook
+from nengtan.reports.charts import Chart, series
 from nengtan.reports.tables import write_tables
+from nengtan.reports.workbook_pdf import workbook_tables
 
 
 def _check_tables(path: Path) -> int:
@@ -69,8 +72,44 @@ def test_the_reports_are_meeting_ready(tmp_path: Path) -> None:
                                    str(tmp_path / "park.pdf"), "--home", str(paths.home)])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "park.pdf").read_bytes()[:5] == b"%PDF-" and _check_tables(tmp_path / "park.xlsx") >= 2
+    from nengtan.engine.targets import allocate_budget
+
+    allocate_budget(stores, 2025, "hybrid", "王主任")
     out = CliRunner().invoke(app, ["report", "targets", "--year", "2025", "-o", str(tmp_path / "targets.pdf"),
                                    "--draws", "200", "--home", str(paths.home)])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "targets.pdf").read_bytes()[:5] == b"%PDF-" and _check_tables(tmp_path / "targets.xlsx") >= 2
     reg.close()
+    _check_meeting_words(tmp_path / "park.xlsx", tmp_path / "targets.xlsx")
+    assert _check_charts(tmp_path / "park.pdf", tmp_path / "park.xlsx", inventory_xlsx.CHARTS) == 5
+    assert _check_charts(tmp_path / "targets.pdf", tmp_path / "targets.xlsx", targets_xlsx.CHARTS) == 3
+
+
+def _check_meeting_words(inventory: Path, targets: Path) -> None:
+    """Sectors have their names, statuses and levels are Chinese words, times are the park's local time."""
+    sectors = list(load_workbook(inventory)["分行业 Sectors"].iter_rows(values_only=True))
+    assert sectors[0][:2] == ("行业代码 GB/T 4754", "行业名称 Sector")
+    names = {r[0]: r[1] for r in sectors[1:]}
+    assert names["36"] == "汽车制造业" and names["26"] == "化学原料和化学制品制造业"  # GB/T 4754-2017 divisions
+    summary = [r for r in load_workbook(inventory)["汇总 Summary"].iter_rows(values_only=True) if r[0]]
+    assert any(r[0] == "生成时间 Generated" and str(r[1]).endswith("(北京时间)") for r in summary)
+    wb = load_workbook(targets)
+    warn = list(wb["预警"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(warn) if r[0] == "状态 status")
+    rows = [r for r in warn[head + 1:] if r[0]]
+    assert rows and {r[0] for r in rows} <= {"红", "黄", "绿", "灰"}
+    assert {r[1] for r in rows} <= {"园区", "行业", "企业"}
+    assert all(r[12] is None or not str(r[12]).isascii() for r in rows)  # the driving carrier by its name
+    approved = next(r[1] for r in wb["预算分配"].iter_rows(values_only=True) if r[0] == "批准时间 approved at")
+    assert str(approved).endswith("(北京时间)")
+
+
+def _check_charts(pdf: Path, xlsx: Path, charts: tuple[Chart, ...]) -> int:
+    """The PDF holds one image per chart the workbook's rows can draw; returns how many."""
+    from pypdf import PdfReader
+
+    images = [im for page in PdfReader(pdf).pages for im in page.images]
+    tables = workbook_tables(xlsx)
+    drawn = [c for c in charts if series(c, tables[c.table])[0]]
+    assert len(images) == len(drawn)
+    return len(drawn)

@@ -191,9 +191,10 @@ def report_inventory(
     xlsx = output.with_suffix(".xlsx")
     path = write_report(_stores(home, factors), year, xlsx, _period(year, month, quarter), scope)
     if output.suffix.lower() == ".pdf":
+        from nengtan.reports import inventory_xlsx
         from nengtan.reports.workbook_pdf import workbook_pdf
 
-        path = workbook_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}")
+        path = workbook_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}", charts=inventory_xlsx.CHARTS)
         console.print(f"wrote {xlsx}")
     console.print(f"wrote {path}")
 

@@ -491,9 +491,10 @@ def report_targets(
                    seed, to)
     console.print(f"wrote {xlsx}", highlight=False)
     if output.suffix.lower() == ".pdf":
+        from nengtan.reports import targets_xlsx
         from nengtan.reports.workbook_pdf import workbook_pdf
 
-        workbook_pdf(xlsx, output, f"目标、预算与预警 {year}")
+        workbook_pdf(xlsx, output, f"目标、预算与预警 {year}", charts=targets_xlsx.CHARTS)
         console.print(f"wrote {output}", highlight=False)
 
 

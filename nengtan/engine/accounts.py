@@ -39,11 +39,13 @@ def park_name(stores: Stores) -> str:
 def inventory_report(stores: Stores, output: Path, year: int, month: int | None = None, quarter: int | None = None,
                      scope: str = "park") -> tuple[Path, Inventory]:
     """Write the inventory workbook of ``scope`` and period to ``output``; returns it and the inventory."""
+    from nengtan.engine.cockpit import sector_names
     from nengtan.reports.inventory_xlsx import write_inventory_report
 
     inv = inventory(stores, year, month, quarter, scope)
     d = year_data(stores, year)
     assert d is not None
+    names = {code: zh for code, (zh, _) in sector_names(stores).items()}
     path = write_inventory_report(output, inv, d.ledger, d.reported, d.factor_set, park_name(stores),
-                                  Period(year, month, quarter))
+                                  Period(year, month, quarter), names)
     return path, inv

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nengtan.reports.charts import Chart
 from nengtan.reports.tables import Tables, write_tables
 
 
@@ -78,5 +79,15 @@ def _short(_: str, table: list[list[Any]]) -> list[list[Any]]:
     return [[v[:150] + "…" if isinstance(v, str) and len(v) > 150 else v for v in row] for row in table]
 
 
+PASS_COLORS = {"达标": "#3fa66b", "未达标": "#d64545", "无数据": "#9e9e9e"}
+CHARTS = {
+    "hj274": (Chart("指标对照表", "指标达标情况", "是否达标", kind="pie", fold="count", colors=PASS_COLORS),),
+    "zero-carbon": (Chart("零碳园区自评", "指标达标情况", "是否达标", kind="pie", fold="count", colors=PASS_COLORS),),
+    "ghg": (Chart("温室气体清单", "按类别的温室气体排放", "类别", ("tCO2e",), "barh", "tCO2e", fold="sum"),
+            Chart("温室气体清单", "按气体的温室气体排放", "气体", ("tCO2e",), "pie", fold="sum")),
+}
+"""The charts each evaluation's PDF draws from its tables."""
+
+
 def write_evaluation(kind: str, r: dict[str, Any], park: str, out: Path) -> Path:
-    return write_tables(f"{park} {r['year']} 年{TITLES[kind]}", RENDER[kind](r), out, _short)
+    return write_tables(f"{park} {r['year']} 年{TITLES[kind]}", RENDER[kind](r), out, _short, CHARTS[kind])

@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from nengtan.calendar import park_time_text
+from nengtan.reports.charts import Chart
+
 FIGURES = (
     ("scope2_location_t", "范围二（基于位置）Scope 2 location-based [tCO2]"),
     ("scope2_market_t", "范围二（基于市场）Scope 2 market-based [tCO2]"),
@@ -32,7 +35,7 @@ def rows(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
     summary += [["因子集 Factor set", f["factor_set"]], ["数据版本 Data version", f["data_version"]],
                 ["账本 Ledger", data["head"]["log"]], ["账本规模 Ledger size", data["head"]["size"]],
                 ["账本根 Merkle root", data["head"]["root"]], ["签名公钥 Public key", data["head"]["public_key"]],
-                ["签名时间 Signed at", data["head"]["timestamp"]]]
+                ["签名时间 Signed at", park_time_text(data["head"]["timestamp"])]]
     claims = [["核销 Claim", "月份 Period", "MWh", "绿证起 First GEC", "绿证止 Last GEC", "来源 Origin",
                "账本序号 Ledger entry"]]
     for c in data["claims"]:
@@ -59,4 +62,8 @@ def write_statement(data: dict[str, Any], out: Path) -> Path:
         return [[*r[:2], r[2][:90] + ("…" if len(r[2]) > 90 else ""), f"{len(r[3].split())} hashes"] for r in table]
 
     return write_tables(f"绿色电力消费证明 Green-power statement — {data['enterprise']['name']} {data['year']}",
-                        rows(data), out, short)
+                        rows(data), out, short, CHARTS)
+
+
+CHARTS = (Chart("绿证核销 Claims", "逐月核销绿证电量", "月份 Period", ("MWh",), "bar", "MWh", fold="sum"),)
+"""The statement's PDF chart: the MWh cancelled each month, from the claims table."""

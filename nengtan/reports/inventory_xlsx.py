@@ -7,7 +7,7 @@ comes from the library rows (source document, table, edition, status) the factor
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nengtan.accounting.inventory import SUM_COLUMNS, Inventory, Period, select_scope
+from nengtan.calendar import park_time_text
 from nengtan.factors import FactorSet
 from nengtan.factors.library import CO2_PER_C, FUELS
 from nengtan.indicators import enterprise_figures
 from nengtan.labels import CARRIERS, FIGURES
 from nengtan.reports.cells import save_workbook
+from nengtan.reports.charts import Chart
 from nengtan.units import CANONICAL_UNIT
 
 HEAD = Font(bold=True, color="FFFFFF")
@@ -32,6 +34,18 @@ NUM6 = "0.000000000"
 
 CARRIER_ZH = {c: zh for c, (zh, _) in CARRIERS.items()}
 LEDGER_ZH = {k: zh for k, (zh, _) in FIGURES.items()}
+
+CHARTS = (
+    Chart("分能源 Carriers", "分能源综合能耗（当量值）", "能源 Carrier", (LEDGER_ZH["energy_tce"],), "barh", "tce"),
+    Chart("分行业 Sectors", "分行业排放（前 15 位；范围一 + 范围二 基于位置）", "行业名称 Sector",
+          (LEDGER_ZH["scope1_t"], LEDGER_ZH["scope2_location_t"]), "barh", "tCO2", top=15),
+    Chart("企业 Enterprises", "排放前 15 位企业", "企业名称 Name", ("CO2 (tCO2)",), "barh", "tCO2", top=15),
+    Chart("月度 Months", "逐月排放", "月份 Month", (LEDGER_ZH["scope1_t"], LEDGER_ZH["scope2_location_t"]), "line",
+          "tCO2"),
+    Chart("月度 Months", "逐月综合能耗", "月份 Month", (LEDGER_ZH["energy_tce"], LEDGER_ZH["energy_equiv_tce"]), "bar",
+          "tce"),
+)
+"""The charts the inventory's PDF draws from the workbook's sheets."""
 
 
 def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
@@ -97,8 +111,10 @@ def carrier_multipliers(fs: FactorSet, province: str, carriers: list[str]) -> li
 
 
 def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFrame, econ: pd.DataFrame,
-                           fs: FactorSet, park_name: str, period: Period) -> Path:
-    """Write the workbook to `path` (atomically: a temporary file renamed into place)."""
+                           fs: FactorSet, park_name: str, period: Period,
+                           sector_names: Mapping[str, str] | None = None) -> Path:
+    """Write the workbook to `path` (atomically: a temporary file renamed into place); `sector_names` (GB/T 4754
+    code → Chinese name) names the sectors beside their codes."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = select_scope(ledger, inv.scope)
@@ -115,7 +131,7 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
             ["因子集说明", inv.factor_set_description], ["数据版本 Data version", inv.data_version],
             ["企业数 Enterprises", inv.enterprises],
             *[["因子时间匹配 Factor basis", note] for note in inv.factor_basis],
-            ["生成时间 Generated (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")]]
+            ["生成时间 Generated", park_time_text()]]
     r = _rows(ws, 3, meta) + 1  # type: ignore[arg-type]
     _header(ws, r, ["指标 Indicator", "数值 Value", "单位 Unit", "口径 Basis"])
     s = inv.shares
@@ -178,10 +194,12 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
 
     # -- sectors --------------------------------------------------------------------------------------
     ws = wb.create_sheet("分行业 Sectors")
-    _header(ws, 1, ["行业代码 GB/T 4754", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
-    _rows(ws, 2, [[code, *[v[c] for c in SUM_COLUMNS]] for code, v in sorted(inv.by_sector.items())],
-          {j: NUM2 for j in range(2, 2 + len(SUM_COLUMNS))})
-    _widths(ws, [18, *[20] * len(SUM_COLUMNS)])
+    names = sector_names or {}
+    _header(ws, 1, ["行业代码 GB/T 4754", "行业名称 Sector", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
+    _rows(ws, 2, [[code, names.get(str(code), str(code)), *[v[c] for c in SUM_COLUMNS]]
+                  for code, v in sorted(inv.by_sector.items())],
+          {j: NUM2 for j in range(3, 3 + len(SUM_COLUMNS))})
+    _widths(ws, [18, 30, *[20] * len(SUM_COLUMNS)])
 
     # -- enterprises ----------------------------------------------------------------------------------
     ws = wb.create_sheet("企业 Enterprises")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nengtan.calendar import park_time_text
+from nengtan.labels import (
+    ALLOCATION_STATUSES,
+    CARRIERS,
+    INDICATORS,
+    LEVELS,
+    STATUSES,
+    TARGET_KINDS,
+    TARGET_STATUSES,
+    zh_words,
+)
 from nengtan.reports.cells import save_workbook
+from nengtan.reports.charts import Chart
 
 FILL = {"red": PatternFill("solid", fgColor="F4B6B6"), "yellow": PatternFill("solid", fgColor="FBE7A1"),
         "green": PatternFill("solid", fgColor="C8E6C9"), "grey": PatternFill("solid", fgColor="E0E0E0")}
@@ -38,15 +51,38 @@ def _v(x: Any) -> Any:
     return x
 
 
+WORDS: dict[str, Mapping[str, str]] = {
+    "status": zh_words(STATUSES), "level": zh_words(LEVELS), "indicator": zh_words(INDICATORS),
+    "kind": zh_words(TARGET_KINDS), "target_status": zh_words(TARGET_STATUSES),
+    "allocation_status": zh_words(ALLOCATION_STATUSES), "driver_carrier": zh_words(CARRIERS),
+}
+"""Codes a meeting reads as words: a column of one of these names shows the Chinese word for its code."""
+
+
+STATUS_COLORS = {"红": "#d64545", "黄": "#f0b429", "绿": "#3fa66b", "灰": "#9e9e9e"}
+CHARTS = (
+    Chart("预警", "预警状态分布（园区、行业、企业）", "状态 status", kind="pie", fold="count", colors=STATUS_COLORS),
+    Chart("预算分配", "分行业碳排放预算（前 15 位）", "行业 sector", ("分配 tCO2",), "barh", "tCO2", top=15),
+    Chart("情景对比", "园区二氧化碳排放情景", "年份 year", Chart.ALL, "line", "tCO2"),
+)
+"""The charts the targets workbook's PDF draws from its sheets."""
+
+
 def _write_table(ws: Worksheet, row: int, df: pd.DataFrame, cols: list[tuple[str, str, str | None]],
-                 status_col: str | None = None) -> int:
-    """Write ``df`` at ``row`` with (column, header, number format); returns the next free row."""
+                 status_col: str | None = None, words: Mapping[str, str] | None = None) -> int:
+    """Write ``df`` at ``row`` with (column, header, number format); returns the next free row. A column named in
+    `words` (column → vocabulary of :data:`WORDS`; by default a column of the vocabulary's own name) shows words."""
+    vocab = {col: WORDS[words.get(col, col) if words else col] for col, _, _ in cols
+             if (words and col in words) or col in WORDS}
     for j, (_, head, _) in enumerate(cols, start=1):
         c = ws.cell(row=row, column=j, value=head)
         c.font = HEAD
     for i, rec in enumerate(df.to_dict(orient="records"), start=row + 1):
         for j, (col, _, fmt) in enumerate(cols, start=1):
-            c = ws.cell(row=i, column=j, value=_v(rec.get(col)))
+            value = rec.get(col)
+            if col in vocab and isinstance(value, str):
+                value = vocab[col].get(value, value)
+            c = ws.cell(row=i, column=j, value=_v(value))
             if fmt:
                 c.number_format = fmt
         if status_col and rec.get(status_col) in FILL:
@@ -120,7 +156,8 @@ def write_targets_workbook(
             ("id", "目标 id", None), ("indicator", "指标 indicator", None), ("kind", "类型 kind", None),
             ("value", "目标值 value", "0.0000"), ("unit", "单位 unit", None), ("base_year", "基年", None),
             ("target_year", "目标年", None), ("base_level", "基年水平 base level", "0.0000"),
-            ("document", "依据文件 document", None), ("clause", "条款 clause", None), ("status", "状态 status", None)])
+            ("document", "依据文件 document", None), ("clause", "条款 clause", None), ("status", "状态 status", None)],
+            words={"status": "target_status"})
     else:
         ws.cell(row=r + 1, column=1, value="尚未采纳目标 none adopted")
         r += 3
@@ -141,8 +178,9 @@ def write_targets_workbook(
     if allocation is None:
         wa["A3"] = "尚无分配 no allocation: nengtan budget allocate"
     else:
+        approved_at = park_time_text(allocation.approved_at) if allocation.approved_at else None
         info = [("版本 version", allocation.version), ("方法 method", allocation.method),
-                ("批准人 approved by", allocation.approved_by), ("批准时间 approved at", allocation.approved_at),
+                ("批准人 approved by", allocation.approved_by), ("批准时间 approved at", approved_at),
                 ("园区预算 budget [tCO2]", allocation.budget_t), ("储备 reserve [tCO2]", allocation.reserve_t),
                 ("参数 parameters", str(allocation.parameters)),
                 ("约束 binding", "以碳强度约束为主、总量弹性为辅：年底按实际增加值 × 分配强度，在±10%范围内调整")]
@@ -161,7 +199,8 @@ def write_targets_workbook(
         r = _write_table(wa, r + 1, tab, [
             ("uscc", "统一社会信用代码", None), ("enterprise", "企业", None), ("sector_code", "行业", None),
             ("allocated_t", "分配 tCO2", "#,##0.00"), ("expected_value_added", "预期增加值 万元", "#,##0.00"),
-            ("intensity", "分配强度 tCO2/万元", "0.0000"), ("status", "状态", None)])
+            ("intensity", "分配强度 tCO2/万元", "0.0000"), ("status", "状态", None)],
+            words={"status": "allocation_status"})
         tot_row = r - 1
         wa.cell(row=tot_row, column=1, value="合计(含储备) total incl. reserve").font = HEAD
         wa.cell(row=tot_row, column=4, value=(int(allocation.table["allocated_units"].sum())
@@ -173,8 +212,8 @@ def write_targets_workbook(
     ww["A1"] = f"{year}年{month}月 预警 early warnings"
     ww["A1"].font = TITLE
     counts = warnings["status"].value_counts().to_dict() if len(warnings) else {}
-    ww["A2"] = (f"红 red {counts.get('red', 0)} · 黄 yellow {counts.get('yellow', 0)} · 绿 green "
-                f"{counts.get('green', 0)} · 灰 grey {counts.get('grey', 0)}")
+    ww["A2"] = (f"红 {counts.get('red', 0)} · 黄 {counts.get('yellow', 0)} · 绿 {counts.get('green', 0)} · "
+                f"灰 {counts.get('grey', 0)}")
     order = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
     lvl = {"park": 0, "sector": 1, "enterprise": 2}
     wl = warnings.assign(_o=warnings["status"].map(order), _l=warnings["level"].map(lvl)).sort_values(

@@ -137,7 +137,7 @@ def test_report_pdf_is_printed_from_the_same_workbook(client: TestClient, tokens
 
     from openpyxl import load_workbook
 
-    from nengtan.reports.workbook_pdf import workbook_tables
+    from nengtan.reports.workbook_pdf import cut, workbook_tables
 
     r = client.get(f"/api/enterprises/{demo.a}/report.pdf?year={YEAR}", headers=tokens["enterprise-a"])
     assert r.status_code == 200 and r.content[:5] == b"%PDF-" and r.headers["content-type"] == "application/pdf"
@@ -152,6 +152,14 @@ def test_report_pdf_is_printed_from_the_same_workbook(client: TestClient, tokens
     summary = tables[wb.sheetnames[0]]
     cells = {v for row in wb.worksheets[0].iter_rows(values_only=True) for v in row if isinstance(v, float)}
     assert cells and cells <= {v for row in summary for v in row if isinstance(v, float)}  # every figure is printed
-    cut = workbook_tables(xlsx, max_rows=3)
-    longest = max(wb.worksheets, key=lambda ws: ws.max_row)
-    assert len(cut[longest.title]) == 5 and "more rows in the workbook" in str(cut[longest.title][-1][0])
+    from pypdf import PdfReader
+
+    from nengtan.reports.charts import series
+    from nengtan.reports.inventory_xlsx import CHARTS
+
+    images = [im for page in PdfReader(io.BytesIO(r.content)).pages for im in page.images]
+    assert all(series(c, tables[c.table])[0] for c in CHARTS) and len(images) == len(CHARTS)  # each chart, drawn
+    longest = max(tables.values(), key=len)
+    short = cut(longest, max_rows=3)
+    assert short[:4] == longest[:4] and len(short) == 5
+    assert f"其余 {len(longest) - 4:,} 行见 XLSX" in str(short[-1][0])

@@ -64,6 +64,13 @@ def test_statistics_and_platform_figures_meet_in_the_evaluations(registry: Regis
                                    "--home", str(home.home)])
     assert cli.exit_code == 0, cli.output
     assert pdf.read_bytes().startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 1  # the indicators' pass / fail pie
+    cli = CliRunner().invoke(app, ["evaluate", "ghg", "--year", "2025", "--output", str(tmp_path / "ghg.pdf"),
+                                   "--home", str(home.home)])
+    assert cli.exit_code == 0, cli.output
+    assert sum(len(p.images) for p in PdfReader(tmp_path / "ghg.pdf").pages) == 2  # by category, by gas
     bad = tmp_path / "bad.csv"
     bad.write_text("year,item,value,unit,source\n2025,fresh_water,5,kWh,x\n", encoding="utf-8")
     cli = CliRunner().invoke(app, ["import", "park-statistics", str(bad), "--home", str(home.home)])

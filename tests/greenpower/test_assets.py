@@ -232,7 +232,14 @@ def test_statement_renders_the_inventorys_figures_with_proofs(park: LocalStores,
     assert summary["范围二（基于市场）Scope 2 market-based [tCO2]"] == pytest.approx(inv.scope2_market_t, rel=1e-12)
     claims = list(wb["绿证核销 Claims"].iter_rows(values_only=True))[1:]
     assert [(c[2], c[3]) for c in claims] == [(10, gec.make_code(WIND, dt.date(2025, 1, 1), 1))]
+    assert str(summary["签名时间 Signed at"]).endswith("(北京时间)")
     pdf = tmp_path / "s.pdf"
+    r = runner.invoke(app, ["greenpower", "statement", "--enterprise", A, "--year", "2025", "--out", str(pdf),
+                            "--home", str(home.home)])
+    assert r.exit_code == 0, r.output
+    from pypdf import PdfReader
+
+    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 1  # the MWh cancelled per month
     r = runner.invoke(app, ["greenpower", "statement", "--enterprise", A, "--year", "2025", "--out", str(pdf),
                             "--home", str(home.home), "--as", "nobody"])
     assert r.exit_code == 2
