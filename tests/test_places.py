@@ -212,6 +212,31 @@ def test_city_staff_see_their_city(client: TestClient, province: Province) -> No
     assert client.get(f"/api/cockpit/summary?year={YEAR}&place=region:110000", headers=admin).status_code == 404
 
 
+
+def test_city_staff_download_their_citys_reports_only(client: TestClient, province: Province) -> None:
+    """The meeting pack and the inventory workbook of Yancheng's staff hold Yancheng's figures and no cell of
+    Nanjing's enterprises; Nanjing's are refused."""
+    import io
+
+    from openpyxl import load_workbook
+
+    yc = _login(client, province.accounts["yancheng"])
+    for kind in ("pack", "inventory"):
+        r = client.get(f"/api/reports/{kind}?year={YEAR}&format=xlsx", headers=yc)
+        assert r.status_code == 200, kind
+        cells = {str(v) for ws in load_workbook(io.BytesIO(r.content)).worksheets
+                 for row in ws.iter_rows(values_only=True) for v in row if v is not None}
+        assert not (cells & (set(province.nanjing) | set(province.nanjing.values()))), kind
+        assert set(province.yancheng) & cells, kind  # its own enterprises are there
+        assert client.get(f"/api/reports/{kind}?year={YEAR}&place={NANJING}", headers=yc).status_code == 403
+    pack = load_workbook(io.BytesIO(client.get(f"/api/reports/pack?year={YEAR}&format=xlsx", headers=yc).content))
+    about = {r[0]: r[1] for r in pack["数据说明"].iter_rows(values_only=True)}
+    kpi = {r[0]: r[1] for r in pack["核心指标"].iter_rows(values_only=True)}
+    assert about["企业数"] == 12
+    expected = inventory(at_place(province.stores, YANCHENG), YEAR)
+    assert kpi["二氧化碳排放总量"] == pytest.approx(expected.co2_t, rel=1e-12)
+
+
 def _fill(path: str, uscc: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: {"uscc": uscc, "year": str(YEAR), "kind": "pdf", "code": "361",
                                            "username": "enterprise-a"}.get(m.group(1), "1"), path)

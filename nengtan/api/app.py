@@ -29,6 +29,7 @@ from nengtan.api.routers import (
     operations,
     pact,
     pages,
+    parkreports,
     public,
     ratings,
     reports,
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     errors.install(app)
     for module in (auth, admin, enterprises, inventory, cockpit, uploads, verification, reports, public,
                    footprints, pact, greenpower, ratings, assets, evaluation, energy, templates, entries, notify,
-                   operations):
+                   operations, parkreports):
         app.include_router(module.router)
     _domain_routers(app, svc)
     app.include_router(pages.router)

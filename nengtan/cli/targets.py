@@ -498,6 +498,21 @@ def report_targets(
         console.print(f"wrote {output}", highlight=False)
 
 
+def report_pack(
+    year: Annotated[int, typer.Option(help="Year of the pack.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .pdf (tables with charts) or .xlsx to write.")],
+    place: PlaceOption = None, home: HomeOption = None,
+) -> None:
+    """The cockpit as a meeting pack (会议材料): headline indicators, monthly trend, carriers, sectors, largest
+    emitters and warnings, with their charts."""
+    from nengtan.engine.meetingpack import write_pack
+
+    if output.suffix.lower() not in (".xlsx", ".pdf"):
+        raise UserError(f"{output}: the meeting pack is a .pdf (or an .xlsx of the same tables)")
+    write_pack(_stores(home, place), year, output)
+    console.print(f"wrote {output}", highlight=False)
+
+
 # ---------------------------------------------------------------------------------------------
 # the demo's targets summary (appended to nengtan.cli.common.DEMO_HOOKS)
 
@@ -622,5 +637,6 @@ def register(app: typer.Typer) -> None:
     app.command("scenarios")(friendly(scenarios_cmd))
     app.command("lmdi")(friendly(lmdi_cmd))
     report_app.command("targets")(friendly(report_targets))
+    report_app.command("pack")(friendly(report_pack))
     if demo_targets not in DEMO_HOOKS:
         DEMO_HOOKS.append(demo_targets)

@@ -495,3 +495,25 @@ def test_every_chart_of_every_page_has_its_figures_as_a_table(page, live) -> Non
                 assert table and page.locator(f"#{table} tr").count() > 1, f"{path} #{cid} has no table of its figures"
                 seen += 1
     assert seen >= 14
+
+
+def test_a_chart_saves_as_an_image_and_the_cockpit_downloads_its_reports(page, live) -> None:  # type: ignore[no-untyped-def]
+    """Any chart as a PNG for a slide; the meeting pack and the place's workbooks from the cockpit's links."""
+    log_in(page, live, "admin")
+    page.goto(f"{live['url']}/cockpit?year={YEAR}")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    for chart in ("chart-trends", "chart-sector", "chart-carrier", "chart-sankey", "chart-map"):
+        assert page.locator(f"#{chart}-png").is_visible(), chart
+    with page.expect_download() as dl:
+        page.click("#chart-sector-png")
+    saved = dl.value
+    assert saved.suggested_filename.endswith(".png")
+    from pathlib import Path
+
+    data = Path(saved.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+    for kind, fmt, magic in (("pack", "pdf", b"%PDF-"), ("inventory", "xlsx", b"PK"), ("targets", "pdf", b"%PDF-")):
+        href = page.get_attribute(f"#{kind}-{fmt}", "href")
+        assert href and href.startswith(f"/api/reports/{kind}?") and f"format={fmt}" in href and f"year={YEAR}" in href
+        r = page.request.get(live["url"] + href)  # the page's cookie, as a click would send it
+        assert r.status == 200 and r.body()[: len(magic)] == magic, href

@@ -72,7 +72,33 @@
     t.innerHTML = "<tr>" + headers.map((h) => "<th>" + NT.esc(h) + "</th>").join("") + "</tr>" +
       rows.map((r) => "<tr>" + r.map((v) => "<td>" + (typeof v === "number" ? NT.num(v) : NT.esc(v)) + "</td>").join("") + "</tr>").join("");
   };
-  NT.chart = (id) => echarts.init(document.getElementById(id), "dark", { renderer: "canvas" });
+  NT.chart = function (id) {
+    const el = document.getElementById(id);
+    const c = echarts.init(el, "dark", { renderer: "canvas" });
+    NT.saveButton(el);
+    return c;
+  };
+  // Any chart as a PNG image for a slide: a button beside the panel's title saves what the chart shows now
+  NT.saveButton = function (el) {
+    if (document.getElementById(el.id + "-png")) return;
+    const panel = el.closest(".panel"), head = panel && panel.querySelector("h2");
+    if (!head) return;
+    const b = document.createElement("button");
+    b.type = "button"; b.id = el.id + "-png"; b.className = "chart-save"; b.textContent = NT.t("saveImage");
+    b.setAttribute("aria-label", NT.t("saveImage") + "：" + head.textContent.trim());
+    b.onclick = function () {
+      const c = echarts.getInstanceByDom(el);
+      if (!c) return;
+      const url = c.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#0f1d2e" });
+      const bytes = Uint8Array.from(atob(url.split(",")[1]), (ch) => ch.charCodeAt(0));
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+      a.download = (head.textContent.trim() || el.id).replace(/[\\/:*?"<>|\s]+/g, "_") + ".png";
+      document.body.append(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    };
+    head.append(b);
+  };
   NT.header = function () {
     const b = document.getElementById("lang-btn"); if (b) { b.textContent = NT.t("lang"); b.onclick = NT.toggleLang; }
     const l = document.getElementById("logout-btn"); if (l) { l.textContent = NT.t("logout"); l.onclick = NT.logout; }

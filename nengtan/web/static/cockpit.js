@@ -21,6 +21,8 @@
   document.getElementById("place-name").textContent = cur ? cur.name : "";
   document.getElementById("evaluation-link").href = "/cockpit/evaluation" + NT.q();
   document.getElementById("screen-link").href = "/cockpit/screen" + NT.q();
+  for (const kind of ["pack", "inventory", "targets"])  // the place's reports, as the CLI's `nengtan report` writes them
+    for (const fmt of ["pdf", "xlsx"]) document.getElementById(kind + "-" + fmt).href = "/api/reports/" + kind + NT.q({year: y, format: fmt});
   if (!NT.whole()) document.querySelectorAll("[data-whole]").forEach((el) => { el.hidden = true; });
   document.getElementById("year-label").textContent = y + (year ? "" : "");
   NT_KPI(document.getElementById("kpis"), summary.items);
