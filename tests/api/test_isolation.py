@@ -23,6 +23,7 @@ YEAR = 2025
 ADMIN_ONLY = {
     ("GET", "/api/users"), ("POST", "/api/users"), ("PATCH", "/api/users/{username}"), ("GET", "/api/audit"),
     ("POST", "/api/publications"),
+    ("GET", "/api/reports/inventory"), ("GET", "/api/reports/targets"), ("GET", "/api/reports/pack"),
     ("GET", "/api/cockpit/summary"), ("GET", "/api/cockpit/trends"), ("GET", "/api/cockpit/breakdown"),
     ("GET", "/api/cockpit/sankey"), ("GET", "/api/cockpit/ranking"), ("GET", "/api/cockpit/map"),
     ("GET", "/api/cockpit/warnings"), ("GET", "/api/cockpit/sectors/{code}"), ("GET", "/api/cockpit/places"),
