@@ -37,6 +37,21 @@ ALLOCATION_STATUSES: dict[str, tuple[str, str]] = {
     "active": ("在册", "active"), "left": ("已迁出", "left"), "entered": ("新进入", "entered"),
     "entered (reserve_exhausted)": ("新进入（储备已用尽）", "entered (reserve exhausted)"),
 }
+SOURCES: dict[str, tuple[str, str]] = {
+    "statement": ("月度报表", "statement"), "meter": ("计量表", "meter"), "ledger": ("绿证账本", "GEC ledger"),
+    "estimated": ("估算", "estimated"), "entry": ("手工填报", "entered"),
+}
+METER_KINDS: dict[str, tuple[str, str]] = {
+    "interval": ("区间表（15分钟）", "interval"), "counter": ("累计表", "counter"),
+    "statement": ("报表表计", "statement"), "virtual": ("虚拟表", "virtual"),
+}
+ALLOCATION_METHODS: dict[str, tuple[str, str]] = {
+    "grandfather": ("历史法", "grandfathering"), "benchmark": ("基准法", "benchmark"),
+    "hybrid": ("混合法（强度约束、总量弹性）", "hybrid (intensity binding, total elastic)"),
+}
+METER_ROLES: dict[str, tuple[str, str]] = {"main": ("总表", "main"), "sub": ("分表", "sub")}
+PAGE_TABLES: dict[str, dict[str, tuple[str, str]]] = {}
+"""The tables the web pages name codes with (served as /labels.js; filled below, once every table is defined)."""
 INDICATORS: dict[str, tuple[str, str]] = {
     "energy_total": ("综合能耗总量", "Total energy consumption"),
     "energy_dual_control": ("能耗双控口径能耗", "Energy on the dual-control basis"),
@@ -58,6 +73,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "scope2_location_t": ("范围二 基于位置 (tCO2)", "Scope 2 location-based (tCO2)"),
     "scope2_market_t": ("范围二 基于市场 (tCO2)", "Scope 2 market-based (tCO2)"),
 }
+
+
+PAGE_TABLES.update({"carrier": CARRIERS, "status": STATUSES, "level": LEVELS, "source": SOURCES,
+                    "meterKind": METER_KINDS, "meterRole": METER_ROLES, "indicator": INDICATORS,
+                    "allocationMethod": ALLOCATION_METHODS})
 
 
 def zh_words(table: dict[str, tuple[str, str]]) -> dict[str, str]:

@@ -517,3 +517,50 @@ def test_a_chart_saves_as_an_image_and_the_cockpit_downloads_its_reports(page, l
         assert href and href.startswith(f"/api/reports/{kind}?") and f"format={fmt}" in href and f"year={YEAR}" in href
         r = page.request.get(live["url"] + href)  # the page's cookie, as a click would send it
         assert r.status == 200 and r.body()[: len(magic)] == magic, href
+
+
+ALLOWED_LATIN = {"tce", "tCO", "kgCO", "kWh", "MWh", "GWh", "kWp", "English"}
+"""Units and the language button, shown as they are on a Chinese page (acronyms, all capitals, are names too)."""
+
+
+def _english_words(text: str) -> list[str]:
+    """Latin words of three letters or more that are words, not codes: a token holding a digit, an underscore or a
+    colon, or joined to one by a hyphen (N-E001-M, region:320100, carbon_efficiency), is an identifier."""
+    import re
+
+    out = []
+    for token in re.findall(r"[A-Za-z0-9_:.\-/]+", text):
+        if any(ch.isdigit() or ch in "_:" for ch in token):
+            continue
+        for w in re.findall(r"[A-Za-z]{3,}", token):
+            if w not in ALLOWED_LATIN and not w.isupper():
+                out.append(w)
+    return out
+
+
+def test_the_chinese_pages_show_no_english_words(page, live) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 item 2, for the pages (and the portal's panels) made Chinese so far: every word a park leader or an
+    energy manager reads is Chinese, codes are named from the shared catalogue (/labels.js, nengtan.labels)."""
+    from nengtan.engine.cockpit import breakdown
+
+    svc = live["app"].state.services
+    a = live["accounts"]["enterprise-a"].enterprises[0]
+    sector = breakdown(svc, YEAR, "park")["by_sector"][0]["sector_code"]
+    visits = {"admin": [("/cockpit", "main"), ("/cockpit/screen", "body"), (f"/cockpit/sectors/{sector}", "main")],
+              "enterprise-a": [(f"/portal/{a}", "#" + ",#".join(("kpis", "quality", "accounts", "meters", "budget",
+                                                                   "warnings", "cost", "alarms", "green-claims"))),
+                               (f"/portal/{a}/meters/{_main_meter(live, a)}", "main")]}
+    found = {}
+    for user, paths in visits.items():
+        log_in(page, live, user)
+        for path, where in paths:
+            page.goto(f"{live['url']}{path}?year={YEAR}")
+            page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+            page.wait_for_load_state("networkidle", timeout=60_000)
+            text = "\n".join(page.locator(where).all_inner_texts())
+            assert len(text) > 100, path
+            words = _english_words(text)
+            if words:
+                found[path] = sorted(set(words))[:20]
+    assert not found, found
+    assert _english_words("外购电力 diesel 12 kWh") == ["diesel"]  # the check itself finds a word

@@ -50,6 +50,23 @@ def home(user: OptUser) -> Response:
     return page("public.html")
 
 
+@router.get("/labels.js")
+def labels_script() -> Response:
+    """The names of codes (carriers, statuses, sources, meter kinds …) in both languages, from nengtan.labels — the
+    one catalogue the CLI, the workbooks and the pages share — as a script the pages load before theirs."""
+    return Response(_labels_script(), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@lru_cache(maxsize=1)
+def _labels_script() -> str:
+    import json
+
+    from nengtan.labels import PAGE_TABLES
+
+    return "window.NT_LABELS = " + json.dumps(PAGE_TABLES, ensure_ascii=False, sort_keys=True) + ";\n"
+
+
 @router.get("/login")
 def login_page() -> HTMLResponse:
     return page("login.html")

@@ -72,6 +72,11 @@
     t.innerHTML = "<tr>" + headers.map((h) => "<th>" + NT.esc(h) + "</th>").join("") + "</tr>" +
       rows.map((r) => "<tr>" + r.map((v) => "<td>" + (typeof v === "number" ? NT.num(v) : NT.esc(v)) + "</td>").join("") + "</tr>").join("");
   };
+  // The name of a code from the shared catalogue (/labels.js, nengtan.labels): NT.word("carrier", "diesel") → 柴油
+  NT.word = (table, code) => {
+    const t = (window.NT_LABELS || {})[table] || {}, w = t[code];
+    return w ? w[NT.lang === "en" ? 1 : 0] : code;
+  };
   NT.chart = function (id) {
     const el = document.getElementById(id);
     const c = echarts.init(el, "dark", { renderer: "canvas" });

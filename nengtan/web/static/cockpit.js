@@ -58,12 +58,12 @@
   const mc = NT.chart("chart-map");
   mc.setOption({backgroundColor: "#13233a", tooltip: {formatter: (p) => NT.esc(p.data.name) + "<br>" + NT.num(p.data.co2) + " tCO2"},
     grid: {left: 50, right: 20, top: 10, bottom: 30},
-    xAxis: {type: "value", scale: true, name: "lon", splitLine: {lineStyle: {color: "#22344f"}}},
-    yAxis: {type: "value", scale: true, name: "lat", splitLine: {lineStyle: {color: "#22344f"}}},
+    xAxis: {type: "value", scale: true, name: NT.t("lon"), splitLine: {lineStyle: {color: "#22344f"}}},
+    yAxis: {type: "value", scale: true, name: NT.t("lat"), splitLine: {lineStyle: {color: "#22344f"}}},
     series: [{type: "scatter", data: mp.items.map((p) => ({value: [p.lon, p.lat], name: p.name, co2: p.co2_t, uscc: p.uscc})),
       symbolSize: (v, p) => 6 + 34 * Math.sqrt(p.data.co2 / maxCo2), itemStyle: {color: "#f5a524", opacity: 0.75}}]});
   mc.on("click", (p) => { location.href = "/portal/" + p.data.uscc + NT.q(); });
-  NT.chartTable("chart-map", [NT.t("enterprise"), "lon", "lat", "tCO2"], mp.items.map((p) => [p.name, String(p.lon), String(p.lat), p.co2_t]));
+  NT.chartTable("chart-map", [NT.t("enterprise"), NT.t("lon"), NT.t("lat"), "tCO2"], mp.items.map((p) => [p.name, String(p.lon), String(p.lat), p.co2_t]));
 
   async function ranking(by) {
     const r = await NT.api("/api/cockpit/ranking" + NT.q({by: by, limit: 50}));

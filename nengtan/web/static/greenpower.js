@@ -46,6 +46,6 @@
     series: [{type: "graph", layout: "none", roam: true, symbolSize: 9, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 5,
       data: grid.buses.map((b) => ({name: b.bus, x: b.x * 100, y: b.y * 12, value: b.kgco2_per_kwh, green: b.green_share})),
       links: grid.branches.map((l) => ({source: l.from, target: l.to, mw: l.mean_mw})), lineStyle: {color: "#6b7f99", opacity: 0.6}}]});
-  NT.chartTable("chart-grid", [NT.t("bus"), NT.t("nodalIntensity") + " [kgCO2/kWh]", NT.t("greenShare")],
+  NT.chartTable("chart-grid", [NT.t("bus"), NT.t("nodalIntensity"), NT.t("greenShare")],
     grid.buses.map((b) => [b.bus, b.kgco2_per_kwh.toFixed(4), (b.green_share * 100).toFixed(2) + "%"]));
 })();

@@ -19,8 +19,8 @@
   document.getElementById("accounts").innerHTML = "<tr><th>" + NT.t("period") + "</th><th>" + NT.t("carrier") + '</th><th class="num">' +
     NT.t("quantity") + "</th><th>" + NT.t("unit") + "</th><th>" + NT.t("source") + '</th><th class="num">' + NT.t("energy_tce") +
     ' [tce]</th><th class="num">' + NT.t("co2_t") + " [tCO2]</th></tr>" +
-    acc.items.map((r) => "<tr><td>" + r.period + "</td><td>" + NT.esc(r.carrier) + '</td><td class="num">' + NT.num(r.quantity) + "</td><td>" +
-      NT.esc(r.unit) + "</td><td>" + NT.esc(r.source) + '</td><td class="num">' + NT.num(r.energy_tce) + '</td><td class="num">' +
+    acc.items.map((r) => "<tr><td>" + r.period + "</td><td>" + NT.esc(NT.word("carrier", r.carrier)) + '</td><td class="num">' + NT.num(r.quantity) + "</td><td>" +
+      NT.esc(r.unit) + "</td><td>" + NT.esc(NT.word("source", r.source)) + '</td><td class="num">' + NT.num(r.energy_tce) + '</td><td class="num">' +
       NT.num(r.scope1_t + r.scope2_location_t) + "</td></tr>").join("");
 
   NT_TRENDS("chart-trends", await NT.api(base + "/trends" + NT.q()), "co2_t");
@@ -28,7 +28,7 @@
   const q = await NT.api(base + "/quality" + NT.q());
   document.getElementById("quality").innerHTML = "<p>" + NT.t("completeness") + ": <b id='completeness'>" + NT.pct(q.completeness) + "</b></p>" +
     "<table><tr><th>" + NT.t("carrier") + "</th><th>" + NT.t("missing") + '</th><th class="num">' + NT.t("estimated") + "</th></tr>" +
-    q.carriers.map((c) => "<tr><td>" + NT.esc(c.carrier) + "</td><td>" + (c.missing_months.length ? NT.esc(c.missing_months.join(", ")) : "—") +
+    q.carriers.map((c) => "<tr><td>" + NT.esc(NT.word("carrier", c.carrier)) + "</td><td>" + (c.missing_months.length ? NT.esc(c.missing_months.join(", ")) : "—") +
       '</td><td class="num">' + NT.pct(c.estimated_share) + "</td></tr>").join("") + "</table>" +
     (q.quarantine.length ? "<h2>" + NT.t("quarantine") + "</h2><table>" + q.quarantine.slice(0, 20).map((r) =>
       "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(r.column) + "</td><td>" + NT.reason(r) + "</td></tr>").join("") + "</table>" : "");
@@ -36,7 +36,7 @@
   const w = await NT.api(base + "/warnings" + NT.q({all: "true"}));
   const b = await NT.api(base + "/budget" + NT.q());
   if (b.allocated) {
-    document.getElementById("budget").textContent = NT.t("budget") + ": " + NT.num(b.allocated_t) + " tCO2 (v" + b.version + " " + b.method + ", " + b.approved_by + ")";
+    document.getElementById("budget").textContent = NT.t("budget") + ": " + NT.num(b.allocated_t) + " tCO2 (v" + b.version + " " + NT.word("allocationMethod", b.method) + ", " + b.approved_by + ")";
   }
   document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :
     "<tr><th>" + NT.t("status") + '</th><th class="num">' + NT.t("ytd") + '</th><th class="num">' + NT.t("projection") + '</th><th class="num">' +
@@ -48,8 +48,8 @@
   async function meters() {
     const m = await NT.api(base + "/meters?limit=1000");
     document.getElementById("meters").innerHTML = m.items.map((x) => '<tr><td><a href="/portal/' + uscc + "/meters/" + encodeURIComponent(x.code) + NT.q() + '">' +
-      NT.esc(x.code) + "</a></td><td>" + NT.esc(x.carrier) + "</td>" + (x.kind === "virtual" ? "<td>" + NT.t("virtualMeter") + " " + NT.esc(x.name) +
-      '</td><td class="formula">' + NT.esc(x.formula) : "<td>" + NT.esc(x.kind) + "</td><td>" + NT.esc(x.role)) + "</td></tr>").join("") ||
+      NT.esc(x.code) + "</a></td><td>" + NT.esc(NT.word("carrier", x.carrier)) + "</td>" + (x.kind === "virtual" ? "<td>" + NT.t("virtualMeter") + " " + NT.esc(x.name) +
+      '</td><td class="formula">' + NT.esc(x.formula) : "<td>" + NT.esc(NT.word("meterKind", x.kind)) + "</td><td>" + NT.esc(NT.word("meterRole", x.role))) + "</td></tr>").join("") ||
       '<tr><td class="muted">' + NT.t("noData") + "</td></tr>";
   }
   await meters();

@@ -77,7 +77,7 @@
       series: [{type: "scatter", coordinateSystem: "geo", data: points, symbolSize: (v) => size(v[2]), itemStyle: {color: "#f5a524", opacity: 0.8}}]});
   } else {  // a park without a map yet: the coordinates on plain axes
     mc.setOption({backgroundColor: "transparent", tooltip: tip, grid: {left: 50, right: 16, top: 10, bottom: 28},
-      xAxis: {type: "value", scale: true, name: "lon"}, yAxis: {type: "value", scale: true, name: "lat"},
+      xAxis: {type: "value", scale: true, name: NT.t("lon")}, yAxis: {type: "value", scale: true, name: NT.t("lat")},
       series: [{type: "scatter", data: points, symbolSize: (v) => size(v[2]), itemStyle: {color: "#f5a524", opacity: 0.8}}]});
   }
   mc.on("click", (p) => { if (p.data && p.data.uscc) location.href = "/portal/" + p.data.uscc + q(); });
