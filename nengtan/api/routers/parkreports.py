@@ -5,7 +5,7 @@ targets-budget-warnings workbook and the meeting pack, each as XLSX or as its PD
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,6 +17,7 @@ from nengtan.api.deps import PlacedDep, StaffDep
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
 from nengtan.registry import audit
+from nengtan.reports.charts import Chart
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Format = Annotated[Literal["xlsx", "pdf"], Query(alias="format")]
@@ -27,56 +28,58 @@ show the same intervals."""
 
 
 async def _file(user: StaffDep, svc: PlacedDep, name: str, fmt: str, write: Callable[[Path], Path]) -> Response:
-    def make() -> bytes:
+    def make() -> bytes:  # in the thread pool: the engine's work and the audit entry
         with tempfile.TemporaryDirectory(prefix="nengtan-report-") as tmp:
-            return write(Path(tmp) / f"{name}.{fmt}").read_bytes()
+            data = write(Path(tmp) / f"{name}.{fmt}").read_bytes()
+        with svc.registry.session() as s:
+            audit.record(s, user.username, "report.download", name, {"format": fmt, "place": user.place or "park"})
+        return data
 
     data = await run_in_threadpool(make)
-    with svc.registry.session() as s:
-        audit.record(s, user.username, "report.download", name, {"format": fmt, "place": user.place or "park"})
     return Response(data, media_type=MEDIA[fmt],
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}.{fmt}"})
 
 
-def _year(svc: PlacedDep, year: int | None) -> int:
-    return year or figures.latest_year(svc, svc.settings.default_year)
+async def _year(svc: PlacedDep, year: int | None) -> int:
+    if year:
+        return year
+    return int(await run_in_threadpool(figures.latest_year, svc, svc.settings.default_year))
+
+
+async def _workbook(user: StaffDep, svc: PlacedDep, name: str, fmt: str, make_xlsx: Callable[[Path], Path],
+                    title: str, charts: Sequence[Chart]) -> Response:
+    """A workbook the engine writes, or its PDF titled with the place's name and `title`, with `charts`."""
+    from nengtan.engine.accounts import park_name
+    from nengtan.reports.workbook_pdf import workbook_pdf
+
+    def write(out: Path) -> Path:
+        xlsx = make_xlsx(out.with_suffix(".xlsx"))
+        return xlsx if fmt == "xlsx" else workbook_pdf(xlsx, out, f"{park_name(svc)} {title}", charts=charts)
+
+    return await _file(user, svc, name, fmt, write)
 
 
 @router.get("/inventory", response_class=Response)
 async def inventory(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: Format = "xlsx") -> Response:
     """The inventory workbook of the place (totals, carriers, sectors, enterprises, months, factors) or its PDF."""
-    from nengtan.engine.accounts import inventory_report, park_name
+    from nengtan.engine.accounts import inventory_report
     from nengtan.reports import inventory_xlsx
-    from nengtan.reports.workbook_pdf import workbook_pdf
 
-    y = _year(svc, year)
-
-    def write(out: Path) -> Path:
-        xlsx = inventory_report(svc, out.with_suffix(".xlsx"), y)[0]
-        if fmt == "xlsx":
-            return xlsx
-        return workbook_pdf(xlsx, out, f"{park_name(svc)} 能源消费与碳排放清单 {y}", charts=inventory_xlsx.CHARTS)
-
-    return await _file(user, svc, f"inventory-{y}", fmt, write)
+    y = await _year(svc, year)
+    return await _workbook(user, svc, f"inventory-{y}", fmt, lambda xlsx: inventory_report(svc, xlsx, y)[0],
+                           f"能源消费与碳排放清单 {y}", inventory_xlsx.CHARTS)
 
 
 @router.get("/targets", response_class=Response)
 async def targets(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: Format = "xlsx") -> Response:
     """Targets and progress, the budget's allocation, the warnings, the scenarios — the workbook or its PDF."""
-    from nengtan.engine.accounts import park_name
     from nengtan.engine.targets import targets_report
     from nengtan.reports import targets_xlsx
-    from nengtan.reports.workbook_pdf import workbook_pdf
 
-    y = _year(svc, year)
-
-    def write(out: Path) -> Path:
-        xlsx = targets_report(svc, y, out.with_suffix(".xlsx"), draws=SCENARIO_DRAWS)
-        if fmt == "xlsx":
-            return xlsx
-        return workbook_pdf(xlsx, out, f"{park_name(svc)} 目标、预算与预警 {y}", charts=targets_xlsx.CHARTS)
-
-    return await _file(user, svc, f"targets-{y}", fmt, write)
+    y = await _year(svc, year)
+    return await _workbook(user, svc, f"targets-{y}", fmt,
+                           lambda xlsx: targets_report(svc, y, xlsx, draws=SCENARIO_DRAWS),
+                           f"目标、预算与预警 {y}", targets_xlsx.CHARTS)
 
 
 @router.get("/pack", response_class=Response)
@@ -84,5 +87,5 @@ async def pack(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: Format
     """The cockpit as a meeting pack (会议材料): its figures as tables with their charts, PDF or XLSX."""
     from nengtan.engine.meetingpack import write_pack
 
-    y = _year(svc, year)
+    y = await _year(svc, year)
     return await _file(user, svc, f"meeting-pack-{y}", fmt, lambda out: write_pack(svc, y, out))
