@@ -79,3 +79,11 @@ def test_a_chart_is_a_png_of_its_size_drawn_in_the_cjk_font(kind: str) -> None:
 
 def test_a_table_with_no_rows_draws_no_chart() -> None:
     assert png(Chart("t", "x", "能源 Carrier", ("综合能耗 (tce)",)), TABLE[1:2]) is None
+
+
+def test_a_pie_draws_only_the_positive_parts() -> None:
+    rows = [["气体", "tCO2e"], ["CO2", 100.0], ["CH4", 2.5], ["碳汇", -30.0], ["N2O", 0.0]]
+    chart = Chart("t", "x", "气体", ("tCO2e",), "pie", fold="sum")
+    assert series(chart, rows)[0] == ["CO2", "CH4", "碳汇", "N2O"]  # the table's rows, as printed
+    assert png(chart, rows) is not None  # drawn without the sink and the empty part (matplotlib refuses negatives)
+    assert png(chart, [["气体", "tCO2e"], ["碳汇", -30.0]]) is None

@@ -118,6 +118,9 @@ def _short(label: str, n: int = 18) -> str:
 def png(chart: Chart, rows: Sequence[Sequence[Any]], width_mm: float = 250, height_mm: float = 80) -> bytes | None:
     """The chart as a PNG (200 dpi) of the given size, or None when the table has no rows to draw."""
     labels, names, values = series(chart, rows)
+    if chart.kind == "pie":  # a wedge is a positive part (a sink's negative tCO2e is no slice of a whole)
+        keep = [i for i, v in enumerate(values[0]) if v > 0] if values else []
+        labels, values = [labels[i] for i in keep], [[values[0][i] for i in keep]]
     if not labels:
         return None
     from matplotlib import rc_context
