@@ -507,7 +507,7 @@ def test_a_chart_saves_as_an_image_and_the_cockpit_downloads_its_reports(page, l
     with page.expect_download() as dl:
         page.click("#chart-sector-png")
     saved = dl.value
-    assert saved.suggested_filename.endswith(".png")
+    assert saved.suggested_filename.endswith(".png") and "存为图片" not in saved.suggested_filename
     from pathlib import Path
 
     data = Path(saved.path()).read_bytes()

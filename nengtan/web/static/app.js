@@ -90,7 +90,8 @@
     if (!head) return;
     const b = document.createElement("button");
     b.type = "button"; b.id = el.id + "-png"; b.className = "chart-save"; b.textContent = NT.t("saveImage");
-    b.setAttribute("aria-label", NT.t("saveImage") + "：" + head.textContent.trim());
+    const title = head.textContent.trim() || el.id;  // read before the button joins the title
+    b.setAttribute("aria-label", NT.t("saveImage") + "：" + title);
     b.onclick = function () {
       const c = echarts.getInstanceByDom(el);
       if (!c) return;
@@ -98,7 +99,7 @@
       const bytes = Uint8Array.from(atob(url.split(",")[1]), (ch) => ch.charCodeAt(0));
       const a = document.createElement("a");
       a.href = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
-      a.download = (head.textContent.trim() || el.id).replace(/[\\/:*?"<>|\s]+/g, "_") + ".png";
+      a.download = title.replace(/[\\/:*?"<>|\s]+/g, "_") + ".png";
       document.body.append(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10000);
     };
