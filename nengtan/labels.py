@@ -50,8 +50,6 @@ ALLOCATION_METHODS: dict[str, tuple[str, str]] = {
     "hybrid": ("混合法（强度约束、总量弹性）", "hybrid (intensity binding, total elastic)"),
 }
 METER_ROLES: dict[str, tuple[str, str]] = {"main": ("总表", "main"), "sub": ("分表", "sub")}
-PAGE_TABLES: dict[str, dict[str, tuple[str, str]]] = {}
-"""The tables the web pages name codes with (served as /labels.js; filled below, once every table is defined)."""
 INDICATORS: dict[str, tuple[str, str]] = {
     "energy_total": ("综合能耗总量", "Total energy consumption"),
     "energy_dual_control": ("能耗双控口径能耗", "Energy on the dual-control basis"),
@@ -75,9 +73,10 @@ FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
-PAGE_TABLES.update({"carrier": CARRIERS, "status": STATUSES, "level": LEVELS, "source": SOURCES,
-                    "meterKind": METER_KINDS, "meterRole": METER_ROLES, "indicator": INDICATORS,
-                    "allocationMethod": ALLOCATION_METHODS})
+PAGE_TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "carrier": CARRIERS, "status": STATUSES, "level": LEVELS, "source": SOURCES, "meterKind": METER_KINDS,
+    "meterRole": METER_ROLES, "indicator": INDICATORS, "allocationMethod": ALLOCATION_METHODS}
+"""The tables the web pages name codes with (served as /labels.js by the pages router)."""
 
 
 def zh_words(table: dict[str, tuple[str, str]]) -> dict[str, str]:

@@ -191,10 +191,9 @@ def report_inventory(
     xlsx = output.with_suffix(".xlsx")
     path = write_report(_stores(home, factors), year, xlsx, _period(year, month, quarter), scope)
     if output.suffix.lower() == ".pdf":
-        from nengtan.reports import inventory_xlsx
-        from nengtan.reports.workbook_pdf import workbook_pdf
+        from nengtan.reports.inventory_xlsx import inventory_pdf
 
-        path = workbook_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}", charts=inventory_xlsx.CHARTS)
+        path = inventory_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}")
         console.print(f"wrote {xlsx}")
     console.print(f"wrote {path}")
 

@@ -491,10 +491,9 @@ def report_targets(
                    seed, to)
     console.print(f"wrote {xlsx}", highlight=False)
     if output.suffix.lower() == ".pdf":
-        from nengtan.reports import targets_xlsx
-        from nengtan.reports.workbook_pdf import workbook_pdf
+        from nengtan.reports.targets_xlsx import targets_pdf
 
-        workbook_pdf(xlsx, output, f"目标、预算与预警 {year}", charts=targets_xlsx.CHARTS)
+        targets_pdf(xlsx, output, f"目标、预算与预警 {year}")
         console.print(f"wrote {output}", highlight=False)
 
 

@@ -14,7 +14,7 @@ from nengtan.calendar import park_time_text
 from nengtan.engine import cockpit
 from nengtan.engine.stores import Stores
 from nengtan.labels import INDICATORS, LEVELS, STATUSES, zh_words
-from nengtan.reports.charts import Chart
+from nengtan.reports.charts import STATUS_COLORS, Chart
 from nengtan.reports.tables import Tables, write_tables
 
 TOP = 15
@@ -22,7 +22,6 @@ TOP = 15
 
 KPI, TREND, CARRIERS, SECTORS, RANKING, WARNINGS, ABOUT = (
     "核心指标", "逐月趋势", "能源结构", "行业排放", "排放排名", "预警", "数据说明")
-STATUS_COLORS = {"红": "#d64545", "黄": "#f0b429", "绿": "#3fa66b", "灰": "#9e9e9e"}
 CHARTS = (
     Chart(TREND, "逐月二氧化碳排放（本年与上年）", "月份", ("本年 tCO2", "上年 tCO2"), "line", "tCO2"),
     Chart(CARRIERS, "分能源综合能耗（当量值）", "能源", ("综合能耗 tce",), "pie"),
@@ -33,6 +32,7 @@ CHARTS = (
 """The pack's charts, each drawn from the rows of its table."""
 
 STATUS_ZH = zh_words(STATUSES)
+LEVEL_ZH = zh_words(LEVELS)
 
 
 def _share(v: Any, unit: str) -> Any:
@@ -70,7 +70,7 @@ def pack_tables(stores: Stores, year: int) -> tuple[str, Tables]:
                 for r in rk["items"]]
     wn = cockpit.warnings(stores, year)
     warns: list[list[Any]] = [["状态", "层级", "对象", "压力比 %", "原因"]]
-    warns += [[STATUS_ZH.get(w["status"], w["status"]), zh_words(LEVELS).get(w["level"], w["level"]),
+    warns += [[STATUS_ZH.get(w["status"], w["status"]), LEVEL_ZH.get(w["level"], w["level"]),
                w.get("name") or w.get("subject"), w["ratio"] * 100 if w.get("ratio") is not None else None,
                w.get("reason_zh") or ""] for w in wn["items"]]
     about: list[list[Any]] = [

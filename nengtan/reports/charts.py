@@ -18,6 +18,8 @@ Fold = Literal["rows", "sum", "count"]
 
 TOTALS = ("合计", "总计", "Total", "total")
 """A row whose label starts so is the table's total line, not one of its parts: charts leave it out."""
+STATUS_COLORS = {"红": "#d64545", "黄": "#f0b429", "绿": "#3fa66b", "灰": "#9e9e9e"}
+"""The warning statuses' colours, by their Chinese words, for a pie of statuses."""
 PALETTE = ("#2f6f9f", "#f5a524", "#3fa66b", "#c94c4c", "#7a5cc2", "#5aa9c9", "#9a7b4f", "#888888")
 
 

@@ -48,6 +48,13 @@ CHARTS = (
 """The charts the inventory's PDF draws from the workbook's sheets."""
 
 
+def inventory_pdf(xlsx: Path, out: Path, title: str) -> Path:
+    """The inventory workbook `xlsx` printed to `out`, with its charts."""
+    from nengtan.reports.workbook_pdf import workbook_pdf
+
+    return workbook_pdf(xlsx, out, title, charts=CHARTS)
+
+
 def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
     for j, label in enumerate(labels, start=1):
         c = ws.cell(row=row, column=j, value=label)

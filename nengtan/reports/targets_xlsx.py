@@ -32,7 +32,7 @@ from nengtan.labels import (
     zh_words,
 )
 from nengtan.reports.cells import save_workbook
-from nengtan.reports.charts import Chart
+from nengtan.reports.charts import STATUS_COLORS, Chart
 
 FILL = {"red": PatternFill("solid", fgColor="F4B6B6"), "yellow": PatternFill("solid", fgColor="FBE7A1"),
         "green": PatternFill("solid", fgColor="C8E6C9"), "grey": PatternFill("solid", fgColor="E0E0E0")}
@@ -59,13 +59,19 @@ WORDS: dict[str, Mapping[str, str]] = {
 """Codes a meeting reads as words: a column of one of these names shows the Chinese word for its code."""
 
 
-STATUS_COLORS = {"红": "#d64545", "黄": "#f0b429", "绿": "#3fa66b", "灰": "#9e9e9e"}
 CHARTS = (
     Chart("预警", "预警状态分布（园区、行业、企业）", "状态 status", kind="pie", fold="count", colors=STATUS_COLORS),
     Chart("预算分配", "分行业碳排放预算（前 15 位）", "行业 sector", ("分配 tCO2",), "barh", "tCO2", top=15),
     Chart("情景对比", "园区二氧化碳排放情景", "年份 year", Chart.ALL, "line", "tCO2"),
 )
 """The charts the targets workbook's PDF draws from its sheets."""
+
+
+def targets_pdf(xlsx: Path, out: Path, title: str) -> Path:
+    """The targets workbook `xlsx` printed to `out`, with its charts."""
+    from nengtan.reports.workbook_pdf import workbook_pdf
+
+    return workbook_pdf(xlsx, out, title, charts=CHARTS)
 
 
 def _write_table(ws: Worksheet, row: int, df: pd.DataFrame, cols: list[tuple[str, str, str | None]],

@@ -5,7 +5,7 @@ targets-budget-warnings workbook and the meeting pack, each as XLSX or as its PD
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,7 +17,6 @@ from nengtan.api.deps import PlacedDep, StaffDep
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
 from nengtan.registry import audit
-from nengtan.reports.charts import Chart
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Format = Annotated[Literal["xlsx", "pdf"], Query(alias="format")]
@@ -47,14 +46,14 @@ async def _year(svc: PlacedDep, year: int | None) -> int:
 
 
 async def _workbook(user: StaffDep, svc: PlacedDep, name: str, fmt: str, make_xlsx: Callable[[Path], Path],
-                    title: str, charts: Sequence[Chart]) -> Response:
-    """A workbook the engine writes, or its PDF titled with the place's name and `title`, with `charts`."""
+                    to_pdf: Callable[[Path, Path, str], Path], title: str) -> Response:
+    """A workbook the engine writes, or its PDF (`to_pdf`, with the workbook's charts) titled with the place's name
+    and `title`."""
     from nengtan.engine.accounts import park_name
-    from nengtan.reports.workbook_pdf import workbook_pdf
 
     def write(out: Path) -> Path:
         xlsx = make_xlsx(out.with_suffix(".xlsx"))
-        return xlsx if fmt == "xlsx" else workbook_pdf(xlsx, out, f"{park_name(svc)} {title}", charts=charts)
+        return xlsx if fmt == "xlsx" else to_pdf(xlsx, out, f"{park_name(svc)} {title}")
 
     return await _file(user, svc, name, fmt, write)
 
@@ -63,23 +62,23 @@ async def _workbook(user: StaffDep, svc: PlacedDep, name: str, fmt: str, make_xl
 async def inventory(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: Format = "xlsx") -> Response:
     """The inventory workbook of the place (totals, carriers, sectors, enterprises, months, factors) or its PDF."""
     from nengtan.engine.accounts import inventory_report
-    from nengtan.reports import inventory_xlsx
+    from nengtan.reports.inventory_xlsx import inventory_pdf
 
     y = await _year(svc, year)
     return await _workbook(user, svc, f"inventory-{y}", fmt, lambda xlsx: inventory_report(svc, xlsx, y)[0],
-                           f"能源消费与碳排放清单 {y}", inventory_xlsx.CHARTS)
+                           inventory_pdf, f"能源消费与碳排放清单 {y}")
 
 
 @router.get("/targets", response_class=Response)
 async def targets(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: Format = "xlsx") -> Response:
     """Targets and progress, the budget's allocation, the warnings, the scenarios — the workbook or its PDF."""
     from nengtan.engine.targets import targets_report
-    from nengtan.reports import targets_xlsx
+    from nengtan.reports.targets_xlsx import targets_pdf
 
     y = await _year(svc, year)
     return await _workbook(user, svc, f"targets-{y}", fmt,
                            lambda xlsx: targets_report(svc, y, xlsx, draws=SCENARIO_DRAWS),
-                           f"目标、预算与预警 {y}", targets_xlsx.CHARTS)
+                           targets_pdf, f"目标、预算与预警 {y}")
 
 
 @router.get("/pack", response_class=Response)

@@ -31,11 +31,9 @@ def _download(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: in
     with tempfile.TemporaryDirectory(prefix="nengtan-report-") as tmp:
         path = build_report(svc, y, ent.uscc, Path(tmp) / f"{ent.uscc}-{y}.xlsx")
         if kind == "pdf":
-            from nengtan.reports import inventory_xlsx
-            from nengtan.reports.workbook_pdf import workbook_pdf
+            from nengtan.reports.inventory_xlsx import inventory_pdf
 
-            path = workbook_pdf(path, Path(tmp) / f"{ent.uscc}-{y}.pdf", f"{ent.uscc} 能源消费与碳排放清单 {y}",
-                                charts=inventory_xlsx.CHARTS)
+            path = inventory_pdf(path, Path(tmp) / f"{ent.uscc}-{y}.pdf", f"{ent.uscc} 能源消费与碳排放清单 {y}")
         data = path.read_bytes()
     with svc.registry.session() as s:
         audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}",
