@@ -83,3 +83,9 @@ def test_only_staff_download_the_places_reports(client: TestClient, tokens) -> N
     assert client.get(f"/api/reports/pack?year={YEAR}").status_code == 401
     assert client.get(f"/api/reports/pack?year={YEAR}&format=doc", headers=tokens["admin"]).status_code == 422
 
+
+
+def test_a_year_without_data_is_a_clear_error_for_every_report(client: TestClient, tokens) -> None:  # type: ignore[no-untyped-def]
+    for kind in ("pack", "inventory", "targets"):
+        r = client.get(f"/api/reports/{kind}?year=2019", headers=tokens["admin"])
+        assert r.status_code in (404, 422) and "2019" in r.json()["detail"], (kind, r.status_code, r.text[:200])
