@@ -116,8 +116,12 @@ def partitions(ts: pa.Array | pa.ChunkedArray, carriers: pa.Array) -> dict[Parti
     year, month = local_year_month(ts)
     ys = np.asarray(year.to_numpy(zero_copy_only=False), dtype=np.int64)
     ms = np.asarray(month.to_numpy(zero_copy_only=False), dtype=np.int64)
-    uniq_c, c_code = np.unique(carriers.to_numpy(zero_copy_only=False).astype(str), return_inverse=True)
-    group = (c_code.reshape(-1).astype(np.int64) * 10000 + ys) * 100 + ms
+    enc = pc.dictionary_encode(carriers)  # the carriers' codes without sorting strings
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    uniq_c = enc.dictionary.to_pylist()
+    c_code = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    group = (c_code * 10000 + ys) * 100 + ms
     return {(str(uniq_c[g // 1_000_000]), int(g // 100 % 10000), int(g % 100)): np.nonzero(group == g)[0]
             for g in np.unique(group).tolist()}
 
