@@ -4,6 +4,8 @@ warning texts — takes its names from here, so a carrier is called one thing ev
 
 from __future__ import annotations
 
+from nengtan.statistics.items import ITEMS as _STATISTIC_ITEMS
+
 CARRIERS: dict[str, tuple[str, str]] = {
     "electricity": ("外购电力", "Purchased electricity"),
     "green_electricity": ("绿色电力（交易/绿证）", "Green electricity (traded / certificates)"),
@@ -73,9 +75,45 @@ FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
+def _bilingual(key: str, text: str) -> tuple[str, str]:
+    """"中文 (english)" as (中文, english); without an English part the English name is the key in words."""
+    zh, _, en = text.partition(" (")
+    en = en.rstrip(")")
+    return zh, en if en and en.isascii() else key.replace("_", " ")
+
+
+CERTIFICATION_STATES: dict[str, tuple[str, str]] = {
+    "applied": ("已委托", "applied"), "accepted": ("已受理", "accepted"),
+    "documents_reviewed": ("文件评审通过", "documents reviewed"), "inspected": ("现场检查通过", "inspected"),
+    "verified": ("碳足迹核查通过", "verified"), "corrections": ("待整改", "corrections requested"),
+    "refused": ("不予受理", "refused"), "certified": ("已获证", "certified"), "rejected": ("不予批准", "rejected"),
+    "withdrawn": ("已撤回", "withdrawn"),
+}
+"""A certification application's states (nengtan.footprint.certification)."""
+CERTIFICATE_STATUSES: dict[str, tuple[str, str]] = {
+    "valid": ("有效", "valid"), "suspended": ("暂停", "suspended"), "withdrawn": ("撤销", "withdrawn"),
+    "expired": ("过期", "expired"),
+}
+"""An issued certificate's public status."""
+
+POINT_KINDS: dict[str, tuple[str, str]] = {"earn": ("获得", "earned"), "spend": ("使用", "spent"),
+                                           "expire": ("过期", "expired")}
+POINT_RULES: dict[str, tuple[str, str]] = {
+    "verified_reduction": ("经核查的减排量", "verified reduction"), "green_power": ("绿电消费", "green power"),
+    "certified_footprint": ("产品碳足迹认证", "certified product footprint"),
+    "complete_verified_data": ("数据完整且经核查", "complete, verified data"),
+}
+"""Carbon points (nengtan.ratings.points): what an entry is and the earning rule that paid it."""
+
+STATISTIC_ITEMS: dict[str, tuple[str, str]] = {k: _bilingual(k, d) for k, (_, _, d) in _STATISTIC_ITEMS.items()} | {
+    "base_year": ("基准年", "base year")}
+"""The statistic items (nengtan.statistics.items) and the evaluations' base year, by name."""
+
 PAGE_TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "carrier": CARRIERS, "status": STATUSES, "level": LEVELS, "source": SOURCES, "meterKind": METER_KINDS,
-    "meterRole": METER_ROLES, "indicator": INDICATORS, "allocationMethod": ALLOCATION_METHODS}
+    "meterRole": METER_ROLES, "indicator": INDICATORS, "allocationMethod": ALLOCATION_METHODS,
+    "statItem": STATISTIC_ITEMS, "pointKind": POINT_KINDS, "pointRule": POINT_RULES,
+    "certState": CERTIFICATION_STATES, "certStatus": CERTIFICATE_STATUSES}
 """The tables the web pages name codes with (served as /labels.js by the pages router)."""
 
 

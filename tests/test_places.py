@@ -210,6 +210,11 @@ def test_city_staff_see_their_city(client: TestClient, province: Province) -> No
         assert whole["items"][k]["value"] == pytest.approx(nj["items"][k]["value"] + yc_sum["items"][k]["value"],
                                                            rel=1e-12)
     assert client.get(f"/api/cockpit/summary?year={YEAR}&place=region:110000", headers=admin).status_code == 404
+    # the administration page names each user's place (the registry's name beside the id)
+    users = {u["username"]: u for u in client.get("/api/users?limit=100", headers=admin).json()["items"]}
+    assert (users["yancheng"]["place"], users["yancheng"]["place_name"]) == (YANCHENG, "盐城市")
+    assert (users["nanjing"]["place"], users["nanjing"]["place_name"]) == (NANJING, "南京市")
+    assert users["admin"]["place_name"] is None
 
 
 

@@ -27,23 +27,42 @@ from nengtan.registry.tables.park import Enterprise
 from nengtan.registry.tables.publishing import EsgPublication
 
 EXCHANGES = "沪深北交易所《上市公司可持续发展报告指引》(2024)"
-ITEMS: tuple[tuple[str, str, str, str, str], ...] = (
-    # key, label, unit, exchanges' guideline item, ISSB S2
-    ("energy_tce", "综合能源消费量 Energy consumption", "tce", "能源利用: 能源消耗总量", "—"),
-    ("electricity_kwh", "用电量 Electricity", "kWh", "能源利用: 能源消耗结构", "—"),
-    ("scope1_t", "范围一排放 Scope 1", "tCO2", "应对气候变化: 温室气体范围一排放总量", "29(a)(i)(1)"),
+ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    # key, label, unit, exchanges' guideline item, ISSB S2 paragraph, what the paragraph says of it (中文 | English)
+    ("energy_tce", "综合能源消费量 Energy consumption", "tce", "能源利用: 能源消耗总量", "—", ""),
+    ("electricity_kwh", "用电量 Electricity", "kWh", "能源利用: 能源消耗结构", "—", ""),
+    ("scope1_t", "范围一排放 Scope 1", "tCO2", "应对气候变化: 温室气体范围一排放总量", "29(a)(i)(1)", ""),
     ("scope2_location_t", "范围二排放（基于位置）Scope 2 location-based", "tCO2",
-     "应对气候变化: 温室气体范围二排放总量", "29(a)(i)(2), 29(a)(v)"),
+     "应对气候变化: 温室气体范围二排放总量", "29(a)(i)(2), 29(a)(v)", ""),
     ("scope2_market_t", "范围二排放（基于市场）Scope 2 market-based", "tCO2", "应对气候变化: 温室气体范围二排放总量",
-     "29(a)(v) (contractual instruments)"),
-    ("co2_intensity", "单位增加值碳排放 CO2 per value added", "tCO2/万元", "应对气候变化: 排放强度", "—"),
-    ("energy_intensity", "单位增加值能耗 Energy per value added", "tce/万元", "能源利用: 能源强度", "—"),
-    ("green_power_share", "绿电消费比例 Green-power share", "—", "能源利用: 清洁能源使用", "—"),
-    ("verification", "核查情况 Verification", "—", "应对气候变化: 排放数据的鉴证或核查",
-     "29(a) (measurement approach)"),
-    ("footprints", "产品碳足迹认证 Certified product footprints", "—", "应对气候变化: 产品碳足迹", "—"),
-    ("carbon_efficiency", "碳效等级 Carbon-efficiency grade", "—", "—", "—"),
+     "29(a)(v)", "合同工具 | contractual instruments"),
+    ("co2_intensity", "单位增加值碳排放 CO2 per value added", "tCO2/万元", "应对气候变化: 排放强度", "—", ""),
+    ("energy_intensity", "单位增加值能耗 Energy per value added", "tce/万元", "能源利用: 能源强度", "—", ""),
+    ("green_power_share", "绿电消费比例 Green-power share", "—", "能源利用: 清洁能源使用", "—", ""),
+    ("verification", "核查情况 Verification", "—", "应对气候变化: 排放数据的鉴证或核查", "29(a)",
+     "计量方法 | measurement approach"),
+    ("footprints", "产品碳足迹认证 Certified product footprints", "—", "应对气候变化: 产品碳足迹", "—", ""),
+    ("carbon_efficiency", "碳效等级 Carbon-efficiency grade", "—", "—", "—", ""),
 )
+"""The bilingual label is what a publication keeps; label_zh / label_en, issb_s2_zh / issb_s2_en are the two
+languages apart, for a page in one of them."""
+
+
+def _split_label(label: str) -> tuple[str, str]:
+    """"中文 English" (the Chinese first, then the English from its first Latin letter) as (中文, English)."""
+    i = next((j for j, ch in enumerate(label) if ch.isascii() and ch.isalpha()), len(label))
+    return label[:i].strip(), label[i:].strip() or label[:i].strip()
+
+
+def _item(key: str, label: str, unit: str, ex: str, s2: str, note: str, value: Any, value_zh: Any) -> dict[str, Any]:
+    zh, en = _split_label(label)
+    note_zh, _, note_en = note.partition(" | ")
+    s2_en = s2 + (f" ({note_en})" if note_en else "")
+    return {"key": key, "label": label, "label_zh": zh, "label_en": en, "unit": unit, "value": value,
+            "value_zh": value_zh, "exchanges": ex, "issb_s2": s2_en, "issb_s2_en": s2_en,
+            "issb_s2_zh": s2 + (f"（{note_zh}）" if note_zh else "")}
+
+
 KEYS = tuple(k for k, *_ in ITEMS)
 
 
@@ -80,8 +99,12 @@ def pack(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
         "carbon_efficiency": (f"{grade['grade_zh']} ({grade['method']})" if grade and grade["grade"] is not None
                               else "未评级 not graded"),
     }
-    items = [{"key": k, "label": label, "unit": unit, "value": values[k], "exchanges": ex, "issb_s2": s2}
-             for k, label, unit, ex, s2 in ITEMS]
+    values_zh = dict(values)
+    values_zh["verification"] = (f"{rec[0]['verifier']}（{rec[0]['guideline']}），{rec[0]['total_t']:,.2f} tCO2" if rec
+                                 else "未经第三方核查")
+    graded = grade is not None and grade["grade"] is not None
+    values_zh["carbon_efficiency"] = f"{grade['grade_zh']}（{grade['method']}）" if graded and grade else "未评级"
+    items = [_item(k, label, unit, ex, s2, note, values[k], values_zh[k]) for k, label, unit, ex, s2, note in ITEMS]
     return {"uscc": u, "name": name, "year": year, "factor_set": inv["factor_set"],
             "data_version": inv["data_version"], "frameworks": {"exchanges": EXCHANGES,
                                                                 "issb": "IFRS S2 Climate-related Disclosures"},

@@ -32,9 +32,9 @@ def _platform(stores: Stores, year: int) -> dict[str, Any] | None:
         return None
 
 
-def statistics_of(stores: Stores, year: int) -> tuple[dict[str, float], dict[str, str]]:
+def statistics_of(stores: Stores, year: int) -> tuple[dict[str, float], dict[str, str], dict[str, str]]:
     """The place's statistics of `year` (nengtan.engine.places): the figures filed for the place itself, else the
-    sum of its enterprises' for additive items."""
+    sum of its enterprises' for additive items; with where each came from, in English and in Chinese."""
     from nengtan.engine.places import WHOLE, place_enterprise_ids, place_of
 
     place = place_of(stores)
@@ -53,14 +53,20 @@ def statistics_of(stores: Stores, year: int) -> tuple[dict[str, float], dict[str
     values = {k: v for k, (v, _) in park.items()} | {k: sum(v) for k, v in summed.items()}
     sources = {k: f"park statistics: {src}" for k, (_, src) in park.items()}
     sources |= {k: f"sum of {len(v)} enterprises' statistics" for k, v in summed.items()}
-    return values, sources
+    sources_zh = {k: f"园区统计：{src}" for k, (_, src) in park.items()}
+    sources_zh |= {k: f"{len(v)} 家企业统计之和" for k, v in summed.items()}
+    return values, sources, sources_zh
 
 
-def gather(stores: Stores, years: set[int]) -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], str]]:
-    """Every input for `years`: the platform's figures, and the park's statistics over them (the source says
-    which, and what a statistic overrode)."""
+Sources = dict[tuple[str, int], str]
+
+
+def gather(stores: Stores, years: set[int]) -> tuple[dict[tuple[str, int], float], Sources, Sources]:
+    """Every input for `years`: the platform's figures, and the park's statistics over them; with the source of
+    each in English and in Chinese (which, and what a statistic overrode)."""
     values: dict[tuple[str, int], float] = {}
-    sources: dict[tuple[str, int], str] = {}
+    sources: Sources = {}
+    sources_zh: Sources = {}
     for y in sorted(years):
         inv = _platform(stores, y)
         if inv is not None:
@@ -71,13 +77,16 @@ def gather(stores: Stores, years: set[int]) -> tuple[dict[tuple[str, int], float
                 if v is not None:
                     values[(k, y)] = float(v)
                     sources[(k, y)] = f"platform accounts ({inv['factor_set']}, {inv['data_version']})"
-        stats, src = statistics_of(stores, y)
+                    sources_zh[(k, y)] = f"平台核算（{inv['factor_set']}，{inv['data_version']}）"
+        stats, src, src_zh = statistics_of(stores, y)
         for k, v in stats.items():
             if (k, y) in values and k in PLATFORM_ITEMS:
                 src[k] += f" — overrides the platform's {values[(k, y)]:,.4g}"
+                src_zh[k] += f"，替代平台核算值 {values[(k, y)]:,.4g}"
             values[(k, y)] = v
             sources[(k, y)] = src[k]
-    return values, sources
+            sources_zh[(k, y)] = src_zh[k]
+    return values, sources, sources_zh
 
 
 def plan_base_year(stores: Stores, year: int) -> int | None:
@@ -98,8 +107,8 @@ def hj274_evaluation(stores: Stores, year: int, base_year: int | None = None, ch
     default the one the park filed)."""
     base_year = base_year if base_year is not None else plan_base_year(stores, year)
     years = {year, year - 3} | ({base_year} if base_year is not None else set())
-    values, sources = gather(stores, years)
-    x = hj274.Inputs(year, base_year, values, sources)
+    values, sources, sources_zh = gather(stores, years)
+    x = hj274.Inputs(year, base_year, values, sources, sources_zh)
     out = hj274.evaluate(x, chosen)
     if filed:
         out["filed_check"] = hj274.check_filed(out, filed)
@@ -135,8 +144,8 @@ def _counts(stores: Stores, year: int) -> tuple[int, int]:
 def zero_carbon_evaluation(stores: Stores, year: int, pv_yield: float = 1100.0) -> dict[str, Any]:
     """The zero-carbon park indicators of `year` with the gap of each failing one."""
     inv = inventory_dict(stores, year, "park")
-    values, sources = gather(stores, {year})
-    x = hj274.Inputs(year, None, values, sources)
+    values, sources, sources_zh = gather(stores, {year})
+    x = hj274.Inputs(year, None, values, sources, sources_zh)
 
     def opt(fn: Any) -> float | None:
         try:
@@ -172,7 +181,7 @@ def zero_carbon_evaluation(stores: Stores, year: int, pv_yield: float = 1100.0) 
 def ghg_inventory(stores: Stores, year: int, gwp: str = "AR6") -> dict[str, Any]:
     """The park's greenhouse-gas inventory of `year` under a GWP set."""
     inv = inventory_dict(stores, year, "park")
-    stats, src = statistics_of(stores, year)
+    stats, src, _ = statistics_of(stores, year)
     bc = inv.get("by_carrier") or {}
     a = ghg.Activity(
         combustion_co2_by_sector={k: float(v["scope1_t"]) - float(v["process_t"])

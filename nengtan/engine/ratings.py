@@ -102,7 +102,7 @@ def green_codes(stores: Stores, year: int, version: int | None = None) -> dict[s
     share of complete meter-days (the quality results stored by ``nengtan quality``) and open red warnings (the
     warning run of nengtan.engine.targets)."""
     from nengtan.engine.targets import warnings_payload
-    from nengtan.ratings.green_code import Inputs, colour
+    from nengtan.ratings.green_code import Inputs, assess
 
     method = method_of(stores.registry, "green_code", version)
     ce = carbon_efficiency_grades(stores, year)
@@ -117,9 +117,11 @@ def green_codes(stores: Stores, year: int, version: int | None = None) -> dict[s
     for it in ce["items"]:
         u = it["uscc"]
         x = Inputs(it["grade"], shares.get(u, 0.0), quality.get(u), red.get(u, 0))
-        c, why = colour(x, method)
+        c, pairs = assess(x, method)
+        why, why_zh = [en for en, _ in pairs], [zh for _, zh in pairs]
         counts[c] = counts.get(c, 0) + 1
-        items.append({"uscc": u, "name": it["name"], "colour": c, "reasons": why, "grade": x.grade,
+        items.append({"uscc": u, "name": it["name"], "colour": c, "reasons": why, "reasons_zh": why_zh,
+                      "grade": x.grade,
                       "green_share": x.green_share, "complete_days": x.complete_days, "red_warnings": x.red_warnings})
     return {"year": year, "method": method.label, "method_status": method.params["status"],
             "method_source": method.params["source"], "grade_method": ce["method"], "factor_set": ce["factor_set"],

@@ -31,6 +31,8 @@ from typing import Any
 
 from nengtan.errors import InputError
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
+from nengtan.labels import STATISTIC_ITEMS
+from nengtan.labels import name as label
 
 RULES: dict[str, Any] = {
     "min_optional": 6,
@@ -45,11 +47,33 @@ RULES: dict[str, Any] = {
 
 
 class MissingInput(LookupError):
-    """An input the indicator needs is not held for the year."""
+    """An input the indicator needs is not held for the year (``item``: a statistic item, or ``base_year``)."""
 
     def __init__(self, item: str, year: int) -> None:
-        super().__init__(f"no {item} for {year}")
+        super().__init__(f"no {BASE_YEAR_EN if item == 'base_year' else item} for {year}")
         self.item, self.year = item, year
+
+
+BASE_YEAR_EN = "base year (--base-year)"
+UNDEFINED_ZH = {"the denominator is 0": "分母为零", "whether value added grew is unknown": "增加值增减未知",
+                "value added did not change: the elasticity is undefined": "增加值未变化，弹性系数无定义",
+                "growth over": "数据年须晚于基准年", "growth from": "基准年与数据年的数值均须为正"}
+"""The reasons an indicator is undefined (the ValueError texts of this module and nengtan.evaluation.growth, or
+how they begin), in Chinese."""
+
+
+def undefined_zh(exc: ValueError) -> str:
+    """Why an indicator is undefined, in Chinese."""
+    text = str(exc)
+    why = next((zh for en, zh in UNDEFINED_ZH.items() if text.startswith(en)), "数值无定义")
+    return "无法计算：" + why
+
+
+def missing_zh(exc: MissingInput) -> str:
+    """Why an indicator has no value, in Chinese: the item missing and its year."""
+    if exc.item == "base_year":
+        return f"{exc.year} 年无基准年：请填报统计项“规划基准年”（plan_base_year）或指定基准年"
+    return f"缺少 {exc.year} 年的{label(STATISTIC_ITEMS, exc.item)}"
 
 
 @dataclass
@@ -60,6 +84,7 @@ class Inputs:
     base_year: int | None
     values: dict[tuple[str, int], float]
     sources: dict[tuple[str, int], str] = field(default_factory=dict)
+    sources_zh: dict[tuple[str, int], str] = field(default_factory=dict)
     used: list[tuple[str, int]] = field(default_factory=list)
 
     def __call__(self, item: str, year: int | None = None) -> float:
@@ -72,12 +97,12 @@ class Inputs:
     @property
     def n(self) -> int:
         if self.base_year is None:
-            raise MissingInput("base year (--base-year)", self.year)
+            raise MissingInput("base_year", self.year)
         return self.year - self.base_year
 
     def base(self, item: str) -> float:
         if self.base_year is None:
-            raise MissingInput("base year (--base-year)", self.year)
+            raise MissingInput("base_year", self.year)
         return self(item, self.base_year)
 
 
@@ -255,10 +280,12 @@ def evaluate(x: Inputs, chosen: set[int] | None = None) -> dict[str, Any]:
             if ind.kind == "elasticity" or ind.no == 26:
                 row["n"] = x.n
         except MissingInput as exc:
-            row.update(value=None, passed=None, reason=str(exc))
+            row.update(value=None, passed=None, reason=str(exc), reason_zh=missing_zh(exc))
         except ValueError as exc:
-            row.update(value=None, passed=None, reason=f"undefined: {exc}")
-        row["inputs"] = [{"item": i, "year": y, "value": x.values[(i, y)], "source": x.sources.get((i, y), "")}
+            row.update(value=None, passed=None, reason=f"undefined: {exc}",
+                       reason_zh=undefined_zh(exc))
+        row["inputs"] = [{"item": i, "name_zh": label(STATISTIC_ITEMS, i), "year": y, "value": x.values[(i, y)],
+                          "source": x.sources.get((i, y), ""), "source_zh": x.sources_zh.get((i, y), "")}
                          for i, y in dict.fromkeys(x.used)]
         rows.append(row)
     by = {r["no"]: r for r in rows}

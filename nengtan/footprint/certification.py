@@ -32,6 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nengtan.errors import NengtanError, StateError
+from nengtan.labels import CERTIFICATE_STATUSES, CERTIFICATION_STATES
 
 APPLICANT = "enterprise"
 AUDITOR = "cert_auditor"
@@ -42,12 +43,8 @@ OPEN_STATES = ("applied", "accepted", "documents_reviewed", "inspected", "verifi
 CLOSED_STATES = ("refused", "certified", "rejected", "withdrawn")
 STATES = OPEN_STATES + CLOSED_STATES
 
-STATE_NAMES = {
-    "applied": "已委托 applied", "accepted": "已受理 accepted", "documents_reviewed": "文件评审通过 documents reviewed",
-    "inspected": "现场检查通过 inspected", "verified": "碳足迹核查通过 verified",
-    "corrections": "待整改 corrections requested", "refused": "不予受理 refused", "certified": "已获证 certified",
-    "rejected": "不予批准 rejected", "withdrawn": "已撤回 withdrawn",
-}
+STATE_NAMES = {k: f"{zh} {en}" for k, (zh, en) in CERTIFICATION_STATES.items()}
+"""Each state in both languages (messages and the CLI); the pages name it from nengtan.labels."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,7 @@ STEP_NAMES = {"apply": "认证委托", **{k: v.zh for k, v in STEPS.items()}}
 CERTIFICATE_ACTIONS = {"surveillance": AUDITOR, "suspend": DECIDER, "reinstate": DECIDER, "withdraw": DECIDER}
 """What may be done to an issued certificate, and by whom."""
 PUBLIC_STATUSES = ("valid", "suspended", "withdrawn", "expired")
-PUBLIC_NAMES = {"valid": "有效 valid", "suspended": "暂停 suspended", "withdrawn": "撤销 withdrawn",
-                "expired": "过期 expired"}
+PUBLIC_NAMES = {k: f"{zh} {en}" for k, (zh, en) in CERTIFICATE_STATUSES.items()}
 
 
 class NotPermittedError(NengtanError):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nengtan.labels import STATISTIC_ITEMS
+from nengtan.labels import name as label
 from nengtan.ratings.methods import Method
 
 
@@ -31,7 +33,10 @@ def evaluate(inputs: dict[str, dict[str, float | None]], method: Method) -> list
         if missing or zero:
             out[u] = {"uscc": u, "class": None, "score": None,
                       "reason": "not evaluated: " + "; ".join(
-                          [f"no {k}" for k in missing] + [f"{k} is 0" for k in zero])}
+                          [f"no {k}" for k in missing] + [f"{k} is 0" for k in zero]),
+                      "reason_zh": "未评价：" + "；".join(
+                          [f"缺少{label(STATISTIC_ITEMS, k)}" for k in missing]
+                          + [f"{label(STATISTIC_ITEMS, k)}为 0" for k in zero])}
         else:
             ok[u] = {k: float(x[k] or 0.0) for k in needed}
     bench = {i["key"]: (sum(v[i["numerator"]] for v in ok.values()) / sum(v[i["denominator"]] for v in ok.values())
@@ -48,5 +53,7 @@ def evaluate(inputs: dict[str, dict[str, float | None]], method: Method) -> list
         cls = next(c for c in method.params["classes"] if r <= float(c["top_share"]) * n + 1e-9)
         out[u].update(rank=r, of=n, **{"class": cls["class"]}, class_zh=cls["zh"],
                       reason=f"score {out[u]['score']:.1f} ranks {r} of {n}: {cls['zh']} (top "
-                             f"{float(cls['top_share']):.0%} by rank)")
+                             f"{float(cls['top_share']):.0%} by rank)",
+                      reason_zh=f"得分 {out[u]['score']:.1f}，排名 {r}/{n}：{cls['zh']}（排名前 "
+                                f"{float(cls['top_share']):.0%}）")
     return [out[u] for u in sorted(out)]

@@ -39,6 +39,14 @@ def test_esg_pack_and_mu_over_http_cli_and_engine_agree(client: TestClient, toke
     cli_items = json.loads(r.output)["items"]
     assert [i["value"] for i in http["items"]] == [i["value"] for i in engine["items"]] == [i["value"] for i in
                                                                                             cli_items]
+    by = {i["key"]: i for i in http["items"]}  # each language apart for the pages, the bilingual label kept
+    assert (by["scope2_location_t"]["label_zh"], by["scope2_location_t"]["label_en"]) == (
+        "范围二排放（基于位置）", "Scope 2 location-based")
+    assert by["scope2_location_t"]["label"] == "范围二排放（基于位置）Scope 2 location-based"
+    assert (by["scope2_market_t"]["issb_s2_zh"], by["scope2_market_t"]["issb_s2_en"]) == (
+        "29(a)(v)（合同工具）", "29(a)(v) (contractual instruments)")
+    assert (by["verification"]["value"], by["verification"]["value_zh"]) == ("未经第三方核查 not verified",
+                                                                             "未经第三方核查")
     assert client.get(f"/api/enterprises/{demo.b}/esg/2025", headers=tokens["enterprise-a"]).status_code == 404
     pdf = client.get(f"/api/enterprises/{demo.a}/esg/2025/export.pdf", headers=tokens["enterprise-a"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

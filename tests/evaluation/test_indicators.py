@@ -51,7 +51,9 @@ def test_hj274_indicators_by_hand() -> None:
     assert by[25]["value"] == pytest.approx((1.1 ** 0.2 - 1) / 0.1)
     assert by[15]["value"] == pytest.approx(75.0) and by[15]["passed"]  # 3 / (3 + 1)
     assert by[5]["passed"] is None and by[5]["reason"] == "no eco_chain_projects for 2025"
+    assert by[5]["reason_zh"] == "缺少 2025 年的新增生态工业链项目数"  # its name in nengtan.statistics.items
     assert [x["item"] for x in by[2]["inputs"]] == ["value_added", "employees"]
+    assert [x["name_zh"] for x in by[2]["inputs"]] == ["工业增加值", "从业人员"]
     assert not r["passed"] and 5 in r["mandatory_failed"]
     with pytest.raises(InputError, match="chosen indicators 5, 40 are not optional"):
         hj274.evaluate(_inputs(), {1, 5, 40})
@@ -116,3 +118,13 @@ def test_ghg_non_co2_and_processes_by_hand() -> None:
     assert r["total_t_co2e"] == pytest.approx(1000 + ch4 * 21 + n2o * 310 + 43.97 + 12 + 47.8 + 0.01 * 1300)
     assert r["sink"]["t_co2e"] == -300 and r["total_with_imports_t_co2e"] == pytest.approx(r["total_t_co2e"] + 5000)
     assert ghg.inventory(a, "AR6")["lines"][-1]["gwp"] == 1530  # HFC-134a in AR6
+
+
+def test_an_indicator_without_a_base_year_or_a_defined_value_says_why_in_both_languages() -> None:
+    r = hj274.evaluate(hj274.Inputs(2025, None, {("value_added", 2025): 1.0}, {}))
+    by = {i["no"]: i for i in r["indicators"]}
+    assert by[10]["reason"] == "no base year (--base-year) for 2025"
+    assert by[10]["reason_zh"] == "2025 年无基准年：请填报统计项“规划基准年”（plan_base_year）或指定基准年"
+    assert hj274.undefined_zh(ValueError("the denominator is 0")) == "无法计算：分母为零"
+    assert hj274.undefined_zh(ValueError("growth from 0 to 5: both must be positive")) == \
+        "无法计算：基准年与数据年的数值均须为正"

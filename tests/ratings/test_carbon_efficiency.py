@@ -27,6 +27,8 @@ def test_grades_by_k_against_the_sector_average() -> None:
     assert out.loc[["A", "B", "C", "D"], "grade"].tolist() == [1, 2, 3, 4]
     assert out.loc["A", "sector_intensity"] == pytest.approx(1.0) and out.loc["A", "sector_enterprises"] == 4
     assert "0.50 × the sector 36 average 1.0000" in out.loc["A", "reason"]
+    assert "为行业 36 平均 1.0000 的 0.50 倍（4 家企业）" in out.loc["A", "reason_zh"]
+    assert out.loc["E", "reason_zh"] == "未报送增加值：强度无法计算，不评级"
     assert pd.isna(out.loc["E", "grade"]) and "no value added" in out.loc["E", "reason"]
     # sector 26 has two enterprises with value added, fewer than the method's three: no average to grade against
     assert pd.isna(out.loc["F", "grade"]) and "fewer than 3" in out.loc["F", "reason"]

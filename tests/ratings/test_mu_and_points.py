@@ -31,6 +31,8 @@ def test_mu_scores_against_the_parks_own_benchmarks() -> None:
     # ranks X 1, Z 2, Y 3 of 3: A needs rank ≤ 0.2 × 3, B ≤ 0.7 × 3 = 2.1, C ≤ 2.85, D the rest
     assert [(out[u]["rank"], out[u]["class"]) for u in "XZY"] == [(1, "B"), (2, "B"), (3, "D")]
     assert out["W"]["class"] is None and out["W"]["reason"] == "not evaluated: no land_area"
+    assert out["W"]["reason_zh"] == "未评价：缺少用地面积"
+    assert out["Z"]["reason_zh"].startswith(f"得分 {z:.1f}，排名 2/3：")
 
 
 def test_points_earned_by_rule() -> None:

@@ -14,7 +14,9 @@ from nengtan.api.deps import AdminDep, ServicesDep
 from nengtan.api.errors import bad_request, not_found
 from nengtan.api.schemas import PagingDep, UserCreate, UserUpdate
 from nengtan.api.users import UserError, add_user, list_users, update_user
+from nengtan.errors import InputError, NotFoundError
 from nengtan.registry import audit
+from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import AuditEntry
 
 router = APIRouter(prefix="/api", tags=["administration"])
@@ -23,9 +25,25 @@ Username = Annotated[str, Path(min_length=1, max_length=100)]
 
 @router.get("/users")
 def users(admin: AdminDep, svc: ServicesDep, paging: PagingDep) -> dict[str, Any]:
-    """Every user with role and bound enterprises."""
+    """Every user with role, bound enterprises and the place they oversee (with its name)."""
     with svc.registry.session() as s:
-        return paging.page([asdict(v) for v in list_users(s)])
+        rows = [asdict(v) for v in list_users(s)]
+    names: dict[str, str | None] = {}
+    for r in rows:
+        if r.get("place") and r["place"] not in names:
+            names[r["place"]] = _place_name(svc.registry, r["place"])
+        r["place_name"] = names.get(r.get("place") or "")
+    return paging.page(rows)
+
+
+def _place_name(reg: Registry, place: str) -> str | None:
+    """The name of a user's place; None for one no longer in the registry (the id is shown alone)."""
+    from nengtan.engine.places import place_info
+
+    try:
+        return place_info(reg, place).name
+    except (NotFoundError, InputError):
+        return None
 
 
 @router.post("/users", status_code=201)

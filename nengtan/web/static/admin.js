@@ -19,7 +19,7 @@
     document.getElementById("users").innerHTML = "<tr><th>" + NT.t("username") + "</th><th>" + NT.t("role") + "</th><th>" + NT.t("userEnterprises") +
       "</th><th>" + NT.t("userPlace") + "</th><th>" + NT.t("status") + "</th><th></th></tr>" + u.items.map((x) =>
       '<tr data-user="' + NT.esc(x.username) + '"><td>' + NT.esc(x.username) + "</td><td>" + NT.esc(NT.t("role_" + x.role)) + "</td><td>" +
-      NT.esc(x.enterprises.join(", ")) + "</td><td>" + NT.esc(x.place || "") + "</td><td>" + NT.t(x.active ? "active" : "inactive") +
+      NT.esc(x.enterprises.join(", ")) + "</td><td>" + NT.esc(x.place_name ? x.place_name + "（" + x.place + "）" : (x.place || "")) + "</td><td>" + NT.t(x.active ? "active" : "inactive") +
       '</td><td><button type="button" class="toggle-user">' + NT.t(x.active ? "deactivate" : "activate") + "</button></td></tr>").join("");
     document.querySelectorAll(".toggle-user").forEach((b) => {
       b.onclick = async () => {

@@ -13,6 +13,9 @@
   const fmt = (v, unit) => v === null || v === undefined ? "—" : NT.num(v, unit === "—" || Math.abs(v) < 1 ? 4 : 2);
   const verdict = (p) => p === null || p === undefined ? '<span class="muted">' + NT.t("noData") + "</span>" :
     '<span data-colour="' + (p ? "green" : "red") + '">' + NT.t(p ? "met" : "notMet") + "</span>";
+  const zh = NT.lang === "zh";
+  const inputText = (x) => zh ? NT.word("statItem", x.item) + " " + x.year + " 年：" + NT.num(x.value, 2) + " — " + (x.source_zh || x.source)
+    : x.item + " " + x.year + ": " + NT.num(x.value, 2) + " — " + x.source;
   const links = (id, path) => { document.getElementById(id + "-xlsx").href = path + "&format=xlsx"; document.getElementById(id + "-pdf").href = path + "&format=pdf"; };
 
   const hj = await NT.api("/api/evaluation/hj274?year=" + year + pl);
@@ -24,7 +27,7 @@
     "</th><th>" + NT.t("inputsCol") + "</th></tr>" + hj.indicators.map((i) => '<tr data-no="' + i.no + '" tabindex="0"><td>' + NT.esc(i.group) + "</td><td>" + i.no + i.mark +
     "</td><td>" + NT.esc(i.name) + "</td><td>" + NT.esc(i.unit) + "</td><td>" + NT.esc(i.requirement) + "</td><td>" + NT.t(i.mandatory ? "mandatory" : "optional") +
     '</td><td class="num">' + fmt(i.value, i.unit) + "</td><td>" + verdict(i.passed) + (i.substituted_by ? " (" + NT.t("metBy") + " " + i.substituted_by + ")" : "") +
-    '</td><td class="muted">' + NT.esc(i.reason || i.inputs.map((x) => x.item + " " + x.year + ": " + NT.num(x.value, 2) + " — " + x.source).join("; ")) + "</td></tr>").join("");
+    '</td><td class="muted">' + (i.reason ? NT.reason(i) : NT.esc(i.inputs.map(inputText).join("; "))) + "</td></tr>").join("");
   const years = [year - 3, year - 2, year - 1, year].join(",");
   const trend = await NT.api("/api/evaluation/hj274/trend?years=" + years + pl);
   const chart = NT.chart("chart-indicator");
@@ -53,7 +56,7 @@
     document.getElementById("ghg").innerHTML = "<tr><th>" + NT.t("category") + "</th><th>" + NT.t("sourceCol") + "</th><th>" + NT.t("gas") +
       '</th><th class="num">tCO2e</th><th>' + NT.t("method") + "</th></tr>" + [...g.lines, ...g.memo, g.sink].map((x) => "<tr><td>" + NT.esc(x.category) +
       "</td><td>" + NT.esc(x.item) + "</td><td>" + NT.esc(x.gas) + '</td><td class="num">' + (x.t_co2e === null ? "—" : NT.num(x.t_co2e, 1)) + "</td><td>" +
-      NT.esc(x.method) + "</td></tr>").join("");
+      NT.esc(zh && x.method_zh ? x.method_zh : x.method) + "</td></tr>").join("");
     document.body.dataset.ready = "1";
   }
   const gs = document.getElementById("gwp-select");

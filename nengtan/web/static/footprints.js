@@ -18,7 +18,7 @@
       NT.t("footprint") + "</th><th>" + NT.t("body") + "</th><th>" + NT.t("status") + "</th><th>" + NT.t("certificate") + "</th></tr>" +
       apps.map((a) => '<tr><td><a href="#" data-app="' + NT.esc(a.number) + '">' + NT.esc(a.number) + "</a></td><td>" + NT.esc(a.enterprise) +
         "</td><td>" + NT.esc(a.product_name) + '</td><td class="num">' + val(a.total_kgco2e, a.declared_unit) + "</td><td>" + NT.esc(a.body) +
-        '</td><td class="state">' + NT.esc(a.state_name) + "</td><td>" + (a.certificate ? '<a href="/verify/' + encodeURIComponent(a.certificate) +
+        '</td><td class="state">' + NT.esc(NT.word("certState", a.state)) + "</td><td>" + (a.certificate ? '<a href="/verify/' + encodeURIComponent(a.certificate) +
         '">' + NT.esc(a.certificate) + "</a>" : "") + "</td></tr>").join("");
     t.querySelectorAll("[data-app]").forEach((el) => { el.onclick = (e) => { e.preventDefault(); detail(el.dataset.app); }; });
     if (!apps.length) t.innerHTML = '<tr><td class="muted">' + NT.t("noData") + "</td></tr>";
@@ -28,7 +28,7 @@
     const a = await NT.api("/api/certification/applications/" + encodeURIComponent(number));
     const r = a.footprint_record, res = r.result || {};
     document.getElementById("detail").hidden = false;
-    document.getElementById("detail-title").textContent = a.number + " · " + a.product_name + " · " + a.state_name;
+    document.getElementById("detail-title").textContent = a.number + " · " + a.product_name + " · " + NT.word("certState", a.state);
     const rows = (o) => Object.entries(o || {}).map(([k, v]) => "<tr><td>" + NT.esc(k) + '</td><td class="num">' + NT.num(v, 4) + "</td></tr>").join("");
     const stages = rows(res.by_stage) + '<tr><th>' + NT.t("upstream") + "</th><th></th></tr>" + rows(res.by_dataset);
     const dq = res.data_quality || {};
@@ -57,7 +57,7 @@
       try {
         const c = await NT.send("/api/certificates/" + encodeURIComponent(a.certificate) + "/actions", {action: document.getElementById("cert-action").value,
           passed: document.getElementById("cert-outcome").value === "1", note: document.getElementById("cert-note").value});
-        say("detail-result", a.certificate + ": " + c.status_name);
+        say("detail-result", a.certificate + ": " + NT.word("certStatus", c.status));
       } catch (err) { say("detail-result", err.message, true); }
     };
   }
@@ -77,7 +77,7 @@
     document.querySelectorAll("[data-apply]").forEach((b) => { b.onclick = async () => {
       try {
         const a = await NT.send("/api/certification/applications", {footprint: b.dataset.apply, body: document.getElementById("apply-body").value});
-        say("apply-result", a.number + " · " + a.state_name); await applications();
+        say("apply-result", a.number + " · " + NT.word("certState", a.state)); await applications();
       } catch (err) { say("apply-result", err.message, true); }
     }; });
     const rq = await NT.api(base + "/footprint-requests");

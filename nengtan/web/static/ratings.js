@@ -40,20 +40,20 @@
     } catch (e) { eb.innerHTML = muted(e.status === 404 ? NT.t("noEnergyBudget") : String(e.message || e)); }
     return;
   }
-  const el = document.getElementById("ratings");
+  const el = document.getElementById("ratings"), zh = NT.lang === "zh";
   try {
     const [ce, gc, mu, pts] = await Promise.all([NT.api("/api/ratings/carbon-efficiency?year=" + year), NT.api("/api/ratings/green-code?year=" + year),
       NT.api("/api/ratings/mu?year=" + year), NT.api("/api/ratings/points")]);
     const g = ce.items.find((i) => i.uscc === uscc), code = gc.items.find((i) => i.uscc === uscc);
     const m = mu.items.find((i) => i.uscc === uscc), p = pts.items.find((i) => i.uscc === uscc);
     el.innerHTML = "<tr><td>" + NT.t("carbonGrade") + "</td><td>" + (g && g.grade ? NT.esc(g.grade_zh) : NT.t("notGraded")) +
-      '</td><td class="muted">' + NT.esc(g ? g.reason : "") + "</td></tr>" +
+      '</td><td class="muted">' + (g ? NT.reason(g) : "") + "</td></tr>" +
       "<tr><td>" + NT.t("greenCode") + '</td><td data-colour="' + (code ? code.colour : "") + '">' + (code ? NT.t(code.colour + "_c") : "—") +
-      '</td><td class="muted">' + NT.esc(code ? code.reasons.join("; ") : "") + " (" + NT.esc(gc.method) + ")</td></tr>" +
-      "<tr><td>" + NT.t("muTitle") + "</td><td>" + (m && m.class ? NT.esc(m.class_zh) : NT.t("notEvaluated")) + '</td><td class="muted">' + NT.esc(m ? m.reason : "") +
-      " (" + NT.esc(mu.method) + ")</td></tr>" +
+      '</td><td class="muted">' + NT.esc(code ? (zh && code.reasons_zh ? code.reasons_zh.join("；") : code.reasons.join("; ")) : "") + "（" + NT.esc(gc.method) + "）</td></tr>" +
+      "<tr><td>" + NT.t("muTitle") + "</td><td>" + (m && m.class ? NT.esc(m.class_zh) : NT.t("notEvaluated")) + '</td><td class="muted">' + (m ? NT.reason(m) : "") +
+      "（" + NT.esc(mu.method) + "）</td></tr>" +
       "<tr><td>" + NT.t("pointsTitle") + '</td><td class="num">' + NT.num(p ? p.available : 0, 1) + '</td><td class="muted">' +
-      (p ? p.entries.map((x) => NT.esc(x.kind + " " + x.rule + " " + NT.num(x.points, 1) + (x.expires_on ? " → " + x.expires_on : ""))).join("; ") : NT.t("noPoints")) + "</td></tr>";
+      (p ? p.entries.map((x) => NT.esc(NT.word("pointKind", x.kind) + " " + NT.word("pointRule", x.rule) + " " + NT.num(x.points, 1) + (x.expires_on ? " → " + x.expires_on : ""))).join("; ") : NT.t("noPoints")) + "</td></tr>";
   } catch (e) { fail(el, e); }
   const cp = document.getElementById("compliance");
   try {
@@ -86,9 +86,9 @@
     const published = new Set(pub ? pub.items.map((i) => i.key) : []);
     esg.innerHTML = "<tr><th></th><th>" + NT.t("esgItem") + '</th><th class="num">' + NT.t("value") + "</th><th>" + NT.t("unit") + "</th><th>" +
       NT.t("esgExchanges") + "</th><th>ISSB S2</th></tr>" + p.items.map((it) => '<tr><td><input type="checkbox" name="esg-item" value="' + NT.esc(it.key) + '"' +
-      (published.has(it.key) ? " checked" : "") + ' aria-label="' + NT.esc(it.label) + '"></td><td>' + NT.esc(it.label) + '</td><td class="num">' +
-      (typeof it.value === "number" ? NT.num(it.value, it.unit.includes("/") ? 4 : 2) : NT.esc(it.value)) + "</td><td>" + NT.esc(it.unit) + "</td><td>" +
-      NT.esc(it.exchanges) + "</td><td>" + NT.esc(it.issb_s2) + "</td></tr>").join("");
+      (published.has(it.key) ? " checked" : "") + ' aria-label="' + NT.esc(zh ? it.label_zh : it.label_en) + '"></td><td>' + NT.esc(zh ? it.label_zh : it.label_en) +
+      '</td><td class="num">' + (typeof it.value === "number" ? NT.num(it.value, it.unit.includes("/") ? 4 : 2) : NT.esc(zh ? it.value_zh : it.value)) + "</td><td>" +
+      NT.esc(it.unit) + "</td><td>" + NT.esc(it.exchanges) + "</td><td>" + NT.esc(zh ? it.issb_s2_zh : it.issb_s2_en) + "</td></tr>").join("");
     document.getElementById("esg-xlsx").href = base + "/export.xlsx";
     document.getElementById("esg-pdf").href = base + "/export.pdf";
     const note = document.getElementById("esg-note");
