@@ -13,7 +13,7 @@ import pytest
 PKG = Path(__file__).resolve().parent.parent / "nengtan"
 DOMAIN = ("accounting", "targets", "factors", "ledger", "footprint", "greenpower", "assets", "ratings", "evaluation",
           "statistics", "energycost", "alarms", "indicators.py", "labels.py", "calendar.py", "units.py",
-          "identifiers.py", "errors.py")
+          "identifiers.py", "errors.py", "reasons.py", "messages.py")
 """Pure packages (upward/ is not listed: its reference receiver, the province of the tests, is a FastAPI app)."""
 STORE_OR_SURFACE = ("sqlalchemy", "duckdb", "alembic", "fastapi", "starlette", "typer", "openpyxl")
 STORE_MODULES = ("nengtan.registry", "nengtan.lake", "nengtan.engine", "nengtan.api", "nengtan.cli",

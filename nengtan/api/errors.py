@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nengtan.errors import NengtanError
+from nengtan.messages import error_in_chinese
 
 log = logging.getLogger("nengtan.api")
 PROBLEM_JSON = "application/problem+json"
@@ -62,6 +63,9 @@ def problem(request: Request, status: int, detail: str, kind: str | None = None,
         "detail": detail,
         "instance": request.url.path,
     }
+    zh = error_in_chinese(status, detail)
+    if zh is not None:  # the same message in Chinese, for a page in Chinese (nengtan.messages)
+        body["detail_zh"] = zh
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 

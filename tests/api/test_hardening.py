@@ -92,3 +92,14 @@ def test_demo_accounts_are_refused_in_a_home_with_real_enterprises(tmp_path) -> 
     with pytest.raises(StateError, match="not only the demo park"):
         ensure_demo_users(reg)
     reg.close()
+
+
+def test_an_error_says_itself_in_chinese_beside_the_english(client, tokens) -> None:  # type: ignore[no-untyped-def]
+    """Problem details carry detail_zh from nengtan.messages; the page shows it to a Chinese reader (NT.api)."""
+    r = client.get("/api/enterprises/91320115999999999X", headers=tokens["admin"])
+    assert r.status_code == 404
+    body = r.json()
+    assert body["detail"] == "enterprise 91320115999999999X not found or not accessible to you"
+    assert body["detail_zh"] == "未找到企业：91320115999999999X（或无权查看）"
+    r = client.get("/api/inventory?year=2031", headers=tokens["admin"])
+    assert r.status_code == 404 and r.json()["detail_zh"].endswith("没有能耗数据：请先导入月度报表或计量读数")

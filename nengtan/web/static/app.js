@@ -32,7 +32,7 @@
     if (r.status === 204) return null;  // no content (a DELETE)
     const ct = r.headers.get("content-type") || "";
     const body = ct.includes("json") ? await r.json() : await r.text();
-    if (!r.ok) { const e = new Error((body && body.detail) || r.statusText); e.status = r.status; e.body = body; throw e; }
+    if (!r.ok) { const e = new Error((body && ((NT.lang === "zh" && body.detail_zh) || body.detail)) || r.statusText); e.status = r.status; e.body = body; throw e; }
     return body;
   };
   const loc = () => (NT.lang === "zh" ? "zh-CN" : "en-US");

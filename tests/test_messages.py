@@ -1,0 +1,40 @@
+"""The service's error messages in Chinese (nengtan.messages): every thing the engine says is not found has its
+Chinese noun, and the common messages read in Chinese with their own values."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nengtan.messages import NOUNS, error_in_chinese
+
+PKG = Path(__file__).resolve().parent.parent / "nengtan"
+NOT_FOUND = re.compile(r"(?:NotFoundError|not_found)\(f?[\"']([A-Za-z][A-Za-z ]*?) [{'\"]")
+"""A not-found message that begins with words and then a value: ``NotFoundError(f"enterprise {uscc}")``."""
+SENTENCES = ("no ", "the ", "data for ")
+"""Not-found messages that are whole sentences, in nengtan.messages.PATTERNS, not ``<noun> <id>``."""
+
+
+def test_every_noun_the_engine_says_is_not_found_has_its_chinese() -> None:
+    nouns = {m.group(1) for f in PKG.rglob("*.py") for m in NOT_FOUND.finditer(f.read_text(encoding="utf-8"))}
+    nouns = {re.sub(r" (of|for)$", "", n) for n in nouns if not n.startswith(SENTENCES)}
+    assert {"enterprise", "meter", "footprint", "certificate"} <= nouns  # the scan finds them
+    assert sorted(n for n in nouns if n not in NOUNS) == []
+
+
+def test_common_messages_in_chinese_with_their_values() -> None:
+    assert error_in_chinese(404, "enterprise 91320115100079190E") == "未找到企业：91320115100079190E"
+    assert error_in_chinese(404, "meter E001-M of enterprise 913201151000") == \
+        "未找到计量器具：E001-M，企业 913201151000"
+    assert error_in_chinese(404, "no energy data for enterprise:9132 in 2031: import statements or readings first") \
+        == "企业 9132（2031）没有能耗数据：请先导入月度报表或计量读数"
+    assert error_in_chinese(404, "no energy data for the park in 2031-Q1: import statements or readings first") \
+        == "园区（2031-Q1）没有能耗数据：请先导入月度报表或计量读数"
+    assert error_in_chinese(404, "upload 7 of enterprise 9132 not found or not accessible to you") == \
+        "未找到上传文件：7，企业 9132（或无权查看）"
+    assert error_in_chinese(404, "no such resource: /api/x") == "没有这个地址：/api/x"
+    assert error_in_chinese(500, "internal error; the administrator can find it in the server log") == \
+        "服务内部错误，管理员可在服务日志中查到详情"
+    assert error_in_chinese(422, "'abc' is not a number") == "'abc' 不是数字"  # a refused value (nengtan.reasons)
+    assert error_in_chinese(403, "only a verifier signs an enterprise-year off") == "没有权限执行此操作"
+    assert error_in_chinese(409, "something the catalogue does not hold") is None
