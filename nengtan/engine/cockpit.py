@@ -408,6 +408,7 @@ def enterprise_quarantine(stores: Stores, enterprise_id: int, limit: int = 200) 
     """Quarantined rows of the batches uploaded for this enterprise through the service."""
     from sqlalchemy import select
 
+    from nengtan.ingest.tables import chinese_header
     from nengtan.reasons import in_chinese
     from nengtan.registry.tables.publishing import Upload
     from nengtan.registry.tables.records import QuarantineRow
@@ -418,7 +419,8 @@ def enterprise_quarantine(stores: Stores, enterprise_id: int, limit: int = 200) 
             return []
         rows = s.execute(select(QuarantineRow).where(QuarantineRow.batch_id.in_(batches))
                          .order_by(QuarantineRow.id.desc()).limit(limit)).scalars()
-        return [{"batch": r.batch_id, "file": r.file, "row": r.row, "column": r.column, "reason": r.reason,
+        return [{"batch": r.batch_id, "file": r.file, "row": r.row, "column": r.column,
+                 "column_zh": chinese_header(r.column) if r.column else r.column, "reason": r.reason,
                  "reason_zh": in_chinese(r.reason)} for r in rows]
 
 

@@ -102,8 +102,8 @@ def pack(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
     values_zh = dict(values)
     values_zh["verification"] = (f"{rec[0]['verifier']}（{rec[0]['guideline']}），{rec[0]['total_t']:,.2f} tCO2" if rec
                                  else "未经第三方核查")
-    graded = grade is not None and grade["grade"] is not None
-    values_zh["carbon_efficiency"] = f"{grade['grade_zh']}（{grade['method']}）" if graded and grade else "未评级"
+    values_zh["carbon_efficiency"] = (f"{grade['grade_zh']}（{grade['method']}）"
+                                      if grade and grade["grade"] is not None else "未评级")
     items = [_item(k, label, unit, ex, s2, note, values[k], values_zh[k]) for k, label, unit, ex, s2, note in ITEMS]
     return {"uscc": u, "name": name, "year": year, "factor_set": inv["factor_set"],
             "data_version": inv["data_version"], "frameworks": {"exchanges": EXCHANGES,

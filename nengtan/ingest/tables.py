@@ -196,6 +196,11 @@ CARRIER_ALIASES: dict[str, str] = {
 """Chinese carrier names (nengtan.labels and the usual short forms) the importers accept beside the keys."""
 
 
+def chinese_header(column: str) -> str:
+    """The first Chinese header the importers read as ``column`` (the column's own name if none)."""
+    return next((zh for zh, col in HEADER_ALIASES.items() if col == column), column)
+
+
 def canonical_header(name: str) -> str:
     """A column header as the importers name it: lower case, stripped, a Chinese header translated."""
     h = name.strip().lstrip("\ufeff").strip()

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from nengtan.ingest.tables import HEADER_ALIASES, OPTIONAL, REQUIRED
+from nengtan.ingest.tables import OPTIONAL, REQUIRED, chinese_header
 
 KINDS = tuple(REQUIRED)
 EXAMPLES: dict[str, dict[str, str]] = {
@@ -40,11 +40,6 @@ NOTES: dict[str, str] = {
 }
 KIND_NAMES = {"enterprises": "企业名录", "meters": "计量器具", "activity": "月度能源消费", "economic": "月度经济数据",
               "readings": "表计读数"}
-
-
-def chinese_header(column: str) -> str:
-    """The first Chinese header the importers read as ``column`` (the column's own name if none)."""
-    return next((zh for zh, col in HEADER_ALIASES.items() if col == column), column)
 
 
 def write_template(kind: str, path: Path) -> Path:

@@ -34,9 +34,9 @@ def template(kind: Annotated[str, Path(max_length=20)], user: UserDep) -> Respon
 def template_columns(kind: Annotated[str, Path(max_length=20)], user: UserDep) -> dict[str, Any]:
     """The columns of a kind as the portal's entry form shows them: the importer's name, the Chinese header, what
     goes in it and whether it is required (the same list the XLSX template explains)."""
-    from nengtan.ingest.tables import OPTIONAL, REQUIRED
+    from nengtan.ingest.tables import OPTIONAL, REQUIRED, chinese_header
     from nengtan.labels import CARRIERS
-    from nengtan.reports.import_templates import KIND_NAMES, KINDS, NOTES, chinese_header
+    from nengtan.reports.import_templates import KIND_NAMES, KINDS, NOTES
     from nengtan.units import CANONICAL_UNIT
 
     if kind not in KINDS:

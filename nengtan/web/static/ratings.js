@@ -41,6 +41,7 @@
     return;
   }
   const el = document.getElementById("ratings"), zh = NT.lang === "zh";
+  const paren = (t) => zh ? "（" + NT.esc(t) + "）" : " (" + NT.esc(t) + ")";
   try {
     const [ce, gc, mu, pts] = await Promise.all([NT.api("/api/ratings/carbon-efficiency?year=" + year), NT.api("/api/ratings/green-code?year=" + year),
       NT.api("/api/ratings/mu?year=" + year), NT.api("/api/ratings/points")]);
@@ -49,9 +50,9 @@
     el.innerHTML = "<tr><td>" + NT.t("carbonGrade") + "</td><td>" + (g && g.grade ? NT.esc(g.grade_zh) : NT.t("notGraded")) +
       '</td><td class="muted">' + (g ? NT.reason(g) : "") + "</td></tr>" +
       "<tr><td>" + NT.t("greenCode") + '</td><td data-colour="' + (code ? code.colour : "") + '">' + (code ? NT.t(code.colour + "_c") : "—") +
-      '</td><td class="muted">' + NT.esc(code ? (zh && code.reasons_zh ? code.reasons_zh.join("；") : code.reasons.join("; ")) : "") + "（" + NT.esc(gc.method) + "）</td></tr>" +
+      '</td><td class="muted">' + NT.esc(code ? (zh && code.reasons_zh ? code.reasons_zh.join("；") : code.reasons.join("; ")) : "") + paren(gc.method) + "</td></tr>" +
       "<tr><td>" + NT.t("muTitle") + "</td><td>" + (m && m.class ? NT.esc(m.class_zh) : NT.t("notEvaluated")) + '</td><td class="muted">' + (m ? NT.reason(m) : "") +
-      "（" + NT.esc(mu.method) + "）</td></tr>" +
+      paren(mu.method) + "</td></tr>" +
       "<tr><td>" + NT.t("pointsTitle") + '</td><td class="num">' + NT.num(p ? p.available : 0, 1) + '</td><td class="muted">' +
       (p ? p.entries.map((x) => NT.esc(NT.word("pointKind", x.kind) + " " + NT.word("pointRule", x.rule) + " " + NT.num(x.points, 1) + (x.expires_on ? " → " + x.expires_on : ""))).join("; ") : NT.t("noPoints")) + "</td></tr>";
   } catch (e) { fail(el, e); }
