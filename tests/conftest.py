@@ -14,6 +14,7 @@ from nengtan.config import Paths, data_home, database_url
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 
+os.environ["NENGTAN_LANG"] = "en"  # the CLI's messages as the tests read them, whatever the machine's locale
 PG_ADMIN_URL = os.environ.get("NENGTAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 

@@ -6,4 +6,17 @@ core (init, demo, import, inventory, report), ingest (issue 3), targets (issue 4
 
 from nengtan.cli.main import app
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The ``nengtan`` script: the CLI, its top-level help in Chinese where the language is zh
+    (nengtan.cli.help_zh)."""
+    import typer.main
+
+    from nengtan.cli.help_zh import cli_lang, in_chinese
+
+    command = typer.main.get_command(app)
+    if cli_lang() == "zh":
+        command = in_chinese(command)
+    command(prog_name="nengtan")

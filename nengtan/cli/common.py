@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from nengtan.cli.help_zh import error_line
 from nengtan.errors import InputError, NengtanError
 
 if TYPE_CHECKING:
@@ -87,7 +88,9 @@ def friendly(fn: F) -> F:
             return fn(*args, **kwargs)
         except (UserError, *USER_ERRORS) as exc:  # type: ignore[misc]
             msg = str(exc).strip().strip("'\"") or exc.__class__.__name__
-            err_console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+            word, msg = error_line(msg, getattr(exc, "status", 404 if isinstance(exc, FileNotFoundError) else 400))
+            gap = "" if word.endswith("：") else " "
+            err_console.print(f"[bold red]{word}[/]{gap}{msg}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except Exception as exc:
             if "database is locked" not in str(exc):

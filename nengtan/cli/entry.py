@@ -1,6 +1,6 @@
 """`python -m nengtan.cli.entry ...` runs the CLI (the same as the `nengtan` script)."""
 
-from nengtan.cli import app
+from nengtan.cli import main
 
 if __name__ == "__main__":
-    app()
+    main()
