@@ -12,7 +12,15 @@ import pytest
 import typer.main
 
 from nengtan.cli import app
-from nengtan.cli.help_zh import HELP, cli_lang
+from nengtan.cli.help_zh import HELP, SUB_HELP, cli_lang
+
+
+def _paths(command, path: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for name, sub in getattr(command, "commands", {}).items():
+        key = f"{path} {name}".strip()
+        out += [key, *_paths(sub, key)]
+    return out
 
 
 def _run(*args: str, lang: str) -> subprocess.CompletedProcess[str]:
@@ -21,9 +29,12 @@ def _run(*args: str, lang: str) -> subprocess.CompletedProcess[str]:
                           env=env, timeout=120)
 
 
-def test_every_top_level_command_has_its_chinese_help() -> None:
-    names = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
-    assert sorted(names - set(HELP)) == [] and sorted(set(HELP) - names) == []
+def test_every_command_and_group_has_its_chinese_help() -> None:
+    paths = _paths(typer.main.get_command(app))
+    top = {p for p in paths if " " not in p}
+    assert len(top) > 30 and len(paths) > 150
+    assert sorted(top - set(HELP)) == [] and sorted(set(HELP) - top) == []
+    assert sorted(set(paths) - top - set(SUB_HELP)) == [] and sorted(set(SUB_HELP) - set(paths)) == []
 
 
 def test_the_language_comes_from_nengtan_lang_then_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,6 +53,7 @@ def test_help_and_errors_in_chinese_and_in_english(tmp_path: Path) -> None:
     out = _run("--help", lang="zh").stdout
     assert "能碳 nengtan — 工业园区能源与碳排放核算" in out and HELP["inventory"] in out and HELP["alarms"] in out
     assert HELP["inventory"] not in _run("--help", lang="en").stdout
+    assert SUB_HELP["greenpower gec stock"] in _run("greenpower", "gec", "--help", lang="zh").stdout
     home = str(tmp_path / "home")
     assert _run("init", "--home", home, lang="zh").returncode == 0
     zh = _run("inventory", "--year", "2025", "--home", home, lang="zh")
