@@ -87,3 +87,17 @@ def test_a_pie_draws_only_the_positive_parts() -> None:
     assert series(chart, rows)[0] == ["CO2", "CH4", "碳汇", "N2O"]  # the table's rows, as printed
     assert png(chart, rows) is not None  # drawn without the sink and the empty part (matplotlib refuses negatives)
     assert png(chart, [["气体", "tCO2e"], ["碳汇", -30.0]]) is None
+
+
+def test_a_negative_power_prints_with_a_minus_the_cjk_font_has(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The factor library writes 15.3 × 10⁻³ and reports CO₂; Noto CJK lacks "⁻" and "₂", so the PDF prints 10^-3
+    and CO2 (and nothing is missing)."""
+    import logging
+
+    from nengtan.reports.tables import in_font, write_tables
+
+    has = {ord(c) for c in "0123456789.,×/ tCGJmO^-³"}  # a font with ³ but neither ⁻ nor ₂
+    assert in_font(has)("15.3 × 10⁻³ tC/GJ, m³, CO₂") == "15.3 × 10^-3 tC/GJ, m³, CO2"
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        write_tables("因子", {"因子 Factors": [["说明 Note"], ["15.3 × 10⁻³ tC/GJ"], ["m³, CO₂"]]}, tmp_path / "f.pdf")
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]
