@@ -102,6 +102,11 @@ def _check_meeting_words(inventory: Path, targets: Path) -> None:
     assert all(r[12] is None or not str(r[12]).isascii() for r in rows)  # the driving carrier by its name
     approved = next(r[1] for r in wb["预算分配"].iter_rows(values_only=True) if r[0] == "批准时间 approved at")
     assert str(approved).endswith("(北京时间)")
+    alloc = list(wb["预算分配"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(alloc) if r[0] == "行业 sector")
+    assert alloc[head][1] == "行业名称 Sector"
+    by_sector = [r for r in alloc[head + 1:] if r[0] and r[0] != "分企业 by enterprise"][:3]
+    assert by_sector and all(r[1] and not str(r[1]).isascii() for r in by_sector)  # each code with its name
 
 
 def _check_charts(pdf: Path, xlsx: Path, charts: tuple[Chart, ...]) -> int:

@@ -411,6 +411,7 @@ def post_assess(stores: Stores, proposal: Any, year: int, tolerance: float) -> A
 def targets_report(stores: Stores, year: int, output: Path, month: int | None = None, project: Any = None,
                    draws: int = 10_000, seed: int = 1, to: int = 2035) -> Path:
     """The targets workbook: targets and progress, allocation, warnings, scenarios (chart), assessment."""
+    from nengtan.engine.cockpit import sector_names
     from nengtan.reports.targets_xlsx import write_targets_workbook
     from nengtan.targets.targets import indicator_frame
 
@@ -423,5 +424,6 @@ def targets_report(stores: Stores, year: int, output: Path, month: int | None = 
     output.parent.mkdir(parents=True, exist_ok=True)
     write_targets_workbook(output, year=year, month=run["month"], targets=adopted_targets(stores), indicators=ind,
                            warnings=run["frame"], allocation=allocation(stores, year), scenario_summary=summary,
-                           scenario_paths=paths, assessment=assessment, note=run["note"])
+                           scenario_paths=paths, assessment=assessment, note=run["note"],
+                           sector_names={code: zh for code, (zh, _) in sector_names(stores).items()})
     return output

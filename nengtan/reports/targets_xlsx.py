@@ -61,7 +61,7 @@ WORDS: dict[str, Mapping[str, str]] = {
 
 CHARTS = (
     Chart("预警", "预警状态分布（园区、行业、企业）", "状态 status", kind="pie", fold="count", colors=STATUS_COLORS),
-    Chart("预算分配", "分行业碳排放预算（前 15 位）", "行业 sector", ("分配 tCO2",), "barh", "tCO2", top=15),
+    Chart("预算分配", "分行业碳排放预算（前 15 位）", "行业名称 Sector", ("分配 tCO2",), "barh", "tCO2", top=15),
     Chart("情景对比", "园区二氧化碳排放情景", "年份 year", Chart.ALL, "line", "tCO2"),
 )
 """The charts the targets workbook's PDF draws from its sheets."""
@@ -114,6 +114,7 @@ def write_targets_workbook(
     scenario_paths: pd.DataFrame,
     assessment: Any | None = None,
     note: str = "",
+    sector_names: dict[str, str] | None = None,
 ) -> Path:
     """Write the workbook and return its path.
 
@@ -125,6 +126,7 @@ def write_targets_workbook(
     allocation : Allocation or None
     scenario_summary, scenario_paths : DataFrame  from :func:`nengtan.targets.scenarios.compare`
     assessment : Assessment or None
+    sector_names : dict  GB/T 4754 code → Chinese name, written beside each sector's code (the code if none)
     """
     wb = Workbook()
     # -- 1 targets and progress
@@ -197,8 +199,11 @@ def write_targets_workbook(
                 c.number_format = "#,##0.00"
         r = 3 + len(info) + 1
         wa.cell(row=r, column=1, value="分行业 by sector").font = HEAD
-        r = _write_table(wa, r + 1, allocation.by_sector(), [
-            ("sector_code", "行业 sector", None), ("enterprises", "企业数", None),
+        by_sector = allocation.by_sector()
+        by_sector["sector_name"] = [(sector_names or {}).get(str(c), str(c)) for c in by_sector["sector_code"]]
+        r = _write_table(wa, r + 1, by_sector, [
+            ("sector_code", "行业 sector", None), ("sector_name", "行业名称 Sector", None),
+            ("enterprises", "企业数", None),
             ("allocated_t", "分配 tCO2", "#,##0.00"), ("expected_value_added", "预期增加值 万元", "#,##0.00")])
         wa.cell(row=r, column=1, value="分企业 by enterprise").font = HEAD
         tab = allocation.table.sort_values(["sector_code", "allocated_t"], ascending=[True, False])
