@@ -14,13 +14,13 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
+from nengtan.api.media import MEDIA
 from nengtan.api.routers.footprints import actor
 from nengtan.engine import carbonassets, esg, verifications
 
 router = APIRouter(prefix="/api", tags=["carbon assets"])
 YearQ = Annotated[int, Query(ge=2000, le=2100)]
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
-MEDIA = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _file(kind: str, name: str, write: Any) -> Response:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response
 
 from nengtan.api.deps import PlacedDep, StaffDep
 from nengtan.api.errors import ApiError
+from nengtan.api.media import MEDIA
 from nengtan.engine import evaluation
 from nengtan.engine.certification import last_year
 
@@ -71,6 +72,6 @@ def export(kind: Literal["hj274", "zero-carbon", "ghg"], user: StaffDep, svc: Pl
          evaluation.zero_carbon_evaluation(svc, y) if kind == "zero-carbon" else evaluation.ghg_inventory(svc, y, gwp))
     with tempfile.TemporaryDirectory() as tmp:
         data = write_evaluation(kind, r, park_name(svc), Path(tmp) / f"r.{fmt}").read_bytes()
-    media = "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media = MEDIA[fmt]
     return Response(data, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="evaluation-{kind}-{y}.{fmt}"'})

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nengtan.api.deps import Principal, ServicesDep, UserDep, WritableEnterprise
 from nengtan.api.errors import ApiError
+from nengtan.api.media import PDF, XLSX
 from nengtan.engine import certification as engine
 from nengtan.engine.certification import Actor
 
@@ -120,8 +121,7 @@ def study_report(pf_id: RecordId, kind: Literal["pdf", "xlsx"], user: UserDep, s
     with tempfile.TemporaryDirectory() as tmp:
         path = (footprint_pdf if kind == "pdf" else footprint_report)(view["result"], FsPath(tmp) / f"study.{kind}")
         data = path.read_bytes()
-    media = "application/pdf" if kind == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media = PDF if kind == "pdf" else XLSX
     return Response(data, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="footprint-{view["id"]}.{kind}"'})
 

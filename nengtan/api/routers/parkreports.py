@@ -14,13 +14,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from nengtan.api.deps import PlacedDep, StaffDep
+from nengtan.api.media import MEDIA
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
 from nengtan.registry import audit
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Format = Annotated[Literal["xlsx", "pdf"], Query(alias="format")]
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 SCENARIO_DRAWS = 2_000
 """The targets workbook's Monte Carlo draws: the cockpit's scenarios panel's (/api/targets/scenarios), so the two
 show the same intervals."""

@@ -9,13 +9,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
+from nengtan.api.media import PDF, XLSX
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
 from nengtan.registry import audit
 
 router = APIRouter(prefix="/api/enterprises/{uscc}", tags=["reports"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
 
 
 def build_report(svc: ServicesDep, year: int, uscc: str, out: Path) -> Path:

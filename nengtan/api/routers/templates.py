@@ -11,9 +11,9 @@ from fastapi.responses import Response
 
 from nengtan.api.deps import UserDep
 from nengtan.api.errors import not_found
+from nengtan.api.media import XLSX
 
 router = APIRouter(prefix="/api/templates", tags=["uploads"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/{kind}.xlsx")
