@@ -169,7 +169,8 @@ class _BufferedClient(mqtt.Client):
         """A QoS 1 PUBLISH under MQTT 5 with manual acks (the ingester's every message) decoded without its
         properties (MQTT 5 §3.3.2: topic, packet identifier, property length, properties; the payload after them),
         which the ingester never reads: paho builds a Properties object per message, the largest part of its work
-        per message. Anything else (QoS 0 or 2, a topic alias) goes to paho's own handler."""
+        per message. Anything else (QoS 0 or 2, an empty topic) goes to paho's own handler; the broker sends no
+        topic alias, as the ingester grants no Topic Alias Maximum (§3.1.2.11.8)."""
         command, packet = self._in_packet["command"], self._in_packet["packet"]
         if (command & 0x06) != 0x02 or not self._manual_ack or self._protocol != mqtt.MQTTv5 or len(packet) < 5:
             return super()._handle_publish()
