@@ -96,6 +96,19 @@ CERTIFICATE_STATUSES: dict[str, tuple[str, str]] = {
 }
 """An issued certificate's public status."""
 
+USER_ROLES: dict[str, tuple[str, str]] = {
+    "admin": ("园区管理员", "park administrator"), "enterprise": ("企业用户", "enterprise user"),
+    "verifier": ("核查机构", "verifier"), "public": ("公众", "public"),
+    "cert_auditor": ("认证审核员", "certification auditor"),
+    "cert_decider": ("认证决定人", "certification decision maker"),
+}
+"""The roles of the platform's users (nengtan.api.users)."""
+CERTIFICATE_ACTIONS: dict[str, tuple[str, str]] = {
+    "surveillance": ("监督", "surveillance"), "suspend": ("暂停", "suspension"), "reinstate": ("恢复", "reinstatement"),
+    "withdraw": ("撤销", "withdrawal"),
+}
+"""What may be done to an issued certificate (nengtan.footprint.certification.CERTIFICATE_ACTIONS)."""
+
 POINT_KINDS: dict[str, tuple[str, str]] = {"earn": ("获得", "earned"), "spend": ("使用", "spent"),
                                            "expire": ("过期", "expired")}
 POINT_RULES: dict[str, tuple[str, str]] = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from nengtan.labels import CERTIFICATE_ACTIONS, USER_ROLES
+from nengtan.labels import name as label
 from nengtan.reasons import in_chinese
 
 NOUNS: dict[str, str] = {
@@ -40,9 +42,36 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"the park has no distribution network on the platform", "平台上没有园区配电网络"),
     (r"no time-of-use tariff is loaded: run `nengtan tariff load`", "尚未载入分时电价表：请运行 nengtan tariff load"),
     (r"meter (?P<m>\S+) holds no readings in (?P<y>\d{4})", "计量器具 {m} 在 {y} 年没有读数"),
+    # permissions (nengtan.api.deps, the routers, nengtan.footprint.certification)
+    (r"(?P<x>\S+) is outside your place \((?P<p>\S+)\)", "{x} 不在您的管辖范围（{p}）内"),
+    (r"your role \((?P<r>\S+)\) may not change the data of enterprise (?P<u>\S+)",
+     "您的角色（{r}）不能修改企业 {u} 的数据"),
+    (r"this covers the whole installation; your account sees (?P<p>\S+) only",
+     "此操作涉及全部范围；您的账号只能查看 {p}"),
+    (r"scope '(?P<s>.*)' needs a park administrator; use enterprise:<uscc>",
+     "范围 “{s}” 须由园区管理员查看；请使用 enterprise:<统一社会信用代码>"),
+    (r"only a verifier signs an enterprise-year off", "只有核查机构可以签署确认企业年度数据"),
+    (r"only a verifier may do this", "只有核查机构可以执行此操作"),
+    (r"only a verifier comments on an enterprise-year", "只有核查机构可以对企业年度数据提出意见"),
+    (r"only a park administrator may do this", "只有园区管理员可以执行此操作"),
+    (r"only a park administrator \(or city or province staff\) may do this",
+     "只有园区管理员（或市、省工作人员）可以执行此操作"),
+    (r"(?P<a>\S+) verified this footprint and so may not decide on it .*",
+     "{a} 核查了该碳足迹，不能作出认证决定（ISO/IEC 17065 7.6.1：决定须由未参与评价的人员作出）"),
+    (r"(?P<x>\S+) of a certificate is done by the (?P<who>.+), not by a (?P<r>\S+) user",
+     "证书的{x}须由{who_zh}执行，{r}不能执行"),
+    (r"step (?P<x>\S+) \((?P<zh>[^)]*)\) is taken by the (?P<who>.+), not by a (?P<r>\S+) user",
+     "步骤 {x}（{zh}）须由{who_zh}执行，{r}不能执行"),
+    (r"only (?P<n>.+)'s own users withdraw its publication", "只有{n}自己的用户可以撤回其发布"),
+    (r"only (?P<n>.+)'s own users choose what it publishes", "只有{n}自己的用户可以选择其发布的内容"),
+    (r"an application is made by the enterprise whose product it is", "认证申请须由产品所属企业提出"),
 )
+ROLES_ZH = {"applicant enterprise": "申请企业", "certification body's auditor": "认证机构审核员",
+            "certification body's decision maker": "认证机构决定人"}
+"""The certification roles as nengtan.footprint.certification names them, in Chinese."""
 _COMPILED = tuple((re.compile(p + r"\Z"), zh) for p, zh in PATTERNS)
 _BY_STATUS = {401: "请先登录", 403: "没有权限执行此操作"}
+"""What a 401 or 403 says in Chinese when its message is not in PATTERNS."""
 
 
 def _where_zh(where: str) -> str:
@@ -72,6 +101,12 @@ def error_in_chinese(status: int, detail: str) -> str | None:
             parts = {k: v or "" for k, v in m.groupdict().items()}
             if "where" in parts:
                 parts["where_zh"] = _where_zh(parts["where"])
+            if "who" in parts:
+                parts["who_zh"] = ROLES_ZH.get(parts["who"], parts["who"])
+            if "r" in parts:
+                parts["r"] = label(USER_ROLES, parts["r"])
+            if "x" in parts and parts["x"] in CERTIFICATE_ACTIONS:
+                parts["x"] = label(CERTIFICATE_ACTIONS, parts["x"])
             return zh.format(**parts)
     if status == 404:
         what, hidden, _ = text.partition(" not found or not accessible to you")  # nengtan.api.errors.not_found
@@ -82,3 +117,39 @@ def error_in_chinese(status: int, detail: str) -> str | None:
     if reason is not None:
         return reason
     return _BY_STATUS.get(status)
+
+
+VALIDATION: dict[str, str] = {
+    "missing": "必填", "int_parsing": "须为整数", "int_from_float": "须为整数", "float_parsing": "须为数字",
+    "bool_parsing": "须为 true 或 false", "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）", "datetime_parsing": "须为日期时间（ISO 8601）",
+    "json_invalid": "不是有效的 JSON", "literal_error": "须为以下之一：{expected}", "enum": "须为以下之一：{expected}",
+    "greater_than": "须大于 {gt}", "greater_than_equal": "须不小于 {ge}", "less_than": "须小于 {lt}",
+    "less_than_equal": "须不大于 {le}", "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "至多 {max_length} 个字符", "string_pattern_mismatch": "格式不符（{pattern}）",
+    "too_short": "至少 {min_length} 项", "too_long": "至多 {max_length} 项", "string_type": "须为文本",
+    "list_type": "须为列表", "dict_type": "须为对象", "model_type": "须为对象", "extra_forbidden": "不是可接受的字段",
+}
+"""The request checks' failures (Pydantic's error types, with their context), in Chinese."""
+FIELDS: dict[str, str] = {
+    "year": "年份", "month": "月份", "quarter": "季度", "format": "格式", "scope": "范围", "place": "管辖范围",
+    "username": "用户名", "password": "密码", "role": "角色", "uscc": "统一社会信用代码", "limit": "条数上限",
+    "offset": "起始位置", "items": "指标", "reason": "原因", "enterprises": "绑定企业", "day": "日期",
+    "base_year": "基准年", "gwp": "全球增温潜势", "kind": "类别", "period": "统计期", "carrier": "能源品种",
+    "quantity": "数量", "unit": "单位", "value": "数值", "file": "文件", "request": "请求",
+}
+"""The names of the fields requests carry most, in Chinese (others keep their own)."""
+
+
+def validation_in_chinese(field: str, kind: str, ctx: dict[str, object] | None, message: str) -> str:
+    """One failed request check in Chinese: the field's name and what it must be (Pydantic's message where the
+    catalogue has no entry for its type; a validator's own message through the refusals' catalogue)."""
+    name = ".".join(FIELDS.get(part, part) for part in field.split("."))
+    template = VALIDATION.get(kind)
+    if template is not None:
+        try:
+            return f"{name}：{template.format(**(ctx or {}))}"
+        except (KeyError, IndexError):
+            pass
+    own = in_chinese(message.removeprefix("Value error, "))
+    return f"{name}：{own or message}"

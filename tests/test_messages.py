@@ -36,5 +36,16 @@ def test_common_messages_in_chinese_with_their_values() -> None:
     assert error_in_chinese(500, "internal error; the administrator can find it in the server log") == \
         "服务内部错误，管理员可在服务日志中查到详情"
     assert error_in_chinese(422, "'abc' is not a number") == "'abc' 不是数字"  # a refused value (nengtan.reasons)
-    assert error_in_chinese(403, "only a verifier signs an enterprise-year off") == "没有权限执行此操作"
+    assert error_in_chinese(403, "only a verifier signs an enterprise-year off") == \
+        "只有核查机构可以签署确认企业年度数据"
+    assert error_in_chinese(403, "a refusal the catalogue does not hold") == "没有权限执行此操作"
     assert error_in_chinese(409, "something the catalogue does not hold") is None
+
+
+def test_refusals_of_permission_in_chinese_with_the_roles_named() -> None:
+    assert error_in_chinese(403, "region:320900 is outside your place (region:320100)") == \
+        "region:320900 不在您的管辖范围（region:320100）内"
+    assert error_in_chinese(403, "suspend of a certificate is done by the certification body's decision maker, not "
+                                 "by a enterprise user") == "证书的暂停须由认证机构决定人执行，企业用户不能执行"
+    assert error_in_chinese(403, "your role (verifier) may not change the data of enterprise 9132") == \
+        "您的角色（核查机构）不能修改企业 9132 的数据"

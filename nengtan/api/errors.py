@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nengtan.errors import NengtanError
-from nengtan.messages import error_in_chinese
+from nengtan.messages import error_in_chinese, validation_in_chinese
 
 log = logging.getLogger("nengtan.api")
 PROBLEM_JSON = "application/problem+json"
@@ -100,14 +100,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))}
+            {"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid")),
+             "message_zh": validation_in_chinese(_field(tuple(e.get("loc", ()))), str(e.get("type", "")),
+                                                 e.get("ctx"), str(e.get("msg", "invalid")))}
             for e in exc.errors()
         ]
-        first = errors[0] if errors else {"field": "request", "message": "invalid"}
+        first = errors[0] if errors else {"field": "request", "message": "invalid", "message_zh": "请求无效"}
         detail = f"{first['field']}: {first['message']}"
         if len(errors) > 1:
             detail += f" (and {len(errors) - 1} more)"
-        return problem(request, 422, detail, "validation-error", errors=errors)
+        more = f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""
+        return problem(request, 422, detail, "validation-error", errors=errors, detail_zh=first["message_zh"] + more)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -103,3 +103,14 @@ def test_an_error_says_itself_in_chinese_beside_the_english(client, tokens) -> N
     assert body["detail_zh"] == "未找到企业：91320115999999999X（或无权查看）"
     r = client.get("/api/inventory?year=2031", headers=tokens["admin"])
     assert r.status_code == 404 and r.json()["detail_zh"].endswith("没有能耗数据：请先导入月度报表或计量读数")
+
+
+def test_a_refused_request_says_why_in_chinese(client, tokens) -> None:  # type: ignore[no-untyped-def]
+    """A request check that fails (Pydantic's error types, nengtan.messages.VALIDATION) names the field and what it
+    must be in Chinese, each failure and the first as detail_zh."""
+    r = client.get("/api/inventory?year=abc", headers=tokens["admin"])
+    assert r.status_code == 422
+    body = r.json()
+    assert body["detail_zh"] == "年份：须为整数" and body["errors"][0]["message_zh"] == "年份：须为整数"
+    r = client.get("/api/reports/pack?year=2025&format=doc", headers=tokens["admin"])
+    assert r.status_code == 422 and r.json()["detail_zh"] == "格式：须为以下之一：'xlsx' or 'pdf'"
