@@ -5,6 +5,8 @@ The engine words an error once, in English, where it is raised; :func:`error_in_
 this catalogue: a refused value's reason (nengtan.reasons), a thing that is not there (``enterprise 9132…`` →
 未找到企业：9132…, every noun the engine names in a NotFoundError, tests/test_messages.py), the messages of no data,
 of permission and of the service itself; None when the catalogue has no entry, and the page shows the English.
+:func:`validation_in_chinese` says a failed request check (Pydantic's error types) with the field's name. A
+not-found message's tail after the identifier (``(loaded: …)``) stays as the engine wrote it.
 """
 
 from __future__ import annotations
