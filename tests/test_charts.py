@@ -94,10 +94,16 @@ def test_a_negative_power_prints_with_a_minus_the_cjk_font_has(tmp_path, caplog)
     and CO2 (and nothing is missing)."""
     import logging
 
-    from nengtan.reports.tables import in_font, write_tables
+    from nengtan.reports.cjk_pdf import CjkPdf, in_font
+    from nengtan.reports.tables import write_tables
 
     has = {ord(c) for c in "0123456789.,×/ tCGJmO^-³"}  # a font with ³ but neither ⁻ nor ₂
     assert in_font(has)("15.3 × 10⁻³ tC/GJ, m³, CO₂") == "15.3 × 10^-3 tC/GJ, m³, CO2"
     with caplog.at_level(logging.WARNING, logger="fpdf"):
         write_tables("因子", {"因子 Factors": [["说明 Note"], ["15.3 × 10⁻³ tC/GJ"], ["m³, CO₂"]]}, tmp_path / "f.pdf")
+        pdf = CjkPdf()  # every report's PDF (the footprint study's too): a plain cell is written the same way
+        pdf.add_page()
+        pdf.set_font("cjk", size=10)
+        pdf.cell(0, 5, "kg CO₂e × 10⁻³")
+        pdf.output(str(tmp_path / "g.pdf"))
     assert not [r for r in caplog.records if "missing" in r.getMessage()]

@@ -11,10 +11,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from nengtan.reports.fonts import require_cjk_font
+from nengtan.reports.cjk_pdf import CjkPdf
 from nengtan.reports.footprint_study import Table, background_table, facts, inventory_table, result_tables
 
 GREEN = (27, 127, 75)
@@ -36,11 +35,9 @@ def _cell(v: Any, share: bool = False) -> str:
     return str(v)
 
 
-class _Report(FPDF):
+class _Report(CjkPdf):
     def __init__(self, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        font = require_cjk_font()
-        self.add_font("cjk", "", str(font.path), collection_font_number=font.index)
         self.title_text = title
         self.set_auto_page_break(True, margin=15)
         self.set_margins(15, 15, 15)

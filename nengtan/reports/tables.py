@@ -4,9 +4,7 @@ row) or as a landscape A4 PDF in a CJK font (one section per table). Nothing her
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,28 +51,24 @@ def _xlsx(tables: Tables, out: Path) -> Path:
 
 def _pdf(title: str, tables: Tables, out: Path,
          for_pdf: Callable[[str, list[list[Any]]], list[list[Any]]] | None, charts: Sequence[Chart]) -> Path:
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
     from nengtan.reports.charts import png
-    from nengtan.reports.fonts import require_cjk_font
+    from nengtan.reports.cjk_pdf import CjkPdf
 
     unknown = sorted({c.table for c in charts} - set(tables))
     if unknown:
         raise KeyError(f"charts over tables the report does not have: {unknown}")
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    font = require_cjk_font()
-    pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-    printable = in_font(getattr(pdf.fonts["cjk"], "cmap", {}))  # a TrueType font's characters
+    pdf = CjkPdf(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("cjk", size=14)
-    pdf.multi_cell(0, 9, printable(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
     w, h = CHART_MM
     for name, table in tables.items():
         pdf.set_font("cjk", size=11)
         pdf.ln(2)
-        pdf.cell(0, 7, printable(name), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, name, new_x="LMARGIN", new_y="NEXT")
         for chart in (c for c in charts if c.table == name):
             image = png(chart, table, w, h)
             if image is None:
@@ -91,7 +85,7 @@ def _pdf(title: str, tables: Tables, out: Path,
             for r in table:
                 row = t.row()
                 for v in r:
-                    row.cell(printable(text(v)))
+                    row.cell(text(v))
     pdf.output(str(out))
     return out
 
@@ -103,20 +97,3 @@ def text(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.2f}" if abs(v) >= 1 else f"{v:.4f}"
     return str(v)
-
-
-_NEGATIVE_POWER = re.compile("⁻([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
-_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
-def in_font(cmap: Container[int]) -> Callable[[str], str]:
-    """A function that writes a text with the characters the font (its `cmap`) has: a character it lacks as its
-    compatibility form (CO₂ → CO2, Unicode NFKC), a negative power in superscripts (10⁻³) as 10^-3 (not 10-3)."""
-
-    def fold(s: str) -> str:
-        if all(ord(c) in cmap for c in s):
-            return s
-        s = _NEGATIVE_POWER.sub(lambda m: "^-" + m.group(1).translate(_DIGITS), s)
-        return "".join(c if ord(c) in cmap else unicodedata.normalize("NFKC", c) for c in s)
-
-    return fold
