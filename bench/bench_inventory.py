@@ -7,8 +7,8 @@ For the demo lake (~10⁷ readings) and a synthetic lake ten times larger (the d
 * nengtan  — ``nengtan.engine.ledgers.inventory(...)``: registry reads, the one-pass month scan (sums,
   estimates, counter registers), counter differencing, statements, factors, aggregation.
 
-Each is timed best-of-N after a warm-up. Writes the section "## Inventory (issue 2)" of
-docs/benchmarks.md.  Usage: python bench/bench_inventory.py [--skip-x10] [--repeat N]
+Each is timed best-of-N after a warm-up, the three run in turn (so a drifting machine slows them alike). Writes the
+section "## Inventory (issue 2)" of docs/benchmarks.md. Usage: python bench/bench_inventory.py [--skip-x10] [--repeat N]
 """
 
 from __future__ import annotations
@@ -51,14 +51,18 @@ def ensure(name: str, size: DemoSize) -> tuple[Registry, Lake, int]:
     return reg, Lake(paths.lake), int(marker.read_text().split()[0])
 
 
-def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    fn()  # warm-up (file cache, imports)
-    times = []
+def best_interleaved(fns, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Each function's best time of ``repeat``, the functions run in turn (bare, scan, inventory, bare, …) after a
+    warm-up of each: a machine whose speed drifts during the run (a shared host) slows all of them alike."""
+    for fn in fns:
+        fn()  # warm-up (file cache, imports)
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for fn, took in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            took.append(time.perf_counter() - t)
+    return [min(t) for t in times]
 
 
 def measure(name: str, size: DemoSize, repeat: int) -> dict[str, object]:
@@ -77,9 +81,7 @@ def measure(name: str, size: DemoSize, repeat: int) -> dict[str, object]:
     def scan_only() -> None:
         DUCKDB.month_scan(lake, 2025)
 
-    t_bare = best(bare, repeat)
-    t_scan = best(scan_only, repeat)
-    t_inv = best(full, repeat)
+    t_bare, t_scan, t_inv = best_interleaved([bare, scan_only, full], repeat)
     inv = inventory(reg, lake, 2025)
     return {"lake": name, "readings": readings, "files": len(files), "bare": t_bare, "scan": t_scan, "inventory": t_inv,
             "ratio": t_inv / t_bare, "co2_t": inv.co2_t, "factor_set": inv.factor_set}
@@ -91,7 +93,8 @@ def write_section(rows: list[dict[str, object]], repeat: int) -> None:
         "## Inventory (issue 2)",
         "",
         f"`python bench/bench_inventory.py` — {dt.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"DuckDB {duckdb.__version__}, load average before the run {load[0]:.2f}. Best of {repeat} after a warm-up.",
+        f"DuckDB {duckdb.__version__}, load average before the run {load[0]:.2f}. Best of {repeat} after a warm-up, "
+        "bare scan, lake scan and inventory run in turn.",
         "",
         "Baseline: DuckDB `SELECT meter_id, month, SUM(value) FROM read_parquet(files) GROUP BY meter_id, month` "
         "over the same files. nengtan: `accounting.inventory(registry, lake, 2025)` — the whole annual park "

@@ -75,15 +75,16 @@ def counter_totals(readings: pd.DataFrame, counters: pd.DataFrame, pairs: set[tu
     if not pairs or readings.empty:
         return out
     rollover = dict(zip(counters["meter_id"], counters["rollover"], strict=True))
+    wanted: dict[str, list[int]] = {}
+    for meter, y, m in pairs:
+        wanted.setdefault(meter, []).append(y * 12 + m)
     parts = []
     for meter_id, g in readings.groupby("meter_id", sort=False):
         cons, _, _ = counter_consumption(g["value"].to_numpy(), _none_if_nan(rollover.get(meter_id)))
-        start = g.iloc[:-1]
-        est = g["est"].to_numpy()
-        keep = np.array([(meter_id, int(y), int(m)) in pairs for y, m in zip(start["year"], start["month"],
-                                                                                 strict=True)], dtype=bool)
-        parts.append(pd.DataFrame({"meter_id": meter_id, "month": start["month"].to_numpy()[keep],
-                                   "total": cons[keep],
+        month = g["month"].to_numpy(dtype=np.int64)[:-1]
+        keep = np.isin(g["year"].to_numpy(dtype=np.int64)[:-1] * 12 + month, wanted.get(str(meter_id), []))
+        est = g["est"].to_numpy(dtype=bool)
+        parts.append(pd.DataFrame({"meter_id": meter_id, "month": month[keep], "total": cons[keep],
                                    "estimated": np.where(est[:-1] | est[1:], cons, 0.0)[keep]}))
     if not parts:
         return out

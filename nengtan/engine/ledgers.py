@@ -46,9 +46,15 @@ def resolve_factor_set(reg: Registry, name: str | None = None, as_of: dt.date | 
 
 
 def year_factor_set(reg: Registry, year: int, factor_set: FactorSet | str | None = None) -> FactorSet:
-    """The factor set resolved for activity of ``year`` (time-matched unless the set pins its years)."""
-    fs = factor_set if isinstance(factor_set, FactorSet) else resolve_factor_set(reg, factor_set)
-    return fs.for_year(year)
+    """The factor set resolved for activity of ``year`` (time-matched unless the set pins its years). A named set
+    is resolved once per registry version (the park's own values are registry rows), report date and year, and
+    each caller gets a copy with its own record of the rows it uses (FactorSet.fresh)."""
+    if isinstance(factor_set, FactorSet):
+        return factor_set.for_year(year)
+    today = dt.date.today()
+    held: FactorSet = frames.cached_value(reg, ("factor-set", factor_set, today, year),
+                                          lambda: resolve_factor_set(reg, factor_set, as_of=today).for_year(year))
+    return held.fresh()
 
 
 def data_version(reg: Registry, lake: Lake) -> str:
@@ -113,7 +119,7 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
     green-power claim, and only the others' afresh: a province's 10⁶ statement rows are not re-costed whenever the
     lake grows. The lake is scanned every time."""
     back = scan or configured_scan()
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, frames.one_version(reg):
         pending = pool.submit(back.month_scan, lake, year)
         st = frames.statement_activity(reg, year, copy=False)
         claimed = frames.green_claims_activity(reg, year)
@@ -156,8 +162,9 @@ def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, qu
     """The inventory of ``scope`` (park | sector:<code> | enterprise:<uscc>) for a month, quarter or year,
     computed afresh (the engine's cached path is nengtan.engine.accounts.inventory)."""
     period = Period(year, month, quarter)
-    fs = year_factor_set(reg, year, factor_set)
-    n = enterprises_in_scope(reg, scope)
-    led = year_ledger(reg, lake, year, fs)
-    return inventory_from_ledger(led, frames.economics(reg, year, copy=False), fs, scope, period,
-                                 data_version(reg, lake), n)
+    with frames.one_version(reg):  # (the registry version is read once for all the held frames below)
+        fs = year_factor_set(reg, year, factor_set)
+        n = enterprises_in_scope(reg, scope)
+        led = year_ledger(reg, lake, year, fs)
+        eco = frames.economics(reg, year, copy=False)
+    return inventory_from_ledger(led, eco, fs, scope, period, data_version(reg, lake), n)

@@ -95,7 +95,10 @@ def available_sets() -> dict[str, str]:
     return {name: str(d.get("description", "")) for name, d in _set_definitions().items()}
 
 
+@lru_cache(maxsize=4096)
 def _to(value: float, unit: str, target: str) -> float:
+    """``value`` [unit] in ``target`` (pint; held per triple: an inventory asks for the same few conversions for
+    every carrier it costs)."""
     ureg = registry()
     return float(ureg.Quantity(value, unit).to(target).magnitude)
 
@@ -187,6 +190,12 @@ class FactorSet:
         return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(notes), used=set(), _cache={},
                        _usable={})
 
+    def fresh(self) -> FactorSet:
+        """This resolved set with its own, empty record of rows used, sharing its row selection, digest and
+        look-ups (so a set held for many inventories resolves and hashes once, and each inventory's factor table
+        lists only what that inventory asked for)."""
+        return replace(self, used=set())
+
     def _match_year(self, parameters: tuple[str, ...], year: int, what: str, notes: list[str]) -> int:
         df = self.rows[self.rows["parameter"].isin(parameters) & (self.rows["data_year"] != "")]
         published = df[(df["valid_from"] == "") | (df["valid_from"] <= self.as_of.isoformat())]
@@ -215,10 +224,10 @@ class FactorSet:
     def _row(self, parameter: str, carrier: str, family: str | None = None, region: str | None = None,
              data_year: int | None = None) -> pd.Series:
         key = (parameter, carrier, family, region, data_year)
-        if key in self._cache:
-            return self._cache[key]
-        row = self._lookup(parameter, carrier, family, region, data_year)
-        self._cache[key] = row
+        row = self._cache.get(key)
+        if row is None:
+            row = self._cache[key] = self._lookup(parameter, carrier, family, region, data_year)
+        self.used.add(str(row["id"]))  # (on every look-up: copies of one resolved set share the cache, not `used`)
         return row
 
     def _lookup(self, parameter: str, carrier: str, family: str | None, region: str | None,
@@ -232,10 +241,7 @@ class FactorSet:
                 + (f" ({family})" if family else "") + (f" region {region}" if region else "")
                 + (f" year {data_year}" if data_year else "")
             )
-        # park overrides come last and win
-        row = found[-1]
-        self.used.add(str(row["id"]))
-        return row
+        return found[-1]  # park overrides come last and win
 
     def _usable_records(self) -> dict[tuple[str, str], list[pd.Series]]:
         """The usable rows grouped by (parameter, carrier), in library order (overrides last)."""

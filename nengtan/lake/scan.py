@@ -81,6 +81,12 @@ FROM {src} GROUP BY meter_id, year, month
 as the bare scan. Elsewhere (MONTH_SCAN) negative values — interval readings the live and bulk paths
 store marked ``suspect`` — are left out of consumption; `nengtan quality` reports them."""
 
+FILE_SUM_SCAN = """
+SELECT meter_id, file_index, SUM(value) AS total, count(*) AS n FROM read_parquet($files) GROUP BY meter_id, file_index
+"""
+"""SUM_SCAN as DuckDB runs it: grouped by file rather than by the partition columns (a file lies in one month), which
+spares the hive columns and the wider group key, about a tenth of the scan; the months are the files' own."""
+
 EFFECTIVE_READINGS = """(SELECT * FROM (
     SELECT *, row_number() OVER (PARTITION BY meter_id, ts ORDER BY (quality = 'estimated'), batch) AS _rn
     FROM {src}) WHERE _rn = 1)"""
@@ -130,8 +136,9 @@ def plan_month_scan(lake: Lake, year: int, sql: dict[str, str]) -> list[tuple[li
 
 
 def merge_month_scan(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The groups' scans as one SCAN_COLUMNS frame. A meter-month spread over files of different kinds is merged,
-    its lowest register set to −∞ so that a counter's month is differenced reading by reading."""
+    """The groups' scans as one SCAN_COLUMNS frame. A meter-month in more than one row (files of different kinds, or
+    several files of the plain Σ, which DuckDB sums file by file) is merged, its lowest register set to −∞ so that a
+    counter's month is differenced reading by reading."""
     import numpy as np
 
     if not frames:
@@ -147,6 +154,17 @@ def merge_month_scan(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return scan
 
 
+def _file_sums(lake: Lake, files: list[str]) -> pd.DataFrame:
+    """SUM_SCAN's frame from FILE_SUM_SCAN, each file's sums placed in its month (a meter's month in several files
+    is several rows, added up by merge_month_scan)."""
+    import numpy as np
+
+    df = _duck().cursor().sql(FILE_SUM_SCAN, params={"files": files}).to_arrow_table().to_pandas()
+    months = np.array([lake.year_month_of(f) for f in files], dtype=np.int64)[df["file_index"].to_numpy(dtype=np.int64)]
+    return df.assign(year=months[:, 0], month=months[:, 1], estimated=0.0, n_estimated=0, first=np.nan, last=np.nan,
+                     lo=np.nan, hi=np.nan)[SCAN_COLUMNS]
+
+
 class DuckDBScan:
     """The lake scan on DuckDB (the embedded default)."""
 
@@ -155,16 +173,17 @@ class DuckDBScan:
     def month_scan(self, lake: Lake, year: int) -> pd.DataFrame:
         """One pass over the year's readings (plus next January, for counters' closing registers), each group of
         files by its cheapest exact query (:func:`plan_month_scan`)."""
-        return merge_month_scan([_read(files, sql) for files, sql in plan_month_scan(lake, year, DUCKDB_SQL)])
+        return merge_month_scan([_file_sums(lake, files) if sql is SUM_SCAN else _read(files, sql)
+                                 for files, sql in plan_month_scan(lake, year, DUCKDB_SQL)])
 
     def counter_readings(self, lake: Lake, meter_ids: list[str], months: set[tuple[int, int]]) -> pd.DataFrame:
         files = [f for f in lake.files(months=months) if lake.kind_of(f) != "interval"]  # counters' files only
         if not files or not meter_ids:
             return pd.DataFrame(columns=READING_COLUMNS)
-        con = _duck().cursor()
-        con.register("wanted", pd.DataFrame({"meter_id": sorted(meter_ids)}))
-        return _read(files, "SELECT r.meter_id, r.value, r.year, r.month, r.quality = 'estimated' AS est "
-                     "FROM {src} r SEMI JOIN wanted w ON r.meter_id = w.meter_id ORDER BY r.meter_id, r.ts", con)
+        sql = ("SELECT meter_id, value, year, month, quality = 'estimated' AS est FROM read_parquet($files, "
+               "hive_partitioning = true) WHERE meter_id IN (SELECT unnest($ids)) ORDER BY meter_id, ts")
+        # (reading by reading: Arrow hands the rows over in columns, in half the time of Python tuples)
+        return _duck().cursor().sql(sql, params={"files": files, "ids": sorted(meter_ids)}).to_arrow_table().to_pandas()
 
 
     def hour_totals(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:

@@ -459,6 +459,12 @@ class Lake:
         kind = info.get("kind")
         return str(kind) if kind else None
 
+    def year_month_of(self, file: str) -> tuple[int, int]:
+        """The (year, month) partition of a committed file."""
+        prefix = str(self.dir) + os.sep
+        info = self._state.files[file[len(prefix):] if file.startswith(prefix) else file]
+        return int(info["year"]), int(info["month"])  # type: ignore[call-overload]
+
     def files_with_negatives(self, files: Iterable[str]) -> set[str]:
         """Of the given committed files, those that may hold negative values: by the count in their
         record, else by the Parquet footer's minimum (no statistics: assume they may)."""

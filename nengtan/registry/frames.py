@@ -5,6 +5,9 @@ cursor directly: 10⁵ rows in tens of ms rather than a second)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import pandas as pd
@@ -20,6 +23,19 @@ from nengtan.registry.tables.records import Activity, ImportBatch
 _FRAMES: dict[tuple[Any, ...], Any] = {}
 _FRAMES_KEPT = 16
 _FRAMES_LOCK = threading.Lock()
+_PINNED: ContextVar[dict[str, tuple[Any, ...]] | None] = ContextVar("nengtan_registry_version", default=None)
+
+
+@contextmanager
+def one_version(reg: Registry) -> Iterator[None]:
+    """Within the block, the registry version is read once (the first time a held frame is asked for) and every
+    held frame is of that version: one inventory asks for six of them, and each look-up was a round trip."""
+    token = _PINNED.set({}) if _PINNED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _PINNED.reset(token)
 
 
 def registry_version(reg: Registry) -> tuple[Any, ...]:
@@ -27,11 +43,22 @@ def registry_version(reg: Registry) -> tuple[Any, ...]:
     statement, economic data, enterprise and meter import or correction makes one), the newest statement and
     economic rows (append-only: a correction adds rows and marks the old inactive within an import batch), the
     enterprises' and meters' counts and newest ids, and the regions and parks (placing a park is not an import).
-    Equal versions mean equal frames; every part is an index look-up."""
+    Equal versions mean equal frames; every part is an index look-up. The park's own factor values count too
+    (a factor set is held per version). Inside :func:`one_version` the version is read once."""
+    pinned = _PINNED.get()
+    if pinned is not None and reg.url in pinned:
+        return pinned[reg.url]
+    version = _read_version(reg)
+    if pinned is not None:
+        pinned[reg.url] = version
+    return version
+
+
+def _read_version(reg: Registry) -> tuple[Any, ...]:
     parts = [func.max(ImportBatch.seq), func.max(Activity.id), func.max(EconomicData.id), func.count(Enterprise.id),
              func.max(Enterprise.id), func.count(Meter.id), func.max(Meter.id), func.count(Region.id),
              func.sum(func.coalesce(Region.parent_id, 0)), func.count(Park.id),
-             func.sum(func.coalesce(Park.region_id, 0))]
+             func.sum(func.coalesce(Park.region_id, 0)), func.count(FactorOverride.id), func.max(FactorOverride.id)]
     newest = select(ImportBatch.id).order_by(ImportBatch.seq.desc()).limit(1).scalar_subquery()
     q = select(newest, *(select(p).scalar_subquery() for p in parts))  # (the batch's id is random: a registry
     # rebuilt with the same counts is still told apart)

@@ -13,6 +13,7 @@ import pytest
 from nengtan.config import Paths
 from nengtan.engine.ledgers import inventory
 from nengtan.lake import Lake
+from nengtan.lake.scan import configured_scan
 from nengtan.registry.ops import ensure_park, new_batch, seed_sectors
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.park import Enterprise, Meter
@@ -92,6 +93,23 @@ def test_a_measured_reading_wins_over_the_gap_estimate_for_the_same_time(registr
     assert inv.by_carrier["electricity"]["quantity"] == pytest.approx(12 * 10 + 6 * 11 + 6 * 8)
     assert inv.by_carrier["electricity"]["estimated_quantity"] == pytest.approx(6 * 8)
     assert inv.shares["estimated_energy_share"] == pytest.approx(48 / (120 + 66 + 48))
+
+
+def test_a_meters_month_in_two_files_is_one_row_of_the_month_scan(registry: Registry, home: Paths) -> None:
+    _setup(registry)
+    lake = Lake(home.lake)
+    # two deliveries of 10 May (local): hours 0-11 at 2 kWh, then hours 12-23 at 3 kWh, each its own file
+    lake.write_batch(_readings("I", np.full(12, 2.0), start="2025-05-10T00:00"), "electricity",
+                     kinds=pa.array(["interval"] * 12))
+    lake.write_batch(_readings("I", np.full(12, 3.0), start="2025-05-10T12:00"), "electricity",
+                     kinds=pa.array(["interval"] * 12))
+    assert len(lake.files(months=[(2025, 5)])) == 2
+    scan = configured_scan().month_scan(lake, 2025)
+    may = scan[(scan["meter_id"] == "I") & (scan["month"] == 5)]
+    assert len(may) == 1
+    assert may["total"].iloc[0] == pytest.approx(12 * 2.0 + 12 * 3.0)
+    assert int(may["n"].iloc[0]) == 24
+    assert inventory(registry, lake, 2025, month=5).by_carrier["electricity"]["quantity"] == pytest.approx(60.0)
 
 
 @pytest.mark.parametrize("with_kinds", [True, False])
