@@ -51,6 +51,11 @@ def ensure(name: str, size: DemoSize) -> tuple[Registry, Lake, int]:
     return reg, Lake(paths.lake), int(marker.read_text().split()[0])
 
 
+def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """``fn``'s best time of ``repeat`` after a warm-up."""
+    return best_interleaved([fn], repeat)[0]
+
+
 def best_interleaved(fns, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
     """Each function's best time of ``repeat``, the functions run in turn (bare, scan, inventory, bare, …) after a
     warm-up of each: a machine whose speed drifts during the run (a shared host) slows all of them alike."""
