@@ -13,6 +13,7 @@ import typer.main
 
 from nengtan.cli import app
 from nengtan.cli.help_zh import HELP, SUB_HELP, cli_lang
+from nengtan.cli.options_zh import OPTION_HELP, english_helps
 
 
 def _paths(command, path: str = "") -> list[str]:  # type: ignore[no-untyped-def]
@@ -35,6 +36,24 @@ def test_every_command_and_group_has_its_chinese_help() -> None:
     assert len(top) > 30 and len(paths) > 150
     assert sorted(top - set(HELP)) == [] and sorted(set(HELP) - top) == []
     assert sorted(set(paths) - top - set(SUB_HELP)) == [] and sorted(set(SUB_HELP) - set(paths)) == []
+
+
+def test_every_options_help_has_its_chinese() -> None:
+    helps = set(english_helps(typer.main.get_command(app)))
+    assert len(helps) > 250
+    assert sorted(helps - set(OPTION_HELP)) == []  # an option's English help without its Chinese
+    assert sorted(set(OPTION_HELP) - helps) == []  # a Chinese help whose English is no longer used
+
+
+def test_a_commands_help_screen_in_chinese_and_in_english() -> None:
+    zh = _run("inventory", "--help", lang="zh").stdout
+    assert "用法：nengtan inventory [选项]" in zh and "选项" in zh and "显示本帮助并退出。" in zh
+    assert OPTION_HELP["Calendar year (Asia/Shanghai)."] in zh and "[必填]" in zh and "[默认：park]" in zh
+    assert "Options" not in zh and "Usage" not in zh and "Calendar year" not in zh
+    en = _run("inventory", "--help", lang="en").stdout
+    assert "Usage: nengtan inventory [OPTIONS]" in en and "Calendar year (Asia/Shanghai)." in en and "用法" not in en
+    group = _run("targets", "--help", lang="zh").stdout
+    assert "用法：nengtan targets [选项] 命令 [参数]..." in group and "命令" in group and "Commands" not in group
 
 
 def test_the_language_comes_from_nengtan_lang_then_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,3 +79,25 @@ def test_help_and_errors_in_chinese_and_in_english(tmp_path: Path) -> None:
     assert zh.returncode == 2 and "错误：2025 年没有能耗数据：请先导入月度报表或计量读数" in zh.stderr
     en = _run("inventory", "--year", "2025", "--home", home, lang="en")
     assert en.returncode == 2 and "error: no energy data for 2025" in en.stderr
+
+
+def test_import_quarantine_and_inventory_print_in_the_clis_language(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    examples = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    assert _run("init", "--home", home, lang="en").returncode == 0
+    assert _run("import", "enterprises", str(examples / "enterprises.csv"), "--home", home, lang="en").returncode == 0
+    f = tmp_path / "a.csv"
+    f.write_text("uscc,period,carrier,quantity,unit\n91320115000001230J,2025-01,electricity,10000,kWh\n"
+                 "91320115000001230J,2025-02,electricity,abc,kWh\n", encoding="utf-8")
+    imported = _run("import", "activity", str(f), "--home", home, lang="zh")
+    assert "a.csv：导入 1 行，0 行重复未变，1 行隔离" in imported.stdout
+    assert "a.csv:3：数量列：'abc' 不是数字" in imported.stderr
+    held = _run("quarantine", "--home", home, lang="zh").stdout
+    assert "隔离区（1 行）" in held and "原因" in held and "'abc' 不是数字" in held and "reason" not in held
+    zh = _run("inventory", "--year", "2025", "--home", home, lang="zh").stdout
+    # 10 000 kWh × 0.1229 kgce/kWh (GB/T 2589-2020 附录A 表A.1, 电力当量值) = 1.229 tce, printed to two places
+    assert "能源与碳排放清单 — park，2025" in zh and "综合能耗（当量值）" in zh and "外购电力" in zh and "1.23" in zh
+    assert "因子集 cn@" in zh and "Energy (calorific)" not in zh and "By carrier" not in zh
+    en = _run("inventory", "--year", "2025", "--home", home, lang="en").stdout
+    assert "Inventory — park, 2025" in en and "Energy (calorific)" in en and "factor set cn@" in en
+    assert "综合能耗（当量值）" not in en and "外购电力" not in en

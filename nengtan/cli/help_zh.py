@@ -3,7 +3,7 @@ and its error lines through the service's catalogue (nengtan.messages).
 
 The language is ``NENGTAN_LANG`` (zh | en), else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` beginning with
 ``zh``), else English. Each command keeps its English help where it is defined; :data:`HELP` and :data:`SUB_HELP`
-hold the Chinese of every command and group (tests/test_cli_zh.py). The options' help is English still.
+hold the Chinese of every command and group, nengtan.cli.options_zh that of every option (tests/test_cli_zh.py).
 """
 
 from __future__ import annotations
@@ -203,9 +203,14 @@ def cli_lang() -> str:
 
 
 def in_chinese(command: Any, path: str = "") -> Any:
-    """The click command of the CLI with every command's and group's help in Chinese (HELP, SUB_HELP)."""
+    """The click command of the CLI with every command's and group's help in Chinese (HELP, SUB_HELP), and its
+    options' help and help screens in Chinese (nengtan.cli.options_zh)."""
+    from nengtan.cli.options_zh import options_in_chinese, screen_in_chinese
+
     if not path:
         command.help = APP_HELP
+        screen_in_chinese()
+    options_in_chinese(command)
     for name, sub in getattr(command, "commands", {}).items():
         key = f"{path} {name}".strip()
         zh = HELP.get(key) if not path else SUB_HELP.get(key)

@@ -42,6 +42,8 @@ from nengtan.cli.common import (
     report_app,
     report_import,
 )
+from nengtan.cli.help_zh import cli_lang
+from nengtan.cli.say import SHARES_ZH, pick, say
 from nengtan.ingest import KINDS
 
 if TYPE_CHECKING:  # the heavy modules load inside the commands, so `nengtan --help` starts at once
@@ -99,53 +101,58 @@ def _period(year: int, month: int | None, quarter: int | None) -> Period:
 
 
 def print_inventory(inv: Inventory) -> None:
-    """The inventory as Rich tables."""
+    """The inventory as Rich tables, in the CLI's language (nengtan.cli.say)."""
     from nengtan.labels import carrier_zh
 
-    head = Table(title=f"能源与碳排放清单 Inventory — {inv.scope}, {inv.period}", show_header=True,
+    head = Table(title=say("inventory.title", scope=inv.scope, period=inv.period), show_header=True,
                  title_justify="left")
-    head.add_column("指标 Indicator")
-    head.add_column("数值 Value", justify="right")
-    head.add_column("单位 Unit")
+    head.add_column(pick("Indicator", "指标"))
+    head.add_column(pick("Value", "数值"), justify="right")
+    head.add_column(pick("Unit", "单位"))
     ints = inv.intensities
-    for label, value, unit in [
-        ("综合能耗 当量值 Energy (calorific)", inv.energy_tce, "tce"),
-        ("综合能耗 等价值 Energy (primary equivalent)", inv.energy_equiv_tce, "tce"),
-        ("  其中原料用能 of which raw-material energy", inv.feedstock_tce, "tce"),
-        ("能耗双控口径 Dual-control basis", inv.energy_dual_control_tce, "tce"),
-        ("CO2 (Scope 1 + 2 location)", inv.co2_t, "tCO2"),
-        ("  Scope 1", inv.scope1_t, "tCO2"),
-        ("    其中工业过程 of which process (carbon balance)", inv.process_t, "tCO2"),
-        ("  Scope 2 location-based", inv.scope2_location_t, "tCO2"),
-        ("  Scope 2 market-based", inv.scope2_market_t, "tCO2"),
-        ("工业增加值 Value added", inv.value_added, f"万元 ({inv.value_added_basis})"),
-        ("工业总产值 Gross output", inv.gross_output, "万元"),
+    for en, zh, value, unit in [
+        ("Energy (calorific)", "综合能耗（当量值）", inv.energy_tce, "tce"),
+        ("Energy (primary equivalent)", "综合能耗（等价值）", inv.energy_equiv_tce, "tce"),
+        ("  of which raw-material energy", "  其中原料用能", inv.feedstock_tce, "tce"),
+        ("Dual-control basis", "能耗双控口径", inv.energy_dual_control_tce, "tce"),
+        ("CO2 (Scope 1 + 2 location)", "二氧化碳（范围一 + 范围二 基于位置）", inv.co2_t, "tCO2"),
+        ("  Scope 1", "  范围一", inv.scope1_t, "tCO2"),
+        ("    of which process (carbon balance)", "    其中工业过程（碳平衡）", inv.process_t, "tCO2"),
+        ("  Scope 2 location-based", "  范围二（基于位置）", inv.scope2_location_t, "tCO2"),
+        ("  Scope 2 market-based", "  范围二（基于市场）", inv.scope2_market_t, "tCO2"),
+        ("Value added", "工业增加值", inv.value_added, f"万元 ({inv.value_added_basis})"),
+        ("Gross output", "工业总产值", inv.gross_output, "万元"),
     ]:
-        head.add_row(label, fmt_num(value), unit)
-    for label, key, unit in [("Energy per value added", "energy_tce_per_10k_cny_value_added", "tce/万元"),
-                             ("CO2 per value added", "co2_t_per_10k_cny_value_added", "tCO2/万元"),
-                             ("Energy per gross output", "energy_tce_per_10k_cny_gross_output", "tce/万元"),
-                             ("CO2 per gross output", "co2_t_per_10k_cny_gross_output", "tCO2/万元"),
-                             ("CO2 per energy", "co2_t_per_tce", "tCO2/tce")]:
-        head.add_row(label, fmt_num(ints[key], 4), unit)
+        head.add_row(pick(en, zh), fmt_num(value), unit)
+    for en, zh, key, unit in [
+        ("Energy per value added", "单位增加值能耗", "energy_tce_per_10k_cny_value_added", "tce/万元"),
+        ("CO2 per value added", "单位增加值二氧化碳排放", "co2_t_per_10k_cny_value_added", "tCO2/万元"),
+        ("Energy per gross output", "单位产值能耗", "energy_tce_per_10k_cny_gross_output", "tce/万元"),
+        ("CO2 per gross output", "单位产值二氧化碳排放", "co2_t_per_10k_cny_gross_output", "tCO2/万元"),
+        ("CO2 per energy", "单位能耗二氧化碳排放", "co2_t_per_tce", "tCO2/tce"),
+    ]:
+        head.add_row(pick(en, zh), fmt_num(ints[key], 4), unit)
     for key, value in inv.shares.items():
-        head.add_row(key.replace("_", " "), "—" if value is None else f"{value:.2%}", "")
+        head.add_row(pick(key.replace("_", " "), SHARES_ZH.get(key, key)), "—" if value is None else f"{value:.2%}",
+                     "")
     console.print(head)
-    t = Table(title="分能源 By carrier", title_justify="left")
-    for col in ("carrier", "quantity", "unit", "tce", "tce (equiv)", "Scope 1 t", "Scope 2 loc t", "Scope 2 mkt t"):
-        t.add_column(col, justify="left" if col in ("carrier", "unit") else "right")
+    t = Table(title=say("inventory.by_carrier"), title_justify="left")
+    for en, zh in (("carrier", "能源品种"), ("quantity", "数量"), ("unit", "单位"), ("tce", "吨标准煤"),
+                   ("tce (equiv)", "吨标准煤（等价值）"), ("Scope 1 t", "范围一 t"), ("Scope 2 loc t", "范围二位置 t"),
+                   ("Scope 2 mkt t", "范围二市场 t")):
+        t.add_column(pick(en, zh), justify="left" if en in ("carrier", "unit") else "right")
     for c, b in sorted(inv.by_carrier.items()):
-        t.add_row(f"{carrier_zh(c)} {c}", fmt_num(float(b["quantity"])), str(b["unit"]),
+        t.add_row(pick(c, carrier_zh(c)), fmt_num(float(b["quantity"])), str(b["unit"]),
                   fmt_num(float(b["energy_tce"])), fmt_num(float(b["energy_equiv_tce"])),
                   fmt_num(float(b["scope1_t"])), fmt_num(float(b["scope2_location_t"])),
                   fmt_num(float(b["scope2_market_t"])))
     console.print(t)
-    console.print(f"factor set [bold]{inv.factor_set}[/] · data version [bold]{inv.data_version}[/] · "
-                  f"{inv.enterprises} enterprises", highlight=False)
+    console.print(say("inventory.basis", factor_set=inv.factor_set, data_version=inv.data_version,
+                      n=inv.enterprises), highlight=False)
     for note in inv.factor_basis:
-        console.print(f"factors: {note}", highlight=False)
+        console.print(say("inventory.factors", note=note), highlight=False)
     for note in inv.grid_notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(say("inventory.note", note=note), highlight=False)
 
 
 @app.command("inventory")
@@ -194,8 +201,8 @@ def report_inventory(
         from nengtan.reports.inventory_xlsx import inventory_pdf
 
         path = inventory_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}")
-        console.print(f"wrote {xlsx}")
-    console.print(f"wrote {path}")
+        console.print(say("wrote", path=xlsx))
+    console.print(say("wrote", path=path))
 
 
 def write_report(stores: LocalStores, year: int, output: Path, period: Period, scope: str = "park") -> Path:
@@ -233,15 +240,17 @@ def import_cmd(
         raise UserError(f"{file}: no such file")
     paths, reg, _ = open_stores(home)
     with progress_bar(rows=True, transient=True) as bar:
-        task = bar.add_task(f"importing {file.name}", total=None)
+        task = bar.add_task(say("import.progress", file=file.name), total=None)
         res = import_file(reg, paths, kind, file, correction=correct,
                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    in_zh = cli_lang() == "zh"
     for issue in res.issues[:200]:
-        err_console.print(issue.line(res.file), highlight=False, soft_wrap=True)
+        err_console.print(issue.line_zh(res.file) if in_zh else issue.line(res.file), highlight=False,
+                          soft_wrap=True)
     if res.rows_bad > 200:
-        err_console.print(f"… and {res.rows_bad - 200} more (see `nengtan quarantine`)")
-    console.print(f"{res.file}: {res.rows_ok} rows imported, {res.rows_duplicate} duplicates unchanged, "
-                  f"{res.rows_bad} quarantined (batch {res.batch_id[:8]})", highlight=False)
+        err_console.print(say("import.more", n=res.rows_bad - 200))
+    console.print(say("import.done", file=res.file, ok=res.rows_ok, duplicate=res.rows_duplicate, bad=res.rows_bad,
+                      batch=res.batch_id[:8]), highlight=False)
     if res.rows_bad:
         raise typer.Exit(1)
 
@@ -255,7 +264,7 @@ def _import_statistics(file: Path, reason: str | None, home: str | None) -> None
         raise UserError(f"{file}: no such file")
     _, stores, actor = operator_stores(home, None)
     res = import_statistics(stores.registry, actor, file, reason)
-    report_import(f"{file.name}: {res.landed} statistics imported, {len(res.errors)} refused", res.errors)
+    report_import(say("import.statistics", file=file.name, landed=res.landed, refused=len(res.errors)), res.errors)
 
 
 @app.command("quarantine")
@@ -267,6 +276,7 @@ def quarantine_cmd(
 ) -> None:
     """Rows that were rejected, with the file, row, column and reason."""
     from nengtan.ingest.files import quarantine
+    from nengtan.reasons import in_chinese as reason_in_chinese
 
     check_format(fmt)
     _, reg, _ = open_stores(home)
@@ -275,11 +285,14 @@ def quarantine_cmd(
         print_json([{"batch": q.batch_id, "kind": q.kind, "file": q.file, "row": q.row, "column": q.column,
                      "reason": q.reason, "resolved_by": q.resolved_batch_id} for q in rows])
         return
-    t = Table(title=f"隔离区 Quarantine ({len(rows)} rows)", title_justify="left")
-    for c in ("file", "row", "column", "reason", "resolved by"):
-        t.add_column(c)
+    t = Table(title=say("quarantine.title", n=len(rows)), title_justify="left")
+    for en, zh in (("file", "文件"), ("row", "行号"), ("column", "列"), ("reason", "原因"),
+                   ("resolved by", "解决批次")):
+        t.add_column(pick(en, zh))
+    in_zh = cli_lang() == "zh"
     for q in rows:
-        t.add_row(q.file, str(q.row), q.column, q.reason, (q.resolved_batch_id or "")[:8])
+        t.add_row(q.file, str(q.row), q.column, (reason_in_chinese(q.reason) or q.reason) if in_zh else q.reason,
+                  (q.resolved_batch_id or "")[:8])
     console.print(t)
 
 
@@ -387,22 +400,22 @@ def demo(
             raise UserError(f"{paths.home} already holds data; use an empty --home or --rebuild")
         size = SMALL if small else FULL
         with progress_bar() as bar:
-            task = bar.add_task("building the demo park", total=1.0)
+            task = bar.add_task(say("demo.building"), total=1.0)
             truth = build_demo(paths, reg, size, progress=lambda msg, frac: bar.update(
-                task, completed=frac, description=f"building the demo park: {msg}"))
+                task, completed=frac, description=say("demo.building_step", step=msg)))
         from nengtan.demo import DEMO_YEAR as _year
         from nengtan.demo_green import build_green_demo
 
-        err_console.print("demo park: green power (contracts, GECs, claims, trades, network traced)…")
+        err_console.print(say("demo.green"))
         build_green_demo(paths, reg, lake, _year)
         from nengtan.demo_assets import build_assets_demo
         from nengtan.engine.stores import LocalStores as _Stores
 
-        err_console.print("demo park: verification records, allowances and CCERs of the key emitters…")
+        err_console.print(say("demo.assets"))
         build_assets_demo(paths, _Stores(reg, lake), _year)
         from nengtan.demo_assets import build_ratings_demo
 
-        err_console.print("demo park: statistics, ratings, carbon points, energy-use rights, an ESG publication…")
+        err_console.print(say("demo.ratings"))
         build_ratings_demo(paths, _Stores(reg, lake), _year)
         from nengtan.demo import DEMO_PARK_CODE as _park
         from nengtan.demo_evaluation import build_evaluation_demo
@@ -410,18 +423,16 @@ def demo(
         build_evaluation_demo(paths, _Stores(reg, lake), _year, f"park:{_park}")
         from nengtan.demo_regions import build_regions_demo
 
-        err_console.print("demo: Jiangsu's regions, the park placed in Jiangning, a second park in Yancheng…")
+        err_console.print(say("demo.regions"))
         build_regions_demo(paths, _Stores(reg, lake))
         from nengtan.demo_operations import build_operations_demo
 
         ops = build_operations_demo(_Stores(reg, lake), _year)
-        err_console.print(f"demo: time-of-use tariff loaded; storage and alarm rules at {ops.get('meter', '-')} "
-                          f"(demand {ops.get('demand_kw', 0):,.0f} kW): {ops['alarms']} alarms from the year's last "
-                          f"week; virtual meter {ops.get('virtual', '-')} (nengtan cost / meter curve / alarms list)",
-                          highlight=False)
+        err_console.print(say("demo.operations", meter=ops.get("meter", "-"), demand=ops.get("demand_kw", 0),
+                              alarms=ops["alarms"], virtual=ops.get("virtual", "-")), highlight=False)
         (paths.home / ".demo-built").write_text(f"{truth.enterprises} enterprises, {truth.readings} readings\n")
-        console.print(f"demo park: {truth.enterprises} enterprises, {truth.meters} meters, "
-                      f"{truth.readings:,} readings in {paths.home}", highlight=False)
+        console.print(say("demo.built", enterprises=truth.enterprises, meters=truth.meters, readings=truth.readings,
+                          home=paths.home), highlight=False)
     from nengtan.engine.accounts import inventory_report
 
     stores = LocalStores(reg, lake)
@@ -432,12 +443,11 @@ def demo(
     park = at_place(stores, f"park:{DEMO_PARK_CODE}")  # the demo park's own accounts (the province beside it)
     _, inv = inventory_report(park, out, DEMO_YEAR)
     print_inventory(inv)
-    console.print(f"report: {out}", highlight=False)
+    console.print(say("report", path=out), highlight=False)
     for hook in DEMO_HOOKS:
         hook(paths, stores, DEMO_YEAR)
     home_flag = f" --home {paths.home}" if home else ""
-    console.print(f"cockpit and enterprise portal: run [bold]nengtan serve --demo{home_flag}[/] and open the "
-                  "address it prints (http://127.0.0.1:8000/ by default)", highlight=False)
+    console.print(say("demo.serve", home=home_flag), highlight=False)
     if live:
         _run_live(paths, reg, lake, seconds)
 
@@ -454,12 +464,12 @@ def _has_enterprises(reg: Registry) -> bool:
 def _run_live(paths: Paths, reg: Registry, lake: Lake, seconds: float) -> None:
     from nengtan.ingest import simulator
 
-    console.print(f"feeding the demo meters live over MQTT (127.0.0.1:1883) for {seconds:g} s…")
+    console.print(say("demo.live", seconds=seconds))
     from nengtan.engine.alarms import AlarmWatch
 
     r = simulator.run_live_demo(paths, reg, lake, seconds, watch=AlarmWatch(reg, lake))
-    console.print(f"live: {r.gateways} gateways, {r.meters} meters, {r.messages} messages; {r.accepted} readings "
-                  f"stored, {r.duplicate} duplicates, {r.rejected} rejected (last reading {r.last_ts})",
+    console.print(say("demo.live_done", gateways=r.gateways, meters=r.meters, messages=r.messages,
+                      accepted=r.accepted, duplicate=r.duplicate, rejected=r.rejected, last=r.last_ts),
                   highlight=False)
 
 for _area in (ingest_cli, targets_cli, serve_cli, footprint_cli, greenpower_cli, ledger_cli, ratings_cli, assets_cli,

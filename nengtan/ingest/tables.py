@@ -58,6 +58,12 @@ class RowIssue:
     def line(self, file: str) -> str:
         return f"{file}:{self.row}: column {self.column}: {self.reason}"
 
+    def line_zh(self, file: str) -> str:
+        """:meth:`line` in Chinese: the column by its Chinese header, the reason from nengtan.reasons."""
+        from nengtan.reasons import in_chinese
+
+        return f"{file}:{self.row}：{chinese_header(self.column)}列：{in_chinese(self.reason) or self.reason}"
+
 
 @dataclass
 class ImportResult:
