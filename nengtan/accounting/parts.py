@@ -1,12 +1,14 @@
-"""A ledger in two parts: the enterprises whose rows stand alone and the rest.
+"""A ledger in two parts: the statement rows that stand alone, and the rest.
 
 :func:`nengtan.accounting.calc.apply_factors` works row by row except where green electricity meets purchased
 electricity in the same enterprise-month (the cap, and market-based Scope 2), and
 :func:`nengtan.accounting.meters.combine_activity` lets a statement override a main meter's total of the same
-enterprise-month-carrier. An enterprise with neither a main meter nor green electricity therefore has ledger rows
-that depend on its statements and the factor set alone: a province's engine applies the factors to those once per
-registry version and merges them with the rest, computed afresh (nengtan.engine.ledgers.year_ledger). The result
-equals the ledger computed in one piece, row for row (tests/accounting/test_parts.py).
+enterprise-month-carrier (the meter's row is dropped; the statement's is kept as it is). So the statement rows of an
+enterprise with no green electricity depend on those statements and the factor set alone, whatever the lake holds: a
+province's engine applies the factors to them once per registry version, and each inventory costs only the rest — the
+enterprises with green electricity, and the metered rows no statement overrides — and merges the two
+(nengtan.engine.ledgers.year_ledger). The result equals the ledger computed in one piece, row for row
+(tests/accounting/test_parts.py).
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ CATEGORY_COLUMNS = ("period", "carrier", "source", "unit")
 """Ledger columns combine_activity makes categories of their observed values (sorted)."""
 
 
-def coupled_enterprises(*id_columns: Iterable[Any]) -> frozenset[int]:
-    """The enterprise ids whose rows do not stand alone: pass the ids of enterprises with a main meter and of
-    those with green electricity (stated or claimed)."""
+def green_enterprises(*id_columns: Iterable[Any]) -> frozenset[int]:
+    """The enterprise ids whose statement rows do not stand alone: pass the ids of the enterprises with green
+    electricity (claimed, and stated)."""
     return frozenset(int(i) for ids in id_columns for i in ids)
 
 
 def enterprise_runs(ledger: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The usccs of a ledger sorted by uscc, in order, and the number of rows of each (for merge_sorted; a part
-    held for many merges has them worked out once)."""
+    """The usccs of a ledger sorted by uscc, in order, and the number of rows of each (for merge_rows; a part held
+    for many merges has them worked out once)."""
     values = ledger["uscc"].to_numpy(dtype=object)
     if len(values) == 0:
         return values, np.zeros(0, dtype=np.int64)
@@ -37,13 +39,13 @@ def enterprise_runs(ledger: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.r_[starts, len(values)])
 
 
-def merge_sorted(a: pd.DataFrame, b: pd.DataFrame, a_runs: tuple[np.ndarray, np.ndarray] | None = None
-                 ) -> pd.DataFrame:
-    """Two ledgers of disjoint enterprises, each sorted by uscc, period and carrier, as one sorted likewise, with
-    the category columns' categories the union of both (sorted, as one piece would have them).
+def merge_rows(a: pd.DataFrame, b: pd.DataFrame, a_runs: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> pd.DataFrame:
+    """Two ledgers, each sorted by uscc, period and carrier and sharing no such key, as one sorted likewise, with the
+    category columns' categories the union of both (sorted, as one piece would have them).
 
-    Each enterprise's rows are a run in its part: a run's place in the result is its position in its own part plus
-    the number of the other part's enterprises before it, so one stable integer sort puts the runs in order.
+    The period and carrier categories are sorted, so their codes sort as their values; the usccs are ranked among
+    the two parts' usccs. One stable sort of (uscc rank, period code, carrier code) puts the rows in order.
     ``a_runs``: a's enterprise_runs, when known."""
     if b.empty:
         return a.reset_index(drop=True)
@@ -53,10 +55,10 @@ def merge_sorted(a: pd.DataFrame, b: pd.DataFrame, a_runs: tuple[np.ndarray, np.
     out = pd.concat([a, b], ignore_index=True)
     ua, na = a_runs if a_runs is not None else enterprise_runs(a)
     ub, nb = enterprise_runs(b)
-    rank_a = np.arange(len(ua)) + np.searchsorted(ub, ua)
-    rank_b = np.arange(len(ub)) + np.searchsorted(ua, ub)
-    key = np.concatenate([np.repeat(rank_a, na), np.repeat(rank_b, nb)])
-    return out.take(np.argsort(key, kind="stable")).reset_index(drop=True)
+    usccs = np.unique(np.concatenate([ua, ub]))
+    rank = np.concatenate([np.repeat(np.searchsorted(usccs, ua), na), np.repeat(np.searchsorted(usccs, ub), nb)])
+    order = np.lexsort((out["carrier"].cat.codes.to_numpy(), out["period"].cat.codes.to_numpy(), rank))
+    return out.take(order).reset_index(drop=True)
 
 
 def _same_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -21,7 +21,7 @@ from nengtan.accounting.meters import (
     meter_totals,
     months_to_read,
 )
-from nengtan.accounting.parts import coupled_enterprises, enterprise_runs, merge_sorted
+from nengtan.accounting.parts import enterprise_runs, green_enterprises, merge_rows
 from nengtan.factors import DEFAULT_SET, FactorSet, load_factor_set
 from nengtan.lake import Lake
 from nengtan.lake.scan import LakeScan, configured_scan
@@ -114,10 +114,10 @@ def _metered(lake: Lake, year: int, meters: pd.DataFrame, month_scan: pd.DataFra
 
 
 def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeScan | None = None) -> pd.DataFrame:
-    """``apply_factors(activity(reg, lake, year), fs)``, with the rows of the enterprises that stand alone (no main
-    meter, no green electricity: nengtan.accounting.parts) applied once per registry version, factor set and
-    green-power claim, and only the others' afresh: a province's 10⁶ statement rows are not re-costed whenever the
-    lake grows. The lake is scanned every time."""
+    """``apply_factors(activity(reg, lake, year), fs)``, with the statement rows of the enterprises without green
+    electricity (nengtan.accounting.parts) applied once per registry version, factor set and green-power claim, and
+    only the rest afresh — the enterprises with green electricity, and the metered rows no statement overrides: a
+    province's 10⁶ statement rows are not re-costed whenever the lake grows. The lake is scanned every time."""
     back = scan or configured_scan()
     with ThreadPoolExecutor(max_workers=1) as pool, frames.one_version(reg):
         pending = pool.submit(back.month_scan, lake, year)
@@ -125,22 +125,30 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
         claimed = frames.green_claims_activity(reg, year)
         ent = frames.enterprises_frame(reg)
         meters = frames.main_meters(reg)
-        coupled = list(coupled_enterprises(meters["enterprise_id"], claimed["enterprise_id"],
-                                           st.loc[st["carrier"] == "green_electricity", "enterprise_id"]))
-        in_coupled = st["enterprise_id"].isin(coupled)
+        green = list(green_enterprises(claimed["enterprise_id"],
+                                       st.loc[st["carrier"] == "green_electricity", "enterprise_id"]))
+        in_green = st["enterprise_id"].isin(green)
 
-        def alone_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], frozenset[str]]:
-            led = apply_factors(combine_activity(_with_claims(st[~in_coupled]),
-                                                 pd.DataFrame(columns=ACTIVITY_COLUMNS), ent), fs)
-            return led, enterprise_runs(led), frozenset(fs.used)
+        def held_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], pd.MultiIndex, frozenset[str]]:
+            held_st = st[~in_green]
+            led = apply_factors(combine_activity(_with_claims(held_st), pd.DataFrame(columns=ACTIVITY_COLUMNS), ent),
+                                fs)
+            return (led, enterprise_runs(led), pd.MultiIndex.from_frame(held_st[list(ACTIVITY_KEY)]),
+                    frozenset(fs.used))
 
-        alone, runs, used = frames.cached_value(reg, ("ledger-alone", year, fs.id, frames.claims_sequence(reg)),
-                                          alone_rows)
+        held, runs, stated, used = frames.cached_value(
+            reg, ("ledger-held", year, fs.id, frames.claims_sequence(reg)), held_rows)
         fs.used.update(used)  # the factors behind the held rows are this set's too (its report's factor table)
         month_scan = pending.result()
-    rest = combine_activity(_with_claims(st[in_coupled], claimed), _metered(lake, year, meters, month_scan, back),
-                            ent)
-    return merge_sorted(alone, apply_factors(rest, fs), runs)
+    metered = _metered(lake, year, meters, month_scan, back)
+    if not metered.empty:  # a statement's month overrides the meter's (combine_activity's precedence)
+        metered = metered[~pd.MultiIndex.from_frame(metered[list(ACTIVITY_KEY)]).isin(stated)]
+    rest = combine_activity(_with_claims(st[in_green], claimed), metered, ent)
+    return merge_rows(held, apply_factors(rest, fs), runs)
+
+
+ACTIVITY_KEY = ("enterprise_id", "period", "carrier")
+"""An activity row's key: a statement of a key overrides the metered row of the same key."""
 
 
 def ledger(reg: Registry, lake: Lake, year: int, factor_set: FactorSet | str | None = None) -> pd.DataFrame:
