@@ -22,6 +22,7 @@ Definitions
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,6 +118,18 @@ def fill_value_added(economics: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     else:
         basis = f"constant prices; {n} of {m} rows without one filled from current prices"
     return eco, basis
+
+
+def value_added_basis_zh(basis: str) -> str:
+    """:func:`fill_value_added`'s basis in Chinese."""
+    fixed = {"none reported": "未填报", "constant prices": "可比价",
+             "current prices (no constant-price value added reported)": "现价（未填报可比价增加值）"}
+    if basis in fixed:
+        return fixed[basis]
+    partial = re.fullmatch(r"constant prices; (\d+) of (\d+) rows without one filled from current prices", basis)
+    if partial:
+        return f"可比价；{partial[2]} 行中有 {partial[1]} 行未填可比价，以现价补足"
+    return basis
 
 
 def green_is_separate(ledger: pd.DataFrame) -> bool:

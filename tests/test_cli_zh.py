@@ -98,6 +98,10 @@ def test_import_quarantine_and_inventory_print_in_the_clis_language(tmp_path: Pa
     # 10 000 kWh × 0.1229 kgce/kWh (GB/T 2589-2020 附录A 表A.1, 电力当量值) = 1.229 tce, printed to two places
     assert "能源与碳排放清单 — park，2025" in zh and "综合能耗（当量值）" in zh and "外购电力" in zh and "1.23" in zh
     assert "因子集 cn@" in zh and "Energy (calorific)" not in zh and "By carrier" not in zh
+    # the factor set's time-matching and the grid fall-back are said in Chinese too (FactorSet.basis_zh, note_zh)
+    assert "因子：2025 年活动数据：采用" in zh and "年电网排放因子" in zh and "无此因子，改用 national 的" in zh
+    assert "activity:" not in zh and "fell back" not in zh and "万元 (未填报)" in zh and "none reported" not in zh
     en = _run("inventory", "--year", "2025", "--home", home, lang="en").stdout
     assert "Inventory — park, 2025" in en and "Energy (calorific)" in en and "factor set cn@" in en
+    assert "factors: 2025 activity:" in en and "fell back from" in en
     assert "综合能耗（当量值）" not in en and "外购电力" not in en

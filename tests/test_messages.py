@@ -49,3 +49,19 @@ def test_refusals_of_permission_in_chinese_with_the_roles_named() -> None:
                                  "by a enterprise user") == "证书的暂停须由认证机构决定人执行，企业用户不能执行"
     assert error_in_chinese(403, "your role (verifier) may not change the data of enterprise 9132") == \
         "您的角色（核查机构）不能修改企业 9132 的数据"
+
+
+def test_every_value_added_basis_has_its_chinese() -> None:
+    import pandas as pd
+
+    from nengtan.indicators import fill_value_added, value_added_basis_zh
+
+    def basis(constant: list[float | None]) -> str:
+        eco = pd.DataFrame({"value_added": [1.0] * len(constant), "gross_output": [2.0] * len(constant),
+                            "value_added_constant": constant})
+        return fill_value_added(eco)[1]
+
+    assert value_added_basis_zh(basis([])) == "未填报"
+    assert value_added_basis_zh(basis([1.0, 1.0])) == "可比价"
+    assert value_added_basis_zh(basis([None, None])) == "现价（未填报可比价增加值）"
+    assert value_added_basis_zh(basis([None, 1.0, 1.0])) == "可比价；3 行中有 1 行未填可比价，以现价补足"

@@ -80,6 +80,8 @@ class Inventory:
     by_sector: dict[str, dict[str, float]] = field(default_factory=dict)
     grid_notes: list[str] = field(default_factory=list)
     factor_basis: list[str] = field(default_factory=list)
+    grid_notes_zh: list[str] = field(default_factory=list)  # the same notes in Chinese, in the same order
+    factor_basis_zh: list[str] = field(default_factory=list)
     energy_basis: str = "当量值 (calorific equivalent, GB/T 2589-2020); 等价值 beside it"
 
     @property
@@ -154,15 +156,18 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
     go = float(ec["gross_output"].sum()) if len(ec) else None
     parts = share_parts(rows).sum()
     provinces = rows["province"].unique()
-    notes = sorted({n for n in (fs.grid_location(p).note for p in provinces) if n}
-                   | {n for n in (fs.grid_market(p).note for p in provinces) if n})
+    pairs = sorted({(f.note, f.note_zh) for p in provinces for f in (fs.grid_location(p), fs.grid_market(p))
+                    if f.note})
     excess = float(rows["green_excess_kwh"].sum()) if "green_excess_kwh" in rows else 0.0
     if excess > 0:
-        notes.append(f"green electricity claimed above the purchased electricity is not counted: {excess:,.0f} kWh")
+        pairs.append((f"green electricity claimed above the purchased electricity is not counted: {excess:,.0f} kWh",
+                      f"超出外购电量的绿电声明不计入：{excess:,.0f} 千瓦时"))
     unverified = float(rows["green_unverified_kwh"].sum()) if "green_unverified_kwh" in rows else 0.0
     if unverified > 0:
-        notes.append(f"green electricity stated on statements is an unverified claim, shown apart: "
-                     f"{unverified:,.0f} kWh (only claims that cancelled GECs count)")
+        pairs.append((f"green electricity stated on statements is an unverified claim, shown apart: "
+                      f"{unverified:,.0f} kWh (only claims that cancelled GECs count)",
+                      f"报表中填报的绿电为未经核实的声明，单独列示：{unverified:,.0f} 千瓦时"
+                      "（只有注销了绿证的声明才计入）"))
     return Inventory(
         scope=scope, period=period.label, factor_set=fs.id, factor_set_description=fs.description,
         data_version=data_version,
@@ -171,6 +176,6 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
         nonfossil_equiv_tce=float(parts.get("nonfossil_equiv_tce", 0.0)),
         electricity_kwh=float(parts.get("electricity_kwh", 0.0)), renewable_kwh=float(parts.get("renewable_kwh", 0.0)),
         green_excess_kwh=excess, green_unverified_kwh=unverified, by_carrier=by_carrier, by_sector=by_sector,
-        grid_notes=notes,
-        factor_basis=list(fs.basis), **totals,  # type: ignore[arg-type]
+        grid_notes=[en for en, _ in pairs], grid_notes_zh=[zh for _, zh in pairs],
+        factor_basis=list(fs.basis), factor_basis_zh=list(fs.basis_zh), **totals,  # type: ignore[arg-type]
     )

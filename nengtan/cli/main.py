@@ -102,6 +102,7 @@ def _period(year: int, month: int | None, quarter: int | None) -> Period:
 
 def print_inventory(inv: Inventory) -> None:
     """The inventory as Rich tables, in the CLI's language (nengtan.cli.say)."""
+    from nengtan.indicators import value_added_basis_zh
     from nengtan.labels import carrier_zh
 
     head = Table(title=say("inventory.title", scope=inv.scope, period=inv.period), show_header=True,
@@ -120,7 +121,8 @@ def print_inventory(inv: Inventory) -> None:
         ("    of which process (carbon balance)", "    其中工业过程（碳平衡）", inv.process_t, "tCO2"),
         ("  Scope 2 location-based", "  范围二（基于位置）", inv.scope2_location_t, "tCO2"),
         ("  Scope 2 market-based", "  范围二（基于市场）", inv.scope2_market_t, "tCO2"),
-        ("Value added", "工业增加值", inv.value_added, f"万元 ({inv.value_added_basis})"),
+        ("Value added", "工业增加值", inv.value_added,
+         f"万元 ({pick(inv.value_added_basis, value_added_basis_zh(inv.value_added_basis))})"),
         ("Gross output", "工业总产值", inv.gross_output, "万元"),
     ]:
         head.add_row(pick(en, zh), fmt_num(value), unit)
@@ -149,9 +151,10 @@ def print_inventory(inv: Inventory) -> None:
     console.print(t)
     console.print(say("inventory.basis", factor_set=inv.factor_set, data_version=inv.data_version,
                       n=inv.enterprises), highlight=False)
-    for note in inv.factor_basis:
+    in_zh = cli_lang() == "zh"
+    for note in inv.factor_basis_zh if in_zh else inv.factor_basis:
         console.print(say("inventory.factors", note=note), highlight=False)
-    for note in inv.grid_notes:
+    for note in inv.grid_notes_zh if in_zh else inv.grid_notes:
         console.print(say("inventory.note", note=note), highlight=False)
 
 

@@ -64,6 +64,7 @@ class Factor:
     unit: str
     rows: tuple[str, ...]
     note: str = ""
+    note_zh: str = ""
 
 
 def _read_csv(name: str) -> pd.DataFrame:
@@ -131,6 +132,7 @@ class FactorSet:
     as_of: dt.date = field(default_factory=dt.date.today)
     matched: bool = False
     basis: tuple[str, ...] = ()
+    basis_zh: tuple[str, ...] = ()
     used: set[str] = field(default_factory=set)
     _cache: dict[tuple[object, ...], pd.Series] = field(default_factory=dict, repr=False)
     _usable: dict[tuple[object, ...], Any] = field(default_factory=dict, repr=False)
@@ -177,18 +179,22 @@ class FactorSet:
         等价值 rate's data year (``year`` where published by ``as_of``, else the newest published by then,
         never one whose ``valid_to`` ended before ``year``); a named set keeps its pinned years. The
         resolved set's ``basis`` says what was chosen and why."""
-        notes: list[str] = []
+        notes: list[tuple[str, str]] = []  # (English, Chinese)
         grid, equiv = self.grid_year, self.equivalent_year
         if self.matched:
-            grid = self._match_year(tuple(GRID_PARAMETERS), year, "grid factors", notes)
-            equiv = self._match_year(("electricity_equivalent",), year, "等价值 coal rate", notes)
+            grid = self._match_year(tuple(GRID_PARAMETERS), year, ("grid factors", "电网排放因子"), notes)
+            equiv = self._match_year(("electricity_equivalent",), year, ("等价值 coal rate", "等价值折标煤系数"), notes)
         else:
-            notes.append(f"{year} activity with the pinned {self.grid_year} grid factors of set {self.name}")
+            notes.append((f"{year} activity with the pinned {self.grid_year} grid factors of set {self.name}",
+                          f"{year} 年活动数据采用因子集 {self.name} 固定的 {self.grid_year} 年电网排放因子"))
         if year >= GBT32150_REVISION_FROM.year:
-            notes.append(f"GB/T 32150-2025 applies from {GBT32150_REVISION_FROM.isoformat()}; its values are not "
-                         "in the library yet, so GB/T 32150-2015 fuel parameters are used")
-        return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(notes), used=set(), _cache={},
-                       _usable={})
+            since = GBT32150_REVISION_FROM.isoformat()
+            notes.append((f"GB/T 32150-2025 applies from {since}; its values are not in the library yet, so "
+                          "GB/T 32150-2015 fuel parameters are used",
+                          f"GB/T 32150-2025 自 {since} 起实施，其参数值尚未收入因子库，"
+                          "故沿用 GB/T 32150-2015 的燃料参数"))
+        return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(n[0] for n in notes),
+                       basis_zh=tuple(n[1] for n in notes), used=set(), _cache={}, _usable={})
 
     def fresh(self) -> FactorSet:
         """This resolved set with its own, empty record of rows used, sharing its row selection, digest and
@@ -196,23 +202,28 @@ class FactorSet:
         lists only what that inventory asked for)."""
         return replace(self, used=set())
 
-    def _match_year(self, parameters: tuple[str, ...], year: int, what: str, notes: list[str]) -> int:
+    def _match_year(self, parameters: tuple[str, ...], year: int, what: tuple[str, str],
+                    notes: list[tuple[str, str]]) -> int:
         df = self.rows[self.rows["parameter"].isin(parameters) & (self.rows["data_year"] != "")]
         published = df[(df["valid_from"] == "") | (df["valid_from"] <= self.as_of.isoformat())]
         published = published[(published["valid_to"] == "") | (published["valid_to"] >= f"{year:04d}-01-01")]
         years = sorted({int(y) for y in published["data_year"]})
+        as_of = self.as_of.isoformat()
         if not years:
-            raise FactorError(f"factor set {self.name} has no {what} published by {self.as_of.isoformat()}")
+            raise FactorError(f"factor set {self.name} has no {what[0]} published by {as_of}")
         if year in years:
             chosen = year
-            why = "the activity year's own"
+            why = ("the activity year's own", "活动年份本年的")
         else:
             before = [y for y in years if y < year]
             chosen = before[-1] if before else years[0]
-            why = (f"none published for {year} by {self.as_of.isoformat()}; the newest published"
-                   if before else f"none published for {year} or earlier; the oldest published")
+            why = ((f"none published for {year} by {as_of}; the newest published",
+                    f"截至 {as_of} 尚未发布 {year} 年的，采用已发布的最新年份") if before else
+                   (f"none published for {year} or earlier; the oldest published",
+                    f"{year} 年及以前均未发布，采用已发布的最早年份"))
         src = sorted(set(published.loc[published["data_year"] == str(chosen), "source"]))
-        notes.append(f"{year} activity: {chosen} {what} ({why}; {', '.join(src)})")
+        notes.append((f"{year} activity: {chosen} {what[0]} ({why[0]}; {', '.join(src)})",
+                      f"{year} 年活动数据：采用 {chosen} 年{what[1]}（{why[1]}；{'、'.join(src)}）"))
         return chosen
 
     def _require_years(self) -> tuple[int, int]:
@@ -301,8 +312,9 @@ class FactorSet:
                 row = self._row(parameter, "electricity", region=region, data_year=self._require_years()[0])
             except FactorError:
                 continue
-            note = f"fell back from {levels[0]} to {region}" if i else ""
-            return Factor(float(row["value"]) / 1000.0, "tCO2/kWh", (str(row["id"]),), note)
+            note = ((f"fell back from {levels[0]} to {region}", f"{levels[0]} 无此因子，改用 {region} 的") if i
+                    else ("", ""))
+            return Factor(float(row["value"]) / 1000.0, "tCO2/kWh", (str(row["id"]),), *note)
         raise FactorError(f"factor set {self.name} has no {parameter} for {province} in {self.grid_year}")
 
     def grid_location(self, province: str) -> Factor:
@@ -317,7 +329,8 @@ class FactorSet:
         except FactorError:
             loc = self.grid_location(province)
             return Factor(loc.value, loc.unit, loc.rows,
-                          f"no excluding-market-non-fossil factor for {self.grid_year}; location factor used")
+                          f"no excluding-market-non-fossil factor for {self.grid_year}; location factor used",
+                          f"{self.grid_year} 年无扣除市场化交易非化石电力的排放因子，采用基于位置的因子")
         return f
 
     def heat_co2(self) -> Factor:

@@ -137,7 +137,7 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     meta = [["范围 Scope", inv.scope], ["期间 Period", inv.period], ["因子集 Factor set", inv.factor_set],
             ["因子集说明", inv.factor_set_description], ["数据版本 Data version", inv.data_version],
             ["企业数 Enterprises", inv.enterprises],
-            *[["因子时间匹配 Factor basis", note] for note in inv.factor_basis],
+            *[["因子时间匹配 Factor basis", note] for note in inv.factor_basis_zh or inv.factor_basis],
             ["生成时间 Generated", park_time_text()]]
     r = _rows(ws, 3, meta) + 1  # type: ignore[arg-type]
     _header(ws, r, ["指标 Indicator", "数值 Value", "单位 Unit", "口径 Basis"])
@@ -171,7 +171,7 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     for i, f in enumerate(figures):
         if f[2] in ("", "tce/万元", "tCO2/万元", "tCO2/tce") and isinstance(f[1], float):
             ws.cell(row=r + 1 + i, column=2).number_format = "0.0000"
-    for note in inv.grid_notes:
+    for note in inv.grid_notes_zh or inv.grid_notes:
         ws.cell(row=ws.max_row + 2, column=1, value=f"注 Note: {note}")
     _widths(ws, [48, 22, 12, 36])
 

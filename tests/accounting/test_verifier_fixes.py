@@ -39,6 +39,8 @@ def test_default_set_is_time_matched(year: int, grid_year: int, jiangsu: float) 
     assert fs.grid_year == grid_year
     assert fs.grid_location("jiangsu").value == pytest.approx(jiangsu / 1000)
     assert any(f"{year} activity: {grid_year} grid factors" in n for n in fs.basis)
+    assert len(fs.basis_zh) == len(fs.basis)  # each sentence in Chinese beside it
+    assert any(f"{year} 年活动数据：采用 {grid_year} 年电网排放因子" in n for n in fs.basis_zh)
 
 
 def test_a_notice_not_yet_published_at_the_report_date_is_not_used() -> None:
