@@ -105,3 +105,36 @@ def test_import_quarantine_and_inventory_print_in_the_clis_language(tmp_path: Pa
     assert "Inventory — park, 2025" in en and "Energy (calorific)" in en and "factor set cn@" in en
     assert "factors: 2025 activity:" in en and "fell back from" in en
     assert "综合能耗（当量值）" not in en and "外购电力" not in en
+
+
+def test_every_command_line_mistake_has_its_chinese() -> None:
+    import ast
+
+    bare = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "nengtan" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "UserError":
+                passes_on = (len(node.args) == 1 and isinstance(node.args[0], ast.Call)
+                             and getattr(node.args[0].func, "id", None) == "str")  # a domain error, Chinese already
+                if len(node.args) + len(node.keywords) < 2 and not passes_on:
+                    bare.append(f"{path.name}:{node.lineno}")
+    assert bare == []
+
+
+def test_parse_errors_and_mistakes_in_chinese(tmp_path: Path) -> None:
+    from nengtan.cli.options_zh import parse_error_in_chinese
+
+    assert parse_error_in_chinese("No such option: --bogus") == "没有这个选项：--bogus"
+    assert parse_error_in_chinese("Missing option '--year' / '-y'.") == "缺少选项 '--year' / '-y'。"
+    assert parse_error_in_chinese("Invalid value for '--year' / '-y': Input should be a valid integer, unable to "
+                                  "parse string as an integer") == "'--year' / '-y' 的值无效：须为整数"
+    assert parse_error_in_chinese("No such command 'inventorx'. Did you mean 'inventory'?") == (
+        "没有这个命令：'inventorx'。是否想用 inventory？")
+    assert parse_error_in_chinese("something else") == "something else"
+    zh = _run("inventory", "--year", "abc", lang="zh")
+    assert zh.returncode == 2 and "'--year' / '-y' 的值无效：须为整数" in zh.stderr and "Invalid value" not in zh.stderr
+    en = _run("inventory", "--year", "abc", lang="en")
+    assert "Invalid value for '--year'" in en.stderr
+    home = str(tmp_path / "home")
+    mistake = _run("import", "gadgets", str(tmp_path / "x.csv"), "--home", home, lang="zh")
+    assert mistake.returncode == 2 and "错误：未知的导入类型 'gadgets'：请使用" in mistake.stderr

@@ -67,7 +67,12 @@ USER_ERRORS: tuple[type[BaseException], ...] = (NengtanError, FileNotFoundError)
 
 
 class UserError(InputError):
-    """A mistake on the command line the user can fix; the message says what, where and how."""
+    """A mistake on the command line the user can fix; the message says what, where and how (``zh``: the same in
+    Chinese, printed where the CLI's language is zh)."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 def register_user_error(*types: type[BaseException]) -> None:
@@ -88,7 +93,8 @@ def friendly(fn: F) -> F:
             return fn(*args, **kwargs)
         except (UserError, *USER_ERRORS) as exc:  # type: ignore[misc]
             msg = str(exc).strip().strip("'\"") or exc.__class__.__name__
-            word, msg = error_line(msg, getattr(exc, "status", 404 if isinstance(exc, FileNotFoundError) else 400))
+            word, msg = error_line(msg, getattr(exc, "status", 404 if isinstance(exc, FileNotFoundError) else 400),
+                                   getattr(exc, "zh", None))
             gap = "" if word.endswith("：") else " "
             err_console.print(f"[bold red]{word}[/]{gap}{msg}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
@@ -96,8 +102,10 @@ def friendly(fn: F) -> F:
             if "database is locked" not in str(exc):
                 raise
             # another writer held the embedded registry longer than the wait; nothing was stored
-            err_console.print("[bold red]error:[/] the registry is busy: another process held it for over "
-                              "two minutes; nothing was changed, run the command again", highlight=False)
+            word, msg = error_line("the registry is busy: another process held it for over two minutes; nothing "
+                                   "was changed, run the command again", 503,
+                                   "登记库正忙：另一进程占用超过两分钟；未做任何更改，请重新运行命令")
+            err_console.print(f"[bold red]{word}[/]{'' if word.endswith('：') else ' '}{msg}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -114,7 +122,7 @@ def open_stores(home: str | None, migrate: bool = True, create: bool = False) ->
 
 def check_format(fmt: str) -> str:
     if fmt not in ("table", "json"):
-        raise UserError(f"--format {fmt!r} is not table or json")
+        raise UserError(f"--format {fmt!r} is not table or json", f"--format {fmt!r} 须为 table 或 json")
     return fmt
 
 

@@ -66,7 +66,8 @@ def hj274_cmd(year: Year,
         try:
             picked = {int(x) for x in chosen.split(",") if x.strip()}
         except ValueError:
-            raise UserError(f"--chosen {chosen!r}: indicator numbers separated by commas") from None
+            raise UserError(f"--chosen {chosen!r}: indicator numbers separated by commas",
+                                f"--chosen {chosen!r}：须为以逗号分隔的指标序号") from None
     stores = placed_local(home, place)
     r = hj274_evaluation(stores, year, base_year, picked, _filed(filed))
     _done("hj274", r, stores, output)

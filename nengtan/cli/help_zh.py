@@ -221,11 +221,11 @@ def in_chinese(command: Any, path: str = "") -> Any:
     return command
 
 
-def error_line(message: str, status: int = 400) -> tuple[str, str]:
-    """The line's head ("error:") and the message, in the CLI's language (the Chinese from nengtan.messages where
-    the catalogue holds it)."""
+def error_line(message: str, status: int = 400, zh: str | None = None) -> tuple[str, str]:
+    """The line's head ("error:") and the message, in the CLI's language: ``zh`` where the command gave its Chinese,
+    else the Chinese from nengtan.messages where the catalogue holds it."""
     if cli_lang() != "zh":
         return "error:", message
     from nengtan.messages import error_in_chinese
 
-    return "错误：", error_in_chinese(status, message) or message
+    return "错误：", zh or error_in_chinese(status, message) or message

@@ -7,6 +7,7 @@ whose English help has no Chinese here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 OPTION_HELP: dict[str, str] = {
@@ -387,12 +388,62 @@ def options_in_chinese(command: Any) -> None:
     command.get_help_option = help_option
 
 
+PARSE_ERRORS: list[tuple[str, str]] = [
+    (r"No such option: (?P<name>\S+?)(?: Did you mean (?P<other>\S+?)\?)?", "没有这个选项：{name}{other}"),
+    (r"No such command '(?P<name>.+?)'\.(?: Did you mean '(?P<other>.+?)'\?)?", "没有这个命令：'{name}'{other}"),
+    (r"Missing option (?P<name>.+)\.", "缺少选项 {name}。"),
+    (r"Missing argument (?P<name>.+)\.", "缺少参数 {name}。"),
+    (r"Missing command\.", "缺少命令。"),
+    (r"Option '(?P<name>.+?)' requires an argument\.", "选项 '{name}' 需要一个值。"),
+    (r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<name>.+)\)", "多余的参数：{name}"),
+    (r"Invalid value for (?P<name>.+?): (?P<value>.+)", "{name} 的值无效：{value}"),
+]
+"""click's command-line parse errors (English, as click words them) → zh-CN; ``other`` is a suggestion."""
+
+PARSE_VALUES: list[tuple[str, str]] = [
+    (r"Input should be a valid integer.*", "须为整数"),
+    (r"Input should be a valid number.*", "须为数字"),
+    (r"Input should be a valid boolean.*", "须为布尔值（true 或 false）"),
+    (r"'(?P<value>.*)' is not a valid integer\.?", "'{value}' 不是有效的整数"),
+    (r"'(?P<value>.*)' is not a valid float\.?", "'{value}' 不是有效的数字"),
+    (r"'(?P<value>.*)' is not one of (?P<choices>.+)\.", "'{value}' 不是可选值 {choices} 之一"),
+    (r"(?:File|Path|Directory) '(?P<value>.+)' does not exist\.", "'{value}' 不存在"),
+]
+"""The reasons click and Typer give for an invalid value, in Chinese."""
+
+
+def parse_error_in_chinese(message: str) -> str:
+    """A command-line parse error in Chinese (PARSE_ERRORS), or the message as it is when none matches."""
+    for pattern, chinese in PARSE_ERRORS:
+        m = re.fullmatch(pattern, message.strip(), re.DOTALL)
+        if m is None:
+            continue
+        fields = {k: v or "" for k, v in m.groupdict().items()}
+        if fields.get("other"):
+            fields["other"] = f"。是否想用 {fields['other']}？"
+        if "value" in fields:
+            fields["value"] = next((zh.format(**{k: v or "" for k, v in v_m.groupdict().items()})
+                                    for p, zh in PARSE_VALUES
+                                    if (v_m := re.fullmatch(p, fields["value"].strip(), re.DOTALL))), fields["value"])
+        return chinese.format(**fields)
+    return message
+
+
 def screen_in_chinese() -> None:
-    """Typer's help and error screens in Chinese (its panel titles and notes are module settings)."""
+    """Typer's help and error screens in Chinese: its panel titles and notes are module settings, and a parse error
+    is put in Chinese (parse_error_in_chinese) before Typer prints it."""
     import typer.rich_utils
 
     for name, word in SCREEN_WORDS.items():
         setattr(typer.rich_utils, name, word)
+    english = typer.rich_utils.rich_format_error
+
+    def rich_format_error(error: Any) -> None:
+        message = error.format_message()
+        error.format_message = lambda: parse_error_in_chinese(message)
+        english(error)
+
+    typer.rich_utils.rich_format_error = rich_format_error  # type: ignore[assignment]
 
 
 def english_helps(command: Any) -> list[str]:

@@ -188,7 +188,7 @@ def method_adopt_cmd(method: Annotated[str, typer.Argument()],
     try:
         params = json.loads(file.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise UserError(f"{file.name}: not JSON ({exc})") from None
+        raise UserError(f"{file.name}: not JSON ({exc})", f"{file.name}：不是 JSON（{exc}）") from None
     m = adopt_version(stores.registry, actor, method, params)
     console.print(f"{m.label} adopted", highlight=False)
 

@@ -207,7 +207,8 @@ def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | N
     with reg.session() as s:
         al = load_allocation(s, year, version)
     if al is None:
-        raise UserError(f"no budget allocation for {year}: run `nengtan budget allocate --year {year} ...`")
+        raise UserError(f"no budget allocation for {year}: run `nengtan budget allocate --year {year} ...`",
+                        f"{year} 年尚未分配预算：请运行 `nengtan budget allocate --year {year} ...`")
     if fmt == "json":
         print_json({"year": year, "version": al.version, "method": al.method, "approved_by": al.approved_by,
                     "approved_at": al.approved_at, "budget_t": al.budget_t, "reserve_t": al.reserve_t,
@@ -239,7 +240,8 @@ def budget_enter(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
     with reg.session() as s:
         al = load_allocation(s, year)
         if al is None:
-            raise UserError(f"no budget allocation for {year} to add an entrant to")
+            raise UserError(f"no budget allocation for {year} to add an entrant to",
+                            f"{year} 年尚未分配预算，无法加入新进入企业")
         b = benchmark_for(sector, load_benchmarks()).co2_per_value_added
         new = admit_entrant(al, uscc, sector, expected_va, b, month, approved_by)
         save_allocation(s, new)
@@ -262,7 +264,7 @@ def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
     with reg.session() as s:
         al = load_allocation(s, year)
         if al is None:
-            raise UserError(f"no budget allocation for {year}")
+            raise UserError(f"no budget allocation for {year}", f"{year} 年尚未分配预算")
         new = release_leaver(al, uscc, month, approved_by, cumulative_share=share)
         save_allocation(s, new)
     console.print(new.history[-1], highlight=False)
@@ -302,7 +304,8 @@ def warnings_cmd(
     if enterprise:
         frame = frame[(frame["subject"] == enterprise) | (frame["level"] == "park")]
         if not (frame["subject"] == enterprise).any():
-            raise UserError(f"enterprise {enterprise} has no budget row in {year}; check the USCC")
+            raise UserError(f"enterprise {enterprise} has no budget row in {year}; check the USCC",
+                            f"企业 {enterprise} 在 {year} 年没有预算行；请核对统一社会信用代码")
     shown = frame if show_all else warnings_list(frame)
     if enterprise:
         shown = shown[shown["subject"] == enterprise] if not show_all else frame[frame["subject"] == enterprise]
@@ -342,7 +345,7 @@ def scenarios_cmd(
     """Peak-year scenarios (baseline, policy, enhanced) with P(peak by 2030) from Monte Carlo."""
     check_format(fmt)
     if draws < 0 or draws > 1_000_000:
-        raise UserError("--draws must be between 0 and 1 000 000")
+        raise UserError("--draws must be between 0 and 1 000 000", "--draws 须在 0 到 1 000 000 之间")
     from nengtan.engine.targets import scenarios
 
     _, summary, paths, _ = scenarios(_stores(home, place), base_year, to, draws, seed, str(file) if file else None)
@@ -393,11 +396,12 @@ def _read_project(file: Path) -> Any:
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise UserError(f"cannot read {file}: {exc.strerror}") from None
+        raise UserError(f"cannot read {file}: {exc.strerror}", f"无法读取 {file}：{exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise UserError(f"{file} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise UserError(f"{file} is not valid YAML: {str(exc).splitlines()[0]}",
+                        f"{file} 不是有效的 YAML：{str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
-        raise UserError(f"{file}: expected a mapping of project fields")
+        raise UserError(f"{file}: expected a mapping of project fields", f"{file}：应为项目字段的映射")
     return parse_proposal(data, where=str(file))
 
 
@@ -485,7 +489,8 @@ def report_targets(
     from nengtan.engine.targets import targets_report
 
     if output.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{output}: the report is an .xlsx file (or its .pdf)")
+        raise UserError(f"{output}: the report is an .xlsx file (or its .pdf)",
+                        f"{output}：报告为 .xlsx 文件（或其 .pdf）")
     xlsx = output.with_suffix(".xlsx")
     targets_report(_stores(home, place), year, xlsx, month, _read_project(project) if project else None, draws,
                    seed, to)
@@ -507,7 +512,8 @@ def report_pack(
     from nengtan.engine.meetingpack import write_pack
 
     if output.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{output}: the meeting pack is a .pdf (or an .xlsx of the same tables)")
+        raise UserError(f"{output}: the meeting pack is a .pdf (or an .xlsx of the same tables)",
+                        f"{output}：会议材料包为 .pdf（或同样表格的 .xlsx）")
     write_pack(_stores(home, place), year, output)
     console.print(f"wrote {output}", highlight=False)
 
