@@ -40,24 +40,33 @@ def counter_months(scan: pd.DataFrame, counters: pd.DataFrame, year: int) -> tup
     """
     if counters.empty or scan.empty:
         return pd.DataFrame(columns=TOTAL_COLUMNS), set()
-    c = scan[scan["meter_id"].isin(counters["meter_id"])].copy()
-    c["idx"] = c["year"].astype(int) * 12 + c["month"].astype(int)
-    c = c.sort_values(["meter_id", "idx"])
-    g = c.groupby("meter_id", sort=False)
-    c["next_first"] = g["first"].shift(-1)
-    c["next_idx"] = g["idx"].shift(-1)
-    c["prev_last"] = g["last"].shift(1)
-    has_next = c["next_first"].notna()
-    consecutive = ~has_next | (c["next_idx"] == c["idx"] + 1)
-    monotone = ((c["lo"] == c["first"]) & (c["hi"] == c["last"]) & (~has_next | (c["next_first"] >= c["last"]))
-                & (c["prev_last"].isna() | (c["first"] >= c["prev_last"])))  # a month opening on a fall is not
-    c["total"] = (c["next_first"].where(has_next, c["last"]) - c["first"]).astype(float)
-    c["estimated"] = c["total"] * c["n_estimated"] / c["n"]
-    in_year = c["year"] == year
+    c = scan[scan["meter_id"].isin(counters["meter_id"])]
+    meter = c["meter_id"].to_numpy(dtype=object)
+    year_, month = c["year"].to_numpy(dtype=np.int64), c["month"].to_numpy(dtype=np.int64)
+    idx = year_ * 12 + month
+    order = np.lexsort((idx, meter))  # by meter, then month (a few hundred rows: plain arrays, no groupby)
+    meter, year_, month, idx = meter[order], year_[order], month[order], idx[order]
+    first, last, lo, hi, n, n_est = (c[k].to_numpy(dtype=float)[order] for k in
+                                     ("first", "last", "lo", "hi", "n", "n_estimated"))
+    same_next = np.r_[meter[1:] == meter[:-1], False]  # the next row is the same meter's (its next month scanned)
+    same_prev = np.r_[False, meter[1:] == meter[:-1]]
+    next_first = np.where(same_next, np.r_[first[1:], np.nan], np.nan)
+    next_idx = np.where(same_next, np.r_[idx[1:], -1], -1)
+    prev_last = np.where(same_prev, np.r_[np.nan, last[:-1]], np.nan)
+    has_next = ~np.isnan(next_first)
+    consecutive = ~has_next | (next_idx == idx + 1)
+    with np.errstate(invalid="ignore"):  # (NaN comparisons are False, as the rule wants)
+        monotone = ((lo == first) & (hi == last) & (~has_next | (next_first >= last))
+                    & (np.isnan(prev_last) | (first >= prev_last)))  # a month opening on a fall is not
+    total = np.where(has_next, next_first, last) - first
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimated = total * n_est / n
+    in_year = year_ == year
     bad = in_year & ~(monotone & consecutive)
-    pairs = {(str(m), int(y), int(mo)) for m, y, mo in zip(c.loc[bad, "meter_id"], c.loc[bad, "year"],
-                                                            c.loc[bad, "month"], strict=True)}
-    return c[in_year & ~bad][TOTAL_COLUMNS], pairs
+    pairs = {(str(m), int(y), int(mo)) for m, y, mo in zip(meter[bad], year_[bad], month[bad], strict=True)}
+    ok = in_year & ~bad
+    return pd.DataFrame({"meter_id": meter[ok], "month": month[ok], "total": total[ok],
+                         "estimated": estimated[ok]}), pairs
 
 
 def months_to_read(pairs: set[tuple[str, int, int]]) -> set[tuple[int, int]]:
@@ -78,17 +87,28 @@ def counter_totals(readings: pd.DataFrame, counters: pd.DataFrame, pairs: set[tu
     wanted: dict[str, list[int]] = {}
     for meter, y, m in pairs:
         wanted.setdefault(meter, []).append(y * 12 + m)
-    parts = []
-    for meter_id, g in readings.groupby("meter_id", sort=False):
-        cons, _, _ = counter_consumption(g["value"].to_numpy(), _none_if_nan(rollover.get(meter_id)))
-        month = g["month"].to_numpy(dtype=np.int64)[:-1]
-        keep = np.isin(g["year"].to_numpy(dtype=np.int64)[:-1] * 12 + month, wanted.get(str(meter_id), []))
-        est = g["est"].to_numpy(dtype=bool)
-        parts.append(pd.DataFrame({"meter_id": meter_id, "month": month[keep], "total": cons[keep],
-                                   "estimated": np.where(est[:-1] | est[1:], cons, 0.0)[keep]}))
-    if not parts:
+    meters, values = readings["meter_id"].to_numpy(dtype=object), readings["value"].to_numpy(dtype=float)
+    years, months = readings["year"].to_numpy(dtype=np.int64), readings["month"].to_numpy(dtype=np.int64)
+    est = readings["est"].to_numpy(dtype=bool)
+    starts = np.flatnonzero(np.r_[True, meters[1:] != meters[:-1]])  # each meter's run (readings by meter, time)
+    ends = np.r_[starts[1:], len(meters)]
+    totals: dict[tuple[str, int], list[float]] = {}
+    for a, b in zip(starts, ends, strict=True):
+        meter_id = str(meters[a])
+        cons, _, _ = counter_consumption(values[a:b], _none_if_nan(rollover.get(meter_id)))
+        month = months[a:b - 1]
+        keep = np.isin(years[a:b - 1] * 12 + month, wanted.get(meter_id, []))
+        booked = np.where(est[a:b - 1] | est[a + 1:b], cons, 0.0)
+        for mo in np.unique(month[keep]):
+            at = keep & (month == mo)
+            acc = totals.setdefault((meter_id, int(mo)), [0.0, 0.0])
+            acc[0] += float(cons[at].sum())
+            acc[1] += float(booked[at].sum())
+    if not totals:
         return out
-    return pd.concat(parts).groupby(["meter_id", "month"], as_index=False)[["total", "estimated"]].sum()
+    keys = sorted(totals)
+    return pd.DataFrame({"meter_id": [k[0] for k in keys], "month": [k[1] for k in keys],
+                         "total": [totals[k][0] for k in keys], "estimated": [totals[k][1] for k in keys]})
 
 
 def counter_hours(series: pd.DataFrame, rollover: dict[str, float | None]) -> pd.DataFrame:
@@ -115,17 +135,36 @@ def _none_if_nan(x: object) -> float | None:
 def meter_activity(meters: pd.DataFrame, interval: pd.DataFrame, counters: pd.DataFrame, year: int) -> pd.DataFrame:
     """Metered monthly totals per enterprise and carrier (ACTIVITY_COLUMNS) from the interval meters'
     and the counters' monthly totals of main meters."""
-    both = pd.concat([interval.merge(meters[meters["kind"] == "interval"], on="meter_id"),
-                      counters.merge(meters, on="meter_id")], ignore_index=True)
+    kinds = meters["kind"].to_numpy(dtype=object)
+    parts = []
+    for totals, kind in ((interval, "interval"), (counters, None)):  # a counter's months are its own, whatever kind
+        if totals.empty:
+            continue
+        own = meters[kinds == kind] if kind else meters
+        at = pd.Index(own["meter_id"]).get_indexer(totals["meter_id"])
+        hit = at >= 0  # totals of meters that are not main meters of that kind are not activity
+        pick = own.iloc[at[hit]]
+        parts.append(pd.DataFrame({"enterprise_id": pick["enterprise_id"].to_numpy(),
+                                   "carrier": pick["carrier"].to_numpy(dtype=object),
+                                   "month": totals["month"].to_numpy(dtype=np.int64)[hit],
+                                   "total": totals["total"].to_numpy(dtype=float)[hit],
+                                   "estimated": totals["estimated"].to_numpy(dtype=float)[hit]}))
+    both = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if both.empty:
         return pd.DataFrame(columns=ACTIVITY_COLUMNS)
-    both["period"] = [f"{year:04d}-{int(m):02d}" for m in both["month"]]
-    agg = both.groupby(["enterprise_id", "period", "carrier"], as_index=False)[["total", "estimated"]].sum()
-    agg = agg.rename(columns={"total": "quantity", "estimated": "estimated_quantity"})
-    agg["source"] = "meter"
-    agg["feedstock_quantity"] = 0.0
-    agg["feedstock_oxidised"] = False
-    return agg[ACTIVITY_COLUMNS]
+    # Σ per enterprise × month × carrier, in that order: one integer key, np.unique and bincount (a groupby over
+    # three columns costs more than the sums of a few thousand rows)
+    carrier_codes, carriers = pd.factorize(both["carrier"], sort=True)
+    month = both["month"].to_numpy(dtype=np.int64)
+    ids = both["enterprise_id"].to_numpy(dtype=np.int64)
+    keys, at = np.unique((ids * 13 + month) * len(carriers) + carrier_codes, return_inverse=True)
+    period = np.array([f"{year:04d}-{m:02d}" for m in range(13)], dtype=object)
+    return pd.DataFrame({
+        "enterprise_id": keys // len(carriers) // 13, "period": period[keys // len(carriers) % 13],
+        "carrier": np.asarray(carriers, dtype=object)[keys % len(carriers)],
+        "quantity": np.bincount(at, weights=both["total"].to_numpy(dtype=float), minlength=len(keys)),
+        "estimated_quantity": np.bincount(at, weights=both["estimated"].to_numpy(dtype=float), minlength=len(keys)),
+        "source": "meter", "feedstock_quantity": 0.0, "feedstock_oxidised": False})[ACTIVITY_COLUMNS]
 
 
 def combine_activity(statements: pd.DataFrame, metered: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:

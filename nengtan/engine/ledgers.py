@@ -175,4 +175,5 @@ def inventory(reg: Registry, lake: Lake, year: int, month: int | None = None, qu
         n = enterprises_in_scope(reg, scope)
         led = year_ledger(reg, lake, year, fs)
         eco = frames.economics(reg, year, copy=False)
-    return inventory_from_ledger(led, eco, fs, scope, period, data_version(reg, lake), n)
+        version = data_version(reg, lake)
+    return inventory_from_ledger(led, eco, fs, scope, period, version, n)

@@ -43,8 +43,9 @@ def registry_version(reg: Registry) -> tuple[Any, ...]:
     statement, economic data, enterprise and meter import or correction makes one), the newest statement and
     economic rows (append-only: a correction adds rows and marks the old inactive within an import batch), the
     enterprises' and meters' counts and newest ids, and the regions and parks (placing a park is not an import).
-    Equal versions mean equal frames; every part is an index look-up. The park's own factor values count too
-    (a factor set is held per version). Inside :func:`one_version` the version is read once."""
+    Equal versions mean equal frames; every part is an index look-up. The park's own factor values and the
+    green-power claims count too (a factor set and the claims are held per version). Inside :func:`one_version`
+    the version is read once."""
     pinned = _PINNED.get()
     if pinned is not None and reg.url in pinned:
         return pinned[reg.url]
@@ -55,10 +56,13 @@ def registry_version(reg: Registry) -> tuple[Any, ...]:
 
 
 def _read_version(reg: Registry) -> tuple[Any, ...]:
+    from nengtan.registry.tables.greenpower import GreenClaim
+
     parts = [func.max(ImportBatch.seq), func.max(Activity.id), func.max(EconomicData.id), func.count(Enterprise.id),
              func.max(Enterprise.id), func.count(Meter.id), func.max(Meter.id), func.count(Region.id),
              func.sum(func.coalesce(Region.parent_id, 0)), func.count(Park.id),
-             func.sum(func.coalesce(Park.region_id, 0)), func.count(FactorOverride.id), func.max(FactorOverride.id)]
+             func.sum(func.coalesce(Park.region_id, 0)), func.count(FactorOverride.id), func.max(FactorOverride.id),
+             func.max(GreenClaim.id)]  # (keep the claims last: claims_sequence reads it)
     newest = select(ImportBatch.id).order_by(ImportBatch.seq.desc()).limit(1).scalar_subquery()
     q = select(newest, *(select(p).scalar_subquery() for p in parts))  # (the batch's id is random: a registry
     # rebuilt with the same counts is still told apart)
@@ -160,6 +164,10 @@ def _statement_activity(reg: Registry, year: int) -> pd.DataFrame:
 def green_claims_activity(reg: Registry, year: int) -> pd.DataFrame:
     """Green electricity claimed in ``year`` with cancelled GECs (nengtan.engine.greenassets), per enterprise and
     month, as activity rows (ACTIVITY_COLUMNS, carrier green_electricity, quantity [kWh], source ``ledger``)."""
+    return cached_frame(reg, ("green-claims", year), lambda: _green_claims_activity(reg, year))
+
+
+def _green_claims_activity(reg: Registry, year: int) -> pd.DataFrame:
     from nengtan.registry.tables.greenpower import GreenClaim
 
     df = _frame(reg, select(GreenClaim.enterprise_id, GreenClaim.period, func.sum(GreenClaim.mwh))
@@ -176,11 +184,8 @@ def green_claims_activity(reg: Registry, year: int) -> pd.DataFrame:
 
 def claims_sequence(reg: Registry) -> int:
     """The newest green-power claim's id (0 before the first): part of the data version, since a claim changes
-    market-based Scope 2."""
-    from nengtan.registry.tables.greenpower import GreenClaim
-
-    with reg.session() as s:
-        return int(s.execute(select(func.max(GreenClaim.id))).scalar() or 0)
+    market-based Scope 2 (read with the registry version)."""
+    return int(registry_version(reg)[-1] or 0)
 
 
 def main_meters(reg: Registry) -> pd.DataFrame:
@@ -221,6 +226,5 @@ def park_overrides(reg: Registry) -> pd.DataFrame:
 
 
 def import_sequence(reg: Registry) -> int:
-    """The newest import batch's sequence number (0 before the first import)."""
-    with reg.session() as s:
-        return int(s.execute(select(func.max(ImportBatch.seq))).scalar() or 0)
+    """The newest import batch's sequence number (0 before the first import; read with the registry version)."""
+    return int(registry_version(reg)[2] or 0)
