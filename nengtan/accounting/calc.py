@@ -130,28 +130,35 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
     return df[LEDGER_COLUMNS + [c for c in PLACE_COLUMNS if c in df]]
 
 
+def _enterprise_months(df: pd.DataFrame) -> np.ndarray:
+    """One integer per row, equal for rows of the same enterprise (uscc) and period."""
+    enterprise, _ = pd.factorize(df["uscc"])
+    period, periods = pd.factorize(df["period"])
+    return enterprise.astype(np.int64) * max(len(periods), 1) + period
+
+
 def _green_cap(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per row: green electricity claimed and the claim capped at the same enterprise-month's purchased
     electricity [kWh] (0 on other rows). Green electricity is an attribute of purchased power, so no more
     can be green than was bought."""
-    claim = np.where(df["carrier"].to_numpy() == "green_electricity", df["quantity"].to_numpy(dtype=float), 0.0)
+    carrier, q = df["carrier"].to_numpy(), df["quantity"].to_numpy(dtype=float)
+    claim = np.where(carrier == "green_electricity", q, 0.0)
     if not claim.any():
         return claim, claim.copy()  # no claim: nothing to cap (and no 10⁶-row look-up to make)
-    elec = df[df["carrier"] == "electricity"].groupby(["uscc", "period"])["quantity"].sum()
-    keys = pd.MultiIndex.from_frame(df[["uscc", "period"]])
-    available = elec.reindex(keys).fillna(0.0).to_numpy(dtype=float)
-    return claim, np.minimum(claim, available)
+    month = _enterprise_months(df)
+    bought = np.bincount(month, weights=np.where(carrier == "electricity", q, 0.0))
+    return claim, np.minimum(claim, bought[month])
 
 
 def _green_for_electricity_rows(df: pd.DataFrame) -> np.ndarray:
     """Green electricity [kWh] of the same enterprise and period, aligned with the electricity rows."""
-    is_green = (df["carrier"] == "green_electricity").to_numpy()
+    carrier = df["carrier"].to_numpy()
+    is_green, elec = carrier == "green_electricity", carrier == "electricity"
     if not is_green.any():
-        return np.zeros(int((df["carrier"] == "electricity").sum()))
-    green = df[is_green].groupby(["uscc", "period"])["quantity"].sum()
-    elec = df[df["carrier"] == "electricity"]
-    keys = pd.MultiIndex.from_frame(elec[["uscc", "period"]])
-    return green.reindex(keys).fillna(0.0).to_numpy(dtype=float)
+        return np.zeros(int(elec.sum()))
+    month = _enterprise_months(df)
+    green = np.bincount(month, weights=np.where(is_green, df["quantity"].to_numpy(dtype=float), 0.0))
+    return green[month[elec]]
 
 
 SUSPECT_LOOKAHEAD = 4

@@ -179,8 +179,15 @@ def combine_activity(statements: pd.DataFrame, metered: pd.DataFrame, enterprise
     act = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACTIVITY_COLUMNS)
     # few distinct values on up to 10⁶ rows: as categories they are sorted, taken and merged as integers
     act = act.astype({c: "category" for c in ("period", "carrier", "source")})
-    df = act.merge(enterprises, on="enterprise_id", how="inner")
+    # the enterprise columns by position (an inner join on enterprise_id, the activity's order kept)
+    at = pd.Index(enterprises["enterprise_id"]).get_indexer(act["enterprise_id"])
+    known = at >= 0
+    act = (act if known.all() else act[known]).reset_index(drop=True)
+    df = pd.concat([act, enterprises.iloc[at[known]].drop(columns="enterprise_id").reset_index(drop=True)], axis=1)
     df["unit"] = df["carrier"].map(CANONICAL_UNIT)
     df["quantity"] = df["quantity"].astype(float)
     df["estimated_quantity"] = df["estimated_quantity"].astype(float)
-    return df.sort_values(["uscc", "period", "carrier"]).reset_index(drop=True)
+    # sorted by enterprise, period and carrier, stably (the categories are sorted, so their codes sort as values)
+    uscc, _ = pd.factorize(df["uscc"], sort=True)
+    order = np.lexsort((df["carrier"].cat.codes.to_numpy(), df["period"].cat.codes.to_numpy(), uscc))
+    return df.take(order).reset_index(drop=True)
