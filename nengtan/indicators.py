@@ -148,24 +148,26 @@ def share_parts(ledger: pd.DataFrame, grid_nonfossil_share: float = 0.0) -> pd.D
     green rows carry energy is taken as additive. ``grid_nonfossil_share`` [fraction] adds that part
     of grid power to the non-fossil energy (0 by default).
     """
-    carrier = ledger["carrier"]
-    q = ledger["quantity"].astype(float)
+    carrier = ledger["carrier"].to_numpy(dtype=object)
+    q = ledger["quantity"].to_numpy(dtype=float)
+    equiv = ledger["energy_equiv_tce"].to_numpy(dtype=float)
     green = carrier == "green_electricity"
-    separate = green_is_separate(ledger)
-    elec_kwh = np.where(carrier.isin(ELECTRIC_CARRIERS), q, 0.0)
-    grid_kwh = np.where(carrier == "electricity", q, 0.0)
-    if not separate:
+    grid_rows = carrier == "electricity"
+    nonfossil = np.isin(carrier, NONFOSSIL_CARRIERS)
+    separate = bool(green.any()) and float(np.abs(ledger["energy_tce"].to_numpy(dtype=float)[green]).sum()) > 0
+    elec_kwh = np.where(np.isin(carrier, ELECTRIC_CARRIERS), q, 0.0)
+    grid_kwh = np.where(grid_rows, q, 0.0)
+    if not separate:  # (green_is_separate)
         elec_kwh = np.where(green, 0.0, elec_kwh)
         grid_kwh = grid_kwh - np.where(green, q, 0.0)
-    grid_rows = carrier == "electricity"
     grid_q = float(q[grid_rows].sum())
-    eq_per_kwh = float(ledger.loc[grid_rows, "energy_equiv_tce"].sum()) / grid_q if grid_q > 0 else 0.0
-    own = np.where(carrier.isin(NONFOSSIL_CARRIERS), ledger["energy_equiv_tce"].astype(float), 0.0)
-    own = np.where((own == 0) & carrier.isin(NONFOSSIL_CARRIERS), q * eq_per_kwh, own)
+    eq_per_kwh = float(equiv[grid_rows].sum()) / grid_q if grid_q > 0 else 0.0
+    own = np.where(nonfossil, equiv, 0.0)
+    own = np.where((own == 0) & nonfossil, q * eq_per_kwh, own)
     return pd.DataFrame({
         "co2_t": co2_headline(ledger).to_numpy(),
         "electricity_kwh": elec_kwh,
-        "renewable_kwh": np.where(carrier.isin(NONFOSSIL_CARRIERS), q, 0.0),
+        "renewable_kwh": np.where(nonfossil, q, 0.0),
         "green_kwh": np.where(green, q, 0.0),  # claimed with cancelled GECs (the accounting ledger's rows)
         "nonfossil_equiv_tce": own + grid_nonfossil_share * grid_kwh * eq_per_kwh,
     }, index=ledger.index)

@@ -190,15 +190,17 @@ def counter_consumption(values: np.ndarray, rollover: float | None,
         return d, 0, 0
     out = np.zeros(len(v) - 1)
     rolls = resets = 0
-    last = v[0]
-    i = 1
+    falls = np.flatnonzero(~(d >= 0))  # (a NaN reading is handled as a fall, as a comparison with it fails)
+    i = 1  # the reading looked at; the last good reading is always v[i - 1]
     while i < len(v):
-        x = v[i]
-        if x >= last:
-            out[i - 1] = x - last
-            last = x
-            i += 1
-            continue
+        at = int(np.searchsorted(falls, i - 1))  # the next fall: up to it the register only rises
+        if at == len(falls):
+            out[i - 1:] = d[i - 1:]
+            break
+        fall = int(falls[at])
+        out[i - 1:fall] = d[i - 1:fall]
+        i = fall + 1
+        last, x = v[i - 1], v[i]
         ahead = v[i + 1: i + 1 + lookahead]
         back = np.flatnonzero(ahead >= last)
         if back.size:  # a suspect reading (or a few): skip to the reading that returns
