@@ -69,29 +69,29 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
       enterprise-month's purchased electricity; the excess is ``green_excess_kwh``. Unverified green
       electricity counts nowhere (quantity 0); it is ``green_unverified_kwh``.
     """
-    df = activity.copy()
-    if "feedstock_quantity" not in df:
-        df["feedstock_quantity"] = 0.0
-    if "feedstock_oxidised" not in df:
-        df["feedstock_oxidised"] = False
-    df["feedstock_quantity"] = df["feedstock_quantity"].fillna(0.0).astype(float)
-    carriers = df["carrier"].to_numpy()
-    verified = (df["verified"].fillna(True).astype(bool).to_numpy() if "verified" in df
-                else np.ones(len(df), dtype=bool))
-    unverified = (carriers == "green_electricity") & ~verified
-    df["green_unverified_kwh"] = np.where(unverified, df["quantity"].to_numpy(dtype=float), 0.0)
-    df.loc[unverified, "quantity"] = 0.0
-    green_claim, green_cap = _green_cap(df)
-    is_green = carriers == "green_electricity"
-    df["green_excess_kwh"] = np.where(is_green, green_claim - green_cap, 0.0)
-    df.loc[is_green, "quantity"] = green_cap[is_green]
-    q = df["quantity"].to_numpy(dtype=float)
-    feed = np.minimum(df["feedstock_quantity"].to_numpy(dtype=float), q)
-    oxidised = df["feedstock_oxidised"].fillna(False).to_numpy(dtype=bool)
+    df = activity  # (read only: the result is a new frame, its columns set at once)
     n = len(df)
+    feed_in = (df["feedstock_quantity"].fillna(0.0).to_numpy(dtype=float) if "feedstock_quantity" in df
+               else np.zeros(n))
+    carrier_codes, uniques = pd.factorize(df["carrier"])
+    carrier_names = np.asarray(uniques, dtype=object)
+    carriers = df["carrier"].to_numpy(dtype=object)
+    verified = (df["verified"].fillna(True).astype(bool).to_numpy() if "verified" in df
+                else np.ones(n, dtype=bool))
+    is_green = carriers == "green_electricity"
+    unverified = is_green & ~verified
+    q = df["quantity"].to_numpy(dtype=float)
+    green_unverified = np.where(unverified, q, 0.0)
+    q = np.where(unverified, 0.0, q)
+    green_claim, green_cap = _green_cap(df, q)
+    green_excess = np.where(is_green, green_claim - green_cap, 0.0)
+    q = np.where(is_green, green_cap, q)
+    feed = np.minimum(feed_in, q)
+    oxidised = (df["feedstock_oxidised"].fillna(False).to_numpy(dtype=bool) if "feedstock_oxidised" in df
+                else np.zeros(n, dtype=bool))
     tce, equiv, feed_tce, s1, carbon, s2l = (np.zeros(n) for _ in range(6))
-    for carrier in pd.unique(carriers):
-        m = carriers == carrier
+    for code, carrier in enumerate(carrier_names):
+        m = carrier_codes == code
         k = fs.tce(carrier).value
         tce[m] = q[m] * k
         feed_tce[m] = feed[m] * k
@@ -113,21 +113,18 @@ def apply_factors(activity: pd.DataFrame, fs: FactorSet) -> pd.DataFrame:
         mkt_by = {p: fs.grid_market(p).value for p in pd.unique(provinces)}
         loc = provinces.map(loc_by).to_numpy(dtype=float)  # (a category column maps once per province)
         mkt = provinces.map(mkt_by).to_numpy(dtype=float)
-        green = _green_for_electricity_rows(df)
+        green = _green_for_electricity_rows(df, q)
         s2l[elec] = q[elec] * loc
         s2m[elec] = np.maximum(q[elec] - green, 0.0) * mkt
         renewable_tce[elec] = np.minimum(green, q[elec]) * fs.tce("electricity").value
-    df["energy_tce"] = tce
-    df["energy_equiv_tce"] = equiv
-    df["feedstock_quantity"] = feed
-    df["feedstock_tce"] = feed_tce
-    df["energy_dual_control_tce"] = tce - feed_tce - renewable_tce
-    df["scope1_t"] = s1 + process
-    df["process_t"] = process
-    df["feedstock_carbon_t"] = carbon
-    df["scope2_location_t"] = s2l
-    df["scope2_market_t"] = s2m
-    return df[LEDGER_COLUMNS + [c for c in PLACE_COLUMNS if c in df]]
+    computed = {"quantity": q, "green_excess_kwh": green_excess, "green_unverified_kwh": green_unverified,
+                "energy_tce": tce, "energy_equiv_tce": equiv, "feedstock_quantity": feed, "feedstock_tce": feed_tce,
+                "energy_dual_control_tce": tce - feed_tce - renewable_tce, "scope1_t": s1 + process,
+                "process_t": process, "feedstock_carbon_t": carbon, "scope2_location_t": s2l,
+                "scope2_market_t": s2m}
+    kept = [c for c in LEDGER_COLUMNS + PLACE_COLUMNS if c in df and c not in computed]
+    out = pd.concat([df[kept], pd.DataFrame(computed, index=df.index)], axis=1)
+    return out[LEDGER_COLUMNS + [c for c in PLACE_COLUMNS if c in df]]
 
 
 def _enterprise_months(df: pd.DataFrame) -> np.ndarray:
@@ -137,11 +134,11 @@ def _enterprise_months(df: pd.DataFrame) -> np.ndarray:
     return enterprise.astype(np.int64) * max(len(periods), 1) + period
 
 
-def _green_cap(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _green_cap(df: pd.DataFrame, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: green electricity claimed and the claim capped at the same enterprise-month's purchased
-    electricity [kWh] (0 on other rows). Green electricity is an attribute of purchased power, so no more
-    can be green than was bought."""
-    carrier, q = df["carrier"].to_numpy(), df["quantity"].to_numpy(dtype=float)
+    electricity [kWh] (0 on other rows), the rows' quantities ``q``. Green electricity is an attribute of purchased
+    power, so no more can be green than was bought."""
+    carrier = df["carrier"].to_numpy()
     claim = np.where(carrier == "green_electricity", q, 0.0)
     if not claim.any():
         return claim, claim.copy()  # no claim: nothing to cap (and no 10⁶-row look-up to make)
@@ -150,14 +147,15 @@ def _green_cap(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return claim, np.minimum(claim, bought[month])
 
 
-def _green_for_electricity_rows(df: pd.DataFrame) -> np.ndarray:
-    """Green electricity [kWh] of the same enterprise and period, aligned with the electricity rows."""
+def _green_for_electricity_rows(df: pd.DataFrame, q: np.ndarray) -> np.ndarray:
+    """Green electricity [kWh] of the same enterprise and period (the rows' quantities ``q``), aligned with the
+    electricity rows."""
     carrier = df["carrier"].to_numpy()
     is_green, elec = carrier == "green_electricity", carrier == "electricity"
     if not is_green.any():
         return np.zeros(int(elec.sum()))
     month = _enterprise_months(df)
-    green = np.bincount(month, weights=np.where(is_green, df["quantity"].to_numpy(dtype=float), 0.0))
+    green = np.bincount(month, weights=np.where(is_green, q, 0.0))
     return green[month[elec]]
 
 
