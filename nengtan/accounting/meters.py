@@ -167,14 +167,28 @@ def meter_activity(meters: pd.DataFrame, interval: pd.DataFrame, counters: pd.Da
         "source": "meter", "feedstock_quantity": 0.0, "feedstock_oxidised": False})[ACTIVITY_COLUMNS]
 
 
+CARRIER_INDEX = {c: i for i, c in enumerate(sorted(CANONICAL_UNIT))}
+"""Each carrier's place among the canonical carriers: a stable small integer for activity_keys."""
+
+
+def activity_keys(activity: pd.DataFrame) -> np.ndarray:
+    """One int64 per activity row naming its enterprise, period (``YYYY-MM``) and carrier, the same for the same
+    triple in any frame: statement-over-meter precedence compares these rather than tuples of three columns."""
+    periods, distinct = pd.factorize(activity["period"])
+    months = np.array([int(str(p)[:4]) * 12 + int(str(p)[5:7]) for p in distinct], dtype=np.int64)
+    carriers, names = pd.factorize(activity["carrier"])
+    places = np.array([CARRIER_INDEX[str(c)] for c in names], dtype=np.int64)  # (a carrier outside the catalogue
+    # cannot be costed either: the KeyError says which)
+    ids = activity["enterprise_id"].to_numpy(dtype=np.int64)
+    return (ids * 100_000 + months[periods]) * len(CARRIER_INDEX) + places[carriers]
+
+
 def combine_activity(statements: pd.DataFrame, metered: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
     """Activity rows with statement-over-meter precedence, joined with the enterprise columns (uscc,
     enterprise, sector_code, province), in canonical units, sorted by enterprise, period and carrier."""
     st, mt = statements, metered
     if not st.empty and not mt.empty:
-        keys = pd.MultiIndex.from_frame(st[["enterprise_id", "period", "carrier"]])
-        mkeys = pd.MultiIndex.from_frame(mt[["enterprise_id", "period", "carrier"]])
-        mt = mt[~mkeys.isin(keys)]
+        mt = mt[~np.isin(activity_keys(mt), activity_keys(st))]
     frames = [f for f in (st, mt) if not f.empty]
     act = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACTIVITY_COLUMNS)
     # few distinct values on up to 10⁶ rows: as categories they are sorted, taken and merged as integers

@@ -14,6 +14,7 @@ from nengtan.accounting import Inventory, Period, ScopeError, apply_factors, inv
 from nengtan.accounting.meters import (
     ACTIVITY_COLUMNS,
     TOTAL_COLUMNS,
+    activity_keys,
     combine_activity,
     counter_months,
     counter_totals,
@@ -129,12 +130,11 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
                                        st.loc[st["carrier"] == "green_electricity", "enterprise_id"]))
         in_green = st["enterprise_id"].isin(green)
 
-        def held_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], pd.MultiIndex, frozenset[str]]:
+        def held_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], np.ndarray, frozenset[str]]:
             held_st = st[~in_green]
             led = apply_factors(combine_activity(_with_claims(held_st), pd.DataFrame(columns=ACTIVITY_COLUMNS), ent),
                                 fs)
-            return (led, enterprise_runs(led), pd.MultiIndex.from_frame(held_st[list(ACTIVITY_KEY)]),
-                    frozenset(fs.used))
+            return led, enterprise_runs(led), np.unique(activity_keys(held_st)), frozenset(fs.used)
 
         held, runs, stated, used = frames.cached_value(
             reg, ("ledger-held", year, fs.id, frames.claims_sequence(reg)), held_rows)
@@ -142,13 +142,10 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
         month_scan = pending.result()
     metered = _metered(lake, year, meters, month_scan, back)
     if not metered.empty:  # a statement's month overrides the meter's (combine_activity's precedence)
-        metered = metered[~pd.MultiIndex.from_frame(metered[list(ACTIVITY_KEY)]).isin(stated)]
+        metered = metered[~np.isin(activity_keys(metered), stated, assume_unique=False)]
     rest = combine_activity(_with_claims(st[in_green], claimed), metered, ent)
     return merge_rows(held, apply_factors(rest, fs), runs)
 
-
-ACTIVITY_KEY = ("enterprise_id", "period", "carrier")
-"""An activity row's key: a statement of a key overrides the metered row of the same key."""
 
 
 def ledger(reg: Registry, lake: Lake, year: int, factor_set: FactorSet | str | None = None) -> pd.DataFrame:

@@ -105,3 +105,19 @@ def test_year_ledger_equals_the_ledger_in_one_piece_and_sees_a_new_claim(tmp_pat
     may = stated[(stated["uscc"] == uscc) & (stated["period"] == f"{year}-05") & (stated["carrier"] == "electricity")]
     assert list(may["source"]) == ["statement"] and list(may["quantity"]) == [12345.0]
     reg.close()
+
+
+def test_activity_keys_name_the_same_enterprise_period_and_carrier_alike_in_any_frame() -> None:
+    import numpy as np
+    import pytest
+
+    from nengtan.accounting.meters import activity_keys
+
+    a = pd.DataFrame({"enterprise_id": [1, 1, 2, 1], "period": ["2025-01", "2025-02", "2025-01", "2025-01"],
+                      "carrier": ["electricity", "electricity", "electricity", "natural_gas"]})
+    b = pd.DataFrame({"enterprise_id": [2, 1], "period": ["2025-01", "2024-12"], "carrier": ["electricity", "pv"]})
+    ka, kb = activity_keys(a), activity_keys(b)
+    assert len(set(ka.tolist())) == 4  # four different triples, four keys
+    assert kb[0] == ka[2] and not np.isin(kb[1], ka)  # the same triple in another frame has the same key
+    with pytest.raises(KeyError, match="hydrogen"):
+        activity_keys(b.assign(carrier=["hydrogen", "pv"]))
