@@ -139,6 +139,14 @@ def green_is_separate(ledger: pd.DataFrame) -> bool:
     return bool(len(g)) and float(g["energy_tce"].abs().sum()) > 0
 
 
+def _is_one_of(values: pd.Series, names: tuple[str, ...]) -> np.ndarray:
+    """values ∈ names, row by row; a category column is tested once per category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = np.r_[np.isin(np.asarray(values.cat.categories, dtype=object), names), False]
+        return hit[values.cat.codes.to_numpy()]  # (a missing value's code, −1, takes the appended False)
+    return np.isin(values.to_numpy(dtype=object), names)
+
+
 def share_parts(ledger: pd.DataFrame, grid_nonfossil_share: float = 0.0) -> pd.DataFrame:
     """Per ledger row: co2_t [t], electricity_kwh, renewable_kwh [kWh] and nonfossil_equiv_tce [tce], the
     parts whose sums give the shares (:func:`shares`).
@@ -148,14 +156,14 @@ def share_parts(ledger: pd.DataFrame, grid_nonfossil_share: float = 0.0) -> pd.D
     green rows carry energy is taken as additive. ``grid_nonfossil_share`` [fraction] adds that part
     of grid power to the non-fossil energy (0 by default).
     """
-    carrier = ledger["carrier"].to_numpy(dtype=object)
+    carrier = ledger["carrier"]
     q = ledger["quantity"].to_numpy(dtype=float)
     equiv = ledger["energy_equiv_tce"].to_numpy(dtype=float)
-    green = carrier == "green_electricity"
-    grid_rows = carrier == "electricity"
-    nonfossil = np.isin(carrier, NONFOSSIL_CARRIERS)
+    green = _is_one_of(carrier, ("green_electricity",))
+    grid_rows = _is_one_of(carrier, ("electricity",))
+    nonfossil = _is_one_of(carrier, NONFOSSIL_CARRIERS)
     separate = bool(green.any()) and float(np.abs(ledger["energy_tce"].to_numpy(dtype=float)[green]).sum()) > 0
-    elec_kwh = np.where(np.isin(carrier, ELECTRIC_CARRIERS), q, 0.0)
+    elec_kwh = np.where(_is_one_of(carrier, ELECTRIC_CARRIERS), q, 0.0)
     grid_kwh = np.where(grid_rows, q, 0.0)
     if not separate:  # (green_is_separate)
         elec_kwh = np.where(green, 0.0, elec_kwh)

@@ -136,10 +136,14 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
                     data_version: str, enterprises_in_scope: int | None = None) -> Inventory:
     """Aggregate the ledger rows of `scope` and `period` into an Inventory."""
     rows = select_scope(ledger, scope)
-    in_period = rows["period"].isin(period.months)
-    if not in_period.all():  # (a whole year's ledger is kept as it is: no copy of 10⁶ rows)
-        rows = rows[in_period]
-    totals = {c: float(v) for c, v in rows[SUM_COLUMNS].sum().items()}
+    periods = rows["period"]
+    months = set(period.months)
+    within = isinstance(periods.dtype, pd.CategoricalDtype) and set(periods.cat.categories) <= months
+    if not within:  # (a whole year's ledger is kept as it is: no copy of 10⁶ rows, no look-up per row)
+        in_period = periods.isin(period.months)
+        if not in_period.all():
+            rows = rows[in_period]
+    totals = {c: float(rows[c].sum()) for c in SUM_COLUMNS}
     q = rows["quantity"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         tce_per = np.where(q != 0, rows["energy_tce"].to_numpy(dtype=float) / q, 0.0)
