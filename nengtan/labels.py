@@ -109,6 +109,11 @@ CERTIFICATE_ACTIONS: dict[str, tuple[str, str]] = {
 }
 """What may be done to an issued certificate (nengtan.footprint.certification.CERTIFICATE_ACTIONS)."""
 
+GEC_STATUSES: dict[str, tuple[str, str]] = {
+    "issued": ("已核发", "issued"), "listed": ("挂牌中", "listed"), "traded": ("已交易", "traded"),
+    "cancelled": ("已核销", "cancelled (claimed)"), "expired": ("已过期", "expired"), "frozen": ("已冻结", "frozen"),
+}
+"""A green electricity certificate's status (nengtan.greenpower.gec.STATUSES)."""
 POINT_KINDS: dict[str, tuple[str, str]] = {"earn": ("获得", "earned"), "spend": ("使用", "spent"),
                                            "expire": ("过期", "expired")}
 POINT_RULES: dict[str, tuple[str, str]] = {

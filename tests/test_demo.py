@@ -4,6 +4,7 @@ figure is reproduced from the factor table it contains."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,17 @@ def test_demo_command_small_from_a_fresh_home(tmp_path: Path) -> None:
     assert "24 enterprises" in proc.stdout and "report:" in proc.stdout
     assert (home / "reports" / "inventory-2025.xlsx").exists()
     again = subprocess.run([sys.executable, "-m", "nengtan.cli.entry", "demo", "--small", "--home", str(home)],
-                           capture_output=True, text=True, timeout=600)
+                           capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "NENGTAN_LANG": "zh", "COLUMNS": "200"})
     assert again.returncode == 0  # a second run reuses the built park
-    assert "demo park:" not in again.stdout
+    assert "demo park:" not in again.stdout and "演示园区：" not in again.stdout
+    # in Chinese, what the demo prints is Chinese: the inventory, targets, warnings, evaluation, green power, chain
+    out = again.stdout
+    for line in ("能源与碳排放清单 — park:", "综合能耗（当量值）", "报告：", "目标与进度，2025-",
+                 "达峰情景 2025–2035", "项目预评估", "2025 年评价：HJ 274 必选指标未达标", "2025 年绿电：",
+                 "园区电网潮流追踪：", "绿电账本：", "绿证持仓（按状态，兆瓦时）：", "已核销 ",
+                 "驾驶舱与企业门户：运行"):
+        assert line in out, line
+    for english in ("report:", "Inventory —", "targets vs progress", "evaluation 2025", "green power 2025",
+                    "park grid traced", "cancelled", "cockpit and enterprise portal", "factor set ", "fell back"):
+        assert english not in out, english

@@ -3,12 +3,13 @@
 :func:`nengtan.accounting.calc.apply_factors` works row by row except where green electricity meets purchased
 electricity in the same enterprise-month (the cap, and market-based Scope 2), and
 :func:`nengtan.accounting.meters.combine_activity` lets a statement override a main meter's total of the same
-enterprise-month-carrier (the meter's row is dropped; the statement's is kept as it is). So the statement rows of an
-enterprise with no green electricity depend on those statements and the factor set alone, whatever the lake holds: a
-province's engine applies the factors to them once per registry version, and each inventory costs only the rest — the
-enterprises with green electricity, and the metered rows no statement overrides — and merges the two
-(nengtan.engine.ledgers.year_ledger). The result equals the ledger computed in one piece, row for row
-(tests/accounting/test_parts.py).
+enterprise-month-carrier (the meter's row is dropped; the statement's is kept as it is). So a statement row depends on
+the lake only where its enterprise has both green electricity and a main meter and the row is electricity or green
+electricity (the meter's electricity may be what caps the green). Every other statement row — and a green claim of an
+enterprise without a main meter — depends on the statements and the factor set alone: a province's engine applies the
+factors to those once per registry version, and each inventory costs only the rest (those coupled rows and the metered
+rows no statement overrides) and merges the two (nengtan.engine.ledgers.year_ledger). The result equals the ledger
+computed in one piece, row for row (tests/accounting/test_parts.py).
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ CATEGORY_COLUMNS = ("period", "carrier", "source", "unit")
 """Ledger columns combine_activity makes categories of their observed values (sorted)."""
 
 
-def green_enterprises(*id_columns: Iterable[Any]) -> frozenset[int]:
-    """The enterprise ids whose statement rows do not stand alone: pass the ids of the enterprises with green
-    electricity (claimed, and stated)."""
-    return frozenset(int(i) for ids in id_columns for i in ids)
+COUPLED_CARRIERS = ("electricity", "green_electricity")
+"""The carriers whose rows of a coupled enterprise are costed afresh."""
+
+
+def coupled_enterprises(green: Iterable[Any], metered: Iterable[Any]) -> frozenset[int]:
+    """The enterprise ids whose electricity rows do not stand alone: those with green electricity (pass the ids of
+    claims and of stated green electricity, with repeats) that also have a main meter."""
+    return frozenset(int(i) for i in green) & frozenset(int(i) for i in metered)
 
 
 def enterprise_runs(ledger: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -44,21 +49,39 @@ def merge_rows(a: pd.DataFrame, b: pd.DataFrame, a_runs: tuple[np.ndarray, np.nd
     """Two ledgers, each sorted by uscc, period and carrier and sharing no such key, as one sorted likewise, with the
     category columns' categories the union of both (sorted, as one piece would have them).
 
-    The period and carrier categories are sorted, so their codes sort as their values; the usccs are ranked among
-    the two parts' usccs. One stable sort of (uscc rank, period code, carrier code) puts the rows in order.
-    ``a_runs``: a's enterprise_runs, when known."""
+    Each row's place is worked out from one integer per row — the uscc's rank among both parts' usccs, the month,
+    the carrier's place (meters.CARRIER_INDEX, in name order) — and both parts are already in that order, so each
+    row's place is its place in its own part plus the other part's rows before it (a binary search). b is small,
+    a may be the province's held rows. ``a_runs``: a's enterprise_runs, when known."""
     if b.empty:
         return a.reset_index(drop=True)
     if a.empty:
         return b.reset_index(drop=True)
-    a, b = _same_categories(a, b)
-    out = pd.concat([a, b], ignore_index=True)
     ua, na = a_runs if a_runs is not None else enterprise_runs(a)
     ub, nb = enterprise_runs(b)
     usccs = np.unique(np.concatenate([ua, ub]))
-    rank = np.concatenate([np.repeat(np.searchsorted(usccs, ua), na), np.repeat(np.searchsorted(usccs, ub), nb)])
-    order = np.lexsort((out["carrier"].cat.codes.to_numpy(), out["period"].cat.codes.to_numpy(), rank))
-    return out.take(order).reset_index(drop=True)
+    ka = _order_keys(a, np.repeat(np.searchsorted(usccs, ua), na))
+    kb = _order_keys(b, np.repeat(np.searchsorted(usccs, ub), nb))
+    order = np.empty(len(ka) + len(kb), dtype=np.int64)
+    order[np.arange(len(ka)) + np.searchsorted(kb, ka, side="left")] = np.arange(len(ka))
+    order[np.arange(len(kb)) + np.searchsorted(ka, kb, side="right")] = len(ka) + np.arange(len(kb))
+    a, b = _same_categories(a, b)
+    return pd.concat([a, b], ignore_index=True).take(order).reset_index(drop=True)
+
+
+def _order_keys(ledger: pd.DataFrame, uscc_rank: np.ndarray) -> np.ndarray:
+    """Per row: (uscc rank, month, carrier place) as one int64 that sorts as the three do."""
+    from nengtan.accounting.meters import CARRIER_INDEX
+
+    period, carrier = ledger["period"], ledger["carrier"]
+    if not isinstance(period.dtype, pd.CategoricalDtype):
+        period = period.astype("category")
+    if not isinstance(carrier.dtype, pd.CategoricalDtype):
+        carrier = carrier.astype("category")
+    months = np.array([int(str(p)[:4]) * 12 + int(str(p)[5:7]) for p in period.cat.categories], dtype=np.int64)
+    places = np.array([CARRIER_INDEX[str(c)] for c in carrier.cat.categories], dtype=np.int64)
+    return ((uscc_rank.astype(np.int64) * 100_000 + months[period.cat.codes.to_numpy()]) * len(CARRIER_INDEX)
+            + places[carrier.cat.codes.to_numpy()])
 
 
 def _same_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

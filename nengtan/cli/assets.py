@@ -258,8 +258,10 @@ def demo_assets(paths: object, stores: object, year: int) -> None:
         states[r["state"]] = states.get(r["state"], 0) + 1
     ccer = sum(r.get("ccer_used_t", 0.0) for r in rows)
     short = sum(r.get("shortfall_t", 0.0) for r in rows)
-    console.print(f"compliance {year - 1}: {len(rows)} key emitters {states}; CCER used {ccer:,.0f} t, shortfall "
-                  f"{short:,.0f} t (nengtan assets status --year {year - 1})", highlight=False)
+    from nengtan.cli.say import say
+
+    console.print(say("demo.compliance", year=year - 1, n=len(rows), states=states, ccer=ccer, short=short),
+                  highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -320,8 +320,11 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
     r = run(paths.home, stores, year)
     if r is None:
         return
-    t = Table(title=f"光伏产业链碳足迹 PV chain footprints {year} (metered data, national life-cycle grid factor)")
-    for col in ("stage", "enterprise", "kg CO2e", "per", "primary data", "record"):
+    from nengtan.cli.say import pick, say
+
+    t = Table(title=say("demo.chain_title", year=year))
+    for col in (pick("stage", "环节"), pick("enterprise", "企业"), "kg CO2e", pick("per", "单位"),
+                pick("primary data", "初级数据占比"), pick("record", "记录")):
         t.add_column(col)
     for stage, rec in r.records.items():
         share = rec.get("primary_data_share")
@@ -329,9 +332,9 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
                   "" if share is None else f"{share:.0%}", rec["id"])
     console.print(t)
     c = r.certificate
-    console.print(f"certificate {c['number']} ({c['status_name']}, valid to {c['valid_to']}): {c['product_name']} "
-                  f"{c['value_kgco2e']:,.1f} kg CO2e per {c['declared_unit']}; label {r.label_svg.name}, "
-                  f"{r.label_png.name}; PACT {r.pact.name}; study {r.study}", highlight=False)
+    console.print(say("demo.certificate", number=c["number"], status=c["status_name"], valid_to=c["valid_to"],
+                      product=c["product_name"], value=c["value_kgco2e"], unit=c["declared_unit"],
+                      svg=r.label_svg.name, png=r.label_png.name, pact=r.pact.name, study=r.study), highlight=False)
 
 
 def register(footprint_app: typer.Typer, app: typer.Typer) -> None:

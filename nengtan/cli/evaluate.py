@@ -168,13 +168,12 @@ def demo_evaluation(paths: Any, stores: Any, year: int) -> None:
                             ("ghg", gi, "xlsx")):
         write_evaluation(kind, r, park, paths.reports / f"evaluation-{kind}-{year}.{suffix}")
     flagged = sum(1 for c in hj["filed_check"] if c["flags"])
-    console.print(f"evaluation {year}: HJ 274 mandatory not met {hj['mandatory_failed'] or 'none'}, optional met "
-                  f"{len(hj['optional_met'])}/{len(hj['optional_chosen'])}, {flagged} printed values flagged; "
-                  f"zero-carbon failing {len(zc['failing'])} of {len(zc['indicators'])}; "
-                  f"GHG {gi['total_t_co2e']:,.0f} tCO2e "
-                  f"(reports/evaluation-*-{year}.*; nengtan evaluate hj274 --year {year} --base-year {BASE_YEAR} "
-                  f"--place {place})",
-                  highlight=False)
+    from nengtan.cli.say import say
+
+    console.print(say("demo.evaluation", year=year, failed=hj["mandatory_failed"] or say("none"),
+                      met=len(hj["optional_met"]), chosen=len(hj["optional_chosen"]), flagged=flagged,
+                      zc_failing=len(zc["failing"]), zc_all=len(zc["indicators"]), ghg=gi["total_t_co2e"],
+                      base=BASE_YEAR, place=place), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -272,20 +272,23 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
     claims = greenassets.claims(stores.registry, admin, year=year)
     if not claims:
         return
+    from nengtan.cli.say import say
+
     inv = accounts.inventory(stores, year)
-    console.print(f"green power {year}: {len(claims)} claims cancelled {sum(c['mwh'] for c in claims):,} GECs (MWh); "
-                  f"Scope 2 market-based {inv.scope2_market_t:,.2f} tCO2 "
-                  f"(location-based {inv.scope2_location_t:,.2f}); green power stated on statements "
-                  f"{inv.green_unverified_kwh:,.0f} kWh (unverified claims, shown apart)",
+    console.print(say("demo.greenpower", year=year, n=len(claims), mwh=sum(c["mwh"] for c in claims),
+                      market=inv.scope2_market_t, location=inv.scope2_location_t, stated=inv.green_unverified_kwh),
                   highlight=False)
     stock = greenassets.stock(stores.registry, admin, dt.date(year + 1, 1, 1))
-    console.print(f"GEC stock (MWh by status): {stock['mwh_by_status']}", highlight=False)
+    from nengtan.cli.say import word
+    from nengtan.labels import GEC_STATUSES
+
+    by_status = "，".join(f"{word(GEC_STATUSES, k)} {v:,}" for k, v in stock["mwh_by_status"].items())
+    console.print(say("demo.gec_stock", stock=by_status), highlight=False)
     grid = greengrid.grid_summary(greengrid.park_network(paths))
     green_kwh = sum(x["green_kwh"] for x in grid["loads"])
     load_kwh = sum(x["kwh"] for x in grid["loads"])
-    console.print(f"park grid traced: {len(grid['buses'])} buses × {grid['intervals']:,} intervals; "
-                  f"{green_kwh:,.0f} of {load_kwh:,.0f} kWh consumed traced to green sources "
-                  f"({green_kwh / load_kwh:.2%})", highlight=False)
+    console.print(say("demo.traced", buses=len(grid["buses"]), intervals=grid["intervals"], green=green_kwh,
+                      load=load_kwh, share=green_kwh / load_kwh), highlight=False)
     target = max(claims, key=lambda c: c["mwh"])["uscc"]
     out = paths.reports / f"greenpower-statement-{target}-{year}.xlsx"
     from nengtan.reports.greenpower_statement import write_statement
@@ -295,5 +298,5 @@ def demo_green(paths: Any, stores: Any, year: int) -> None:
     greenledger.export(stores.registry, export, greenledger.signing_key(paths.home))
     entries, head = read_export(export)
     v = verify_entries(entries, head, LOG_NAME)
-    console.print(f"green-power ledger: {v.entries} entries, exported to {export} and verified offline: "
-                  f"{'intact' if v.ok else v.problem}; statement {out}", highlight=False)
+    console.print(say("demo.ledger", n=v.entries, export=export, state=say("intact") if v.ok else v.problem,
+                      out=out), highlight=False)

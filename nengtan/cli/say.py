@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a catalogue: each message stays on as few lines as it can, its English beside its Chinese)
 """What the CLI prints, in its language (nengtan.cli.help_zh.cli_lang): each message's English beside its Chinese.
 
 The commands people run every day — demo, inventory, import, quarantine and the reports — print through here; the
@@ -49,6 +50,65 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "http://127.0.0.1:8000/）"),
     "demo.live": ("feeding the demo meters live over MQTT (127.0.0.1:1883) for {seconds:g} s…",
                   "正在经 MQTT（127.0.0.1:1883）实时推送演示表计读数 {seconds:g} 秒……"),
+    "targets.none": ("no targets adopted yet: `nengtan targets list --templates`, then `nengtan targets adopt ID`",
+                     "尚未采纳目标：先运行 `nengtan targets list --templates`，再运行 `nengtan targets adopt 编号`"),
+    "targets.adopted": ("adopted {id}: {indicator} {kind} {value:g} {unit}", "已采纳 {id}：{indicator} {kind} {value:g} {unit}"),
+    "targets.no_base": (" (no {year} data: give --base-level, or warnings show this target grey)",
+                        "（没有 {year} 年数据：请给出 --base-level，否则预警中该目标显示为灰色）"),
+    "budget.allocated": ("{year} carbon budget v{version} ({method}, base {base}) approved by {by}: {budget:,.2f} tCO2, "
+                         "reserve {reserve:,.2f} t, {n} enterprises",
+                         "{year} 年碳预算 v{version}（{method}，基准年 {base}），批准人 {by}：{budget:,.2f} tCO2，"
+                         "储备 {reserve:,.2f} t，{n} 家企业"),
+    "budget.shown": ("{year} v{version} {method}, approved by {by} at {at}: {budget:,.2f} t (reserve {reserve:,.2f} t)",
+                     "{year} 年 v{version} {method}，批准人 {by}，时间 {at}：{budget:,.2f} t（储备 {reserve:,.2f} t）"),
+    "warnings.counts": ("{year}-{month:02d} warnings: red {red}, yellow {yellow}, green {green}, grey {grey}",
+                        "{year}-{month:02d} 预警：红 {red}，黄 {yellow}，绿 {green}，灰 {grey}"),
+    "warnings.demo": ("warnings {year}-{month:02d} (sectors + enterprise budgets, v{version} {method} {budget:,.0f} t): "
+                      "red {red}, yellow {yellow}, green {green}, grey {grey}",
+                      "预警 {year}-{month:02d}（行业与企业预算，v{version} {method} {budget:,.0f} t）："
+                      "红 {red}，黄 {yellow}，绿 {green}，灰 {grey}"),
+    "targets.progress": ("targets vs progress, {year}-{month:02d}", "目标与进度，{year}-{month:02d}"),
+    "warnings.top": ("top 5", "前 5 项"),
+    "scenarios.title": ("scenarios {year}–2035 ({draws} draws, seed 1)", "达峰情景 {year}–2035（{draws} 次抽样，种子 1）"),
+    "assess.demo": ("pre-assessment {name}: {co2:,.1f} tCO2/yr, {per_va:.4f} tCO2/万元 → [bold]{verdict}[/]",
+                    "项目预评估 {name}：{co2:,.1f} tCO2/年，{per_va:.4f} tCO2/万元 → [bold]{verdict}[/]"),
+    "assess.verdict": ("verdict: [bold]{verdict}[/]", "结论：[bold]{verdict}[/]"),
+    "assess.condition": ("  condition: {text}", "  条件：{text}"),
+    "assess.post": ("{name} {year} ({months} months): status [bold]{status}[/]",
+                    "{name} {year} 年（{months} 个月）：状态 [bold]{status}[/]"),
+    "targets.report": ("targets report: {path}", "目标报告：{path}"),
+    "demo.compliance": ("compliance {year}: {n} key emitters {states}; CCER used {ccer:,.0f} t, shortfall {short:,.0f} t "
+                        "(nengtan assets status --year {year})",
+                        "{year} 年履约：{n} 家重点排放单位 {states}；使用 CCER {ccer:,.0f} t，缺口 {short:,.0f} t"
+                        "（nengtan assets status --year {year}）"),
+    "demo.chain_title": ("PV chain footprints {year} (metered data, national life-cycle grid factor)",
+                         "光伏产业链碳足迹 {year}（计量数据，全国生命周期电网因子）"),
+    "demo.certificate": ("certificate {number} ({status}, valid to {valid_to}): {product} {value:,.1f} kg CO2e per {unit}; "
+                         "label {svg}, {png}; PACT {pact}; study {study}",
+                         "证书 {number}（{status}，有效期至 {valid_to}）：{product} 每 {unit} {value:,.1f} kg CO2e；"
+                         "标识 {svg}、{png}；PACT {pact}；研究报告 {study}"),
+    "demo.greenpower": ("green power {year}: {n} claims cancelled {mwh:,} GECs (MWh); Scope 2 market-based {market:,.2f} tCO2 "
+                   "(location-based {location:,.2f}); green power stated on statements {stated:,.0f} kWh (unverified "
+                   "claims, shown apart)",
+                   "{year} 年绿电：{n} 项消费声明注销绿证 {mwh:,} 张（兆瓦时）；范围二基于市场 {market:,.2f} tCO2"
+                   "（基于位置 {location:,.2f}）；报表填报的绿电 {stated:,.0f} 千瓦时（未经核实的声明，单独列示）"),
+    "demo.gec_stock": ("GEC stock (MWh by status): {stock}", "绿证持仓（按状态，兆瓦时）：{stock}"),
+    "demo.traced": ("park grid traced: {buses} buses × {intervals:,} intervals; {green:,.0f} of {load:,.0f} kWh consumed "
+                    "traced to green sources ({share:.2%})",
+                    "园区电网潮流追踪：{buses} 个节点 × {intervals:,} 个时段；用电 {load:,.0f} 千瓦时中 {green:,.0f} "
+                    "千瓦时追踪到绿电来源（{share:.2%}）"),
+    "demo.ledger": ("green-power ledger: {n} entries, exported to {export} and verified offline: {state}; statement {out}",
+                    "绿电账本：{n} 条，已导出到 {export} 并离线验证：{state}；报表 {out}"),
+    "demo.evaluation": ("evaluation {year}: HJ 274 mandatory not met {failed}, optional met {met}/{chosen}, {flagged} "
+                        "printed values flagged; zero-carbon failing {zc_failing} of {zc_all}; GHG {ghg:,.0f} tCO2e "
+                        "(reports/evaluation-*-{year}.*; nengtan evaluate hj274 --year {year} --base-year {base} "
+                        "--place {place})",
+                        "{year} 年评价：HJ 274 必选指标未达标 {failed}，可选指标达标 {met}/{chosen}，{flagged} 个填报值被标记；"
+                        "零碳园区 {zc_all} 项中 {zc_failing} 项未达标；温室气体 {ghg:,.0f} tCO2e"
+                        "（reports/evaluation-*-{year}.*；nengtan evaluate hj274 --year {year} --base-year {base} "
+                        "--place {place}）"),
+    "none": ("none", "无"),
+    "intact": ("intact", "完好"),
     "demo.live_done": ("live: {gateways} gateways, {meters} meters, {messages} messages; {accepted} readings stored, "
                        "{duplicate} duplicates, {rejected} rejected (last reading {last})",
                        "实时：{gateways} 个网关、{meters} 块表计、{messages} 条消息；"
@@ -66,6 +126,13 @@ def say(key: str, **fields: object) -> str:
     """The message ``key`` in the CLI's language, its fields filled in."""
     english, chinese = MESSAGES[key]
     return (chinese if cli_lang() == "zh" else english).format(**fields)
+
+
+def word(table: dict[str, tuple[str, str]], code: str) -> str:
+    """A code's word from a nengtan.labels table ((zh, en) per code) in the CLI's language; the code itself where
+    the table lacks it."""
+    zh, en = table.get(code, (code, code))
+    return zh if cli_lang() == "zh" else en
 
 
 def pick(english: str, chinese: str) -> str:

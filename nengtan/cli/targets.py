@@ -28,6 +28,9 @@ from nengtan.cli.common import (
     register_user_error,
     report_app,
 )
+from nengtan.cli.help_zh import cli_lang
+from nengtan.cli.say import pick, say, word
+from nengtan.labels import ALLOCATION_METHODS, INDICATORS, LEVELS, STATUSES, TARGET_KINDS
 from nengtan.targets.errors import TargetsError
 
 if TYPE_CHECKING:  # numpy and pandas load inside the commands, so `nengtan --help` starts at once
@@ -112,14 +115,15 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
         return
     df = pd.DataFrame(rows)
     if df.empty:
-        console.print("no targets adopted yet: `nengtan targets list --templates`, then `nengtan targets adopt ID`")
+        console.print(say("targets.none"))
         return
     df["base_year"] = df["base_year"].astype("object").where(df["base_year"].notna(), "")
     df["target_year"] = df["target_year"].astype("object").where(df["target_year"].notna(), "")
-    _table("目标模板 target templates" if templates else "已采纳目标 adopted targets", df,
-           [("id", "id"), ("indicator", "indicator"), ("kind", "kind"), ("value", "value"), ("unit", "unit"),
-            ("base_year", "base"), ("target_year", "target"), ("document", "document"), ("clause", "clause"),
-            ("status", "status")], {"value": 3})
+    _table(pick("target templates", "目标模板") if templates else pick("adopted targets", "已采纳目标"), df,
+           [("id", pick("id", "编号")), ("indicator", pick("indicator", "指标")), ("kind", pick("kind", "类型")),
+            ("value", pick("value", "目标值")), ("unit", pick("unit", "单位")), ("base_year", pick("base", "基准年")),
+            ("target_year", pick("target", "目标年")), ("document", pick("document", "文件")),
+            ("clause", pick("clause", "条款")), ("status", pick("status", "状态"))], {"value": 3})
 
 
 @targets_app.command("adopt")
@@ -141,9 +145,10 @@ def targets_adopt(
 
     adopted, base_level = adopt_target(_stores(home), template_id, by, value, base_year, target_year, base_level,
                                        subject)
-    msg = f"adopted {adopted.target_id}: {adopted.indicator} {adopted.kind} {adopted.value:g} {adopted.unit}"
+    msg = say("targets.adopted", id=adopted.target_id, indicator=word(INDICATORS, adopted.indicator),
+              kind=word(TARGET_KINDS, adopted.kind), value=adopted.value, unit=adopted.unit)
     if adopted.kind == "reduction" and base_level is None:
-        msg += (f" (no {adopted.base_year} data: give --base-level, or warnings show this target grey)")
+        msg += say("targets.no_base", year=adopted.base_year)
     console.print(msg, highlight=False)
 
 
@@ -187,11 +192,13 @@ def budget_allocate(
                     "base_year": by, "parameters": al.parameters, "sectors": _records(sec),
                     "enterprises": _records(al.table)})
         return
-    console.print(f"{year} 碳预算 v{al.version} ({method}, base {by}) approved by {approved_by}: "
-                  f"{al.budget_t:,.2f} tCO2, reserve {al.reserve_t:,.2f} t, {len(al.table)} enterprises",
+    console.print(say("budget.allocated", year=year, version=al.version, method=word(ALLOCATION_METHODS, method),
+                      base=by, by=approved_by, budget=al.budget_t, reserve=al.reserve_t, n=len(al.table)),
                   highlight=False)
-    _table("分行业 by sector", sec, [("sector_code", "sector"), ("enterprises", "enterprises"),
-                                    ("allocated_t", "allocated tCO2"), ("expected_value_added", "VA 万元")])
+    _table(pick("by sector", "分行业"), sec, [("sector_code", pick("sector", "行业")),
+                                            ("enterprises", pick("enterprises", "企业数")),
+                                            ("allocated_t", pick("allocated tCO2", "分配量 tCO2")),
+                                            ("expected_value_added", pick("VA 万元", "增加值 万元"))])
 
 
 @budget_app.command("show")
@@ -215,13 +222,16 @@ def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | N
                     "history": list(al.history), "sectors": _records(al.by_sector()),
                     "enterprises": _records(al.table)})
         return
-    console.print(f"{year} v{al.version} {al.method}, approved by {al.approved_by} at {al.approved_at}: "
-                  f"{al.budget_t:,.2f} t (reserve {al.reserve_t:,.2f} t)", highlight=False)
-    _table("分行业 by sector", al.by_sector(), [("sector_code", "sector"), ("enterprises", "n"),
-                                               ("allocated_t", "tCO2")])
-    _table(f"企业 top {top}", al.table.sort_values("allocated_t", ascending=False).head(top),
-           [("uscc", "USCC"), ("enterprise", "enterprise"), ("sector_code", "sector"), ("allocated_t", "tCO2"),
-            ("intensity", "tCO2/万元"), ("status", "status")], {"intensity": 4})
+    console.print(say("budget.shown", year=year, version=al.version, method=word(ALLOCATION_METHODS, al.method),
+                      by=al.approved_by, at=al.approved_at, budget=al.budget_t, reserve=al.reserve_t),
+                  highlight=False)
+    _table(pick("by sector", "分行业"), al.by_sector(), [("sector_code", pick("sector", "行业")),
+                                                        ("enterprises", pick("n", "企业数")), ("allocated_t", "tCO2")])
+    _table(pick(f"top {top} enterprises", f"前 {top} 家企业"),
+           al.table.sort_values("allocated_t", ascending=False).head(top),
+           [("uscc", pick("USCC", "统一社会信用代码")), ("enterprise", pick("enterprise", "企业")),
+            ("sector_code", pick("sector", "行业")), ("allocated_t", "tCO2"), ("intensity", "tCO2/万元"),
+            ("status", pick("status", "状态"))], {"intensity": 4})
 
 
 @budget_app.command("enter")
@@ -314,18 +324,19 @@ def warnings_cmd(
                     "counts": frame["status"].value_counts().to_dict(), "rows": _records(shown)})
         return
     counts = frame["status"].value_counts().to_dict()
-    console.print(f"{year}-{m:02d} 预警: red {counts.get('red', 0)}, yellow {counts.get('yellow', 0)}, "
-                  f"green {counts.get('green', 0)}, grey {counts.get('grey', 0)}" + (f"  ({note})" if note else ""),
-                  highlight=False)
+    console.print(say("warnings.counts", year=year, month=m, red=counts.get("red", 0),
+                      yellow=counts.get("yellow", 0), green=counts.get("green", 0), grey=counts.get("grey", 0))
+                  + (f"  ({note})" if note else ""), highlight=False)
     col = "reason_zh" if lang == "zh" else "reason_en"
     t = Table(show_lines=False)
-    for h in ("status", "level", "subject", "name", "ratio", col):
+    for h in (pick("status", "状态"), pick("level", "层级"), pick("subject", "对象"), pick("name", "名称"),
+              pick("ratio", "压力比"), pick("reason", "原因")):
         t.add_column(h)
     colors = {"red": "red", "yellow": "yellow", "green": "green", "grey": "white"}
     for r in shown.head(200).to_dict(orient="records"):
         ratio = r["ratio"]
-        t.add_row(f"[{colors[r['status']]}]{r['status']}[/]", r["level"], str(r["subject"]), str(r["name"]),
-                  "—" if not np.isfinite(ratio) else f"{ratio:.0%}", str(r[col]))
+        t.add_row(f"[{colors[r['status']]}]{word(STATUSES, r['status'])}[/]", word(LEVELS, r["level"]),
+                  str(r["subject"]), str(r["name"]), "—" if not np.isfinite(ratio) else f"{ratio:.0%}", str(r[col]))
     console.print(t)
 
 
@@ -434,11 +445,11 @@ def assess_project(
                   f"park {a.park_intensity:.4f} → {a.park_intensity_after:.4f}", highlight=False)
     from nengtan.targets.assessment import VERDICT_ZH
 
-    console.print(f"verdict: [bold]{VERDICT_ZH[a.verdict]} {a.verdict}[/]", highlight=False)
+    console.print(say("assess.verdict", verdict=pick(a.verdict, VERDICT_ZH[a.verdict])), highlight=False)
     for r in a.reasons:
         console.print(f"  · {r}", highlight=False)
     for c in a.conditions:
-        console.print(f"  条件: {c}", highlight=False)
+        console.print(say("assess.condition", text=c), highlight=False)
 
 
 @assess_app.command("post")
@@ -464,7 +475,7 @@ def assess_post(
     if fmt == "json":
         print_json(_clean(pa.to_dict()))
         return
-    console.print(f"{p.name} {year} ({pa.months} months): status [bold]{pa.status}[/]", highlight=False)
+    console.print(say("assess.post", name=p.name, year=year, months=pa.months, status=pa.status), highlight=False)
     for r in pa.reasons:
         console.print(f"  · {r}", highlight=False)
 
@@ -494,12 +505,12 @@ def report_targets(
     xlsx = output.with_suffix(".xlsx")
     targets_report(_stores(home, place), year, xlsx, month, _read_project(project) if project else None, draws,
                    seed, to)
-    console.print(f"wrote {xlsx}", highlight=False)
+    console.print(say("wrote", path=xlsx), highlight=False)
     if output.suffix.lower() == ".pdf":
         from nengtan.reports.targets_xlsx import targets_pdf
 
         targets_pdf(xlsx, output, f"目标、预算与预警 {year}")
-        console.print(f"wrote {output}", highlight=False)
+        console.print(say("wrote", path=output), highlight=False)
 
 
 def report_pack(
@@ -515,7 +526,7 @@ def report_pack(
         raise UserError(f"{output}: the meeting pack is a .pdf (or an .xlsx of the same tables)",
                         f"{output}：会议材料包为 .pdf（或同样表格的 .xlsx）")
     write_pack(_stores(home, place), year, output)
-    console.print(f"wrote {output}", highlight=False)
+    console.print(say("wrote", path=output), highlight=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,38 +588,42 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
 
     # targets vs progress
     park = frame[frame["level"] == "park"]
-    t = Table(title=f"目标与进度 targets vs progress, {year}-{m:02d}", title_justify="left")
-    for h in ("target", "limit", "projected", "ratio", "status"):
-        t.add_column(h, justify="left" if h in ("target", "status") else "right")
+    t = Table(title=say("targets.progress", year=year, month=m), title_justify="left")
+    for en, zh in (("target", "目标"), ("limit", "限值"), ("projected", "预计"), ("ratio", "压力比"),
+                   ("status", "状态")):
+        t.add_column(pick(en, zh), justify="left" if en in ("target", "status") else "right")
     colors = {"red": "red", "yellow": "yellow", "green": "green", "grey": "white"}
     for r in park.to_dict(orient="records"):
         share = r["unit"] == "fraction"
         t.add_row(str(r["subject"]).removeprefix("park:"), _num(r["limit"], share), _num(r["projection"], share),
                   "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.0%}",
-                  f"[{colors[r['status']]}]{r['status']}[/]")
+                  f"[{colors[r['status']]}]{word(STATUSES, r['status'])}[/]")
     console.print(t)
 
     # warnings by colour and the top 5
     ent = frame[frame["level"] != "park"]
     counts = ent["status"].value_counts().to_dict()
-    console.print(f"预警 warnings {year}-{m:02d} (sectors + enterprise budgets, v{al.version} {al.method} "
-                  f"{al.budget_t:,.0f} t): red {counts.get('red', 0)}, yellow {counts.get('yellow', 0)}, "
-                  f"green {counts.get('green', 0)}, grey {counts.get('grey', 0)}", highlight=False)
+    console.print(say("warnings.demo", year=year, month=m, version=al.version,
+                      method=word(ALLOCATION_METHODS, al.method), budget=al.budget_t, red=counts.get("red", 0),
+                      yellow=counts.get("yellow", 0), green=counts.get("green", 0), grey=counts.get("grey", 0)),
+                  highlight=False)
     top = warnings_list(ent).head(5)
     if len(top):
-        w = Table(title="top 5", title_justify="left")
-        for h in ("status", "subject", "ratio", "reason"):
+        w = Table(title=say("warnings.top"), title_justify="left")
+        for h in (pick("status", "状态"), pick("subject", "对象"), pick("ratio", "压力比"), pick("reason", "原因")):
             w.add_column(h, overflow="fold")
+        reason = "reason_zh" if cli_lang() == "zh" else "reason_en"
         for r in top.to_dict(orient="records"):
-            w.add_row(f"[{colors[r['status']]}]{r['status']}[/]", str(r["name"]), f"{r['ratio']:.0%}",
-                      str(r["reason_en"]))
+            w.add_row(f"[{colors[r['status']]}]{word(STATUSES, r['status'])}[/]", str(r["name"]),
+                      f"{r['ratio']:.0%}", str(r[reason]))
         console.print(w)
 
     # scenarios
     _, summary, _, _ = scenarios(stores, year, 2035, DEMO_DRAWS, 1)
-    sc = Table(title=f"达峰情景 scenarios {year}–2035 ({DEMO_DRAWS} draws, seed 1)", title_justify="left")
-    for h in ("scenario", "peak year (central)", "peak tCO2", "P(peak ≤ 2030)"):
-        sc.add_column(h, justify="left" if h == "scenario" else "right")
+    sc = Table(title=say("scenarios.title", year=year, draws=DEMO_DRAWS), title_justify="left")
+    for en, zh in (("scenario", "情景"), ("peak year (central)", "达峰年（中值）"), ("peak tCO2", "峰值 tCO2"),
+                   ("P(peak ≤ 2030)", "P(2030 年前达峰)")):
+        sc.add_column(pick(en, zh), justify="left" if en == "scenario" else "right")
     for r in summary.to_dict(orient="records"):
         sc.add_row(str(r["label"]), str(r["central_peak_year"]), f"{r['central_peak_t']:,.0f}",
                    f"{r['p_peak_by_2030']:.1%}")
@@ -618,10 +633,10 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     project = Path(str(resources.files("nengtan.targets").joinpath("data/example_project.yaml")))
     p = _read_project(project)
     a = assess_project(stores, p, year)
-    console.print(f"项目预评估 {p.name}: {a.co2_t:,.1f} tCO2/yr, {a.co2_per_value_added:.4f} tCO2/万元 → "
-                  f"[bold]{VERDICT_ZH[a.verdict]} {a.verdict}[/]", highlight=False)
+    console.print(say("assess.demo", name=p.name, co2=a.co2_t, per_va=a.co2_per_value_added,
+                      verdict=pick(a.verdict, VERDICT_ZH[a.verdict])), highlight=False)
     out = targets_report(stores, year, paths.reports / f"targets-{year}.xlsx", DEMO_WARNING_MONTH, p, DEMO_DRAWS, 1)
-    console.print(f"targets report: {out}", highlight=False)
+    console.print(say("targets.report", path=out), highlight=False)
 
 
 def _num(x: float, share: bool) -> str:

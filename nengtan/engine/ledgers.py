@@ -22,7 +22,7 @@ from nengtan.accounting.meters import (
     meter_totals,
     months_to_read,
 )
-from nengtan.accounting.parts import enterprise_runs, green_enterprises, merge_rows
+from nengtan.accounting.parts import COUPLED_CARRIERS, coupled_enterprises, enterprise_runs, merge_rows
 from nengtan.factors import DEFAULT_SET, FactorSet, load_factor_set
 from nengtan.lake import Lake
 from nengtan.lake.scan import LakeScan, configured_scan
@@ -115,10 +115,11 @@ def _metered(lake: Lake, year: int, meters: pd.DataFrame, month_scan: pd.DataFra
 
 
 def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeScan | None = None) -> pd.DataFrame:
-    """``apply_factors(activity(reg, lake, year), fs)``, with the statement rows of the enterprises without green
-    electricity (nengtan.accounting.parts) applied once per registry version, factor set and green-power claim, and
-    only the rest afresh — the enterprises with green electricity, and the metered rows no statement overrides: a
-    province's 10⁶ statement rows are not re-costed whenever the lake grows. The lake is scanned every time."""
+    """``apply_factors(activity(reg, lake, year), fs)``, with the statement rows that stand alone (all but the
+    electricity rows of enterprises with both green electricity and a main meter: nengtan.accounting.parts) applied
+    once per registry version, factor set and green-power claim, and only the rest afresh — those coupled rows and the
+    metered rows no statement overrides: a province's 10⁶ statement rows are not re-costed whenever the lake grows.
+    The lake is scanned every time."""
     back = scan or configured_scan()
     with ThreadPoolExecutor(max_workers=1) as pool, frames.one_version(reg):
         pending = pool.submit(back.month_scan, lake, year)
@@ -126,26 +127,29 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
         claimed = frames.green_claims_activity(reg, year)
         ent = frames.enterprises_frame(reg)
         meters = frames.main_meters(reg)
-        green = list(green_enterprises(claimed["enterprise_id"],
-                                       st.loc[st["carrier"] == "green_electricity", "enterprise_id"]))
-        in_green = st["enterprise_id"].isin(green)
+        def held_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], np.ndarray, pd.DataFrame,
+                                 frozenset[str]]:
+            stated_green = st.loc[st["carrier"] == "green_electricity", "enterprise_id"]
+            coupled = list(coupled_enterprises([*claimed["enterprise_id"], *stated_green], meters["enterprise_id"]))
+            fresh = st["enterprise_id"].isin(coupled) & st["carrier"].isin(COUPLED_CARRIERS)
+            fresh_claims = claimed["enterprise_id"].isin(coupled)
+            held_st = st[~fresh]
+            led = apply_factors(combine_activity(_with_claims(held_st, claimed[~fresh_claims]),
+                                                 pd.DataFrame(columns=ACTIVITY_COLUMNS), ent), fs)
+            return (led, enterprise_runs(led), np.unique(activity_keys(held_st)),
+                    _with_claims(st[fresh], claimed[fresh_claims]), frozenset(fs.used))
 
-        def held_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], np.ndarray, frozenset[str]]:
-            held_st = st[~in_green]
-            led = apply_factors(combine_activity(_with_claims(held_st), pd.DataFrame(columns=ACTIVITY_COLUMNS), ent),
-                                fs)
-            return led, enterprise_runs(led), np.unique(activity_keys(held_st)), frozenset(fs.used)
-
-        held, runs, stated, used = frames.cached_value(
+        held, runs, stated, coupled_rows, used = frames.cached_value(
             reg, ("ledger-held", year, fs.id, frames.claims_sequence(reg)), held_rows)
         fs.used.update(used)  # the factors behind the held rows are this set's too (its report's factor table)
         month_scan = pending.result()
     metered = _metered(lake, year, meters, month_scan, back)
-    if not metered.empty:  # a statement's month overrides the meter's (combine_activity's precedence)
-        metered = metered[~np.isin(activity_keys(metered), stated, assume_unique=False)]
-    rest = combine_activity(_with_claims(st[in_green], claimed), metered, ent)
+    if not metered.empty and len(stated):  # a held statement's month overrides the meter's (combine_activity's)
+        keys = activity_keys(metered)
+        at = np.minimum(np.searchsorted(stated, keys), len(stated) - 1)
+        metered = metered[stated[at] != keys]
+    rest = combine_activity(coupled_rows, metered, ent)
     return merge_rows(held, apply_factors(rest, fs), runs)
-
 
 
 def ledger(reg: Registry, lake: Lake, year: int, factor_set: FactorSet | str | None = None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from nengtan.accounting import apply_factors
-from nengtan.accounting.parts import enterprise_runs, green_enterprises, merge_rows
+from nengtan.accounting.parts import coupled_enterprises, enterprise_runs, merge_rows
 from nengtan.config import data_home, database_url
 from nengtan.engine.ledgers import activity, year_factor_set, year_ledger
 from nengtan.ingest.files import import_file
@@ -42,8 +42,8 @@ def test_merge_puts_the_rows_in_uscc_period_and_carrier_order_and_unions_the_cat
     assert merge_rows(a, b.iloc[0:0]).equals(a) and merge_rows(a.iloc[0:0], b).equals(b)
 
 
-def test_green_enterprises_are_those_named_by_any_list() -> None:
-    assert green_enterprises([3, 1], pd.Series([1, 7]), []) == frozenset({1, 3, 7})
+def test_coupled_enterprises_have_green_electricity_and_a_main_meter() -> None:
+    assert coupled_enterprises([3, 1, 3, 9], pd.Series([1, 7, 3])) == frozenset({1, 3})
 
 
 def test_year_ledger_equals_the_ledger_in_one_piece_and_sees_a_new_claim(tmp_path: Path) -> None:
@@ -63,9 +63,11 @@ def test_year_ledger_equals_the_ledger_in_one_piece_and_sees_a_new_claim(tmp_pat
     green = set(st.loc[st["carrier"] == "green_electricity", "enterprise_id"])
     alone = set(st["enterprise_id"]) - set(meters["enterprise_id"]) - green
     metered = (set(meters["enterprise_id"]) & set(st["enterprise_id"])) - green
-    # the demo has every kind: statement-only enterprises, green ones, and metered ones with statements beside their
-    # meters, whose held statement rows interleave with the fresh metered rows
-    assert alone and green and metered
+    coupled = green & set(meters["enterprise_id"])
+    # the demo has every kind: statement-only enterprises, metered ones with statements beside their meters (held
+    # statement rows interleave with fresh metered rows), green ones without a meter (held whole) and green ones
+    # with a meter (their electricity rows fresh, the rest held)
+    assert alone and metered and coupled and green - coupled
     first = year_ledger(reg, lake, year, year_factor_set(reg, year))
     pd.testing.assert_frame_equal(first, one_piece())
     fs = year_factor_set(reg, year)
