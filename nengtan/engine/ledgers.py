@@ -127,6 +127,7 @@ def year_ledger(reg: Registry, lake: Lake, year: int, fs: FactorSet, scan: LakeS
         claimed = frames.green_claims_activity(reg, year)
         ent = frames.enterprises_frame(reg)
         meters = frames.main_meters(reg)
+
         def held_rows() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], np.ndarray, pd.DataFrame,
                                  frozenset[str]]:
             stated_green = st.loc[st["carrier"] == "green_electricity", "enterprise_id"]
