@@ -30,7 +30,7 @@ from nengtan.cli.common import (
 )
 from nengtan.cli.help_zh import cli_lang
 from nengtan.cli.say import pick, say, word
-from nengtan.labels import ALLOCATION_METHODS, INDICATORS, LEVELS, STATUSES, TARGET_KINDS
+from nengtan.labels import ALLOCATION_METHODS, INDICATORS, LEVELS, STATUSES, TARGET_KINDS, TARGET_STATUSES
 from nengtan.targets.errors import TargetsError
 
 if TYPE_CHECKING:  # numpy and pandas load inside the commands, so `nengtan --help` starts at once
@@ -117,8 +117,10 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
     if df.empty:
         console.print(say("targets.none"))
         return
-    df["base_year"] = df["base_year"].astype("object").where(df["base_year"].notna(), "")
-    df["target_year"] = df["target_year"].astype("object").where(df["target_year"].notna(), "")
+    for year_column in ("base_year", "target_year"):  # (a year, not a quantity: no separators, no decimals)
+        df[year_column] = [("" if pd.isna(y) else str(int(y))) for y in df[year_column]]
+    for column, table in (("indicator", INDICATORS), ("kind", TARGET_KINDS), ("status", TARGET_STATUSES)):
+        df[column] = [word(table, str(c)) for c in df[column]]
     _table(pick("target templates", "目标模板") if templates else pick("adopted targets", "已采纳目标"), df,
            [("id", pick("id", "编号")), ("indicator", pick("indicator", "指标")), ("kind", pick("kind", "类型")),
             ("value", pick("value", "目标值")), ("unit", pick("unit", "单位")), ("base_year", pick("base", "基准年")),
