@@ -138,3 +138,16 @@ def test_parse_errors_and_mistakes_in_chinese(tmp_path: Path) -> None:
     home = str(tmp_path / "home")
     mistake = _run("import", "gadgets", str(tmp_path / "x.csv"), "--home", home, lang="zh")
     assert mistake.returncode == 2 and "错误：未知的导入类型 'gadgets'：请使用" in mistake.stderr
+
+
+def test_every_cli_message_has_the_same_fields_in_both_languages() -> None:
+    from string import Formatter
+
+    from nengtan.cli.say import MESSAGES
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    assert len(MESSAGES) > 40
+    assert {key: (fields(en), fields(zh)) for key, (en, zh) in MESSAGES.items() if fields(en) != fields(zh)} == {}
+    assert [key for key, (_, zh) in MESSAGES.items() if zh.isascii()] == []  # each has its Chinese
