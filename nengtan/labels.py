@@ -109,6 +109,11 @@ CERTIFICATE_ACTIONS: dict[str, tuple[str, str]] = {
 }
 """What may be done to an issued certificate (nengtan.footprint.certification.CERTIFICATE_ACTIONS)."""
 
+COMPLIANCE_STATES: dict[str, tuple[str, str]] = {
+    "settled": ("已清缴", "settled"), "compliant": ("足额", "covered"), "short": ("存在缺口", "short"),
+    "awaiting_verification": ("待核查", "awaiting verification"),
+}
+"""A key emitter's compliance year (nengtan.assets.compliance), as the portal words it."""
 GEC_STATUSES: dict[str, tuple[str, str]] = {
     "issued": ("已核发", "issued"), "listed": ("挂牌中", "listed"), "traded": ("已交易", "traded"),
     "cancelled": ("已核销", "cancelled (claimed)"), "expired": ("已过期", "expired"), "frozen": ("已冻结", "frozen"),

@@ -258,10 +258,12 @@ def demo_assets(paths: object, stores: object, year: int) -> None:
         states[r["state"]] = states.get(r["state"], 0) + 1
     ccer = sum(r.get("ccer_used_t", 0.0) for r in rows)
     short = sum(r.get("shortfall_t", 0.0) for r in rows)
-    from nengtan.cli.say import say
+    from nengtan.cli.say import pick, say, word
+    from nengtan.labels import COMPLIANCE_STATES
 
-    console.print(say("demo.compliance", year=year - 1, n=len(rows), states=states, ccer=ccer, short=short),
-                  highlight=False)
+    in_words = pick(", ", "，").join(f"{word(COMPLIANCE_STATES, k)} {v}" for k, v in states.items())
+    console.print(say("demo.compliance", year=year - 1, n=len(rows), states=pick(f"({in_words})", f"（{in_words}）"),
+                      ccer=ccer, short=short), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

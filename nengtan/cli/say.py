@@ -79,7 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "targets.report": ("targets report: {path}", "目标报告：{path}"),
     "demo.compliance": ("compliance {year}: {n} key emitters {states}; CCER used {ccer:,.0f} t, shortfall {short:,.0f} t "
                         "(nengtan assets status --year {year})",
-                        "{year} 年履约：{n} 家重点排放单位 {states}；使用 CCER {ccer:,.0f} t，缺口 {short:,.0f} t"
+                        "{year} 年履约：{n} 家重点排放单位{states}；使用 CCER {ccer:,.0f} t，缺口 {short:,.0f} t"
                         "（nengtan assets status --year {year}）"),
     "demo.chain_title": ("PV chain footprints {year} (metered data, national life-cycle grid factor)",
                          "光伏产业链碳足迹 {year}（计量数据，全国生命周期电网因子）"),
