@@ -135,8 +135,8 @@ def value_added_basis_zh(basis: str) -> str:
 def green_is_separate(ledger: pd.DataFrame) -> bool:
     """Whether green-electricity rows carry energy of their own (a hand-made ledger's convention, additive
     to electricity) rather than marking part of the purchased electricity (the accounting ledger's)."""
-    g = ledger[ledger["carrier"] == "green_electricity"]
-    return bool(len(g)) and float(g["energy_tce"].abs().sum()) > 0
+    green = _is_one_of(ledger["carrier"], ("green_electricity",))
+    return bool(green.any()) and float(np.abs(ledger["energy_tce"].to_numpy(dtype=float)[green]).sum()) > 0
 
 
 def _is_one_of(values: pd.Series, names: tuple[str, ...]) -> np.ndarray:
@@ -162,10 +162,9 @@ def share_parts(ledger: pd.DataFrame, grid_nonfossil_share: float = 0.0) -> pd.D
     green = _is_one_of(carrier, ("green_electricity",))
     grid_rows = _is_one_of(carrier, ("electricity",))
     nonfossil = _is_one_of(carrier, NONFOSSIL_CARRIERS)
-    separate = bool(green.any()) and float(np.abs(ledger["energy_tce"].to_numpy(dtype=float)[green]).sum()) > 0
     elec_kwh = np.where(_is_one_of(carrier, ELECTRIC_CARRIERS), q, 0.0)
     grid_kwh = np.where(grid_rows, q, 0.0)
-    if not separate:  # (green_is_separate)
+    if not green_is_separate(ledger):
         elec_kwh = np.where(green, 0.0, elec_kwh)
         grid_kwh = grid_kwh - np.where(green, q, 0.0)
     grid_q = float(q[grid_rows].sum())

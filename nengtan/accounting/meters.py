@@ -11,6 +11,8 @@ in which it starts (Asia/Shanghai calendar, the lake's partition month).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -171,11 +173,16 @@ CARRIER_INDEX = {c: i for i, c in enumerate(sorted(CANONICAL_UNIT))}
 """Each carrier's place among the canonical carriers: a stable small integer for activity_keys."""
 
 
+def month_numbers(periods: Iterable[object]) -> np.ndarray:
+    """year × 12 + month of each ``YYYY-MM`` period: integers that sort and differ as the periods do."""
+    return np.array([int(str(p)[:4]) * 12 + int(str(p)[5:7]) for p in periods], dtype=np.int64)
+
+
 def activity_keys(activity: pd.DataFrame) -> np.ndarray:
     """One int64 per activity row naming its enterprise, period (``YYYY-MM``) and carrier, the same for the same
     triple in any frame: statement-over-meter precedence compares these rather than tuples of three columns."""
     periods, distinct = pd.factorize(activity["period"])
-    months = np.array([int(str(p)[:4]) * 12 + int(str(p)[5:7]) for p in distinct], dtype=np.int64)
+    months = month_numbers(distinct)
     carriers, names = pd.factorize(activity["carrier"])
     places = np.array([CARRIER_INDEX[str(c)] for c in names], dtype=np.int64)  # (a carrier outside the catalogue
     # cannot be costed either: the KeyError says which)

@@ -71,14 +71,14 @@ def merge_rows(a: pd.DataFrame, b: pd.DataFrame, a_runs: tuple[np.ndarray, np.nd
 
 def _order_keys(ledger: pd.DataFrame, uscc_rank: np.ndarray) -> np.ndarray:
     """Per row: (uscc rank, month, carrier place) as one int64 that sorts as the three do."""
-    from nengtan.accounting.meters import CARRIER_INDEX
+    from nengtan.accounting.meters import CARRIER_INDEX, month_numbers
 
     period, carrier = ledger["period"], ledger["carrier"]
     if not isinstance(period.dtype, pd.CategoricalDtype):
         period = period.astype("category")
     if not isinstance(carrier.dtype, pd.CategoricalDtype):
         carrier = carrier.astype("category")
-    months = np.array([int(str(p)[:4]) * 12 + int(str(p)[5:7]) for p in period.cat.categories], dtype=np.int64)
+    months = month_numbers(period.cat.categories)
     places = np.array([CARRIER_INDEX[str(c)] for c in carrier.cat.categories], dtype=np.int64)
     return ((uscc_rank.astype(np.int64) * 100_000 + months[period.cat.codes.to_numpy()]) * len(CARRIER_INDEX)
             + places[carrier.cat.codes.to_numpy()])
