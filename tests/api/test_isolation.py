@@ -43,7 +43,8 @@ GATEWAY_ONLY = {("POST", "/api/ingest/readings")}
 ADMIN_PAGES = {("GET", "/cockpit"), ("GET", "/cockpit/sectors/{code}"), ("GET", "/cockpit/evaluation"),
                ("GET", "/admin"), ("GET", "/cockpit/screen")}
 NO_ENTERPRISE_DATA = {  # answer the same for everyone and hold no enterprise's data
-    ("GET", "/api/health"), ("GET", "/labels.js"), ("POST", "/api/auth/token"), ("POST", "/api/auth/logout"),
+    ("GET", "/api/health"), ("GET", "/labels.js"), ("GET", "/i18n.js"), ("POST", "/api/auth/token"),
+    ("POST", "/api/auth/logout"),
     ("GET", "/api/public/publications"), ("GET", "/api/public/publications/{year}"),
     ("GET", "/api/sectors"), ("GET", "/api/factor-sets"), ("GET", "/api/ingest/health"),
     ("GET", "/api/openapi.json"), ("GET", "/api/docs"), ("GET", "/favicon.ico"), ("GET", "/api/templates/{kind}.xlsx"),

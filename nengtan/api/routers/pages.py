@@ -53,9 +53,30 @@ def home(user: OptUser) -> Response:
 @router.get("/labels.js")
 def labels_script() -> Response:
     """The names of codes (carriers, statuses, sources, meter kinds …) in both languages, from nengtan.labels — the
-    one catalogue the CLI, the workbooks and the pages share — as a script the pages load before theirs."""
-    return Response(_labels_script(), media_type="text/javascript; charset=utf-8",
+    message catalogue's names the CLI, the workbooks and the pages share — as a script the pages load before theirs."""
+    return _script(_labels_script())
+
+
+@router.get("/i18n.js")
+def words_script() -> Response:
+    """The pages' own words in both languages (window.NT_I18N), from the message catalogue's entries ``web:<key>``
+    (nengtan.i18n), as a script the pages load first."""
+    return _script(_words_script())
+
+
+def _script(text: str) -> Response:
+    return Response(text, media_type="text/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+@lru_cache(maxsize=1)
+def _words_script() -> str:
+    import json
+
+    from nengtan.i18n import page_words
+
+    return ("// zh (default) / en words of every page, from the message catalogue (the choice: localStorage).\n"
+            "window.NT_I18N = " + json.dumps(page_words(), ensure_ascii=False, indent=1) + ";\n")
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,58 @@
+"""The message catalogue: every interface text's English beside its zh-CN, in one gettext PO file
+(nengtan/locale/zh_CN/LC_MESSAGES/nengtan.po), read with polib.
+
+The English is the msgid, the Chinese the msgstr, and the context (msgctxt) says what the text is: the file's header
+lists the contexts. Every surface reads its words from here — nengtan.labels (the names of codes), nengtan.reasons
+(refusals), nengtan.messages (the service's errors), the command line (nengtan.cli.help_zh, options_zh, say) and the
+web pages (/i18n.js and /labels.js) — so a translator edits one file, with the usual PO tools, and
+tests/test_catalogue.py holds it complete: no entry without its Chinese, no context read that the file lacks.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import polib
+
+CATALOGUE = Path(__file__).parent / "locale" / "zh_CN" / "LC_MESSAGES" / "nengtan.po"
+
+
+@lru_cache(maxsize=1)
+def _entries() -> tuple[tuple[str, str, str], ...]:
+    """(context, English, Chinese) of every entry, in the file's order."""
+    return tuple((e.msgctxt or "", e.msgid, e.msgstr) for e in polib.pofile(str(CATALOGUE), wrapwidth=0)
+                 if not e.obsolete)
+
+
+def entries(context: str) -> list[tuple[str, str]]:
+    """(English, Chinese) of the entries of ``context``, in the file's order (an ordered list of patterns)."""
+    found = [(en, zh) for ctx, en, zh in _entries() if ctx == context]
+    if not found:
+        raise KeyError(f"the message catalogue has no entry of context {context!r}")
+    return found
+
+
+def keyed(context: str) -> dict[str, tuple[str, str]]:
+    """Key → (English, Chinese) of the entries whose context is ``<context>:<key>``, in the file's order."""
+    head = context + ":"
+    found = {ctx[len(head):]: (en, zh) for ctx, en, zh in _entries() if ctx.startswith(head)}
+    if not found:
+        raise KeyError(f"the message catalogue has no entry of context {head}…")
+    return found
+
+
+def chinese(context: str) -> dict[str, str]:
+    """English → Chinese of the entries of ``context``."""
+    return dict(entries(context))
+
+
+def label_table(table: str) -> dict[str, tuple[str, str]]:
+    """A nengtan.labels table: code → (Chinese, English), from the entries ``label.<table>:<code>``."""
+    return {code: (zh, en) for code, (en, zh) in keyed(f"label.{table}").items()}
+
+
+def page_words() -> dict[str, dict[str, str]]:
+    """The web pages' words (window.NT_I18N): ``{"zh": {key: …}, "en": {key: …}}`` from the entries ``web:<key>``."""
+    words = keyed("web")
+    return {"zh": {k: zh for k, (_, zh) in words.items()}, "en": {k: en for k, (en, _) in words.items()}}

@@ -1,0 +1,117 @@
+"""One message catalogue (issue 15 item 2): every interface text's English and zh-CN in one gettext PO file
+(nengtan/locale/zh_CN/LC_MESSAGES/nengtan.po, read by nengtan.i18n), complete in Chinese, each text's fields the same
+in both languages, and every surface reading it: the names of codes, the refusals, the service's errors, the command
+line and the web pages."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import polib
+import pytest
+import typer
+
+from nengtan import i18n, labels, messages, reasons
+from nengtan.cli import options_zh, say
+from nengtan.cli.help_zh import APP_HELP, HELP, SUB_HELP
+
+PATTERN_CONTEXTS = ("reason", "error", "cli.parse", "cli.parse.value")
+STATIC = Path(i18n.__file__).parent / "web" / "static"
+
+
+def _po() -> polib.POFile:
+    return polib.pofile(str(i18n.CATALOGUE), wrapwidth=0)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_catalogue_is_complete_in_chinese_and_has_each_text_once() -> None:
+    po = _po()
+    assert len(po) > 1000 and po.metadata["Language"] == "zh_CN"
+    assert po.percent_translated() == 100 and not po.fuzzy_entries() and not po.obsolete_entries()
+    keys = [(e.msgctxt, e.msgid) for e in po]
+    assert len(keys) == len(set(keys))
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for e in po:
+        assert e.msgctxt, e.msgid  # every text says what it is
+        assert e.msgid.strip() and e.msgstr.strip(), e.msgctxt
+        assert cjk.search(e.msgstr) or e.msgctxt == "web:lang", (e.msgctxt, e.msgstr)  # (the switch names English)
+
+
+def _field_problems(po: polib.POFile) -> list[str]:
+    """Entries whose Chinese does not take the fields its English has."""
+    problems = []
+    for e in po:
+        if e.msgctxt in PATTERN_CONTEXTS:
+            groups = set(re.compile(e.msgid).groupindex)  # the English is a pattern: the Chinese takes its groups
+            derived = {f"{g}_zh" for g in groups}  # (a group said in Chinese: nengtan.messages' where_zh, who_zh)
+            ok = _fields(e.msgstr) <= groups | derived
+        elif "python-brace-format" in e.flags:  # (elsewhere a brace is the text's own: "{METER} codes")
+            ok = _fields(e.msgid) == _fields(e.msgstr)
+        else:
+            ok = not _fields(e.msgid) or e.msgctxt in ("cli.option", "web:virtualFormula")  # a field is flagged
+        if not ok:
+            problems.append(f"{e.msgctxt}: {e.msgid}")
+    return problems
+
+
+def test_a_text_has_the_same_fields_in_both_languages() -> None:
+    assert _field_problems(_po()) == []
+
+
+def test_a_field_dropped_or_misnamed_in_a_translation_is_caught() -> None:
+    """The check above on the catalogue with entries broken (so it is seen to fail)."""
+    po = _po()
+    message = next(e for e in po if e.msgctxt == "cli:inventory.title")
+    message.msgstr = message.msgstr.replace("{period}", "")
+    reason = next(e for e in po if e.msgctxt == "reason" and "(?P<p>" in e.msgid)
+    reason.msgstr = reason.msgstr.replace("{p}", "{period}")
+    assert sorted(_field_problems(po)) == [f"cli:inventory.title: {message.msgid}", f"reason: {reason.msgid}"]
+
+
+def test_every_surface_reads_the_catalogue() -> None:
+    """The tables and dictionaries the surfaces use are the catalogue's entries, not copies."""
+    assert labels.CARRIERS["natural_gas"] == ("天然气", "Natural gas")
+    assert i18n.label_table("carriers") == labels.CARRIERS
+    assert len(reasons.CATALOGUE) == len(i18n.entries("reason"))
+    assert messages.NOUNS["enterprise"] == "企业" and tuple(i18n.entries("error")) == messages.PATTERNS
+    assert messages.VALIDATION["int_parsing"] == "须为整数" and messages.FIELDS["year"] == "年份"
+    assert say.MESSAGES["wrote"] == ("wrote {path}", "已写出 {path}")
+    assert i18n.chinese("cli.option") == options_zh.OPTION_HELP and options_zh.USAGE == "用法："
+    assert HELP["inventory"] and SUB_HELP["report inventory"] and APP_HELP.startswith("能碳")
+    assert not (STATIC / "i18n.js").exists()  # the pages' words are served from the catalogue (/i18n.js)
+
+
+def test_each_command_s_english_beside_its_chinese_is_its_help_today() -> None:
+    """The catalogue's English of a command is the command's own summary, so a translator sees what it says now."""
+    from nengtan.cli.main import app
+
+    root = typer.main.get_command(app)
+
+    def summary(path: str) -> str:
+        command = root
+        for part in path.split():
+            command = command.commands[part]  # type: ignore[attr-defined]
+        return (command.help or command.short_help or "").strip().split("\n")[0].strip()
+
+    stale = {path: (en, summary(path)) for path, (en, _) in i18n.keyed("cli.command").items() if en != summary(path)}
+    assert not stale
+
+
+def test_every_word_a_page_asks_for_is_in_the_catalogue() -> None:
+    words = i18n.page_words()
+    assert words["zh"].keys() == words["en"].keys() and words["zh"]["cockpit"] == "园区驾驶舱"
+    asked = {k for f in STATIC.glob("*.js") for k in re.findall(r'NT\.t\("([A-Za-z0-9_-]+)"\)', f.read_text())}
+    assert len(asked) > 150
+    assert not asked - words["zh"].keys()
+
+
+def test_a_context_the_catalogue_lacks_is_an_error_not_an_empty_table() -> None:
+    with pytest.raises(KeyError, match="no entry of context"):
+        i18n.entries("no-such-context")
+    with pytest.raises(KeyError, match="no entry of context"):
+        i18n.label_table("no_such_table")
