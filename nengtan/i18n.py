@@ -25,6 +25,19 @@ def _entries() -> tuple[tuple[str, str, str], ...]:
                  if not e.obsolete)
 
 
+@lru_cache(maxsize=1)
+def _index() -> dict[tuple[str, str], str]:
+    return {(ctx, en): zh for ctx, en, zh in _entries()}
+
+
+def text(context: str, english: str) -> str:
+    """The Chinese of ``english`` in ``context`` (gettext's pgettext); a KeyError names a text the catalogue lacks."""
+    try:
+        return _index()[(context, english)]
+    except KeyError:
+        raise KeyError(f"the message catalogue has no entry {english!r} in context {context!r}") from None
+
+
 def entries(context: str) -> list[tuple[str, str]]:
     """(English, Chinese) of the entries of ``context``, in the file's order (an ordered list of patterns)."""
     found = [(en, zh) for ctx, en, zh in _entries() if ctx == context]

@@ -115,3 +115,25 @@ def test_a_context_the_catalogue_lacks_is_an_error_not_an_empty_table() -> None:
         i18n.entries("no-such-context")
     with pytest.raises(KeyError, match="no entry of context"):
         i18n.label_table("no_such_table")
+
+
+def test_every_word_the_command_line_asks_for_is_in_the_catalogue() -> None:
+    """``tr("English")`` in the CLI's source (gettext's ``_()``) has its Chinese in the catalogue, and no heading is
+    written with its Chinese beside it in the code (``pick("English", "中文")``: two literals)."""
+    import ast
+
+    cli = Path(i18n.__file__).parent / "cli"
+    asked, inline = set(), []
+    for source in cli.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            literals = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if node.func.id == "tr" and literals:
+                sense = literals[1] if len(literals) > 1 else ""
+                asked.add(("cli.word" + (f".{sense}" if sense else ""), literals[0]))
+            if node.func.id == "pick" and len(literals) == 2:
+                inline.append(f"{source.name}:{node.lineno}")
+    assert len(asked) > 30 and not inline  # (words from a loop over literals are asked for by the zh runs of the CLI)
+    index = {(e.msgctxt, e.msgid) for e in _po()}
+    assert not asked - index

@@ -258,11 +258,11 @@ def demo_assets(paths: object, stores: object, year: int) -> None:
         states[r["state"]] = states.get(r["state"], 0) + 1
     ccer = sum(r.get("ccer_used_t", 0.0) for r in rows)
     short = sum(r.get("shortfall_t", 0.0) for r in rows)
-    from nengtan.cli.say import pick, say, word
+    from nengtan.cli.say import say, tr, word
     from nengtan.labels import COMPLIANCE_STATES
 
-    in_words = pick(", ", "，").join(f"{word(COMPLIANCE_STATES, k)} {v}" for k, v in states.items())
-    console.print(say("demo.compliance", year=year - 1, n=len(rows), states=pick(f"({in_words})", f"（{in_words}）"),
+    in_words = tr(", ").join(f"{word(COMPLIANCE_STATES, k)} {v}" for k, v in states.items())
+    console.print(say("demo.compliance", year=year - 1, n=len(rows), states=tr("({words})", words=in_words),
                       ccer=ccer, short=short), highlight=False)
 
 

@@ -320,11 +320,10 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
     r = run(paths.home, stores, year)
     if r is None:
         return
-    from nengtan.cli.say import pick, say
+    from nengtan.cli.say import say, tr
 
     t = Table(title=say("demo.chain_title", year=year))
-    for col in (pick("stage", "环节"), pick("enterprise", "企业"), "kg CO2e", pick("per", "单位"),
-                pick("primary data", "初级数据占比"), pick("record", "记录")):
+    for col in (tr("stage"), tr("enterprise"), "kg CO2e", tr("per"), tr("primary data"), tr("record")):
         t.add_column(col)
     for stage, rec in r.records.items():
         share = rec.get("primary_data_share")

@@ -43,7 +43,7 @@ from nengtan.cli.common import (
     report_import,
 )
 from nengtan.cli.help_zh import cli_lang
-from nengtan.cli.say import SHARES_ZH, pick, say
+from nengtan.cli.say import SHARES_ZH, pick, say, tr
 from nengtan.ingest import KINDS
 
 if TYPE_CHECKING:  # the heavy modules load inside the commands, so `nengtan --help` starts at once
@@ -107,42 +107,40 @@ def print_inventory(inv: Inventory) -> None:
 
     head = Table(title=say("inventory.title", scope=inv.scope, period=inv.period), show_header=True,
                  title_justify="left")
-    head.add_column(pick("Indicator", "指标"))
-    head.add_column(pick("Value", "数值"), justify="right")
-    head.add_column(pick("Unit", "单位"))
+    head.add_column(tr("Indicator"))
+    head.add_column(tr("Value"), justify="right")
+    head.add_column(tr("Unit"))
     ints = inv.intensities
-    for en, zh, value, unit in [
-        ("Energy (calorific)", "综合能耗（当量值）", inv.energy_tce, "tce"),
-        ("Energy (primary equivalent)", "综合能耗（等价值）", inv.energy_equiv_tce, "tce"),
-        ("  of which raw-material energy", "  其中原料用能", inv.feedstock_tce, "tce"),
-        ("Dual-control basis", "能耗双控口径", inv.energy_dual_control_tce, "tce"),
-        ("CO2 (Scope 1 + 2 location)", "二氧化碳（范围一 + 范围二 基于位置）", inv.co2_t, "tCO2"),
-        ("  Scope 1", "  范围一", inv.scope1_t, "tCO2"),
-        ("    of which process (carbon balance)", "    其中工业过程（碳平衡）", inv.process_t, "tCO2"),
-        ("  Scope 2 location-based", "  范围二（基于位置）", inv.scope2_location_t, "tCO2"),
-        ("  Scope 2 market-based", "  范围二（基于市场）", inv.scope2_market_t, "tCO2"),
-        ("Value added", "工业增加值", inv.value_added,
+    for en, value, unit in [
+        ("Energy (calorific)", inv.energy_tce, "tce"),
+        ("Energy (primary equivalent)", inv.energy_equiv_tce, "tce"),
+        ("  of which raw-material energy", inv.feedstock_tce, "tce"),
+        ("Dual-control basis", inv.energy_dual_control_tce, "tce"),
+        ("CO2 (Scope 1 + 2 location)", inv.co2_t, "tCO2"),
+        ("  Scope 1", inv.scope1_t, "tCO2"),
+        ("    of which process (carbon balance)", inv.process_t, "tCO2"),
+        ("  Scope 2 location-based", inv.scope2_location_t, "tCO2"),
+        ("  Scope 2 market-based", inv.scope2_market_t, "tCO2"),
+        ("Value added", inv.value_added,
          f"万元 ({pick(inv.value_added_basis, value_added_basis_zh(inv.value_added_basis))})"),
-        ("Gross output", "工业总产值", inv.gross_output, "万元"),
+        ("Gross output", inv.gross_output, "万元"),
     ]:
-        head.add_row(pick(en, zh), fmt_num(value), unit)
-    for en, zh, key, unit in [
-        ("Energy per value added", "单位增加值能耗", "energy_tce_per_10k_cny_value_added", "tce/万元"),
-        ("CO2 per value added", "单位增加值二氧化碳排放", "co2_t_per_10k_cny_value_added", "tCO2/万元"),
-        ("Energy per gross output", "单位产值能耗", "energy_tce_per_10k_cny_gross_output", "tce/万元"),
-        ("CO2 per gross output", "单位产值二氧化碳排放", "co2_t_per_10k_cny_gross_output", "tCO2/万元"),
-        ("CO2 per energy", "单位能耗二氧化碳排放", "co2_t_per_tce", "tCO2/tce"),
+        head.add_row(tr(en), fmt_num(value), unit)
+    for en, key, unit in [
+        ("Energy per value added", "energy_tce_per_10k_cny_value_added", "tce/万元"),
+        ("CO2 per value added", "co2_t_per_10k_cny_value_added", "tCO2/万元"),
+        ("Energy per gross output", "energy_tce_per_10k_cny_gross_output", "tce/万元"),
+        ("CO2 per gross output", "co2_t_per_10k_cny_gross_output", "tCO2/万元"),
+        ("CO2 per energy", "co2_t_per_tce", "tCO2/tce"),
     ]:
-        head.add_row(pick(en, zh), fmt_num(ints[key], 4), unit)
+        head.add_row(tr(en), fmt_num(ints[key], 4), unit)
     for key, value in inv.shares.items():
         head.add_row(pick(key.replace("_", " "), SHARES_ZH.get(key, key)), "—" if value is None else f"{value:.2%}",
                      "")
     console.print(head)
     t = Table(title=say("inventory.by_carrier"), title_justify="left")
-    for en, zh in (("carrier", "能源品种"), ("quantity", "数量"), ("unit", "单位"), ("tce", "吨标准煤"),
-                   ("tce (equiv)", "吨标准煤（等价值）"), ("Scope 1 t", "范围一 t"), ("Scope 2 loc t", "范围二位置 t"),
-                   ("Scope 2 mkt t", "范围二市场 t")):
-        t.add_column(pick(en, zh), justify="left" if en in ("carrier", "unit") else "right")
+    for en in ("carrier", "quantity", "unit", "tce", "tce (equiv)", "Scope 1 t", "Scope 2 loc t", "Scope 2 mkt t"):
+        t.add_column(tr(en), justify="left" if en in ("carrier", "unit") else "right")
     for c, b in sorted(inv.by_carrier.items()):
         t.add_row(pick(c, carrier_zh(c)), fmt_num(float(b["quantity"])), str(b["unit"]),
                   fmt_num(float(b["energy_tce"])), fmt_num(float(b["energy_equiv_tce"])),
@@ -291,9 +289,8 @@ def quarantine_cmd(
                      "reason": q.reason, "resolved_by": q.resolved_batch_id} for q in rows])
         return
     t = Table(title=say("quarantine.title", n=len(rows)), title_justify="left")
-    for en, zh in (("file", "文件"), ("row", "行号"), ("column", "列"), ("reason", "原因"),
-                   ("resolved by", "解决批次")):
-        t.add_column(pick(en, zh))
+    for en in ("file", "row", "column", "reason", "resolved by"):
+        t.add_column(tr(en))
     in_zh = cli_lang() == "zh"
     for q in rows:
         t.add_row(q.file, str(q.row), q.column, (reason_in_chinese(q.reason) or q.reason) if in_zh else q.reason,

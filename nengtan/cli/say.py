@@ -7,11 +7,11 @@ tables keep units and codes as they are.
 
 from __future__ import annotations
 
+from nengtan import i18n
 from nengtan.cli.help_zh import cli_lang
-from nengtan.i18n import keyed
 from nengtan.labels import INDICATORS
 
-MESSAGES: dict[str, tuple[str, str]] = keyed("cli")
+MESSAGES: dict[str, tuple[str, str]] = i18n.keyed("cli")
 """Message key → (English, zh-CN), each with the same fields."""
 
 SHARES_ZH = {"non_fossil_energy_share": INDICATORS["nonfossil_share"][0],
@@ -33,6 +33,14 @@ def word(table: dict[str, tuple[str, str]], code: str) -> str:
     return zh if cli_lang() == "zh" else en
 
 
+def tr(english: str, sense: str = "", **fields: object) -> str:
+    """A table's heading or a short label in the CLI's language: the English as written, or its Chinese from the
+    message catalogue's context ``cli.word`` (``cli.word.<sense>`` where one English word is said two ways), its
+    fields filled in — gettext's ``_()``."""
+    text = english if cli_lang() != "zh" else i18n.text("cli.word" + (f".{sense}" if sense else ""), english)
+    return text.format(**fields) if fields else text
+
+
 def pick(english: str, chinese: str) -> str:
-    """A table's heading or label in the CLI's language."""
+    """A text in the CLI's language where the domain gives both (a basis, a verdict, a carrier's name)."""
     return chinese if cli_lang() == "zh" else english

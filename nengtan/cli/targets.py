@@ -29,7 +29,7 @@ from nengtan.cli.common import (
     report_app,
 )
 from nengtan.cli.help_zh import cli_lang
-from nengtan.cli.say import pick, say, word
+from nengtan.cli.say import pick, say, tr, word
 from nengtan.labels import ALLOCATION_METHODS, INDICATORS, LEVELS, STATUSES, TARGET_KINDS, TARGET_STATUSES
 from nengtan.targets.errors import TargetsError
 
@@ -121,11 +121,11 @@ def targets_list(home: HomeOption = None, templates: Annotated[bool, typer.Optio
         df[year_column] = [("" if pd.isna(y) else str(int(y))) for y in df[year_column]]
     for column, table in (("indicator", INDICATORS), ("kind", TARGET_KINDS), ("status", TARGET_STATUSES)):
         df[column] = [word(table, str(c)) for c in df[column]]
-    _table(pick("target templates", "目标模板") if templates else pick("adopted targets", "已采纳目标"), df,
-           [("id", pick("id", "编号")), ("indicator", pick("indicator", "指标")), ("kind", pick("kind", "类型")),
-            ("value", pick("value", "目标值")), ("unit", pick("unit", "单位")), ("base_year", pick("base", "基准年")),
-            ("target_year", pick("target", "目标年")), ("document", pick("document", "文件")),
-            ("clause", pick("clause", "条款")), ("status", pick("status", "状态"))], {"value": 3})
+    _table(tr("target templates") if templates else tr("adopted targets"), df,
+           [("id", tr("id")), ("indicator", tr("indicator")), ("kind", tr("kind")),
+            ("value", tr("value", "target")), ("unit", tr("unit")), ("base_year", tr("base", "target")),
+            ("target_year", tr("target", "target")), ("document", tr("document")),
+            ("clause", tr("clause")), ("status", tr("status"))], {"value": 3})
 
 
 @targets_app.command("adopt")
@@ -197,10 +197,8 @@ def budget_allocate(
     console.print(say("budget.allocated", year=year, version=al.version, method=word(ALLOCATION_METHODS, method),
                       base=by, by=approved_by, budget=al.budget_t, reserve=al.reserve_t, n=len(al.table)),
                   highlight=False)
-    _table(pick("by sector", "分行业"), sec, [("sector_code", pick("sector", "行业")),
-                                            ("enterprises", pick("enterprises", "企业数")),
-                                            ("allocated_t", pick("allocated tCO2", "分配量 tCO2")),
-                                            ("expected_value_added", pick("VA 万元", "增加值 万元"))])
+    _table(tr("by sector"), sec, [("sector_code", tr("sector")), ("enterprises", tr("enterprises")),
+                                  ("allocated_t", tr("allocated tCO2")), ("expected_value_added", tr("VA 万元"))])
 
 
 @budget_app.command("show")
@@ -227,13 +225,13 @@ def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | N
     console.print(say("budget.shown", year=year, version=al.version, method=word(ALLOCATION_METHODS, al.method),
                       by=al.approved_by, at=al.approved_at, budget=al.budget_t, reserve=al.reserve_t),
                   highlight=False)
-    _table(pick("by sector", "分行业"), al.by_sector(), [("sector_code", pick("sector", "行业")),
-                                                        ("enterprises", pick("n", "企业数")), ("allocated_t", "tCO2")])
-    _table(pick(f"top {top} enterprises", f"前 {top} 家企业"),
+    _table(tr("by sector"), al.by_sector(), [("sector_code", tr("sector")), ("enterprises", tr("n")),
+                                             ("allocated_t", "tCO2")])
+    _table(tr("top {top} enterprises", top=top),
            al.table.sort_values("allocated_t", ascending=False).head(top),
-           [("uscc", pick("USCC", "统一社会信用代码")), ("enterprise", pick("enterprise", "企业")),
-            ("sector_code", pick("sector", "行业")), ("allocated_t", "tCO2"), ("intensity", "tCO2/万元"),
-            ("status", pick("status", "状态"))], {"intensity": 4})
+           [("uscc", tr("USCC")), ("enterprise", tr("enterprise")),
+            ("sector_code", tr("sector")), ("allocated_t", "tCO2"), ("intensity", "tCO2/万元"),
+            ("status", tr("status"))], {"intensity": 4})
 
 
 @budget_app.command("enter")
@@ -331,8 +329,8 @@ def warnings_cmd(
                   + (f"  ({note})" if note else ""), highlight=False)
     col = "reason_zh" if lang == "zh" else "reason_en"
     t = Table(show_lines=False)
-    for h in (pick("status", "状态"), pick("level", "层级"), pick("subject", "对象"), pick("name", "名称"),
-              pick("ratio", "压力比"), pick("reason", "原因")):
+    for h in (tr("status"), tr("level"), tr("subject"), tr("name"),
+              tr("ratio"), tr("reason")):
         t.add_column(h)
     colors = {"red": "red", "yellow": "yellow", "green": "green", "grey": "white"}
     for r in shown.head(200).to_dict(orient="records"):
@@ -591,9 +589,8 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     # targets vs progress
     park = frame[frame["level"] == "park"]
     t = Table(title=say("targets.progress", year=year, month=m), title_justify="left")
-    for en, zh in (("target", "目标"), ("limit", "限值"), ("projected", "预计"), ("ratio", "压力比"),
-                   ("status", "状态")):
-        t.add_column(pick(en, zh), justify="left" if en in ("target", "status") else "right")
+    for en in ("target", "limit", "projected", "ratio", "status"):
+        t.add_column(tr(en), justify="left" if en in ("target", "status") else "right")
     colors = {"red": "red", "yellow": "yellow", "green": "green", "grey": "white"}
     for r in park.to_dict(orient="records"):
         share = r["unit"] == "fraction"
@@ -612,7 +609,7 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     top = warnings_list(ent).head(5)
     if len(top):
         w = Table(title=say("warnings.top"), title_justify="left")
-        for h in (pick("status", "状态"), pick("subject", "对象"), pick("ratio", "压力比"), pick("reason", "原因")):
+        for h in (tr("status"), tr("subject"), tr("ratio"), tr("reason")):
             w.add_column(h, overflow="fold")
         reason = "reason_zh" if cli_lang() == "zh" else "reason_en"
         for r in top.to_dict(orient="records"):
@@ -623,9 +620,8 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     # scenarios
     _, summary, _, _ = scenarios(stores, year, 2035, DEMO_DRAWS, 1)
     sc = Table(title=say("scenarios.title", year=year, draws=DEMO_DRAWS), title_justify="left")
-    for en, zh in (("scenario", "情景"), ("peak year (central)", "达峰年（中值）"), ("peak tCO2", "峰值 tCO2"),
-                   ("P(peak ≤ 2030)", "P(2030 年前达峰)")):
-        sc.add_column(pick(en, zh), justify="left" if en == "scenario" else "right")
+    for en in ("scenario", "peak year (central)", "peak tCO2", "P(peak ≤ 2030)"):
+        sc.add_column(tr(en), justify="left" if en == "scenario" else "right")
     for r in summary.to_dict(orient="records"):
         sc.add_row(str(r["label"]), str(r["central_peak_year"]), f"{r['central_peak_t']:,.0f}",
                    f"{r['p_peak_by_2030']:.1%}")
