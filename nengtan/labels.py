@@ -43,6 +43,8 @@ COMPLIANCE_STATES: dict[str, tuple[str, str]] = label_table("compliance_states")
 """A key emitter's compliance year (nengtan.assets.compliance), as the portal words it."""
 GEC_STATUSES: dict[str, tuple[str, str]] = label_table("gec_statuses")
 """A green electricity certificate's status (nengtan.greenpower.gec.STATUSES)."""
+QUALITY_FLAGS: dict[str, tuple[str, str]] = label_table("quality_flags")
+"""The data-quality rules a reading or a month is flagged by (nengtan.ingest.quality)."""
 POINT_KINDS: dict[str, tuple[str, str]] = label_table("point_kinds")
 POINT_RULES: dict[str, tuple[str, str]] = label_table("point_rules")
 """Carbon points (nengtan.ratings.points): what an entry is and the earning rule that paid it."""

@@ -11,7 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from nengtan.cli.help_zh import error_line
+from nengtan.cli.say import say, tr, word
 from nengtan.config import Paths, data_home, database_url
+from nengtan.labels import CARRIERS, QUALITY_FLAGS
 
 ingest_app = typer.Typer(help="Live meters (MQTT, HTTP), 205-1 statements, gateways, compaction.",
                          no_args_is_help=True)
@@ -21,8 +24,10 @@ HomeOpt = Annotated[str | None, typer.Option("--home", help="data directory (def
 DbOpt = Annotated[str | None, typer.Option("--database-url", help="registry URL (default $NENGTAN_DATABASE_URL)")]
 
 
-def _fail(msg: str) -> None:
-    typer.echo(f"error: {msg}", err=True)
+def _fail(msg: str, zh: str | None = None) -> None:
+    """Print the error line in the CLI's language (``zh``: its Chinese; a domain error's from nengtan.messages)."""
+    head, text = error_line(msg, 400, zh)
+    typer.echo(f"{head} {text}" if head.isascii() else f"{head}{text}", err=True)
     raise typer.Exit(1)
 
 
@@ -37,6 +42,12 @@ def _open(home: str | None, db: str | None):  # type: ignore[no-untyped-def]
         _fail(f"cannot open the registry {database_url(paths, db)}: {str(exc).splitlines()[0]} "
               "(check --database-url / NENGTAN_DATABASE_URL)")
     return paths, reg, Lake(paths.lake)
+
+
+def _month_carrier(key: str) -> str:
+    """A quality report's ``<period>|<carrier>`` key, the carrier named in the CLI's language."""
+    period, _, carrier = key.partition("|")
+    return f"{period} {word(CARRIERS, carrier)}"
 
 
 @ingest_app.command("mqtt")
@@ -54,8 +65,8 @@ def mqtt_cmd(host: str = "127.0.0.1", port: int = 1883,
     _, reg, lake = _open(home, database_url_)
     stats = MqttIngester(reg, lake, MqttConfig(host=host, port=port, prefix=prefix, client_id=client_id),
                          watch=AlarmWatch(reg, lake)).run(duration_s=duration)
-    out.print(f"{stats.messages} messages: {stats.accepted} readings stored, {stats.duplicate} duplicate, "
-              f"{stats.rejected} rejected (see quarantine)")
+    out.print(say("mqtt.done", messages=stats.messages, accepted=stats.accepted, duplicate=stats.duplicate,
+                  rejected=stats.rejected))
 
 
 @ingest_app.command("http")
@@ -84,7 +95,7 @@ def form205_cmd(file: Path,
     from nengtan.ingest.form205 import Form205Error, import_form205
 
     if not file.exists():
-        _fail(f"{file}: no such file")
+        _fail(f"{file}: no such file", f"{file}：文件不存在")
     paths, reg, _ = _open(home, database_url_)
     try:
         res = import_form205(reg, file, enterprise, period, factor_set, raw_dir=paths.raw,
@@ -93,18 +104,17 @@ def form205_cmd(file: Path,
         _fail(str(exc))
         return
     if res.duplicate:
-        out.print(f"{file.name}: already imported as batch {res.batch_id}; nothing changed")
+        out.print(say("form205.duplicate", file=file.name, batch=res.batch_id))
         return
-    out.print(f"{file.name}: {res.uscc} {res.period}, {res.lines} lines, {res.quarantined} quarantined "
-              f"(batch {res.batch_id})")
+    out.print(say("form205.imported", file=file.name, uscc=res.uscc, period=res.period, lines=res.lines,
+                  quarantined=res.quarantined, batch=res.batch_id))
     for carrier, q in sorted(res.activity.items()):
         raw = res.raw_material.get(carrier)
-        out.print(f"  {carrier}: {q:,.3f} " + (f"(of which raw-material use {raw:,.3f}: 原料用能, deducted "
-                                                  "on the dual-control basis)" if raw else ""))
+        out.print(f"  {word(CARRIERS, carrier)}: {q:,.3f} " + (say("form205.raw", raw=f"{raw:,.3f}") if raw else ""))
     for f in res.flags:
-        out.print(f"  [yellow]flag:[/yellow] {f}", highlight=False)
+        out.print(f"  [yellow]{tr('flag:')}[/yellow] {f}", highlight=False)
     for n in res.notes:
-        out.print(f"  note: {n}", highlight=False)
+        out.print(f"  {tr('note:')} {n}", highlight=False)
 
 
 @ingest_app.command("gateway-add")
@@ -120,7 +130,7 @@ def gateway_add_cmd(code: str, meter: Annotated[list[str], typer.Option("--meter
     except GatewayError as exc:
         _fail(str(exc))
         return
-    out.print(f"gateway {code}: {len(meter)} meters; token (shown once): {token}")
+    out.print(say("gateway.added", code=code, n=len(meter), token=token))
 
 
 @ingest_app.command("compact")
@@ -130,8 +140,8 @@ def compact_cmd(home: HomeOpt = None) -> None:
     from nengtan.lake.compaction import Compactor
 
     done = Compactor(Lake(data_home(home).lake)).run_once()
-    out.print(f"compacted {sum(len(c.removed) for c in done)} files into {len(done)} "
-              f"({sum(c.rows for c in done)} readings)")
+    out.print(say("compact.done", removed=sum(len(c.removed) for c in done), files=len(done),
+                  readings=sum(c.rows for c in done)))
 
 
 def quality_cmd(year: Annotated[int, typer.Option("--year")],
@@ -145,7 +155,7 @@ def quality_cmd(year: Annotated[int, typer.Option("--year")],
     from nengtan.ingest.quality import compute
 
     if month is not None and not 1 <= month <= 12:
-        _fail(f"--month {month} is not 1-12")
+        _fail(f"--month {month} is not 1-12", f"--month {month} 不在 1–12 之间")
     if enterprise:
         try:
             enterprise = validate_uscc(enterprise)
@@ -154,28 +164,30 @@ def quality_cmd(year: Annotated[int, typer.Option("--year")],
     _, reg, lake = _open(home, database_url_)
     rep = compute(reg, lake, year, month, enterprise, fill_gaps=fill_gaps)
     if not rep.meters:
-        _fail(f"no meters{' for ' + enterprise if enterprise else ''}; import enterprises and meters first")
-    t = Table(title=f"Meter data quality {year}" + (f"-{month:02d}" if month else ""))
+        _fail(f"no meters{' for ' + enterprise if enterprise else ''}; import enterprises and meters first",
+              f"{enterprise + ' ' if enterprise else ''}没有计量器具：请先导入企业和计量器具")
+    t = Table(title=say("quality.title", period=f"{year}" + (f"-{month:02d}" if month else "")))
     for c in ("meter", "enterprise", "carrier", "days complete (≥90%)", "points", "measured", "estimated", "flags"):
-        t.add_column(c)
+        t.add_column(tr(c))
     for m in rep.meters:
-        t.add_row(m.code, m.uscc, m.carrier, f"{m.complete_days}/{m.days}", f"{m.received}/{m.expected} "
-                  f"({m.completeness:.0%})", f"{m.total:,.1f}", f"{m.total_estimated:,.1f} ({m.estimated})",
-                  ", ".join(f"{k} {v}" for k, v in sorted(m.flags.items())) or "-")
+        t.add_row(m.code, m.uscc, word(CARRIERS, m.carrier), f"{m.complete_days}/{m.days}",
+                  f"{m.received}/{m.expected} ({m.completeness:.0%})", f"{m.total:,.1f}",
+                  f"{m.total_estimated:,.1f} ({m.estimated})",
+                  tr(", ").join(f"{word(QUALITY_FLAGS, k)} {v}" for k, v in sorted(m.flags.items())) or "-")
     out.print(t)
-    e_t = Table(title="Per enterprise")
+    e_t = Table(title=tr("per enterprise"))
     for c in ("enterprise", "meters", "days complete", "main meters measured", "of which estimated",
               "statement check (±5%)", "flags"):
-        e_t.add_column(c)
+        e_t.add_column(tr(c))
     for e in rep.enterprises:
-        meas = ", ".join(f"{k}: {v:,.1f}" for k, v in sorted(e.measured.items()) if v) or "-"
-        est = ", ".join(f"{k}: {v:,.1f}" for k, v in sorted(e.estimated.items()) if v) or "0"
+        meas = tr(", ").join(f"{_month_carrier(k)}: {v:,.1f}" for k, v in sorted(e.measured.items()) if v) or "-"
+        est = tr(", ").join(f"{_month_carrier(k)}: {v:,.1f}" for k, v in sorted(e.estimated.items()) if v) or "0"
         e_t.add_row(f"{e.name} {e.uscc}", str(e.meters), f"{e.complete_days}/{e.days}", meas, est,
-                    "; ".join(e.mismatches) or ("ok" if e.statement else "no statement"),
-                    ", ".join(f"{k} {v}" for k, v in sorted(e.flags.items())) or "-")
+                    "; ".join(e.mismatches) or (tr("ok") if e.statement else tr("no statement")),
+                    tr(", ").join(f"{word(QUALITY_FLAGS, k)} {v}" for k, v in sorted(e.flags.items())) or "-")
     out.print(e_t)
     if rep.filled:
-        out.print(f"{rep.filled} gap readings estimated (quality='estimated' in the lake)")
+        out.print(say("quality.filled", n=rep.filled))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, fmt_num, friendly, print_json
+from nengtan.cli.say import pick, say, tr
 
 tariff_app = typer.Typer(help="Time-of-use electricity tariffs (分时电价): the dated tables.", no_args_is_help=True)
 storage_app = typer.Typer(help="Enterprises' storage installations (储能).", no_args_is_help=True)
@@ -43,8 +44,8 @@ def tariff_load(path: Annotated[Path | None, typer.Argument(help="A tariff CSV (
     from nengtan.engine.energycost import load_tariff
 
     out = load_tariff(_stores(home).registry, "cli", path)
-    console.print(f"loaded: {', '.join(out['loaded']) or 'none'}; already loaded: "
-                  f"{', '.join(out['unchanged']) or 'none'}", highlight=False)
+    console.print(say("tariff.loaded", loaded=tr(", ").join(out["loaded"]) or say("none"),
+                      unchanged=tr(", ").join(out["unchanged"]) or say("none")), highlight=False)
 
 
 @tariff_app.command("show")
@@ -59,12 +60,12 @@ def tariff_show(schedule: Annotated[str | None, typer.Option("--schedule")] = No
         print_json(out)
         return
     for t in out["tables"]:
-        tab = Table(title=f"{out['schedule']} 自 {t['valid_from']} 起")
-        for c in ("月份", "时段", "类别", "元/kWh", "来源"):
-            tab.add_column(c)
+        tab = Table(title=say("tariff.title", schedule=out["schedule"], valid_from=t["valid_from"]))
+        for c in ("months", "hours", "band", "元/kWh", "source"):
+            tab.add_column(tr(c) if c != "元/kWh" else c)
         for ln in t["lines"]:
             tab.add_row(ln["months"], f"{ln['start_hour']:02d}:00–{ln['end_hour']:02d}:00",
-                        f"{ln['band_zh']} {ln['band']}", f"{ln['price']:.4f}", ln["source"])
+                        pick(ln["band"], ln["band_zh"]), f"{ln['price']:.4f}", ln["source"])
         console.print(tab)
 
 
@@ -81,18 +82,17 @@ def cost_cmd(enterprise: Annotated[str, typer.Argument(help="Credit code (统一
     if check_format(fmt) == "json":
         print_json(out)
         return
-    t = Table(title=f"{out['name']} {out['year']} 分时电费 ({out['schedule']})")
-    t.add_column("月份")
+    t = Table(title=say("cost.title", name=out["name"], year=out["year"], schedule=out["schedule"]))
+    t.add_column(tr("month"))
     for b in BANDS:
-        t.add_column(f"{out['bands_zh'][b]} kWh", justify="right")
-    t.add_column("电量 kWh", justify="right")
-    t.add_column("电费 元", justify="right")
-    t.add_column("均价 元/kWh", justify="right")
+        t.add_column(f"{pick(b, out['bands_zh'][b])} kWh", justify="right")
+    for c in ("electricity kWh", "cost 元", "average 元/kWh"):
+        t.add_column(tr(c), justify="right")
     storage = bool(out["storage"])
     if storage:
-        t.add_column("储能转移 kWh", justify="right")
-        t.add_column("储能节省 元", justify="right")
-    for r in [*out["months"], {**out["total"], "month": "合计"}]:
+        t.add_column(tr("shifted by storage kWh"), justify="right")
+        t.add_column(tr("storage saving 元"), justify="right")
+    for r in [*out["months"], {**out["total"], "month": tr("total")}]:
         row = [r["month"], *(fmt_num(r["bands"][b]["kwh"], 0) for b in BANDS), fmt_num(r["kwh"], 0),
                fmt_num(r["yuan"], 2), "" if r["avg_price"] is None else f"{r['avg_price']:.4f}"]
         if storage:
@@ -100,8 +100,8 @@ def cost_cmd(enterprise: Annotated[str, typer.Argument(help="Credit code (统一
             row += [fmt_num(st.get("shifted_kwh"), 0), fmt_num(st.get("saving_yuan"), 2)]
         t.add_row(*row)
     console.print(t)
-    console.print(f"meters {', '.join(out['meters'])}; tariff tables "
-                  f"{', '.join(x['valid_from'] for x in out['tables'])}; lake version {out['data_version']}",
+    console.print(say("cost.basis", meters=tr(", ").join(out["meters"]),
+                      tables=tr(", ").join(x["valid_from"] for x in out["tables"]), version=out["data_version"]),
                   highlight=False)
 
 
@@ -120,15 +120,15 @@ def storage_add(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
 
     on = dt.date.fromisoformat(since) if since else dt.date.today()
     out = add_storage(_stores(home).registry, "cli", enterprise, name, capacity, power, efficiency, on)
-    console.print(f"storage {out['id']} of {out['uscc']}: {name}, {capacity:g} kWh / {power:g} kW, "
-                  f"efficiency {efficiency:g}, from {on}", highlight=False)
+    console.print(say("storage.added", id=out["id"], uscc=out["uscc"], name=name, capacity=f"{capacity:g}",
+                      power=f"{power:g}", efficiency=f"{efficiency:g}", since=on), highlight=False)
 
 
 def _series(label: str, d: dict[str, Any]) -> str:
     if d["total_kwh"] is None:
-        return f"{label} {d['day']}: no readings"
-    return (f"{label} {d['day']}: {fmt_num(d['total_kwh'], 1)} kWh, peak {fmt_num(d['peak_kw'], 1)} kW at "
-            f"{d['peak_at']} ({d['readings']} readings)")
+        return say("curve.no_readings", label=label, day=d["day"])
+    return say("curve.series", label=label, day=d["day"], kwh=fmt_num(d["total_kwh"], 1),
+               peak=fmt_num(d["peak_kw"], 1), at=d["peak_at"], n=d["readings"])
 
 
 @meter_app.command("curve")
@@ -146,17 +146,19 @@ def meter_curve(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
     if check_format(fmt) == "json":
         print_json(out)
         return
-    t = Table(title=f"{out['meter']} {out['day']['day']} ({out['unit']}, {out['interval_s'] // 60} min)")
-    for c in ("时刻", "kWh", "kW", "前一日 kW", "去年同日 kW"):
-        t.add_column(c, justify="right")
+    t = Table(title=say("curve.title", meter=out["meter"], day=out["day"]["day"], unit=out["unit"],
+                        minutes=out["interval_s"] // 60))
+    for c in ("time", "kWh", "kW", "day before kW", "same day last year kW"):
+        t.add_column(tr(c) if c not in ("kWh", "kW") else c, justify="right")
     for i, at in enumerate(out["times"]):
         t.add_row(at, fmt_num(out["day"]["kwh"][i], 2), fmt_num(out["day"]["kw"][i], 1),
                   fmt_num(out["previous_day"]["kw"][i], 1), fmt_num(out["year_before"]["kw"][i], 1))
     console.print(t)
     ch = out["change_pct"]
-    for label, key in (("day", "day"), ("环比", "previous_day"), ("同比", "year_before")):
-        console.print(_series(label, out[key]), highlight=False)
-    console.print(f"环比 {fmt_num(ch['previous_day'], 1)} %, 同比 {fmt_num(ch['year_before'], 1)} %", highlight=False)
+    for label, key in (("this day", "day"), ("day before", "previous_day"), ("same day last year", "year_before")):
+        console.print(_series(tr(label), out[key]), highlight=False)
+    console.print(say("curve.change", previous=fmt_num(ch["previous_day"], 1),
+                      year_before=fmt_num(ch["year_before"], 1)), highlight=False)
 
 
 @meter_app.command("balance")
@@ -172,10 +174,10 @@ def meter_balance(enterprise: Annotated[str, typer.Argument(help="Credit code.")
     if check_format(fmt) == "json":
         print_json(out)
         return
-    t = Table(title=f"{out['meter']} {out['year']} 主表与分表平衡 ({out['unit']})")
-    for c in ("月份", "主表", *out["sub_meters"], "分表合计", "未计量", "未计量 %"):
+    t = Table(title=say("balance.title", meter=out["meter"], year=out["year"], unit=out["unit"]))
+    for c in (tr("month"), tr("main meter"), *out["sub_meters"], tr("sub-meters"), tr("unmetered"), tr("unmetered %")):
         t.add_column(c, justify="right")
-    for r in [*out["months"], {**out["total"], "period": "合计", "subs": {}}]:
+    for r in [*out["months"], {**out["total"], "period": tr("total"), "subs": {}}]:
         t.add_row(r["period"], fmt_num(r["main"], 0), *(fmt_num(r["subs"].get(c), 0) for c in out["sub_meters"]),
                   fmt_num(r["sub_total"], 0), fmt_num(r["unmetered"], 0), fmt_num(r["unmetered_pct"], 1))
     console.print(t)
@@ -193,8 +195,8 @@ def meter_virtual(enterprise: Annotated[str, typer.Argument(help="Credit code of
     from nengtan.engine.virtualmeters import add_virtual
 
     out = add_virtual(_stores(home).registry, "cli", enterprise, code, name or code, formula)
-    console.print(f"virtual meter {out['code']} of {out['enterprise']}: {out['formula']} ({out['carrier']}, "
-                  f"{out['unit']})", highlight=False)
+    console.print(say("virtual.added", code=out["code"], enterprise=out["enterprise"], formula=out["formula"],
+                      carrier=out["carrier"], unit=out["unit"]), highlight=False)
 
 
 @meter_app.command("monthly")
@@ -221,7 +223,7 @@ def meter_monthly_cmd(enterprise: Annotated[str, typer.Argument(help="Credit cod
         return
     parts = list(out.get("meters", []))
     t = Table(title=f"{meter} {y} ({out['unit']})" + (f" = {out['formula']}" if "formula" in out else ""))
-    for c in ("月份", *parts, "用量"):
+    for c in (tr("month"), *parts, tr("use")):
         t.add_column(c, justify="right")
     for r in out["monthly"]:
         t.add_row(r["period"], *(fmt_num(r["parts"][c], 0) for c in parts), fmt_num(r["quantity"], 2))
@@ -242,7 +244,7 @@ def alarm_rule(enterprise: Annotated[str, typer.Argument(help="Credit code.")],
     from nengtan.engine.alarms import set_rule
 
     out = set_rule(_stores(home).registry, "cli", enterprise, meter, demand, sigma, missing)
-    console.print(f"meter {meter}: {out['rule'] or 'rule removed'}", highlight=False)
+    console.print(say("alarm.rule", meter=meter, rule=out["rule"] or say("alarm.rule_removed")), highlight=False)
 
 
 @alarms_app.command("rules")
@@ -255,9 +257,9 @@ def alarm_rules(home: HomeOption = None, fmt: FormatOption = "table") -> None:
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="告警规则 alarm rules")
+    t = Table(title=tr("alarm rules"))
     for c in ("meter", "enterprise", "demand kW", "sigma", "missing min"):
-        t.add_column(c)
+        t.add_column(tr(c))
     for r in rows:
         t.add_row(r["meter"], r["uscc"], fmt_num(r["demand_kw"], 1), fmt_num(r["sigma"], 1),
                   "" if r["missing_minutes"] is None else str(r["missing_minutes"]))
@@ -276,12 +278,12 @@ def alarm_list(all_: Annotated[bool, typer.Option("--all", help="Cleared alarms 
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="实时告警 live alarms")
-    for c in ("id", "类型", "企业", "计量器具", "首次", "次数", "说明", "解除"):
-        t.add_column(c)
+    t = Table(title=tr("live alarms"))
+    for c in ("id", "kind", "enterprise", "meter", "first seen", "count", "alarm", "cleared"):
+        t.add_column(tr(c))
     for a in rows:
-        t.add_row(str(a["id"]), a["kind_zh"], a["enterprise"], a["meter"], a["first_ts"], str(a["count"]),
-                  a["message"], a["cleared_at"] or "")
+        t.add_row(str(a["id"]), pick(a["kind"], a["kind_zh"]), a["enterprise"], a["meter"], a["first_ts"],
+                  str(a["count"]), a["message"], a["cleared_at"] or "")
     console.print(t)
 
 
@@ -303,7 +305,7 @@ def alarm_check(since: Annotated[str | None, typer.Option("--since", help="First
         opened += watch.check_missing()
     finally:
         watch.close()
-    console.print(f"{len(opened)} new alarm(s)" + "".join(f"\n  {a['message']}" for a in opened), highlight=False)
+    console.print(say("alarm.new", n=len(opened)) + "".join(f"\n  {a['message']}" for a in opened), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
