@@ -19,6 +19,8 @@ from nengtan.cli.common import (
     print_json,
     report_import,
 )
+from nengtan.cli.say import pick, say, tr, word
+from nengtan.labels import STATUSES
 
 ratings_app = typer.Typer(help="Enterprise ratings (碳效码 …), each a versioned method with its inputs shown.",
                           no_args_is_help=True)
@@ -46,15 +48,17 @@ def carbon_efficiency_cmd(
     if fmt == "json":
         print_json(out)
         return
-    t = Table(title=f"碳效等级 carbon-efficiency grades {year} ({out['method']}, {out['method_status']})")
+    t = Table(title=say("ratings.grades", year=year, method=out["method"], status=out["method_status"]))
     for c in ("enterprise", "sector", "tCO2/万元", "sector avg", "K", "grade"):
-        t.add_column(c, justify="left" if c in ("enterprise", "sector") else "right")
+        t.add_column(tr(c) if c not in ("tCO2/万元", "K") else c, justify="left" if c in ("enterprise", "sector")
+                     else "right")
     for it in sorted(out["items"], key=lambda x: (x["grade"] is None, x["grade"] or 0, x["k"] or 0)):
         t.add_row(it["name"], it["sector"], "—" if it["intensity"] is None else f"{it['intensity']:.4f}",
                   "—" if it["sector_intensity"] is None else f"{it['sector_intensity']:.4f}",
-                  "—" if it["k"] is None else f"{it['k']:.2f}", it["grade_zh"] or "—")
+                  "—" if it["k"] is None else f"{it['k']:.2f}", pick(str(it["grade"] or "—"), it["grade_zh"] or "—"))
     console.print(t)
-    console.print(f"{out['counts']}; factor set {out['factor_set']}, data {out['data_version']}", highlight=False)
+    console.print(say("ratings.grades_basis", counts=_counts(out["counts"]), factor_set=out["factor_set"],
+                      version=out["data_version"]), highlight=False)
 
 
 @ratings_app.command("green-code")
@@ -79,14 +83,15 @@ def green_code_cmd(
     if fmt == "json":
         print_json(out)
         return
-    t = Table(title=f"零碳绿码 green codes {year} ({out['method']}, {out['method_status']})")
+    t = Table(title=say("ratings.green_codes", year=year, method=out["method"], status=out["method_status"]))
     for c in ("enterprise", "colour", "reasons"):
-        t.add_column(c)
+        t.add_column(tr(c))
     order = {"red": 0, "yellow": 1, "green": 2}
     for it in sorted(out["items"], key=lambda x: order[x["colour"]]):
-        t.add_row(it["name"], it["colour"], "; ".join(it["reasons"]))
+        t.add_row(it["name"], word(STATUSES, it["colour"]), pick("; ".join(it["reasons"]), "；".join(it["reasons_zh"])))
     console.print(t)
-    console.print(f"{out['counts']}; grades {out['grade_method']}, data {out['data_version']}", highlight=False)
+    console.print(say("ratings.green_codes_basis", counts=_counts(out["counts"]), grades=out["grade_method"],
+                      version=out["data_version"]), highlight=False)
 
 
 @ratings_app.command("mu")
@@ -109,15 +114,22 @@ def mu_cmd(
     if fmt == "json":
         print_json(out)
         return
-    t = Table(title=f"亩均效益 {year} ({out['method']}, {out['method_status']})")
-    for c in ("enterprise", "class", "score", *(i["zh"] for i in out["indicators"])):
-        t.add_column(c, justify="left" if c in ("enterprise", "class") else "right")
+    t = Table(title=say("ratings.mu", year=year, method=out["method"], status=out["method_status"]))
+    for c in (tr("enterprise"), tr("class"), tr("score"), *(pick(i["key"], i["zh"]) for i in out["indicators"])):
+        t.add_column(c, justify="left" if c in (tr("enterprise"), tr("class")) else "right")
     for it in sorted(out["items"], key=lambda x: (x.get("rank") is None, x.get("rank") or 0)):
         vals = [f"{it['indicators'][i['key']]:,.2f}" if it.get("indicators") else "—" for i in out["indicators"]]
-        t.add_row(it["name"], it["class"] or it["reason"], "—" if it["score"] is None else f"{it['score']:.1f}",
-                  *vals)
+        t.add_row(it["name"], it["class"] or pick(it["reason"], it.get("reason_zh") or it["reason"]),
+                  "—" if it["score"] is None else f"{it['score']:.1f}", *vals)
     console.print(t)
-    console.print(f"{out['counts']}; data {out['data_version']}", highlight=False)
+    console.print(say("ratings.mu_basis", counts=_counts(out["counts"]), version=out["data_version"]),
+                  highlight=False)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """How many enterprises per grade, colour or class, in the CLI's language."""
+    named = {"not graded": tr("not graded"), "not evaluated": tr("not evaluated")}
+    return tr(", ").join(f"{named.get(k) or word(STATUSES, k)} {n}" for k, n in counts.items())
 
 
 def _write(out: dict[str, Any], path: Path, title: str, keys: tuple[str, ...]) -> None:
@@ -129,7 +141,7 @@ def _write(out: dict[str, Any], path: Path, title: str, keys: tuple[str, ...]) -
     about = [["项目 About", ""], ["方法 Method", out["method"]], ["状态 Status", out.get("method_status")],
              ["来源 Source", out.get("method_source")], ["数据版本 Data version", out["data_version"]]]
     write_tables(f"{title} {out['year']} ({out['method']})", {title: rows, "来源 Provenance": about}, path)
-    console.print(f"written: {path}", highlight=False)
+    console.print(say("wrote", path=path), highlight=False)
 
 
 @ratings_app.command("issue")
@@ -140,8 +152,8 @@ def issue_cmd(year: Annotated[int, typer.Option("--year")], as_user: AsOpt = Non
 
     _, stores, actor = operator_stores(home, as_user)
     for r in issue(stores, actor, year):
-        console.print(f"rating run {r['run']}: {r['method']} {year} {r['counts']} (ledger entry {r['ledger_seq']})",
-                      highlight=False)
+        console.print(say("ratings.issued", run=r["run"], method=r["method"], year=year, counts=_counts(r["counts"]),
+                          seq=r["ledger_seq"]), highlight=False)
 
 
 @ratings_app.command("runs")
@@ -190,7 +202,7 @@ def method_adopt_cmd(method: Annotated[str, typer.Argument()],
     except ValueError as exc:
         raise UserError(f"{file.name}: not JSON ({exc})", f"{file.name}：不是 JSON（{exc}）") from None
     m = adopt_version(stores.registry, actor, method, params)
-    console.print(f"{m.label} adopted", highlight=False)
+    console.print(say("ratings.adopted", label=m.label), highlight=False)
 
 
 points_app = typer.Typer(help="Carbon credit points (碳积分): award, spend, expire, balances.", no_args_is_help=True)
@@ -206,8 +218,9 @@ def points_award_cmd(year: Annotated[int, typer.Option("--year")], as_user: AsOp
 
     _, stores, actor = operator_stores(home, as_user)
     out = award(stores, actor, year)
-    console.print(f"{out['entries']} entries, {out['points']:,.1f} points for {year} ({out['method']}; expire "
-                  f"{out['expires_on']}; {out['already_awarded']} already awarded)", highlight=False)
+    console.print(say("points.awarded", entries=out["entries"], points=f"{out['points']:,.1f}", year=year,
+                      method=out["method"], expires=out["expires_on"], already=out["already_awarded"]),
+                  highlight=False)
 
 
 @points_app.command("spend")
@@ -223,7 +236,7 @@ def points_spend_cmd(enterprise: Annotated[str, typer.Option("--enterprise")],
 
     _, stores, actor = operator_stores(home, as_user)
     seq = spend(stores.registry, actor, enterprise, points, purpose, note)
-    console.print(f"{points:,.1f} points spent (ledger entry {seq})", highlight=False)
+    console.print(say("points.spent", points=f"{points:,.1f}", seq=seq), highlight=False)
 
 
 @points_app.command("expire")
@@ -233,7 +246,7 @@ def points_expire_cmd(as_user: AsOpt = None, home: HomeOption = None) -> None:
     from nengtan.engine.points import expire
 
     _, stores, actor = operator_stores(home, as_user)
-    console.print(f"{expire(stores.registry, actor):,.1f} points expired", highlight=False)
+    console.print(say("points.expired", points=f"{expire(stores.registry, actor):,.1f}"), highlight=False)
 
 
 @points_app.command("balance")
@@ -248,9 +261,9 @@ def points_balance_cmd(enterprise: Annotated[str | None, typer.Option("--enterpr
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="碳积分 carbon credit points")
+    t = Table(title=tr("carbon credit points"))
     for c in ("enterprise", "earned", "spent", "expired", "available"):
-        t.add_column(c, justify="left" if c == "enterprise" else "right")
+        t.add_column(tr(c), justify="left" if c == "enterprise" else "right")
     for r in rows:
         t.add_row(r["name"], *(f"{r[k]:,.1f}" for k in ("earned", "spent", "expired", "available")))
     console.print(t)
@@ -278,7 +291,7 @@ def statistics_import_cmd(
 
     _, stores, actor = operator_stores(home, as_user)
     out = import_statistics(stores.registry, actor, file, reason)
-    report_import(f"{out.landed} statistics landed", out.errors)
+    report_import(say("statistics.landed", n=out.landed), out.errors)
 
 
 esg_app = typer.Typer(help="ESG environmental data pack and what an enterprise publishes.", no_args_is_help=True)
@@ -295,17 +308,18 @@ def esg_pack_cmd(enterprise: Annotated[str, typer.Option("--enterprise")], year:
     _, stores, actor = operator_stores(home, as_user)
     out = pack(stores, actor, enterprise, year)
     if output is not None:
-        console.print(f"written: {write_pack(out, output)}", highlight=False)
+        console.print(say("wrote", path=write_pack(out, output)), highlight=False)
     if check_format(fmt) == "json":
         print_json(out)
         return
     t = Table(title=f"ESG {out['name']} {year} ({out['data_version']})")
     for c in ("item", "value", "unit", "exchanges", "ISSB S2"):
-        t.add_column(c)
+        t.add_column(tr(c) if c != "ISSB S2" else c)
     for it in out["items"]:
         v = it["value"]
-        t.add_row(it["label"], f"{v:,.4g}" if isinstance(v, float) else str(v), it["unit"], it["exchanges"],
-                  it["issb_s2"])
+        t.add_row(pick(it["label_en"], it["label_zh"]),
+                  f"{v:,.4g}" if isinstance(v, float) else pick(str(v), str(it.get("value_zh") or v)), it["unit"],
+                  it["exchanges"], pick(it["issb_s2_en"], it["issb_s2_zh"]))
     console.print(t)
 
 
@@ -321,5 +335,6 @@ def esg_publish_cmd(enterprise: Annotated[str, typer.Option("--enterprise")],
 
     _, stores, actor = operator_stores(home, as_user)
     out = publish(stores, actor, enterprise, year, [k.strip() for k in items.split(",") if k.strip()])
-    console.print(f"published v{out['version']}: {', '.join(i['key'] for i in out['items'])}", highlight=False)
+    console.print(say("esg.published", version=out["version"], items=tr(", ").join(i["key"] for i in out["items"])),
+                  highlight=False)
 
