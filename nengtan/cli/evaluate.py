@@ -19,6 +19,7 @@ from nengtan.cli.common import (
     placed_local,
     print_json,
 )
+from nengtan.cli.say import pick, say, tr
 
 evaluate_app = typer.Typer(help="Park evaluations: HJ 274-2015, zero-carbon park, greenhouse-gas inventory.",
                            no_args_is_help=True)
@@ -32,7 +33,16 @@ def _done(kind: str, r: dict[str, Any], stores: Any, output: Path | None) -> Non
     from nengtan.engine.accounts import park_name
     from nengtan.reports.evaluation import write_evaluation
 
-    console.print(f"written: {write_evaluation(kind, r, park_name(stores), output)}", highlight=False)
+    console.print(say("wrote", path=write_evaluation(kind, r, park_name(stores), output)), highlight=False)
+
+
+def _gap_word(key: str) -> str:
+    """What closes a zero-carbon gap (``co2_to_cut_t`` …), as the evaluation page words it (the catalogue's web
+    entries)."""
+    from nengtan.i18n import keyed
+
+    en, zh = keyed("web").get(key, (key, key))
+    return pick(en, zh)
 
 
 def _filed(path: Path | None) -> dict[int, float] | None:
@@ -74,23 +84,25 @@ def hj274_cmd(year: Year,
     if fmt == "json":
         print_json(r)
         return
-    t = Table(title=f"HJ 274-2015 {year} (base year {base_year or '—'})")
+    t = Table(title=say("hj274.title", year=year, base_year=base_year or "—"))
     for c in ("no", "indicator", "unit", "requirement", "type", "value", "result"):
-        t.add_column(c, justify="right" if c in ("no", "value") else "left")
+        t.add_column(tr(c), justify="right" if c in ("no", "value") else "left")
     for i in r["indicators"]:
-        result = ("pass" if i["passed"] else "FAIL") if i["passed"] is not None else i["reason"]
+        result = (tr("pass") if i["passed"] else tr("FAIL")) if i["passed"] is not None else pick(
+            i["reason"], i.get("reason_zh") or i["reason"])
         if i.get("substituted_by"):
-            result += f" (met by {i['substituted_by']})"
+            result += tr(" (met by {no})", no=i["substituted_by"])
         t.add_row(f"{i['no']}{i['mark']}", i["name"], i["unit"], i["requirement"],
-                  "必选" if i["mandatory"] else ("可选" if i["chosen"] else "可选·未选"),
+                  tr("mandatory") if i["mandatory"] else tr("optional") if i["chosen"] else tr("optional, not chosen"),
                   "—" if i["value"] is None else f"{i['value']:,.4g}", result)
     console.print(t)
     for c in r.get("filed_check", []):
         if c["flags"]:
-            console.print(f"filed {c['no']} {c['name']}: {c['printed']:g} — {'; '.join(c['flags'])}", highlight=False)
-    console.print(f"mandatory failed: {r['mandatory_failed'] or 'none'}; optional met {len(r['optional_met'])} of "
-                  f"{len(r['optional_chosen'])} chosen (at least {r['min_optional']}): "
-                  f"{'PASSED' if r['passed'] else 'NOT PASSED'}", highlight=False)
+            console.print(say("hj274.filed", no=c["no"], name=c["name"], printed=f"{c['printed']:g}",
+                              flags="; ".join(c["flags"])), highlight=False)
+    console.print(say("hj274.summary", failed=r["mandatory_failed"] or say("none"), met=len(r["optional_met"]),
+                      chosen=len(r["optional_chosen"]), least=r["min_optional"],
+                      verdict=tr("PASSED") if r["passed"] else tr("NOT PASSED")), highlight=False)
 
 
 @evaluate_app.command("zero-carbon")
@@ -109,13 +121,13 @@ def zero_carbon_cmd(year: Year, pv_yield: Annotated[float, typer.Option("--pv-yi
     if fmt == "json":
         print_json(r)
         return
-    t = Table(title=f"零碳园区 zero-carbon park {year}")
+    t = Table(title=say("zero_carbon.title", year=year))
     for c in ("indicator", "value", "requirement", "result", "gap and what closes it"):
-        t.add_column(c)
+        t.add_column(tr(c))
     for i in r["indicators"]:
-        gap = "; ".join(f"{k} {v:,.1f}" for k, v in (i["gap"] or {}).items())
+        gap = tr("; ").join(f"{_gap_word(k)} {v:,.1f}" for k, v in (i["gap"] or {}).items())
         t.add_row(i["name"], "—" if i["value"] is None else f"{i['value']:,.4g} {i['unit']}", i["requirement"],
-                  "—" if i["passed"] is None else ("pass" if i["passed"] else "FAIL"), gap)
+                  "—" if i["passed"] is None else (tr("pass") if i["passed"] else tr("FAIL")), gap)
     console.print(t)
 
 
@@ -134,15 +146,16 @@ def ghg_cmd(year: Year, gwp: Annotated[str, typer.Option("--gwp", help="AR6, AR5
     if fmt == "json":
         print_json(r)
         return
-    t = Table(title=f"温室气体清单 GHG inventory {year} ({r['gwp']})")
-    for c in ("category", "source", "gas", "t", "tCO2e", "method"):
-        t.add_column(c, justify="right" if c in ("t", "tCO2e") else "left")
+    t = Table(title=say("ghg.title", year=year, gwp=r["gwp"]))
+    for c in ("category", "emission source", "gas", "t", "tCO2e", "method"):
+        t.add_column(tr(c) if c not in ("t", "tCO2e") else c, justify="right" if c in ("t", "tCO2e") else "left")
     for x in [*r["lines"], *r["memo"], r["sink"]]:
         t.add_row(x["category"], x["item"], x["gas"], "—" if x["mass_t"] is None else f"{x['mass_t']:,.3f}",
-                  "—" if x["t_co2e"] is None else f"{x['t_co2e']:,.1f}", x["method"])
+                  "—" if x["t_co2e"] is None else f"{x['t_co2e']:,.1f}",
+                  pick(x["method"], x.get("method_zh") or x["method"]))
     console.print(t)
-    console.print(f"total {r['total_t_co2e']:,.1f} tCO2e; with electricity and heat brought in "
-                  f"{r['total_with_imports_t_co2e']:,.1f}", highlight=False)
+    console.print(say("ghg.total", total=f"{r['total_t_co2e']:,.1f}",
+                      with_imports=f"{r['total_with_imports_t_co2e']:,.1f}"), highlight=False)
 
 
 def demo_evaluation(paths: Any, stores: Any, year: int) -> None:
