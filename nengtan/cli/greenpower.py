@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.say import say, tr
 
 greenpower_app = typer.Typer(help="Green power: certificates, contracts, claims, trading, hourly CFE matching, "
                              "power-flow tracing.", no_args_is_help=True)
@@ -78,14 +79,15 @@ def cfe_cmd(
     if fmt == "json":
         print_json(out)
         return
-    t = Table(title=f"24/7 carbon-free energy, {out['hours']} hours from {out['first_hour']}")
+    t = Table(title=say("cfe.title", hours=out["hours"], first=out["first_hour"]))
     t.add_column("")
-    t.add_column("value", justify="right")
+    t.add_column(tr("value"), justify="right")
     for key, label in (("cfe_score", "CFE score"), ("hourly_matched_share", "hourly matched"),
                        ("annual_share", "annual (volumetric)")):
-        t.add_row(label, f"{out[key]:.1%}")
-    for key in ("load_kwh", "supply_kwh", "matched_kwh", "grid_cfe_kwh", "excess_kwh"):
-        t.add_row(key.replace("_kwh", " [kWh]"), f"{out[key]:,.1f}")
+        t.add_row(tr(label), f"{out[key]:.1%}")
+    for key, label in (("load_kwh", "load [kWh]"), ("supply_kwh", "supply [kWh]"), ("matched_kwh", "matched [kWh]"),
+                       ("grid_cfe_kwh", "grid carbon-free [kWh]"), ("excess_kwh", "excess [kWh]")):
+        t.add_row(tr(label), f"{out[key]:,.1f}")
     console.print(t)
 
 
@@ -108,16 +110,17 @@ def trace_cmd(
     if fmt == "json":
         print_json(out)
         return
-    _table("buses", ("mean kg CO2/kWh", "mean green share"),
+    _table(tr("buses"), (tr("mean kg CO2/kWh"), tr("mean green share")),
            {b: (_mean(v), _mean(out["green_share"][b])) for b, v in out["nodal_intensity"].items()})
-    _table("loads", ("kg CO2", "green kWh"),
+    _table(tr("loads"), ("kg CO2", tr("green kWh")),
            {k: (sum(v.values()), sum(out["load_green_kwh"][k].values())) for k, v in out["load_carbon"].items()})
     for load, months in out.get("attribution", {}).items():
         for month, by_source in months.items():
             for source, kwh in by_source.items():
-                console.print(f"{load} {month}: {kwh:,.1f} kWh traced to {source}", highlight=False)
-    console.print(f"{out['intervals']} intervals of {out['interval_hours']:g} h, {out['patterns']} flow patterns, "
-                  f"{out['meshed_intervals']} with loop flows", highlight=False)
+                console.print(say("trace.attributed", load=load, month=month, kwh=f"{kwh:,.1f}", source=source),
+                              highlight=False)
+    console.print(say("trace.done", intervals=out["intervals"], hours=f"{out['interval_hours']:g}",
+                      patterns=out["patterns"], meshed=out["meshed_intervals"]), highlight=False)
 
 
 def _mean(values: dict[str, float]) -> float:
