@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,55 @@ def test_demo_command_small_from_a_fresh_home(tmp_path: Path) -> None:
     for english in ("report:", "Inventory —", "targets vs progress", "evaluation 2025", "green power 2025",
                     "park grid traced", "cancelled", "cockpit and enterprise portal", "factor set ", "fell back"):
         assert english not in out, english
+    _daily_commands_speak_the_clis_language(home)
+
+
+ALLOWED_ASCII = {"kWh", "kW", "kWp", "tce", "tCO2", "tCO2e", "CO2", "CO2e", "MWh", "kg", "GB", "HJ", "CFE", "ESG",
+                 "ISSB", "USCC", "PV", "VA", "GEC", "CCER", "K", "P"}
+"""Units and acronyms a Chinese screen writes in Latin letters."""
+
+
+def english_words(text: str) -> list[str]:
+    """Words of Latin letters in ``text`` that are not units, acronyms or parts of codes (which hold digits, '-',
+    '_', '.', ':', '@' or '/')."""
+    words = []
+    for token in re.split(r"[\s,;:()（）：，；、|│┃─━┏┓┗┛┡┩└┘┌┐╭╮╰╯╇╈┳┻╋\[\]{}'\"“”=+*<>~]+", text):
+        if not token or re.search(r"[\d_\-.:@/]", token):
+            continue
+        words += [w for w in re.findall(r"[A-Za-z]{2,}", token) if w not in ALLOWED_ASCII and not w.isupper()]
+    return words
+
+
+def _daily_commands_speak_the_clis_language(home: Path) -> None:
+    """The commands of a month's work print Chinese in zh (nothing but units, acronyms and codes in Latin letters)
+    and English in en, with the same figures: the operations the demo set up (tariff, cost, load curve, sub-meter
+    balance, virtual meter, alarms), data quality, ratings, evaluations and 24/7 matching."""
+    from nengtan.demo_operations import metered_site
+    from nengtan.engine import open_local
+
+    site = metered_site(open_local(str(home))[1])
+    assert site is not None
+    uscc, meter = site
+    virtual = f"{meter.rsplit('-', 1)[0]}-REST"
+    commands = [["tariff", "show"], ["cost", uscc], ["meter", "curve", uscc, meter], ["meter", "balance", uscc, meter],
+                ["meter", "monthly", uscc, virtual], ["alarms", "rules"], ["alarms", "list", "--all"],
+                ["quality", "--year", "2025", "--month", "3"], ["ratings", "carbon-efficiency", "--year", "2025"],
+                ["ratings", "green-code", "--year", "2025"], ["ratings", "mu", "--year", "2025"],
+                ["ratings", "points", "balance"], ["evaluate", "hj274", "--year", "2025", "--base-year", "2020"],
+                ["evaluate", "zero-carbon", "--year", "2025"], ["evaluate", "ghg", "--year", "2025"],
+                ["greenpower", "cfe", "--year", "2025", "--park"]]
+    for command in commands:
+        zh = runner.invoke(app, [*command, "--home", str(home)], env={"NENGTAN_LANG": "zh", "COLUMNS": "200"})
+        assert zh.exit_code == 0, (command, zh.output[-1500:])
+        assert english_words(zh.output) == [], (command, english_words(zh.output))
+    en, zh = (runner.invoke(app, ["cost", uscc, "--home", str(home)], env={"NENGTAN_LANG": lang, "COLUMNS": "300"})
+              .output for lang in ("en", "zh"))
+    assert "time-of-use electricity cost" in en and "分时电费" in zh and "分时电费" not in en
+    numbers = re.compile(r"\d[\d,]*\.\d+(?![\d…])")  # (a figure the table cut short is left out)
+    shown = set(numbers.findall(en))
+    assert len(shown) > 10 and shown <= set(numbers.findall(zh))  # one number, two languages
+
+
+def test_the_english_word_check_finds_english() -> None:
+    assert english_words("计量器具 E001-M 读数 1,234.5 kWh（tCO2e）") == []
+    assert english_words("电费 total 元 / Peak load") == ["total", "Peak", "load"]

@@ -85,8 +85,8 @@ def cfe_cmd(
     for key, label in (("cfe_score", "CFE score"), ("hourly_matched_share", "hourly matched"),
                        ("annual_share", "annual (volumetric)")):
         t.add_row(tr(label), f"{out[key]:.1%}")
-    for key, label in (("load_kwh", "load [kWh]"), ("supply_kwh", "supply [kWh]"), ("matched_kwh", "matched [kWh]"),
-                       ("grid_cfe_kwh", "grid carbon-free [kWh]"), ("excess_kwh", "excess [kWh]")):
+    for key, label in (("load_kwh", "load kWh"), ("supply_kwh", "supply kWh"), ("matched_kwh", "matched kWh"),
+                       ("grid_cfe_kwh", "grid carbon-free kWh"), ("excess_kwh", "excess kWh")):
         t.add_row(tr(label), f"{out[key]:,.1f}")
     console.print(t)
 
