@@ -19,6 +19,7 @@ from nengtan.cli.common import (
     friendly,
     print_json,
 )
+from nengtan.cli.say import say, tr
 
 footprint_app = typer.Typer(help="Product carbon footprints (ISO 14067, GB/T 24067-2024).", no_args_is_help=True)
 # the options calc and report share (one model, one request: the report renders what calc computes)
@@ -86,27 +87,28 @@ def calc_cmd(
     if fmt == "json":
         print_json(out)
         return
-    console.print(f"{out['product']}: [bold]{fmt_num(out['total_kgco2e'], 4)}[/bold] kg CO2e per "
-                  f"{out['declared_unit']} (fossil {fmt_num(out['fossil_kgco2e'], 4)}, biogenic "
-                  f"{fmt_num(out['biogenic_kgco2e'], 4)})", highlight=False)
+    console.print(say("footprint.total", product=out["product"], total=fmt_num(out["total_kgco2e"], 4),
+                      unit=out["declared_unit"], fossil=fmt_num(out["fossil_kgco2e"], 4),
+                      biogenic=fmt_num(out["biogenic_kgco2e"], 4)), highlight=False)
     if "interval_95" in out:
         lo, hi = out["interval_95"]
-        console.print(f"95 % interval {fmt_num(lo, 4)} … {fmt_num(hi, 4)} ({out['monte_carlo']['draws']} draws, "
-                      f"seed {out['monte_carlo']['seed']})", highlight=False)
+        console.print(say("footprint.interval", lo=fmt_num(lo, 4), hi=fmt_num(hi, 4),
+                          draws=out["monte_carlo"]["draws"], seed=out["monte_carlo"]["seed"]), highlight=False)
     for title, key in (("stage", "by_stage"), ("activity", "by_activity")):
-        t = Table(title=f"by {title}")
-        t.add_column(title)
+        t = Table(title=tr(f"by {title}"))
+        t.add_column(tr(title))
         t.add_column("kg CO2e", justify="right")
-        t.add_column("share", justify="right")
+        t.add_column(tr("share"), justify="right")
         for k, v in out[key].items():
             t.add_row(k, fmt_num(v, 4), f"{v / out['total_kgco2e']:.1%}" if out["total_kgco2e"] else "—")
         console.print(t)
     if "tree" in out:
         console.print(_tree(out["tree"]))
-    console.print(f"model {out['model']['name']}@{out['model']['digest']}, database {out['database']}, "
-                  f"{out['gwp']['set']}, allocation {out['allocation']}, solver {out['solver']}", highlight=False)
+    console.print(say("footprint.basis", model=f"{out['model']['name']}@{out['model']['digest']}",
+                      database=out["database"], gwp=out["gwp"]["set"], allocation=out["allocation"],
+                      solver=out["solver"]), highlight=False)
     if "record" in out:
-        console.print(f"saved as footprint {out['record']['id']} of {out['record']['uscc']}", highlight=False)
+        console.print(say("footprint.saved", id=out["record"]["id"], uscc=out["record"]["uscc"]), highlight=False)
 
 
 @footprint_app.command("template")
@@ -129,8 +131,7 @@ def template_cmd(
     for f in root.joinpath(name).iterdir():
         if f.name.endswith(".csv"):
             (out / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
-    console.print(f"template {name} written to {out}; edit parameters.csv, then "
-                  f"`nengtan footprint calc {out} --product module_w --per kWp`", highlight=False)
+    console.print(say("footprint.template", name=name, out=out), highlight=False)
 
 
 @footprint_app.command("report")
@@ -160,18 +161,18 @@ def report_cmd(
     result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario,
                                background=tuple(background or ()), home=home, year=year, enterprise=enterprise))
     path = (footprint_pdf if out.suffix.lower() == ".pdf" else footprint_report)(result, out, goal)
-    console.print(f"{result['product']}: {fmt_num(result['total_kgco2e'], 4)} kg CO2e per {result['declared_unit']}"
-                  f" — report {path}", highlight=False)
+    console.print(say("footprint.report", product=result["product"], total=fmt_num(result["total_kgco2e"], 4),
+                      unit=result["declared_unit"], path=path), highlight=False)
 
 
 def _tree(node: dict[str, Any], parent: RichTree | None = None) -> RichTree:
-    label = (f"{node['activity']}: {fmt_num(node['amount'], 4)} {node['unit']} — "
-             f"{fmt_num(node['cumulative_kgco2e'], 4)} kg CO2e (direct {fmt_num(node['direct_kgco2e'], 4)})")
+    label = say("footprint.node", activity=node["activity"], amount=fmt_num(node["amount"], 4), unit=node["unit"],
+                cumulative=fmt_num(node["cumulative_kgco2e"], 4), direct=fmt_num(node["direct_kgco2e"], 4))
     branch = RichTree(label) if parent is None else parent.add(label)
     for child in node["inputs"]:
         _tree(child, branch)
     if node["cut_off_kgco2e"]:
-        branch.add(f"[dim]below the cut-off: {fmt_num(node['cut_off_kgco2e'], 4)} kg CO2e[/dim]")
+        branch.add(f"[dim]{say('footprint.cut_off', kg=fmt_num(node['cut_off_kgco2e'], 4))}[/dim]")
     return branch
 
 
