@@ -41,6 +41,11 @@ CERTIFICATE_ACTIONS: dict[str, tuple[str, str]] = label_table("certificate_actio
 
 COMPLIANCE_STATES: dict[str, tuple[str, str]] = label_table("compliance_states")
 """A key emitter's compliance year (nengtan.assets.compliance), as the portal words it."""
+ASSET_MOVES: dict[str, tuple[str, str]] = label_table("asset_moves")
+"""Movements of allowances and energy-use rights (nengtan.engine.carbonassets)."""
+CCER_STATUSES: dict[str, tuple[str, str]] = label_table("ccer_statuses")
+RIGHTS_STATES: dict[str, tuple[str, str]] = label_table("rights_states")
+"""An enterprise's energy-use rights against its use."""
 GEC_STATUSES: dict[str, tuple[str, str]] = label_table("gec_statuses")
 """A green electricity certificate's status (nengtan.greenpower.gec.STATUSES)."""
 QUALITY_FLAGS: dict[str, tuple[str, str]] = label_table("quality_flags")

@@ -12,6 +12,8 @@ from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator, operator_stores
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json, report_import
+from nengtan.cli.say import say, tr, word
+from nengtan.labels import ASSET_MOVES, CCER_STATUSES, COMPLIANCE_STATES, RIGHTS_STATES
 
 assets_app = typer.Typer(help="Carbon assets: allowances, CCERs, compliance (清缴履约).", no_args_is_help=True)
 Ent = Annotated[str, typer.Option("--enterprise", help="The enterprise's credit code.")]
@@ -30,7 +32,7 @@ def year_cmd(enterprise: Ent, year: Year,
     reg, actor = operator(home, as_user)
     carbonassets.set_year(reg, actor, enterprise, year, verified, dt.date.fromisoformat(deadline) if deadline
                           else None)
-    console.print(f"{enterprise} {year} recorded", highlight=False)
+    console.print(say("assets.year_recorded", enterprise=enterprise, year=year), highlight=False)
 
 
 @assets_app.command("move")
@@ -45,7 +47,8 @@ def move_cmd(enterprise: Ent, year: Year,
 
     reg, actor = operator(home, as_user)
     seq = carbonassets.move(reg, actor, enterprise, year, kind, tonnes, counterparty)
-    console.print(f"{kind} of {tonnes:,.0f} t recorded (ledger entry {seq})", highlight=False)
+    console.print(say("assets.moved", kind=word(ASSET_MOVES, kind), amount=f"{tonnes:,.0f} t", seq=seq),
+                  highlight=False)
 
 
 @assets_app.command("ccer")
@@ -62,7 +65,7 @@ def ccer_cmd(enterprise: Ent, serial: Annotated[str, typer.Option("--serial")],
 
     reg, actor = operator(home, as_user)
     seq = carbonassets.add_ccer(reg, actor, enterprise, serial, project, methodology, vintage, tonnes, in_boundary)
-    console.print(f"CCER {serial}: {tonnes:,.0f} t recorded (ledger entry {seq})", highlight=False)
+    console.print(say("assets.ccer", serial=serial, tonnes=f"{tonnes:,.0f}", seq=seq), highlight=False)
 
 
 @assets_app.command("ccer-lots")
@@ -77,12 +80,12 @@ def ccer_lots_cmd(enterprise: Annotated[str | None, typer.Option("--enterprise")
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="CCER lots")
+    t = Table(title=tr("CCER lots"))
     for c in ("id", "enterprise", "serial", "project", "vintage", "t", "status"):
-        t.add_column(c, justify="right" if c in ("id", "t") else "left")
+        t.add_column(tr(c) if c != "t" else c, justify="right" if c in ("id", "t") else "left")
     for r in rows:
         t.add_row(str(r["id"]), r["name"], r["serial"], r["project"], str(r["vintage"]), f"{r['tonnes']:,.0f}",
-                  r["status"] + (f" ({r['used_for']})" if r["used_for"] else ""))
+                  word(CCER_STATUSES, r["status"]) + (f" ({r['used_for']})" if r["used_for"] else ""))
     console.print(t)
 
 
@@ -98,12 +101,14 @@ def status_cmd(year: Year, enterprise: Annotated[str | None, typer.Option("--ent
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title=f"清缴履约 compliance {year}")
+    t = Table(title=say("assets.compliance", year=year))
     for c in ("enterprise", "state", "obligation t", "held t", "CCER t", "shortfall t", "carry-over t", "warning"):
-        t.add_column(c, justify="right" if c.endswith(" t") else "left")
+        t.add_column(tr(c), justify="right" if c.endswith(" t") else "left")
     for r in rows:
-        t.add_row(r["name"], r["state"], *(f"{r[k]:,.0f}" if k in r else "—" for k in (
-            "obligation_t", "allowances_held_t", "ccer_used_t", "shortfall_t", "carry_over_t")), r.get("warning") or "")
+        t.add_row(r["name"], word(COMPLIANCE_STATES, r["state"].replace(" ", "_")),
+                  *(f"{r[k]:,.0f}" if k in r else "—" for k in ("obligation_t", "allowances_held_t",
+                                                                 "ccer_used_t", "shortfall_t", "carry_over_t")),
+                  r.get("warning") or "")
     console.print(t)
 
 
@@ -135,7 +140,7 @@ def energy_move_cmd(enterprise: Ent, year: Year,
 
     reg, actor = operator(home, as_user)
     seq = carbonassets.energy_right_move(reg, actor, enterprise, year, kind, tce, counterparty)
-    console.print(f"{kind} of {tce:,.0f} tce recorded (ledger entry {seq})", highlight=False)
+    console.print(say("assets.moved", kind=word(ASSET_MOVES, kind), amount=f"{tce:,.0f} tce", seq=seq), highlight=False)
 
 
 @energy_app.command("status")
@@ -150,11 +155,12 @@ def energy_status_cmd(year: Year, enterprise: Annotated[str | None, typer.Option
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title=f"用能权 energy-use rights {year}")
+    t = Table(title=say("assets.energy_rights", year=year))
     for c in ("enterprise", "rights tce", "used tce", "surplus tce", "state"):
-        t.add_column(c, justify="right" if c.endswith("tce") else "left")
+        t.add_column(tr(c), justify="right" if c.endswith("tce") else "left")
     for r in rows:
-        t.add_row(r["name"], *(f"{r[k]:,.1f}" for k in ("rights_tce", "used_tce", "surplus_tce")), r["state"])
+        t.add_row(r["name"], *(f"{r[k]:,.1f}" for k in ("rights_tce", "used_tce", "surplus_tce")),
+                  word(RIGHTS_STATES, r["state"]))
     console.print(t)
 
 
@@ -178,7 +184,7 @@ def verification_import_cmd(
 
     paths, stores, actor = operator_stores(home, as_user)
     out = import_records(stores, actor, file, paths.home / "verification" / "files", reason)
-    report_import(f"{out.landed} verification records landed", out.errors)
+    report_import(say("verification.landed", n=out.landed), out.errors)
 
 
 @verification_app.command("list")
@@ -195,9 +201,9 @@ def verification_list_cmd(year: Annotated[int | None, typer.Option("--year")] = 
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="碳核查 verification records")
+    t = Table(title=tr("verification records"))
     for c in ("enterprise", "year", "v", "verifier", "guideline", "total t", "scope 1 t", "scope 2 t", "covered t"):
-        t.add_column(c, justify="right" if c.endswith(" t") else "left")
+        t.add_column(tr(c), justify="right" if c.endswith(" t") else "left")
     for r in rows:
         t.add_row(r["name"], str(r["year"]), str(r["version"]), r["verifier"], r["guideline"],
                   *(f"{r[k]:,.2f}" for k in ("total_t", "scope1_t", "scope2_t", "covered_t")))
@@ -217,10 +223,11 @@ def verification_reconcile_cmd(enterprise: Ent, year: Year, as_user: AsOpt = Non
     if check_format(fmt) == "json":
         print_json(out)
         return
-    t = Table(title=f"{out['name']} {year}: verified {out['verified_t']:,.2f} t, platform {out['platform_t']:,.2f} t "
-                    f"({out['factor_set']}, {out['data_version']})")
+    t = Table(title=say("verification.reconcile", name=out["name"], year=year, verified=f"{out['verified_t']:,.2f}",
+                        platform=f"{out['platform_t']:,.2f}", factor_set=out["factor_set"],
+                        version=out["data_version"]))
     for c in ("source", "platform t", "verified t", "difference t", "activity part t", "factor part t", "why"):
-        t.add_column(c, justify="right" if c.endswith(" t") else "left")
+        t.add_column(tr(c), justify="right" if c.endswith(" t") else "left")
     for x in out["lines"]:
         t.add_row(x["source"], *(f"{x[k]:,.2f}" for k in ("platform_t", "verified_t", "difference_t",
                                                            "activity_part_t", "factor_part_t")), x["explanation"])
@@ -237,9 +244,9 @@ def guidelines_cmd(fmt: FormatOption = "table") -> None:
     if check_format(fmt) == "json":
         print_json(g)
         return
-    t = Table(title="核算指南 guidelines")
+    t = Table(title=tr("guidelines"))
     for c in ("key", "guideline", "covers", "clause", "status"):
-        t.add_column(c)
+        t.add_column(tr(c))
     for k, v in g.items():
         t.add_row(k, v["name_zh"], ", ".join(v["covers"]), v["clause"], v["status"])
     console.print(t)
