@@ -46,6 +46,15 @@ ASSET_MOVES: dict[str, tuple[str, str]] = label_table("asset_moves")
 CCER_STATUSES: dict[str, tuple[str, str]] = label_table("ccer_statuses")
 RIGHTS_STATES: dict[str, tuple[str, str]] = label_table("rights_states")
 """An enterprise's energy-use rights against its use."""
+GEC_ORIGINS: dict[str, tuple[str, str]] = label_table("gec_origins")
+CONTRACT_KINDS: dict[str, tuple[str, str]] = label_table("contract_kinds")
+CONTRACT_SHAPES: dict[str, tuple[str, str]] = label_table("contract_shapes")
+ORDER_SIDES: dict[str, tuple[str, str]] = label_table("order_sides")
+ORDER_PRODUCTS: dict[str, tuple[str, str]] = label_table("order_products")
+ORDER_STATUSES: dict[str, tuple[str, str]] = label_table("order_statuses")
+"""Green-power contracts and the park's order book (nengtan.engine.greenassets, nengtan.greenpower.market)."""
+REVIEW_DECISIONS: dict[str, tuple[str, str]] = label_table("review_decisions")
+"""An energy review's decision (nengtan.engine.energybudget.review)."""
 GEC_STATUSES: dict[str, tuple[str, str]] = label_table("gec_statuses")
 """A green electricity certificate's status (nengtan.greenpower.gec.STATUSES)."""
 QUALITY_FLAGS: dict[str, tuple[str, str]] = label_table("quality_flags")

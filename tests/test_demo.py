@@ -152,7 +152,8 @@ def english_words(text: str) -> list[str]:
 def _daily_commands_speak_the_clis_language(home: Path) -> None:
     """The commands of a month's work print Chinese in zh (nothing but units, acronyms and codes in Latin letters)
     and English in en, with the same figures: the operations the demo set up (tariff, cost, load curve, sub-meter
-    balance, virtual meter, alarms), data quality, ratings, evaluations and 24/7 matching."""
+    balance, virtual meter, alarms), data quality, ratings, evaluations, green power (24/7 matching, GECs, contracts,
+    claims, orders), the energy budget and carbon assets."""
     from nengtan.demo_operations import metered_site
     from nengtan.engine import open_local
 
@@ -166,7 +167,11 @@ def _daily_commands_speak_the_clis_language(home: Path) -> None:
                 ["ratings", "green-code", "--year", "2025"], ["ratings", "mu", "--year", "2025"],
                 ["ratings", "points", "balance"], ["evaluate", "hj274", "--year", "2025", "--base-year", "2020"],
                 ["evaluate", "zero-carbon", "--year", "2025"], ["evaluate", "ghg", "--year", "2025"],
-                ["greenpower", "cfe", "--year", "2025", "--park"]]
+                ["greenpower", "cfe", "--year", "2025", "--park"], ["greenpower", "gec", "list"],
+                ["greenpower", "contract", "list"], ["greenpower", "claims"], ["greenpower", "order", "list"],
+                ["energy-budget", "status", "--year", "2025"], ["assets", "status", "--year", "2024"],
+                ["assets", "ccer-lots"], ["assets", "energy-right", "status", "--year", "2025"],
+                ["assets", "verification", "list"]]
     for command in commands:
         zh = runner.invoke(app, [*command, "--home", str(home)], env={"NENGTAN_LANG": "zh", "COLUMNS": "200"})
         assert zh.exit_code == 0, (command, zh.output[-1500:])

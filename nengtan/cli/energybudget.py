@@ -18,6 +18,8 @@ from nengtan.cli.common import (
     placed_local,
     print_json,
 )
+from nengtan.cli.say import say, tr, word
+from nengtan.labels import REVIEW_DECISIONS, STATUSES
 
 energy_app = typer.Typer(help="Energy-use budgets on the dual-control basis (用能预算) and energy reviews (节能审查).",
                          no_args_is_help=True)
@@ -39,8 +41,9 @@ def allocate_cmd(year: Year, method: Annotated[str, typer.Option("--method", hel
 
     _, stores, actor = operator_stores(home, as_user)
     b = allocate(stores, actor, year, method, budget, base_year, intensity_decline=decline, reserve=reserve)
-    console.print(f"energy budget {year} v{b['version']} ({b['method']}): {b['budget_tce']:,.2f} tce, reserve "
-                  f"{b['reserve_tce']:,.2f} tce, {len(b['lines'])} enterprises", highlight=False)
+    console.print(say("energy_budget.allocated", year=year, version=b["version"], method=b["method"],
+                      budget=f"{b['budget_tce']:,.2f}", reserve=f"{b['reserve_tce']:,.2f}", n=len(b["lines"])),
+                  highlight=False)
 
 
 @energy_app.command("status")
@@ -53,13 +56,13 @@ def status_cmd(year: Year, place: PlaceOption = None, home: HomeOption = None, f
     if check_format(fmt) == "json":
         print_json(out)
         return
-    t = Table(title=f"用能预算 {year}: park {out['projected_tce']:,.0f} of {out['budget_tce']:,.0f} tce projected "
-                    f"({out['park_status']})")
+    t = Table(title=say("energy_budget.status", year=year, projected=f"{out['projected_tce']:,.0f}",
+                        budget=f"{out['budget_tce']:,.0f}", status=word(STATUSES, out["park_status"])))
     for c in ("enterprise", "budget tce", "used tce", "projected tce", "share", "status"):
-        t.add_column(c, justify="left" if c in ("enterprise", "status") else "right")
+        t.add_column(tr(c), justify="left" if c in ("enterprise", "status") else "right")
     for r in sorted(out["items"], key=lambda r: -r["share"]):
         t.add_row(r["enterprise"], f"{r['allocated_tce']:,.1f}", f"{r['used_tce']:,.1f}", f"{r['projected_tce']:,.1f}",
-                  f"{r['share']:.0%}", r["status"])
+                  f"{r['share']:.0%}", word(STATUSES, r["status"]))
     console.print(t)
 
 
@@ -79,7 +82,7 @@ def review_cmd(project: Annotated[str, typer.Option("--project")], year: Year,
 
     _, stores, actor = operator_stores(home, as_user)
     r = review(stores, actor, project, year, energy, assessment, enterprise, approval_no)
-    console.print(f"{r['project']}: {r['decision']} — {r['reason']}", highlight=False)
+    console.print(f"{r['project']}: {word(REVIEW_DECISIONS, r['decision'])} — {r['reason']}", highlight=False)
 
 
 @energy_app.command("reviews")

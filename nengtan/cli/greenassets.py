@@ -21,6 +21,16 @@ from nengtan.cli.common import (
     print_json,
     report_import,
 )
+from nengtan.cli.say import say, tr, word
+from nengtan.labels import (
+    CONTRACT_KINDS,
+    CONTRACT_SHAPES,
+    GEC_ORIGINS,
+    GEC_STATUSES,
+    ORDER_PRODUCTS,
+    ORDER_SIDES,
+    ORDER_STATUSES,
+)
 
 gec_app = typer.Typer(help="Green certificates (绿证, GEC): holdings, expiry, freezing.", no_args_is_help=True)
 contract_app = typer.Typer(help="Green-power contracts (绿电交易, PPAs) with their bundled GECs.",
@@ -30,16 +40,26 @@ EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="An ente
 YearOpt = Annotated[int | None, typer.Option("--year", help="The year.")]
 
 
-def _rows(title: str, rows: list[dict[str, Any]], keys: tuple[str, ...], fmt: str) -> None:
+def _rows(title: str, rows: list[dict[str, Any]], keys: tuple[str, ...], fmt: str,
+          words: dict[str, dict[str, tuple[str, str]]] | None = None) -> None:
+    """Rows as a table in the CLI's language; ``words``: the nengtan.labels table naming a column's codes."""
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title=title)
+    t = Table(title=tr(title))
     for k in keys:
-        t.add_column(k, justify="right" if k in ("mwh", "price", "remaining") else "left")
+        t.add_column(tr(k, "column"), justify="right" if k in ("mwh", "price", "remaining") else "left")
+    named = words or {}
     for r in rows:
-        t.add_row(*(str(r.get(k, "")) for k in keys))
+        t.add_row(*(word(named[k], str(r.get(k, ""))) if k in named else _origin(str(r.get(k, ""))) if k == "origin"
+                    else str(r.get(k, "")) for k in keys))
     console.print(t)
+
+
+def _origin(origin: str) -> str:
+    """Where a GEC holding came from (``issued``, ``import``, ``contract``, ``trade:<seller>``), its head in words."""
+    head, sep, rest = origin.partition(":")
+    return word(GEC_ORIGINS, head) + (tr(": ") + rest if sep else "")
 
 
 def _import_report(what: str, out: Any) -> None:
@@ -67,7 +87,8 @@ def gec_list(owner: Annotated[str | None, typer.Option("--owner", help="A partic
 
     reg, actor = operator(home, as_user)
     _rows("GEC holdings", greenassets.holdings(reg, actor, owner, status),
-          ("id", "first_code", "last_code", "mwh", "owner", "status", "production_month", "expires_on", "origin"), fmt)
+          ("id", "first_code", "last_code", "mwh", "owner", "status", "production_month", "expires_on", "origin"), fmt,
+          {"status": GEC_STATUSES})
 
 
 @gec_app.command("stock")
@@ -89,7 +110,7 @@ def gec_expire(as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-M
 
     reg, _ = operator(home, None)
     day = dt.date.fromisoformat(as_of) if as_of else None
-    console.print(f"{greenassets.expire(reg, 'cli', day)} holdings expired", highlight=False)
+    console.print(say("gec.expired", n=greenassets.expire(reg, "cli", day)), highlight=False)
 
 
 @gec_app.command("freeze")
@@ -101,7 +122,7 @@ def gec_freeze(project: Annotated[str, typer.Argument(help="The 17-character pro
     from nengtan.engine import greenassets
 
     reg, actor = operator(home, as_user)
-    console.print(f"{greenassets.freeze(reg, actor, project, reason)} holdings frozen", highlight=False)
+    console.print(say("gec.frozen", n=greenassets.freeze(reg, actor, project, reason)), highlight=False)
 
 
 @contract_app.command("import")
@@ -127,8 +148,8 @@ def contract_profile(number: Annotated[str, typer.Argument(help="The contract's 
 
     reg, actor = operator(home, as_user)
     out = greenassets.import_profile(reg, actor, number, path)
-    console.print(f"contract {number}: {out['hours']:,} hours, {out['kwh']:,.1f} kWh (ledger entry "
-                  f"{out['ledger_seq']})", highlight=False)
+    console.print(say("contract.profile", number=number, hours=f"{out['hours']:,}", kwh=f"{out['kwh']:,.1f}",
+                      seq=out["ledger_seq"]), highlight=False)
 
 
 @contract_app.command("list")
@@ -140,7 +161,8 @@ def contract_list(enterprise: EnterpriseOpt = None, year: YearOpt = None, as_use
 
     reg, actor = operator(home, as_user)
     _rows("green-power contracts", greenassets.contracts(reg, actor, enterprise, year),
-          ("number", "kind", "seller", "buyer", "month", "mwh", "price", "shape"), fmt)
+          ("number", "kind", "seller", "buyer", "month", "mwh", "price", "shape"), fmt,
+          {"kind": CONTRACT_KINDS, "shape": CONTRACT_SHAPES})
 
 
 def claim_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="The claimant's credit code.")],
@@ -156,11 +178,11 @@ def claim_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="The 
     if check_format(fmt) == "json":
         print_json(out)
         return
-    console.print(f"claim {out['claim']}: {out['mwh']} MWh in {out['period']} (ledger entry {out['ledger_seq']})",
+    console.print(say("claim.done", claim=out["claim"], mwh=out["mwh"], period=out["period"], seq=out["ledger_seq"]),
                   highlight=False)
     for g in out["gecs"]:
-        console.print(f"  cancelled {g['first_code']}…{g['last_code']} ({g['mwh']} MWh, {g['origin']})",
-                      highlight=False)
+        console.print(say("claim.cancelled", first=g["first_code"], last=g["last_code"], mwh=g["mwh"],
+                          origin=g["origin"]), highlight=False)
 
 
 def claims_cmd(enterprise: EnterpriseOpt = None, year: YearOpt = None, as_user: AsOpt = None,
@@ -203,7 +225,7 @@ def order_cancel(order: Annotated[int, typer.Argument()], as_user: AsOpt = None,
 
     reg, actor = operator(home, as_user)
     greenassets.cancel_order(reg, actor, order)
-    console.print(f"order {order} cancelled", highlight=False)
+    console.print(say("order.cancelled", order=order), highlight=False)
 
 
 @order_app.command("list")
@@ -215,7 +237,8 @@ def order_list(owner: Annotated[str | None, typer.Option("--owner")] = None, as_
 
     reg, actor = operator(home, as_user)
     _rows("orders", greenassets.orders(reg, actor, owner),
-          ("order", "owner", "side", "product", "price", "mwh", "remaining", "status"), fmt)
+          ("order", "owner", "side", "product", "price", "mwh", "remaining", "status"), fmt,
+          {"side": ORDER_SIDES, "product": ORDER_PRODUCTS, "status": ORDER_STATUSES})
 
 
 def book_cmd(home: HomeOption = None) -> None:
@@ -241,9 +264,8 @@ def statement_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="
     paths, stores, actor = operator_stores(home, as_user)
     data = greenstatement.statement(stores, paths.home, actor, enterprise, year)
     write_statement(data, out)
-    console.print(f"statement of {data['enterprise']['uscc']} {year}: {len(data['claims'])} claims, "
-                  f"{len(data['attributions'])} attributions, ledger head {data['head']['size']} → {out}",
-                  highlight=False)
+    console.print(say("statement.written", uscc=data["enterprise"]["uscc"], year=year, claims=len(data["claims"]),
+                      attributions=len(data["attributions"]), head=data["head"]["size"], out=out), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
