@@ -14,6 +14,8 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.say import say, tr, word
+from nengtan.labels import CERTIFICATE_STATUSES, CERTIFICATION_STATES
 
 if TYPE_CHECKING:
     from nengtan.config import Paths
@@ -52,8 +54,18 @@ def _show(out: dict[str, Any], fmt: str, title: str, keys: tuple[str, ...]) -> N
     t = Table(title=title, show_header=False)
     for k in keys:
         if out.get(k) is not None:
-            t.add_row(k, str(out[k]))
+            t.add_row(tr(k, "field"), _named(out, k))
     console.print(t)
+
+
+def _named(out: dict[str, Any], key: str) -> str:
+    """A field's value; an application's state and a certificate's status (the engine's bilingual name) as the
+    CLI's language names its code."""
+    if key == "state_name" and out.get("state"):
+        return word(CERTIFICATION_STATES, str(out["state"]))
+    if key == "status_name" and out.get("status"):
+        return word(CERTIFICATE_STATUSES, str(out["status"]))
+    return str(out[key])
 
 
 # -- records ---------------------------------------------------------------------------------------
@@ -68,9 +80,9 @@ def list_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="Credi
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title=f"footprints of {enterprise}")
+    t = Table(title=say("footprints.of", enterprise=enterprise))
     for col in ("id", "product", "kg CO2e", "per", "year", "model", "created"):
-        t.add_column(col)
+        t.add_column(tr(col) if col != "kg CO2e" else col)
     for r in rows:
         t.add_row(r["id"], r["product_name"], f"{r['total_kgco2e']:.6g}", r["declared_unit"],
                   str(r["reference_year"] or ""), r["model"], r["created_at"][:19])
@@ -82,7 +94,7 @@ def show_cmd(record: RecordArg, as_user: AsOpt = None, home: HomeOption = None, 
     from nengtan.engine.certification import footprint_view
 
     reg, actor = operator(home, as_user)
-    _show(footprint_view(reg, actor, record), fmt, f"footprint {record}",
+    _show(footprint_view(reg, actor, record), fmt, say("footprint.record", id=record),
           ("id", "enterprise", "product_name", "total_kgco2e", "declared_unit", "reference_year", "model", "database",
            "data_version", "factor_set"))
 
@@ -96,7 +108,7 @@ def request_cmd(supplier: Annotated[str, typer.Option("--supplier", help="The su
     from nengtan.engine.certification import request_footprint
 
     reg, actor = operator(home, as_user)
-    _show(request_footprint(reg, actor, requester, supplier, product, message), fmt, "footprint request",
+    _show(request_footprint(reg, actor, requester, supplier, product, message), fmt, tr("footprint request"),
           ("id", "requester", "supplier", "product", "status"))
 
 
@@ -111,7 +123,7 @@ def share_cmd(request: Annotated[int, typer.Argument(help="The request's number.
         raise UserError("give either --record <id> (share it) or --decline",
                         "请给出 --record <编号>（共享该记录）或 --decline（拒绝）")
     reg, actor = operator(home, as_user)
-    _show(answer_request(reg, actor, request, None if decline else record), fmt, "footprint request",
+    _show(answer_request(reg, actor, request, None if decline else record), fmt, tr("footprint request"),
           ("id", "requester", "supplier", "product", "status", "footprint"))
 
 
@@ -140,7 +152,7 @@ def pact_export(record: RecordArg, out: Annotated[Path | None, typer.Option("--o
         print_json(doc)
         return
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    console.print(f"PACT {doc['specVersion']} footprint {doc['id']} written to {out}", highlight=False)
+    console.print(say("pact.written", version=doc["specVersion"], id=doc["id"], out=out), highlight=False)
 
 
 def _read_json(path: Path) -> Any:
@@ -166,7 +178,7 @@ def pact_validate(path: Annotated[Path, typer.Argument(help="A PACT ProductFootp
         for line in bad:
             console.print(line, highlight=False)
         raise typer.Exit(1)
-    console.print(f"{path}: {len(docs)} PACT 3.0 ProductFootprint(s), valid", highlight=False)
+    console.print(say("pact.valid", path=path, n=len(docs)), highlight=False)
 
 
 @pact_app.command("import")
@@ -179,8 +191,8 @@ def pact_import(path: Annotated[Path, typer.Argument(help="A PACT ProductFootpri
 
     reg, actor = operator(home, as_user)
     r = import_pact(reg, actor, enterprise, _read_json(path), str(path))
-    console.print(f"held footprint {r['id']} ({r['product_name']}: {r['total_kgco2e']:.6g} kg CO2e per "
-                  f"{r['declared_unit']}); use it in a model as provider pcf:{r['id']}", highlight=False)
+    console.print(say("pact.held", id=r["id"], product=r["product_name"], total=f"{r['total_kgco2e']:.6g}",
+                      unit=r["declared_unit"]), highlight=False)
 
 
 # -- certification ---------------------------------------------------------------------------------
@@ -193,13 +205,13 @@ def _application(out: dict[str, Any], fmt: str) -> None:
     if check_format(fmt) == "json":
         print_json(out)
         return
-    _show(out, fmt, f"application {out['number']}", APP_KEYS)
-    t = Table(title="steps")
+    _show(out, fmt, say("cert.application", number=out["number"]), APP_KEYS)
+    t = Table(title=tr("steps"))
     for col in ("step", "outcome", "state", "who", "when", "note"):
-        t.add_column(col)
+        t.add_column(tr(col, "field"))
     for x in out["steps"]:
-        t.add_row(f"{x['name']} {x['step']}", "pass" if x["passed"] else "fail", x["to"], x["actor"], x["at"][:19],
-                  x["note"])
+        t.add_row(f"{x['name']} {x['step']}", tr("pass", "step") if x["passed"] else tr("fail", "step"),
+                  word(CERTIFICATION_STATES, x["to"]), x["actor"], x["at"][:19], x["note"])
     console.print(t)
 
 
@@ -244,12 +256,12 @@ def cert_list(as_user: AsOpt = None, home: HomeOption = None, fmt: FormatOption 
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="applications")
+    t = Table(title=tr("applications"))
     for col in ("number", "enterprise", "product", "kg CO2e", "per", "body", "state", "certificate"):
-        t.add_column(col)
+        t.add_column(tr(col, "field") if col != "kg CO2e" else col)
     for a in rows:
         t.add_row(a["number"], a["enterprise"], a["product_name"], f"{a['total_kgco2e']:.6g}", a["declared_unit"],
-                  a["body"], a["state_name"], a["certificate"] or "")
+                  a["body"], _named(a, "state_name"), a["certificate"] or "")
     console.print(t)
 
 
@@ -264,7 +276,7 @@ def cert_show(number: Annotated[str, typer.Argument(help="An application (APP-�
     if number.strip().upper().startswith("APP-"):
         _application(application(reg, actor, number), fmt)
         return
-    _show(public_certificate(reg, number), fmt, f"certificate {number}",
+    _show(public_certificate(reg, number), fmt, say("cert.certificate", number=number),
           ("number", "status_name", "status_reason", "enterprise", "product_name", "value_kgco2e", "declared_unit",
            "issued_on", "valid_to", "body", "standard", "checked_on"))
 
@@ -283,7 +295,7 @@ def cert_action(number: Annotated[str, typer.Argument(help="The certificate's nu
     from nengtan.engine.certification import certificate_action
 
     reg, actor = operator(home, as_user)
-    _show(certificate_action(reg, actor, number, action, not fail, note), fmt, f"certificate {number}",
+    _show(certificate_action(reg, actor, number, action, not fail, note), fmt, say("cert.certificate", number=number),
           ("number", "status_name", "status_reason", "valid_to"))
 
 
@@ -308,7 +320,7 @@ def cert_label(number: Annotated[str, typer.Argument(help="The certificate's num
         out.write_bytes(label_png(c, link))
     else:
         raise UserError(f"{out}: a label is written as .svg or .png", f"{out}：标识只能写成 .svg 或 .png")
-    console.print(f"label of {c['number']} ({c['status_name']}) written to {out}; QR → {link}", highlight=False)
+    console.print(say("cert.label", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]), out=out, link=link), highlight=False)
 
 
 def demo_chain(paths: Any, stores: Any, year: int) -> None:
@@ -320,7 +332,6 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
     r = run(paths.home, stores, year)
     if r is None:
         return
-    from nengtan.cli.say import say, tr
 
     t = Table(title=say("demo.chain_title", year=year))
     for col in (tr("stage"), tr("enterprise"), "kg CO2e", tr("per"), tr("primary data"), tr("record")):
@@ -331,7 +342,7 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
                   "" if share is None else f"{share:.0%}", rec["id"])
     console.print(t)
     c = r.certificate
-    console.print(say("demo.certificate", number=c["number"], status=c["status_name"], valid_to=c["valid_to"],
+    console.print(say("demo.certificate", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]), valid_to=c["valid_to"],
                       product=c["product_name"], value=c["value_kgco2e"], unit=c["declared_unit"],
                       svg=r.label_svg.name, png=r.label_png.name, pact=r.pact.name, study=r.study), highlight=False)
 
