@@ -320,7 +320,8 @@ def cert_label(number: Annotated[str, typer.Argument(help="The certificate's num
         out.write_bytes(label_png(c, link))
     else:
         raise UserError(f"{out}: a label is written as .svg or .png", f"{out}：标识只能写成 .svg 或 .png")
-    console.print(say("cert.label", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]), out=out, link=link), highlight=False)
+    console.print(say("cert.label", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]), out=out,
+                      link=link), highlight=False)
 
 
 def demo_chain(paths: Any, stores: Any, year: int) -> None:
@@ -342,8 +343,8 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
                   "" if share is None else f"{share:.0%}", rec["id"])
     console.print(t)
     c = r.certificate
-    console.print(say("demo.certificate", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]), valid_to=c["valid_to"],
-                      product=c["product_name"], value=c["value_kgco2e"], unit=c["declared_unit"],
+    console.print(say("demo.certificate", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]),
+                      valid_to=c["valid_to"], product=c["product_name"], value=c["value_kgco2e"], unit=c["declared_unit"],
                       svg=r.label_svg.name, png=r.label_png.name, pact=r.pact.name, study=r.study), highlight=False)
 
 
