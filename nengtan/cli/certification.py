@@ -345,7 +345,8 @@ def demo_chain(paths: Any, stores: Any, year: int) -> None:
     c = r.certificate
     console.print(say("demo.certificate", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]),
                       valid_to=c["valid_to"], product=c["product_name"], value=c["value_kgco2e"],
-                      unit=c["declared_unit"], svg=r.label_svg.name, png=r.label_png.name, pact=r.pact.name, study=r.study), highlight=False)
+                      unit=c["declared_unit"], svg=r.label_svg.name, png=r.label_png.name, pact=r.pact.name,
+                      study=r.study), highlight=False)
 
 
 def register(footprint_app: typer.Typer, app: typer.Typer) -> None:
