@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from nengtan.cli.common import HomeOption, UserError, console, err_console, friendly, open_stores
+from nengtan.cli.say import say
 
 audit_app = typer.Typer(help="The audit log: signed checkpoints and offline verification.", no_args_is_help=True)
 KEY_FILE = Path("keys") / "ledger-ed25519.pem"
@@ -32,8 +33,8 @@ def checkpoint_cmd(
     target = out or paths.home / "checkpoints" / f"audit-{head.size}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(head.to_json(), encoding="utf-8")
-    console.print(f"checkpoint of {head.size} entries, root {head.root}, signed by key {head.public_key[:16]}… "
-                  f"→ {target}", highlight=False)
+    console.print(say("audit.checkpoint", size=head.size, root=head.root, signer=head.public_key[:16], out=target),
+                  highlight=False)
 
 
 @audit_app.command("verify")
@@ -60,11 +61,9 @@ def verify_cmd(
         chain = audit.verify(s)
         status = audit.verify_against(s, head, public_key)
     if not chain.intact:
-        err_console.print(f"[bold red]tampered:[/] hash chain broken at entry {chain.first_bad_seq}: {chain.problem}",
-                          highlight=False)
+        err_console.print(say("audit.chain_broken", seq=chain.first_bad_seq, problem=chain.problem), highlight=False)
     if not status.ok:
-        err_console.print(f"[bold red]tampered:[/] {status.problem}", highlight=False)
+        err_console.print(say("ledger.tampered", problem=status.problem), highlight=False)
     if not (chain.intact and status.ok):
         raise typer.Exit(1)
-    console.print(f"intact: {status.size_now} entries; the {status.size_then} of the checkpoint unchanged and in "
-                  "order, the log only appended to since (consistency proof verified)", highlight=False)
+    console.print(say("audit.intact", now=status.size_now, then=status.size_then), highlight=False)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from nengtan.cli.common import HomeOption, UserError, console, err_console, friendly, print_json
+from nengtan.cli.say import say
 
 ledger_app = typer.Typer(help="The green-power ledger: signed heads, export, offline verification, proofs.",
                          no_args_is_help=True)
@@ -42,7 +43,7 @@ def export_cmd(out: Annotated[Path, typer.Argument(help="A folder: entries.jsonl
 
     paths, reg, _ = open_stores(home)
     h = greenledger.export(reg, out, greenledger.signing_key(paths.home))
-    console.print(f"{h.size} entries, root {h.root}, signed by key {h.public_key[:16]}… → {out}", highlight=False)
+    console.print(say("ledger.exported", size=h.size, root=h.root, signer=h.public_key[:16], out=out), highlight=False)
 
 
 @ledger_app.command("verify")
@@ -68,10 +69,9 @@ def verify_cmd(export: Annotated[Path, typer.Argument(help="An exported ledger f
         raise UserError(f"{export}: {exc}", f"{export}：{exc}") from None
     v = verify_entries(entries, h, LOG_NAME, public_key)
     if not v.ok:
-        err_console.print(f"[bold red]tampered:[/] {v.problem}", highlight=False)
+        err_console.print(say("ledger.tampered", problem=v.problem), highlight=False)
         raise typer.Exit(1)
-    console.print(f"intact: {v.entries} entries; the {v.head_size} the head covers hash to its signed root "
-                  f"{h.root[:16]}…", highlight=False)
+    console.print(say("ledger.intact", entries=v.entries, size=v.head_size, root=h.root[:16]), highlight=False)
 
 
 @ledger_app.command("proof")
@@ -86,7 +86,7 @@ def proof_cmd(seq: Annotated[int, typer.Argument(help="The entry's sequence numb
     paths, reg, _ = open_stores(home)
     bundle = greenledger.proof(reg, seq, greenledger.signing_key(paths.home))
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    console.print(f"entry {seq} ({bundle['entry']['kind']}) in a ledger of {bundle['head']['size']} → {out}",
+    console.print(say("ledger.proof", seq=seq, kind=bundle["entry"]["kind"], size=bundle["head"]["size"], out=out),
                   highlight=False)
 
 
@@ -102,11 +102,11 @@ def check_proof_cmd(proof: Annotated[Path, typer.Argument(help="A proof file.")]
         raise UserError(f"{proof}: not a proof ({exc})", f"{proof}：不是证明文件（{exc}）") from None
     v = verify_bundle(bundle, public_key)
     if not v.ok:
-        err_console.print(f"[bold red]not proven:[/] {v.problem}", highlight=False)
+        err_console.print(say("ledger.not_proven", problem=v.problem), highlight=False)
         raise typer.Exit(1)
     e = bundle["entry"]
-    console.print(f"proven: entry {e['seq']} ({e['kind']}, {e['subject']}) is in the signed ledger of {v.head_size} "
-                  f"entries", highlight=False)
+    console.print(say("ledger.proven", seq=e["seq"], kind=e["kind"], subject=e["subject"], size=v.head_size),
+                  highlight=False)
 
 
 def register(app: typer.Typer) -> None:
