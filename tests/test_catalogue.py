@@ -133,7 +133,7 @@ def test_every_word_the_command_line_asks_for_is_in_the_catalogue() -> None:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
             literals = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            if node.func.id == "tr" and literals:
+            if node.func.id == "tr" and literals and isinstance(node.args[0], ast.Constant):
                 sense = literals[1] if len(literals) > 1 else ""
                 asked.add(("cli.word" + (f".{sense}" if sense else ""), literals[0]))
             if node.func.id == "pick" and len(literals) == 2:
