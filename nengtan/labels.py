@@ -57,6 +57,8 @@ REVIEW_DECISIONS: dict[str, tuple[str, str]] = label_table("review_decisions")
 """An energy review's decision (nengtan.engine.energybudget.review)."""
 GEC_STATUSES: dict[str, tuple[str, str]] = label_table("gec_statuses")
 """A green electricity certificate's status (nengtan.greenpower.gec.STATUSES)."""
+REGION_LEVELS: dict[str, tuple[str, str]] = label_table("region_levels")
+"""The levels of the region hierarchy (nengtan.registry.tables.regions)."""
 QUALITY_FLAGS: dict[str, tuple[str, str]] = label_table("quality_flags")
 """The data-quality rules a reading or a month is flagged by (nengtan.ingest.quality)."""
 POINT_KINDS: dict[str, tuple[str, str]] = label_table("point_kinds")

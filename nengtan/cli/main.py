@@ -77,7 +77,7 @@ def init(home: HomeOption = None) -> None:
     paths, reg, _ = open_stores(home, create=True)
     with reg.session() as s:
         n = seed_sectors(s)
-    console.print(f"data home {paths.home}\nregistry {reg.url} ({n} sector codes added)")
+    console.print(say("init.done", home=paths.home, url=reg.url, n=n))
 
 
 def _park_name(home: str | None) -> str:

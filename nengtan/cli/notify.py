@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
+from nengtan.cli.say import say, tr
 
 notify_app = typer.Typer(help="Notifications: warnings, data quality, certificate expiries and compliance deadlines "
                               "by e-mail and 企业微信/钉钉/webhook.", no_args_is_help=True)
@@ -40,8 +41,8 @@ def subscribe_cmd(user: Annotated[str, typer.Argument(help="The user who hears o
 
     out = subscribe(open_local(home)[1].registry, "cli", user, [k.strip() for k in kinds.split(",") if k.strip()],
                     channel, target, digest, report_day)
-    console.print(f"subscription {out['id']}: {user} hears of {', '.join(out['kinds'])} by {channel} at {target}"
-                  f"{' (digest)' if digest else ''}", highlight=False)
+    console.print(say("notify.subscribed", id=out["id"], user=user, kinds=tr(", ").join(map(_event, out["kinds"])),
+                      channel=channel, target=target) + (tr(" (digest)") if digest else ""), highlight=False)
 
 
 @notify_app.command("run")
@@ -63,9 +64,18 @@ def run_cmd(year: Annotated[int | None, typer.Option("--year", help="The warning
 def _summary(out: dict[str, object]) -> str:
     by_kind = out["events"]
     assert isinstance(by_kind, dict)
-    return (f"{out['year']}: events {', '.join(f'{k} {v}' for k, v in sorted(by_kind.items())) or 'none'}; "
-            f"queued {out['queued']}, reports {out['reports']}; sent {out['sent']}, to retry {out['retry']}, "
-            f"rejected {out['rejected']}")
+    events = tr(", ").join(f"{_event(k)} {v}" for k, v in sorted(by_kind.items())) or say("none")
+    return say("notify.run", year=out["year"], events=events, queued=out["queued"], reports=out["reports"],
+               sent=out["sent"], retry=out["retry"], rejected=out["rejected"])
+
+
+def _event(kind: str) -> str:
+    """An event kind (warnings, quality …) as the subscription pages word it (the catalogue's ``web:ev_<kind>``)."""
+    from nengtan.cli.say import pick
+    from nengtan.i18n import keyed
+
+    en, zh = keyed("web").get(f"ev_{kind}", (kind, kind))
+    return pick(en, zh)
 
 
 @notify_app.command("watch")
@@ -90,7 +100,7 @@ def watch_cmd(every: Annotated[float, typer.Option("--every", min=0.01, help="Mi
             if passes is None or n < passes:
                 time.sleep(every * 60)
     except KeyboardInterrupt:
-        console.print("stopped", highlight=False)
+        console.print(say("notify.stopped"), highlight=False)
 
 
 @notify_app.command("deliver")
@@ -101,7 +111,7 @@ def deliver_cmd(home: HomeOption = None) -> None:
     from nengtan.engine.notify import deliver
 
     out = deliver(open_local(home)[1].registry, _smtp())
-    console.print(f"sent {out['sent']}, to retry {out['retry']}, rejected {out['rejected']}", highlight=False)
+    console.print(say("notify.sent", sent=out["sent"], retry=out["retry"], rejected=out["rejected"]), highlight=False)
 
 
 @notify_app.command("deliveries")
@@ -116,9 +126,9 @@ def deliveries_cmd(status: Annotated[str | None, typer.Option("--status", help="
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="通知 deliveries")
+    t = Table(title=tr("deliveries"))
     for c in ("id", "channel", "to", "subject", "status", "attempts", "last error"):
-        t.add_column(c)
+        t.add_column(tr(c, "field"))
     for r in rows:
         t.add_row(str(r["id"]), r["channel"], r["target"], r["subject"], r["status"], str(r["attempts"]),
                   r["last_error"] or "")

@@ -9,6 +9,8 @@ import typer
 
 from nengtan.cli.certification import AsOpt, operator
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json, report_import
+from nengtan.cli.say import say, word
+from nengtan.labels import REGION_LEVELS
 
 region_app = typer.Typer(help="Regions above the parks: province → city → district → park.", no_args_is_help=True)
 
@@ -37,7 +39,7 @@ def park_cmd(code: Annotated[str, typer.Option("--code")], region: Annotated[str
 
     reg, actor = operator(home, as_user)
     place_park(reg, actor, code, region, name)
-    console.print(f"park {code} in region {region}", highlight=False)
+    console.print(say("region.placed", code=code, region=region), highlight=False)
 
 
 @region_app.command("park-geo")
@@ -52,7 +54,7 @@ def park_geo_cmd(code: Annotated[str, typer.Argument(help="The park's code.")],
     from nengtan.engine.geo import save_park_geojson
 
     n = save_park_geojson(open_local(home)[1], code, file)
-    console.print(f"park {code}: map of {n} features kept", highlight=False)
+    console.print(say("region.geo", code=code, n=n), highlight=False)
 
 
 @region_app.command("tree")
@@ -68,9 +70,9 @@ def tree_cmd(home: HomeOption = None, fmt: FormatOption = "table") -> None:
         return
 
     def show(n: dict[str, Any], depth: int) -> None:
-        console.print(f"{'  ' * depth}{n['code']} {n['name']} [{n['level']}]", highlight=False)
+        console.print(f"{'  ' * depth}{n['code']} {n['name']} ({word(REGION_LEVELS, n['level'])})", highlight=False)
         for p in n["parks"]:
-            console.print(f"{'  ' * (depth + 1)}park {p['code']} {p['name']}: {p['enterprises']} enterprises",
+            console.print("  " * (depth + 1) + say("region.park", code=p["code"], name=p["name"], n=p["enterprises"]),
                           highlight=False)
         for c in n["children"]:
             show(c, depth + 1)
@@ -113,6 +115,6 @@ def generate_province_cmd(
         truth = build_province(paths, reg, lake, ProvinceSize(enterprises, metered, parks_per_city, year),
                                workers=workers, progress=lambda m, f: bar.update(task, completed=f,
                                                                                  description=f"province: {m}"))
-    console.print(f"province: {truth.enterprises:,} enterprises in {truth.parks} parks, {truth.metered:,} metered; "
-                  f"{truth.readings:,} readings in {truth.files} files, {truth.statement_rows:,} statement rows; "
-                  f"{time.perf_counter() - t0:.0f} s", highlight=False)
+    console.print(say("province.built", enterprises=f"{truth.enterprises:,}", parks=truth.parks,
+                      metered=f"{truth.metered:,}", readings=f"{truth.readings:,}", files=truth.files,
+                      rows=f"{truth.statement_rows:,}", seconds=f"{time.perf_counter() - t0:.0f}"), highlight=False)

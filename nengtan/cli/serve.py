@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nengtan.cli.say import say, tr, word
+from nengtan.labels import USER_ROLES
+
 if TYPE_CHECKING:
     from nengtan.api.settings import Settings
 
@@ -22,7 +25,7 @@ def _settings(home: str | None, config: str | None, **kw: object):  # type: igno
     try:
         return load_settings(config, home=home, **kw)
     except SettingsError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        _error(str(exc))
         raise typer.Exit(2) from exc
 
 
@@ -56,8 +59,8 @@ def serve(
 
     settings = _settings(home, config, host=host, port=port, demo=demo or None)
     if workers > 1 and not os.environ.get("NENGTAN_SECRET_KEY"):
-        typer.secho("error: --workers > 1 needs NENGTAN_SECRET_KEY so that all workers accept the same tokens",
-                    fg=typer.colors.RED, err=True)
+        _error("--workers > 1 needs NENGTAN_SECRET_KEY so that all workers accept the same tokens",
+               "--workers 大于 1 时须设置 NENGTAN_SECRET_KEY，使各工作进程接受同样的令牌")
         raise typer.Exit(2)
     if settings.demo:
         from nengtan.api.demo_users import ensure_demo_users
@@ -67,16 +70,15 @@ def serve(
         with reg.session() as s:
             n = s.execute(select(func.count(Enterprise.id))).scalar() or 0
         if n == 0:
-            typer.echo(f"building the demo park in {settings.paths.home} …")
+            typer.echo(say("serve.building", home=settings.paths.home))
             build_demo(settings.paths, reg, SMALL if small else FULL)
         accounts = ensure_demo_users(reg)
         reg.close()
-        typer.echo("demo accounts (demo mode only):")
+        typer.echo(say("serve.accounts"))
         for a in accounts:
             typer.echo(f"  {a.role:<10} {a.username:<14} {a.password}")
     url = f"http://{settings.host}:{settings.port}"
-    typer.secho(f"nengtan cockpit: {url}/cockpit   portal: {url}/portal   API: {url}/api/docs",
-                fg=typer.colors.GREEN)
+    typer.secho(say("serve.urls", url=url), fg=typer.colors.GREEN)
     if workers > 1:
         os.environ["NENGTAN_HOME"] = str(settings.paths.home)
         if settings.database_url:
@@ -127,9 +129,10 @@ def users_add(
         with reg.session() as s:
             v = add_user(s, "cli", username, pw, role, enterprise or [], org=org, place=place)
     except (UserError, WeakPasswordError) as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        _error(str(exc))
         raise typer.Exit(2) from exc
-    typer.echo(f"created {v.username} ({v.role}{', ' + v.place if v.place else ''}) {' '.join(v.enterprises)}")
+    typer.echo(say("users.created", username=v.username, role=word(USER_ROLES, v.role),
+                   place=(tr(", ") + v.place) if v.place else "", enterprises=" ".join(v.enterprises)))
 
 
 @users_app.command("list")
@@ -138,8 +141,8 @@ def users_list(home: HomeOpt = None, config: ConfigOpt = None) -> None:
     from nengtan.api.users import list_users
     with _open(home, config).session() as s:
         for v in list_users(s):
-            typer.echo(f"{v.username}\t{v.role}\t{'active' if v.active else 'inactive'}\t{','.join(v.enterprises)}"
-                       f"\t{v.place or ''}")
+            typer.echo(f"{v.username}\t{word(USER_ROLES, v.role)}\t{tr('active') if v.active else tr('inactive')}\t"
+                       f"{','.join(v.enterprises)}\t{v.place or ''}")
 
 
 @users_app.command("passwd")
@@ -157,9 +160,9 @@ def users_passwd(
         with _open(home, config).session() as s:
             update_user(s, "cli", username, password=pw)
     except (UserError, WeakPasswordError) as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        _error(str(exc))
         raise typer.Exit(2) from exc
-    typer.echo(f"password of {username} changed")
+    typer.echo(say("users.password", username=username))
 
 
 @users_app.command("disable")
@@ -171,9 +174,17 @@ def users_disable(username: Annotated[str, typer.Argument()], home: HomeOpt = No
         with _open(home, config).session() as s:
             update_user(s, "cli", username, active=False)
     except UserError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        _error(str(exc))
         raise typer.Exit(2) from exc
-    typer.echo(f"{username} disabled")
+    typer.echo(say("users.disabled", username=username))
+
+
+def _error(message: str, zh: str | None = None) -> None:
+    """The error line in the CLI's language (``zh``: its Chinese; else nengtan.messages')."""
+    from nengtan.cli.help_zh import error_line
+
+    head, text = error_line(message, 400, zh)
+    typer.secho(f"{head} {text}" if head.isascii() else f"{head}{text}", fg=typer.colors.RED, err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.say import say, tr
 
 upward_app = typer.Typer(help="Upward reporting: online-monitoring items and monthly deposits, store and forward.",
                          no_args_is_help=True)
@@ -52,8 +53,7 @@ def queue_cmd(kind: Kind, period: Period,
             targets = list(s.execute(select(Enterprise.uscc).where(flag.is_(True)).order_by(Enterprise.uscc))
                            .scalars())
     new = sum(enqueue(stores, kind, u, period)["new"] for u in targets)
-    console.print(f"{new} messages queued ({len(targets) - new} already queued with the same content)",
-                  highlight=False)
+    console.print(say("upward.queued", new=new, already=len(targets) - new), highlight=False)
 
 
 @upward_app.command("push")
@@ -78,7 +78,7 @@ def push_cmd(url: Annotated[str | None, typer.Option("--url", help="The endpoint
     verify: str | bool = ca or env_ca
     while True:
         c = push(reg, target, verify)
-        console.print(f"sent {c['sent']}, refused {c['rejected']}, to retry {c['retry']}", highlight=False)
+        console.print(say("upward.pushed", sent=c["sent"], rejected=c["rejected"], retry=c["retry"]), highlight=False)
         if not loop or not outbox(reg, "queued"):
             break
         time.sleep(interval)
@@ -95,9 +95,9 @@ def status_cmd(home: HomeOption = None, fmt: FormatOption = "table") -> None:
     if check_format(fmt) == "json":
         print_json(rows)
         return
-    t = Table(title="上报 outbox")
+    t = Table(title=tr("upward outbox"))
     for c in ("id", "key", "status", "attempts", "next attempt", "last error"):
-        t.add_column(c)
+        t.add_column(tr(c, "field"))
     for r in rows:
         t.add_row(str(r["id"]), r["key"], r["status"], str(r["attempts"]), r["next_attempt_at"][:19],
                   (r["last_error"] or "")[:60])
@@ -113,7 +113,7 @@ def requeue_cmd(message: Annotated[int, typer.Argument(help="The refused message
     from nengtan.engine.upward import requeue
 
     requeue(open_local(home)[1].registry, message)
-    console.print(f"message {message} queued again", highlight=False)
+    console.print(say("upward.requeued", message=message), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
