@@ -29,7 +29,7 @@ def test_form205_and_quality_commands(cli, registry, tmp_path):  # type: ignore[
     f = write_sample(tmp_path / "s.xlsx", uscc=park.enterprises[0], period="2025-02")
     r = cli("ingest", "form205", str(f))
     assert r.exit_code == 0, r.output
-    assert "natural_gas: 852,000.000 (of which raw-material use 320,000.000: 原料用能" in r.output
+    assert "Natural gas: 852,000.000 (of which raw-material use 320,000.000: 原料用能" in r.output  # (carriers named)
     assert "flag:" not in r.output  # the sample's coefficients are the library's
     r2 = cli("quality", "--year", "2025", "--month", "2", "--enterprise", park.enterprises[0])
     assert r2.exit_code == 0, r2.output
