@@ -141,3 +141,26 @@ def test_every_word_the_command_line_asks_for_is_in_the_catalogue() -> None:
     assert len(asked) > 30 and not inline  # (words from a loop over literals are asked for by the zh runs of the CLI)
     index = {(e.msgctxt, e.msgid) for e in _po()}
     assert not asked - index
+
+
+def test_every_command_line_mistake_is_said_from_the_catalogue() -> None:
+    """A CLI mistake is ``UserError.said("<key>", **fields)`` with its entry ``cli.error:<key>``; none is written with
+    its Chinese beside it in the code (``UserError("English", "中文")``), and every entry is used."""
+    import ast
+
+    from nengtan.cli.common import UserError
+
+    cli = Path(i18n.__file__).parent / "cli"
+    said, inline = set(), []
+    for source in cli.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "said" and node.args:
+                said.add(node.args[0].value)  # type: ignore[attr-defined]
+            if isinstance(node.func, ast.Name) and node.func.id == "UserError" and len(node.args) == 2:
+                inline.append(f"{source.name}:{node.lineno}")
+    assert inline == [] and len(said) > 40
+    assert said == set(i18n.keyed("cli.error"))
+    error = UserError.said("common.format_is_not_table", fmt="xml")
+    assert str(error) == "--format 'xml' is not table or json" and error.zh == "--format 'xml' 须为 table 或 json"

@@ -51,11 +51,11 @@ def verify_cmd(
     from nengtan.registry import audit
 
     if not checkpoint.exists():
-        raise UserError(f"{checkpoint}: no such file", f"{checkpoint}：文件不存在")
+        raise UserError.said("audit.no_such_file", checkpoint=checkpoint)
     try:
         head = TreeHead.from_json(checkpoint.read_text(encoding="utf-8"))
     except (ValueError, KeyError) as exc:
-        raise UserError(f"{checkpoint}: not a checkpoint ({exc})", f"{checkpoint}：不是检查点文件（{exc}）") from None
+        raise UserError.said("audit.not_a_checkpoint", checkpoint=checkpoint, exc=exc) from None
     _, reg, _ = open_stores(home)
     with reg.session() as s:
         chain = audit.verify(s)

@@ -120,8 +120,7 @@ def share_cmd(request: Annotated[int, typer.Argument(help="The request's number.
     from nengtan.engine.certification import answer_request
 
     if bool(record) == decline:
-        raise UserError("give either --record <id> (share it) or --decline",
-                        "请给出 --record <编号>（共享该记录）或 --decline（拒绝）")
+        raise UserError.said("certification.give_either_record_id")
     reg, actor = operator(home, as_user)
     _show(answer_request(reg, actor, request, None if decline else record), fmt, tr("footprint request"),
           ("id", "requester", "supplier", "product", "status", "footprint"))
@@ -159,10 +158,10 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text("utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read ({exc})", f"{path}：无法读取（{exc}）") from None
+        raise UserError.said("certification.cannot_read", path=path, exc=exc) from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                        f"{path}：不是 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+        raise UserError.said("certification.not_json_line_column", path=path, exc_lineno=exc.lineno,
+                             exc_colno=exc.colno, exc_msg=exc.msg) from None
 
 
 @pact_app.command("validate")
@@ -319,7 +318,7 @@ def cert_label(number: Annotated[str, typer.Argument(help="The certificate's num
     elif suffix == ".png":
         out.write_bytes(label_png(c, link))
     else:
-        raise UserError(f"{out}: a label is written as .svg or .png", f"{out}：标识只能写成 .svg 或 .png")
+        raise UserError.said("certification.a_label_is_written", out=out)
     console.print(say("cert.label", number=c["number"], status=word(CERTIFICATE_STATUSES, c["status"]), out=out,
                       link=link), highlight=False)
 

@@ -74,6 +74,15 @@ class UserError(InputError):
         super().__init__(message)
         self.zh = zh
 
+    @classmethod
+    def said(cls, key: str, **fields: object) -> UserError:
+        """The mistake ``key`` of the message catalogue (context ``cli.error:<key>``, nengtan.i18n), its English and
+        its Chinese with the fields filled in."""
+        from nengtan.i18n import keyed
+
+        english, chinese = keyed("cli.error")[key]
+        return cls(english.format(**fields), chinese.format(**fields))
+
 
 def register_user_error(*types: type[BaseException]) -> None:
     """Let another area add its own user-error exception types."""
@@ -122,7 +131,7 @@ def open_stores(home: str | None, migrate: bool = True, create: bool = False) ->
 
 def check_format(fmt: str) -> str:
     if fmt not in ("table", "json"):
-        raise UserError(f"--format {fmt!r} is not table or json", f"--format {fmt!r} 须为 table 或 json")
+        raise UserError.said("common.format_is_not_table", fmt=fmt)
     return fmt
 
 

@@ -76,8 +76,7 @@ def hj274_cmd(year: Year,
         try:
             picked = {int(x) for x in chosen.split(",") if x.strip()}
         except ValueError:
-            raise UserError(f"--chosen {chosen!r}: indicator numbers separated by commas",
-                                f"--chosen {chosen!r}：须为以逗号分隔的指标序号") from None
+            raise UserError.said("evaluate.chosen_indicator_numbers_separated", chosen=chosen) from None
     stores = placed_local(home, place)
     r = hj274_evaluation(stores, year, base_year, picked, _filed(filed))
     _done("hj274", r, stores, output)

@@ -71,8 +71,7 @@ def calc_cmd(
 
     check_format(fmt)
     if save and not enterprise:
-        raise UserError("--save holds the footprint for an enterprise: give --enterprise <credit code>",
-                        "--save 把碳足迹保存给某家企业：请给出 --enterprise <统一社会信用代码>")
+        raise UserError.said("footprint.save_holds_the_footprint")
     stores = None
     if save:  # the stores the footprint reads are the ones it is saved to: opened once
         from nengtan.engine import open_local
@@ -123,10 +122,9 @@ def template_cmd(
     root = resources.files("nengtan.footprint").joinpath("templates")
     names = sorted(p.name for p in root.iterdir() if p.is_dir())
     if name not in names:
-        raise UserError(f"no template {name!r} (templates: {', '.join(names)})",
-                        f"没有模板 {name!r}（可用模板：{'、'.join(names)}）")
+        raise UserError.said("footprint.no_template", name=name, names=", ".join(names))
     if out.exists() and any(out.iterdir()):
-        raise UserError(f"{out} is not empty: choose a new directory", f"{out} 不是空目录：请选择新目录")
+        raise UserError.said("footprint.is_not_empty_choose", out=out)
     out.mkdir(parents=True, exist_ok=True)
     for f in root.joinpath(name).iterdir():
         if f.name.endswith(".csv"):
@@ -157,7 +155,7 @@ def report_cmd(
     from nengtan.reports.footprint_xlsx import footprint_report
 
     if out.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{out}: the report is written as .xlsx or .pdf", f"{out}：报告只能写成 .xlsx 或 .pdf")
+        raise UserError.said("footprint.the_report_is_written", out=out)
     result = footprint(Request(model, product, per, mc, gwp=gwp, allocation=allocation, scenario=scenario,
                                background=tuple(background or ()), home=home, year=year, enterprise=enterprise))
     path = (footprint_pdf if out.suffix.lower() == ".pdf" else footprint_report)(result, out, goal)

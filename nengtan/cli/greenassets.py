@@ -259,8 +259,7 @@ def statement_cmd(enterprise: Annotated[str, typer.Option("--enterprise", help="
     from nengtan.reports.greenpower_statement import write_statement
 
     if out.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{out.name}: the statement is written as .xlsx or .pdf",
-                        f"{out.name}：报表只能写成 .xlsx 或 .pdf")
+        raise UserError.said("greenassets.the_statement_is_written", out_name=out.name)
     paths, stores, actor = operator_stores(home, as_user)
     data = greenstatement.statement(stores, paths.home, actor, enterprise, year)
     write_statement(data, out)

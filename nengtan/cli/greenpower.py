@@ -44,21 +44,17 @@ def cfe_cmd(
 
     check_format(fmt)
     if sum((load is not None, enterprise is not None, park)) != 1:
-        raise UserError("give the load as a file (--load), an enterprise's meters (--enterprise, --year) or the "
-                        "park's (--park, --year)",
-                        "请给出负荷：文件（--load）、企业的表计（--enterprise、--year）或园区的（--park、--year）")
+        raise UserError.said("greenpower.give_the_load_as")
     if (enterprise is not None or park) and year is None:
-        raise UserError("--enterprise and --park need --year", "--enterprise 和 --park 需要同时给出 --year")
+        raise UserError.said("greenpower.enterprise_and_park_need")
     if storage_kwh < 0 or storage_kw < 0:
-        raise UserError("--storage-kwh and --storage-kw are ≥ 0", "--storage-kwh 和 --storage-kw 须 ≥ 0")
+        raise UserError.said("greenpower.storage_kwh_and_storage")
     if grid_cfe is not None and grid_share is not None:
-        raise UserError("give the grid's carbon-free share as a file (--grid-cfe) or one number (--grid-cfe-share)",
-                        "电网无碳电力比例请以文件（--grid-cfe）或一个数（--grid-cfe-share）给出，二者选一")
+        raise UserError.said("greenpower.give_the_grid_s")
     st = Storage(storage_kwh, storage_kw or storage_kwh, efficiency) if storage_kwh > 0 else None
     if load is not None:
         if supply is None or grid_cfe is None:
-            raise UserError("with --load, give --supply and --grid-cfe files",
-                            "使用 --load 时，请同时给出 --supply 和 --grid-cfe 文件")
+            raise UserError.said("greenpower.with_load_give_supply")
         out = cfe_from_files(load, supply, grid_cfe, st)
     else:
         from nengtan.engine import open_local
@@ -69,10 +65,9 @@ def cfe_cmd(
             out = cfe_platform(stores, year, enterprise, grid_cfe, grid_share or 0.0, st)
         else:
             if grid_cfe is None:
-                raise UserError("with --supply, give --grid-cfe as a file", "使用 --supply 时，--grid-cfe 须为文件")
+                raise UserError.said("greenpower.with_supply_give_grid")
             if enterprise is None:
-                raise UserError("--supply goes with --enterprise (the park's supply is the platform's)",
-                                "--supply 须与 --enterprise 同用（园区的供应取自平台）")
+                raise UserError.said("greenpower.supply_goes_with_enterprise")
             hours, source = enterprise_load(stores, enterprise, year)
             out = cfe_from_files(hours, supply, grid_cfe, st)
             out["load_from"] = source

@@ -60,13 +60,12 @@ def verify_cmd(export: Annotated[Path, typer.Argument(help="An exported ledger f
     from nengtan.ledger.heads import TreeHead
 
     if not (export / "entries.jsonl").exists():
-        raise UserError(f"{export}: no entries.jsonl (export the ledger first)",
-                        f"{export}：没有 entries.jsonl（请先导出账本）")
+        raise UserError.said("ledger.no_entries_jsonl_export", export=export)
     try:
         entries, own_head = read_export(export)
         h = TreeHead.from_json(head.read_text(encoding="utf-8")) if head else own_head
     except (OSError, ValueError, KeyError) as exc:
-        raise UserError(f"{export}: {exc}", f"{export}：{exc}") from None
+        raise UserError.said("ledger.error", export=export, exc=exc) from None
     v = verify_entries(entries, h, LOG_NAME, public_key)
     if not v.ok:
         err_console.print(say("ledger.tampered", problem=v.problem), highlight=False)
@@ -99,7 +98,7 @@ def check_proof_cmd(proof: Annotated[Path, typer.Argument(help="A proof file.")]
     try:
         bundle = json.loads(proof.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UserError(f"{proof}: not a proof ({exc})", f"{proof}：不是证明文件（{exc}）") from None
+        raise UserError.said("ledger.not_a_proof", proof=proof, exc=exc) from None
     v = verify_bundle(bundle, public_key)
     if not v.ok:
         err_console.print(say("ledger.not_proven", problem=v.problem), highlight=False)

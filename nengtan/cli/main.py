@@ -195,8 +195,7 @@ def report_inventory(
     """Write the inventory workbook (totals, carriers, sectors, enterprises, months, factor table); with a .pdf
     output, the workbook and its PDF beside it."""
     if output.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{output}: the report is an Excel workbook (*.xlsx) or its PDF (*.pdf)",
-                        f"{output}：报告为 Excel 工作簿（*.xlsx）或其 PDF（*.pdf）")
+        raise UserError.said("main.the_report_is_an", output=output)
     xlsx = output.with_suffix(".xlsx")
     path = write_report(_stores(home, factors), year, xlsx, _period(year, month, quarter), scope)
     if output.suffix.lower() == ".pdf":
@@ -237,10 +236,9 @@ def import_cmd(
     if kind == "park-statistics":
         return _import_statistics(file, correct, home)
     if kind not in KINDS:
-        raise UserError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}",
-                        f"未知的导入类型 {kind!r}：请使用 {'、'.join(KINDS)} 之一")
+        raise UserError.said("main.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     if not file.exists():
-        raise UserError(f"{file}: no such file", f"{file}：文件不存在")
+        raise UserError.said("main.no_such_file", file=file)
     paths, reg, _ = open_stores(home)
     with progress_bar(rows=True, transient=True) as bar:
         task = bar.add_task(say("import.progress", file=file.name), total=None)
@@ -264,7 +262,7 @@ def _import_statistics(file: Path, reason: str | None, home: str | None) -> None
     from nengtan.engine.statistics import import_statistics
 
     if not file.exists():
-        raise UserError(f"{file}: no such file", f"{file}：文件不存在")
+        raise UserError.said("main.no_such_file_2", file=file)
     _, stores, actor = operator_stores(home, None)
     res = import_statistics(stores.registry, actor, file, reason)
     report_import(say("import.statistics", file=file.name, landed=res.landed, refused=len(res.errors)), res.errors)
@@ -352,18 +350,16 @@ def factors_add(
     lib = load_factor_set().rows
     match = lib[(lib["parameter"] == parameter) & (lib["carrier"] == carrier)]
     if match.empty:
-        raise UserError(f"the library has no {parameter} for {carrier}; see `nengtan factors show`",
-                        f"因子库没有 {carrier} 的 {parameter}；见 `nengtan factors show`")
+        raise UserError.said("main.the_library_has_no", parameter=parameter, carrier=carrier)
     if value <= 0:
-        raise UserError(f"value {value} must be positive", f"数值 {value} 须为正数")
+        raise UserError.said("main.value_must_be_positive", value=value)
     fam = family if (match["family"] == family).any() else str(match["family"].iloc[0])
     from nengtan.units import registry as ureg
 
     try:
         ureg().Quantity(1.0, unit).to(str(match["unit"].iloc[0]))
     except Exception as exc:
-        raise UserError(f"unit {unit!r} does not convert to the library's {match['unit'].iloc[0]!r}",
-                        f"单位 {unit!r} 无法换算为因子库的 {match['unit'].iloc[0]!r}") from exc
+        raise UserError.said("main.unit_does_not_convert", unit=unit, v1=match['unit'].iloc[0]) from exc
     _, reg, _ = open_stores(home)
     with reg.session() as s:
         s.add(FactorOverride(parameter=parameter, carrier=carrier, family=fam, value=value, unit=unit,
@@ -401,8 +397,7 @@ def demo(
         built = False
     if not built:
         if lake.version > 0 or _has_enterprises(reg):
-            raise UserError(f"{paths.home} already holds data; use an empty --home or --rebuild",
-                            f"{paths.home} 已有数据；请使用空的 --home 或加 --rebuild")
+            raise UserError.said("main.already_holds_data_use", paths_home=paths.home)
         size = SMALL if small else FULL
         with progress_bar() as bar:
             task = bar.add_task(say("demo.building"), total=1.0)

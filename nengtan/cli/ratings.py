@@ -200,7 +200,7 @@ def method_adopt_cmd(method: Annotated[str, typer.Argument()],
     try:
         params = json.loads(file.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise UserError(f"{file.name}: not JSON ({exc})", f"{file.name}：不是 JSON（{exc}）") from None
+        raise UserError.said("ratings.not_json", file_name=file.name, exc=exc) from None
     m = adopt_version(stores.registry, actor, method, params)
     console.print(say("ratings.adopted", label=m.label), highlight=False)
 

@@ -107,8 +107,7 @@ def generate_province_cmd(
     paths, reg, lake = open_stores(home, create=True)
     with reg.session() as s:
         if lake.version > 0 or s.query(Enterprise.id).first() is not None:
-            raise UserError(f"{paths.home} already holds data: generate a province into an empty --home",
-                            f"{paths.home} 已有数据：请把全省数据生成到空的 --home")
+            raise UserError.said("regions.already_holds_data_generate", paths_home=paths.home)
     t0 = time.perf_counter()
     with progress_bar() as bar:
         task = bar.add_task("province", total=1.0)

@@ -214,8 +214,7 @@ def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | N
     with reg.session() as s:
         al = load_allocation(s, year, version)
     if al is None:
-        raise UserError(f"no budget allocation for {year}: run `nengtan budget allocate --year {year} ...`",
-                        f"{year} 年尚未分配预算：请运行 `nengtan budget allocate --year {year} ...`")
+        raise UserError.said("targets.no_budget_allocation_for", year=year)
     if fmt == "json":
         print_json({"year": year, "version": al.version, "method": al.method, "approved_by": al.approved_by,
                     "approved_at": al.approved_at, "budget_t": al.budget_t, "reserve_t": al.reserve_t,
@@ -250,8 +249,7 @@ def budget_enter(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
     with reg.session() as s:
         al = load_allocation(s, year)
         if al is None:
-            raise UserError(f"no budget allocation for {year} to add an entrant to",
-                            f"{year} 年尚未分配预算，无法加入新进入企业")
+            raise UserError.said("targets.no_budget_allocation_for_2", year=year)
         b = benchmark_for(sector, load_benchmarks()).co2_per_value_added
         new = admit_entrant(al, uscc, sector, expected_va, b, month, approved_by)
         save_allocation(s, new)
@@ -274,7 +272,7 @@ def budget_leave(year: Annotated[int, typer.Option()], uscc: Annotated[str, type
     with reg.session() as s:
         al = load_allocation(s, year)
         if al is None:
-            raise UserError(f"no budget allocation for {year}", f"{year} 年尚未分配预算")
+            raise UserError.said("targets.no_budget_allocation_for_3", year=year)
         new = release_leaver(al, uscc, month, approved_by, cumulative_share=share)
         save_allocation(s, new)
     console.print(new.history[-1], highlight=False)
@@ -314,8 +312,7 @@ def warnings_cmd(
     if enterprise:
         frame = frame[(frame["subject"] == enterprise) | (frame["level"] == "park")]
         if not (frame["subject"] == enterprise).any():
-            raise UserError(f"enterprise {enterprise} has no budget row in {year}; check the USCC",
-                            f"企业 {enterprise} 在 {year} 年没有预算行；请核对统一社会信用代码")
+            raise UserError.said("targets.enterprise_has_no_budget", enterprise=enterprise, year=year)
     shown = frame if show_all else warnings_list(frame)
     if enterprise:
         shown = shown[shown["subject"] == enterprise] if not show_all else frame[frame["subject"] == enterprise]
@@ -356,7 +353,7 @@ def scenarios_cmd(
     """Peak-year scenarios (baseline, policy, enhanced) with P(peak by 2030) from Monte Carlo."""
     check_format(fmt)
     if draws < 0 or draws > 1_000_000:
-        raise UserError("--draws must be between 0 and 1 000 000", "--draws 须在 0 到 1 000 000 之间")
+        raise UserError.said("targets.draws_must_be_between")
     from nengtan.engine.targets import scenarios
 
     _, summary, paths, _ = scenarios(_stores(home, place), base_year, to, draws, seed, str(file) if file else None)
@@ -407,12 +404,11 @@ def _read_project(file: Path) -> Any:
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise UserError(f"cannot read {file}: {exc.strerror}", f"无法读取 {file}：{exc.strerror}") from None
+        raise UserError.said("targets.cannot_read", file=file, exc_strerror=exc.strerror) from None
     except yaml.YAMLError as exc:
-        raise UserError(f"{file} is not valid YAML: {str(exc).splitlines()[0]}",
-                        f"{file} 不是有效的 YAML：{str(exc).splitlines()[0]}") from None
+        raise UserError.said("targets.is_not_valid_yaml", file=file, v1=str(exc).splitlines()[0]) from None
     if not isinstance(data, dict):
-        raise UserError(f"{file}: expected a mapping of project fields", f"{file}：应为项目字段的映射")
+        raise UserError.said("targets.expected_a_mapping_of", file=file)
     return parse_proposal(data, where=str(file))
 
 
@@ -500,8 +496,7 @@ def report_targets(
     from nengtan.engine.targets import targets_report
 
     if output.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{output}: the report is an .xlsx file (or its .pdf)",
-                        f"{output}：报告为 .xlsx 文件（或其 .pdf）")
+        raise UserError.said("targets.the_report_is_an", output=output)
     xlsx = output.with_suffix(".xlsx")
     targets_report(_stores(home, place), year, xlsx, month, _read_project(project) if project else None, draws,
                    seed, to)
@@ -523,8 +518,7 @@ def report_pack(
     from nengtan.engine.meetingpack import write_pack
 
     if output.suffix.lower() not in (".xlsx", ".pdf"):
-        raise UserError(f"{output}: the meeting pack is a .pdf (or an .xlsx of the same tables)",
-                        f"{output}：会议材料包为 .pdf（或同样表格的 .xlsx）")
+        raise UserError.said("targets.the_meeting_pack_is", output=output)
     write_pack(_stores(home, place), year, output)
     console.print(say("wrote", path=output), highlight=False)
 

@@ -43,7 +43,7 @@ def queue_cmd(kind: Kind, period: Period,
     from nengtan.registry.tables.park import Enterprise
 
     if kind not in ("energy", "deposit"):
-        raise UserError(f"--kind {kind!r}: energy or deposit", f"--kind {kind!r}：须为 energy 或 deposit")
+        raise UserError.said("upward.kind_energy_or_deposit", kind=kind)
     stores = open_local(home)[1]
     if enterprise:
         targets = [enterprise.strip().upper()]
@@ -73,7 +73,7 @@ def push_cmd(url: Annotated[str | None, typer.Option("--url", help="The endpoint
     env_url, env_ca = endpoint()
     target = url or env_url
     if not target:
-        raise UserError("no endpoint: --url or NENGTAN_UPWARD_URL", "没有接收端：请给出 --url 或设 NENGTAN_UPWARD_URL")
+        raise UserError.said("upward.no_endpoint_url_or")
     reg = open_local(home)[1].registry
     verify: str | bool = ca or env_ca
     while True:
