@@ -65,3 +65,36 @@ def test_every_value_added_basis_has_its_chinese() -> None:
     assert value_added_basis_zh(basis([1.0, 1.0])) == "可比价"
     assert value_added_basis_zh(basis([None, None])) == "现价（未填报可比价增加值）"
     assert value_added_basis_zh(basis([None, 1.0, 1.0])) == "可比价；3 行中有 1 行未填可比价，以现价补足"
+
+
+def test_every_refusal_of_a_user_request_has_its_chinese(registry) -> None:  # type: ignore[no-untyped-def]
+    """The admin page's and `nengtan users`' refusals (nengtan.api.users), raised for real, read in Chinese with their
+    values and the roles named."""
+    from nengtan.api.auth import WeakPasswordError
+    from nengtan.api.users import UserError, add_user, update_user
+
+    good = "a-long-enough-password"
+    attempts = [("", good, "admin", [], None, None), ("x", good, "owner", [], None, None),
+                ("x", good, "enterprise", [], None, None), ("x", good, "public", ["91320115100079190E"], None, None),
+                ("x", good, "cert_auditor", [], None, None), ("x", good, "cert_auditor", ["9132"], "CB", None),
+                ("x", good, "verifier", [], "CB", None), ("x", good, "verifier", [], None, "park:x"),
+                ("x", good, "admin", [], None, "park:no-such-park"), ("x", good, "admin", [], None, "region:999999"),
+                ("x", good, "enterprise", ["91320115100079190E"], None, None), ("x", "short", "admin", [], None, None)]
+    said: list[tuple[str, str]] = []
+    with registry.session(write=True) as s:
+        add_user(s, "test", "taken", good, "admin")
+        for username, password, role, enterprises, org, place in [*attempts, ("taken", good, "admin", [], None, None)]:
+            try:
+                add_user(s, "test", username, password, role, enterprises, org=org, place=place)
+            except (UserError, WeakPasswordError) as exc:
+                said.append((str(exc), error_in_chinese(400, str(exc)) or ""))
+        try:
+            update_user(s, "test", "nobody", active=False)
+        except UserError as exc:
+            said.append((str(exc), error_in_chinese(400, str(exc)) or ""))
+    assert len(said) == len(attempts) + 2  # every attempt refused
+    assert all(re.search(r"[\u4e00-\u9fff]", zh) for _, zh in said), [en for en, zh in said if not zh]
+    by_english = dict(said)
+    assert by_english["user 'taken' already exists"] == "用户 'taken' 已存在"
+    assert by_english["a public user is not bound to enterprises"] == "公众不绑定企业"
+    assert "密码至少须有" in by_english[next(en for en in by_english if en.startswith("password"))]
