@@ -104,8 +104,7 @@ def friendly(fn: F) -> F:
             msg = str(exc).strip().strip("'\"") or exc.__class__.__name__
             word, msg = error_line(msg, getattr(exc, "status", 404 if isinstance(exc, FileNotFoundError) else 400),
                                    getattr(exc, "zh", None))
-            gap = "" if word.endswith("：") else " "
-            err_console.print(f"[bold red]{word}[/]{gap}{msg}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]{word}[/]{msg}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except Exception as exc:
             if "database is locked" not in str(exc):
@@ -114,7 +113,7 @@ def friendly(fn: F) -> F:
             word, msg = error_line("the registry is busy: another process held it for over two minutes; nothing "
                                    "was changed, run the command again", 503,
                                    "登记库正忙：另一进程占用超过两分钟；未做任何更改，请重新运行命令")
-            err_console.print(f"[bold red]{word}[/]{'' if word.endswith('：') else ' '}{msg}", highlight=False)
+            err_console.print(f"[bold red]{word}[/]{msg}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

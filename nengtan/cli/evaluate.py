@@ -19,7 +19,7 @@ from nengtan.cli.common import (
     placed_local,
     print_json,
 )
-from nengtan.cli.say import pick, say, tr
+from nengtan.cli.say import page_word, pick, say, tr
 
 evaluate_app = typer.Typer(help="Park evaluations: HJ 274-2015, zero-carbon park, greenhouse-gas inventory.",
                            no_args_is_help=True)
@@ -34,15 +34,6 @@ def _done(kind: str, r: dict[str, Any], stores: Any, output: Path | None) -> Non
     from nengtan.reports.evaluation import write_evaluation
 
     console.print(say("wrote", path=write_evaluation(kind, r, park_name(stores), output)), highlight=False)
-
-
-def _gap_word(key: str) -> str:
-    """What closes a zero-carbon gap (``co2_to_cut_t`` …), as the evaluation page words it (the catalogue's web
-    entries)."""
-    from nengtan.i18n import keyed
-
-    en, zh = keyed("web").get(key, (key, key))
-    return pick(en, zh)
 
 
 def _filed(path: Path | None) -> dict[int, float] | None:
@@ -124,7 +115,7 @@ def zero_carbon_cmd(year: Year, pv_yield: Annotated[float, typer.Option("--pv-yi
     for c in ("indicator", "value", "requirement", "result", "gap and what closes it"):
         t.add_column(tr(c))
     for i in r["indicators"]:
-        gap = tr("; ").join(f"{_gap_word(k)} {v:,.1f}" for k, v in (i["gap"] or {}).items())
+        gap = tr("; ").join(f"{page_word(k)} {v:,.1f}" for k, v in (i["gap"] or {}).items())
         t.add_row(i["name"], "—" if i["value"] is None else f"{i['value']:,.4g} {i['unit']}", i["requirement"],
                   "—" if i["passed"] is None else (tr("pass") if i["passed"] else tr("FAIL")), gap)
     console.print(t)

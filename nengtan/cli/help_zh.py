@@ -55,10 +55,11 @@ def in_chinese(command: Any, path: str = "") -> Any:
 
 
 def error_line(message: str, status: int = 400, zh: str | None = None) -> tuple[str, str]:
-    """The line's head ("error:") and the message, in the CLI's language: ``zh`` where the command gave its Chinese,
-    else the Chinese from nengtan.messages where the catalogue holds it."""
+    """The line's head with its separator ("error: ", "错误：") and the message, in the CLI's language: ``zh`` where the
+    command gave its Chinese, else the Chinese from nengtan.messages where the catalogue holds it. The line is the
+    two joined; the head is apart for a caller that styles it."""
     if cli_lang() != "zh":
-        return "error:", message
+        return "error: ", message
     from nengtan.messages import error_in_chinese
 
     return "错误：", zh or error_in_chinese(status, message) or message

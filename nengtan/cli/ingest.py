@@ -26,8 +26,7 @@ DbOpt = Annotated[str | None, typer.Option("--database-url", help="registry URL 
 
 def _fail(msg: str, zh: str | None = None) -> None:
     """Print the error line in the CLI's language (``zh``: its Chinese; a domain error's from nengtan.messages)."""
-    head, text = error_line(msg, 400, zh)
-    typer.echo(f"{head} {text}" if head.isascii() else f"{head}{text}", err=True)
+    typer.echo("".join(error_line(msg, 400, zh)), err=True)
     raise typer.Exit(1)
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
-from nengtan.cli.say import say, tr
+from nengtan.cli.say import page_word, say, tr
 
 notify_app = typer.Typer(help="Notifications: warnings, data quality, certificate expiries and compliance deadlines "
                               "by e-mail and 企业微信/钉钉/webhook.", no_args_is_help=True)
@@ -70,12 +70,8 @@ def _summary(out: dict[str, object]) -> str:
 
 
 def _event(kind: str) -> str:
-    """An event kind (warnings, quality …) as the subscription pages word it (the catalogue's ``web:ev_<kind>``)."""
-    from nengtan.cli.say import pick
-    from nengtan.i18n import keyed
-
-    en, zh = keyed("web").get(f"ev_{kind}", (kind, kind))
-    return pick(en, zh)
+    """An event kind (warnings, quality …) as the subscription pages word it (``web:ev_<kind>``)."""
+    return page_word(f"ev_{kind}", kind)
 
 
 @notify_app.command("watch")

@@ -33,6 +33,14 @@ def word(table: dict[str, tuple[str, str]], code: str) -> str:
     return zh if cli_lang() == "zh" else en
 
 
+def page_word(key: str, fallback: str | None = None) -> str:
+    """A word of the web pages (the message catalogue's ``web:<key>``) in the CLI's language, so the command line names
+    a thing as the page does; ``fallback`` (default: the key) where the catalogue lacks it."""
+    shown = key if fallback is None else fallback
+    en, zh = i18n.keyed("web").get(key, (shown, shown))
+    return zh if cli_lang() == "zh" else en
+
+
 def tr(english: str, sense: str = "", **fields: object) -> str:
     """A table's heading or a short label in the CLI's language: the English as written, or its Chinese from the
     message catalogue's context ``cli.word`` (``cli.word.<sense>`` where one English word is said two ways), its

@@ -183,8 +183,7 @@ def _error(message: str, zh: str | None = None) -> None:
     """The error line in the CLI's language (``zh``: its Chinese; else nengtan.messages')."""
     from nengtan.cli.help_zh import error_line
 
-    head, text = error_line(message, 400, zh)
-    typer.secho(f"{head} {text}" if head.isascii() else f"{head}{text}", fg=typer.colors.RED, err=True)
+    typer.secho("".join(error_line(message, 400, zh)), fg=typer.colors.RED, err=True)
 
 
 def register(app: typer.Typer) -> None:
