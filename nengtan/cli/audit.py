@@ -51,7 +51,7 @@ def verify_cmd(
     from nengtan.registry import audit
 
     if not checkpoint.exists():
-        raise UserError.said("audit.no_such_file", checkpoint=checkpoint)
+        raise UserError.said("common.no_such_file", path=checkpoint)
     try:
         head = TreeHead.from_json(checkpoint.read_text(encoding="utf-8"))
     except (ValueError, KeyError) as exc:

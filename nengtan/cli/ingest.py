@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from nengtan.cli.common import UserError
 from nengtan.cli.help_zh import error_line
 from nengtan.cli.say import say, tr, word
 from nengtan.config import Paths, data_home, database_url
@@ -24,9 +25,10 @@ HomeOpt = Annotated[str | None, typer.Option("--home", help="data directory (def
 DbOpt = Annotated[str | None, typer.Option("--database-url", help="registry URL (default $NENGTAN_DATABASE_URL)")]
 
 
-def _fail(msg: str, zh: str | None = None) -> None:
-    """Print the error line in the CLI's language (``zh``: its Chinese; a domain error's from nengtan.messages)."""
-    typer.echo("".join(error_line(msg, 400, zh)), err=True)
+def _fail(error: str | UserError) -> None:
+    """Print the error line in the CLI's language (a UserError's Chinese, or a domain error's from nengtan.messages)
+    and exit 1."""
+    typer.echo("".join(error_line(str(error), 400, getattr(error, "zh", None))), err=True)
     raise typer.Exit(1)
 
 
@@ -38,8 +40,8 @@ def _open(home: str | None, db: str | None):  # type: ignore[no-untyped-def]
     try:
         reg = Registry.open(database_url(paths, db))
     except Exception as exc:  # a wrong URL or a database that is down: one line, no traceback
-        _fail(f"cannot open the registry {database_url(paths, db)}: {str(exc).splitlines()[0]} "
-              "(check --database-url / NENGTAN_DATABASE_URL)")
+        _fail(UserError.said("ingest.cannot_open_registry", url=database_url(paths, db),
+                             reason=str(exc).splitlines()[0]))
     return paths, reg, Lake(paths.lake)
 
 
@@ -94,7 +96,7 @@ def form205_cmd(file: Path,
     from nengtan.ingest.form205 import Form205Error, import_form205
 
     if not file.exists():
-        _fail(f"{file}: no such file", f"{file}：文件不存在")
+        _fail(UserError.said("common.no_such_file", path=file))
     paths, reg, _ = _open(home, database_url_)
     try:
         res = import_form205(reg, file, enterprise, period, factor_set, raw_dir=paths.raw,
@@ -154,17 +156,17 @@ def quality_cmd(year: Annotated[int, typer.Option("--year")],
     from nengtan.ingest.quality import compute
 
     if month is not None and not 1 <= month <= 12:
-        _fail(f"--month {month} is not 1-12", f"--month {month} 不在 1–12 之间")
+        _fail(UserError.said("ingest.month_not_1_12", month=month))
     if enterprise:
         try:
             enterprise = validate_uscc(enterprise)
         except IdentifierError as exc:
-            _fail(f"--enterprise: {exc}")
+            _fail(UserError.said("ingest.bad_enterprise", reason=exc))
     _, reg, lake = _open(home, database_url_)
     rep = compute(reg, lake, year, month, enterprise, fill_gaps=fill_gaps)
     if not rep.meters:
-        _fail(f"no meters{' for ' + enterprise if enterprise else ''}; import enterprises and meters first",
-              f"{enterprise + ' ' if enterprise else ''}没有计量器具：请先导入企业和计量器具")
+        _fail(UserError.said("ingest.no_meters_for", enterprise=enterprise) if enterprise
+              else UserError.said("ingest.no_meters"))
     t = Table(title=say("quality.title", period=f"{year}" + (f"-{month:02d}" if month else "")))
     for c in ("meter", "enterprise", "carrier", "days complete (≥90%)", "points", "measured", "estimated", "flags"):
         t.add_column(tr(c))

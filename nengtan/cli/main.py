@@ -238,7 +238,7 @@ def import_cmd(
     if kind not in KINDS:
         raise UserError.said("main.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     if not file.exists():
-        raise UserError.said("main.no_such_file", file=file)
+        raise UserError.said("common.no_such_file", path=file)
     paths, reg, _ = open_stores(home)
     with progress_bar(rows=True, transient=True) as bar:
         task = bar.add_task(say("import.progress", file=file.name), total=None)
@@ -262,7 +262,7 @@ def _import_statistics(file: Path, reason: str | None, home: str | None) -> None
     from nengtan.engine.statistics import import_statistics
 
     if not file.exists():
-        raise UserError.said("main.no_such_file_2", file=file)
+        raise UserError.said("common.no_such_file", path=file)
     _, stores, actor = operator_stores(home, None)
     res = import_statistics(stores.registry, actor, file, reason)
     report_import(say("import.statistics", file=file.name, landed=res.landed, refused=len(res.errors)), res.errors)
