@@ -138,9 +138,11 @@ def report_import(landed: str, errors: list[str]) -> None:
     """What an import landed, then each refused row with its place and reason; exit 1 when any was refused."""
     import typer
 
+    from nengtan.cli.say import tr
+
     console.print(landed, highlight=False)
     for e in errors:
-        console.print(f"[red]refused[/] {e}", highlight=False, soft_wrap=True)
+        console.print(f"[red]{tr('refused')}[/] {e}", highlight=False, soft_wrap=True)
     if errors:
         raise typer.Exit(1)
 

@@ -301,10 +301,9 @@ def factors_list() -> None:
     """The factor sets nengtan ships."""
     from nengtan.factors import available_sets, load_factor_set
 
-    t = Table(title="因子集 Factor sets", title_justify="left")
-    t.add_column("set")
-    t.add_column("id")
-    t.add_column("description")
+    t = Table(title=tr("factor sets"), title_justify="left")
+    for c in ("set", "id", "description"):
+        t.add_column(tr(c, "field"))
     for name, desc in available_sets().items():
         t.add_row(name, load_factor_set(name).id, desc)
     console.print(t)
@@ -325,7 +324,7 @@ def factors_show(name: Annotated[str | None, typer.Argument(help="Set name (defa
         return
     t = Table(title=f"{fs.id} — {fs.description}", title_justify="left")
     for c in ("id", "value", "unit", "source", "clause", "status"):
-        t.add_column(c, overflow="fold")
+        t.add_column(tr(c, "field"), overflow="fold")
     for r in fs.rows.itertuples():
         t.add_row(str(r.id), f"{r.value:g}", str(r.unit), str(r.source), str(r.clause), str(r.status))
     console.print(t)
@@ -364,8 +363,8 @@ def factors_add(
     with reg.session() as s:
         s.add(FactorOverride(parameter=parameter, carrier=carrier, family=fam, value=value, unit=unit,
                              evidence=evidence, valid_from=dt.date.today().isoformat()))
-    console.print(f"recorded {parameter} {carrier} = {value:g} {unit}; active set is now "
-                  f"{resolve_factor_set(reg).id}")
+    console.print(say("factors.recorded", parameter=parameter, carrier=carrier, value=f"{value:g}", unit=unit,
+                      set=resolve_factor_set(reg).id))
 
 
 @app.command()

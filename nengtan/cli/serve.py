@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nengtan.cli.common import UserError as CommandMistake
 from nengtan.cli.say import say, tr, word
 from nengtan.labels import USER_ROLES
 
@@ -25,7 +26,7 @@ def _settings(home: str | None, config: str | None, **kw: object):  # type: igno
     try:
         return load_settings(config, home=home, **kw)
     except SettingsError as exc:
-        _error(str(exc))
+        _error(exc)
         raise typer.Exit(2) from exc
 
 
@@ -59,8 +60,7 @@ def serve(
 
     settings = _settings(home, config, host=host, port=port, demo=demo or None)
     if workers > 1 and not os.environ.get("NENGTAN_SECRET_KEY"):
-        _error("--workers > 1 needs NENGTAN_SECRET_KEY so that all workers accept the same tokens",
-               "--workers 大于 1 时须设置 NENGTAN_SECRET_KEY，使各工作进程接受同样的令牌")
+        _error(CommandMistake.said("serve.workers_need_secret"))
         raise typer.Exit(2)
     if settings.demo:
         from nengtan.api.demo_users import ensure_demo_users
@@ -129,7 +129,7 @@ def users_add(
         with reg.session() as s:
             v = add_user(s, "cli", username, pw, role, enterprise or [], org=org, place=place)
     except (UserError, WeakPasswordError) as exc:
-        _error(str(exc))
+        _error(exc)
         raise typer.Exit(2) from exc
     typer.echo(say("users.created", username=v.username, role=word(USER_ROLES, v.role),
                    place=(tr(", ") + v.place) if v.place else "", enterprises=" ".join(v.enterprises)))
@@ -160,7 +160,7 @@ def users_passwd(
         with _open(home, config).session() as s:
             update_user(s, "cli", username, password=pw)
     except (UserError, WeakPasswordError) as exc:
-        _error(str(exc))
+        _error(exc)
         raise typer.Exit(2) from exc
     typer.echo(say("users.password", username=username))
 
@@ -174,16 +174,16 @@ def users_disable(username: Annotated[str, typer.Argument()], home: HomeOpt = No
         with _open(home, config).session() as s:
             update_user(s, "cli", username, active=False)
     except UserError as exc:
-        _error(str(exc))
+        _error(exc)
         raise typer.Exit(2) from exc
     typer.echo(say("users.disabled", username=username))
 
 
-def _error(message: str, zh: str | None = None) -> None:
-    """The error line in the CLI's language (``zh``: its Chinese; else nengtan.messages')."""
+def _error(error: str | Exception) -> None:
+    """The error line in the CLI's language (a UserError's Chinese, else nengtan.messages')."""
     from nengtan.cli.help_zh import error_line
 
-    typer.secho("".join(error_line(message, 400, zh)), fg=typer.colors.RED, err=True)
+    typer.secho("".join(error_line(str(error), 400, getattr(error, "zh", None))), fg=typer.colors.RED, err=True)
 
 
 def register(app: typer.Typer) -> None:
