@@ -114,9 +114,15 @@ class SparkScan:
         files = [f for f in lake.files(months=months) if lake.kind_of(f) != "interval"]
         if not files or not meter_ids:
             return pd.DataFrame(columns=READING_COLUMNS)
-        return self._sql(lake, files, "SELECT r.meter_id, r.value, r.year, r.month, r.quality = 'estimated' AS est "
-                         "FROM {src} r LEFT SEMI JOIN {wanted} w ON r.meter_id = w.meter_id "
-                         "ORDER BY r.meter_id, r.ts", sorted(meter_ids))
+        from pyspark.sql import functions as F
+
+        # the meters as a literal IN list, which Parquet's row-group statistics prune, and the few rows put in time
+        # order by pandas: a semi join with a table of the meters and an ORDER BY cost Spark a shuffle, five times
+        # this on the demo (0.63 s against 0.12 s)
+        rows = (self._frame(lake, files).where(F.col("meter_id").isin(sorted(meter_ids)))
+                .select("meter_id", "value", "year", "month", (F.col("quality") == "estimated").alias("est"), "ts")
+                .toPandas())
+        return rows.sort_values(["meter_id", "ts"], kind="stable", ignore_index=True)[READING_COLUMNS]
 
     def hour_totals(self, lake: Lake, meter_ids: list[str], year: int, carrier: str) -> pd.DataFrame:
         files = lake.files(carriers=[carrier], years=[year])
