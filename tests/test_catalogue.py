@@ -5,6 +5,7 @@ line and the web pages."""
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -124,8 +125,6 @@ def test_a_context_the_catalogue_lacks_is_an_error_not_an_empty_table() -> None:
 def test_every_word_the_command_line_asks_for_is_in_the_catalogue() -> None:
     """``tr("English")`` in the CLI's source (gettext's ``_()``) has its Chinese in the catalogue, and no heading is
     written with its Chinese beside it in the code (``pick("English", "中文")``: two literals)."""
-    import ast
-
     cli = Path(i18n.__file__).parent / "cli"
     asked, inline = set(), []
     for source in cli.glob("*.py"):
@@ -146,8 +145,6 @@ def test_every_word_the_command_line_asks_for_is_in_the_catalogue() -> None:
 def test_every_command_line_mistake_is_said_from_the_catalogue() -> None:
     """A CLI mistake is ``UserError.said("<key>", **fields)`` with its entry ``cli.error:<key>``; none is written with
     its Chinese beside it in the code (``UserError("English", "中文")``), and every entry is used."""
-    import ast
-
     from nengtan.cli.common import UserError
 
     cli = Path(i18n.__file__).parent / "cli"
@@ -164,3 +161,32 @@ def test_every_command_line_mistake_is_said_from_the_catalogue() -> None:
     assert said == set(i18n.keyed("cli.error"))
     error = UserError.said("common.format_is_not_table", fmt="xml")
     assert str(error) == "--format 'xml' is not table or json" and error.zh == "--format 'xml' 须为 table 或 json"
+
+
+def _chinese_literals(tree: ast.Module) -> list[int]:
+    """Lines of string literals holding Chinese characters that are not docstrings."""
+    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and id(n) not in docs and re.search(r"[\u4e00-\u9fff]", n.value)]
+
+
+def test_the_reports_words_are_the_catalogue_s() -> None:
+    """The workbooks' and PDFs' texts (nengtan.reports and the meeting pack) are ``zh("English")`` or
+    ``both("English")`` with their entry in context ``report``, every entry is used, and no Chinese is written in
+    their code; ``both`` prints the Chinese with the English beside it."""
+    from nengtan.reports.words import both, zh
+
+    package = Path(i18n.__file__).parent
+    sources = [*(package / "reports").glob("*.py"), package / "engine" / "meetingpack.py"]
+    asked, inline = set(), []
+    for source in sources:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        inline += [f"{source.name}:{line}" for line in _chinese_literals(tree)]
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zh", "both")
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                asked.add(node.args[0].value)
+    assert inline == []
+    report = {e.msgid for e in _po() if e.msgctxt == "report"}
+    assert len(asked) > 300 and asked == report
+    assert both("Summary") == "汇总 Summary" and zh("Top {top} emitters", top=15) == "排放前 15 位企业"

@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from nengtan.labels import STATUSES
+from nengtan.reports.words import zh
+
 Kind = Literal["bar", "barh", "line", "pie"]
 Fold = Literal["rows", "sum", "count"]
 
-TOTALS = ("合计", "总计", "Total", "total")
+TOTALS = (zh("Total"), zh("Grand total"), "Total", "total")
 """A row whose label starts so is the table's total line, not one of its parts: charts leave it out."""
-STATUS_COLORS = {"红": "#d64545", "黄": "#f0b429", "绿": "#3fa66b", "灰": "#9e9e9e"}
-"""The warning statuses' colours, by their Chinese words, for a pie of statuses."""
+STATUS_COLORS = {STATUSES[code][0]: colour for code, colour in
+                 (("red", "#d64545"), ("yellow", "#f0b429"), ("green", "#3fa66b"), ("grey", "#9e9e9e"))}
+"""The warning statuses' colours, by their Chinese words (nengtan.labels.STATUSES), for a pie of statuses."""
 PALETTE = ("#2f6f9f", "#f5a524", "#3fa66b", "#c94c4c", "#7a5cc2", "#5aa9c9", "#9a7b4f", "#888888")
 
 
@@ -97,7 +101,7 @@ def series(chart: Chart, rows: Sequence[Sequence[Any]]) -> tuple[list[str], list
             keep.sort()
         labels = [labels[i] for i in keep]
         values = [[vs[i] for i in keep] for vs in values]
-    names = ["个数"] if chart.fold == "count" else wanted
+    names = [zh("Count")] if chart.fold == "count" else wanted
     return [chart.names.get(x, x) for x in labels], names, values
 
 

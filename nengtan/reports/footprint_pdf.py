@@ -15,6 +15,7 @@ from fpdf.fonts import FontFace
 
 from nengtan.reports.cjk_pdf import CjkPdf
 from nengtan.reports.footprint_study import Table, background_table, facts, inventory_table, result_tables
+from nengtan.reports.words import both, zh
 
 GREEN = (27, 127, 75)
 GREY = (230, 236, 233)
@@ -95,7 +96,7 @@ def _bars(pdf: _Report, title: str, items: dict[str, float], total: float) -> No
 
 def footprint_pdf(out: dict[str, Any], path: str | Path, goal: str = "") -> Path:
     """Write the report of the footprint `out` (the engine's dict) to `path` (.pdf)."""
-    title = f"产品碳足迹研究报告 Carbon footprint study: {out['product']} (1 {out['declared_unit']})"
+    title = zh("Carbon footprint study: {product} (1 {unit})", product=out["product"], unit=out["declared_unit"])
     pdf = _Report(title)
     pdf.set_title(title)
     pdf.set_creator("nengtan")
@@ -107,19 +108,19 @@ def footprint_pdf(out: dict[str, Any], path: str | Path, goal: str = "") -> Path
     pdf.set_text_color(*GREEN)
     pdf.cell(0, 14, f"{kg(out['total_kgco2e'])} kg CO2e / {out['declared_unit']}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    _heading(pdf, "研究概况 Study")
+    _heading(pdf, both("Study"))
     rows = [[label, kg(v) if isinstance(v, float) else str(v)] for label, v in facts(out, goal)]
-    _table(pdf, Table("", ["项目 Item", "内容 Statement"], rows), (55, 125), size=8)
+    _table(pdf, Table("", [both("Item"), both("Statement")], rows), (55, 125), size=8)
     total = out["total_kgco2e"]
-    _bars(pdf, "图：分阶段 Chart: by stage", out["by_stage"], total)
-    _bars(pdf, "图：上游数据集 Chart: by upstream dataset", out.get("by_dataset", {}), total)
+    _bars(pdf, zh("Chart: by stage"), out["by_stage"], total)
+    _bars(pdf, both("Chart: by upstream dataset"), out.get("by_dataset", {}), total)
     for t in result_tables(out):
         if t.rows:
             _heading(pdf, t.title)
             _table(pdf, t, (100, 45, 35))
-    _heading(pdf, "清单 Inventory")
+    _heading(pdf, both("Inventory"))
     _table(pdf, inventory_table(out), (22, 16, 14, 16, 10, 20, 40, 14, 14, 14), size=6)
-    _heading(pdf, "背景数据 Background")
+    _heading(pdf, both("Background"))
     _table(pdf, background_table(out), (30, 40, 12, 60, 18, 20), size=7)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nengtan.reports.cells import save_workbook
 from nengtan.reports.footprint_study import Table, background_table, facts, inventory_table, result_tables
+from nengtan.reports.words import both, zh
 
 HEAD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -41,8 +42,8 @@ def footprint_report(out: dict[str, Any], path: str | Path, goal: str = "") -> P
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "研究概况 Study"
-    ws.append([f"产品碳足迹研究报告 Carbon footprint of {out['product']}"])
+    ws.title = both("Study")
+    ws.append([zh("Carbon footprint of {product}", product=out["product"])])
     ws["A1"].font = TITLE
     for label, value in facts(out, goal):
         ws.append([label, value])
@@ -52,6 +53,6 @@ def footprint_report(out: dict[str, Any], path: str | Path, goal: str = "") -> P
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 100
     for t in [*result_tables(out), inventory_table(out), background_table(out)]:
-        if t.rows or t.title != "上游数据集 By upstream dataset":
+        if t.rows or t.title != both("By upstream dataset"):
             _table(wb.create_sheet(t.title), t)
     return save_workbook(wb, path)

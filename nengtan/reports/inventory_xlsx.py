@@ -24,6 +24,7 @@ from nengtan.indicators import enterprise_figures
 from nengtan.labels import CARRIERS, FIGURES
 from nengtan.reports.cells import save_workbook
 from nengtan.reports.charts import Chart
+from nengtan.reports.words import both, zh
 from nengtan.units import CANONICAL_UNIT
 
 HEAD = Font(bold=True, color="FFFFFF")
@@ -32,18 +33,44 @@ TITLE = Font(bold=True, size=14)
 NUM2 = "#,##0.00"
 NUM6 = "0.000000000"
 
-CARRIER_ZH = {c: zh for c, (zh, _) in CARRIERS.items()}
-LEDGER_ZH = {k: zh for k, (zh, _) in FIGURES.items()}
+CARRIER_ZH = {c: name for c, (name, _) in CARRIERS.items()}
+LEDGER_ZH = {k: name for k, (name, _) in FIGURES.items()}
 
 CHARTS = (
-    Chart("分能源 Carriers", "分能源综合能耗（当量值）", "能源 Carrier", (LEDGER_ZH["energy_tce"],), "barh", "tce"),
-    Chart("分行业 Sectors", "分行业排放（前 15 位；范围一 + 范围二 基于位置）", "行业名称 Sector",
-          (LEDGER_ZH["scope1_t"], LEDGER_ZH["scope2_location_t"]), "barh", "tCO2", top=15),
-    Chart("企业 Enterprises", "排放前 15 位企业", "企业名称 Name", ("CO2 (tCO2)",), "barh", "tCO2", top=15),
-    Chart("月度 Months", "逐月排放", "月份 Month", (LEDGER_ZH["scope1_t"], LEDGER_ZH["scope2_location_t"]), "line",
-          "tCO2"),
-    Chart("月度 Months", "逐月综合能耗", "月份 Month", (LEDGER_ZH["energy_tce"], LEDGER_ZH["energy_equiv_tce"]), "bar",
-          "tce"),
+    Chart(
+        both("Carriers"),
+        zh("Energy by carrier (calorific equivalent)"),
+        both("Carrier"),
+        (LEDGER_ZH["energy_tce"],),
+        "barh",
+        "tce",
+    ),
+    Chart(
+        both("Sectors"),
+        zh("Emissions by sector (top 15; Scope 1 + Scope 2 location-based)"),
+        zh("Sector name"),
+        (LEDGER_ZH["scope1_t"], LEDGER_ZH["scope2_location_t"]),
+        "barh",
+        "tCO2",
+        top=15,
+    ),
+    Chart(zh("Enterprises (sheet)"), zh("Top 15 emitters"), both("Name"), ("CO2 (tCO2)",), "barh", "tCO2", top=15),
+    Chart(
+        both("Months"),
+        zh("Emissions by month"),
+        both("Month"),
+        (LEDGER_ZH["scope1_t"], LEDGER_ZH["scope2_location_t"]),
+        "line",
+        "tCO2",
+    ),
+    Chart(
+        both("Months"),
+        zh("Energy by month"),
+        both("Month"),
+        (LEDGER_ZH["energy_tce"], LEDGER_ZH["energy_equiv_tce"]),
+        "bar",
+        "tce",
+    ),
 )
 """The charts the inventory's PDF draws from the workbook's sheets."""
 
@@ -131,59 +158,75 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     # -- summary ------------------------------------------------------------------------------------
     ws = wb.active
     assert ws is not None
-    ws.title = "汇总 Summary"
-    ws["A1"] = f"{park_name} 能源消费与碳排放清单 — {inv.period}"
+    ws.title = both("Summary")
+    ws["A1"] = zh("{park} energy consumption and carbon emission inventory — {period}", park=park_name,
+                  period=inv.period)
     ws["A1"].font = TITLE
-    meta = [["范围 Scope", inv.scope], ["期间 Period", inv.period], ["因子集 Factor set", inv.factor_set],
-            ["因子集说明", inv.factor_set_description], ["数据版本 Data version", inv.data_version],
-            ["企业数 Enterprises", inv.enterprises],
-            *[["因子时间匹配 Factor basis", note] for note in inv.factor_basis_zh or inv.factor_basis],
-            ["生成时间 Generated", park_time_text()]]
+    meta = [[both("Scope"), inv.scope], [zh("Period"), inv.period], [both("Factor set"), inv.factor_set],
+            [zh("Factor set description"), inv.factor_set_description], [both("Data version"), inv.data_version],
+            [zh("Number of enterprises"), inv.enterprises],
+            *[[both("Factor basis"), note] for note in inv.factor_basis_zh or inv.factor_basis],
+            [both("Generated"), park_time_text()]]
     r = _rows(ws, 3, meta) + 1  # type: ignore[arg-type]
-    _header(ws, r, ["指标 Indicator", "数值 Value", "单位 Unit", "口径 Basis"])
+    _header(ws, r, [zh("Indicator (heading)"), both("Value"), both("Unit"), both("Basis")])
     s = inv.shares
     ints = inv.intensities
     figures: list[list[object]] = [  # label, value, unit, basis
-        ["综合能耗（当量值）Energy, calorific equivalent", inv.energy_tce, "tce", "GB/T 2589-2020"],
-        ["综合能耗（等价值）Energy, primary equivalent", inv.energy_equiv_tce, "tce", "GB/T 2589-2020 等价值"],
-        ["其中：原料用能 of which raw-material energy", inv.feedstock_tce, "tce", "发改环资〔2022〕803号"],
-        ["能耗双控口径 Energy, dual-control basis", inv.energy_dual_control_tce, "tce",
-         "江苏省碳达峰实施方案 三(四)2: 新增可再生能源和原料用能不纳入"],
-        ["二氧化碳排放 CO2 (Scope 1 + Scope 2 location)", inv.co2_t, "tCO2", "GB/T 32150-2015"],
-        ["范围一 Scope 1 (fuel combustion)", inv.scope1_t, "tCO2", "GB/T 32150-2015 6.3.1"],
-        ["范围二 基于位置 Scope 2 location-based", inv.scope2_location_t, "tCO2", "grid average factor"],
-        ["范围二 基于市场 Scope 2 market-based", inv.scope2_market_t, "tCO2", "green electricity subtracted"],
-        ["二氧化碳排放（基于市场）CO2 market-based", inv.co2_market_t, "tCO2", "Scope 1 + Scope 2 market"],
-        ["工业增加值 Value added", inv.value_added, "万元", inv.value_added_basis],
-        ["工业总产值 Gross output", inv.gross_output, "万元", "current prices"],
-        ["单位增加值能耗 Energy per value added", ints["energy_tce_per_10k_cny_value_added"], "tce/万元", ""],
-        ["单位增加值碳排放 CO2 per value added", ints["co2_t_per_10k_cny_value_added"], "tCO2/万元", ""],
-        ["单位产值能耗 Energy per gross output", ints["energy_tce_per_10k_cny_gross_output"], "tce/万元", ""],
-        ["单位产值碳排放 CO2 per gross output", ints["co2_t_per_10k_cny_gross_output"], "tCO2/万元", ""],
-        ["单位能耗碳排放 CO2 per energy", ints["co2_t_per_tce"], "tCO2/tce", "发改环资〔2025〕910号"],
-        ["非化石能源占比 Non-fossil energy share", s["non_fossil_energy_share"], "",
-         "(PV + green electricity) / energy, 等价值"],
-        ["可再生电力占比 Renewable electricity share", s["renewable_electricity_share"], "",
+        [zh("Energy, calorific equivalent"), inv.energy_tce, "tce", "GB/T 2589-2020"],
+        [zh("Energy, primary equivalent"), inv.energy_equiv_tce, "tce", zh("GB/T 2589-2020 primary equivalent")],
+        [both("of which raw-material energy"), inv.feedstock_tce, "tce", zh("NDRC 2022 No. 803")],
+        [both("Energy, dual-control basis"), inv.energy_dual_control_tce, "tce",
+         zh("Jiangsu's carbon-peak plan, part 3 (4) 2: new renewables and raw-material use excluded")],
+        [both("CO2 (Scope 1 + Scope 2 location)"), inv.co2_t, "tCO2", "GB/T 32150-2015"],
+        [both("Scope 1 (fuel combustion)"), inv.scope1_t, "tCO2", "GB/T 32150-2015 6.3.1"],
+        [both("Scope 2 location-based"), inv.scope2_location_t, "tCO2", "grid average factor"],
+        [both("Scope 2 market-based"), inv.scope2_market_t, "tCO2", "green electricity subtracted"],
+        [zh("CO2 market-based"), inv.co2_market_t, "tCO2", "Scope 1 + Scope 2 market"],
+        [both("Value added"), inv.value_added, zh("10⁴ yuan"), inv.value_added_basis],
+        [both("Gross output"), inv.gross_output, zh("10⁴ yuan"), "current prices"],
+        [both("Energy per value added"), ints["energy_tce_per_10k_cny_value_added"], zh("tce per 10⁴ yuan"), ""],
+        [both("CO2 per value added"), ints["co2_t_per_10k_cny_value_added"], zh("tCO2 per 10⁴ yuan"), ""],
+        [both("Energy per gross output"), ints["energy_tce_per_10k_cny_gross_output"], zh("tce per 10⁴ yuan"), ""],
+        [both("CO2 per gross output"), ints["co2_t_per_10k_cny_gross_output"], zh("tCO2 per 10⁴ yuan"), ""],
+        [both("CO2 per energy"), ints["co2_t_per_tce"], "tCO2/tce", zh("NDRC 2025 No. 910")],
+        [both("Non-fossil energy share"), s["non_fossil_energy_share"], "",
+         zh("(PV + green electricity) / energy, primary equivalent")],
+        [both("Renewable electricity share"), s["renewable_electricity_share"], "",
          "(PV + green) / (grid + PV)"],
-        ["估算数据占比 Share resting on estimates", s["estimated_energy_share"], "", "estimated readings"],
+        [both("Share resting on estimates"), s["estimated_energy_share"], "", "estimated readings"],
     ]
     _rows(ws, r + 1, figures, {2: NUM2})
     for i, f in enumerate(figures):
-        if f[2] in ("", "tce/万元", "tCO2/万元", "tCO2/tce") and isinstance(f[1], float):
+        if f[2] in ("", zh("tce per 10⁴ yuan"), zh("tCO2 per 10⁴ yuan"), "tCO2/tce") and isinstance(f[1], float):
             ws.cell(row=r + 1 + i, column=2).number_format = "0.0000"
     for note in inv.grid_notes_zh or inv.grid_notes:
-        ws.cell(row=ws.max_row + 2, column=1, value=f"注 Note: {note}")
+        ws.cell(row=ws.max_row + 2, column=1, value=zh("Note: {note}", note=note))
     _widths(ws, [48, 22, 12, 36])
 
     # -- carriers -------------------------------------------------------------------------------------
-    ws = wb.create_sheet("分能源 Carriers")
+    ws = wb.create_sheet(both("Carriers"))
     province = str(rows["province"].mode().iloc[0]) if not rows.empty else "jiangsu"
     carriers = sorted(inv.by_carrier)
     mult = {m["carrier"]: m for m in carrier_multipliers(fs, province, carriers)}
-    _header(ws, 1, ["能源 Carrier", "实物量 Quantity", "单位 Unit", "折标系数 tce/unit", LEDGER_ZH["energy_tce"],
-                    "等价系数 tce/unit", LEDGER_ZH["energy_equiv_tce"], "排放因子 tCO2/unit", LEDGER_ZH["scope1_t"],
-                    LEDGER_ZH["scope2_location_t"], "市场因子 tCO2/unit", LEDGER_ZH["scope2_market_t"],
-                    "其中估算量 Estimated quantity"])
+    _header(
+        ws,
+        1,
+        [
+            both("Carrier"),
+            both("Quantity"),
+            both("Unit"),
+            zh("Calorific factor tce/unit"),
+            LEDGER_ZH["energy_tce"],
+            zh("Equivalent factor tce/unit"),
+            LEDGER_ZH["energy_equiv_tce"],
+            zh("Emission factor tCO2/unit"),
+            LEDGER_ZH["scope1_t"],
+            LEDGER_ZH["scope2_location_t"],
+            zh("Market factor tCO2/unit"),
+            LEDGER_ZH["scope2_market_t"],
+            both("Estimated quantity"),
+        ],
+    )
     data = []
     for c in carriers:
         b, m = inv.by_carrier[c], mult[c]
@@ -192,7 +235,7 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
                      b["scope2_market_t"], b["estimated_quantity"]])
     end = _rows(ws, 2, data, {2: NUM2, 4: NUM6, 5: NUM2, 6: NUM6, 7: NUM2, 8: NUM6, 9: NUM2, 10: NUM2,
                               11: NUM6, 12: NUM2, 13: NUM2})
-    _rows(ws, end, [["合计 Total", None, None, None, inv.energy_tce, None, inv.energy_equiv_tce, None, inv.scope1_t,
+    _rows(ws, end, [[both("Total"), None, None, None, inv.energy_tce, None, inv.energy_equiv_tce, None, inv.scope1_t,
                      inv.scope2_location_t, None, inv.scope2_market_t, None]],
           {5: NUM2, 7: NUM2, 9: NUM2, 10: NUM2, 12: NUM2})
     ws.cell(row=end + 2, column=1, value="Quantity × multiplier = figure. Market-based electricity: "
@@ -200,20 +243,32 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     _widths(ws, [30, 18, 8, 14, 18, 14, 18, 14, 16, 18, 14, 18, 16])
 
     # -- sectors --------------------------------------------------------------------------------------
-    ws = wb.create_sheet("分行业 Sectors")
+    ws = wb.create_sheet(both("Sectors"))
     names = sector_names or {}
-    _header(ws, 1, ["行业代码 GB/T 4754", "行业名称 Sector", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
+    _header(ws, 1, [zh("Sector code GB/T 4754"), zh("Sector name"), *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
     _rows(ws, 2, [[code, names.get(str(code), str(code)), *[v[c] for c in SUM_COLUMNS]]
                   for code, v in sorted(inv.by_sector.items())],
           {j: NUM2 for j in range(3, 3 + len(SUM_COLUMNS))})
     _widths(ws, [18, 30, *[20] * len(SUM_COLUMNS)])
 
     # -- enterprises ----------------------------------------------------------------------------------
-    ws = wb.create_sheet("企业 Enterprises")
+    ws = wb.create_sheet(zh("Enterprises (sheet)"))
     per = enterprise_figures(rows, econ[econ["period"].isin(period.months)]).sort_values("co2_t", ascending=False)
     n = len(SUM_COLUMNS)
-    _header(ws, 1, ["统一社会信用代码 USCC", "企业名称 Name", "行业 Sector", *[LEDGER_ZH[c] for c in SUM_COLUMNS],
-                    "CO2 (tCO2)", "增加值 Value added (万元)", "总产值 Gross output (万元)", "tCO2/万元增加值"])
+    _header(
+        ws,
+        1,
+        [
+            both("USCC"),
+            both("Name"),
+            both("Sector"),
+            *[LEDGER_ZH[c] for c in SUM_COLUMNS],
+            "CO2 (tCO2)",
+            zh("Value added (10⁴ yuan)"),
+            zh("Gross output (10⁴ yuan)"),
+            zh("tCO2 per 10⁴ yuan value added"),
+        ],
+    )
     _rows(ws, 2, [[r.uscc, r.enterprise, r.sector_code, *[getattr(r, c) for c in SUM_COLUMNS], r.co2_t,
                    _or_none(r.value_added), _or_none(r.gross_output), _or_none(r.co2_intensity)]
                   for r in per.itertuples()], {j: NUM2 for j in range(4, 7 + n)} | {7 + n: "0.0000"})
@@ -221,18 +276,18 @@ def write_inventory_report(path: str | Path, inv: Inventory, ledger: pd.DataFram
     ws.freeze_panes = "C2"
 
     # -- months ---------------------------------------------------------------------------------------
-    ws = wb.create_sheet("月度 Months")
+    ws = wb.create_sheet(both("Months"))
     monthly = rows.groupby("period", as_index=False)[SUM_COLUMNS].sum()
-    _header(ws, 1, ["月份 Month", *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
+    _header(ws, 1, [both("Month"), *[LEDGER_ZH[c] for c in SUM_COLUMNS]])
     _rows(ws, 2, [[r.period, *[getattr(r, c) for c in SUM_COLUMNS]] for r in monthly.itertuples()],
           {j: NUM2 for j in range(2, 2 + len(SUM_COLUMNS))})
     _widths(ws, [12, 20, 20, 18, 22, 22])
 
     # -- factors --------------------------------------------------------------------------------------
-    ws = wb.create_sheet("因子 Factors")
-    ws["A1"] = f"因子集 Factor set {inv.factor_set}: {inv.factor_set_description}"
+    ws = wb.create_sheet(both("Factors"))
+    ws["A1"] = zh("Factor set {name}: {description}", name=inv.factor_set, description=inv.factor_set_description)
     ws["A1"].font = Font(bold=True)
-    _header(ws, 3, ["能源 Carrier", "推导 How each multiplier is made (per canonical unit)"])
+    _header(ws, 3, [both("Carrier"), both("How each multiplier is made (per canonical unit)")])
     end = _rows(ws, 4, [[m["carrier"], m["how"]] for m in mult.values()])
     used: set[str] = set()
     for m in mult.values():

@@ -15,6 +15,7 @@ import qrcode
 import qrcode.constants
 
 from nengtan.reports.fonts import cjk_font
+from nengtan.reports.words import both, zh
 
 GREEN = "#1b7f4b"
 
@@ -46,12 +47,12 @@ def label_svg(c: dict[str, Any], url: str) -> str:
     dark = "".join(f"M{20 + x * cell:.3f},{20 + y * cell:.3f}h{cell:.3f}v{cell:.3f}h-{cell:.3f}z"
                    for y, row in enumerate(m) for x, on in enumerate(row) if on)
     lines = [
-        ('碳足迹 Carbon footprint', 13, "normal"),
+        (both("Carbon footprint"), 13, "normal"),
         (f"{label_value(c)} kg CO₂e", 24, "bold"),
-        (f"每 per {c['declared_unit']}", 13, "normal"),
+        (zh("per {unit}", unit=c["declared_unit"]), 13, "normal"),
         (c["product_name"][:24], 13, "bold"),
         (c["number"], 11, "normal"),
-        (f"有效期至 valid to {c['valid_to']}", 10, "normal"),
+        (zh("valid to {date}", date=c["valid_to"]), 10, "normal"),
     ]
     ys = (44, 78, 98, 124, 150, 168)
     texts = "".join(f'<text x="192" y="{y}" font-size="{size}" font-weight="{weight}">{escape(t)}</text>'
@@ -89,14 +90,14 @@ def label_png(c: dict[str, Any], url: str, scale: int = 3) -> bytes:
             if on:
                 x0, y0 = 20 * scale + x * cell, 20 * scale + y * cell
                 d.rectangle((x0, y0, x0 + cell - 1, y0 + cell - 1), fill="black")
-    lines = [("碳足迹 Carbon footprint", "Carbon footprint", 13), (f"{label_value(c)} kg CO2e", None, 24),
-             (f"每 per {c['declared_unit']}", f"per {c['declared_unit']}", 13),
+    lines = [(both("Carbon footprint"), "Carbon footprint", 13), (f"{label_value(c)} kg CO2e", None, 24),
+             (zh("per {unit}", unit=c["declared_unit"]), f"per {c['declared_unit']}", 13),
              (c["product_name"][:24], c["number"], 13),
-             (c["number"], "", 11), (f"有效期至 valid to {c['valid_to']}", f"valid to {c['valid_to']}", 10)]
+             (c["number"], "", 11), (zh("valid to {date}", date=c["valid_to"]), f"valid to {c['valid_to']}", 10)]
     y = 28
-    for zh, en, size in lines:
+    for chinese, en, size in lines:
         font, cjk = _font(size * scale)
-        text = zh if cjk or en is None else en
+        text = chinese if cjk or en is None else en
         if text:
             d.text((192 * scale, y * scale), text, fill=GREEN, font=font)
         y += size + 12

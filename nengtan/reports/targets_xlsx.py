@@ -33,6 +33,7 @@ from nengtan.labels import (
 )
 from nengtan.reports.cells import save_workbook
 from nengtan.reports.charts import STATUS_COLORS, Chart
+from nengtan.reports.words import both, zh
 
 FILL = {"red": PatternFill("solid", fgColor="F4B6B6"), "yellow": PatternFill("solid", fgColor="FBE7A1"),
         "green": PatternFill("solid", fgColor="C8E6C9"), "grey": PatternFill("solid", fgColor="E0E0E0")}
@@ -60,9 +61,24 @@ WORDS: dict[str, Mapping[str, str]] = {
 
 
 CHARTS = (
-    Chart("预警", "预警状态分布（园区、行业、企业）", "状态 status", kind="pie", fold="count", colors=STATUS_COLORS),
-    Chart("预算分配", "分行业碳排放预算（前 15 位）", "行业名称 Sector", ("分配 tCO2",), "barh", "tCO2", top=15),
-    Chart("情景对比", "园区二氧化碳排放情景", "年份 year", Chart.ALL, "line", "tCO2"),
+    Chart(
+        zh("Warnings"),
+        zh("Warning statuses (park, sectors, enterprises)"),
+        both("status"),
+        kind="pie",
+        fold="count",
+        colors=STATUS_COLORS,
+    ),
+    Chart(
+        zh("Budget allocation"),
+        zh("Carbon budget by sector (top 15)"),
+        zh("Sector name"),
+        (zh("Allocated tCO2"),),
+        "barh",
+        "tCO2",
+        top=15,
+    ),
+    Chart(zh("Scenarios"), zh("Park CO2 scenarios"), both("year"), Chart.ALL, "line", "tCO2"),
 )
 """The charts the targets workbook's PDF draws from its sheets."""
 
@@ -132,23 +148,23 @@ def write_targets_workbook(
     # -- 1 targets and progress
     ws = wb.active
     assert ws is not None
-    ws.title = "目标与进度"
-    ws["A1"] = f"{year}年 目标与进度 targets and progress（截至{month}月）"
+    ws.title = zh("Targets and progress")
+    ws["A1"] = zh("{year} targets and progress (to month {month})", year=year, month=month)
     ws["A1"].font = TITLE
     if note:
-        ws["A2"] = f"说明 note: {note}"
+        ws["A2"] = zh("note: {note}", note=note)
     r = 4
     ind_rows = pd.DataFrame([
-        {"k": "能耗 energy [tce]", "v": indicators.get("energy_tce"), "f": "#,##0.00"},
-        {"k": "二氧化碳 CO2 [t]", "v": indicators.get("co2_t"), "f": "#,##0.00"},
-        {"k": "增加值(不变价) value added [万元]", "v": indicators.get("value_added_constant"), "f": "#,##0.00"},
-        {"k": "单位增加值能耗 [tce/万元]", "v": indicators.get("energy_intensity"), "f": "0.0000"},
-        {"k": "单位增加值CO2 [tCO2/万元]", "v": indicators.get("carbon_intensity"), "f": "0.0000"},
-        {"k": "非化石能源比重 non-fossil share", "v": indicators.get("nonfossil_share"), "f": "0.00%"},
-        {"k": "可再生电力比重 renewable electricity share", "v": indicators.get("renewable_electricity_share"),
+        {"k": both("energy [tce]"), "v": indicators.get("energy_tce"), "f": "#,##0.00"},
+        {"k": both("CO2 [t]"), "v": indicators.get("co2_t"), "f": "#,##0.00"},
+        {"k": zh("value added [10⁴ yuan]"), "v": indicators.get("value_added_constant"), "f": "#,##0.00"},
+        {"k": zh("Energy per value added [tce per 10⁴ yuan]"), "v": indicators.get("energy_intensity"), "f": "0.0000"},
+        {"k": zh("CO2 per value added [tCO2 per 10⁴ yuan]"), "v": indicators.get("carbon_intensity"), "f": "0.0000"},
+        {"k": both("non-fossil share"), "v": indicators.get("nonfossil_share"), "f": "0.00%"},
+        {"k": both("renewable electricity share"), "v": indicators.get("renewable_electricity_share"),
          "f": "0.00%"},
     ])
-    ws.cell(row=r, column=1, value="园区年内指标 park year-to-date").font = HEAD
+    ws.cell(row=r, column=1, value=both("park year-to-date")).font = HEAD
     for i, rec in enumerate(ind_rows.to_dict(orient="records"), start=r + 1):
         ws.cell(row=i, column=1, value=rec["k"])
         c = ws.cell(row=i, column=2, value=_v(rec["v"]))
@@ -158,104 +174,146 @@ def write_targets_workbook(
         "id": t.target_id, "indicator": t.indicator, "kind": t.kind, "value": t.value, "unit": t.unit,
         "base_year": t.base_year, "target_year": t.target_year, "base_level": bl, "document": t.document,
         "clause": t.clause, "status": t.status} for t, bl in targets])
-    ws.cell(row=r, column=1, value="已采纳目标 adopted targets").font = HEAD
+    ws.cell(row=r, column=1, value=both("adopted targets")).font = HEAD
     if len(trows):
         r = _write_table(ws, r + 1, trows, [
-            ("id", "目标 id", None), ("indicator", "指标 indicator", None), ("kind", "类型 kind", None),
-            ("value", "目标值 value", "0.0000"), ("unit", "单位 unit", None), ("base_year", "基年", None),
-            ("target_year", "目标年", None), ("base_level", "基年水平 base level", "0.0000"),
-            ("document", "依据文件 document", None), ("clause", "条款 clause", None), ("status", "状态 status", None)],
+            ("id", zh("Target id"), None), ("indicator", both("indicator"), None), ("kind", zh("kind"), None),
+            ("value", both("value"), "0.0000"), ("unit", both("unit"), None), ("base_year", zh("Base year"), None),
+            ("target_year", zh("Target year"), None), ("base_level", both("base level"), "0.0000"),
+            ("document", both("document"), None), ("clause", both("clause"), None), ("status", both("status"), None)],
             words={"status": "target_status"})
     else:
-        ws.cell(row=r + 1, column=1, value="尚未采纳目标 none adopted")
+        ws.cell(row=r + 1, column=1, value=both("none adopted"))
         r += 3
     park = warnings[warnings["level"] == "park"] if len(warnings) else warnings
-    ws.cell(row=r, column=1, value="目标进度 progress against targets").font = HEAD
+    ws.cell(row=r, column=1, value=both("progress against targets")).font = HEAD
     r = _write_table(ws, r + 1, park, [
-        ("subject", "目标 target", None), ("name", "指标", None), ("ytd_actual", "年内实际 YTD", "#,##0.0000"),
-        ("ytd_path", "进度线 path / 限值", "#,##0.0000"), ("projection", "全年预测 projection", "#,##0.0000"),
-        ("low", "区间下限 low", "#,##0.0000"), ("high", "区间上限 high", "#,##0.0000"),
-        ("limit", "限值 limit", "#,##0.0000"), ("unit", "单位", None), ("ratio", "压力比 ratio", "0.0%"),
-        ("status", "状态", None), ("reason_zh", "原因 reason", None)], status_col="status")
+        ("subject", zh("target"), None), ("name", zh("Indicator"), None), ("ytd_actual", both("YTD"), "#,##0.0000"),
+        ("ytd_path", zh("path / limit"), "#,##0.0000"), ("projection", both("projection"), "#,##0.0000"),
+        ("low", both("low"), "#,##0.0000"), ("high", both("high"), "#,##0.0000"),
+        ("limit", both("limit"), "#,##0.0000"), ("unit", zh("Unit"), None), ("ratio", both("ratio"), "0.0%"),
+        ("status", zh("Status"), None), ("reason_zh", both("reason"), None)], status_col="status")
     _widths(ws, [34, 22, 16, 16, 16, 14, 14, 14, 30, 26, 12, 90])
 
     # -- 2 allocation
-    wa = wb.create_sheet("预算分配")
-    wa["A1"] = f"{year}年 碳排放预算分配 carbon budget allocation"
+    wa = wb.create_sheet(zh("Budget allocation"))
+    wa["A1"] = zh("{year} carbon budget allocation", year=year)
     wa["A1"].font = TITLE
     if allocation is None:
-        wa["A3"] = "尚无分配 no allocation: nengtan budget allocate"
+        wa["A3"] = zh("no allocation: nengtan budget allocate")
     else:
         approved_at = park_time_text(allocation.approved_at) if allocation.approved_at else None
-        info = [("版本 version", allocation.version), ("方法 method", allocation.method),
-                ("批准人 approved by", allocation.approved_by), ("批准时间 approved at", approved_at),
-                ("园区预算 budget [tCO2]", allocation.budget_t), ("储备 reserve [tCO2]", allocation.reserve_t),
-                ("参数 parameters", str(allocation.parameters)),
-                ("约束 binding", "以碳强度约束为主、总量弹性为辅：年底按实际增加值 × 分配强度，在±10%范围内调整")]
+        info = [
+            (both("version"), allocation.version),
+            (both("method"), allocation.method),
+            (both("approved by"), allocation.approved_by),
+            (both("approved at"), approved_at),
+            (both("budget [tCO2]"), allocation.budget_t),
+            (both("reserve [tCO2]"), allocation.reserve_t),
+            (both("parameters"), str(allocation.parameters)),
+            (
+                both("binding"),
+                zh("Intensity first, the total flexible: at year end the actual value added × the allocated intensity, "
+                   "adjusted within ±10%"),
+            ),
+        ]
         for i, (k, v) in enumerate(info, start=3):
             wa.cell(row=i, column=1, value=k).font = HEAD
             c = wa.cell(row=i, column=2, value=_v(v))
             if isinstance(v, float):
                 c.number_format = "#,##0.00"
         r = 3 + len(info) + 1
-        wa.cell(row=r, column=1, value="分行业 by sector").font = HEAD
+        wa.cell(row=r, column=1, value=both("by sector")).font = HEAD
         by_sector = allocation.by_sector()
         by_sector["sector_name"] = [(sector_names or {}).get(str(c), str(c)) for c in by_sector["sector_code"]]
-        r = _write_table(wa, r + 1, by_sector, [
-            ("sector_code", "行业 sector", None), ("sector_name", "行业名称 Sector", None),
-            ("enterprises", "企业数", None),
-            ("allocated_t", "分配 tCO2", "#,##0.00"), ("expected_value_added", "预期增加值 万元", "#,##0.00")])
-        wa.cell(row=r, column=1, value="分企业 by enterprise").font = HEAD
+        r = _write_table(
+            wa,
+            r + 1,
+            by_sector,
+            [
+                ("sector_code", both("sector"), None),
+                ("sector_name", zh("Sector name"), None),
+                ("enterprises", zh("Enterprises"), None),
+                ("allocated_t", zh("Allocated tCO2"), "#,##0.00"),
+                ("expected_value_added", zh("Expected value added, 10⁴ yuan"), "#,##0.00"),
+            ],
+        )
+        wa.cell(row=r, column=1, value=both("by enterprise")).font = HEAD
         tab = allocation.table.sort_values(["sector_code", "allocated_t"], ascending=[True, False])
-        r = _write_table(wa, r + 1, tab, [
-            ("uscc", "统一社会信用代码", None), ("enterprise", "企业", None), ("sector_code", "行业", None),
-            ("allocated_t", "分配 tCO2", "#,##0.00"), ("expected_value_added", "预期增加值 万元", "#,##0.00"),
-            ("intensity", "分配强度 tCO2/万元", "0.0000"), ("status", "状态", None)],
-            words={"status": "allocation_status"})
+        r = _write_table(
+            wa,
+            r + 1,
+            tab,
+            [
+                ("uscc", zh("USCC"), None),
+                ("enterprise", zh("Enterprise"), None),
+                ("sector_code", zh("Sector"), None),
+                ("allocated_t", zh("Allocated tCO2"), "#,##0.00"),
+                ("expected_value_added", zh("Expected value added, 10⁴ yuan"), "#,##0.00"),
+                ("intensity", zh("Allocated intensity, tCO2 per 10⁴ yuan"), "0.0000"),
+                ("status", zh("Status"), None),
+            ],
+            words={"status": "allocation_status"},
+        )
         tot_row = r - 1
-        wa.cell(row=tot_row, column=1, value="合计(含储备) total incl. reserve").font = HEAD
+        wa.cell(row=tot_row, column=1, value=both("total incl. reserve")).font = HEAD
         wa.cell(row=tot_row, column=4, value=(int(allocation.table["allocated_units"].sum())
                                               + allocation.reserve_units) * allocation.unit).number_format = "#,##0.00"
     _widths(wa, [26, 36, 12, 18, 18, 18, 14])
 
     # -- 3 warnings
-    ww = wb.create_sheet("预警")
-    ww["A1"] = f"{year}年{month}月 预警 early warnings"
+    ww = wb.create_sheet(zh("Warnings"))
+    ww["A1"] = zh("{year}-{month} early warnings", year=year, month=month)
     ww["A1"].font = TITLE
     counts = warnings["status"].value_counts().to_dict() if len(warnings) else {}
-    ww["A2"] = (f"红 {counts.get('red', 0)} · 黄 {counts.get('yellow', 0)} · 绿 {counts.get('green', 0)} · "
-                f"灰 {counts.get('grey', 0)}")
+    ww["A2"] = " · ".join(f"{STATUSES[s][0]} {counts.get(s, 0)}" for s in ("red", "yellow", "green", "grey"))
     order = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
     lvl = {"park": 0, "sector": 1, "enterprise": 2}
     wl = warnings.assign(_o=warnings["status"].map(order), _l=warnings["level"].map(lvl)).sort_values(
         ["_o", "_l", "ratio"], ascending=[True, True, False]) if len(warnings) else warnings
-    _write_table(ww, 4, wl, [
-        ("status", "状态 status", None), ("level", "层级 level", None), ("subject", "对象 subject", None),
-        ("name", "名称 name", None), ("sector_code", "行业", None), ("ytd_actual", "年内实际 YTD", "#,##0.00"),
-        ("ytd_path", "进度线 path", "#,##0.00"), ("projection", "全年预测", "#,##0.00"), ("low", "下限", "#,##0.00"),
-        ("high", "上限", "#,##0.00"), ("limit", "限值 limit", "#,##0.00"), ("ratio", "压力比", "0.0%"),
-        ("driver_carrier", "驱动能源", None), ("reason_zh", "原因 reason", None)], status_col="status")
+    _write_table(
+        ww,
+        4,
+        wl,
+        [
+            ("status", both("status"), None),
+            ("level", both("level"), None),
+            ("subject", both("subject"), None),
+            ("name", both("name"), None),
+            ("sector_code", zh("Sector"), None),
+            ("ytd_actual", both("YTD"), "#,##0.00"),
+            ("ytd_path", both("path"), "#,##0.00"),
+            ("projection", zh("Projection for the year"), "#,##0.00"),
+            ("low", zh("Low"), "#,##0.00"),
+            ("high", zh("High"), "#,##0.00"),
+            ("limit", both("limit"), "#,##0.00"),
+            ("ratio", zh("Pressure ratio"), "0.0%"),
+            ("driver_carrier", zh("Driving carrier"), None),
+            ("reason_zh", both("reason"), None),
+        ],
+        status_col="status",
+    )
     _widths(ww, [8, 11, 22, 30, 8, 14, 14, 14, 14, 14, 14, 9, 14, 100])
 
     # -- 4 scenarios with a chart
-    wsn = wb.create_sheet("情景对比")
-    wsn["A1"] = "达峰情景对比 peak-year scenario comparison"
+    wsn = wb.create_sheet(zh("Scenarios"))
+    wsn["A1"] = both("peak-year scenario comparison")
     wsn["A1"].font = TITLE
     pcol = next((c for c in scenario_summary.columns if c.startswith("p_peak_by_")), "p_peak_by_2030")
     r = _write_table(wsn, 3, scenario_summary, [
-        ("label", "情景 scenario", None), ("central_peak_year", "达峰年(中值路径)", None),
-        ("central_peak_t", "峰值 tCO2", "#,##0.00"), ("peak_year_p5", "达峰年 P5", None),
-        ("peak_year_p50", "达峰年 P50", None), ("peak_year_p95", "达峰年 P95", None),
-        ("peak_t_p5", "峰值 P5", "#,##0.00"), ("peak_t_p95", "峰值 P95", "#,##0.00"),
-        (pcol, "2030年前达峰概率 P(peak≤2030)", "0.0%"), ("co2_end_t", "末年排放 tCO2", "#,##0.00")])
+        ("label", both("scenario"), None), ("central_peak_year", zh("Peak year (median path)"), None),
+        ("central_peak_t", zh("Peak tCO2"), "#,##0.00"), ("peak_year_p5", zh("Peak year P5"), None),
+        ("peak_year_p50", zh("Peak year P50"), None), ("peak_year_p95", zh("Peak year P95"), None),
+        ("peak_t_p5", zh("Peak P5"), "#,##0.00"), ("peak_t_p95", zh("Peak P95"), "#,##0.00"),
+        (pcol, zh("P(peak≤2030)"), "0.0%"), ("co2_end_t", zh("Final-year CO2 tCO2"), "#,##0.00")])
     start = r
     paths = scenario_paths.reset_index()
-    r = _write_table(wsn, start, paths, [("year", "年份 year", None)]
+    r = _write_table(wsn, start, paths, [("year", both("year"), None)]
                      + [(c, str(scenario_summary.set_index("scenario").loc[c, "label"])
                          if c in set(scenario_summary["scenario"]) else c, "#,##0.00")
                         for c in scenario_paths.columns])
     chart = LineChart()
-    chart.title = "园区CO2排放情景 park CO2 by scenario"
+    chart.title = zh("park CO2 by scenario")
     chart.y_axis.title = "tCO2"
     chart.x_axis.title = "year"
     chart.height, chart.width = 9, 18
@@ -268,22 +326,22 @@ def write_targets_workbook(
 
     # -- 5 assessment
     if assessment is not None:
-        wp = wb.create_sheet("项目评估")
-        wp["A1"] = f"新建项目碳排放预评估 project pre-assessment: {assessment.project}"
+        wp = wb.create_sheet(zh("Project assessment"))
+        wp["A1"] = zh("project pre-assessment: {project}", project=assessment.project)
         wp["A1"].font = TITLE
         d = assessment.to_dict()
         rows = [
-            ("行业 sector", d["sector_code"], None), ("年排放 CO2 [t/yr]", d["co2_t"], "#,##0.00"),
-            ("年排放(市场法) CO2 market-based [t/yr]", d["co2_market_t"], "#,##0.00"),
-            ("年综合能耗 energy [tce/yr]", d["energy_tce"], "#,##0.00"),
-            ("单位工业增加值碳排放 [tCO2/万元]", d["co2_per_value_added"], "0.0000"),
-            ("行业基准 benchmark [tCO2/万元 VA]", d["benchmark_co2_per_value_added"], "0.0000"),
-            ("单位工业总产值碳排放 [tCO2/万元]", d["co2_per_gross_output"], "0.0000"),
-            ("行业基准 benchmark [tCO2/万元 output]", d["benchmark_co2_per_gross_output"], "0.0000"),
-            ("基准来源 benchmark source", d["benchmark_source"], None),
-            ("园区平均强度 park intensity", d["park_intensity"], "0.0000"),
-            ("投产后园区强度 park intensity after", d["park_intensity_after"], "0.0000"),
-            ("结论 verdict", f"{d['verdict_zh']} {d['verdict']}", None),
+            (both("sector"), d["sector_code"], None), (both("CO2 [t/yr]"), d["co2_t"], "#,##0.00"),
+            (both("CO2 market-based [t/yr]"), d["co2_market_t"], "#,##0.00"),
+            (both("energy [tce/yr]"), d["energy_tce"], "#,##0.00"),
+            (zh("CO2 per industrial value added [tCO2 per 10⁴ yuan]"), d["co2_per_value_added"], "0.0000"),
+            (zh("benchmark [tCO2 per 10⁴ yuan VA]"), d["benchmark_co2_per_value_added"], "0.0000"),
+            (zh("CO2 per gross industrial output [tCO2 per 10⁴ yuan]"), d["co2_per_gross_output"], "0.0000"),
+            (zh("benchmark [tCO2 per 10⁴ yuan output]"), d["benchmark_co2_per_gross_output"], "0.0000"),
+            (both("benchmark source"), d["benchmark_source"], None),
+            (both("park intensity"), d["park_intensity"], "0.0000"),
+            (both("park intensity after"), d["park_intensity_after"], "0.0000"),
+            (both("verdict"), f"{d['verdict_zh']} {d['verdict']}", None),
         ]
         for i, (k, v, f) in enumerate(rows, start=3):
             wp.cell(row=i, column=1, value=k).font = HEAD
@@ -293,11 +351,11 @@ def write_targets_workbook(
         r = 3 + len(rows) + 1
         fill = {"approve": FILL["green"], "approve_with_conditions": FILL["yellow"], "reject": FILL["red"]}
         wp.cell(row=3 + len(rows) - 1, column=2).fill = fill[d["verdict"]]
-        wp.cell(row=r, column=1, value="理由 reasons").font = HEAD
+        wp.cell(row=r, column=1, value=both("reasons")).font = HEAD
         for i, t in enumerate(d["reasons"], start=r + 1):
             wp.cell(row=i, column=1, value=t).alignment = Alignment(wrap_text=False)
         r = r + len(d["reasons"]) + 2
-        wp.cell(row=r, column=1, value="条件 conditions").font = HEAD
+        wp.cell(row=r, column=1, value=both("conditions")).font = HEAD
         for i, t in enumerate(d["conditions"] or ["—"], start=r + 1):
             wp.cell(row=i, column=1, value=t)
         _widths(wp, [44, 60])

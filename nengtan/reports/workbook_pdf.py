@@ -11,6 +11,7 @@ from typing import Any
 
 from nengtan.reports.charts import Chart
 from nengtan.reports.tables import Tables, write_tables
+from nengtan.reports.words import zh
 
 MAX_ROWS = 400
 """Rows of a sheet printed; the rest are in the workbook."""
@@ -40,7 +41,7 @@ def cut(rows: list[list[Any]], max_rows: int = MAX_ROWS) -> list[list[Any]]:
     if len(rows) <= max_rows + 1:
         return rows
     n = len(rows) - max_rows - 1
-    more = [f"… 其余 {n:,} 行见 XLSX 工作簿 ({n:,} more rows in the workbook)"]
+    more = [zh("… {n:,} more rows in the workbook", n=n)]
     return [*rows[: max_rows + 1], more + [None] * (len(rows[0]) - 1)]
 
 
