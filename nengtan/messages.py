@@ -29,13 +29,15 @@ PATTERNS: tuple[tuple[str, str], ...] = tuple(entries("error"))
 ROLES_ZH = chinese("error.role")
 """The certification roles as nengtan.footprint.certification names them, in Chinese."""
 _COMPILED = tuple((re.compile(p + r"\Z"), zh) for p, zh in PATTERNS)
+FRAMES = keyed("error.frame")
+"""The frames the Chinese of a message is said in (未找到…, 园区, …): key → (English, Chinese)."""
 _BY_STATUS = {int(code): zh for code, (_, zh) in keyed("error.status").items()}
 """What a 401 or 403 says in Chinese when its message is not in PATTERNS."""
 
 
 def _where_zh(where: str) -> str:
     if where == "the park":
-        return "园区"
+        return FRAMES["the_park"][1]
     kind, _, code = where.partition(":")
     return f"{NOUNS.get(kind, kind)} {code}" if code else where
 
@@ -48,7 +50,7 @@ def not_found_in_chinese(detail: str) -> str | None:
     rest = detail[len(noun) + 1:]
     for en, zh in _JOINS:
         rest = rest.replace(en, zh)
-    return f"未找到{NOUNS[noun]}：{rest}"
+    return FRAMES["not_found"][1].format(noun=NOUNS[noun], rest=rest)
 
 
 def error_in_chinese(status: int, detail: str) -> str | None:
@@ -71,7 +73,7 @@ def error_in_chinese(status: int, detail: str) -> str | None:
         what, hidden, _ = text.partition(" not found or not accessible to you")  # nengtan.api.errors.not_found
         found = not_found_in_chinese(what)
         if found is not None:
-            return found + ("（或无权查看）" if hidden else "")
+            return found + (FRAMES["or_hidden"][1] if hidden else "")
     reason = in_chinese(text)
     if reason is not None:
         return reason

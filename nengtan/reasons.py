@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from nengtan.i18n import entries
+from nengtan.i18n import entries, keyed
 
 CATALOGUE: tuple[tuple[str, str], ...] = tuple(entries("reason"))
 """(English reason as a pattern, its Chinese), in the order they are tried: the message catalogue's context
@@ -35,8 +35,8 @@ def in_chinese(reason: str) -> str | None:
         m = pattern.match(text)
         if m is not None:
             parts = {k: ("" if v is None else v) for k, v in m.groupdict().items()}
-            if "c" in parts and zh.count("{c}") and "不适用于" in zh:
-                parts["c"] = _carrier_zh(parts["c"])
+            if "carrier" in parts:  # (a carrier's code, said by its name)
+                parts["carrier"] = _carrier_zh(parts["carrier"])
             for k, v in parts.items():  # a captured part is itself a reason (… ; re-import …, value …)
                 if k == "w":
                     parts[k] = in_chinese(v) or v
@@ -45,5 +45,5 @@ def in_chinese(reason: str) -> str | None:
     if sep and head.startswith("meter "):
         inner = in_chinese(rest)
         if inner is not None:
-            return f"计量器具 {head.removeprefix('meter ')}：{inner}"
+            return keyed("reason.frame")["meter"][1].format(meter=head.removeprefix("meter "), reason=inner)
     return None

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nengtan.errors import NengtanError
-from nengtan.messages import error_in_chinese, validation_in_chinese
+from nengtan.messages import FRAMES, error_in_chinese, validation_in_chinese
 
 log = logging.getLogger("nengtan.api")
 PROBLEM_JSON = "application/problem+json"
@@ -105,11 +105,11 @@ def install(app: FastAPI) -> None:
                                                  e.get("ctx"), str(e.get("msg", "invalid")))}
             for e in exc.errors()
         ]
-        first = errors[0] if errors else {"field": "request", "message": "invalid", "message_zh": "请求无效"}
+        first = errors[0] if errors else {"field": "request", "message": "invalid", "message_zh": FRAMES["invalid"][1]}
         detail = f"{first['field']}: {first['message']}"
         if len(errors) > 1:
             detail += f" (and {len(errors) - 1} more)"
-        more = f"（另有 {len(errors) - 1} 处）" if len(errors) > 1 else ""
+        more = FRAMES["more"][1].format(n=len(errors) - 1) if len(errors) > 1 else ""
         return problem(request, 422, detail, "validation-error", errors=errors, detail_zh=first["message_zh"] + more)
 
     @app.exception_handler(Exception)

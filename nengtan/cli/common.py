@@ -110,9 +110,8 @@ def friendly(fn: F) -> F:
             if "database is locked" not in str(exc):
                 raise
             # another writer held the embedded registry longer than the wait; nothing was stored
-            word, msg = error_line("the registry is busy: another process held it for over two minutes; nothing "
-                                   "was changed, run the command again", 503,
-                                   "登记库正忙：另一进程占用超过两分钟；未做任何更改，请重新运行命令")
+            busy = UserError.said("common.registry_busy")
+            word, msg = error_line(str(busy), 503, busy.zh)
             err_console.print(f"[bold red]{word}[/]{msg}", highlight=False)
             raise typer.Exit(2) from None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from nengtan import i18n
 from nengtan.i18n import entries, keyed
 
 APP_HELP = entries("cli.app")[0][1]
@@ -62,4 +63,4 @@ def error_line(message: str, status: int = 400, zh: str | None = None) -> tuple[
         return "error: ", message
     from nengtan.messages import error_in_chinese
 
-    return "错误：", zh or error_in_chinese(status, message) or message
+    return i18n.text("cli.word", "error: "), zh or error_in_chinese(status, message) or message

@@ -45,6 +45,7 @@ from nengtan.cli.common import (
 from nengtan.cli.help_zh import cli_lang
 from nengtan.cli.say import SHARES_ZH, pick, say, tr
 from nengtan.ingest import KINDS
+from nengtan.reports.words import zh
 
 if TYPE_CHECKING:  # the heavy modules load inside the commands, so `nengtan --help` starts at once
     from nengtan.accounting.inventory import Inventory
@@ -88,7 +89,7 @@ def _park_name(home: str | None) -> str:
     _, reg, _ = open_stores(home, migrate=False)
     with reg.session() as s:
         park = s.execute(select(Park).order_by(Park.id)).scalars().first()
-        return park.name if park else "园区"
+        return park.name if park else zh("Park")
 
 
 def _period(year: int, month: int | None, quarter: int | None) -> Period:
@@ -201,7 +202,8 @@ def report_inventory(
     if output.suffix.lower() == ".pdf":
         from nengtan.reports.inventory_xlsx import inventory_pdf
 
-        path = inventory_pdf(xlsx, output, f"能源消费与碳排放清单 {scope} {year}")
+        title = zh("Energy consumption and carbon emission inventory {period}", period=f"{scope} {year}")
+        path = inventory_pdf(xlsx, output, title)
         console.print(say("wrote", path=xlsx))
     console.print(say("wrote", path=path))
 

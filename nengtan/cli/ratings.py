@@ -21,6 +21,7 @@ from nengtan.cli.common import (
 )
 from nengtan.cli.say import pick, say, tr, word
 from nengtan.labels import STATUSES
+from nengtan.reports.words import both, zh
 
 ratings_app = typer.Typer(help="Enterprise ratings (碳效码 …), each a versioned method with its inputs shown.",
                           no_args_is_help=True)
@@ -43,8 +44,8 @@ def carbon_efficiency_cmd(
     check_format(fmt)
     out = carbon_efficiency_grades(open_local(home)[1], year, version)
     if output is not None:
-        _write(out, output, "碳效等级", ("name", "uscc", "sector", "co2_t", "value_added", "intensity",
-                                      "sector_intensity", "k", "grade", "reason"))
+        _write(out, output, zh("Carbon efficiency grades"), ("name", "uscc", "sector", "co2_t", "value_added",
+                                                            "intensity", "sector_intensity", "k", "grade", "reason"))
     if fmt == "json":
         print_json(out)
         return
@@ -78,8 +79,8 @@ def green_code_cmd(
     check_format(fmt)
     out = green_codes(open_local(home)[1], year, version)
     if output is not None:
-        _write(out, output, "零碳绿码", ("name", "uscc", "colour", "grade", "green_share", "complete_days",
-                                      "red_warnings", "reasons"))
+        _write(out, output, zh("Zero-carbon green codes"), ("name", "uscc", "colour", "grade", "green_share",
+                                                           "complete_days", "red_warnings", "reasons"))
     if fmt == "json":
         print_json(out)
         return
@@ -110,7 +111,7 @@ def mu_cmd(
     check_format(fmt)
     out = mu_evaluation(open_local(home)[1], year, version)
     if output is not None:
-        _write(out, output, "亩均效益评价", ("name", "class", "score", "rank", "reason"))
+        _write(out, output, zh("Per-mu efficiency evaluation"), ("name", "class", "score", "rank", "reason"))
     if fmt == "json":
         print_json(out)
         return
@@ -138,9 +139,10 @@ def _write(out: dict[str, Any], path: Path, title: str, keys: tuple[str, ...]) -
     rows: list[list[Any]] = [list(keys)]
     rows += [[it.get(k) if not isinstance(it.get(k), list) else "; ".join(it[k]) for k in keys]
              for it in out["items"]]
-    about = [["项目 About", ""], ["方法 Method", out["method"]], ["状态 Status", out.get("method_status")],
-             ["来源 Source", out.get("method_source")], ["数据版本 Data version", out["data_version"]]]
-    write_tables(f"{title} {out['year']} ({out['method']})", {title: rows, "来源 Provenance": about}, path)
+    about = [[both("About"), ""], [both("Method"), out["method"]], [both("Status"), out.get("method_status")],
+             [zh("Method source"), out.get("method_source")], [both("Data version"), out["data_version"]]]
+    write_tables(zh("{title} {year} ({method})", title=title, year=out["year"], method=out["method"]),
+                 {title: rows, both("Provenance"): about}, path)
     console.print(say("wrote", path=path), highlight=False)
 
 

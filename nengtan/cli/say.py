@@ -16,7 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = i18n.keyed("cli")
 
 SHARES_ZH = {"non_fossil_energy_share": INDICATORS["nonfossil_share"][0],
              "renewable_electricity_share": INDICATORS["renewable_electricity_share"][0],
-             "estimated_energy_share": "能耗中估算读数所占比重"}
+             "estimated_energy_share": i18n.text("cli.word", "Share of energy resting on estimated readings")}
 """The inventory's shares (nengtan.accounting.Inventory.shares) in Chinese."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from nengtan.cli.common import (
@@ -31,6 +32,7 @@ from nengtan.cli.common import (
 from nengtan.cli.help_zh import cli_lang
 from nengtan.cli.say import pick, say, tr, word
 from nengtan.labels import ALLOCATION_METHODS, INDICATORS, LEVELS, STATUSES, TARGET_KINDS, TARGET_STATUSES
+from nengtan.reports.words import zh
 from nengtan.targets.errors import TargetsError
 
 if TYPE_CHECKING:  # numpy and pandas load inside the commands, so `nengtan --help` starts at once
@@ -361,12 +363,15 @@ def scenarios_cmd(
         print_json({"base_year": base_year, "to": to, "draws": draws, "seed": seed, "summary": _records(summary),
                     "paths": {str(k): _clean(v) for k, v in paths.to_dict(orient="index").items()}})
         return
-    _table(f"达峰情景 peak-year scenarios {base_year}–{to} ({draws} draws, seed {seed})", summary,
+    title = tr("Peak-year scenarios {base}–{to} ({draws} draws, seed {seed})", base=base_year, to=to, draws=draws,
+               seed=seed)
+    _table(title, summary,
            [("label", "scenario"), ("central_peak_year", "peak (central)"), ("central_peak_t", "peak tCO2"),
             ("peak_year_p5", "peak yr p5"), ("peak_year_p95", "p95"), ("p_peak_by_2030", "P(peak≤2030)"),
             ("co2_end_t", f"{to} tCO2")], {"p_peak_by_2030": 3})
     show = paths.loc[[y for y in paths.index if y in (base_year, 2030, to) or (y - base_year) % 5 == 0]]
-    _table("年度排放 tCO2 (central)", show.reset_index(), [("year", "year"), *[(c, c) for c in paths.columns]])
+    _table(tr("Annual CO2, tCO2 (central path)"), show.reset_index(),
+           [("year", "year"), *[(c, c) for c in paths.columns]])
 
 
 def lmdi_cmd(
@@ -388,7 +393,7 @@ def lmdi_cmd(
                     "effects_t": d.effects, "residual_t": d.residual, "by_sector": _records(d.by_sector)})
         return
     rows = pd.DataFrame([{"effect": f"{EFFECTS_ZH[k]} {k}", "t": v} for k, v in d.effects.items()]
-                        + [{"effect": "合计 total change", "t": d.total}])
+                        + [{"effect": tr("total change"), "t": d.total}])
     _table(f"LMDI {from_year}→{to_year}: {d.c0:,.2f} → {d.cT:,.2f} tCO2", rows, [("effect", "effect"), ("t", "tCO2")])
 
 
@@ -435,10 +440,10 @@ def assess_project(
     if fmt == "json":
         print_json(_clean(a.to_dict()))
         return
-    console.print(f"[bold]{p.name}[/] ({p.sector_code}): {a.co2_t:,.2f} tCO2/yr, "
-                  f"{a.co2_per_value_added:.4f} tCO2/万元 VA (benchmark {a.benchmark.co2_per_value_added:.4f}), "
-                  f"{a.co2_per_gross_output:.4f} tCO2/万元 output (benchmark {a.benchmark.co2_per_gross_output:.4f}); "
-                  f"park {a.park_intensity:.4f} → {a.park_intensity_after:.4f}", highlight=False)
+    console.print(say("assess.line", name=escape(p.name), sector=p.sector_code, co2=a.co2_t, va=a.co2_per_value_added,
+                      va_benchmark=a.benchmark.co2_per_value_added, output=a.co2_per_gross_output,
+                      output_benchmark=a.benchmark.co2_per_gross_output, park=a.park_intensity,
+                      after=a.park_intensity_after), highlight=False)
     from nengtan.targets.assessment import VERDICT_ZH
 
     console.print(say("assess.verdict", verdict=pick(a.verdict, VERDICT_ZH[a.verdict])), highlight=False)
@@ -504,7 +509,7 @@ def report_targets(
     if output.suffix.lower() == ".pdf":
         from nengtan.reports.targets_xlsx import targets_pdf
 
-        targets_pdf(xlsx, output, f"目标、预算与预警 {year}")
+        targets_pdf(xlsx, output, zh("Targets, budgets and warnings {year}", year=year))
         console.print(say("wrote", path=output), highlight=False)
 
 

@@ -17,6 +17,7 @@ from nengtan.api.deps import ReadableEnterprise, ServicesDep, UserDep
 from nengtan.api.media import MEDIA
 from nengtan.api.routers.footprints import actor
 from nengtan.engine import carbonassets, esg, verifications
+from nengtan.reports.words import both, zh
 
 router = APIRouter(prefix="/api", tags=["carbon assets"])
 YearQ = Annotated[int, Query(ge=2000, le=2100)]
@@ -43,12 +44,12 @@ def compliance_export(user: UserDep, svc: ServicesDep, year: YearQ,
     rows = carbonassets.status(svc.registry, actor(user), year)
     keys = ("name", "uscc", "state", "obligation_t", "allowances_held_t", "ccer_used_t", "allowances_surrendered_t",
             "shortfall_t", "carry_over_t", "deadline", "warning")
-    table: list[list[Any]] = [["企业 Enterprise", "信用代码 USCC", "状态 State", "应清缴 Obligation [t]",
-                               "持有配额 Held [t]", "CCER 抵销 [t]", "清缴配额 Surrendered [t]", "缺口 Shortfall [t]",
-                               "结转 Carried over [t]", "截止 Deadline", "预警 Warning"]]
+    table: list[list[Any]] = [[both("Enterprise"), both("USCC"), both("State"), both("Obligation [t]"),
+                               both("Held [t]"), zh("CCER offset [t]"), both("Surrendered [t]"), both("Shortfall [t]"),
+                               both("Carried over [t]"), both("Deadline"), both("Warning")]]
     table += [[r.get(k) for k in keys] for r in rows]
     return _file(kind, f"compliance-{year}.{kind}", lambda p: write_tables(
-        f"碳排放配额清缴履约 Compliance {year}", {f"清缴 {year}": table}, p))
+        zh("Compliance {year}", year=year), {zh("Surrender {year}", year=year): table}, p))
 
 
 @router.get("/assets/ccer-lots")

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nengtan.api.deps import Principal, ServicesDep, enterprise_for, optional_user
 from nengtan.api.errors import ApiError
 from nengtan.api.hardening import page_csp
+from nengtan.i18n import keyed
 from nengtan.registry.tables.access import CERT_ROLES
 
 router = APIRouter(include_in_schema=False)
@@ -98,8 +99,17 @@ def public_page() -> HTMLResponse:
     return page("public.html")
 
 
-STAFF_ONLY = "驾驶舱仅对园区管理员开放 / The cockpit is for park administrators"
-ADMINS_ONLY = "系统管理仅对园区管理员开放 / Administration is for the park's administrators"
+
+
+def refusal(key: str, **fields: object) -> str:
+    """A page's refusal (the message catalogue's ``page:<key>``), its Chinese and its English: the error page is drawn
+    before the page's own language is known."""
+    english, chinese = keyed("page")[key]
+    return f"{chinese.format(**fields)} / {english.format(**fields)}"
+
+
+STAFF_ONLY = refusal("staff_only")
+ADMINS_ONLY = refusal("admins_only")
 
 
 def _staff_page(request: Request, user: Principal | None, template: str, admin_only: bool = False,
@@ -149,7 +159,7 @@ def portal_home(request: Request, user: OptUser, svc: ServicesDep) -> Response:
         return RedirectResponse("/cockpit", status_code=303)
     first = _first_enterprise(user, svc)
     if first is None:
-        return page("error.html", 404, message="您的账户未绑定企业 / Your account has no enterprise")
+        return page("error.html", 404, message=refusal("no_enterprise"))
     return RedirectResponse(f"/portal/{first}", status_code=303)
 
 
@@ -169,8 +179,7 @@ def _enterprise_page(request: Request, user: Principal | None, svc: ServicesDep,
     try:
         ent = enterprise_for(svc, user, uscc)
     except ApiError:
-        return page("error.html", 404, message=f"企业 {uscc} 不存在或无权访问 / Enterprise {uscc} not found "
-                    "or not accessible")
+        return page("error.html", 404, message=refusal("enterprise_not_found", uscc=uscc))
     return page(template_name, 200, uscc=ent.uscc, name=ent.name, **values)
 
 
@@ -196,7 +205,7 @@ def verify_certificate(number: Annotated[str, Path(max_length=40)], svc: Service
     try:
         c = public_certificate(svc.registry, number)
     except NotFoundError:
-        return page("error.html", 404, message=f"证书 {number} 不存在 / No certificate {number}")
+        return page("error.html", 404, message=refusal("no_certificate", number=number))
     return page("verify.html", 200, **{k: str(c[k] if c[k] is not None else "—") for k in (
         "number", "status_name", "status_reason", "product_name", "declared_unit", "enterprise", "uscc",
         "reference_year", "issued_on", "valid_to", "body", "standard", "checked_on")},
@@ -213,8 +222,7 @@ def footprints_home(request: Request, user: OptUser, svc: ServicesDep) -> Respon
         return RedirectResponse(f"/footprints/{first}", status_code=303)
     if user.is_admin or user.role in CERT_ROLES:
         return page("footprints.html", uscc="", name=user.org or "", mode="body")
-    return page("error.html", 403, message="产品碳足迹页面仅对企业、认证机构和园区管理员开放 / For enterprises, "
-                "certification bodies and the park administrator")
+    return page("error.html", 403, message=refusal("footprints_only"))
 
 
 @router.get("/footprints/{uscc}")

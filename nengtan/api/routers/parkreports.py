@@ -18,6 +18,7 @@ from nengtan.api.media import MEDIA
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
 from nengtan.registry import audit
+from nengtan.reports.words import zh
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Format = Annotated[Literal["xlsx", "pdf"], Query(alias="format")]
@@ -66,7 +67,7 @@ async def inventory(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: F
 
     y = await _year(svc, year)
     return await _workbook(user, svc, f"inventory-{y}", fmt, lambda xlsx: inventory_report(svc, xlsx, y)[0],
-                           inventory_pdf, f"能源消费与碳排放清单 {y}")
+                           inventory_pdf, zh("Energy consumption and carbon emission inventory {period}", period=y))
 
 
 @router.get("/targets", response_class=Response)
@@ -78,7 +79,7 @@ async def targets(user: StaffDep, svc: PlacedDep, year: OptYear = None, fmt: For
     y = await _year(svc, year)
     return await _workbook(user, svc, f"targets-{y}", fmt,
                            lambda xlsx: targets_report(svc, y, xlsx, draws=SCENARIO_DRAWS),
-                           targets_pdf, f"目标、预算与预警 {y}")
+                           targets_pdf, zh("Targets, budgets and warnings {year}", year=y))
 
 
 @router.get("/pack", response_class=Response)

@@ -14,6 +14,7 @@ from nengtan.api.schemas import PublishRequest
 from nengtan.engine import cockpit
 from nengtan.registry import audit
 from nengtan.registry.tables.publishing import Publication
+from nengtan.reports.words import zh
 
 router = APIRouter(prefix="/api", tags=["public"])
 PUBLIC_KEYS = ("scope", "period", "factor_set", "energy_tce", "energy_equiv_tce", "co2_t", "scope1_t",
@@ -68,7 +69,8 @@ def publish(body: PublishRequest, admin: AdminDep, svc: ServicesDep) -> dict[str
     with svc.registry.session() as s:
         v = (s.execute(select(func.max(Publication.version)).where(Publication.year == body.year)).scalar()
              or 0) + 1
-        p = Publication(year=body.year, version=v, title=body.title or f"园区{body.year}年能源与碳排放",
+        p = Publication(year=body.year, version=v, title=body.title or zh("Park energy and carbon emissions {year}",
+                                                                      year=body.year),
                         payload=json.dumps(figures, ensure_ascii=False), published_by=admin.username)
         s.add(p)
         s.flush()

@@ -13,6 +13,7 @@ from nengtan.api.media import PDF, XLSX
 from nengtan.api.schemas import OptYear
 from nengtan.engine import cockpit as figures
 from nengtan.registry import audit
+from nengtan.reports.words import zh
 
 router = APIRouter(prefix="/api/enterprises/{uscc}", tags=["reports"])
 
@@ -32,7 +33,8 @@ def _download(ent: ReadableEnterprise, user: UserDep, svc: ServicesDep, year: in
         if kind == "pdf":
             from nengtan.reports.inventory_xlsx import inventory_pdf
 
-            path = inventory_pdf(path, Path(tmp) / f"{ent.uscc}-{y}.pdf", f"{ent.uscc} 能源消费与碳排放清单 {y}")
+            title = zh("Energy consumption and carbon emission inventory {period}", period=f"{ent.uscc} {y}")
+            path = inventory_pdf(path, Path(tmp) / f"{ent.uscc}-{y}.pdf", title)
         data = path.read_bytes()
     with svc.registry.session() as s:
         audit.record(s, user.username, "report.download", f"enterprise:{ent.uscc}:{y}",
