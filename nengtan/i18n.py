@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 
@@ -75,7 +76,31 @@ def label_table(table: str) -> dict[str, tuple[str, str]]:
     return {code: (zh, en) for code, (en, zh) in keyed(f"label.{table}").items()}
 
 
+def names(table: str) -> dict[str, str]:
+    """Code → Chinese name of the label table ``table`` (``label.<table>:<code>``): the domain's vocabularies of
+    names (an alarm's kind, a verdict, an LMDI effect …) read from the catalogue, their English beside them there."""
+    return {code: zh for code, (_, zh) in keyed(f"label.{table}").items()}
+
+
 def page_words() -> dict[str, dict[str, str]]:
     """The web pages' words (window.NT_I18N): ``{"zh": {key: …}, "en": {key: …}}`` from the entries ``web:<key>``."""
     words = keyed("web")
     return {"zh": {k: zh for k, (_, zh) in words.items()}, "en": {k: en for k, (en, _) in words.items()}}
+
+
+class Both(NamedTuple):
+    """A field said differently in each language (a carrier's code in English, its name in Chinese)."""
+
+    en: object
+    zh: object
+
+
+def pair(context: str, **fields: object) -> tuple[str, str]:
+    """(English, Chinese) of the entry whose context is ``context`` (``<head>:<key>``, one text), its fields filled in;
+    a field given as :class:`Both` fills each language with its own value. How the domain says a note — a warning's
+    reason, an alarm, a rating's grounds — in both languages from one entry."""
+    head, _, key = context.partition(":")
+    english, chinese = keyed(head)[key]
+    en = {k: v.en if isinstance(v, Both) else v for k, v in fields.items()}
+    zh = {k: v.zh if isinstance(v, Both) else v for k, v in fields.items()}
+    return english.format(**en), chinese.format(**zh)

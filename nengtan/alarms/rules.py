@@ -17,11 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ
+from nengtan.i18n import Both, names, pair
 
 PROFILE_DAYS = 28
 MIN_DAYS = 14
 MIN_SPREAD = 0.05
-KIND_ZH = {"demand": "需量超限", "abnormal": "用能异常", "missing": "数据中断"}
+KIND_ZH = names("alarm_kinds")
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,13 @@ def _hm(ts_us: int) -> str:
     return dt.datetime.fromtimestamp(ts_us / 1e6, PARK_TZ).strftime("%m-%d %H:%M")
 
 
-def _span(minutes: float) -> str:
+def _span(minutes: float) -> Both:
     """A gap in the unit a reader takes in at once: minutes below two hours, hours below two days, else days."""
     if minutes < 120:
-        return f"{minutes:,.0f} 分钟"
-    return f"{minutes / 60:,.0f} 小时" if minutes < 2880 else f"{minutes / 1440:,.0f} 天"
+        return Both(*pair("note.alarm:minutes", n=minutes))
+    if minutes < 2880:
+        return Both(*pair("note.alarm:hours", n=minutes / 60))
+    return Both(*pair("note.alarm:days", n=minutes / 1440))
 
 
 def check_reading(rule: Rule, ts_us: int, value: float, prof: Profile | None) -> list[Finding]:
@@ -94,8 +97,8 @@ def check_reading(rule: Rule, ts_us: int, value: float, prof: Profile | None) ->
         kw = value * 3600.0 / rule.interval_s
         if kw > rule.demand_kw:
             out.append(Finding(rule.meter, "demand", ts_us, kw, rule.demand_kw,
-                               f"计量器具 {rule.meter} {_hm(ts_us)} 平均负荷 {kw:,.1f} kW，超过需量限值 "
-                               f"{rule.demand_kw:,.1f} kW"))
+                               pair("note.alarm:demand", meter=rule.meter, at=_hm(ts_us), kw=kw,
+                                    limit=rule.demand_kw)[1]))
     if rule.sigma is not None and prof is not None:
         i = int(slot_of(ts_us, rule.interval_s))
         if prof.days[i] >= MIN_DAYS:
@@ -105,9 +108,9 @@ def check_reading(rule: Rule, ts_us: int, value: float, prof: Profile | None) ->
                 high = value > mean
                 limit = mean + rule.sigma * spread if high else mean - rule.sigma * spread
                 out.append(Finding(rule.meter, "abnormal", ts_us, value, limit,
-                                   f"计量器具 {rule.meter} {_hm(ts_us)} 读数 {value:,.1f} {rule.unit}，"
-                                   f"{'高于' if high else '低于'}本表同时段常态 {mean:,.1f}±{rule.sigma:g}σ"
-                                   f"（{'上' if high else '下'}限 {limit:,.1f}）"))
+                                   pair("note.alarm:high" if high else "note.alarm:low", meter=rule.meter,
+                                        at=_hm(ts_us), value=value, unit=rule.unit, mean=mean, sigma=rule.sigma,
+                                        limit=limit)[1]))
     return out
 
 
@@ -118,6 +121,7 @@ def check_missing(rule: Rule, last_us: int | None, now_us: int) -> Finding | Non
     gap = None if last_us is None else (now_us - last_us) / 60e6
     if gap is not None and gap <= rule.missing_minutes:
         return None
-    said = "从未收到读数" if gap is None else f"已 {_span(gap)}未收到读数"
+    said = (pair("note.alarm:never", meter=rule.meter, limit=rule.missing_minutes) if gap is None else
+            pair("note.alarm:silent", meter=rule.meter, span=_span(gap), limit=rule.missing_minutes))
     return Finding(rule.meter, "missing", now_us, gap if gap is not None else float(rule.missing_minutes),
-                   float(rule.missing_minutes), f"计量器具 {rule.meter} {said}（限值 {rule.missing_minutes} 分钟）")
+                   float(rule.missing_minutes), said[1])

@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from nengtan.errors import InputError
+from nengtan.i18n import names
 
 BANDS = ("sharp", "peak", "flat", "valley")
-BAND_ZH = {"sharp": "尖峰", "peak": "高峰", "flat": "平段", "valley": "低谷"}
+BAND_ZH = names("tariff_bands")
 COLUMNS = ("schedule", "valid_from", "months", "start_hour", "end_hour", "band", "price", "source")
 DEFAULT_TABLE = Path(__file__).parent / "data" / "jiangsu_tou.csv"
 DEFAULT_SCHEDULE = "jiangsu-industrial-1-10kV"

@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 
 from nengtan.engine.stores import Stores, paths_of
 from nengtan.errors import InputError, NengtanError, NotFoundError
+from nengtan.i18n import pair
 from nengtan.notify.channels import SmtpSettings, post_webhook, send_email
 from nengtan.notify.messages import KINDS, REPORT_KINDS, Event, subject, text, webhook_body
 from nengtan.reasons import in_chinese
@@ -159,7 +160,8 @@ def _quality(reg: Registry) -> list[Event]:
         m = _USCC.search(key or "")
         if m and m.group(0) in names:
             per.setdefault(m.group(0), []).append(in_chinese(reason) or reason)
-    return [Event("quality", f"quality/{u}/{len(reasons)}", u, "yellow", f"{names[u]} 有 {len(reasons)} 行数据被隔离",
+    return [Event("quality", f"quality/{u}/{len(reasons)}", u, "yellow",
+                  pair("note.notify:quarantined", name=names[u], n=len(reasons))[1],
                   "；".join(dict.fromkeys(reasons[:3])) + ("……" if len(reasons) > 3 else ""))
             for u, reasons in sorted(per.items())]
 
@@ -176,9 +178,11 @@ def _certificates(reg: Registry, day: dt.date) -> list[Event]:
     out = []
     for c, uscc, name in rows:
         left = (c.valid_to - day).days
-        when = f"将于 {c.valid_to} 到期（还剩 {left} 天）" if left >= 0 else f"已于 {c.valid_to} 到期"
+        when = (pair("note.notify:expires", date=c.valid_to, left=left) if left >= 0 else
+                pair("note.notify:expired", date=c.valid_to))[1]
         out.append(Event("certificates", f"certificates/{c.number}/{c.valid_to}", uscc, "red" if left < 15 else
-                         "yellow", f"{name} 产品碳足迹证书 {c.number}", f"{c.product_name}：{when}"))
+                         "yellow", pair("note.notify:certificate", name=name, number=c.number)[1],
+                         f"{c.product_name}：{when}"))
     return out
 
 
@@ -194,9 +198,9 @@ def _compliance(reg: Registry, year: int, day: dt.date) -> list[Event]:
         if left > EXPIRY_DAYS:
             continue
         out.append(Event("compliance", f"compliance/{year}/{r['uscc']}/{r['deadline']}", r["uscc"],
-                         "red" if left < 15 else "yellow", f"{r['name']} {year} 年度配额清缴",
-                         f"缺口 {r['shortfall_t']:,.0f} t，" + (f"距截止日 {r['deadline']} 还有 {left} 天" if left >= 0
-                                                              else f"截止日 {r['deadline']} 已过")))
+                         "red" if left < 15 else "yellow", pair("note.notify:compliance", name=r["name"], year=year)[1],
+                         pair("note.notify:shortfall_left" if left >= 0 else "note.notify:shortfall_past",
+                              t=r["shortfall_t"], left=left, deadline=r["deadline"])[1]))
     return out
 
 
@@ -306,8 +310,8 @@ def queue_reports(stores: Stores, today: dt.date, park: str, out_dir: Path | Non
             except NengtanError as exc:  # no data for the month yet, or nothing to report: tried again next pass
                 log.info("report %s for subscription %s not written: %s", key, sub.id, exc)
                 continue
-            ev = Event(kind, key, None, "info", f"{last.year}年{last.month}月",
-                       f"见附件 {path.name}（{park}，截至{last.isoformat()}）")
+            ev = Event(kind, key, None, "info", pair("note.notify:month", year=last.year, month=last.month)[1],
+                       pair("note.notify:attached", file=path.name, park=park, day=last.isoformat())[1])
             with stores.registry.session() as s:
                 s.add(Delivery(subscription_id=sub.id, event_key=key, subject=subject([ev], park)[:300],
                                body=json.dumps({"park": park, "events": [asdict(ev)], "attachments": [str(path)]},

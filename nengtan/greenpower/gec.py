@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from nengtan.errors import InputError
+from nengtan.i18n import names
 
 LAYOUT: tuple[tuple[str, int], ...] = (
     ("project_type", 1), ("energy_type", 1), ("technology", 1), ("approval_year", 4), ("address", 6),
@@ -40,8 +41,7 @@ SEQUENCE_WIDTH = 7
 
 ENERGY_TYPES = {"1": "wind", "2": "solar", "3": "conventional_hydro", "4": "biomass", "5": "geothermal",
                 "6": "ocean", "9": "other"}
-ENERGY_ZH = {"wind": "风电", "solar": "太阳能发电", "conventional_hydro": "常规水电", "biomass": "生物质发电",
-             "geothermal": "地热能发电", "ocean": "海洋能发电", "other": "其他可再生能源"}
+ENERGY_ZH = names("gec_energy_types")
 ELECTRICITY_CLASSES = {"1": "grid", "2": "self_consumed", "3": "existing_hydro"}
 """电量分类: power fed to the grid (上网电量), self-consumed power (自发自用), existing conventional hydro."""
 TRADE_CLASSES = {"1": "tradable", "2": "not_tradable"}

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from nengtan.i18n import names, pair
+
 KINDS = ("warnings", "quality", "certificates", "compliance", "alarms", "report_inventory", "report_targets")
 REPORT_KINDS = ("report_inventory", "report_targets")
 """Scheduled reports: the month's inventory workbook, and the targets and warnings workbook, sent by e-mail on the
 subscription's day of the month (nengtan.engine.notify.queue_reports)."""
-KIND_ZH = {"warnings": "预警", "quality": "数据质量", "certificates": "证书到期", "compliance": "履约期限",
-           "alarms": "实时告警", "report_inventory": "月度能源与碳排放报告", "report_targets": "目标与预警月报"}
-SEVERITY_ZH = {"red": "红色", "yellow": "黄色", "info": "提示"}
+KIND_ZH = names("notify_kinds")
+SEVERITY_ZH = names("notify_severities")
 
 
 @dataclass(frozen=True)
@@ -30,30 +31,31 @@ class Event:
     text: str  # Chinese, the reason in words
 
     def line(self) -> str:
-        return f"【{SEVERITY_ZH.get(self.severity, self.severity)}】{self.title}：{self.text}"
+        return pair("note.notify:line", severity=SEVERITY_ZH.get(self.severity, self.severity), title=self.title,
+                    text=self.text)[1]
 
 
 def subject(events: list[Event], park: str) -> str:
     """An e-mail subject (and robot title) for one event or a digest."""
     if len(events) == 1:
         e = events[0]
-        return f"[能碳·{park}] {KIND_ZH.get(e.kind, e.kind)}：{e.title}"
+        return pair("note.notify:subject", park=park, kind=KIND_ZH.get(e.kind, e.kind), title=e.title)[1]
     kinds = "、".join(dict.fromkeys(KIND_ZH.get(e.kind, e.kind) for e in events))
-    return f"[能碳·{park}] {len(events)} 条提醒（{kinds}）"
+    return pair("note.notify:digest", park=park, n=len(events), kinds=kinds)[1]
 
 
 def text(events: list[Event], park: str, link: str = "") -> str:
     """The plain-text body of an e-mail."""
     lines = [subject(events, park), ""] + [f"{i}. {e.line()}" for i, e in enumerate(events, start=1)]
     if link:
-        lines += ["", f"详情：{link}"]
+        lines += ["", pair("note.notify:details", link=link)[1]]
     return "\n".join(lines) + "\n"
 
 
 def _markdown(events: list[Event], park: str, link: str) -> str:
     out = [f"**{subject(events, park)}**"] + [f"> {e.line()}" for e in events]
     if link:
-        out.append(f"[打开平台]({link})")
+        out.append(pair("note.notify:open", link=link)[1])
     return "\n".join(out)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from nengtan.i18n import names
 from nengtan.indicators import co2_headline
 from nengtan.targets.allocation import Benchmark, benchmark_for
 from nengtan.targets.errors import TargetsError
@@ -48,7 +49,7 @@ DEFAULT_FACTORS: dict[str, tuple[float, float, str, str]] = {
     "kerosene": (1.4714, 3.033, "t", "GB/T 2589; kerosene CC recalled"),
     "heat": (0.03412, 0.11, "GJ", "GB/T 2589; 0.11 tCO2/GJ"),
 }
-VERDICT_ZH = {"approve": "同意", "approve_with_conditions": "有条件同意", "reject": "不予审批"}
+VERDICT_ZH = names("verdicts")
 
 
 class Proposal(BaseModel):

@@ -34,16 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nengtan.i18n import names
 from nengtan.targets.errors import TargetsError
 
 EFFECTS = ("activity", "structure", "intensity", "mix", "emission_factor")
-EFFECTS_ZH = {
-    "activity": "规模效应",
-    "structure": "结构效应",
-    "intensity": "能源强度效应",
-    "mix": "能源结构效应",
-    "emission_factor": "排放因子效应",
-}
+EFFECTS_ZH = names("lmdi_effects")
 
 
 def logmean(a: np.ndarray, b: np.ndarray) -> np.ndarray:

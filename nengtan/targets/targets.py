@@ -41,6 +41,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from nengtan.i18n import names
 from nengtan.indicators import share_parts
 from nengtan.targets.errors import TargetsError
 
@@ -74,15 +75,7 @@ INDICATOR_UNITS: dict[str, str] = {
     "renewable_electricity_share": "fraction",
     "green_power_share": "fraction",
 }
-INDICATOR_ZH: dict[str, str] = {
-    "energy_intensity": "单位增加值能耗",
-    "carbon_intensity": "单位增加值二氧化碳排放",
-    "energy_total": "能耗总量",
-    "carbon_total": "二氧化碳排放总量",
-    "nonfossil_share": "非化石能源消费比重",
-    "renewable_electricity_share": "可再生能源电力消费比重",
-    "green_power_share": "绿色电力消费比例",
-}
+INDICATOR_ZH: dict[str, str] = names("target_indicators")
 _KINDS_FOR: dict[str, tuple[str, ...]] = {
     "energy_intensity": ("reduction", "max_level"),
     "carbon_intensity": ("reduction", "max_level"),

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nengtan.i18n import Both, label_table, pair
 from nengtan.indicators import co2_headline
 from nengtan.labels import CARRIERS, STATUSES
 from nengtan.targets.allocation import elastic_allowance
@@ -62,6 +63,30 @@ from nengtan.targets.targets import (
 
 CARRIER_ZH = {c: zh for c, (zh, _) in CARRIERS.items()}
 STATUS_ZH = {s: zh for s, (zh, _) in STATUSES.items()}
+SEASONALITY = label_table("seasonality")
+"""Where a projection's seasonal profile came from (own history, the sector's, calendar days)."""
+PARK_BUDGET_ZH = pair("note.warning:park_budget")[1]
+"""The park's carbon budget, named where a park target's warning names its indicator."""
+
+
+def _word(table: dict[str, tuple[str, str]], code: str) -> Both:
+    zh, en = table.get(code, (code, code))
+    return Both(en, zh)
+
+
+def _carrier(code: str) -> Both:
+    """A carrier in a warning's reason: its code in English (as the API's driver_carrier), its name in Chinese."""
+    return Both(code, CARRIER_ZH.get(code, code))
+
+
+def _status(code: str) -> Both:
+    return Both(code, STATUS_ZH[code])
+
+
+def _joined(*parts: tuple[str, str] | None) -> tuple[str, str]:
+    """A reason and its clauses, each (English, Chinese), joined in each language."""
+    said = [p for p in parts if p is not None]
+    return "".join(en for en, _ in said), "".join(zh for _, zh in said)
 WARNING_COLUMNS = [
     "level",
     "subject",
@@ -291,37 +316,17 @@ def enterprise_budget_warnings(
         st = status[i]
         c = str(carr[i])
         if st == "grey":
-            reason_zh.append("无预算或无数据，无法判断")
-            reason_en.append("no budget or no data: cannot assess")
-            continue
-        src = {"own": "本企业历史", "sector": "同行业历史", "calendar": "日历天数"}[psrc[i]]
-        srcen = {"own": "own history", "sector": "sector history", "calendar": "calendar days"}[psrc[i]]
-        drv_zh = (
-            f"；主要驱动：{CARRIER_ZH.get(c, c)}（同比增加 {_fmt(dval[i])} t）"
-            if yoy and dval[i] > 0
-            else f"；最大排放来源：{CARRIER_ZH.get(c, c)}（占 {share[i]:.0%}）"
-            if c
-            else ""
-        )
-        drv_en = (
-            f"; driver: {c} (+{_fmt(dval[i])} t year on year)"
-            if yoy and dval[i] > 0
-            else f"; largest source: {c} ({share[i]:.0%})"
-            if c
-            else ""
-        )
-        reason_zh.append(
-            f"{STATUS_ZH[st]}：预计全年排放 {_fmt(pr.central[i])} t"
-            f"（90%区间 {_fmt(pr.low[i])}–{_fmt(pr.high[i])}），"
-            f"为弹性预算 {_fmt(limit[i])} t 的 {ratio[i]:.0%}；截至{month}月实际 {_fmt(ytd[i])} t，"
-            f"进度线 {_fmt(path[i])} t（季节性：{src}）{drv_zh}"
-        )
-        reason_en.append(
-            f"{st}: year-end projection {_fmt(pr.central[i])} t "
-            f"(90% {_fmt(pr.low[i])}-{_fmt(pr.high[i])}) is "
-            f"{ratio[i]:.0%} of the elastic budget {_fmt(limit[i])} t; YTD {_fmt(ytd[i])} t vs path "
-            f"{_fmt(path[i])} t (seasonality: {srcen}){drv_en}"
-        )
+            en, zh = pair("note.warning:no_budget")
+        else:
+            driver = (pair("note.warning:driver_yoy", carrier=_carrier(c), t=_fmt(dval[i])) if yoy and dval[i] > 0
+                      else pair("note.warning:largest_source", carrier=_carrier(c), share=share[i]) if c
+                      else ("", ""))
+            en, zh = pair("note.warning:enterprise", status=_status(st), central=_fmt(pr.central[i]),
+                          low=_fmt(pr.low[i]), high=_fmt(pr.high[i]), ratio=ratio[i], limit=_fmt(limit[i]), month=month,
+                          ytd=_fmt(ytd[i]), path=_fmt(path[i]), seasonality=_word(SEASONALITY, psrc[i]),
+                          driver=Both(*driver))
+        reason_en.append(en)
+        reason_zh.append(zh)
     return pd.DataFrame(
         {
             "level": "enterprise",
@@ -353,9 +358,9 @@ def _top_drivers(ent: pd.DataFrame, n: int = 3) -> tuple[str, str]:
     over = (ent["projection"] - ent["limit"]).to_numpy(dtype=float)
     order = np.argsort(-over, kind="stable")[:n]
     picks = [i for i in order if over[i] > 0]
-    zh = "、".join(f"{ent['name'].iloc[i]}（超 {_fmt(over[i])} t）" for i in picks)
-    en = ", ".join(f"{ent['subject'].iloc[i]} (+{_fmt(over[i])} t)" for i in picks)
-    return zh, en
+    said = [pair("note.warning:over", who=Both(ent["subject"].iloc[i], ent["name"].iloc[i]), t=_fmt(over[i]))
+            for i in picks]
+    return "、".join(zh for _, zh in said), ", ".join(en for en, _ in said)
 
 
 def sector_budget_warnings(ent: pd.DataFrame, thresholds: Thresholds | None = None) -> pd.DataFrame:
@@ -375,6 +380,9 @@ def sector_budget_warnings(ent: pd.DataFrame, thresholds: Thresholds | None = No
         zh, en = _top_drivers(g)
         car = g["driver_carrier"].mode()
         c = str(car.iloc[0]) if len(car) else ""
+        said = _joined(pair("note.warning:sector", status=_status(st), projection=_fmt(proj), limit=_fmt(lim), ratio=r),
+                       pair("note.warning:enterprises", who=Both(en, zh)) if zh else None,
+                       pair("note.warning:common_driver", carrier=_carrier(c)) if c else None)
         rows.append(
             {
                 "level": "sector",
@@ -395,12 +403,8 @@ def sector_budget_warnings(ent: pd.DataFrame, thresholds: Thresholds | None = No
                 "status": st,
                 "driver_carrier": c,
                 "driver_enterprises": en,
-                "reason_zh": f"{STATUS_ZH[st]}：行业预计 {_fmt(proj)} t，为行业预算 {_fmt(lim)} t 的 {r:.0%}"
-                + (f"；主要企业：{zh}" if zh else "")
-                + (f"；常见驱动：{CARRIER_ZH.get(c, c)}" if c else ""),
-                "reason_en": f"{st}: sector projection {_fmt(proj)} t is {r:.0%} of its budget {_fmt(lim)} t"
-                + (f"; enterprises: {en}" if en else "")
-                + (f"; common driver: {c}" if c else ""),
+                "reason_zh": said[1],
+                "reason_en": said[0],
             }
         )
     return pd.DataFrame(rows, columns=WARNING_COLUMNS)
@@ -531,30 +535,19 @@ def park_target_warnings(
             classify(np.array([r]), None if ytd_r is None else np.array([ytd_r]), th, np.array([r_low]))[0]
         )
         unit = "tCO2" if ind == "carbon_budget" else INDICATOR_UNITS[ind]
-        name_zh = "园区碳排放预算" if ind == "carbon_budget" else INDICATOR_ZH[ind]
+        name_zh = PARK_BUDGET_ZH if ind == "carbon_budget" else INDICATOR_ZH[ind]
+        subject = Both(ind, name_zh)
         if st == "grey":
-            zh = f"灰：{name_zh} 缺少基年或本年数据，无法判断"
-            en = f"grey: {ind} lacks base-year or current data"
+            en, zh = pair("note.warning:park_no_data", indicator=subject)
         else:
-            if is_min:
-                zh = f"{STATUS_ZH[st]}：{name_zh} 截至{month}月为 {c:.1%}，目标不低于 {lim:.1%}"
-                en = f"{st}: {ind} year to date {c:.1%} against a minimum of {lim:.1%}"
-            else:
-                zh = (
-                    f"{STATUS_ZH[st]}：{name_zh} 预计全年 {_fmt(c)} {unit}（90%区间 {_fmt(lo)}–{_fmt(hi)}），"
-                    f"为限值 {_fmt(lim)} {unit} 的 {r:.0%}"
-                )
-                en = (
-                    f"{st}: {ind} projected {_fmt(c)} {unit} (90% {_fmt(lo)}-{_fmt(hi)}), "
-                    f"{r:.0%} of the limit {_fmt(lim)} {unit}"
-                )
-            if st != "green":
-                zh += (f"；主要驱动能源：{CARRIER_ZH.get(drv, drv)}" if drv else "") + (
-                    f"；主要企业：{drivers_zh}" if drivers_zh else ""
-                )
-                en += (f"; driving carrier: {drv}" if drv else "") + (
-                    f"; enterprises: {drivers_en}" if drivers_en else ""
-                )
+            en, zh = _joined(
+                pair("note.warning:park_share", status=_status(st), indicator=subject, month=month, value=c, limit=lim)
+                if is_min else
+                pair("note.warning:park_projection", status=_status(st), indicator=subject, central=_fmt(c), unit=unit,
+                     low=_fmt(lo), high=_fmt(hi), limit=_fmt(lim), ratio=r),
+                pair("note.warning:driving_carrier", carrier=_carrier(drv)) if drv and st != "green" else None,
+                pair("note.warning:enterprises", who=Both(drivers_en, drivers_zh))
+                if drivers_zh and st != "green" else None)
         rows.append(
             {
                 "level": "park",
