@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from nengtan.i18n import Both, pair
 from nengtan.ratings.methods import Method
 
 COLUMNS = ["uscc", "sector", "co2_t", "value_added", "intensity", "sector_intensity", "sector_enterprises", "k",
@@ -52,21 +53,15 @@ def grades(figures: pd.DataFrame, method: Method) -> pd.DataFrame:
                                         df["intensity"].to_numpy(dtype=float),
                                         df["sector_intensity"].to_numpy(dtype=float), strict=True):
         if not va > 0:
-            out.append((None, "", "no value added reported: intensity undefined, not graded",
-                        "未报送增加值：强度无法计算，不评级"))
+            out.append((None, "", *pair("note.rating:no_value_added")))
         elif n < least:
-            out.append((None, "", f"sector {sector} has {n} enterprises with value added, fewer than {least}: no "
-                                  "sector average to grade against",
-                        f"行业 {sector} 报送增加值的企业仅 {n} 家（少于 {least} 家）：无行业平均可比，不评级"))
+            out.append((None, "", *pair("note.rating:few_in_sector", sector=sector, n=n, least=least)))
         elif not math.isfinite(k):
-            out.append((None, "", f"sector {sector}'s average intensity is 0: not graded",
-                        f"行业 {sector} 平均强度为 0：不评级"))
+            out.append((None, "", *pair("note.rating:sector_zero", sector=sector)))
         else:
             g, zh = grade_of(k, method)
-            out.append((g, zh, f"intensity {li:.4f} tCO2/万元 is {k:.2f} × the sector {sector} average {ls:.4f} "
-                               f"({n} enterprises) → grade {g}",
-                        f"碳排放强度 {li:.4f} tCO2/万元，为行业 {sector} 平均 {ls:.4f} 的 {k:.2f} 倍"
-                        f"（{n} 家企业）→ {zh}"))
+            out.append((g, zh, *pair("note.rating:graded", intensity=li, k=k, sector=sector, average=ls, n=n,
+                                     grade=Both(g, zh))))
     df["grade"] = pd.array([o[0] for o in out], dtype="Int64")
     df["grade_zh"] = [o[1] for o in out]
     df["reason"] = [o[2] for o in out]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nengtan.i18n import pair
 from nengtan.ratings.methods import Method
 
 
@@ -35,34 +36,26 @@ def assess(x: Inputs, method: Method) -> tuple[str, list[tuple[str, str]]]:
     g, r = method.params["green"], method.params["red"]
     red: list[tuple[str, str]] = []
     if x.grade is not None and x.grade >= r["min_grade"]:
-        red.append((f"carbon-efficiency grade {x.grade} (red from {r['min_grade']})",
-                    f"碳效等级 {x.grade} 级（{r['min_grade']} 级及以下为红码）"))
+        red.append(pair("note.rating:grade_red", grade=x.grade, limit=r["min_grade"]))
     if x.red_warnings >= r["min_red_warnings"]:
-        red.append((f"{x.red_warnings} red warning(s) open", f"{x.red_warnings} 条红色预警未解除"))
+        red.append(pair("note.rating:red_warnings", n=x.red_warnings))
     if x.complete_days is not None and x.complete_days < r["below_complete_days"]:
-        red.append((f"complete meter-days {x.complete_days:.0%} below {r['below_complete_days']:.0%}",
-                    f"计量完整天数占比 {x.complete_days:.0%}，低于 {r['below_complete_days']:.0%}"))
+        red.append(pair("note.rating:complete_days", share=x.complete_days, limit=r["below_complete_days"]))
     if red:
         return "red", red
     short: list[tuple[str, str]] = []
     if x.grade is None:
-        short.append(("no carbon-efficiency grade", "无碳效等级"))
+        short.append(pair("note.rating:no_grade"))
     elif x.grade > g["max_grade"]:
-        short.append((f"carbon-efficiency grade {x.grade} (green up to {g['max_grade']})",
-                      f"碳效等级 {x.grade} 级（绿码须 {g['max_grade']} 级及以上）"))
+        short.append(pair("note.rating:grade_green", grade=x.grade, limit=g["max_grade"]))
     if x.green_share < g["min_green_share"]:
-        short.append((f"green-power share {x.green_share:.1%} below {g['min_green_share']:.0%}",
-                      f"绿电占比 {x.green_share:.1%}，低于 {g['min_green_share']:.0%}"))
+        short.append(pair("note.rating:green_share", share=x.green_share, limit=g["min_green_share"]))
     if x.complete_days is None:
-        short.append(("no metered data assessed", "无可评估的计量数据"))
+        short.append(pair("note.rating:no_metered"))
     elif x.complete_days < g["min_complete_days"]:
-        short.append((f"complete meter-days {x.complete_days:.0%} below {g['min_complete_days']:.0%}",
-                      f"计量完整天数占比 {x.complete_days:.0%}，低于 {g['min_complete_days']:.0%}"))
+        short.append(pair("note.rating:complete_days", share=x.complete_days, limit=g["min_complete_days"]))
     if x.red_warnings > g["max_red_warnings"]:
-        short.append((f"{x.red_warnings} red warning(s) open", f"{x.red_warnings} 条红色预警未解除"))
+        short.append(pair("note.rating:red_warnings", n=x.red_warnings))
     if short:
         return "yellow", short
-    return "green", [(f"grade {x.grade}, green-power share {x.green_share:.1%}, complete meter-days "
-                      f"{x.complete_days:.0%}, no red warning",
-                      f"碳效等级 {x.grade} 级，绿电占比 {x.green_share:.1%}，计量完整天数占比 {x.complete_days:.0%}，"
-                      "无红色预警")]
+    return "green", [pair("note.rating:green", grade=x.grade, share=x.green_share, days=x.complete_days)]

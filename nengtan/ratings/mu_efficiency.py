@@ -14,9 +14,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nengtan.i18n import Both, pair
 from nengtan.labels import STATISTIC_ITEMS
 from nengtan.labels import name as label
 from nengtan.ratings.methods import Method
+
+
+def _not_evaluated(missing: list[str], zero: list[str]) -> dict[str, str]:
+    """Why an enterprise is not evaluated (its missing or zero statistics items), in English and in Chinese."""
+    said = ([pair("note.rating:missing_item", item=Both(k, label(STATISTIC_ITEMS, k))) for k in missing]
+            + [pair("note.rating:zero_item", item=Both(k, label(STATISTIC_ITEMS, k))) for k in zero])
+    en, zh = pair("note.rating:not_evaluated", why=Both("; ".join(e for e, _ in said), "；".join(z for _, z in said)))
+    return {"reason": en, "reason_zh": zh}
 
 
 def evaluate(inputs: dict[str, dict[str, float | None]], method: Method) -> list[dict[str, Any]]:
@@ -32,11 +41,7 @@ def evaluate(inputs: dict[str, dict[str, float | None]], method: Method) -> list
                 and not float(x[k] or 0.0) > 0]
         if missing or zero:
             out[u] = {"uscc": u, "class": None, "score": None,
-                      "reason": "not evaluated: " + "; ".join(
-                          [f"no {k}" for k in missing] + [f"{k} is 0" for k in zero]),
-                      "reason_zh": "未评价：" + "；".join(
-                          [f"缺少{label(STATISTIC_ITEMS, k)}" for k in missing]
-                          + [f"{label(STATISTIC_ITEMS, k)}为 0" for k in zero])}
+                      **_not_evaluated(missing, zero)}
         else:
             ok[u] = {k: float(x[k] or 0.0) for k in needed}
     bench = {i["key"]: (sum(v[i["numerator"]] for v in ok.values()) / sum(v[i["denominator"]] for v in ok.values())
@@ -52,8 +57,7 @@ def evaluate(inputs: dict[str, dict[str, float | None]], method: Method) -> list
     for r, u in enumerate(ranked, start=1):
         cls = next(c for c in method.params["classes"] if r <= float(c["top_share"]) * n + 1e-9)
         out[u].update(rank=r, of=n, **{"class": cls["class"]}, class_zh=cls["zh"],
-                      reason=f"score {out[u]['score']:.1f} ranks {r} of {n}: {cls['zh']} (top "
-                             f"{float(cls['top_share']):.0%} by rank)",
-                      reason_zh=f"得分 {out[u]['score']:.1f}，排名 {r}/{n}：{cls['zh']}（排名前 "
-                                f"{float(cls['top_share']):.0%}）")
+                      **dict(zip(("reason", "reason_zh"), pair(
+                          "note.rating:ranked", score=out[u]["score"], rank=r, n=n, klass=cls["zh"],
+                          top=float(cls["top_share"])), strict=True)))
     return [out[u] for u in sorted(out)]

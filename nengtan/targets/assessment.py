@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from nengtan.i18n import names
+from nengtan.i18n import names, pair
 from nengtan.indicators import co2_headline
 from nengtan.targets.allocation import Benchmark, benchmark_for
 from nengtan.targets.errors import TargetsError
@@ -50,6 +50,11 @@ DEFAULT_FACTORS: dict[str, tuple[float, float, str, str]] = {
     "heat": (0.03412, 0.11, "GJ", "GB/T 2589; 0.11 tCO2/GJ"),
 }
 VERDICT_ZH = names("verdicts")
+
+
+def _zh(key: str, **fields: object) -> str:
+    """An assessment's reason or condition ``note.assess:<key>``, as the assessment records it: in Chinese."""
+    return pair(f"note.assess:{key}", **fields)[1]
 
 
 class Proposal(BaseModel):
@@ -236,19 +241,13 @@ def assess(
     if iva > b.co2_per_value_added or igo > b.co2_per_gross_output:
         verdict = "reject"
         if iva > b.co2_per_value_added:
-            reasons.append(
-                f"单位工业增加值碳排放 {iva:.3f} tCO2/万元 高于行业基准 {b.co2_per_value_added:.3f}"
-                f"（{b.sector_name}，{b.document}，{b.status}）"
-            )
+            reasons.append(_zh("va_over", va=iva, benchmark=b.co2_per_value_added, sector=b.sector_name,
+                               document=b.document, status=b.status))
         if igo > b.co2_per_gross_output:
-            reasons.append(
-                f"单位工业总产值碳排放 {igo:.4f} tCO2/万元 高于行业基准 {b.co2_per_gross_output:.4f}"
-            )
+            reasons.append(_zh("go_over", go=igo, benchmark=b.co2_per_gross_output))
     else:
-        reasons.append(
-            f"单位工业增加值碳排放 {iva:.3f} ≤ 行业基准 {b.co2_per_value_added:.3f} tCO2/万元；"
-            f"单位工业总产值碳排放 {igo:.4f} ≤ 基准 {b.co2_per_gross_output:.4f} tCO2/万元"
-        )
+        reasons.append(_zh("within_benchmark", va=iva, va_benchmark=b.co2_per_value_added, go=igo,
+                           go_benchmark=b.co2_per_gross_output))
         pi = park.intensity
         if iva > pi:
             verdict = "approve_with_conditions"
@@ -256,27 +255,22 @@ def assess(
             need_t = co2 - pi * p.expected_value_added
             bought = max(p.energy.get("electricity", 0.0) - p.pv_kwh, 0.0)
             pv_more = need_t / gf if gf > 0 else float("inf")
-            reasons.append(f"高于园区平均强度 {pi:.4f} tCO2/万元，将使园区强度由 {pi:.5f} 升至 {after:.5f}")
+            reasons.append(_zh("above_park", park=pi, after=after))
             if pv_more <= bought:
-                conditions.append(
-                    f"新增光伏自发自用不少于 {math.ceil(pv_more):,} kWh/年（或同等节能措施），"
-                    f"使项目强度不高于园区平均 {pi:.3f} tCO2/万元"
-                )
+                conditions.append(_zh("more_pv", kwh=math.ceil(pv_more), park=pi))
             else:
-                conditions.append(f"减排 {need_t:,.0f} tCO2/年 以达到园区平均强度 {pi:.3f} tCO2/万元")
+                conditions.append(_zh("reduce", t=need_t, park=pi))
         if park.intensity_limit is not None and after > park.intensity_limit:
             verdict = "approve_with_conditions"
-            already = "（园区现状已超限）" if pi > park.intensity_limit else ""
-            reasons.append(
-                f"投产后园区强度 {after:.5f} 超过本年目标限值 {park.intensity_limit:.4f} tCO2/万元{already}"
-            )
-            conditions.append("在园区其他企业落实等量减排或调整投产时序，确保园区强度目标")
+            already = _zh("already_over") if pi > park.intensity_limit else ""
+            reasons.append(_zh("over_limit", after=after, limit=park.intensity_limit, already=already))
+            conditions.append(_zh("offset_elsewhere"))
         if park.budget_reserve_t is not None and co2 > park.budget_reserve_t:
             verdict = "approve_with_conditions"
-            reasons.append(f"项目年排放 {co2:,.0f} t 超过园区预算储备 {park.budget_reserve_t:,.0f} t")
-            conditions.append("在下一年度碳预算中安排该项目的排放量，或通过减排腾出空间")
+            reasons.append(_zh("over_reserve", t=co2, reserve=park.budget_reserve_t))
+            conditions.append(_zh("next_budget"))
         if verdict == "approve":
-            reasons.append(f"不高于园区平均强度 {pi:.3f} tCO2/万元")
+            reasons.append(_zh("within_park", park=pi))
     return Assessment(
         project=p.name,
         sector_code=p.sector_code,
@@ -358,18 +352,18 @@ def post_assess(
     iva, igo = co2 / va, co2 / go
     b = benchmark_for(p.sector_code, benchmarks)
     reasons = [
-        f"实际单位增加值碳排放 {iva:.3f}，承诺 {piva:.3f}，行业基准 {b.co2_per_value_added:.3f} tCO2/万元",
-        f"实际单位总产值碳排放 {igo:.4f}，承诺 {pigo:.4f} tCO2/万元",
+        _zh("actual_va", va=iva, committed=piva, benchmark=b.co2_per_value_added),
+        _zh("actual_go", go=igo, committed=pigo),
     ]
     if iva > b.co2_per_value_added:
         status = "red"
-        reasons.append("实际强度高于行业基准：按预评估承诺整改")
+        reasons.append(_zh("above_benchmark"))
     elif iva > piva * (1 + tolerance) or igo > pigo * (1 + tolerance):
         status = "yellow"
-        reasons.append(f"实际强度劣于承诺超过 {tolerance:.0%}")
+        reasons.append(_zh("worse", tolerance=tolerance))
     else:
         status = "green"
-        reasons.append("实际强度不劣于承诺")
+        reasons.append(_zh("as_committed"))
     months = int(led["period"].nunique())
     return PostAssessment(
         project=p.name,
