@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from nengtan.errors import InputError
+from nengtan.i18n import keyed, pair
 
 ELECTRIC_CARRIERS = ("electricity", "green_electricity", "pv")
 """Carriers whose quantity is electricity [kWh]."""
@@ -100,6 +101,10 @@ def co2_headline(ledger: pd.DataFrame) -> pd.Series:
     return ledger["scope1_t"].astype(float) + ledger["scope2_location_t"].astype(float)
 
 
+BASES = keyed("note.basis")
+"""The value added's basis (constant or current prices) in words: key → (English, Chinese)."""
+
+
 def fill_value_added(economics: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Economics with ``value_added_constant`` filled from ``value_added`` where a row lacks it, and the
     basis in words. Columns value_added, gross_output, value_added_constant [万元] become floats."""
@@ -107,28 +112,27 @@ def fill_value_added(economics: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     for c in ("value_added", "gross_output", "value_added_constant"):
         eco[c] = pd.to_numeric(eco[c], errors="coerce").astype(float)
     if eco.empty:
-        return eco, "none reported"
+        return eco, BASES["none"][0]
     missing = eco["value_added_constant"].isna()
     n, m = int(missing.sum()), len(eco)
     eco.loc[missing, "value_added_constant"] = eco.loc[missing, "value_added"]
     if n == 0:
-        basis = "constant prices"
+        basis = BASES["constant"][0]
     elif n == m:
-        basis = "current prices (no constant-price value added reported)"
+        basis = BASES["current"][0]
     else:
-        basis = f"constant prices; {n} of {m} rows without one filled from current prices"
+        basis = pair("note.basis:partial", n=n, m=m)[0]
     return eco, basis
 
 
 def value_added_basis_zh(basis: str) -> str:
     """:func:`fill_value_added`'s basis in Chinese."""
-    fixed = {"none reported": "未填报", "constant prices": "可比价",
-             "current prices (no constant-price value added reported)": "现价（未填报可比价增加值）"}
+    fixed = {en: zh for key, (en, zh) in BASES.items() if key != "partial"}
     if basis in fixed:
         return fixed[basis]
     partial = re.fullmatch(r"constant prices; (\d+) of (\d+) rows without one filled from current prices", basis)
     if partial:
-        return f"可比价；{partial[2]} 行中有 {partial[1]} 行未填可比价，以现价补足"
+        return pair("note.basis:partial", n=partial[1], m=partial[2])[1]
     return basis
 
 

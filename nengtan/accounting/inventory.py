@@ -15,6 +15,7 @@ import pandas as pd
 
 from nengtan.errors import NotFoundError
 from nengtan.factors import FactorSet
+from nengtan.i18n import pair
 from nengtan.indicators import Period, fill_value_added, ratio, share_parts, shares
 from nengtan.units import CANONICAL_UNIT
 
@@ -179,14 +180,10 @@ def build_inventory(ledger: pd.DataFrame, econ: pd.DataFrame, fs: FactorSet, sco
                     if f.note})
     excess = float(rows["green_excess_kwh"].sum()) if "green_excess_kwh" in rows else 0.0
     if excess > 0:
-        pairs.append((f"green electricity claimed above the purchased electricity is not counted: {excess:,.0f} kWh",
-                      f"超出外购电量的绿电声明不计入：{excess:,.0f} 千瓦时"))
+        pairs.append(pair("note.inventory:green_excess", kwh=excess))
     unverified = float(rows["green_unverified_kwh"].sum()) if "green_unverified_kwh" in rows else 0.0
     if unverified > 0:
-        pairs.append((f"green electricity stated on statements is an unverified claim, shown apart: "
-                      f"{unverified:,.0f} kWh (only claims that cancelled GECs count)",
-                      f"报表中填报的绿电为未经核实的声明，单独列示：{unverified:,.0f} 千瓦时"
-                      "（只有注销了绿证的声明才计入）"))
+        pairs.append(pair("note.inventory:green_unverified", kwh=unverified))
     return Inventory(
         scope=scope, period=period.label, factor_set=fs.id, factor_set_description=fs.description,
         data_version=data_version,

@@ -31,6 +31,7 @@ import yaml
 
 from nengtan.errors import NotFoundError
 from nengtan.factors.provinces import grid_region, normalise_province
+from nengtan.i18n import Both, pair
 from nengtan.units import CANONICAL_UNIT, registry
 
 DEFAULT_SET = "cn"
@@ -182,17 +183,13 @@ class FactorSet:
         notes: list[tuple[str, str]] = []  # (English, Chinese)
         grid, equiv = self.grid_year, self.equivalent_year
         if self.matched:
-            grid = self._match_year(tuple(GRID_PARAMETERS), year, ("grid factors", "电网排放因子"), notes)
-            equiv = self._match_year(("electricity_equivalent",), year, ("等价值 coal rate", "等价值折标煤系数"), notes)
+            grid = self._match_year(tuple(GRID_PARAMETERS), year, pair("note.factors:grid"), notes)
+            equiv = self._match_year(("electricity_equivalent",), year, pair("note.factors:equivalent"), notes)
         else:
-            notes.append((f"{year} activity with the pinned {self.grid_year} grid factors of set {self.name}",
-                          f"{year} 年活动数据采用因子集 {self.name} 固定的 {self.grid_year} 年电网排放因子"))
+            notes.append(pair("note.factors:pinned", year=year, grid_year=self.grid_year, name=self.name))
         if year >= GBT32150_REVISION_FROM.year:
             since = GBT32150_REVISION_FROM.isoformat()
-            notes.append((f"GB/T 32150-2025 applies from {since}; its values are not in the library yet, so "
-                          "GB/T 32150-2015 fuel parameters are used",
-                          f"GB/T 32150-2025 自 {since} 起实施，其参数值尚未收入因子库，"
-                          "故沿用 GB/T 32150-2015 的燃料参数"))
+            notes.append(pair("note.factors:gbt32150", since=since))
         return replace(self, grid_year=grid, equivalent_year=equiv, basis=tuple(n[0] for n in notes),
                        basis_zh=tuple(n[1] for n in notes), used=set(), _cache={}, _usable={})
 
@@ -213,17 +210,15 @@ class FactorSet:
             raise FactorError(f"factor set {self.name} has no {what[0]} published by {as_of}")
         if year in years:
             chosen = year
-            why = ("the activity year's own", "活动年份本年的")
+            why = pair("note.factors:own_year")
         else:
             before = [y for y in years if y < year]
             chosen = before[-1] if before else years[0]
-            why = ((f"none published for {year} by {as_of}; the newest published",
-                    f"截至 {as_of} 尚未发布 {year} 年的，采用已发布的最新年份") if before else
-                   (f"none published for {year} or earlier; the oldest published",
-                    f"{year} 年及以前均未发布，采用已发布的最早年份"))
+            why = (pair("note.factors:newest", year=year, as_of=as_of) if before else
+                   pair("note.factors:oldest", year=year))
         src = sorted(set(published.loc[published["data_year"] == str(chosen), "source"]))
-        notes.append((f"{year} activity: {chosen} {what[0]} ({why[0]}; {', '.join(src)})",
-                      f"{year} 年活动数据：采用 {chosen} 年{what[1]}（{why[1]}；{'、'.join(src)}）"))
+        notes.append(pair("note.factors:matched", year=year, chosen=chosen, what=Both(*what), why=Both(*why),
+                          sources=Both(", ".join(src), "、".join(src))))
         return chosen
 
     def _require_years(self) -> tuple[int, int]:
@@ -312,8 +307,7 @@ class FactorSet:
                 row = self._row(parameter, "electricity", region=region, data_year=self._require_years()[0])
             except FactorError:
                 continue
-            note = ((f"fell back from {levels[0]} to {region}", f"{levels[0]} 无此因子，改用 {region} 的") if i
-                    else ("", ""))
+            note = pair("note.factors:fell_back", wanted=levels[0], region=region) if i else ("", "")
             return Factor(float(row["value"]) / 1000.0, "tCO2/kWh", (str(row["id"]),), *note)
         raise FactorError(f"factor set {self.name} has no {parameter} for {province} in {self.grid_year}")
 
@@ -328,9 +322,7 @@ class FactorSet:
             f = self._grid("grid_excl_market_nonfossil", province)
         except FactorError:
             loc = self.grid_location(province)
-            return Factor(loc.value, loc.unit, loc.rows,
-                          f"no excluding-market-non-fossil factor for {self.grid_year}; location factor used",
-                          f"{self.grid_year} 年无扣除市场化交易非化石电力的排放因子，采用基于位置的因子")
+            return Factor(loc.value, loc.unit, loc.rows, *pair("note.factors:no_market", year=self.grid_year))
         return f
 
     def heat_co2(self) -> Factor:
