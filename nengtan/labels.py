@@ -6,7 +6,6 @@ warning texts — takes its names from here, so a carrier is called one thing ev
 from __future__ import annotations
 
 from nengtan.i18n import label_table
-from nengtan.statistics.items import ITEMS as _STATISTIC_ITEMS
 
 CARRIERS: dict[str, tuple[str, str]] = label_table("carriers")
 STATUSES: dict[str, tuple[str, str]] = label_table("statuses")
@@ -20,13 +19,6 @@ ALLOCATION_METHODS: dict[str, tuple[str, str]] = label_table("allocation_methods
 METER_ROLES: dict[str, tuple[str, str]] = label_table("meter_roles")
 INDICATORS: dict[str, tuple[str, str]] = label_table("indicators")
 FIGURES: dict[str, tuple[str, str]] = label_table("figures")
-
-
-def _bilingual(key: str, text: str) -> tuple[str, str]:
-    """"中文 (english)" as (中文, english); without an English part the English name is the key in words."""
-    zh, _, en = text.partition(" (")
-    en = en.rstrip(")")
-    return zh, en if en and en.isascii() else key.replace("_", " ")
 
 
 CERTIFICATION_STATES: dict[str, tuple[str, str]] = label_table("certification_states")
@@ -65,8 +57,7 @@ POINT_KINDS: dict[str, tuple[str, str]] = label_table("point_kinds")
 POINT_RULES: dict[str, tuple[str, str]] = label_table("point_rules")
 """Carbon points (nengtan.ratings.points): what an entry is and the earning rule that paid it."""
 
-STATISTIC_ITEMS: dict[str, tuple[str, str]] = ({k: _bilingual(k, d) for k, (_, _, d) in _STATISTIC_ITEMS.items()}
-                                              | label_table("statistic_items"))
+STATISTIC_ITEMS: dict[str, tuple[str, str]] = label_table("statistic_items")
 """The statistic items (nengtan.statistics.items) and the evaluations' base year, by name."""
 
 PAGE_TABLES: dict[str, dict[str, tuple[str, str]]] = {

@@ -193,3 +193,12 @@ def test_the_reports_words_are_the_catalogue_s() -> None:
     report = {e.msgid for e in _po() if e.msgctxt == "report"}
     assert len(asked) > 300 and asked == report
     assert both("Summary") == "汇总 Summary" and zh("Top {top} emitters", top=15) == "排放前 15 位企业"
+
+
+def test_every_statistic_item_is_named_in_the_catalogue() -> None:
+    """The statistic items (nengtan.statistics.items, units only) are named by the label table ``statistic_items``,
+    Chinese and English: an item added without its name fails here, not as a bare key on the evaluation page."""
+    from nengtan.statistics.items import ITEMS
+
+    assert set(ITEMS) <= set(labels.STATISTIC_ITEMS)
+    assert labels.STATISTIC_ITEMS["tax"] == ("实缴税金", "tax paid")

@@ -21,7 +21,7 @@ from nengtan.registry.tables.statistics import Statistic
 from nengtan.registry.tables.verification import VerificationRecord, YearLock
 from nengtan.statistics.items import ITEMS, PLATFORM_ITEMS
 
-ADDITIVE = {k for k, (unit, _, _) in ITEMS.items() if unit not in ("%", "—", "tCO2/ha/yr", "年")}
+ADDITIVE = {k for k, (unit, _) in ITEMS.items() if unit not in ("%", "—", "tCO2/ha/yr", "年")}
 """Items whose enterprise values add up to the park's (not shares, flags or factors)."""
 
 
