@@ -31,6 +31,7 @@ from typing import Any
 
 from nengtan.errors import InputError
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
+from nengtan.i18n import keyed, names, pair
 from nengtan.labels import STATISTIC_ITEMS
 from nengtan.labels import name as label
 
@@ -55,25 +56,29 @@ class MissingInput(LookupError):
 
 
 BASE_YEAR_EN = "base year (--base-year)"
-UNDEFINED_ZH = {"the denominator is 0": "分母为零", "whether value added grew is unknown": "增加值增减未知",
-                "value added did not change: the elasticity is undefined": "增加值未变化，弹性系数无定义",
-                "growth over": "数据年须晚于基准年", "growth from": "基准年与数据年的数值均须为正"}
+UNDEFINED_ZH = {en: zh for key, (en, zh) in keyed("note.hj274").items()
+                if key in ("zero_denominator", "growth_unknown", "no_change", "growth_over", "growth_from")}
 """The reasons an indicator is undefined (the ValueError texts of this module and nengtan.evaluation.growth, or
 how they begin), in Chinese."""
+
+
+def _zh(key: str, **fields: object) -> str:
+    """A note of the HJ 274 evaluation (``note.hj274:<key>``) in Chinese, as the evaluation reports it."""
+    return pair(f"note.hj274:{key}", **fields)[1]
 
 
 def undefined_zh(exc: ValueError) -> str:
     """Why an indicator is undefined, in Chinese."""
     text = str(exc)
-    why = next((zh for en, zh in UNDEFINED_ZH.items() if text.startswith(en)), "数值无定义")
-    return "无法计算：" + why
+    why = next((zh for en, zh in UNDEFINED_ZH.items() if text.startswith(en)), _zh("other"))
+    return _zh("undefined", why=why)
 
 
 def missing_zh(exc: MissingInput) -> str:
     """Why an indicator has no value, in Chinese: the item missing and its year."""
     if exc.item == "base_year":
-        return f"{exc.year} 年无基准年：请填报统计项“规划基准年”（plan_base_year）或指定基准年"
-    return f"缺少 {exc.year} 年的{label(STATISTIC_ITEMS, exc.item)}"
+        return _zh("no_base_year", year=exc.year)
+    return _zh("missing", year=exc.year, item=label(STATISTIC_ITEMS, exc.item))
 
 
 @dataclass
@@ -126,7 +131,7 @@ class Indicator:
         if self.requirement_text:
             return self.requirement_text
         if self.op == "elastic":
-            return f"≤ {self.threshold:g}（增加值增长）；≥ {self.threshold:g}（增加值下降）"
+            return _zh("elastic", t=self.threshold)
         return f"{self.op.replace('>=', '≥').replace('<=', '≤').replace('==', '=')} {self.threshold:g}"
 
 
@@ -163,86 +168,89 @@ def _reclaimed_threshold() -> float:
     return {"water-scarce": 20.0, "jing-jin-ji": 30.0, "elsewhere": 10.0}[str(RULES["reclaimed_water_region"])]
 
 
-ECON, SYMB, SAVE, ENV, INFO = "经济发展", "产业共生", "资源节约", "环境保护", "信息公开"
+NAMES = names("hj274_indicators")
+"""The indicators' names as HJ 274-2015 表1 writes them, by number (their English beside them in the catalogue)."""
+GROUPS = names("hj274_groups")
+ECON, SYMB, SAVE, ENV, INFO = (GROUPS[g] for g in ("economy", "symbiosis", "saving", "environment", "disclosure"))
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator(1, ECON, "高新技术企业工业总产值占园区工业总产值比例", "%", ">=", 30, False,
+    Indicator(1, ECON, NAMES["1"], "%", ">=", 30, False,
               "hightech_output / gross_output × 100", lambda x: _pct(x("hightech_output"), x("gross_output")),
               kind="share"),
-    Indicator(2, ECON, "人均工业增加值", "万元/人", ">=", 15, False, "value_added / employees",
+    Indicator(2, ECON, NAMES["2"], "万元/人", ">=", 15, False, "value_added / employees",
               lambda x: x("value_added") / x("employees")),
-    Indicator(3, ECON, "园区工业增加值三年年均增长率", "%", ">=", 15, False,
+    Indicator(3, ECON, NAMES["3"], "%", ">=", 15, False,
               "((VA_n / VA_(n-3))^(1/3) − 1) × 100", lambda x: _growth3(x, lambda x, y: x("value_added", y)),
               kind="rate"),
-    Indicator(4, ECON, "资源再生利用产业增加值占园区工业增加值比例", "%", ">=", 30, False,
+    Indicator(4, ECON, NAMES["4"], "%", ">=", 30, False,
               "recycling_value_added / value_added × 100",
               lambda x: _pct(x("recycling_value_added"), x("value_added")), kind="share"),
-    Indicator(5, SYMB, "建设规划实施后新增构建生态工业链项目数量", "个", ">=", 6, True, "eco_chain_projects",
+    Indicator(5, SYMB, NAMES["5"], "个", ">=", 6, True, "eco_chain_projects",
               lambda x: x("eco_chain_projects"), kind="count"),
-    Indicator(6, SYMB, "工业固体废物综合利用率", "%", ">=", 70, False,
+    Indicator(6, SYMB, NAMES["6"], "%", ">=", 70, False,
               "solid_waste_utilised / (solid_waste_generated + solid_waste_stock_utilised) × 100",
               lambda x: _pct(x("solid_waste_utilised"), x("solid_waste_generated") + x("solid_waste_stock_utilised")),
               mark="a", kind="share"),
-    Indicator(7, SYMB, "再生资源循环利用率", "%", ">=", 80, False,
+    Indicator(7, SYMB, NAMES["7"], "%", ">=", 80, False,
               "renewable_resources_recycled / renewable_resources_collected × 100",
               lambda x: _pct(x("renewable_resources_recycled"), x("renewable_resources_collected")), mark="b",
               kind="share"),
-    Indicator(8, SAVE, "单位工业用地面积工业增加值", "亿元/平方公里", ">=", 9, False,
+    Indicator(8, SAVE, NAMES["8"], "亿元/平方公里", ">=", 9, False,
               "value_added [亿元] / industrial_land [km²]", lambda x: _va_per_land(x, x.year)),
-    Indicator(9, SAVE, "单位工业用地面积工业增加值三年年均增长率", "%", ">=", 6, False,
+    Indicator(9, SAVE, NAMES["9"], "%", ">=", 6, False,
               "(((VA/land)_n / (VA/land)_(n-3))^(1/3) − 1) × 100", lambda x: _growth3(x, _va_per_land), kind="rate"),
-    Indicator(10, SAVE, "综合能耗弹性系数", "—", "elastic", 0.6, True,
+    Indicator(10, SAVE, NAMES["10"], "—", "elastic", 0.6, True,
               "r(energy) / r(value_added), base year → data year", lambda x: _elastic(x, "energy"),
               kind="elasticity"),
-    Indicator(11, SAVE, "单位工业增加值综合能耗", "吨标煤/万元", "<=", 0.5, False, "energy / value_added",
+    Indicator(11, SAVE, NAMES["11"], "吨标煤/万元", "<=", 0.5, False, "energy / value_added",
               lambda x: x("energy") / x("value_added"), mark="a"),
-    Indicator(12, SAVE, "可再生能源使用比例", "%", ">=", 9, False, "renewable_energy / energy × 100",
+    Indicator(12, SAVE, NAMES["12"], "%", ">=", 9, False, "renewable_energy / energy × 100",
               lambda x: _pct(x("renewable_energy"), x("energy")), kind="share"),
-    Indicator(13, SAVE, "新鲜水耗弹性系数", "—", "elastic", 0.55, True,
+    Indicator(13, SAVE, NAMES["13"], "—", "elastic", 0.55, True,
               "r(fresh_water) / r(value_added), base year → data year", lambda x: _elastic(x, "fresh_water"),
               kind="elasticity"),
-    Indicator(14, SAVE, "单位工业增加值新鲜水耗", "立方米/万元", "<=", 8, False, "fresh_water [m³] / value_added",
+    Indicator(14, SAVE, NAMES["14"], "立方米/万元", "<=", 8, False, "fresh_water [m³] / value_added",
               lambda x: x("fresh_water") / x("value_added"), mark="a"),
-    Indicator(15, SAVE, "工业用水重复利用率", "%", ">=", 75, False,
+    Indicator(15, SAVE, NAMES["15"], "%", ">=", 75, False,
               "recycled_water / (recycled_water + fresh_water) × 100", _reuse, kind="share"),
-    Indicator(16, SAVE, "再生水（中水）回用率", "%", ">=", _reclaimed_threshold(), False,
+    Indicator(16, SAVE, NAMES["16"], "%", ">=", _reclaimed_threshold(), False,
               "reclaimed_water / wastewater_plant_discharge × 100",
               lambda x: _pct(x("reclaimed_water"), x("wastewater_plant_discharge")), kind="share",
-              requirement_text="≥ 20 缺水城市；≥ 30 京津冀；≥ 10 其他地区"),
-    Indicator(17, ENV, "工业园区重点污染源稳定排放达标情况", "%", ">=", 100, True, "key_source_compliance",
-              lambda x: x("key_source_compliance"), kind="share", requirement_text="达标"),
-    Indicator(18, ENV, "国家重点污染物排放总量控制指标及地方特征污染物排放总量控制指标完成情况", "—", ">=", 1, True,
-              "total_control_completed (1 = 全部完成)", lambda x: x("total_control_completed"), kind="count",
-              requirement_text="全部完成"),
-    Indicator(19, ENV, "园区内企事业单位发生特别重大、重大突发环境事件数量", "次", "<=", 0, True, "major_incidents",
+              requirement_text=_zh("reclaimed")),
+    Indicator(17, ENV, NAMES["17"], "%", ">=", 100, True, "key_source_compliance",
+              lambda x: x("key_source_compliance"), kind="share", requirement_text=_zh("within_limits")),
+    Indicator(18, ENV, NAMES["18"], "—", ">=", 1, True,
+              "total_control_completed (1 = all completed)", lambda x: x("total_control_completed"), kind="count",
+              requirement_text=_zh("all_completed")),
+    Indicator(19, ENV, NAMES["19"], "次", "<=", 0, True, "major_incidents",
               lambda x: x("major_incidents"), kind="count", requirement_text="0"),
-    Indicator(20, ENV, "环境管理能力完善度", "%", ">=", 100, True, "env_management_completeness",
+    Indicator(20, ENV, NAMES["20"], "%", ">=", 100, True, "env_management_completeness",
               lambda x: x("env_management_completeness"), kind="share"),
-    Indicator(21, ENV, "工业园区重点企业清洁生产审核实施率", "%", ">=", 100, True, "clean_production_audit_rate",
+    Indicator(21, ENV, NAMES["21"], "%", ">=", 100, True, "clean_production_audit_rate",
               lambda x: x("clean_production_audit_rate"), kind="share"),
-    Indicator(22, ENV, "污水集中处理设施", "—", ">=", 1, True, "wastewater_facility (1 = 具备)",
-              lambda x: x("wastewater_facility"), kind="count", requirement_text="具备"),
-    Indicator(23, ENV, "园区环境风险防控体系建设完善度", "%", ">=", 100, True, "risk_system_completeness",
+    Indicator(22, ENV, NAMES["22"], "—", ">=", 1, True, "wastewater_facility (1 = in place)",
+              lambda x: x("wastewater_facility"), kind="count", requirement_text=_zh("in_place")),
+    Indicator(23, ENV, NAMES["23"], "%", ">=", 100, True, "risk_system_completeness",
               lambda x: x("risk_system_completeness"), kind="share"),
-    Indicator(24, ENV, "工业固体废物（含危险废物）处置利用率", "%", ">=", 100, True, "solid_waste_disposal_rate",
+    Indicator(24, ENV, NAMES["24"], "%", ">=", 100, True, "solid_waste_disposal_rate",
               lambda x: x("solid_waste_disposal_rate"), kind="share"),
-    Indicator(25, ENV, "主要污染物排放弹性系数", "—", "elastic", 0.3, True,
+    Indicator(25, ENV, NAMES["25"], "—", "elastic", 0.3, True,
               "the least favourable of r(COD), r(NH3-N), r(SO2), r(NOx) over r(value_added)", _pollutants,
               kind="elasticity"),
-    Indicator(26, ENV, "单位工业增加值二氧化碳排放量年均削减率", "%", ">=", 3, True,
+    Indicator(26, ENV, NAMES["26"], "%", ">=", 3, True,
               "(1 − ((co2/VA)_n / (co2/VA)_0)^(1/n)) × 100",
               lambda x: 100.0 * annual_reduction(x.base("co2") / x.base("value_added"), x("co2") / x("value_added"),
                                                  x.n), mark="a", kind="rate"),
-    Indicator(27, ENV, "单位工业增加值废水排放量", "吨/万元", "<=", 7, False, "wastewater [t] / value_added",
+    Indicator(27, ENV, NAMES["27"], "吨/万元", "<=", 7, False, "wastewater [t] / value_added",
               lambda x: x("wastewater") / x("value_added"), mark="a"),
-    Indicator(28, ENV, "单位工业增加值固废产生量", "吨/万元", "<=", 0.1, False, "solid_waste_generated / value_added",
+    Indicator(28, ENV, NAMES["28"], "吨/万元", "<=", 0.1, False, "solid_waste_generated / value_added",
               lambda x: x("solid_waste_generated") / x("value_added"), mark="a"),
-    Indicator(29, ENV, "绿化覆盖率", "%", ">=", 15, True, "green_coverage", lambda x: x("green_coverage"),
+    Indicator(29, ENV, NAMES["29"], "%", ">=", 15, True, "green_coverage", lambda x: x("green_coverage"),
               kind="share"),
-    Indicator(30, INFO, "重点企业环境信息公开率", "%", ">=", 100, True, "env_disclosure_rate",
+    Indicator(30, INFO, NAMES["30"], "%", ">=", 100, True, "env_disclosure_rate",
               lambda x: x("env_disclosure_rate"), kind="share"),
-    Indicator(31, INFO, "生态工业信息平台完善程度", "%", ">=", 100, True, "info_platform_completeness",
+    Indicator(31, INFO, NAMES["31"], "%", ">=", 100, True, "info_platform_completeness",
               lambda x: x("info_platform_completeness"), kind="share"),
-    Indicator(32, INFO, "生态工业主题宣传活动", "次/年", ">=", 2, True, "publicity_events",
+    Indicator(32, INFO, NAMES["32"], "次/年", ">=", 2, True, "publicity_events",
               lambda x: x("publicity_events"), kind="count"),
 )
 BY_NO = {i.no: i for i in INDICATORS}
