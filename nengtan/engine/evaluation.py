@@ -16,6 +16,7 @@ from nengtan.engine.cockpit import inventory_dict
 from nengtan.engine.stores import Stores
 from nengtan.errors import NoDataError
 from nengtan.evaluation import ghg, hj274, zero_carbon
+from nengtan.i18n import pair
 from nengtan.registry.tables.footprints import Certificate
 from nengtan.registry.tables.statistics import Statistic
 from nengtan.registry.tables.verification import VerificationRecord, YearLock
@@ -51,10 +52,10 @@ def statistics_of(stores: Stores, year: int) -> tuple[dict[str, float], dict[str
         if eid is not None and item in ADDITIVE and item not in park:
             summed.setdefault(item, []).append(v)
     values = {k: v for k, (v, _) in park.items()} | {k: sum(v) for k, v in summed.items()}
-    sources = {k: f"park statistics: {src}" for k, (_, src) in park.items()}
-    sources |= {k: f"sum of {len(v)} enterprises' statistics" for k, v in summed.items()}
-    sources_zh = {k: f"园区统计：{src}" for k, (_, src) in park.items()}
-    sources_zh |= {k: f"{len(v)} 家企业统计之和" for k, v in summed.items()}
+    said = ({k: pair("note.source:park", source=src) for k, (_, src) in park.items()}
+            | {k: pair("note.source:sum", n=len(v)) for k, v in summed.items()})
+    sources = {k: en for k, (en, _) in said.items()}
+    sources_zh = {k: zh for k, (_, zh) in said.items()}
     return values, sources, sources_zh
 
 
@@ -76,13 +77,14 @@ def gather(stores: Stores, years: set[int]) -> tuple[dict[tuple[str, int], float
             for k, v in own.items():
                 if v is not None:
                     values[(k, y)] = float(v)
-                    sources[(k, y)] = f"platform accounts ({inv['factor_set']}, {inv['data_version']})"
-                    sources_zh[(k, y)] = f"平台核算（{inv['factor_set']}，{inv['data_version']}）"
+                    sources[(k, y)], sources_zh[(k, y)] = pair("note.source:platform", factor_set=inv["factor_set"],
+                                                               data_version=inv["data_version"])
         stats, src, src_zh = statistics_of(stores, y)
         for k, v in stats.items():
             if (k, y) in values and k in PLATFORM_ITEMS:
-                src[k] += f" — overrides the platform's {values[(k, y)]:,.4g}"
-                src_zh[k] += f"，替代平台核算值 {values[(k, y)]:,.4g}"
+                en, zh = pair("note.source:overrides", value=values[(k, y)])
+                src[k] += en
+                src_zh[k] += zh
             values[(k, y)] = v
             sources[(k, y)] = src[k]
             sources_zh[(k, y)] = src_zh[k]

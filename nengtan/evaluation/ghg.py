@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nengtan.footprint.gwp import gwp_set
+from nengtan.i18n import names, pair
 
 TJ_PER_TCE = 29.3076e-3  # 1 kgce = 29.3076 MJ (GB/T 2589-2020)
 FUEL_CLASS = {"coal": "coal", "coke": "coal", "diesel": "oil", "gasoline": "oil", "fuel_oil": "oil", "kerosene": "oil",
@@ -51,6 +52,24 @@ class Activity:
     sink_factor_source: str = ""
 
 
+CATEGORIES = names("ghg_categories")
+"""The inventory's categories (省级温室气体清单编制指南 layout) in Chinese, as its lines name them."""
+ENERGY, PROCESS = CATEGORIES["energy"], CATEGORIES["process"]
+
+
+def _said(key: str, **fields: object) -> tuple[str, str]:
+    return pair(f"note.ghg:{key}", **fields)
+
+
+def _zh(key: str, **fields: object) -> str:
+    return _said(key, **fields)[1]
+
+
+def _method(key: str, **fields: object) -> dict[str, str]:
+    en, zh = _said(key, **fields)
+    return {"method": en, "method_zh": zh}
+
+
 def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
     """The inventory's lines (category, gas, quantity of the gas, tCO₂e, method, factor) and totals."""
     g = gwp_set(gwp)
@@ -63,9 +82,7 @@ def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
                       "method_zh": method[1], "factor": factor})
 
     for sector, t in sorted(a.combustion_co2_by_sector.items()):
-        add("能源活动", f"化石燃料燃烧 行业 {sector}", "CO2", t, "CO2_fossil",
-            ("AD × NCV × CC × OF × 44/12 (GB/T 32150-2015 6.3.1)",
-             "活动水平 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12（GB/T 32150-2015 6.3.1）"),
+        add(ENERGY, _zh("combustion_sector", sector=sector), "CO2", t, "CO2_fossil", _said("combustion_method"),
             "the platform's factor set")
     ch4 = n2o = 0.0
     for carrier, tce in sorted(a.fuel_tce.items()):
@@ -76,40 +93,32 @@ def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
         ch4 += tj * NON_CO2[cls][0] / 1e3
         n2o += tj * NON_CO2[cls][1] / 1e3
     tj_all = sum(t for c, t in a.fuel_tce.items() if c in FUEL_CLASS) * TJ_PER_TCE
-    fuel_energy = (f"fuel energy {tj_all:,.1f} TJ × kg/TJ", f"燃料能量 {tj_all:,.1f} TJ × 排放因子 kg/TJ")
-    add("能源活动", "化石燃料燃烧", "CH4", ch4, "CH4_fossil", fuel_energy,
+    fuel_energy = _said("fuel_energy", tj=tj_all)
+    add(ENERGY, _zh("combustion"), "CH4", ch4, "CH4_fossil", fuel_energy,
         "IPCC 2006 Vol. 2 Table 2.3: coal 10, oil 3, gas 1 kg/TJ (recalled)")
-    add("能源活动", "化石燃料燃烧", "N2O", n2o, "N2O", fuel_energy,
+    add(ENERGY, _zh("combustion"), "N2O", n2o, "N2O", fuel_energy,
         "IPCC 2006 Vol. 2 Table 2.3: coal 1.5, oil 0.6, gas 0.1 kg/TJ (recalled)")
     for kind, t in sorted(a.carbonates_t.items()):
-        add("工业生产过程", f"碳酸盐使用 {kind}", "CO2", t * CARBONATES[kind], "CO2_fossil",
-            (f"{t:,.1f} t × {CARBONATES[kind]} tCO2/t", f"{t:,.1f} t × {CARBONATES[kind]} tCO2/t（化学计量）"),
-            "stoichiometric, IPCC 2006 Vol. 3 Table 2.1")
-    add("工业生产过程", "原料用能碳氧化（205-1 原料用途）", "CO2", a.feedstock_process_t, "CO2_fossil",
-        ("carbon balance of feedstock oxidised", "原料碳平衡：被氧化的原料碳"), "the platform's feedstock accounts")
+        add(PROCESS, _zh("carbonate", kind=kind), "CO2", t * CARBONATES[kind], "CO2_fossil",
+            _said("carbonate_method", t=t, factor=CARBONATES[kind]), "stoichiometric, IPCC 2006 Vol. 3 Table 2.1")
+    add(PROCESS, _zh("feedstock"), "CO2", a.feedstock_process_t, "CO2_fossil", _said("feedstock_method"),
+        "the platform's feedstock accounts")
     if a.sf6_kg:
-        add("工业生产过程", "电气设备制造 SF6 排放", "SF6", a.sf6_kg / 1e3, "SF6",
-            ("SF6 emitted [kg]", "SF6 排放量 [kg]"), "as reported")
+        add(PROCESS, _zh("sf6"), "SF6", a.sf6_kg / 1e3, "SF6", _said("gas_kg", gas="SF6"), "as reported")
     for gas, kg in sorted(a.hfc_kg.items()):
-        add("工业生产过程", f"{gas} 排放", gas, kg / 1e3, gas, (f"{gas} emitted [kg]", f"{gas} 排放量 [kg]"),
-            "as reported")
+        add(PROCESS, _zh("gas_emitted", gas=gas), gas, kg / 1e3, gas, _said("gas_kg", gas=gas), "as reported")
     total = sum(x["t_co2e"] for x in lines)
-    memo = {"category": "信息项", "item": "调入电力、热力隐含排放（范围二，基于位置）", "gas": "CO2",
-            "mass_t": a.scope2_t, "t_co2e": a.scope2_t, "gwp": 1.0,
-            "method": "electricity and heat bought × the grid and heat factors",
-            "method_zh": "外购电力、热力 × 电网与热力排放因子", "factor": "the platform's factor set"}
+    memo = {"category": CATEGORIES["memo"], "item": _zh("scope2"), "gas": "CO2", "mass_t": a.scope2_t,
+            "t_co2e": a.scope2_t, "gwp": 1.0, **_method("scope2_method"), "factor": "the platform's factor set"}
     if a.green_space_ha is not None and a.sink_factor_t_per_ha is not None:
         removal = a.green_space_ha * a.sink_factor_t_per_ha
-        sink = {"category": "碳汇", "item": "园区绿地", "gas": "CO2", "mass_t": -removal, "t_co2e": -removal,
-                "gwp": 1.0, "method": f"{a.green_space_ha:,.1f} ha × {a.sink_factor_t_per_ha:g} tCO2/ha/yr",
-                "method_zh": f"{a.green_space_ha:,.1f} 公顷 × {a.sink_factor_t_per_ha:g} tCO2/公顷/年",
+        sink = {"category": CATEGORIES["sink"], "item": _zh("green_space"), "gas": "CO2", "mass_t": -removal,
+                "t_co2e": -removal, "gwp": 1.0,
+                **_method("sink_method", ha=a.green_space_ha, factor=a.sink_factor_t_per_ha),
                 "factor": a.sink_factor_source or "the park's factor"}
     else:
-        sink = {"category": "碳汇", "item": "园区绿地", "gas": "CO2", "mass_t": None, "t_co2e": None, "gwp": 1.0,
-                "method": "not estimated: needs green_space_area and green_space_sink_factor with its source",
-                "method_zh": "未估算：需填报统计项 green_space_area（绿地面积）和 green_space_sink_factor"
-                             "（绿地固碳因子）及其来源",
-                "factor": ""}
+        sink = {"category": CATEGORIES["sink"], "item": _zh("green_space"), "gas": "CO2", "mass_t": None,
+                "t_co2e": None, "gwp": 1.0, **_method("sink_missing"), "factor": ""}
     by_gas: dict[str, float] = {}
     for x in lines:
         by_gas[x["gas"]] = by_gas.get(x["gas"], 0.0) + x["t_co2e"]

@@ -23,6 +23,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from nengtan.i18n import names
+
+NAMES = names("zero_carbon_indicators")
+"""The indicators' names, by key (their English beside them in the catalogue)."""
+
 KWH_TCE = 0.1229e-3  # tce per kWh, electricity at calorific equivalent (GB/T 2589-2020)
 NATIONAL = "发改环资〔2025〕910号 (found, secondary)"
 JIANGSU = "江苏省（近）零碳产业园区建设指南 (found, secondary)"
@@ -72,48 +77,49 @@ def evaluate(p: Park) -> list[dict[str, Any]]:
     limit = co2_limit(p.energy_tce)
     rows = []
     v = co2 / p.energy_tce if p.energy_tce > 0 else None
-    rows.append(_row("co2_per_energy", "单位能耗碳排放", "tCO2/tce", v, "<=", limit, NATIONAL,
+    rows.append(_row("co2_per_energy", NAMES["co2_per_energy"], "tCO2/tce", v, "<=", limit, NATIONAL,
                      _cut(p, co2 - limit * p.energy_tce) if v is not None else None,
                      {"co2_energy_t": p.co2_energy_t, "co2_process_t": p.co2_process_t, "energy_tce": p.energy_tce},
                      f"limit {limit:g} for a park using {p.energy_tce / 1e4:,.1f} 万tce a year"))
     clean = p.nonfossil_tce + p.natural_gas_tce
     v = 100 * clean / p.energy_tce if p.energy_tce > 0 else None
-    rows.append(_row("clean_energy_share", "清洁能源消费占比", "%", v, ">=", 90, NATIONAL + "; clean = non-fossil + "
-                     "natural gas (to-verify)", {"clean_tce_to_add": 0.9 * p.energy_tce - clean,
-                                                 "or_green_power_mwh": (0.9 * p.energy_tce - clean) / KWH_TCE / 1e3},
+    rows.append(_row("clean_energy_share", NAMES["clean_energy_share"], "%", v, ">=", 90,
+                     NATIONAL + "; clean = non-fossil + natural gas (to-verify)",
+                     {"clean_tce_to_add": 0.9 * p.energy_tce - clean,
+                      "or_green_power_mwh": (0.9 * p.energy_tce - clean) / KWH_TCE / 1e3},
                      {"nonfossil_tce": p.nonfossil_tce, "natural_gas_tce": p.natural_gas_tce,
                       "energy_tce": p.energy_tce}))
-    for key, name, value, limit_, what in (
-            ("solid_waste_utilisation", "工业固体废物综合利用率", p.solid_waste_utilisation, 80, "percentage points"),
-            ("waste_heat_utilisation", "余热余冷余压利用率", p.waste_heat_utilisation, 50, "percentage points"),
-            ("water_reuse", "工业用水重复利用率", p.water_reuse, 80, "percentage points")):
-        rows.append(_row(key, name, "%", value, ">=", limit_, NATIONAL + " (guidance)",
+    for key, value, limit_, what in (
+            ("solid_waste_utilisation", p.solid_waste_utilisation, 80, "percentage points"),
+            ("waste_heat_utilisation", p.waste_heat_utilisation, 50, "percentage points"),
+            ("water_reuse", p.water_reuse, 80, "percentage points")):
+        rows.append(_row(key, NAMES[key], "%", value, ">=", limit_, NATIONAL + " (guidance)",
                          None if value is None else {f"{what}_to_gain": limit_ - value}, {key: value},
                          "" if value is not None else f"no {key} in the park's statistics"))
     va = p.value_added
-    rows.append(_row("energy_per_value_added", "单位工业增加值能耗", "tce/万元",
+    rows.append(_row("energy_per_value_added", NAMES["energy_per_value_added"], "tce/万元",
                      p.energy_tce / va if va else None, "<=", 0.35, JIANGSU,
                      {"energy_to_save_tce": p.energy_tce - 0.35 * va} if va else None,
                      {"energy_tce": p.energy_tce, "value_added": va}))
-    rows.append(_row("co2_per_value_added", "单位工业增加值碳排放", "tCO2/万元", co2 / va if va else None, "<=", 0.6,
-                     JIANGSU, _cut(p, co2 - 0.6 * va) if va else None, {"co2_t": co2, "value_added": va}))
+    rows.append(_row("co2_per_value_added", NAMES["co2_per_value_added"], "tCO2/万元", co2 / va if va else None, "<=",
+                     0.6, JIANGSU, _cut(p, co2 - 0.6 * va) if va else None, {"co2_t": co2, "value_added": va}))
     v = 100 * p.nonfossil_tce / p.energy_tce if p.energy_tce > 0 else None
-    rows.append(_row("nonfossil_share", "非化石能源消费占比", "%", v, ">=", 20, JIANGSU,
+    rows.append(_row("nonfossil_share", NAMES["nonfossil_share"], "%", v, ">=", 20, JIANGSU,
                      {"nonfossil_tce_to_add": 0.2 * p.energy_tce - p.nonfossil_tce,
                       "or_green_power_mwh": (0.2 * p.energy_tce - p.nonfossil_tce) / KWH_TCE / 1e3},
                      {"nonfossil_tce": p.nonfossil_tce, "energy_tce": p.energy_tce}))
     v = 100 * p.renewable_kwh / p.electricity_kwh if p.electricity_kwh > 0 else None
-    rows.append(_row("renewable_electricity_share", "可再生能源电力消费占比（含绿证）", "%", v, ">=", 30, JIANGSU,
+    rows.append(_row("renewable_electricity_share", NAMES["renewable_electricity_share"], "%", v, ">=", 30, JIANGSU,
                      {"green_power_mwh_to_add": (0.3 * p.electricity_kwh - p.renewable_kwh) / 1e3,
                       "or_pv_kwp": (0.3 * p.electricity_kwh - p.renewable_kwh) / p.pv_yield_kwh_per_kwp},
                      {"renewable_kwh": p.renewable_kwh, "electricity_kwh": p.electricity_kwh}))
     elec_tce = p.electricity_kwh * KWH_TCE
     v = 100 * elec_tce / p.energy_tce if p.energy_tce > 0 else None
-    rows.append(_row("electrification", "电气化率（电力占终端能源消费比例）", "%", v, ">=", 50, JIANGSU,
+    rows.append(_row("electrification", NAMES["electrification"], "%", v, ">=", 50, JIANGSU,
                      {"electricity_tce_to_add": 0.5 * p.energy_tce - elec_tce},
                      {"electricity_tce": elec_tce, "energy_tce": p.energy_tce}, "electricity at calorific equivalent"))
-    for key, name, n in (("verified_enterprises", "开展碳核查的企业占比", p.verified_enterprises),
-                         ("certified_enterprises", "开展产品碳足迹认证的企业占比", p.certified_enterprises)):
+    for key, name, n in (("verified_enterprises", NAMES["verified_enterprises"], p.verified_enterprises),
+                         ("certified_enterprises", NAMES["certified_enterprises"], p.certified_enterprises)):
         v = 100 * n / p.enterprises if p.enterprises else None
         need = max(0, math.ceil(0.1 * p.enterprises - 1e-9) - n)
         rows.append(_row(key, name, "%", v, ">=", 10, JIANGSU, {"enterprises_to_add": float(need)},
