@@ -21,49 +21,55 @@ from nengtan.engine.cockpit import inventory_dict
 from nengtan.engine.greenassets import of_enterprise
 from nengtan.engine.stores import Stores
 from nengtan.errors import InputError, NotFoundError
+from nengtan.i18n import keyed, label_table, pair
 from nengtan.registry import audit
 from nengtan.registry.tables.footprints import Certificate
 from nengtan.registry.tables.park import Enterprise
 from nengtan.registry.tables.publishing import EsgPublication
+from nengtan.reports.words import both, zh
 
 EXCHANGES = "沪深北交易所《上市公司可持续发展报告指引》(2024)"
-ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    # key, label, unit, exchanges' guideline item, ISSB S2 paragraph, what the paragraph says of it (中文 | English)
-    ("energy_tce", "综合能源消费量 Energy consumption", "tce", "能源利用: 能源消耗总量", "—", ""),
-    ("electricity_kwh", "用电量 Electricity", "kWh", "能源利用: 能源消耗结构", "—", ""),
-    ("scope1_t", "范围一排放 Scope 1", "tCO2", "应对气候变化: 温室气体范围一排放总量", "29(a)(i)(1)", ""),
-    ("scope2_location_t", "范围二排放（基于位置）Scope 2 location-based", "tCO2",
-     "应对气候变化: 温室气体范围二排放总量", "29(a)(i)(2), 29(a)(v)", ""),
-    ("scope2_market_t", "范围二排放（基于市场）Scope 2 market-based", "tCO2", "应对气候变化: 温室气体范围二排放总量",
-     "29(a)(v)", "合同工具 | contractual instruments"),
-    ("co2_intensity", "单位增加值碳排放 CO2 per value added", "tCO2/万元", "应对气候变化: 排放强度", "—", ""),
-    ("energy_intensity", "单位增加值能耗 Energy per value added", "tce/万元", "能源利用: 能源强度", "—", ""),
-    ("green_power_share", "绿电消费比例 Green-power share", "—", "能源利用: 清洁能源使用", "—", ""),
-    ("verification", "核查情况 Verification", "—", "应对气候变化: 排放数据的鉴证或核查", "29(a)",
-     "计量方法 | measurement approach"),
-    ("footprints", "产品碳足迹认证 Certified product footprints", "—", "应对气候变化: 产品碳足迹", "—", ""),
-    ("carbon_efficiency", "碳效等级 Carbon-efficiency grade", "—", "—", "—", ""),
+ITEMS: tuple[tuple[str, str, str, str, str], ...] = (
+    # key, unit, exchanges' guideline item, ISSB S2 paragraph, what the paragraph says of it (note.esg:<key>);
+    # each item's name is the catalogue's label table esg_items
+    ("energy_tce", "tce", "能源利用: 能源消耗总量", "—", ""),
+    ("electricity_kwh", "kWh", "能源利用: 能源消耗结构", "—", ""),
+    ("scope1_t", "tCO2", "应对气候变化: 温室气体范围一排放总量", "29(a)(i)(1)", ""),
+    ("scope2_location_t", "tCO2", "应对气候变化: 温室气体范围二排放总量", "29(a)(i)(2), 29(a)(v)", ""),
+    ("scope2_market_t", "tCO2", "应对气候变化: 温室气体范围二排放总量", "29(a)(v)", "contractual"),
+    ("co2_intensity", "tCO2/万元", "应对气候变化: 排放强度", "—", ""),
+    ("energy_intensity", "tce/万元", "能源利用: 能源强度", "—", ""),
+    ("green_power_share", "—", "能源利用: 清洁能源使用", "—", ""),
+    ("verification", "—", "应对气候变化: 排放数据的鉴证或核查", "29(a)", "measurement"),
+    ("footprints", "—", "应对气候变化: 产品碳足迹", "—", ""),
+    ("carbon_efficiency", "—", "—", "—", ""),
 )
 """The bilingual label is what a publication keeps; label_zh / label_en, issb_s2_zh / issb_s2_en are the two
 languages apart, for a page in one of them."""
+LABELS = label_table("esg_items")
 
 
-def _split_label(label: str) -> tuple[str, str]:
-    """"中文 English" (the Chinese first, then the English from its first Latin letter) as (中文, English)."""
-    i = next((j for j, ch in enumerate(label) if ch.isascii() and ch.isalpha()), len(label))
-    return label[:i].strip(), label[i:].strip() or label[:i].strip()
+def _bilingual(zh: str, en: str) -> str:
+    """The Chinese and the English beside it, with no space after a full-width bracket."""
+    return f"{zh}{en}" if zh.endswith("）") else f"{zh} {en}"
 
 
-def _item(key: str, label: str, unit: str, ex: str, s2: str, note: str, value: Any, value_zh: Any) -> dict[str, Any]:
-    zh, en = _split_label(label)
-    note_zh, _, note_en = note.partition(" | ")
+def _item(key: str, unit: str, ex: str, s2: str, note: str, value: Any, value_zh: Any) -> dict[str, Any]:
+    zh, en = LABELS[key]
+    note_en, note_zh = keyed("note.esg")[note] if note else ("", "")
     s2_en = s2 + (f" ({note_en})" if note_en else "")
-    return {"key": key, "label": label, "label_zh": zh, "label_en": en, "unit": unit, "value": value,
+    return {"key": key, "label": _bilingual(zh, en), "label_zh": zh, "label_en": en, "unit": unit, "value": value,
             "value_zh": value_zh, "exchanges": ex, "issb_s2": s2_en, "issb_s2_en": s2_en,
             "issb_s2_zh": s2 + (f"（{note_zh}）" if note_zh else "")}
 
 
 KEYS = tuple(k for k, *_ in ITEMS)
+
+
+def _both(key: str) -> tuple[str, str]:
+    """A value said in words (note.esg:<key>): "中文 English" as the pack has it, and the Chinese alone."""
+    en, zh = keyed("note.esg")[key]
+    return _bilingual(zh, en), zh
 
 
 def pack(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
@@ -86,25 +92,24 @@ def pack(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, Any]:
     per = inv.get("intensities") or {}
     rec = records(stores, actor, year, u)
     grade = next((g for g in carbon_efficiency_grades(stores, year)["items"] if g["uscc"] == u), None)
+    verification, verification_zh = (
+        pair("note.esg:verified", verifier=rec[0]["verifier"], guideline=rec[0]["guideline"], t=rec[0]["total_t"])
+        if rec else _both("not_verified"))
+    efficiency, efficiency_zh = (pair("note.esg:graded", grade=grade["grade_zh"], method=grade["method"])
+                                 if grade and grade["grade"] is not None else _both("not_graded"))
     values: dict[str, Any] = {
         "energy_tce": inv["energy_tce"], "electricity_kwh": inv["electricity_kwh"], "scope1_t": inv["scope1_t"],
         "scope2_location_t": inv["scope2_location_t"], "scope2_market_t": inv["scope2_market_t"],
         "co2_intensity": per.get("co2_t_per_10k_cny_value_added"),
         "energy_intensity": per.get("energy_tce_per_10k_cny_value_added"),
         "green_power_share": green_power_shares(stores, year).get(u, 0.0),
-        "verification": (f"{rec[0]['verifier']} ({rec[0]['guideline']}), {rec[0]['total_t']:,.2f} tCO2"
-                         if rec else "未经第三方核查 not verified"),
+        "verification": verification,
         "footprints": "; ".join(f"{c['product']} {c['kgco2e']:,.2f} kgCO2e/{c['declared_unit']} ({c['number']})"
                                 for c in certs) or "—",
-        "carbon_efficiency": (f"{grade['grade_zh']} ({grade['method']})" if grade and grade["grade"] is not None
-                              else "未评级 not graded"),
+        "carbon_efficiency": efficiency,
     }
-    values_zh = dict(values)
-    values_zh["verification"] = (f"{rec[0]['verifier']}（{rec[0]['guideline']}），{rec[0]['total_t']:,.2f} tCO2" if rec
-                                 else "未经第三方核查")
-    values_zh["carbon_efficiency"] = (f"{grade['grade_zh']}（{grade['method']}）"
-                                      if grade and grade["grade"] is not None else "未评级")
-    items = [_item(k, label, unit, ex, s2, note, values[k], values_zh[k]) for k, label, unit, ex, s2, note in ITEMS]
+    values_zh = dict(values, verification=verification_zh, carbon_efficiency=efficiency_zh)
+    items = [_item(k, unit, ex, s2, note, values[k], values_zh[k]) for k, unit, ex, s2, note in ITEMS]
     return {"uscc": u, "name": name, "year": year, "factor_set": inv["factor_set"],
             "data_version": inv["data_version"], "frameworks": {"exchanges": EXCHANGES,
                                                                 "issb": "IFRS S2 Climate-related Disclosures"},
@@ -165,10 +170,10 @@ def write_pack(data: dict[str, Any], out: Path) -> Path:
     made the figures."""
     from nengtan.reports.tables import write_tables
 
-    items = [["指标 Item", "数值 Value", "单位 Unit", f"{EXCHANGES}", "ISSB IFRS S2"]]
+    items = [[zh("Item (heading)"), both("Value"), both("Unit"), f"{EXCHANGES}", "ISSB IFRS S2"]]
     items += [[it["label"], it["value"], it["unit"], it["exchanges"], it["issb_s2"]] for it in data["items"]]
-    about = [["项目 About", ""], ["企业 Enterprise", f"{data['name']} ({data['uscc']})"], ["年度 Year", data["year"]],
-             ["因子集 Factor set", data["factor_set"]], ["数据版本 Data version", data["data_version"]],
-             ["条款引用 Clause references", data["status"]]]
-    return write_tables(f"环境信息披露数据包 ESG environmental data — {data['name']} {data['year']}",
-                        {"环境数据 Environment": items, "来源 Provenance": about}, out)
+    about = [[both("About"), ""], [both("Enterprise"), f"{data['name']} ({data['uscc']})"],
+             [both("Year"), data["year"]], [both("Factor set"), data["factor_set"]],
+             [both("Data version"), data["data_version"]], [both("Clause references"), data["status"]]]
+    return write_tables(zh("ESG environmental data — {name} {year}", name=data["name"], year=data["year"]),
+                        {both("Environment"): items, both("Provenance"): about}, out)
