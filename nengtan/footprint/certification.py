@@ -32,6 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from nengtan.errors import NengtanError, StateError
+from nengtan.i18n import names
 from nengtan.labels import CERTIFICATE_STATUSES, CERTIFICATION_STATES
 
 APPLICANT = "enterprise"
@@ -57,17 +58,20 @@ class Step:
     on_fail: str | None  # None: the step has no fail outcome
 
 
+_NAME = names("certification_steps")
+"""The steps' Chinese names (the catalogue's label table certification_steps, their English beside them)."""
+
 STEPS: dict[str, Step] = {s.name: s for s in (
-    Step("accept", "受理", AUDITOR, ("applied",), "accepted", "refused"),
-    Step("document_review", "文件评审", AUDITOR, ("accepted",), "documents_reviewed", "corrections"),
-    Step("site_inspection", "现场检查", AUDITOR, ("documents_reviewed",), "inspected", "corrections"),
-    Step("verification", "碳足迹核查", AUDITOR, ("inspected",), "verified", "corrections"),
-    Step("resubmit", "整改后重新提交", APPLICANT, ("corrections",), "accepted", None),
-    Step("decision", "评价与批准", DECIDER, ("verified",), "certified", "rejected"),
-    Step("withdraw_application", "撤回委托", APPLICANT, OPEN_STATES, "withdrawn", None),
+    Step("accept", _NAME["accept"], AUDITOR, ("applied",), "accepted", "refused"),
+    Step("document_review", _NAME["document_review"], AUDITOR, ("accepted",), "documents_reviewed", "corrections"),
+    Step("site_inspection", _NAME["site_inspection"], AUDITOR, ("documents_reviewed",), "inspected", "corrections"),
+    Step("verification", _NAME["verification"], AUDITOR, ("inspected",), "verified", "corrections"),
+    Step("resubmit", _NAME["resubmit"], APPLICANT, ("corrections",), "accepted", None),
+    Step("decision", _NAME["decision"], DECIDER, ("verified",), "certified", "rejected"),
+    Step("withdraw_application", _NAME["withdraw_application"], APPLICANT, OPEN_STATES, "withdrawn", None),
 )}
 
-STEP_NAMES = {"apply": "认证委托", **{k: v.zh for k, v in STEPS.items()}}
+STEP_NAMES = {"apply": _NAME["apply"], **{k: v.zh for k, v in STEPS.items()}}
 """Every step's Chinese name, the application itself (``apply``) included."""
 
 CERTIFICATE_ACTIONS = {"surveillance": AUDITOR, "suspend": DECIDER, "reinstate": DECIDER, "withdraw": DECIDER}
