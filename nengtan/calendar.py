@@ -35,7 +35,9 @@ def park_time_text(when: str | dt.datetime | None = None) -> str:
     t = dt.datetime.fromisoformat(when) if isinstance(when, str) else (when or dt.datetime.now(dt.UTC))
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(PARK_TZ).strftime("%Y-%m-%d %H:%M:%S") + " (北京时间)"
+    from nengtan.i18n import pair
+
+    return pair("note.time:park", time=t.astimezone(PARK_TZ).strftime("%Y-%m-%d %H:%M:%S"))[1]
 
 
 def local_year(ts_us: int) -> int:

@@ -70,7 +70,7 @@ def parse_error_in_chinese(message: str) -> str:
             continue
         fields = {k: v or "" for k, v in m.groupdict().items()}
         if fields.get("other"):
-            fields["other"] = f"。是否想用 {fields['other']}？"
+            fields["other"] = i18n.keyed("cli.parse.frame")["did_you_mean"][1].format(other=fields["other"])
         if "value" in fields:
             fields["value"] = next((zh.format(**{k: v or "" for k, v in v_m.groupdict().items()})
                                     for p, zh in PARSE_VALUES

@@ -31,6 +31,7 @@ from nengtan.errors import InputError, NotFoundError, StateError
 from nengtan.footprint import certification as cert
 from nengtan.footprint.background import Background, Dataset
 from nengtan.footprint.pact import Footprint, Imported, from_pact, to_pact
+from nengtan.i18n import pair
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.access import User, UserEnterprise
@@ -262,7 +263,8 @@ def apply(reg: Registry, actor: Actor, pf_id: str, body: str) -> dict[str, Any]:
         s.add(a)
         s.flush()
         s.add(CertStep(application_id=a.id, step="apply", passed=True, state_before="", state_after="applied",
-                       actor=actor.username, role=actor.role, note=f"委托 {body}", footprint_id=r.id))
+                       actor=actor.username, role=actor.role, note=pair("note.certification:applied", body=body)[1],
+                       footprint_id=r.id))
         audit.record(s, actor.username, "certification.apply", f"application:{a.number}",
                      {"footprint": r.pf_id, "body": body, "total_kgco2e": r.total_kgco2e})
         s.flush()

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from nengtan.engine.stores import Stores
 from nengtan.errors import InputError, NotFoundError
+from nengtan.i18n import pair
 from nengtan.lake import Lake
 from nengtan.registry.store import Registry
 
@@ -72,7 +73,8 @@ def place_info(reg: Registry, place: str) -> PlaceInfo:
 
     if place == WHOLE:
         tops = [r for r in regions.values() if r.parent_id is None]
-        name = (tops[0].name if len(tops) == 1 and len(parks) > 1 else parks[0].name if parks else "园区")
+        name = (tops[0].name if len(tops) == 1 and len(parks) > 1 else parks[0].name if parks
+                else pair("note.place:park")[1])
         return PlaceInfo(place, name, "installation", "/")
     if kind == "park":
         pk = next((p for p in parks if p.code == code), None)

@@ -31,9 +31,13 @@ def sector_codes(s: Session) -> set[str]:
     return set(s.execute(select(Sector.code)).scalars())
 
 
-def ensure_park(s: Session, code: str = "default", name: str = "园区", province: str = "jiangsu") -> Park:
+def ensure_park(s: Session, code: str = "default", name: str | None = None, province: str = "jiangsu") -> Park:
     park = s.execute(select(Park).where(Park.code == code)).scalar_one_or_none()
     if park is None:
+        if name is None:  # (no name given: the park, in words)
+            from nengtan.i18n import pair
+
+            name = pair("note.place:park")[1]
         park = Park(code=code, name=name, province=province)
         s.add(park)
         s.flush()
