@@ -3,8 +3,9 @@
 
 The English is the msgid, the Chinese the msgstr, and the context (msgctxt) says what the text is: the file's header
 lists the contexts. Every surface reads its words from here — nengtan.labels (the names of codes), nengtan.reasons
-(refusals), nengtan.messages (the service's errors), the command line (nengtan.cli.help_zh, options_zh, say) and the
-web pages (/i18n.js and /labels.js) — so a translator edits one file, with the usual PO tools, and
+(refusals), nengtan.messages (the service's errors), the command line (nengtan.cli.help_zh, options_zh, say), the
+reports (nengtan.reports.words), the domain's notes (:func:`pair`, :func:`names`) and the web pages (/i18n.js and
+/labels.js) — so a translator edits one file, with the usual PO tools, and
 tests/test_catalogue.py holds it complete: no entry without its Chinese, no context read that the file lacks.
 """
 

@@ -223,7 +223,8 @@ CHINESE_ALLOWED = {
     "ratings/points.py": VOCABULARY, "statistics/items.py": VOCABULARY, "targets/assessment.py": VOCABULARY,
     "targets/targets.py": VOCABULARY, "units.py": VOCABULARY, "upward/format.py": CITATION,
 }
-"""The modules that may still hold Chinese in their code, and why; every other text said to a user is the catalogue's."""
+"""The modules that may still hold Chinese in their code, and why; every other text said to a user is the
+catalogue's."""
 
 
 def test_chinese_is_said_from_the_catalogue_not_from_the_code() -> None:
@@ -235,3 +236,29 @@ def test_chinese_is_said_from_the_catalogue_not_from_the_code() -> None:
                if _chinese_literals(ast.parse(p.read_text(encoding="utf-8")))}
     assert holding - set(CHINESE_ALLOWED) == set()
     assert set(CHINESE_ALLOWED) - holding == set()
+
+
+def test_every_domain_note_asked_for_is_in_the_catalogue_and_every_note_is_asked_for() -> None:
+    """``pair("note.<area>:<key>", …)`` — directly, or through a module's helper that prefixes its keys
+    (``f"note.<area>:{key}"``) — names an entry of the catalogue, and every ``note.*`` entry is asked for somewhere."""
+    package = Path(i18n.__file__).parent
+    asked: set[str] = set()
+    for source in package.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        prefixes = set(re.findall(r'f"(note\.\w+):\{key\}"', text))
+        for node in ast.walk(ast.parse(text)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+                continue
+            arg = node.args[0]  # a literal, or one of two (``"…:high" if high else "…:low"``)
+            for first in [a.value for a in ((arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,))
+                          if isinstance(a, ast.Constant) and isinstance(a.value, str)]:
+                if node.func.id == "pair" and first.startswith("note."):
+                    asked.add(first)
+                elif node.func.id.startswith("_") and prefixes:
+                    asked |= {f"{prefix}:{first}" for prefix in prefixes}
+                elif node.func.id == "keyed" and first.startswith("note."):
+                    asked |= {f"{first}:{key}" for key in i18n.keyed(first)}
+    notes = {e.msgctxt for e in _po() if (e.msgctxt or "").startswith("note.")}
+    assert len(notes) > 100
+    assert asked & notes == notes  # every note is asked for
+    assert {a for a in asked if a.split(":")[0] in {n.split(":")[0] for n in notes}} <= notes
