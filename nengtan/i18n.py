@@ -33,6 +33,13 @@ def _index() -> dict[tuple[str, str], str]:
 
 
 @lru_cache(maxsize=1)
+def _one_text() -> dict[str, tuple[str, str]]:
+    """(English, Chinese) by context, for the contexts that hold one text (``<head>:<key>``): a warning run says
+    10⁵ reasons, each looked up here at once."""
+    return {ctx: (en, zh) for ctx, en, zh in _entries() if ":" in ctx}
+
+
+@lru_cache(maxsize=1)
 def _groups() -> dict[str, list[tuple[str | None, str, str]]]:
     """The entries grouped once by their context's head (before the first ':'), each as (key after the ':' or None,
     English, Chinese) in the file's order: the ~40 tables read at start-up each look at their own group only."""
@@ -100,8 +107,10 @@ def pair(context: str, **fields: object) -> tuple[str, str]:
     """(English, Chinese) of the entry whose context is ``context`` (``<head>:<key>``, one text), its fields filled in;
     a field given as :class:`Both` fills each language with its own value. How the domain says a note — a warning's
     reason, an alarm, a rating's grounds — in both languages from one entry."""
-    head, _, key = context.partition(":")
-    english, chinese = keyed(head)[key]
+    try:
+        english, chinese = _one_text()[context]
+    except KeyError:
+        raise KeyError(f"the message catalogue has no entry of context {context!r}") from None
     en = {k: v.en if isinstance(v, Both) else v for k, v in fields.items()}
     zh = {k: v.zh if isinstance(v, Both) else v for k, v in fields.items()}
     return english.format(**en), chinese.format(**zh)

@@ -87,6 +87,8 @@ def _joined(*parts: tuple[str, str] | None) -> tuple[str, str]:
     """A reason and its clauses, each (English, Chinese), joined in each language."""
     said = [p for p in parts if p is not None]
     return "".join(en for en, _ in said), "".join(zh for _, zh in said)
+
+
 WARNING_COLUMNS = [
     "level",
     "subject",
