@@ -7,7 +7,7 @@ and field): a refused value's reason (nengtan.reasons), a thing that is not ther
 未找到企业：9132…, every noun the engine names in a NotFoundError, tests/test_messages.py), the messages of no data,
 of permission and of the service itself; None when the catalogue has no entry, and the page shows the English.
 :func:`validation_in_chinese` says a failed request check (Pydantic's error types) with the field's name. A
-not-found message's tail after the identifier (``(loaded: …)``) stays as the engine wrote it.
+not-found message's tail after the identifier (``(loaded: …)``, ``(one of …)``) is said by the joins too.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def not_found_in_chinese(detail: str) -> str | None:
     rest = detail[len(noun) + 1:]
     for en, zh in _JOINS:
         rest = rest.replace(en, zh)
+    if "（" in rest and rest.endswith(")"):  # a tail the joins opened in Chinese (" (loaded: " → "（已载入：")
+        rest = rest[:-1] + "）"
     return FRAMES["not_found"][1].format(noun=NOUNS[noun], rest=rest)
 
 

@@ -43,6 +43,19 @@ def test_the_catalogue_is_complete_in_chinese_and_has_each_text_once() -> None:
         assert cjk.search(e.msgstr) or e.msgctxt == "web:lang", (e.msgctxt, e.msgstr)  # (the switch names English)
 
 
+NAMES_ITS_TERM = {("cli:form205.raw", "raw-material use"), ("web:lang", "中文"), ("web:muTitle", "(亩均)")}
+"""English texts that name a Chinese term beside their own words (the help of commands and options may too)."""
+
+
+def test_the_english_beside_the_chinese_is_english() -> None:
+    """The English of an entry has no Chinese (units per 万元 are "per 10⁴ CNY"), but where a help text names the
+    Chinese term it explains."""
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    mixed = [(e.msgctxt, e.msgid) for e in _po() if cjk.search(e.msgid)
+             and not e.msgctxt.startswith(("cli.command", "cli.option", "cli.app"))]
+    assert [(c, m) for c, m in mixed if not any(c == ctx and part in m for ctx, part in NAMES_ITS_TERM)] == []
+
+
 def _field_problems(po: polib.POFile) -> list[str]:
     """Entries whose Chinese does not take the fields its English has."""
     problems = []
@@ -210,7 +223,7 @@ TERM = "an English help text naming the Chinese term it explains (its Chinese is
 DEMO = "the demo's own data: enterprise names, places, the actors' notes"
 CHINESE_ALLOWED = {
     "accounting/inventory.py": TERM, "api/app.py": TERM, "api/deps.py": TERM, "api/routers/entries.py": TERM,
-    "api/routers/greenpower.py": VOCABULARY, "api/routers/targets.py": VOCABULARY, "cli/assets.py": TERM,
+    "api/routers/targets.py": VOCABULARY, "cli/assets.py": TERM,
     "cli/certification.py": TERM, "cli/energybudget.py": TERM, "cli/evaluate.py": TERM, "cli/greenassets.py": TERM,
     "cli/main.py": VOCABULARY, "cli/notify.py": TERM, "cli/operations.py": VOCABULARY, "cli/ratings.py": TERM,
     "cli/targets.py": VOCABULARY, "demo.py": DEMO, "demo_assets.py": DEMO, "demo_chain.py": DEMO,
@@ -238,6 +251,21 @@ def test_chinese_is_said_from_the_catalogue_not_from_the_code() -> None:
     assert set(CHINESE_ALLOWED) - holding == set()
 
 
+def _note_helpers(tree: ast.Module) -> set[str]:
+    """A module's functions that say a note by its key: those that write ``f"note.<area>:{key}"``, and those that pass
+    their ``key`` on to one of them."""
+    defs = [d for d in ast.walk(tree) if isinstance(d, ast.FunctionDef)]
+    helpers = {d.name for d in defs if any(isinstance(n, ast.JoinedStr) and ast.unparse(n).startswith("f'note.")
+                                           for n in ast.walk(d))}
+    while True:
+        more = {d.name for d in defs if d.name not in helpers and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers and n.args
+            and isinstance(n.args[0], ast.Name) and n.args[0].id == "key" for n in ast.walk(d))}
+        if not more:
+            return helpers
+        helpers |= more
+
+
 def test_every_domain_note_asked_for_is_in_the_catalogue_and_every_note_is_asked_for() -> None:
     """``pair("note.<area>:<key>", …)`` — directly, or through a module's helper that prefixes its keys
     (``f"note.<area>:{key}"``) — names an entry of the catalogue, and every ``note.*`` entry is asked for somewhere."""
@@ -245,8 +273,10 @@ def test_every_domain_note_asked_for_is_in_the_catalogue_and_every_note_is_asked
     asked: set[str] = set()
     for source in package.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
+        tree = ast.parse(text)
         prefixes = set(re.findall(r'f"(note\.\w+):\{key\}"', text))
-        for node in ast.walk(ast.parse(text)):
+        helpers = _note_helpers(tree)
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
                 continue
             arg = node.args[0]  # a literal, or one of two (``"…:high" if high else "…:low"``)
@@ -254,7 +284,7 @@ def test_every_domain_note_asked_for_is_in_the_catalogue_and_every_note_is_asked
                           if isinstance(a, ast.Constant) and isinstance(a.value, str)]:
                 if node.func.id == "pair" and first.startswith("note."):
                     asked.add(first)
-                elif node.func.id.startswith("_") and prefixes:
+                elif node.func.id in helpers:
                     asked |= {f"{prefix}:{first}" for prefix in prefixes}
                 elif node.func.id == "keyed" and first.startswith("note."):
                     asked |= {f"{first}:{key}" for key in i18n.keyed(first)}

@@ -40,6 +40,14 @@ def test_common_messages_in_chinese_with_their_values() -> None:
         "只有核查机构可以签署确认企业年度数据"
     assert error_in_chinese(403, "a refusal the catalogue does not hold") == "没有权限执行此操作"
     assert error_in_chinese(409, "something the catalogue does not hold") is None
+    # a not-found message's tail after the identifier is said too (the catalogue's error.join)
+    assert error_in_chinese(404, "tariff schedule js-2025 (loaded: js-2024, js-2023)") == \
+        "未找到分时电价表：js-2025（已载入：js-2024, js-2023）"
+    assert error_in_chinese(404, "rating method 'mu' version 3 (it has 1, 2)") == \
+        "未找到评价方法：'mu' 版本 3（现有版本：1, 2）"
+    assert error_in_chinese(404, "rating method 'x' (one of green-code, mu)") == \
+        "未找到评价方法：'x'（可选：green-code, mu）"
+    assert error_in_chinese(404, "user 'li' is not registered (or is disabled)") == "用户 'li' 未登记（或已停用）"
 
 
 def test_refusals_of_permission_in_chinese_with_the_roles_named() -> None:

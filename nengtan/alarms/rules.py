@@ -53,6 +53,7 @@ class Finding:
     value: float  # kW (demand), the reading (abnormal), minutes without data (missing)
     limit: float
     message: str  # zh-CN
+    message_en: str  # the same in English (note.alarm:<kind> of the catalogue)
 
 
 def slot_of(ts_us: np.ndarray | int, interval_s: int) -> np.ndarray:
@@ -96,9 +97,8 @@ def check_reading(rule: Rule, ts_us: int, value: float, prof: Profile | None) ->
     if rule.demand_kw is not None:
         kw = value * 3600.0 / rule.interval_s
         if kw > rule.demand_kw:
-            out.append(Finding(rule.meter, "demand", ts_us, kw, rule.demand_kw,
-                               pair("note.alarm:demand", meter=rule.meter, at=_hm(ts_us), kw=kw,
-                                    limit=rule.demand_kw)[1]))
+            en, zh = pair("note.alarm:demand", meter=rule.meter, at=_hm(ts_us), kw=kw, limit=rule.demand_kw)
+            out.append(Finding(rule.meter, "demand", ts_us, kw, rule.demand_kw, zh, en))
     if rule.sigma is not None and prof is not None:
         i = int(slot_of(ts_us, rule.interval_s))
         if prof.days[i] >= MIN_DAYS:
@@ -107,10 +107,9 @@ def check_reading(rule: Rule, ts_us: int, value: float, prof: Profile | None) ->
             if spread > 0 and abs(value - mean) > rule.sigma * spread:
                 high = value > mean
                 limit = mean + rule.sigma * spread if high else mean - rule.sigma * spread
-                out.append(Finding(rule.meter, "abnormal", ts_us, value, limit,
-                                   pair("note.alarm:high" if high else "note.alarm:low", meter=rule.meter,
-                                        at=_hm(ts_us), value=value, unit=rule.unit, mean=mean, sigma=rule.sigma,
-                                        limit=limit)[1]))
+                en, zh = pair("note.alarm:high" if high else "note.alarm:low", meter=rule.meter, at=_hm(ts_us),
+                              value=value, unit=rule.unit, mean=mean, sigma=rule.sigma, limit=limit)
+                out.append(Finding(rule.meter, "abnormal", ts_us, value, limit, zh, en))
     return out
 
 
@@ -121,7 +120,7 @@ def check_missing(rule: Rule, last_us: int | None, now_us: int) -> Finding | Non
     gap = None if last_us is None else (now_us - last_us) / 60e6
     if gap is not None and gap <= rule.missing_minutes:
         return None
-    said = (pair("note.alarm:never", meter=rule.meter, limit=rule.missing_minutes) if gap is None else
-            pair("note.alarm:silent", meter=rule.meter, span=_span(gap), limit=rule.missing_minutes))
+    en, zh = (pair("note.alarm:never", meter=rule.meter, limit=rule.missing_minutes) if gap is None else
+              pair("note.alarm:silent", meter=rule.meter, span=_span(gap), limit=rule.missing_minutes))
     return Finding(rule.meter, "missing", now_us, gap if gap is not None else float(rule.missing_minutes),
-                   float(rule.missing_minutes), said[1])
+                   float(rule.missing_minutes), zh, en)

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from nengtan.errors import InputError
+from nengtan.i18n import Both, pair
 
 CCER_CAP = 0.05
 
@@ -60,7 +61,8 @@ class Settlement:
     allowances_surrendered_t: float
     shortfall_t: float
     carry_over_t: float
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # the arithmetic, step by step, in English
+    lines_zh: tuple[str, ...]  # the same in Chinese
 
     @property
     def compliant(self) -> bool:
@@ -79,27 +81,27 @@ def settle(a: Account) -> Settlement:
     surrendered = min(held, a.verified_t - ccer_used)
     shortfall = a.verified_t - ccer_used - surrendered
     carry = held - surrendered
-    lines = [
-        f"obligation = verified emissions {a.verified_t:,.0f} t",
-        f"allowances held = {a.pre_allocation_t:,.0f} pre-allocated + {a.true_up_t:,.0f} true-up + "
-        f"{a.carried_in_t:,.0f} carried in + {a.bought_t:,.0f} bought − {a.sold_t:,.0f} sold = {held:,.0f} t",
-        f"CCER cap = 5 % × {a.verified_t:,.0f} = {cap:,.2f} t; eligible {eligible:,.0f} t"
-        + (f" ({excluded:,.0f} t from projects inside the market's boundary not usable)" if excluded else "")
-        + f" → {ccer_used:,.2f} t used",
-        f"allowances surrendered = min({held:,.0f}, {a.verified_t:,.0f} − {ccer_used:,.2f}) = {surrendered:,.2f} t",
-        f"shortfall = {shortfall:,.2f} t; carried over = {carry:,.2f} t",
+    said = [
+        pair("note.compliance:obligation", verified=a.verified_t),
+        pair("note.compliance:held", pre=a.pre_allocation_t, true_up=a.true_up_t, carried=a.carried_in_t,
+             bought=a.bought_t, sold=a.sold_t, held=held),
+        pair("note.compliance:ccer", verified=a.verified_t, cap=cap, eligible=eligible, used=ccer_used,
+             excluded=Both(*pair("note.compliance:excluded", excluded=excluded)) if excluded else ""),
+        pair("note.compliance:surrendered", held=held, verified=a.verified_t, used=ccer_used,
+             surrendered=surrendered),
+        pair("note.compliance:shortfall", shortfall=shortfall, carry=carry),
     ]
     return Settlement(a.year, a.verified_t, held, cap, eligible, ccer_used, surrendered, shortfall, carry,
-                      tuple(lines))
+                      tuple(en for en, _ in said), tuple(zh for _, zh in said))
 
 
-def warning(a: Account, s: Settlement, today: dt.date, days: int = 60) -> str | None:
-    """A warning when the enterprise is short and the deadline is within `days` (or passed)."""
+def warning(a: Account, s: Settlement, today: dt.date, days: int = 60) -> tuple[str, str] | None:
+    """A warning (English, Chinese) when the enterprise is short and the deadline is within `days` (or passed)."""
     if s.compliant or a.deadline is None:
         return None
     left = (a.deadline - today).days
     if left < 0:
-        return f"{a.year}: the deadline {a.deadline} passed with {s.shortfall_t:,.0f} t uncovered"
+        return pair("note.compliance:passed", year=a.year, deadline=a.deadline, shortfall=s.shortfall_t)
     if left <= days:
-        return f"{a.year}: {s.shortfall_t:,.0f} t short, {left} days to the deadline {a.deadline}"
+        return pair("note.compliance:short", year=a.year, deadline=a.deadline, shortfall=s.shortfall_t, left=left)
     return None

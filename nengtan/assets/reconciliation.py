@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nengtan.i18n import Both, pair
+
 
 @dataclass(frozen=True)
 class Line:
@@ -36,41 +38,46 @@ class Difference:
     activity_part_t: float
     factor_part_t: float
     explanation: str
+    explanation_zh: str
 
     @property
     def difference_t(self) -> float:
         return self.verified_t - self.platform_t
 
 
+def _joined(parts: list[tuple[str, str]]) -> tuple[str, str]:
+    """Notes said one after another (English "; ", Chinese "；"); none: the figures agree."""
+    if not parts:
+        return pair("note.reconcile:agrees")
+    en, zh = parts[0]
+    for e, z in parts[1:]:
+        en, zh = pair("note.reconcile:join", first=Both(en, zh), then=Both(e, z))
+    return en, zh
+
+
 def reconcile(platform: list[Line], verified: list[Line], tolerance_t: float = 0.5) -> list[Difference]:
-    """Per carrier, the two figures and the difference split into its activity and factor parts."""
+    """Per carrier, the two figures and the difference split into its activity and factor parts, each explained in
+    English and Chinese (the message catalogue's ``note.reconcile:*``)."""
     p = {x.carrier: x for x in platform}
     v = {x.carrier: x for x in verified}
     out = []
     for c in sorted(set(p) | set(v)):
         lp, lv = p.get(c, Line(c, 0.0, 0.0)), v.get(c, Line(c, 0.0, 0.0))
+        one_side = ([pair("note.reconcile:platform_only")] if c not in v else
+                    [pair("note.reconcile:verifier_only")] if c not in p else [])
         if lp.activity is None or lv.activity is None:
             d = lv.emissions_t - lp.emissions_t
-            text = f"stated as emissions: {lp.emissions_t:,.2f} → {lv.emissions_t:,.2f} t"
-            if c not in p or c not in v:
-                text = f"stated by the {'verifier' if c not in p else 'platform'} only; {text}"
+            why = [*one_side, pair("note.reconcile:emissions", platform=lp.emissions_t, verified=lv.emissions_t)]
             out.append(Difference(c, lp.emissions_t, lv.emissions_t, d, 0.0,
-                                  text if abs(d) > tolerance_t else "agrees within the tolerance"))
+                                  *_joined(why if abs(d) > tolerance_t else [])))
             continue
         factor_p = lp.factor if c in p else lv.factor
         activity_part = (lv.activity - lp.activity) * factor_p
         factor_part = lv.activity * (lv.factor - factor_p)
-        why = []
+        why = list(one_side)
         if abs(activity_part) > tolerance_t:
-            why.append(f"activity {lp.activity:,.3f} → {lv.activity:,.3f} ({activity_part:+,.2f} t at the "
-                       f"platform's factor)")
+            why.append(pair("note.reconcile:activity", platform=lp.activity, verified=lv.activity, part=activity_part))
         if abs(factor_part) > tolerance_t:
-            why.append(f"factor {factor_p:.6g} → {lv.factor:.6g} t/unit ({factor_part:+,.2f} t on the verified "
-                       "activity)")
-        if c not in v:
-            why = ["stated by the platform only", *why]
-        elif c not in p:
-            why = ["stated by the verifier only", *why]
-        out.append(Difference(c, lp.emissions_t, lv.emissions_t, activity_part, factor_part,
-                              "; ".join(why) or "agrees within the tolerance"))
+            why.append(pair("note.reconcile:factor", platform=factor_p, verified=lv.factor, part=factor_part))
+        out.append(Difference(c, lp.emissions_t, lv.emissions_t, activity_part, factor_part, *_joined(why)))
     return out

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator, operator_stores
 from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json, report_import
-from nengtan.cli.say import say, tr, word
+from nengtan.cli.help_zh import cli_lang
+from nengtan.cli.say import pick, say, tr, word
 from nengtan.labels import ASSET_MOVES, CCER_STATUSES, COMPLIANCE_STATES, RIGHTS_STATES
 
 assets_app = typer.Typer(help="Carbon assets: allowances, CCERs, compliance (清缴履约).", no_args_is_help=True)
@@ -108,7 +109,7 @@ def status_cmd(year: Year, enterprise: Annotated[str | None, typer.Option("--ent
         t.add_row(r["name"], word(COMPLIANCE_STATES, r["state"].replace(" ", "_")),
                   *(f"{r[k]:,.0f}" if k in r else "—" for k in ("obligation_t", "allowances_held_t",
                                                                  "ccer_used_t", "shortfall_t", "carry_over_t")),
-                  r.get("warning") or "")
+                  pick(r.get("warning") or "", r.get("warning_zh") or ""))
     console.print(t)
 
 
@@ -120,7 +121,7 @@ def surrender_cmd(enterprise: Ent, year: Year, as_user: AsOpt = None, home: Home
 
     reg, actor = operator(home, as_user)
     out = carbonassets.surrender(reg, actor, enterprise, year)
-    for line in out["lines"]:
+    for line in out["lines_zh"] if cli_lang() == "zh" else out["lines"]:
         console.print(line, highlight=False)
 
 
@@ -230,7 +231,8 @@ def verification_reconcile_cmd(enterprise: Ent, year: Year, as_user: AsOpt = Non
         t.add_column(tr(c), justify="right" if c.endswith(" t") else "left")
     for x in out["lines"]:
         t.add_row(x["source"], *(f"{x[k]:,.2f}" for k in ("platform_t", "verified_t", "difference_t",
-                                                           "activity_part_t", "factor_part_t")), x["explanation"])
+                                                           "activity_part_t", "factor_part_t")),
+                  pick(x["explanation"], x["explanation_zh"]))
     console.print(t)
 
 

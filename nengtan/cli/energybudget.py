@@ -18,7 +18,7 @@ from nengtan.cli.common import (
     placed_local,
     print_json,
 )
-from nengtan.cli.say import say, tr, word
+from nengtan.cli.say import pick, say, tr, word
 from nengtan.labels import REVIEW_DECISIONS, STATUSES
 
 energy_app = typer.Typer(help="Energy-use budgets on the dual-control basis (用能预算) and energy reviews (节能审查).",
@@ -82,7 +82,8 @@ def review_cmd(project: Annotated[str, typer.Option("--project")], year: Year,
 
     _, stores, actor = operator_stores(home, as_user)
     r = review(stores, actor, project, year, energy, assessment, enterprise, approval_no)
-    console.print(f"{r['project']}: {word(REVIEW_DECISIONS, r['decision'])} — {r['reason']}", highlight=False)
+    console.print(f"{r['project']}: {word(REVIEW_DECISIONS, r['decision'])} — {pick(r['reason'], r['reason_zh'])}",
+                  highlight=False)
 
 
 @energy_app.command("reviews")

@@ -82,14 +82,16 @@ def hj274_cmd(year: Year,
             i["reason"], i.get("reason_zh") or i["reason"])
         if i.get("substituted_by"):
             result += tr(" (met by {no})", no=i["substituted_by"])
-        t.add_row(f"{i['no']}{i['mark']}", i["name"], i["unit"], i["requirement"],
+        t.add_row(f"{i['no']}{i['mark']}", pick(i["name_en"], i["name"]), pick(i["unit_en"], i["unit"]),
+                  pick(i["requirement_en"], i["requirement"]),
                   tr("mandatory") if i["mandatory"] else tr("optional") if i["chosen"] else tr("optional, not chosen"),
                   "—" if i["value"] is None else f"{i['value']:,.4g}", result)
     console.print(t)
     for c in r.get("filed_check", []):
         if c["flags"]:
-            console.print(say("hj274.filed", no=c["no"], name=c["name"], printed=f"{c['printed']:g}",
-                              flags="; ".join(c["flags"])), highlight=False)
+            console.print(say("hj274.filed", no=c["no"], name=pick(c["name_en"], c["name"]),
+                              printed=f"{c['printed']:g}", flags=pick("; ".join(c["flags"]), "；".join(c["flags_zh"]))),
+                          highlight=False)
     console.print(say("hj274.summary", failed=r["mandatory_failed"] or say("none"), met=len(r["optional_met"]),
                       chosen=len(r["optional_chosen"]), least=r["min_optional"],
                       verdict=tr("PASSED") if r["passed"] else tr("NOT PASSED")), highlight=False)
@@ -116,7 +118,8 @@ def zero_carbon_cmd(year: Year, pv_yield: Annotated[float, typer.Option("--pv-yi
         t.add_column(tr(c))
     for i in r["indicators"]:
         gap = tr("; ").join(f"{page_word(k)} {v:,.1f}" for k, v in (i["gap"] or {}).items())
-        t.add_row(i["name"], "—" if i["value"] is None else f"{i['value']:,.4g} {i['unit']}", i["requirement"],
+        t.add_row(pick(i["name_en"], i["name"]),
+                  "—" if i["value"] is None else f"{i['value']:,.4g} {pick(i['unit_en'], i['unit'])}", i["requirement"],
                   "—" if i["passed"] is None else (tr("pass") if i["passed"] else tr("FAIL")), gap)
     console.print(t)
 
@@ -140,7 +143,8 @@ def ghg_cmd(year: Year, gwp: Annotated[str, typer.Option("--gwp", help="AR6, AR5
     for c in ("category", "emission source", "gas", "t", "tCO2e", "method"):
         t.add_column(tr(c) if c not in ("t", "tCO2e") else c, justify="right" if c in ("t", "tCO2e") else "left")
     for x in [*r["lines"], *r["memo"], r["sink"]]:
-        t.add_row(x["category"], x["item"], x["gas"], "—" if x["mass_t"] is None else f"{x['mass_t']:,.3f}",
+        t.add_row(pick(x["category_en"], x["category"]), pick(x["item_en"], x["item"]), x["gas"],
+                  "—" if x["mass_t"] is None else f"{x['mass_t']:,.3f}",
                   "—" if x["t_co2e"] is None else f"{x['t_co2e']:,.1f}",
                   pick(x["method"], x.get("method_zh") or x["method"]))
     console.print(t)

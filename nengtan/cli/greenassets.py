@@ -205,7 +205,7 @@ def order_place(owner: Annotated[str, typer.Option("--owner", help="The particip
                 side: Annotated[str, typer.Option("--side", help="buy or sell.")],
                 product: Annotated[str, typer.Option("--product", help="gec, green_power, ccer or cea:<year> "
                                                      "(allowances of a compliance year).")],
-                price: Annotated[float, typer.Option("--price", help="元/MWh (元/t for ccer and cea).")],
+                price: Annotated[float, typer.Option("--price", help="CNY/MWh (CNY/t for ccer and cea).")],
                 mwh: Annotated[int, typer.Option("--mwh", help="MWh (t for ccer and cea).")],
                 holding: Annotated[int | None, typer.Option("--holding", help="A sell: the GEC holding, or the "
                                                             "CCER lot, offered.")] = None,

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from nengtan.cli.common import UserError
 from nengtan.cli.help_zh import error_line
-from nengtan.cli.say import say, tr, word
+from nengtan.cli.say import pick, say, tr, word
 from nengtan.config import Paths, data_home, database_url
 from nengtan.labels import CARRIERS, QUALITY_FLAGS
 
@@ -152,8 +152,10 @@ def quality_cmd(year: Annotated[int, typer.Option("--year")],
                 = False,
                 home: HomeOpt = None, database_url_: DbOpt = None) -> None:
     """Data quality per meter and per enterprise (online-monitoring rules), stored in the registry."""
+    from nengtan.i18n import Both
     from nengtan.identifiers import IdentifierError, validate_uscc
     from nengtan.ingest.quality import compute
+    from nengtan.reasons import in_chinese
 
     if month is not None and not 1 <= month <= 12:
         _fail(UserError.said("ingest.month_not_1_12", month=month))
@@ -161,7 +163,7 @@ def quality_cmd(year: Annotated[int, typer.Option("--year")],
         try:
             enterprise = validate_uscc(enterprise)
         except IdentifierError as exc:
-            _fail(UserError.said("ingest.bad_enterprise", reason=exc))
+            _fail(UserError.said("ingest.bad_enterprise", reason=Both(exc, in_chinese(str(exc)) or exc)))
     _, reg, lake = _open(home, database_url_)
     rep = compute(reg, lake, year, month, enterprise, fill_gaps=fill_gaps)
     if not rep.meters:
@@ -184,7 +186,8 @@ def quality_cmd(year: Annotated[int, typer.Option("--year")],
         meas = tr(", ").join(f"{_month_carrier(k)}: {v:,.1f}" for k, v in sorted(e.measured.items()) if v) or "-"
         est = tr(", ").join(f"{_month_carrier(k)}: {v:,.1f}" for k, v in sorted(e.estimated.items()) if v) or "0"
         e_t.add_row(f"{e.name} {e.uscc}", str(e.meters), f"{e.complete_days}/{e.days}", meas, est,
-                    "; ".join(e.mismatches) or (tr("ok") if e.statement else tr("no statement")),
+                    pick("; ".join(e.mismatches), "；".join(e.mismatches_zh))
+                    or (tr("ok") if e.statement else tr("no statement")),
                     tr(", ").join(f"{word(QUALITY_FLAGS, k)} {v}" for k, v in sorted(e.flags.items())) or "-")
     out.print(e_t)
     if rep.filled:

@@ -86,12 +86,12 @@ def cost_cmd(enterprise: Annotated[str, typer.Argument(help="Credit code (统一
     t.add_column(tr("month"))
     for b in BANDS:
         t.add_column(f"{pick(b, out['bands_zh'][b])} kWh", justify="right")
-    for c in ("electricity kWh", "cost 元", "average 元/kWh"):
+    for c in ("electricity kWh", "cost CNY", "average CNY/kWh"):
         t.add_column(tr(c), justify="right")
     storage = bool(out["storage"])
     if storage:
         t.add_column(tr("shifted by storage kWh"), justify="right")
-        t.add_column(tr("storage saving 元"), justify="right")
+        t.add_column(tr("storage saving CNY"), justify="right")
     for r in [*out["months"], {**out["total"], "month": tr("total")}]:
         row = [r["month"], *(fmt_num(r["bands"][b]["kwh"], 0) for b in BANDS), fmt_num(r["kwh"], 0),
                fmt_num(r["yuan"], 2), "" if r["avg_price"] is None else f"{r['avg_price']:.4f}"]
@@ -283,7 +283,7 @@ def alarm_list(all_: Annotated[bool, typer.Option("--all", help="Cleared alarms 
         t.add_column(tr(c))
     for a in rows:
         t.add_row(str(a["id"]), pick(a["kind"], a["kind_zh"]), a["enterprise"], a["meter"], a["first_ts"],
-                  str(a["count"]), a["message"], a["cleared_at"] or "")
+                  str(a["count"]), pick(a["message_en"] or a["message"], a["message"]), a["cleared_at"] or "")
     console.print(t)
 
 
@@ -305,7 +305,8 @@ def alarm_check(since: Annotated[str | None, typer.Option("--since", help="First
         opened += watch.check_missing()
     finally:
         watch.close()
-    console.print(say("alarm.new", n=len(opened)) + "".join(f"\n  {a['message']}" for a in opened), highlight=False)
+    console.print(say("alarm.new", n=len(opened)) + "".join(f"\n  {pick(a['message_en'], a['message'])}"
+                                                            for a in opened), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -200,7 +200,7 @@ def budget_allocate(
                       base=by, by=approved_by, budget=al.budget_t, reserve=al.reserve_t, n=len(al.table)),
                   highlight=False)
     _table(tr("by sector"), sec, [("sector_code", tr("sector")), ("enterprises", tr("enterprises")),
-                                  ("allocated_t", tr("allocated tCO2")), ("expected_value_added", tr("VA 万元"))])
+                                  ("allocated_t", tr("allocated tCO2")), ("expected_value_added", tr("VA 10⁴ CNY"))])
 
 
 @budget_app.command("show")
@@ -239,7 +239,7 @@ def budget_show(year: Annotated[int, typer.Option()], version: Annotated[int | N
 @friendly
 def budget_enter(year: Annotated[int, typer.Option()], uscc: Annotated[str, typer.Option()],
                  month: Annotated[int, typer.Option(help="First month of activity (1-12).")],
-                 expected_va: Annotated[float, typer.Option("--expected-va", help="Full-year value added [万元].")],
+                 expected_va: Annotated[float, typer.Option("--expected-va", help="Full-year value added [10⁴ CNY].")],
                  sector: Annotated[str, typer.Option(help="GB/T 4754 sector code.")],
                  approved_by: Annotated[str, typer.Option("--approved-by")],
                  home: HomeOption = None) -> None:
@@ -447,9 +447,10 @@ def assess_project(
     from nengtan.targets.assessment import VERDICT_ZH
 
     console.print(say("assess.verdict", verdict=pick(a.verdict, VERDICT_ZH[a.verdict])), highlight=False)
-    for r in a.reasons:
+    zh = cli_lang() == "zh"
+    for r in a.reasons if zh else a.reasons_en:
         console.print(f"  · {r}", highlight=False)
-    for c in a.conditions:
+    for c in a.conditions if zh else a.conditions_en:
         console.print(say("assess.condition", text=c), highlight=False)
 
 
@@ -477,7 +478,7 @@ def assess_post(
         print_json(_clean(pa.to_dict()))
         return
     console.print(say("assess.post", name=p.name, year=year, months=pa.months, status=pa.status), highlight=False)
-    for r in pa.reasons:
+    for r in pa.reasons if cli_lang() == "zh" else pa.reasons_en:
         console.print(f"  · {r}", highlight=False)
 
 

@@ -102,6 +102,7 @@ def alarms(reg: Registry, usccs: set[str] | None = None, open_only: bool = True,
         return [{"id": a.id, "meter": code, "uscc": uscc, "enterprise": name, "kind": a.kind,
                  "kind_zh": KIND_ZH[a.kind], "first_ts": _local(a.first_ts), "last_ts": _local(a.last_ts),
                  "value": a.value, "limit": a.limit, "count": a.count, "message": a.message,
+                 "message_en": a.message_en,
                  "raised_at": _local(a.raised_at), "cleared_at": _local(a.cleared_at) if a.cleared_at else None}
                 for a, code, uscc, name in rows]
 
@@ -140,11 +141,13 @@ def record(reg: Registry, events: list[Outcome]) -> list[dict[str, Any]]:
                 a.last_ts, a.value = max(_aware(a.last_ts), _instant(f.ts_us)), f.value
             else:
                 a = Alarm(meter_id=ids[meter], kind=kind, first_ts=_instant(f.ts_us), last_ts=_instant(f.ts_us),
-                          value=f.value, limit=f.limit, count=1, message=f.message, raised_at=now)
+                          value=f.value, limit=f.limit, count=1, message=f.message, message_en=f.message_en,
+                          raised_at=now)
                 s.add(a)
                 s.flush()
                 held[key] = a
-                opened.append({"id": a.id, "meter": meter, "kind": kind, "message": f.message})
+                opened.append({"id": a.id, "meter": meter, "kind": kind, "message": f.message,
+                               "message_en": f.message_en})
     return opened
 
 

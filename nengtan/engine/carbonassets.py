@@ -21,6 +21,7 @@ from nengtan.engine.certification import Actor, enterprise, require_staff, today
 from nengtan.engine.greenassets import of_enterprise
 from nengtan.engine.stores import Stores
 from nengtan.errors import InputError, NotFoundError, StateError
+from nengtan.i18n import pair
 from nengtan.registry import audit
 from nengtan.registry.store import Registry
 from nengtan.registry.tables.assets import AllowanceMovement, CcerLot, ComplianceYear, EnergyRightMovement
@@ -170,13 +171,16 @@ def status(reg: Registry, actor: Actor, year: int, uscc: str | None = None, as_o
             acc, _, _ = _account(s, ent, year)
             st = _settled(s, ent, acc) if y.settled else compliance.settle(acc)
             rec = s.get(VerificationRecord, y.verification_id) if y.verification_id is not None else None
+            warned = None if y.settled else compliance.warning(acc, st, day)
             out.append({"uscc": ent.uscc, "name": ent.name, "year": year,
                         "state": "settled" if y.settled else ("compliant" if st.compliant else "short"),
                         "obligation_t": st.obligation_t, "allowances_held_t": st.allowances_held_t,
                         "ccer_cap_t": st.ccer_cap_t, "ccer_used_t": st.ccer_used_t,
                         "allowances_surrendered_t": st.allowances_surrendered_t, "shortfall_t": st.shortfall_t,
                         "carry_over_t": st.carry_over_t, "deadline": y.deadline.isoformat() if y.deadline else None,
-                        "warning": None if y.settled else compliance.warning(acc, st, day), "lines": list(st.lines),
+                        "warning": None if warned is None else warned[0],
+                        "warning_zh": None if warned is None else warned[1],
+                        "lines": list(st.lines), "lines_zh": list(st.lines_zh),
                         "verification": None if rec is None else {
                             "record": rec.id, "version": rec.version, "verifier": rec.verifier,
                             "guideline": rec.guideline, "covered_t": rec.covered_t}})
@@ -193,10 +197,10 @@ def _settled(s: Session, ent: Enterprise, acc: compliance.Account) -> compliance
         CcerLot.enterprise_id == ent.id, CcerLot.used_for == acc.year)).scalars())
     held = acc.pre_allocation_t + acc.true_up_t + acc.carried_in_t + acc.bought_t - acc.sold_t
     short = acc.verified_t - ccer - moved["surrender"]
+    en, zh = pair("note.compliance:settled", ccer=ccer, surrendered=moved["surrender"], carry=moved["carry_out"],
+                  short=short)
     return compliance.Settlement(acc.year, acc.verified_t, held, compliance.CCER_CAP * acc.verified_t, ccer, ccer,
-                                 moved["surrender"], short, moved["carry_out"],
-                                 (f"settled: {ccer:,.2f} t of CCER and {moved['surrender']:,.2f} t of allowances "
-                                  f"surrendered, {moved['carry_out']:,.2f} t carried over, {short:,.2f} t uncovered",))
+                                 moved["surrender"], short, moved["carry_out"], (en,), (zh,))
 
 
 def split_lot(s: Session, lot: CcerLot, keep: float) -> CcerLot:
@@ -241,7 +245,7 @@ def surrender(reg: Registry, actor: Actor, uscc: str, year: int) -> dict[str, An
         y.settled = True
         return {"uscc": ent.uscc, "year": year, "ccer_used_t": st.ccer_used_t,
                 "allowances_surrendered_t": st.allowances_surrendered_t, "shortfall_t": st.shortfall_t,
-                "carry_over_t": st.carry_over_t, "lines": list(st.lines)}
+                "carry_over_t": st.carry_over_t, "lines": list(st.lines), "lines_zh": list(st.lines_zh)}
 
 
 # -- energy-use rights (用能权) -------------------------------------------------------------------------

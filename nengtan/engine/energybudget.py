@@ -23,6 +23,7 @@ from nengtan.engine.places import WHOLE, place_of, place_usccs
 from nengtan.engine.stores import Stores
 from nengtan.engine.years import year_data
 from nengtan.errors import InputError, NoDataError, NotFoundError
+from nengtan.i18n import pair
 from nengtan.indicators import annualise
 from nengtan.registry import audit
 from nengtan.registry.tables.energy import EnergyBudget, EnergyReview
@@ -150,18 +151,19 @@ def review(stores: Stores, actor: Actor, project: str, year: int, energy_tce: fl
         raise InputError("a review states the project's annual energy [tce ≥ 0] or its project assessment")
     left = budget(stores, year)["reserve_left_tce"]
     ok = energy_tce <= left + 1e-9
-    reason = (f"{energy_tce:,.1f} tce fits in the {year} reserve left ({left:,.1f} tce)" if ok else
-              f"{energy_tce:,.1f} tce exceeds the {year} reserve left ({left:,.1f} tce) by {energy_tce - left:,.1f}")
+    reason, reason_zh = (pair("note.review:fits", energy=energy_tce, year=year, left=left) if ok else
+                         pair("note.review:exceeds", energy=energy_tce, year=year, left=left, over=energy_tce - left))
     with stores.registry.session(write=True) as s:
         r = EnergyReview(project=project, uscc=uscc, year=year, energy_tce=energy_tce,
-                         decision="approved" if ok else "rejected", reason=reason, approval_no=approval_no,
+                         decision="approved" if ok else "rejected", reason=reason, reason_zh=reason_zh,
+                         approval_no=approval_no,
                          assessment_id=assessment_id, decided_by=actor.username)
         s.add(r)
         s.flush()
         audit.record(s, actor.username, "energy_review", f"project:{project}", {"decision": r.decision,
                                                                                 "energy_tce": energy_tce})
         return {"id": r.id, "project": project, "year": year, "energy_tce": energy_tce, "decision": r.decision,
-                "reason": reason, "assessment": assessment_id}
+                "reason": reason, "reason_zh": reason_zh, "assessment": assessment_id}
 
 
 def reviews(stores: Stores, year: int | None = None) -> list[dict[str, Any]]:
@@ -170,5 +172,5 @@ def reviews(stores: Stores, year: int | None = None) -> list[dict[str, Any]]:
         if year is not None:
             q = q.where(EnergyReview.year == year)
         return [{"id": r.id, "project": r.project, "uscc": r.uscc, "year": r.year, "energy_tce": r.energy_tce,
-                 "decision": r.decision, "reason": r.reason, "approval_no": r.approval_no,
+                 "decision": r.decision, "reason": r.reason, "reason_zh": r.reason_zh, "approval_no": r.approval_no,
                  "assessment": r.assessment_id, "decided_by": r.decided_by} for r in s.execute(q).scalars()]

@@ -238,7 +238,8 @@ def reconcile(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, A
             "locked": lock is not None, "locked_data_version": lock.signed_data_version if lock else None,
             "lines": [{"source": d.carrier, "platform_t": d.platform_t, "verified_t": d.verified_t,
                        "difference_t": d.difference_t, "activity_part_t": d.activity_part_t,
-                       "factor_part_t": d.factor_part_t, "explanation": d.explanation} for d in diffs]}
+                       "factor_part_t": d.factor_part_t, "explanation": d.explanation,
+                       "explanation_zh": d.explanation_zh} for d in diffs]}
 
 
 def verified_of(s: Session, enterprise_id: int, year: int) -> VerificationRecord | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nengtan.footprint.gwp import gwp_set
-from nengtan.i18n import names, pair
+from nengtan.i18n import label_table, names, pair
 
 TJ_PER_TCE = 29.3076e-3  # 1 kgce = 29.3076 MJ (GB/T 2589-2020)
 FUEL_CLASS = {"coal": "coal", "coke": "coal", "diesel": "oil", "gasoline": "oil", "fuel_oil": "oil", "kerosene": "oil",
@@ -54,15 +54,11 @@ class Activity:
 
 CATEGORIES = names("ghg_categories")
 """The inventory's categories (省级温室气体清单编制指南 layout) in Chinese, as its lines name them."""
-ENERGY, PROCESS = CATEGORIES["energy"], CATEGORIES["process"]
+CATEGORIES_EN = {code: en for code, (_, en) in label_table("ghg_categories").items()}
 
 
 def _said(key: str, **fields: object) -> tuple[str, str]:
     return pair(f"note.ghg:{key}", **fields)
-
-
-def _zh(key: str, **fields: object) -> str:
-    return _said(key, **fields)[1]
 
 
 def _method(key: str, **fields: object) -> dict[str, str]:
@@ -70,20 +66,30 @@ def _method(key: str, **fields: object) -> dict[str, str]:
     return {"method": en, "method_zh": zh}
 
 
+def _factor(said: tuple[str, str]) -> dict[str, str]:
+    return {"factor": said[0], "factor_zh": said[1]}
+
+
+def _named(category: str, item: tuple[str, str]) -> dict[str, str]:
+    """A line's category (a code of the label table ghg_categories) and item, in Chinese and in English."""
+    return {"category": CATEGORIES[category], "item": item[1], "category_en": CATEGORIES_EN[category],
+            "item_en": item[0]}
+
+
 def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
     """The inventory's lines (category, gas, quantity of the gas, tCO₂e, method, factor) and totals."""
     g = gwp_set(gwp)
     lines: list[dict[str, Any]] = []
 
-    def add(category: str, item: str, gas: str, mass_t: float, flow: str, method: tuple[str, str],
-            factor: str) -> None:
-        lines.append({"category": category, "item": item, "gas": gas, "mass_t": mass_t,
+    def add(category: str, item: tuple[str, str], gas: str, mass_t: float, flow: str, method: tuple[str, str],
+            factor: tuple[str, str]) -> None:
+        lines.append({**_named(category, item), "gas": gas, "mass_t": mass_t,
                       "t_co2e": mass_t * g.factors[flow], "gwp": g.factors[flow], "method": method[0],
-                      "method_zh": method[1], "factor": factor})
+                      "method_zh": method[1], "factor": factor[0], "factor_zh": factor[1]})
 
     for sector, t in sorted(a.combustion_co2_by_sector.items()):
-        add(ENERGY, _zh("combustion_sector", sector=sector), "CO2", t, "CO2_fossil", _said("combustion_method"),
-            "the platform's factor set")
+        add("energy", _said("combustion_sector", sector=sector), "CO2", t, "CO2_fossil", _said("combustion_method"),
+            _said("factor_set"))
     ch4 = n2o = 0.0
     for carrier, tce in sorted(a.fuel_tce.items()):
         cls = FUEL_CLASS.get(carrier)
@@ -94,31 +100,34 @@ def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
         n2o += tj * NON_CO2[cls][1] / 1e3
     tj_all = sum(t for c, t in a.fuel_tce.items() if c in FUEL_CLASS) * TJ_PER_TCE
     fuel_energy = _said("fuel_energy", tj=tj_all)
-    add(ENERGY, _zh("combustion"), "CH4", ch4, "CH4_fossil", fuel_energy,
-        "IPCC 2006 Vol. 2 Table 2.3: coal 10, oil 3, gas 1 kg/TJ (recalled)")
-    add(ENERGY, _zh("combustion"), "N2O", n2o, "N2O", fuel_energy,
-        "IPCC 2006 Vol. 2 Table 2.3: coal 1.5, oil 0.6, gas 0.1 kg/TJ (recalled)")
+    add("energy", _said("combustion"), "CH4", ch4, "CH4_fossil", fuel_energy,
+        _said("ipcc_ch4"))
+    add("energy", _said("combustion"), "N2O", n2o, "N2O", fuel_energy,
+        _said("ipcc_n2o"))
     for kind, t in sorted(a.carbonates_t.items()):
-        add(PROCESS, _zh("carbonate", kind=kind), "CO2", t * CARBONATES[kind], "CO2_fossil",
-            _said("carbonate_method", t=t, factor=CARBONATES[kind]), "stoichiometric, IPCC 2006 Vol. 3 Table 2.1")
-    add(PROCESS, _zh("feedstock"), "CO2", a.feedstock_process_t, "CO2_fossil", _said("feedstock_method"),
-        "the platform's feedstock accounts")
+        add("process", _said("carbonate", kind=kind), "CO2", t * CARBONATES[kind], "CO2_fossil",
+            _said("carbonate_method", t=t, factor=CARBONATES[kind]), _said("stoichiometric"))
+    add("process", _said("feedstock"), "CO2", a.feedstock_process_t, "CO2_fossil", _said("feedstock_method"),
+        _said("feedstock_accounts"))
     if a.sf6_kg:
-        add(PROCESS, _zh("sf6"), "SF6", a.sf6_kg / 1e3, "SF6", _said("gas_kg", gas="SF6"), "as reported")
+        add("process", _said("sf6"), "SF6", a.sf6_kg / 1e3, "SF6", _said("gas_kg", gas="SF6"), _said("as_reported"))
     for gas, kg in sorted(a.hfc_kg.items()):
-        add(PROCESS, _zh("gas_emitted", gas=gas), gas, kg / 1e3, gas, _said("gas_kg", gas=gas), "as reported")
+        add("process", _said("gas_emitted", gas=gas), gas, kg / 1e3, gas, _said("gas_kg", gas=gas),
+            _said("as_reported"))
     total = sum(x["t_co2e"] for x in lines)
-    memo = {"category": CATEGORIES["memo"], "item": _zh("scope2"), "gas": "CO2", "mass_t": a.scope2_t,
-            "t_co2e": a.scope2_t, "gwp": 1.0, **_method("scope2_method"), "factor": "the platform's factor set"}
+    memo = {**_named("memo", _said("scope2")), "gas": "CO2", "mass_t": a.scope2_t,
+            "t_co2e": a.scope2_t, "gwp": 1.0, **_method("scope2_method"),
+            **_factor(_said("factor_set"))}
     if a.green_space_ha is not None and a.sink_factor_t_per_ha is not None:
         removal = a.green_space_ha * a.sink_factor_t_per_ha
-        sink = {"category": CATEGORIES["sink"], "item": _zh("green_space"), "gas": "CO2", "mass_t": -removal,
+        sink = {**_named("sink", _said("green_space")), "gas": "CO2", "mass_t": -removal,
                 "t_co2e": -removal, "gwp": 1.0,
                 **_method("sink_method", ha=a.green_space_ha, factor=a.sink_factor_t_per_ha),
-                "factor": a.sink_factor_source or "the park's factor"}
+                **_factor((a.sink_factor_source, a.sink_factor_source) if a.sink_factor_source else
+                          _said("park_factor"))}
     else:
-        sink = {"category": CATEGORIES["sink"], "item": _zh("green_space"), "gas": "CO2", "mass_t": None,
-                "t_co2e": None, "gwp": 1.0, **_method("sink_missing"), "factor": ""}
+        sink = {**_named("sink", _said("green_space")), "gas": "CO2", "mass_t": None,
+                "t_co2e": None, "gwp": 1.0, **_method("sink_missing"), **_factor(("", ""))}
     by_gas: dict[str, float] = {}
     for x in lines:
         by_gas[x["gas"]] = by_gas.get(x["gas"], 0.0) + x["t_co2e"]

@@ -31,7 +31,7 @@ from typing import Any
 
 from nengtan.errors import InputError
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
-from nengtan.i18n import keyed, names, pair
+from nengtan.i18n import Both, keyed, label_table, names, pair
 from nengtan.labels import STATISTIC_ITEMS
 from nengtan.labels import name as label
 
@@ -62,9 +62,14 @@ UNDEFINED_ZH = {en: zh for key, (en, zh) in keyed("note.hj274").items()
 how they begin), in Chinese."""
 
 
+def _said(key: str, **fields: object) -> tuple[str, str]:
+    """A note of the HJ 274 evaluation (``note.hj274:<key>``): (English, Chinese)."""
+    return pair(f"note.hj274:{key}", **fields)
+
+
 def _zh(key: str, **fields: object) -> str:
-    """A note of the HJ 274 evaluation (``note.hj274:<key>``) in Chinese, as the evaluation reports it."""
-    return pair(f"note.hj274:{key}", **fields)[1]
+    """A note of the HJ 274 evaluation in Chinese, as the evaluation reports it."""
+    return _said(key, **fields)[1]
 
 
 def undefined_zh(exc: ValueError) -> str:
@@ -124,15 +129,29 @@ class Indicator:
     compute: Callable[[Inputs], float]
     mark: str = ""  # "a" or "b" as the standard marks the row
     kind: str = "level"  # level (never negative), share (0–100 %), rate (may be negative), count, elasticity
-    requirement_text: str = ""
+    requirement_text: tuple[str, str] | None = None  # (English, Chinese), where the requirement is words
+
+    def _requirement(self) -> tuple[str, str]:
+        if self.requirement_text is not None:
+            return self.requirement_text
+        if self.op == "elastic":
+            return _said("elastic", t=self.threshold)
+        said = f"{self.op.replace('>=', '≥').replace('<=', '≤').replace('==', '=')} {self.threshold:g}"
+        return said, said
 
     @property
     def requirement(self) -> str:
-        if self.requirement_text:
-            return self.requirement_text
-        if self.op == "elastic":
-            return _zh("elastic", t=self.threshold)
-        return f"{self.op.replace('>=', '≥').replace('<=', '≤').replace('==', '=')} {self.threshold:g}"
+        """The requirement as the standard writes it (Chinese)."""
+        return self._requirement()[1]
+
+    @property
+    def requirement_en(self) -> str:
+        return self._requirement()[0]
+
+    @property
+    def unit_en(self) -> str:
+        """The unit in English (the standard's Chinese unit names, 万元/人 …, from the label table hj274_units)."""
+        return UNITS_EN.get(self.unit, self.unit)
 
 
 def _pct(a: float, b: float) -> float:
@@ -170,7 +189,12 @@ def _reclaimed_threshold() -> float:
 
 NAMES = names("hj274_indicators")
 """The indicators' names as HJ 274-2015 表1 writes them, by number (their English beside them in the catalogue)."""
+NAMES_EN = {no: en for no, (_, en) in label_table("hj274_indicators").items()}
 GROUPS = names("hj274_groups")
+GROUPS_EN = {zh: en for zh, en in label_table("hj274_groups").values()}
+"""A group's English by its Chinese name."""
+UNITS_EN = {zh: en for zh, en in label_table("hj274_units").values()}
+"""A unit's English by the standard's Chinese (万元/人 → 10⁴ CNY/person); % and — are the same in both."""
 ECON, SYMB, SAVE, ENV, INFO = (GROUPS[g] for g in ("economy", "symbiosis", "saving", "environment", "disclosure"))
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(1, ECON, NAMES["1"], "%", ">=", 30, False,
@@ -215,20 +239,20 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(16, SAVE, NAMES["16"], "%", ">=", _reclaimed_threshold(), False,
               "reclaimed_water / wastewater_plant_discharge × 100",
               lambda x: _pct(x("reclaimed_water"), x("wastewater_plant_discharge")), kind="share",
-              requirement_text=_zh("reclaimed")),
+              requirement_text=_said("reclaimed")),
     Indicator(17, ENV, NAMES["17"], "%", ">=", 100, True, "key_source_compliance",
-              lambda x: x("key_source_compliance"), kind="share", requirement_text=_zh("within_limits")),
+              lambda x: x("key_source_compliance"), kind="share", requirement_text=_said("within_limits")),
     Indicator(18, ENV, NAMES["18"], "—", ">=", 1, True,
               "total_control_completed (1 = all completed)", lambda x: x("total_control_completed"), kind="count",
-              requirement_text=_zh("all_completed")),
+              requirement_text=_said("all_completed")),
     Indicator(19, ENV, NAMES["19"], "次", "<=", 0, True, "major_incidents",
-              lambda x: x("major_incidents"), kind="count", requirement_text="0"),
+              lambda x: x("major_incidents"), kind="count", requirement_text=("0", "0")),
     Indicator(20, ENV, NAMES["20"], "%", ">=", 100, True, "env_management_completeness",
               lambda x: x("env_management_completeness"), kind="share"),
     Indicator(21, ENV, NAMES["21"], "%", ">=", 100, True, "clean_production_audit_rate",
               lambda x: x("clean_production_audit_rate"), kind="share"),
     Indicator(22, ENV, NAMES["22"], "—", ">=", 1, True, "wastewater_facility (1 = in place)",
-              lambda x: x("wastewater_facility"), kind="count", requirement_text=_zh("in_place")),
+              lambda x: x("wastewater_facility"), kind="count", requirement_text=_said("in_place")),
     Indicator(23, ENV, NAMES["23"], "%", ">=", 100, True, "risk_system_completeness",
               lambda x: x("risk_system_completeness"), kind="share"),
     Indicator(24, ENV, NAMES["24"], "%", ">=", 100, True, "solid_waste_disposal_rate",
@@ -280,7 +304,9 @@ def evaluate(x: Inputs, chosen: set[int] | None = None) -> dict[str, Any]:
     for ind in INDICATORS:
         x.used = []
         row: dict[str, Any] = {"no": ind.no, "group": ind.group, "name": ind.name, "unit": ind.unit,
-                               "requirement": ind.requirement, "mandatory": ind.mandatory, "mark": ind.mark,
+                               "requirement": ind.requirement, "group_en": GROUPS_EN[ind.group],
+                               "name_en": NAMES_EN[str(ind.no)], "unit_en": ind.unit_en,
+                               "requirement_en": ind.requirement_en, "mandatory": ind.mandatory, "mark": ind.mark,
                                "formula": ind.formula, "kind": ind.kind}
         try:
             v = ind.compute(x)
@@ -327,12 +353,13 @@ def check_filed(result: dict[str, Any], filed: dict[int, float], rel: float = 0.
     by = {r["no"]: r for r in result["indicators"]}
     for no, printed in sorted(filed.items()):
         r, ind = by[no], BY_NO[no]
-        flags = []
+        said = []
         if ind.kind in ("level", "count") and printed < 0:
-            flags.append(f"a {ind.unit} level is never negative: {printed:g} looks like a rate of change")
+            said.append(_said("never_negative", unit=Both(ind.unit_en, ind.unit), printed=printed))
         if ind.kind == "share" and not 0 <= printed <= 100:
-            flags.append(f"a share lies in 0–100 %: {printed:g}")
+            said.append(_said("share_range", printed=printed))
         if r["value"] is not None and abs(printed - r["value"]) > rel * max(abs(r["value"]), 1e-9):
-            flags.append(f"differs from the recomputed {r['value']:.4g}")
-        out.append({"no": no, "name": ind.name, "printed": printed, "recomputed": r["value"], "flags": flags})
+            said.append(_said("differs", value=r["value"]))
+        out.append({"no": no, "name": ind.name, "name_en": NAMES_EN[str(no)], "printed": printed,
+                    "recomputed": r["value"], "flags": [en for en, _ in said], "flags_zh": [zh for _, zh in said]})
     return out

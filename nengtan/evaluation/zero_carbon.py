@@ -23,14 +23,18 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from nengtan.i18n import names
+from nengtan.i18n import Both, label_table, names, pair
 
 NAMES = names("zero_carbon_indicators")
 """The indicators' names, by key (their English beside them in the catalogue)."""
+NAMES_EN = {key: en for key, (_, en) in label_table("zero_carbon_indicators").items()}
+UNITS = label_table("zero_carbon_units")
+"""The units per 万元 of value added: code → (Chinese, English)."""
 
 KWH_TCE = 0.1229e-3  # tce per kWh, electricity at calorific equivalent (GB/T 2589-2020)
-NATIONAL = "发改环资〔2025〕910号 (found, secondary)"
-JIANGSU = "江苏省（近）零碳产业园区建设指南 (found, secondary)"
+NATIONAL = pair("note.zero_carbon:found", document="发改环资〔2025〕910号")
+JIANGSU = pair("note.zero_carbon:found", document="江苏省（近）零碳产业园区建设指南")
+"""The documents the requirements come from, by their own titles, with how they were found: (English, Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,14 @@ def co2_limit(energy_tce: float) -> float:
     return 0.3 if energy_tce > 1_000_000 else 0.2
 
 
-def _row(key: str, name: str, unit: str, value: float | None, op: str, limit: float, source: str,
-         gap: dict[str, float] | None, inputs: dict[str, Any], note: str = "") -> dict[str, Any]:
+def _row(key: str, name: str, unit: str, value: float | None, op: str, limit: float, source: tuple[str, str],
+         gap: dict[str, float] | None, inputs: dict[str, Any], note: tuple[str, str] = ("", "")) -> dict[str, Any]:
     ok = None if value is None else (value <= limit + 1e-12 if op == "<=" else value >= limit - 1e-12)
-    return {"key": key, "name": name, "unit": unit, "value": value, "requirement": f"{'≤' if op == '<=' else '≥'} "
-            f"{limit:g}", "passed": ok, "source": source, "gap": gap if ok is False else None, "inputs": inputs,
-            "note": note}
+    zh_unit, en_unit = UNITS.get(unit, (unit, unit))
+    return {"key": key, "name": name, "name_en": NAMES_EN[key], "unit": zh_unit, "unit_en": en_unit, "value": value,
+            "requirement": f"{'≤' if op == '<=' else '≥'} {limit:g}", "passed": ok, "source": source[0],
+            "source_zh": source[1], "gap": gap if ok is False else None, "inputs": inputs, "note": note[0],
+            "note_zh": note[1]}
 
 
 def _cut(p: Park, t: float) -> dict[str, float]:
@@ -80,11 +86,11 @@ def evaluate(p: Park) -> list[dict[str, Any]]:
     rows.append(_row("co2_per_energy", NAMES["co2_per_energy"], "tCO2/tce", v, "<=", limit, NATIONAL,
                      _cut(p, co2 - limit * p.energy_tce) if v is not None else None,
                      {"co2_energy_t": p.co2_energy_t, "co2_process_t": p.co2_process_t, "energy_tce": p.energy_tce},
-                     f"limit {limit:g} for a park using {p.energy_tce / 1e4:,.1f} 万tce a year"))
+                     pair("note.zero_carbon:limit", limit=limit, tce=p.energy_tce / 1e4)))
     clean = p.nonfossil_tce + p.natural_gas_tce
     v = 100 * clean / p.energy_tce if p.energy_tce > 0 else None
     rows.append(_row("clean_energy_share", NAMES["clean_energy_share"], "%", v, ">=", 90,
-                     NATIONAL + "; clean = non-fossil + natural gas (to-verify)",
+                     pair("note.zero_carbon:clean", source=Both(*NATIONAL)),
                      {"clean_tce_to_add": 0.9 * p.energy_tce - clean,
                       "or_green_power_mwh": (0.9 * p.energy_tce - clean) / KWH_TCE / 1e3},
                      {"nonfossil_tce": p.nonfossil_tce, "natural_gas_tce": p.natural_gas_tce,
@@ -93,16 +99,19 @@ def evaluate(p: Park) -> list[dict[str, Any]]:
             ("solid_waste_utilisation", p.solid_waste_utilisation, 80, "percentage points"),
             ("waste_heat_utilisation", p.waste_heat_utilisation, 50, "percentage points"),
             ("water_reuse", p.water_reuse, 80, "percentage points")):
-        rows.append(_row(key, NAMES[key], "%", value, ">=", limit_, NATIONAL + " (guidance)",
+        rows.append(_row(key, NAMES[key], "%", value, ">=", limit_,
+                         pair("note.zero_carbon:guidance", source=Both(*NATIONAL)),
                          None if value is None else {f"{what}_to_gain": limit_ - value}, {key: value},
-                         "" if value is not None else f"no {key} in the park's statistics"))
+                         ("", "") if value is not None else
+                         pair("note.zero_carbon:no_statistic", item=Both(key, NAMES[key]))))
     va = p.value_added
-    rows.append(_row("energy_per_value_added", NAMES["energy_per_value_added"], "tce/万元",
+    rows.append(_row("energy_per_value_added", NAMES["energy_per_value_added"], "tce_per_10k_cny",
                      p.energy_tce / va if va else None, "<=", 0.35, JIANGSU,
                      {"energy_to_save_tce": p.energy_tce - 0.35 * va} if va else None,
                      {"energy_tce": p.energy_tce, "value_added": va}))
-    rows.append(_row("co2_per_value_added", NAMES["co2_per_value_added"], "tCO2/万元", co2 / va if va else None, "<=",
-                     0.6, JIANGSU, _cut(p, co2 - 0.6 * va) if va else None, {"co2_t": co2, "value_added": va}))
+    rows.append(_row("co2_per_value_added", NAMES["co2_per_value_added"], "tco2_per_10k_cny",
+                     co2 / va if va else None, "<=", 0.6, JIANGSU, _cut(p, co2 - 0.6 * va) if va else None,
+                     {"co2_t": co2, "value_added": va}))
     v = 100 * p.nonfossil_tce / p.energy_tce if p.energy_tce > 0 else None
     rows.append(_row("nonfossil_share", NAMES["nonfossil_share"], "%", v, ">=", 20, JIANGSU,
                      {"nonfossil_tce_to_add": 0.2 * p.energy_tce - p.nonfossil_tce,
@@ -117,7 +126,7 @@ def evaluate(p: Park) -> list[dict[str, Any]]:
     v = 100 * elec_tce / p.energy_tce if p.energy_tce > 0 else None
     rows.append(_row("electrification", NAMES["electrification"], "%", v, ">=", 50, JIANGSU,
                      {"electricity_tce_to_add": 0.5 * p.energy_tce - elec_tce},
-                     {"electricity_tce": elec_tce, "energy_tce": p.energy_tce}, "electricity at calorific equivalent"))
+                     {"electricity_tce": elec_tce, "energy_tce": p.energy_tce}, pair("note.zero_carbon:calorific")))
     for key, name, n in (("verified_enterprises", NAMES["verified_enterprises"], p.verified_enterprises),
                          ("certified_enterprises", NAMES["certified_enterprises"], p.certified_enterprises)):
         v = 100 * n / p.enterprises if p.enterprises else None

@@ -30,7 +30,9 @@ import pyarrow as pa
 from sqlalchemy import delete, select
 
 from nengtan.calendar import PARK_OFFSET_US, PARK_TZ, park_midnight
+from nengtan.i18n import Both, pair
 from nengtan.ingest.validate import signed_off_years
+from nengtan.labels import carrier_zh
 from nengtan.lake.dedupe import DedupeWriter, effective_readings_sql
 from nengtan.lake.store import Lake
 from nengtan.registry.store import Registry
@@ -78,7 +80,8 @@ class EnterpriseQuality:
     measured: dict[str, float] = field(default_factory=dict)  # carrier -> main-meter measured total
     estimated: dict[str, float] = field(default_factory=dict)
     statement: dict[str, float] = field(default_factory=dict)
-    mismatches: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)  # English, as the flag stores it
+    mismatches_zh: list[str] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
 
 
@@ -324,9 +327,11 @@ def compute(registry: Registry, lake: Lake, year: int, month: int | None = None,
                 metered = e.measured[key] + e.estimated.get(key, 0.0)
                 if stmt > 0 and abs(metered - stmt) / stmt > STATEMENT_TOLERANCE:
                     carrier = key.split("|")[1]
-                    msg = (f"{carrier} {period}: meters {metered:.6g} {CANONICAL_UNIT[carrier]} vs statement "
-                           f"{stmt:.6g} ({(metered - stmt) / stmt:+.1%}, limit ±{STATEMENT_TOLERANCE:.0%})")
+                    msg, msg_zh = pair("note.quality:mismatch", carrier=Both(carrier, carrier_zh(carrier)),
+                                       period=period, metered=metered, unit=CANONICAL_UNIT[carrier], statement=stmt,
+                                       deviation=(metered - stmt) / stmt, limit=STATEMENT_TOLERANCE)
                     e.mismatches.append(msg)
+                    e.mismatches_zh.append(msg_zh)
                     flags.append(_Flag(-1, ent_id, period, "statement_mismatch", None, metered, msg))
     code_of = {m.id: c for c, m in meters.items()}
     for fl in flags:

@@ -11,7 +11,7 @@ from typing import Any
 
 from nengtan.reports.charts import Chart
 from nengtan.reports.tables import Tables, write_tables
-from nengtan.reports.words import zh
+from nengtan.reports.words import page_word, zh
 
 
 def _yes(v: bool | None) -> str:
@@ -35,8 +35,9 @@ def hj274_tables(r: dict[str, Any]) -> Tables:
         ]
     ]
     for i in r["indicators"]:
-        src = "; ".join(f"{x['item']} {x['year']}: {x['value']:,.6g} ({x['source']})" for x in i["inputs"])
-        note = i.get("reason") or src
+        src = "；".join(f"{x['name_zh']} {x['year']}：{x['value']:,.6g}（{x['source_zh'] or x['source']}）"
+                       for x in i["inputs"])
+        note = i.get("reason_zh") or i.get("reason") or src
         if i.get("n"):
             note = zh("n = {n} years; ", n=i["n"]) + note
         if i.get("substituted_by"):
@@ -73,7 +74,7 @@ def hj274_tables(r: dict[str, Any]) -> Tables:
     out: Tables = {zh("Indicator table"): table, zh("Conclusion"): summary}
     if r.get("filed_check"):
         check = [[zh("No."), zh("Indicator"), zh("Value reported"), zh("Value recomputed"), zh("Finding")]]
-        check += [[c["no"], c["name"], c["printed"], c["recomputed"], "; ".join(c["flags"]) or zh("Agrees")]
+        check += [[c["no"], c["name"], c["printed"], c["recomputed"], "；".join(c["flags_zh"]) or zh("Agrees")]
                   for c in r["filed_check"]]
         out[zh("Reported values checked")] = check
     return out
@@ -93,7 +94,7 @@ def zero_carbon_tables(r: dict[str, Any]) -> Tables:
         ]
     ]
     for i in r["indicators"]:
-        gap = "; ".join(f"{k} {v:,.1f}" for k, v in (i["gap"] or {}).items())
+        gap = "；".join(f"{page_word(k)} {v:,.1f}" for k, v in (i["gap"] or {}).items())
         table.append(
             [
                 i["name"],
@@ -102,8 +103,8 @@ def zero_carbon_tables(r: dict[str, Any]) -> Tables:
                 i["requirement"],
                 zh("Met") if i["passed"] else (zh("Not met") if i["passed"] is False else zh("No data")),
                 gap or "—",
-                i["source"],
-                i["note"],
+                i["source_zh"],
+                i["note_zh"],
             ]
         )
     about = [
@@ -131,7 +132,8 @@ def ghg_tables(r: dict[str, Any]) -> Tables:
         ]
     ]
     for x in [*r["lines"], *r["memo"], r["sink"]]:
-        table.append([x["category"], x["item"], x["gas"], x["mass_t"], x["gwp"], x["t_co2e"], x["method"], x["factor"]])
+        table.append([x["category"], x["item"], x["gas"], x["mass_t"], x["gwp"], x["t_co2e"], x["method_zh"],
+                      x["factor_zh"]])
     about = [
         [zh("Item"), zh("Result")],
         [zh("Calendar year"), r["year"]],

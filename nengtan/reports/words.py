@@ -20,3 +20,9 @@ def both(english: str) -> str:
     """A heading printed in Chinese with its English beside it ("汇总 Summary"): the catalogue's Chinese for
     ``english`` in context ``report``, a space, and the English."""
     return f"{i18n.text('report', english)} {english}"
+
+
+def page_word(key: str) -> str:
+    """A thing named as the web pages name it (``web:<key>``; a zero-carbon gap's measure, say), in Chinese; the key
+    itself where the catalogue has none."""
+    return i18n.keyed("web").get(key, (key, key))[1]

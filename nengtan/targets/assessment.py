@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from nengtan.i18n import names, pair
+from nengtan.i18n import Both, names, pair
 from nengtan.indicators import co2_headline
 from nengtan.targets.allocation import Benchmark, benchmark_for
 from nengtan.targets.errors import TargetsError
@@ -52,9 +52,10 @@ DEFAULT_FACTORS: dict[str, tuple[float, float, str, str]] = {
 VERDICT_ZH = names("verdicts")
 
 
-def _zh(key: str, **fields: object) -> str:
-    """An assessment's reason or condition ``note.assess:<key>``, as the assessment records it: in Chinese."""
-    return pair(f"note.assess:{key}", **fields)[1]
+def _said(key: str, **fields: object) -> Both:
+    """An assessment's reason or condition ``note.assess:<key>`` in English and Chinese (the assessment records
+    both: ``reasons`` in Chinese, ``reasons_en`` beside it)."""
+    return Both(*pair(f"note.assess:{key}", **fields))
 
 
 class Proposal(BaseModel):
@@ -159,8 +160,10 @@ class Assessment:
     park_intensity: float
     park_intensity_after: float
     verdict: str
-    reasons: list[str] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # Chinese
+    conditions: list[str] = field(default_factory=list)  # Chinese
+    reasons_en: list[str] = field(default_factory=list)
+    conditions_en: list[str] = field(default_factory=list)
     by_carrier: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,6 +187,8 @@ class Assessment:
             "verdict_zh": VERDICT_ZH[self.verdict],
             "reasons": self.reasons,
             "conditions": self.conditions,
+            "reasons_en": self.reasons_en,
+            "conditions_en": self.conditions_en,
             "by_carrier": self.by_carrier,
         }
 
@@ -235,19 +240,19 @@ def assess(
         if park.value_added + p.expected_value_added > 0
         else float("nan")
     )
-    reasons: list[str] = []
-    conditions: list[str] = []
+    reasons: list[Both] = []
+    conditions: list[Both] = []
     verdict = "approve"
     if iva > b.co2_per_value_added or igo > b.co2_per_gross_output:
         verdict = "reject"
         if iva > b.co2_per_value_added:
-            reasons.append(_zh("va_over", va=iva, benchmark=b.co2_per_value_added, sector=b.sector_name,
-                               document=b.document, status=b.status))
+            reasons.append(_said("va_over", va=iva, benchmark=b.co2_per_value_added, sector=b.sector_name,
+                                 document=b.document, status=b.status))
         if igo > b.co2_per_gross_output:
-            reasons.append(_zh("go_over", go=igo, benchmark=b.co2_per_gross_output))
+            reasons.append(_said("go_over", go=igo, benchmark=b.co2_per_gross_output))
     else:
-        reasons.append(_zh("within_benchmark", va=iva, va_benchmark=b.co2_per_value_added, go=igo,
-                           go_benchmark=b.co2_per_gross_output))
+        reasons.append(_said("within_benchmark", va=iva, va_benchmark=b.co2_per_value_added, go=igo,
+                             go_benchmark=b.co2_per_gross_output))
         pi = park.intensity
         if iva > pi:
             verdict = "approve_with_conditions"
@@ -255,22 +260,22 @@ def assess(
             need_t = co2 - pi * p.expected_value_added
             bought = max(p.energy.get("electricity", 0.0) - p.pv_kwh, 0.0)
             pv_more = need_t / gf if gf > 0 else float("inf")
-            reasons.append(_zh("above_park", park=pi, after=after))
+            reasons.append(_said("above_park", park=pi, after=after))
             if pv_more <= bought:
-                conditions.append(_zh("more_pv", kwh=math.ceil(pv_more), park=pi))
+                conditions.append(_said("more_pv", kwh=math.ceil(pv_more), park=pi))
             else:
-                conditions.append(_zh("reduce", t=need_t, park=pi))
+                conditions.append(_said("reduce", t=need_t, park=pi))
         if park.intensity_limit is not None and after > park.intensity_limit:
             verdict = "approve_with_conditions"
-            already = _zh("already_over") if pi > park.intensity_limit else ""
-            reasons.append(_zh("over_limit", after=after, limit=park.intensity_limit, already=already))
-            conditions.append(_zh("offset_elsewhere"))
+            already = _said("already_over") if pi > park.intensity_limit else ""
+            reasons.append(_said("over_limit", after=after, limit=park.intensity_limit, already=already))
+            conditions.append(_said("offset_elsewhere"))
         if park.budget_reserve_t is not None and co2 > park.budget_reserve_t:
             verdict = "approve_with_conditions"
-            reasons.append(_zh("over_reserve", t=co2, reserve=park.budget_reserve_t))
-            conditions.append(_zh("next_budget"))
+            reasons.append(_said("over_reserve", t=co2, reserve=park.budget_reserve_t))
+            conditions.append(_said("next_budget"))
         if verdict == "approve":
-            reasons.append(_zh("within_park", park=pi))
+            reasons.append(_said("within_park", park=pi))
     return Assessment(
         project=p.name,
         sector_code=p.sector_code,
@@ -283,8 +288,10 @@ def assess(
         park_intensity=park.intensity,
         park_intensity_after=after,
         verdict=verdict,
-        reasons=reasons,
-        conditions=conditions,
+        reasons=[str(r.zh) for r in reasons],
+        conditions=[str(c.zh) for c in conditions],
+        reasons_en=[str(r.en) for r in reasons],
+        conditions_en=[str(c.en) for c in conditions],
         by_carrier=by,
     )
 
@@ -306,7 +313,8 @@ class PostAssessment:
     promised_co2_per_gross_output: float
     benchmark_co2_per_value_added: float
     status: str
-    reasons: list[str]
+    reasons: list[str]  # Chinese
+    reasons_en: list[str]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -352,18 +360,18 @@ def post_assess(
     iva, igo = co2 / va, co2 / go
     b = benchmark_for(p.sector_code, benchmarks)
     reasons = [
-        _zh("actual_va", va=iva, committed=piva, benchmark=b.co2_per_value_added),
-        _zh("actual_go", go=igo, committed=pigo),
+        _said("actual_va", va=iva, committed=piva, benchmark=b.co2_per_value_added),
+        _said("actual_go", go=igo, committed=pigo),
     ]
     if iva > b.co2_per_value_added:
         status = "red"
-        reasons.append(_zh("above_benchmark"))
+        reasons.append(_said("above_benchmark"))
     elif iva > piva * (1 + tolerance) or igo > pigo * (1 + tolerance):
         status = "yellow"
-        reasons.append(_zh("worse", tolerance=tolerance))
+        reasons.append(_said("worse", tolerance=tolerance))
     else:
         status = "green"
-        reasons.append(_zh("as_committed"))
+        reasons.append(_said("as_committed"))
     months = int(led["period"].nunique())
     return PostAssessment(
         project=p.name,
@@ -379,5 +387,6 @@ def post_assess(
         promised_co2_per_gross_output=pigo,
         benchmark_co2_per_value_added=b.co2_per_value_added,
         status=status,
-        reasons=reasons,
+        reasons=[str(r.zh) for r in reasons],
+        reasons_en=[str(r.en) for r in reasons],
     )

@@ -136,6 +136,7 @@ def test_reconciliation_explains_each_difference_by_activity_and_factor(stores: 
     assert lines["diesel"]["explanation"].startswith("stated by the platform only")
     assert lines["process:carbonate"]["explanation"] == ("stated by the verifier only; stated as emissions: "
                                                          "0.00 → 4.00 t")
+    assert lines["process:carbonate"]["explanation_zh"] == "仅核查机构填报；以排放量填报：0.00 → 4.00 t"
     assert out["locked"] and out["data_version"] == out["locked_data_version"]
 
 

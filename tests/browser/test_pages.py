@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -204,6 +205,16 @@ def test_evaluation_page_shows_the_engines_indicators(page, live) -> None:  # ty
     page.select_option("#gwp-select", "SAR")
     page.wait_for_selector("#ghg-total:has-text('SAR')", timeout=30_000)
     assert page.locator("#zero-carbon tr").count() == 13
+    # in English the evaluations are English throughout: names, units and requirements from the API's *_en fields
+    page.evaluate("localStorage.setItem('nt_lang', 'en')")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    row = page.inner_text("#hj274 tr[data-no='11']")
+    assert hj[11]["name_en"] in row and "tce/10⁴ CNY" in row and "≤ 0.5" in row
+    page.click("#hj274 tr[data-no='11']")
+    assert hj[11]["name_en"] in page.inner_text("#trend-name")
+    for table in ("#hj274", "#zero-carbon", "#ghg"):
+        assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", page.inner_text(table)), table
 
 
 def test_enterprise_enters_a_month_and_corrects_a_quarantined_row(page, live) -> None:  # type: ignore[no-untyped-def]
@@ -456,6 +467,12 @@ def test_cockpit_and_large_screen_show_the_open_live_alarms(page, live) -> None:
     assert page.inner_text("#alarm-count") == f"{n} 条未解除"
     row = page.locator("#alarms tr", has_text=meter)
     assert "数据中断" in row.inner_text() and "未收到读数" in row.inner_text()
+    page.evaluate("localStorage.setItem('nt_lang', 'en')")  # in English: the message the alarm stored in English
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    row = page.locator("#alarms tr", has_text=meter)
+    assert f"meter {meter}: no reading" in row.inner_text() and "未收到读数" not in row.inner_text()
+    page.evaluate("localStorage.setItem('nt_lang', 'zh')")
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{live['url']}/cockpit/screen?year={YEAR}")
     page.wait_for_selector("body[data-ready='1']", timeout=60_000)

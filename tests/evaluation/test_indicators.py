@@ -3,11 +3,15 @@ indicators, alternatives and the check of printed values; zero-carbon gaps; the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nengtan.errors import InputError
 from nengtan.evaluation import ghg, hj274, zero_carbon
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def test_growth_elasticity_and_reduction() -> None:
@@ -55,6 +59,14 @@ def test_hj274_indicators_by_hand() -> None:
     assert [x["item"] for x in by[2]["inputs"]] == ["value_added", "employees"]
     assert [x["name_zh"] for x in by[2]["inputs"]] == ["工业增加值", "从业人员"]
     assert not r["passed"] and 5 in r["mandatory_failed"]
+    # each row in the standard's Chinese and in English (the label tables hj274_indicators, _groups, _units)
+    assert (by[11]["name"], by[11]["unit"], by[11]["group"], by[11]["requirement"]) == (
+        "单位工业增加值综合能耗", "吨标煤/万元", "资源节约", "≤ 0.5")
+    assert (by[11]["unit_en"], by[11]["requirement_en"]) == ("tce/10⁴ CNY", "≤ 0.5")
+    assert by[2]["unit_en"] == "10⁴ CNY/person" and by[10]["requirement_en"].startswith("≤ 0.6 (value added growing)")
+    assert by[22]["requirement"] == "具备" and by[22]["requirement_en"] == "in place"
+    assert all(i["name_en"] and i["group_en"] and not CJK.search(i["name_en"] + i["group_en"] + i["unit_en"] +
+                                                                  i["requirement_en"]) for i in r["indicators"])
     with pytest.raises(InputError, match="chosen indicators 5, 40 are not optional"):
         hj274.evaluate(_inputs(), {1, 5, 40})
 
@@ -68,8 +80,11 @@ def test_a_level_stands_in_for_its_elasticity_and_printed_values_are_checked() -
     assert by[10]["passed"] is False and by[11]["passed"] and by[10]["substituted_by"] == 11
     assert 10 not in r["mandatory_failed"]
     flags = {c["no"]: c["flags"] for c in hj274.check_filed(r, {11: -4.6, 1: 28.0, 15: 120.0, 2: 20.0})}
-    assert flags[11][0].startswith("a 吨标煤/万元 level is never negative")
+    assert flags[11][0] == "a tce/10⁴ CNY level is never negative: -4.6 looks like a rate of change"
     assert flags[1] == [] and flags[15][0] == "a share lies in 0–100 %: 120" and "differs" in flags[2][0]
+    zh = {c["no"]: c["flags_zh"] for c in hj274.check_filed(r, {11: -4.6, 2: 20.0})}
+    assert zh[11] == ["以 吨标煤/万元 计的水平值不可能为负：-4.6 像是变化率", "与重新计算的 0.4 不符"]
+    assert zh[2] == [f"与重新计算的 {161_051 / 10_000:.4g} 不符"]  # 161 051 万元 / 10 000 people (_inputs)
 
 
 def test_value_added_falling_turns_the_elasticity_requirement() -> None:
@@ -95,6 +110,12 @@ def test_zero_carbon_gaps_by_hand() -> None:
     assert c["gap"]["or_pv_kwp"] == pytest.approx(cut / 0.5703 * 1000 / 1100)
     assert rows["renewable_electricity_share"]["gap"]["green_power_mwh_to_add"] == pytest.approx((6e8 - 4e8) / 1e3)
     assert rows["co2_per_value_added"]["passed"]  # 0.46 ≤ 0.6 t/万元
+    assert (rows["co2_per_value_added"]["unit"], rows["co2_per_value_added"]["unit_en"]) == ("tCO2/万元",
+                                                                                             "tCO2/10⁴ CNY")
+    assert c["note"] == "limit 0.2 for a park using 40.0 × 10⁴ tce a year"
+    assert c["note_zh"] == "年综合能耗 40.0 万吨标准煤的园区，限值 0.2"
+    assert rows["waste_heat_utilisation"]["note"] == "no waste_heat_utilisation in the park's statistics"
+    assert all(r["name_en"] and not CJK.search(r["name_en"] + r["unit_en"]) for r in rows.values())
     assert rows["verified_enterprises"]["gap"]["enterprises_to_add"] == 1  # 10 % of 95 is 9.5: 10 needed
     assert rows["certified_enterprises"]["passed"]
     assert rows["waste_heat_utilisation"]["passed"] is None
@@ -112,6 +133,7 @@ def test_ghg_non_co2_and_processes_by_hand() -> None:
     ch4 = (tj_coal * 10 + tj_gas * 1) / 1e3  # kg/TJ → t
     n2o = (tj_coal * 1.5 + tj_gas * 0.1) / 1e3
     assert lines[("化石燃料燃烧", "CH4")]["t_co2e"] == pytest.approx(ch4 * 21)  # SAR
+    assert not [x for x in [*r["lines"], r["memo"][0], r["sink"]] if CJK.search(x["category_en"] + x["item_en"])]
     assert lines[("化石燃料燃烧", "N2O")]["t_co2e"] == pytest.approx(n2o * 310)
     assert lines[("碳酸盐使用 limestone", "CO2")]["t_co2e"] == pytest.approx(43.97)
     assert lines[("电气设备制造 SF6 排放", "SF6")]["t_co2e"] == pytest.approx(0.002 * 23900)

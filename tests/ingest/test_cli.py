@@ -49,3 +49,9 @@ def test_user_mistakes_are_one_line(cli, tmp_path):  # type: ignore[no-untyped-d
         assert r.exit_code == 1, (args, r.output)
         assert needle in r.output and "Traceback" not in r.output
         assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_a_mistake_names_the_domain_s_reason_in_chinese_too(cli, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NENGTAN_LANG", "zh")
+    r = cli("quality", "--year", "2025", "--enterprise", "123")
+    assert r.exit_code == 1 and r.output.strip() == "错误：--enterprise：统一社会信用代码 “123” 为 3 位，应为 18 位"

@@ -68,6 +68,9 @@ def test_quality_rules_completeness_statement_and_gap_fill(registry, lake):  # t
     assert by[sub].total == pytest.approx(expected_sub)
     ent = rep.enterprises[0]
     assert len(ent.mismatches) == 1 and "statement 5000" in ent.mismatches[0]
+    metered = ent.mismatches[0].split("meters ")[1].split(" kWh")[0]  # the same figure, said in Chinese beside it
+    assert ent.mismatches_zh == [f"外购电力 2025-03：计量 {metered} kWh，统计报表 5000（偏差 "
+                                 f"{(float(metered) - 5000) / 5000:+.1%}，限值 ±5%）"]
     with registry.session() as s:
         days = s.scalars(select(QualityDay).join(Meter).where(Meter.code == main).order_by(QualityDay.day)).all()
         q = select(QualityFlag).where(QualityFlag.enterprise_id == ent_id(s, uscc))

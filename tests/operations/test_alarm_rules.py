@@ -24,6 +24,7 @@ def test_demand_is_the_intervals_mean_load_against_the_limit() -> None:
     (f,) = check_reading(RULE, AT, 30.0, None)  # 30 kWh in 15 min = 30 × 3600 / 900 = 120 kW
     assert (f.kind, f.value, f.limit) == ("demand", 120.0, 100.0)
     assert f.message == "计量器具 M1 07-01 09:00 平均负荷 120.0 kW，超过需量限值 100.0 kW"
+    assert f.message_en == "meter M1 07-01 09:00: mean load 120.0 kW over the demand limit 100.0 kW"
     assert check_reading(RULE, AT, 25.0, None) == []  # exactly 100 kW is within the limit
 
 
@@ -62,6 +63,7 @@ def test_missing_data_after_the_rules_minutes() -> None:
     f = check_missing(RULE, AT, AT + 45 * 60 * 10**6)
     assert f is not None and (f.kind, f.value, f.limit) == ("missing", 45.0, 30.0)
     assert f.message == "计量器具 M1 已 45 分钟未收到读数（限值 30 分钟）"
+    assert f.message_en == "meter M1: no reading for 45 minutes (limit 30 minutes)"
     days = check_missing(RULE, AT, AT + 3 * 86_400 * 10**6)
     assert days is not None and "已 3 天未收到读数" in days.message
     never = check_missing(RULE, None, AT)

@@ -169,6 +169,9 @@ def test_alarms_open_count_and_clear_with_the_readings(park: tuple[LocalStores, 
     # missing data: the newest reading is 23:45 on 31 December; at 01:00 that is 75 minutes, over the 60 allowed
     (miss,) = watch.check_missing(dt.datetime(YEAR + 1, 1, 1, 1, 0, tzinfo=PARK_TZ))
     assert miss["kind"] == "missing" and miss["message"].endswith("已 75 分钟未收到读数（限值 60 分钟）")
+    stored = next(a for a in live.alarms(stores.registry, {uscc}) if a["kind"] == "missing")  # both languages kept
+    assert (stored["message"], stored["message_en"]) == (miss["message"], miss["message_en"])
+    assert stored["message_en"].endswith("no reading for 75 minutes (limit 60 minutes)")
     assert watch.check_missing(dt.datetime(YEAR + 1, 1, 1, 1, 5, tzinfo=PARK_TZ)) == []  # still the same one open
     watch.replay(park_midnight(dt.date(YEAR, 12, 31)), end)  # a reading arrives: the gap closes
     assert not [a for a in live.alarms(stores.registry, {uscc}) if a["kind"] == "missing"]

@@ -48,6 +48,9 @@ def test_energy_budget_allocated_warned_and_drawn_on(registry: Registry, home: P
     assert ok["decision"] == "approved"
     no = energybudget.review(stores, STAFF, "大项目", 2025, energy_tce=left)
     assert no["decision"] == "rejected" and f"by {left / 2:,.1f}" in no["reason"]
+    assert no["reason_zh"] == f"{left:,.1f} tce 超出 2025 年预算剩余储备（{left / 2:,.1f} tce）{left / 2:,.1f} tce"
+    assert [(r["reason"], r["reason_zh"]) for r in energybudget.reviews(stores, 2025)][-1] == (no["reason"],
+                                                                                                no["reason_zh"])
     assert energybudget.budget(stores, 2025)["reserve_left_tce"] == pytest.approx(left / 2)
     with pytest.raises(NotFoundError):
         energybudget.review(stores, Actor("u", "enterprise", frozenset({1})), "x", 2025, energy_tce=1)

@@ -159,7 +159,7 @@ def test_assessment_by_hand():
     # above the park average 0.15 -> approve with conditions; PV to close the gap:
     # (4511.9 - 0.15 * 25000) / 5.827e-4 = 761.9 / 5.827e-4 = 1 307 533.9 -> at least 1 307 534 kWh
     assert a.verdict == "approve_with_conditions"
-    assert "1,307,534 kWh" in a.conditions[0]
+    assert "1,307,534 kWh" in a.conditions[0] and a.conditions_en[0].startswith("add at least 1,307,534 kWh/yr")
     assert a.park_intensity_after == pytest.approx((30_000 + 4511.9) / 225_000)
     # same project in a park averaging 0.2 t/万元 -> approve
     assert assess(p, ParkContext(40_000.0, 200_000.0, 800_000.0), bms, f).verdict == "approve"
@@ -168,6 +168,8 @@ def test_assessment_by_hand():
     p2 = parse_proposal({**PROJECT, "pv_kwh": 0.0, "energy": {"electricity": 8e6, "natural_gas": 4e5}})
     r = assess(p2, park, bms, f)
     assert r.verdict == "reject" and "单位工业总产值碳排放 0.0553" in r.reasons[0]
+    assert r.reasons_en[0].startswith("CO2 per gross industrial output 0.0553 tCO2/10⁴ CNY above the sector benchmark")
+    assert len(r.reasons_en) == len(r.reasons) and r.to_dict()["reasons_en"] == r.reasons_en
 
 
 def test_assessment_budget_reserve_condition():

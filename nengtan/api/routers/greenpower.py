@@ -39,7 +39,7 @@ class OrderCreate(BaseModel):
     side: str = Field(pattern="^(buy|sell)$")
     product: str = Field(pattern="^(gec|green_power|ccer|cea:[0-9]{4})$",
                          description="gec, green_power, ccer, or cea:<year> (allowances of a compliance year)")
-    price: float = Field(gt=0, le=100_000, description="元/MWh (元/t for ccer and cea)")
+    price: float = Field(gt=0, le=100_000, description="CNY/MWh (CNY/t for ccer and cea)")
     mwh: int = Field(ge=1, le=10_000_000, description="MWh (t for ccer and cea)")
     holding: int | None = Field(default=None, description="A sell: the GEC holding or the CCER lot offered")
 

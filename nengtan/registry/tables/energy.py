@@ -39,7 +39,8 @@ class EnergyReview(Base):
     year: Mapped[int] = mapped_column(Integer, index=True)
     energy_tce: Mapped[float] = mapped_column(Float)
     decision: Mapped[str] = mapped_column(String(12))  # approved | rejected
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # English
+    reason_zh: Mapped[str | None] = mapped_column(Text, nullable=True)  # zh-CN (None: decided before 0020)
     approval_no: Mapped[str] = mapped_column(String(60), default="")
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("project_assessment.id"), nullable=True)
     decided_by: Mapped[str] = mapped_column(String(100))

@@ -73,6 +73,7 @@ class Alarm(Base):
     limit: Mapped[float] = mapped_column(Float)
     count: Mapped[int] = mapped_column(Integer, default=1)
     message: Mapped[str] = mapped_column(Text)  # zh-CN
+    message_en: Mapped[str | None] = mapped_column(Text, nullable=True)  # English (None: raised before 0020)
     raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
 
