@@ -8,7 +8,9 @@ In the same run, on the demo lake (the bench's cached copy, built by bench/bench
   month scan alone;
 * the same inventory on DuckDB, whose CO2 must equal Spark's.
 
-Best of N after a warm-up (the SparkSession starts once, outside the timings). Writes the section
+Best of N after a warm-up of each, the three run in turn (bare, month scan, inventory, bare, …) so that the JVM's
+just-in-time compilation, which warms over the first runs, and any drift of a shared machine reach all three alike
+(the SparkSession starts once, outside the timings). Writes the section
 "## Inventory on Spark (issue 14)" of docs/benchmarks.md.  Usage: python bench/bench_spark.py [--repeat N]
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_inventory import DOC, best, ensure
+from bench_inventory import DOC, best_interleaved, ensure
 
 from nengtan.demo import FULL
 from nengtan.engine.ledgers import inventory
@@ -34,7 +36,7 @@ SECTION = "## Inventory on Spark (issue 14)"
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     reg, lake, readings = ensure("demo", FULL)
     files = lake.files(years=[2025])
@@ -48,9 +50,8 @@ def main() -> None:
     os.environ["NENGTAN_ENGINE"] = "duckdb"
     duck = inventory(reg, lake, 2025)
     os.environ["NENGTAN_ENGINE"] = "spark"
-    t_bare = best(bare, args.repeat)
-    t_scan = best(lambda: spark.month_scan(lake, 2025), args.repeat)
-    t_inv = best(lambda: inventory(reg, lake, 2025), args.repeat)
+    t_bare, t_scan, t_inv = best_interleaved([bare, lambda: spark.month_scan(lake, 2025),
+                                              lambda: inventory(reg, lake, 2025)], args.repeat)
     inv = inventory(reg, lake, 2025)
     assert abs(inv.co2_t - duck.co2_t) <= 1e-9 * duck.co2_t, (inv.co2_t, duck.co2_t)
     import pyspark
@@ -60,7 +61,8 @@ def main() -> None:
         SECTION, "",
         f"`python bench/bench_spark.py` — {dt.date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, PySpark "
         f"{pyspark.__version__} local[2] on OpenJDK, load average before the run {load[0]:.2f}. Best of {args.repeat} "
-        "after a warm-up; the session starts outside the timings.", "",
+        "after a warm-up, bare aggregation, month scan and inventory run in turn; the session starts outside the "
+        "timings.", "",
         "Baseline: Spark `groupBy(meter_id, month).sum(value)` over the same files, collected. nengtan: the whole "
         "annual park inventory with `NENGTAN_ENGINE=spark` (and its month scan alone). Goal: within 1.5× of the bare "
         "aggregation, and the same numbers as DuckDB.", "",
