@@ -111,6 +111,11 @@ def pair(context: str, **fields: object) -> tuple[str, str]:
         english, chinese = _one_text()[context]
     except KeyError:
         raise KeyError(f"the message catalogue has no entry of context {context!r}") from None
+    return fill(english, chinese, fields)
+
+
+def fill(english: str, chinese: str, fields: dict[str, object]) -> tuple[str, str]:
+    """Both texts with ``fields`` filled in, a :class:`Both` field giving each language its own value."""
     en = {k: v.en if isinstance(v, Both) else v for k, v in fields.items()}
     zh = {k: v.zh if isinstance(v, Both) else v for k, v in fields.items()}
     return english.format(**en), chinese.format(**zh)

@@ -78,12 +78,9 @@ class UserError(InputError):
     def said(cls, key: str, **fields: object) -> UserError:
         """The mistake ``key`` of the message catalogue (context ``cli.error:<key>``, nengtan.i18n), its English and
         its Chinese with the fields filled in (a field given as nengtan.i18n.Both fills each with its own)."""
-        from nengtan.i18n import Both, keyed
+        from nengtan.i18n import fill, keyed
 
-        english, chinese = keyed("cli.error")[key]
-        en = {k: v.en if isinstance(v, Both) else v for k, v in fields.items()}
-        zh = {k: v.zh if isinstance(v, Both) else v for k, v in fields.items()}
-        return cls(english.format(**en), chinese.format(**zh))
+        return cls(*fill(*keyed("cli.error")[key], fields))
 
 
 def register_user_error(*types: type[BaseException]) -> None:
