@@ -90,6 +90,12 @@ def names(table: str) -> dict[str, str]:
     return {code: zh for code, (_, zh) in keyed(f"label.{table}").items()}
 
 
+def names_en(table: str) -> dict[str, str]:
+    """Code → English name of the label table ``table``: :func:`names`' English twin, for a field the API gives in
+    both languages (``name`` beside ``name_en``)."""
+    return {code: en for code, (en, _) in keyed(f"label.{table}").items()}
+
+
 def page_words() -> dict[str, dict[str, str]]:
     """The web pages' words (window.NT_I18N): ``{"zh": {key: …}, "en": {key: …}}`` from the entries ``web:<key>``."""
     words = keyed("web")

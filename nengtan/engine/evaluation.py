@@ -122,7 +122,7 @@ def hj274_trend(stores: Stores, years: list[int], base_year: int | None = None) 
     """Each indicator's value and pass/fail over `years` (the cockpit's trend)."""
     per = {y: hj274_evaluation(stores, y, base_year) for y in years}
     return {"years": years, "base_year": base_year, "indicators": [
-        {"no": ind.no, "name": ind.name, "name_en": hj274.NAMES_EN[str(ind.no)], "unit": ind.unit,
+        {"no": ind.no, "name": ind.name, "name_en": ind.name_en, "unit": ind.unit,
          "unit_en": ind.unit_en, "values": [per[y]["indicators"][k]["value"] for y in years],
          "passed": [per[y]["indicators"][k]["passed"] for y in years]}
         for k, ind in enumerate(hj274.INDICATORS)]}

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nengtan.footprint.gwp import gwp_set
-from nengtan.i18n import label_table, names, pair
+from nengtan.i18n import names, names_en, pair
 
 TJ_PER_TCE = 29.3076e-3  # 1 kgce = 29.3076 MJ (GB/T 2589-2020)
 FUEL_CLASS = {"coal": "coal", "coke": "coal", "diesel": "oil", "gasoline": "oil", "fuel_oil": "oil", "kerosene": "oil",
@@ -54,20 +54,16 @@ class Activity:
 
 CATEGORIES = names("ghg_categories")
 """The inventory's categories (省级温室气体清单编制指南 layout) in Chinese, as its lines name them."""
-CATEGORIES_EN = {code: en for code, (_, en) in label_table("ghg_categories").items()}
+CATEGORIES_EN = names_en("ghg_categories")
 
 
 def _said(key: str, **fields: object) -> tuple[str, str]:
     return pair(f"note.ghg:{key}", **fields)
 
 
-def _method(key: str, **fields: object) -> dict[str, str]:
-    en, zh = _said(key, **fields)
-    return {"method": en, "method_zh": zh}
-
-
-def _factor(said: tuple[str, str]) -> dict[str, str]:
-    return {"factor": said[0], "factor_zh": said[1]}
+def _both(field: str, said: tuple[str, str]) -> dict[str, str]:
+    """A line's field in English and its ``_zh`` twin (the method, the factor)."""
+    return {field: said[0], f"{field}_zh": said[1]}
 
 
 def _named(category: str, item: tuple[str, str]) -> dict[str, str]:
@@ -84,8 +80,8 @@ def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
     def add(category: str, item: tuple[str, str], gas: str, mass_t: float, flow: str, method: tuple[str, str],
             factor: tuple[str, str]) -> None:
         lines.append({**_named(category, item), "gas": gas, "mass_t": mass_t,
-                      "t_co2e": mass_t * g.factors[flow], "gwp": g.factors[flow], "method": method[0],
-                      "method_zh": method[1], "factor": factor[0], "factor_zh": factor[1]})
+                      "t_co2e": mass_t * g.factors[flow], "gwp": g.factors[flow], **_both("method", method),
+                      **_both("factor", factor)})
 
     for sector, t in sorted(a.combustion_co2_by_sector.items()):
         add("energy", _said("combustion_sector", sector=sector), "CO2", t, "CO2_fossil", _said("combustion_method"),
@@ -116,18 +112,18 @@ def inventory(a: Activity, gwp: str = "AR6") -> dict[str, Any]:
             _said("as_reported"))
     total = sum(x["t_co2e"] for x in lines)
     memo = {**_named("memo", _said("scope2")), "gas": "CO2", "mass_t": a.scope2_t,
-            "t_co2e": a.scope2_t, "gwp": 1.0, **_method("scope2_method"),
-            **_factor(_said("factor_set"))}
+            "t_co2e": a.scope2_t, "gwp": 1.0, **_both("method", _said("scope2_method")),
+            **_both("factor", _said("factor_set"))}
     if a.green_space_ha is not None and a.sink_factor_t_per_ha is not None:
         removal = a.green_space_ha * a.sink_factor_t_per_ha
         sink = {**_named("sink", _said("green_space")), "gas": "CO2", "mass_t": -removal,
                 "t_co2e": -removal, "gwp": 1.0,
-                **_method("sink_method", ha=a.green_space_ha, factor=a.sink_factor_t_per_ha),
-                **_factor((a.sink_factor_source, a.sink_factor_source) if a.sink_factor_source else
-                          _said("park_factor"))}
+                **_both("method", _said("sink_method", ha=a.green_space_ha, factor=a.sink_factor_t_per_ha)),
+                **_both("factor", (a.sink_factor_source, a.sink_factor_source) if a.sink_factor_source else
+                        _said("park_factor"))}
     else:
         sink = {**_named("sink", _said("green_space")), "gas": "CO2", "mass_t": None,
-                "t_co2e": None, "gwp": 1.0, **_method("sink_missing"), **_factor(("", ""))}
+                "t_co2e": None, "gwp": 1.0, **_both("method", _said("sink_missing")), **_both("factor", ("", ""))}
     by_gas: dict[str, float] = {}
     for x in lines:
         by_gas[x["gas"]] = by_gas.get(x["gas"], 0.0) + x["t_co2e"]

@@ -31,7 +31,7 @@ from typing import Any
 
 from nengtan.errors import InputError
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
-from nengtan.i18n import Both, keyed, label_table, names, pair
+from nengtan.i18n import Both, keyed, label_table, names, names_en, pair
 from nengtan.labels import STATISTIC_ITEMS
 from nengtan.labels import name as label
 
@@ -149,6 +149,10 @@ class Indicator:
         return self._requirement()[0]
 
     @property
+    def name_en(self) -> str:
+        return NAMES_EN[str(self.no)]
+
+    @property
     def unit_en(self) -> str:
         """The unit in English (the standard's Chinese unit names, 万元/人 …, from the label table hj274_units)."""
         return UNITS_EN.get(self.unit, self.unit)
@@ -189,7 +193,7 @@ def _reclaimed_threshold() -> float:
 
 NAMES = names("hj274_indicators")
 """The indicators' names as HJ 274-2015 表1 writes them, by number (their English beside them in the catalogue)."""
-NAMES_EN = {no: en for no, (_, en) in label_table("hj274_indicators").items()}
+NAMES_EN = names_en("hj274_indicators")
 GROUPS = names("hj274_groups")
 GROUPS_EN = {zh: en for zh, en in label_table("hj274_groups").values()}
 """A group's English by its Chinese name."""
@@ -305,7 +309,7 @@ def evaluate(x: Inputs, chosen: set[int] | None = None) -> dict[str, Any]:
         x.used = []
         row: dict[str, Any] = {"no": ind.no, "group": ind.group, "name": ind.name, "unit": ind.unit,
                                "requirement": ind.requirement, "group_en": GROUPS_EN[ind.group],
-                               "name_en": NAMES_EN[str(ind.no)], "unit_en": ind.unit_en,
+                               "name_en": ind.name_en, "unit_en": ind.unit_en,
                                "requirement_en": ind.requirement_en, "mandatory": ind.mandatory, "mark": ind.mark,
                                "formula": ind.formula, "kind": ind.kind}
         try:
@@ -360,6 +364,6 @@ def check_filed(result: dict[str, Any], filed: dict[int, float], rel: float = 0.
             said.append(_said("share_range", printed=printed))
         if r["value"] is not None and abs(printed - r["value"]) > rel * max(abs(r["value"]), 1e-9):
             said.append(_said("differs", value=r["value"]))
-        out.append({"no": no, "name": ind.name, "name_en": NAMES_EN[str(no)], "printed": printed,
+        out.append({"no": no, "name": ind.name, "name_en": ind.name_en, "printed": printed,
                     "recomputed": r["value"], "flags": [en for en, _ in said], "flags_zh": [zh for _, zh in said]})
     return out

@@ -23,11 +23,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from nengtan.i18n import Both, label_table, names, pair
+from nengtan.i18n import Both, label_table, names, names_en, pair
 
 NAMES = names("zero_carbon_indicators")
 """The indicators' names, by key (their English beside them in the catalogue)."""
-NAMES_EN = {key: en for key, (_, en) in label_table("zero_carbon_indicators").items()}
+NAMES_EN = names_en("zero_carbon_indicators")
 UNITS = label_table("zero_carbon_units")
 """The units per 万元 of value added: code → (Chinese, English)."""
 

@@ -52,10 +52,10 @@ DEFAULT_FACTORS: dict[str, tuple[float, float, str, str]] = {
 VERDICT_ZH = names("verdicts")
 
 
-def _said(key: str, **fields: object) -> Both:
-    """An assessment's reason or condition ``note.assess:<key>`` in English and Chinese (the assessment records
-    both: ``reasons`` in Chinese, ``reasons_en`` beside it)."""
-    return Both(*pair(f"note.assess:{key}", **fields))
+def _said(key: str, **fields: object) -> tuple[str, str]:
+    """An assessment's reason or condition ``note.assess:<key>``: (English, Chinese). The assessment records both:
+    ``reasons`` in Chinese, ``reasons_en`` beside it."""
+    return pair(f"note.assess:{key}", **fields)
 
 
 class Proposal(BaseModel):
@@ -240,8 +240,8 @@ def assess(
         if park.value_added + p.expected_value_added > 0
         else float("nan")
     )
-    reasons: list[Both] = []
-    conditions: list[Both] = []
+    reasons: list[tuple[str, str]] = []
+    conditions: list[tuple[str, str]] = []
     verdict = "approve"
     if iva > b.co2_per_value_added or igo > b.co2_per_gross_output:
         verdict = "reject"
@@ -267,7 +267,7 @@ def assess(
                 conditions.append(_said("reduce", t=need_t, park=pi))
         if park.intensity_limit is not None and after > park.intensity_limit:
             verdict = "approve_with_conditions"
-            already = _said("already_over") if pi > park.intensity_limit else ""
+            already = Both(*_said("already_over")) if pi > park.intensity_limit else ""
             reasons.append(_said("over_limit", after=after, limit=park.intensity_limit, already=already))
             conditions.append(_said("offset_elsewhere"))
         if park.budget_reserve_t is not None and co2 > park.budget_reserve_t:
@@ -288,10 +288,10 @@ def assess(
         park_intensity=park.intensity,
         park_intensity_after=after,
         verdict=verdict,
-        reasons=[str(r.zh) for r in reasons],
-        conditions=[str(c.zh) for c in conditions],
-        reasons_en=[str(r.en) for r in reasons],
-        conditions_en=[str(c.en) for c in conditions],
+        reasons=[zh for _, zh in reasons],
+        conditions=[zh for _, zh in conditions],
+        reasons_en=[en for en, _ in reasons],
+        conditions_en=[en for en, _ in conditions],
         by_carrier=by,
     )
 
@@ -387,6 +387,6 @@ def post_assess(
         promised_co2_per_gross_output=pigo,
         benchmark_co2_per_value_added=b.co2_per_value_added,
         status=status,
-        reasons=[str(r.zh) for r in reasons],
-        reasons_en=[str(r.en) for r in reasons],
+        reasons=[zh for _, zh in reasons],
+        reasons_en=[en for en, _ in reasons],
     )

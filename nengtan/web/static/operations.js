@@ -23,7 +23,7 @@
         d.items.map((a) => '<tr class="alarm ' + (a.cleared_at ? "" : "bad") + '"><td><span class="dot ' + (a.cleared_at ? "grey" : "red") + '"></span>' +
           NT.t("kind_" + a.kind) + "</td>" + (opts.enterprise === false ? "" : "<td>" + NT.esc(a.enterprise) + "</td>") +
           '<td><a href="/portal/' + encodeURIComponent(a.uscc) + "/meters/" + encodeURIComponent(a.meter) + '">' + NT.esc(a.meter) + "</a></td><td>" +
-          time(a.first_ts) + '</td><td class="num">' + a.count + "</td><td>" + NT.esc(NT.lang === "en" && a.message_en ? a.message_en : a.message) + "</td><td>" +
+          time(a.first_ts) + '</td><td class="num">' + a.count + "</td><td>" + NT.esc(NT.said(a, "message")) + "</td><td>" +
           (a.cleared_at ? time(a.cleared_at) : NT.t("alarmOpen")) + "</td></tr>").join("");
     };
     await render();
