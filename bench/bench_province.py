@@ -85,7 +85,7 @@ def duck_row(name: str, repeat: int) -> dict[str, Any]:
 
 
 def spark_row(row: dict[str, Any], repeat: int) -> dict[str, Any]:
-    from nengtan.lake.spark_scan import spark_scan
+    from nengtan.lake.spark_scan import LAKE_SCHEMA, spark_scan
 
     reg, lake = row["reg"], row["lake_obj"]
     files = lake.files(years=[2025])
@@ -93,8 +93,8 @@ def spark_row(row: dict[str, Any], repeat: int) -> dict[str, Any]:
     session = spark.spark
 
     def bare() -> None:
-        session.read.option("basePath", str(lake.dir)).parquet(*files).groupBy("meter_id", "month").sum(
-            "value").collect()
+        session.read.schema(LAKE_SCHEMA).option("basePath", str(lake.dir)).parquet(*files).groupBy(
+            "meter_id", "month").sum("value").collect()
 
     os.environ["NENGTAN_ENGINE"] = "spark"
     try:

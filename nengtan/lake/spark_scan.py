@@ -6,19 +6,21 @@ The SQL is DuckDB's, in Spark's dialect: ``min_by``/``max_by`` for ``arg_min``/`
 ``epoch_us``, ``LEFT SEMI JOIN`` for ``SEMI JOIN``. The file grouping (which files need the register scan or the
 measured-wins view) is nengtan.lake.scan.plan_month_scan, shared. One SparkSession per master URL for the process:
 ``local[2]`` in the tests; on a cluster, ``spark-submit`` or a ``spark://``/``yarn`` master and the lake on storage
-every executor reads (docs/spark.md).
+every executor reads (docs/spark.md). The month scan's queries run as one job; a counters' read small enough
+(DRIVER_READ_BYTES) is answered on the driver by the embedded engine, the same query as DuckDBScan's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nengtan.calendar import PARK_OFFSET_US, park_midnight
-from nengtan.lake.scan import READING_COLUMNS, merge_month_scan, months_between, plan_month_scan
+from nengtan.lake.scan import DUCKDB, READING_COLUMNS, merge_month_scan, months_between, plan_month_scan
 from nengtan.lake.store import Lake
 
 if TYPE_CHECKING:
@@ -42,13 +44,17 @@ EFFECTIVE = """(SELECT * FROM (
     FROM {src}) WHERE _rn = 1)"""
 SPARK_SQL = {"sum": SUM_SCAN, "registers": MONTH_SCAN, "effective": MONTH_SCAN.replace("{src}", EFFECTIVE)}
 HOUR_US = 3600 * 10**6
+LAKE_SCHEMA = ("meter_id STRING, ts TIMESTAMP, value DOUBLE, unit STRING, quality STRING, batch STRING, "
+               "carrier STRING, year INT, month INT")
+"""The lake's columns in Spark's types: nengtan.lake.store.READING_SCHEMA (timestamps in UTC are Spark's TIMESTAMP)
+and the partition columns ``carrier=/year=/month=``; tests/lake/test_spark_scan.py checks it against what Spark
+infers from the files."""
 
 
 @lru_cache(maxsize=2)
 def session(master: str) -> SparkSession:
     """The process's SparkSession on `master`: UTC session time (timestamps are instants), Arrow for the
     frames handed back, no UI, a small shuffle for one machine (Spark's 200 partitions suit a cluster)."""
-    import os
     import warnings
 
     from pyspark.sql import SparkSession
@@ -76,44 +82,66 @@ def session(master: str) -> SparkSession:
             .getOrCreate())
 
 
+DRIVER_READ_BYTES = 64 * 2**20
+"""A counters' read over files of at most this many bytes in all is done on the driver (SparkScan.counter_readings)."""
+
+
 class SparkScan:
     """The lake scan on Spark."""
 
     name = "spark"
 
-    def __init__(self, master: str = "local[2]") -> None:
+    def __init__(self, master: str = "local[2]", driver_read_bytes: int = DRIVER_READ_BYTES) -> None:
         self.master = master
+        self.driver_read_bytes = driver_read_bytes
 
     @property
     def spark(self) -> SparkSession:
         return session(self.master)
 
     def _frame(self, lake: Lake, files: list[str]) -> DataFrame:
-        return self.spark.read.option("basePath", str(lake.dir)).parquet(*files)
+        """The files as one frame of LAKE_SCHEMA, which Spark would otherwise infer from the files' footers on every
+        read (about 0.05 s each, a third of the counters' read on the demo lake)."""
+        return self.spark.read.schema(LAKE_SCHEMA).option("basePath", str(lake.dir)).parquet(*files)
 
     def _sql(self, lake: Lake, files: list[str], sql: str, meters: list[str] | None = None) -> pd.DataFrame:
         """Run `sql`, whose ``{src}`` stands for the files (and ``wanted`` for `meters`), into pandas."""
-        views: dict[str, Any] = {"src": self._frame(lake, files)}
+        return self._union(lake, [(files, sql)], meters)
+
+    def _union(self, lake: Lake, parts: list[tuple[list[str], str]], meters: list[str] | None = None
+               ) -> pd.DataFrame:
+        """The queries of `parts` (each `sql` over its `files`, as in _sql) as one Spark job, their rows one after
+        the other (UNION ALL: the queries must give the same columns)."""
+        views: dict[str, Any] = {f"src{i}": self._frame(lake, files) for i, (files, _) in enumerate(parts)}
         if meters is not None:
             views["wanted"] = self.spark.createDataFrame([(m,) for m in meters], "meter_id string")
         names = {k: f"nt_{k}_{id(v)}" for k, v in views.items()}
         for k, v in views.items():
             v.createOrReplaceTempView(names[k])
         try:
-            return self.spark.sql(sql.replace("{src}", names["src"]).replace("{wanted}", names.get("wanted", "")
-                                                                              )).toPandas()
+            sql = " UNION ALL ".join(f"({q.replace('{src}', names[f'src{i}'])})" for i, (_, q) in enumerate(parts))
+            return self.spark.sql(sql.replace("{wanted}", names.get("wanted", ""))).toPandas()
         finally:
             for n in names.values():
                 self.spark.catalog.dropTempView(n)
 
     def month_scan(self, lake: Lake, year: int) -> pd.DataFrame:
-        return merge_month_scan([self._sql(lake, files, sql) for files, sql in plan_month_scan(lake, year,
-                                                                                             SPARK_SQL)])
+        """The plan's queries (nengtan.lake.scan.plan_month_scan) run as one Spark job: one job's planning and task
+        start-up where there were up to three, about 0.1 s on the demo lake (docs/benchmarks.md)."""
+        plan = plan_month_scan(lake, year, SPARK_SQL)
+        return merge_month_scan([self._union(lake, plan)] if plan else [])
 
     def counter_readings(self, lake: Lake, meter_ids: list[str], months: set[tuple[int, int]]) -> pd.DataFrame:
+        """The readings of the counters whose registers fell (a few meters in a few months, the inventory's second
+        question): on the driver with the embedded engine (nengtan.lake.scan.DUCKDB, the same query) where their
+        months' counter files come to at most `driver_read_bytes` — a Spark job's start-up would be most of the
+        time (0.1 s in local mode, more on a cluster) for a few thousand rows; the lake is at the same path on the
+        driver as on the executors (docs/spark.md) — and on Spark where they are more."""
         files = [f for f in lake.files(months=months) if lake.kind_of(f) != "interval"]
         if not files or not meter_ids:
             return pd.DataFrame(columns=READING_COLUMNS)
+        if sum(os.path.getsize(f) for f in files) <= self.driver_read_bytes:
+            return DUCKDB.counter_readings(lake, meter_ids, months)
         from pyspark.sql import functions as F
 
         # the meters as a literal IN list, which Parquet's row-group statistics prune, and the few rows put in time

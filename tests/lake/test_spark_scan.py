@@ -31,7 +31,10 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
 @pytest.mark.slow
 def test_spark_answers_as_duckdb_on_the_demo_lake(small_demo) -> None:  # type: ignore[no-untyped-def]
     _, reg, lake, _ = small_demo
-    spark = SparkScan("local[2]")
+    spark = SparkScan("local[2]", driver_read_bytes=0)  # every question to Spark, the counters' read too
+    # the schema the back-end reads with is the one Spark infers from the lake's files
+    inferred = spark.spark.read.option("basePath", str(lake.dir)).parquet(*lake.files()).schema
+    assert inferred.simpleString() == spark._frame(lake, lake.files()).schema.simpleString()
     meters = frames.main_meters(reg)
     counters = sorted(meters.loc[meters["kind"] == "counter", "meter_id"])
     interval = sorted(meters.loc[meters["kind"] == "interval", "meter_id"])
@@ -45,6 +48,13 @@ def test_spark_answers_as_duckdb_on_the_demo_lake(small_demo) -> None:  # type: 
     # and in the same order, meter by meter in time: counters are differenced reading by reading
     assert by_spark["meter_id"].tolist() == by_duck["meter_id"].tolist()
     assert np.array_equal(by_spark["value"].to_numpy(float), by_duck["value"].to_numpy(float))
+    # a read this small (the demo's counter files, a few MB) the default back-end does on the driver: no Spark job
+    jobs = spark.spark.sparkContext.statusTracker()
+    before = jobs.getJobIdsForGroup(None)
+    assert before  # (the tracker sees the jobs above)
+    on_driver = SparkScan("local[2]").counter_readings(lake, counters, months)
+    assert jobs.getJobIdsForGroup(None) == before
+    assert np.array_equal(on_driver["value"].to_numpy(float), by_spark["value"].to_numpy(float))
     _same(DUCKDB.hour_totals(lake, interval, 2025, "electricity"),
           spark.hour_totals(lake, interval, 2025, "electricity"))
     _same(DUCKDB.register_series(lake, counters, 2025, "electricity"),
