@@ -200,19 +200,19 @@ def run(home: Path, stores: Stores, year: int, base_url: str = "http://127.0.0.1
         me = actor_of(reg, user)
         if supplier is not None:  # the customer asks its supplier, who shares its record with consent
             q = request_footprint(reg, me, uscc, records[supplier]["uscc"], records[supplier]["product"],
-                                  f"{name}: please share your footprint for our {year} PCF")
+                                  f"{name}：请共享贵司产品碳足迹，用于我司{year}年产品碳足迹核算")
             answer_request(reg, actor_of(reg, users[supplier]), q["id"], records[supplier]["id"])
         results[stage] = footprint(Request(models[stage], product, per, home=str(home), year=year, enterprise=uscc),
                                    stores=stores)
         records[stage] = save_footprint(reg, me, uscc, results[stage], name)
     auditor, decider = actor_of(reg, AUDITOR_USER), actor_of(reg, DECIDER_USER)
     app = apply(reg, leader, records["module"]["id"], BODY)
-    for step, note in (("accept", "application complete; scope: cradle to gate, per kWp"),
-                       ("document_review", "model, primary data and supplier PCFs reviewed"),
-                       ("site_inspection", "meters and production records checked on site"),
-                       ("verification", "footprint recomputed from the platform's data: agrees")):
+    for step, note in (("accept", "申请材料齐全；范围：从摇篮到大门，功能单位 kWp"),
+                       ("document_review", "已审查模型、初级数据和供应商产品碳足迹"),
+                       ("site_inspection", "已现场核查计量器具和生产记录"),
+                       ("verification", "按平台数据复算碳足迹：结果一致")):
         app = take_step(reg, auditor, app["number"], step, True, note)
-    app = take_step(reg, decider, app["number"], "decision", True, "certificate granted")
+    app = take_step(reg, decider, app["number"], "decision", True, "准予颁发证书")
     cert = public_certificate(reg, app["certificate"])
     out = home / "reports"
     out.mkdir(parents=True, exist_ok=True)

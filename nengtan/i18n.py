@@ -102,6 +102,14 @@ def page_words() -> dict[str, dict[str, str]]:
     return {"zh": {k: zh for k, (_, zh) in words.items()}, "en": {k: en for k, (en, _) in words.items()}}
 
 
+def page_word(key: str, lang: str, fallback: str | None = None) -> str:
+    """A thing named as the web pages name it (``web:<key>``) in ``lang`` (zh | en), for a surface that names it too
+    (the command line, a report); ``fallback`` (default: the key) where the catalogue has none."""
+    shown = key if fallback is None else fallback
+    en, zh = keyed("web").get(key, (shown, shown))
+    return zh if lang == "zh" else en
+
+
 class Both(NamedTuple):
     """A field said differently in each language (a carrier's code in English, its name in Chinese)."""
 

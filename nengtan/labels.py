@@ -57,6 +57,10 @@ POINT_KINDS: dict[str, tuple[str, str]] = label_table("point_kinds")
 POINT_RULES: dict[str, tuple[str, str]] = label_table("point_rules")
 """Carbon points (nengtan.ratings.points): what an entry is and the earning rule that paid it."""
 
+EMISSION_KINDS: dict[str, tuple[str, str]] = label_table("emission_kinds")
+"""The kinds of emission source a verification's line counts under (nengtan.assets.verification.kind_of), which an
+accounting guideline covers or not."""
+
 STATISTIC_ITEMS: dict[str, tuple[str, str]] = label_table("statistic_items")
 """The statistic items (nengtan.statistics.items) and the evaluations' base year, by name."""
 

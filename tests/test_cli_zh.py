@@ -151,3 +151,14 @@ def test_every_cli_message_has_the_same_fields_in_both_languages() -> None:
     assert len(MESSAGES) > 40
     assert {key: (fields(en), fields(zh)) for key, (en, zh) in MESSAGES.items() if fields(en) != fields(zh)} == {}
     assert [key for key, (_, zh) in MESSAGES.items() if zh.isascii()] == []  # each has its Chinese
+
+
+def test_every_command_table_is_the_folding_one() -> None:
+    """The CLI's tables are nengtan.cli.common.Table (a long Chinese cell folds, a figure keeps its width): no module
+    builds Rich's own."""
+    from pathlib import Path
+
+    import nengtan.cli
+
+    modules = Path(nengtan.cli.__file__).parent.glob("*.py")
+    assert [m.name for m in modules if "from rich.table import" in m.read_text(encoding="utf-8")] == []

@@ -45,6 +45,17 @@ def guideline(key: str) -> dict[str, Any]:
     return g
 
 
+def source_names(source: str) -> tuple[str, str]:
+    """A line's source by name, (Chinese, English): a carrier's name (nengtan.labels.CARRIERS) or a process item's
+    (guidelines.json ``process_items``); the code itself where neither knows it."""
+    from nengtan.labels import CARRIERS
+
+    if source.startswith("process:"):
+        item = _data()["process_items"].get(source.split(":", 1)[1])
+        return (item["zh"], item["en"]) if item else (source, source)
+    return CARRIERS.get(source, (source, source))
+
+
 def kind_of(source: str) -> str:
     """The source kind of a line's source: a carrier, or ``process:<item>``."""
     if source.startswith("process:"):

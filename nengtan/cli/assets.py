@@ -8,13 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator, operator_stores
-from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json, report_import
+from nengtan.cli.common import (
+    FormatOption,
+    HomeOption,
+    Table,
+    check_format,
+    console,
+    friendly,
+    print_json,
+    report_import,
+)
 from nengtan.cli.help_zh import cli_lang
 from nengtan.cli.say import pick, say, tr, word
-from nengtan.labels import ASSET_MOVES, CCER_STATUSES, COMPLIANCE_STATES, RIGHTS_STATES
+from nengtan.labels import ASSET_MOVES, CCER_STATUSES, COMPLIANCE_STATES, EMISSION_KINDS, RIGHTS_STATES
 
 assets_app = typer.Typer(help="Carbon assets: allowances, CCERs, compliance (清缴履约).", no_args_is_help=True)
 Ent = Annotated[str, typer.Option("--enterprise", help="The enterprise's credit code.")]
@@ -230,9 +238,9 @@ def verification_reconcile_cmd(enterprise: Ent, year: Year, as_user: AsOpt = Non
     for c in ("source", "platform t", "verified t", "difference t", "activity part t", "factor part t", "why"):
         t.add_column(tr(c), justify="right" if c.endswith(" t") else "left")
     for x in out["lines"]:
-        t.add_row(x["source"], *(f"{x[k]:,.2f}" for k in ("platform_t", "verified_t", "difference_t",
-                                                           "activity_part_t", "factor_part_t")),
-                  pick(x["explanation"], x["explanation_zh"]))
+        figures = (f"{x[k]:,.2f}" for k in ("platform_t", "verified_t", "difference_t", "activity_part_t",
+                                            "factor_part_t"))
+        t.add_row(pick(x["source_name_en"], x["source_name"]), *figures, pick(x["explanation"], x["explanation_zh"]))
     console.print(t)
 
 
@@ -250,7 +258,9 @@ def guidelines_cmd(fmt: FormatOption = "table") -> None:
     for c in ("key", "guideline", "covers", "clause", "status"):
         t.add_column(tr(c))
     for k, v in g.items():
-        t.add_row(k, v["name_zh"], ", ".join(v["covers"]), v["clause"], v["status"])
+        covers = tr(", ", "list").join(word(EMISSION_KINDS, c) for c in v["covers"])
+        t.add_row(k, pick(v["name_en"], v["name_zh"]), covers, pick(v["clause"], v["clause_zh"]),
+                  pick(v["status"], v["status_zh"]))
     console.print(t)
 
 

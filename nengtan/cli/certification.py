@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, Table, UserError, check_format, console, friendly, print_json
 from nengtan.cli.say import say, tr, word
 from nengtan.labels import CERTIFICATE_STATUSES, CERTIFICATION_STATES
 

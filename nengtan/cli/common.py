@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import rich.table
 import typer
 from rich.console import Console
 
@@ -23,6 +24,20 @@ if TYPE_CHECKING:
 _WIDTH = None if sys.stdout.isatty() else 130  # piped output: wide enough for the tables
 console = Console(width=_WIDTH)
 err_console = Console(stderr=True, width=_WIDTH)
+
+
+class Table(rich.table.Table):
+    """Rich's table whose text columns fold a long cell onto the next line rather than cut it off with an ellipsis
+    (Chinese has no spaces to wrap at, and a guideline's name or a reason cut off is lost to the reader), and whose
+    figures (right-justified columns) are never wrapped: Rich narrows the wrapping columns first, so a figure keeps its
+    width where the terminal allows."""
+
+    def add_column(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("justify") == "right":
+            kwargs.setdefault("no_wrap", True)
+        else:
+            kwargs.setdefault("overflow", "fold")
+        super().add_column(*args, **kwargs)
 
 
 def progress_bar(rows: bool = False, transient: bool = False) -> Any:

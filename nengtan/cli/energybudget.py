@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator_stores
 from nengtan.cli.common import (
     FormatOption,
     HomeOption,
     PlaceOption,
+    Table,
     check_format,
     console,
     friendly,

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from nengtan.cli.common import (
     FormatOption,
     HomeOption,
     PlaceOption,
+    Table,
     UserError,
     check_format,
     console,

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.tree import Tree as RichTree
 
 from nengtan.cli.common import (
     FormatOption,
     HomeOption,
+    Table,
     UserError,
     check_format,
     console,

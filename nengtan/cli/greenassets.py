@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from nengtan.cli.certification import AsOpt, operator, operator_stores
 from nengtan.cli.common import (
     FormatOption,
     HomeOption,
+    Table,
     UserError,
     check_format,
     console,

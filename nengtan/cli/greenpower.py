@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, Table, UserError, check_format, console, friendly, print_json
 from nengtan.cli.say import say, tr
 
 greenpower_app = typer.Typer(help="Green power: certificates, contracts, claims, trading, hourly CFE matching, "

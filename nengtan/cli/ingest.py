@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from nengtan.cli.common import UserError
+from nengtan.cli.common import Table, UserError
 from nengtan.cli.help_zh import error_line
 from nengtan.cli.say import pick, say, tr, word
 from nengtan.config import Paths, data_home, database_url

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from nengtan import __version__
 from nengtan.cli import assets as assets_cli
@@ -30,6 +29,7 @@ from nengtan.cli.common import (
     DEMO_HOOKS,
     FormatOption,
     HomeOption,
+    Table,
     UserError,
     check_format,
     console,
@@ -326,7 +326,7 @@ def factors_show(name: Annotated[str | None, typer.Argument(help="Set name (defa
         return
     t = Table(title=f"{fs.id} — {fs.description}", title_justify="left")
     for c in ("id", "value", "unit", "source", "clause", "status"):
-        t.add_column(tr(c, "field"), overflow="fold")
+        t.add_column(tr(c, "field"))
     for r in fs.rows.itertuples():
         t.add_row(str(r.id), f"{r.value:g}", str(r.unit), str(r.source), str(r.clause), str(r.status))
     console.print(t)

@@ -7,9 +7,8 @@ import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from nengtan.cli.common import FormatOption, HomeOption, check_format, console, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, Table, check_format, console, friendly, print_json
 from nengtan.cli.say import page_word, say, tr
 
 notify_app = typer.Typer(help="Notifications: warnings, data quality, certificate expiries and compliance deadlines "

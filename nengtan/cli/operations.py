@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from nengtan.cli.common import FormatOption, HomeOption, check_format, console, fmt_num, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, Table, check_format, console, fmt_num, friendly, print_json
 from nengtan.cli.say import pick, say, tr
 
 tariff_app = typer.Typer(help="Time-of-use electricity tariffs (分时电价): the dated tables.", no_args_is_help=True)

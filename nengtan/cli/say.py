@@ -36,9 +36,7 @@ def word(table: dict[str, tuple[str, str]], code: str) -> str:
 def page_word(key: str, fallback: str | None = None) -> str:
     """A word of the web pages (the message catalogue's ``web:<key>``) in the CLI's language, so the command line names
     a thing as the page does; ``fallback`` (default: the key) where the catalogue lacks it."""
-    shown = key if fallback is None else fallback
-    en, zh = i18n.keyed("web").get(key, (shown, shown))
-    return zh if cli_lang() == "zh" else en
+    return i18n.page_word(key, cli_lang(), fallback)
 
 
 def tr(english: str, sense: str = "", **fields: object) -> str:

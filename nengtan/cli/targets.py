@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from nengtan.cli.common import (
     DEMO_HOOKS,
     FormatOption,
     HomeOption,
     PlaceOption,
+    Table,
     UserError,
     check_format,
     console,
@@ -610,7 +610,7 @@ def _demo_targets(paths: Any, stores: Any, year: int) -> None:
     if len(top):
         w = Table(title=say("warnings.top"), title_justify="left")
         for h in (tr("status"), tr("subject"), tr("ratio"), tr("reason")):
-            w.add_column(h, overflow="fold")
+            w.add_column(h)
         reason = "reason_zh" if cli_lang() == "zh" else "reason_en"
         for r in top.to_dict(orient="records"):
             w.add_row(f"[{colors[r['status']]}]{word(STATUSES, r['status'])}[/]", str(r["name"]),

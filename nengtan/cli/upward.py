@@ -6,9 +6,8 @@ import time
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from nengtan.cli.common import FormatOption, HomeOption, UserError, check_format, console, friendly, print_json
+from nengtan.cli.common import FormatOption, HomeOption, Table, UserError, check_format, console, friendly, print_json
 from nengtan.cli.say import say, tr
 
 upward_app = typer.Typer(help="Upward reporting: online-monitoring items and monthly deposits, store and forward.",

@@ -170,7 +170,9 @@ def _view(rec: VerificationRecord, lines: list[VerificationLine], uscc: str, nam
     g = rules.guideline(rec.guideline)
     return {"id": rec.id, "uscc": uscc, "name": name, "year": rec.year, "version": rec.version,
             "active": rec.active, "verifier": rec.verifier, "guideline": rec.guideline,
-            "guideline_name": g["name_zh"], "guideline_clause": g["clause"], "guideline_status": g["status"],
+            "guideline_name": g["name_zh"], "guideline_name_en": g["name_en"], "guideline_clause": g["clause"],
+            "guideline_clause_zh": g["clause_zh"], "guideline_status": g["status"],
+            "guideline_status_zh": g["status_zh"],
             "report_name": rec.report_name, "report_sha256": rec.report_sha256, "total_t": rec.total_t,
             "scope1_t": rec.scope1_t, "scope2_t": rec.scope2_t, "covered_t": rec.covered_t, "reason": rec.reason,
             "imported_by": rec.imported_by, "imported_at": rec.imported_at.isoformat(), "ledger_seq": rec.ledger_seq,
@@ -232,14 +234,20 @@ def reconcile(stores: Stores, actor: Actor, uscc: str, year: int) -> dict[str, A
         lock = _lock(stores, enterprise(s, rec["uscc"]).id, year)
     platform_t = sum(d.platform_t for d in diffs)
     return {"uscc": rec["uscc"], "name": rec["name"], "year": year, "record": rec["id"], "version": rec["version"],
-            "verifier": rec["verifier"], "guideline": rec["guideline"], "verified_t": rec["total_t"],
+            "verifier": rec["verifier"], "guideline": rec["guideline"], "guideline_name": rec["guideline_name"],
+            "guideline_name_en": rec["guideline_name_en"], "verified_t": rec["total_t"],
             "covered_t": rec["covered_t"], "platform_t": platform_t, "difference_t": rec["total_t"] - platform_t,
             "factor_set": inv.get("factor_set"), "data_version": inv.get("data_version"),
             "locked": lock is not None, "locked_data_version": lock.signed_data_version if lock else None,
-            "lines": [{"source": d.carrier, "platform_t": d.platform_t, "verified_t": d.verified_t,
-                       "difference_t": d.difference_t, "activity_part_t": d.activity_part_t,
-                       "factor_part_t": d.factor_part_t, "explanation": d.explanation,
-                       "explanation_zh": d.explanation_zh} for d in diffs]}
+            "lines": [_reconciled_line(d) for d in diffs]}
+
+
+def _reconciled_line(d: reconciliation.Difference) -> dict[str, Any]:
+    """A source's difference as reconcile gives it, the source by name in both languages beside its code."""
+    name_zh, name_en = rules.source_names(d.carrier)
+    return {"source": d.carrier, "source_name": name_zh, "source_name_en": name_en, "platform_t": d.platform_t,
+            "verified_t": d.verified_t, "difference_t": d.difference_t, "activity_part_t": d.activity_part_t,
+            "factor_part_t": d.factor_part_t, "explanation": d.explanation, "explanation_zh": d.explanation_zh}
 
 
 def verified_of(s: Session, enterprise_id: int, year: int) -> VerificationRecord | None:

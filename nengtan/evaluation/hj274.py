@@ -31,7 +31,7 @@ from typing import Any
 
 from nengtan.errors import InputError
 from nengtan.evaluation.growth import annual_growth, annual_reduction, elasticity
-from nengtan.i18n import Both, keyed, label_table, names, names_en, pair
+from nengtan.i18n import Both, keyed, label_table, names, names_en, pair, text
 from nengtan.labels import STATISTIC_ITEMS
 from nengtan.labels import name as label
 
@@ -223,7 +223,7 @@ INDICATORS: tuple[Indicator, ...] = (
               lambda x: _pct(x("renewable_resources_recycled"), x("renewable_resources_collected")), mark="b",
               kind="share"),
     Indicator(8, SAVE, NAMES["8"], "亿元/平方公里", ">=", 9, False,
-              "value_added [亿元] / industrial_land [km²]", lambda x: _va_per_land(x, x.year)),
+              "value_added [10⁸ CNY] / industrial_land [km²]", lambda x: _va_per_land(x, x.year)),
     Indicator(9, SAVE, NAMES["9"], "%", ">=", 6, False,
               "(((VA/land)_n / (VA/land)_(n-3))^(1/3) − 1) × 100", lambda x: _growth3(x, _va_per_land), kind="rate"),
     Indicator(10, SAVE, NAMES["10"], "—", "elastic", 0.6, True,
@@ -311,7 +311,8 @@ def evaluate(x: Inputs, chosen: set[int] | None = None) -> dict[str, Any]:
                                "requirement": ind.requirement, "group_en": GROUPS_EN[ind.group],
                                "name_en": ind.name_en, "unit_en": ind.unit_en,
                                "requirement_en": ind.requirement_en, "mandatory": ind.mandatory, "mark": ind.mark,
-                               "formula": ind.formula, "kind": ind.kind}
+                               "formula": ind.formula, "formula_zh": text("note.hj274_formula", ind.formula),
+                               "kind": ind.kind}
         try:
             v = ind.compute(x)
             row.update(value=v, passed=meets(ind, v, grows))

@@ -53,7 +53,7 @@ def hj274_tables(r: dict[str, Any]) -> Tables:
                 _yes(i["chosen"]),
                 i["value"],
                 zh("Met") if i["passed"] else (zh("Not met") if i["passed"] is False else zh("No data")),
-                i["formula"],
+                i["formula_zh"],
                 note,
             ]
         )

@@ -25,4 +25,4 @@ def both(english: str) -> str:
 def page_word(key: str) -> str:
     """A thing named as the web pages name it (``web:<key>``; a zero-carbon gap's measure, say), in Chinese; the key
     itself where the catalogue has none."""
-    return i18n.keyed("web").get(key, (key, key))[1]
+    return i18n.page_word(key, "zh")

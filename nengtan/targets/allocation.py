@@ -85,6 +85,9 @@ class Benchmark:
     clause: str
     status: str
     note: str = ""
+    sector_name_en: str = ""
+    document_en: str = ""
+    """The sector's and the document's English (a park-edited file without them: the Chinese in both)."""
 
 
 def load_benchmarks(path: str | None = None) -> list[Benchmark]:
@@ -116,6 +119,8 @@ def load_benchmarks(path: str | None = None) -> list[Benchmark]:
                     clause=r["clause"],
                     status=r["status"],
                     note=r.get("note", ""),
+                    sector_name_en=r.get("sector_name_en") or r["sector_name"],
+                    document_en=r.get("document_en") or r["document"],
                 )
             )
         except (KeyError, ValueError) as exc:

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from nengtan.i18n import Both, names, pair
 from nengtan.indicators import co2_headline
+from nengtan.labels import TARGET_STATUSES, name
 from nengtan.targets.allocation import Benchmark, benchmark_for
 from nengtan.targets.errors import TargetsError
 
@@ -166,6 +167,12 @@ class Assessment:
     conditions_en: list[str] = field(default_factory=list)
     by_carrier: dict[str, dict[str, float]] = field(default_factory=dict)
 
+    def _source(self, lang: str) -> str:
+        """Where the benchmark comes from: its document, clause and status, in ``lang`` (zh | en)."""
+        b = self.benchmark
+        status = name(TARGET_STATUSES, b.status, lang)
+        return f"{b.document} {b.clause}（{status}）" if lang == "zh" else f"{b.document_en} {b.clause} ({status})"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         return {
@@ -178,9 +185,10 @@ class Assessment:
             "co2_per_gross_output": self.co2_per_gross_output,
             "benchmark_co2_per_value_added": self.benchmark.co2_per_value_added,
             "benchmark_co2_per_gross_output": self.benchmark.co2_per_gross_output,
-            "benchmark_source": (
-                f"{self.benchmark.document} {self.benchmark.clause} ({self.benchmark.status})"
-            ),
+            "benchmark_sector": self.benchmark.sector_name,
+            "benchmark_sector_en": self.benchmark.sector_name_en,
+            "benchmark_source": self._source("zh"),
+            "benchmark_source_en": self._source("en"),
             "park_intensity": self.park_intensity,
             "park_intensity_after": self.park_intensity_after,
             "verdict": self.verdict,
@@ -246,8 +254,9 @@ def assess(
     if iva > b.co2_per_value_added or igo > b.co2_per_gross_output:
         verdict = "reject"
         if iva > b.co2_per_value_added:
-            reasons.append(_said("va_over", va=iva, benchmark=b.co2_per_value_added, sector=b.sector_name,
-                                 document=b.document, status=b.status))
+            reasons.append(_said("va_over", va=iva, benchmark=b.co2_per_value_added,
+                                 sector=Both(b.sector_name_en, b.sector_name), document=Both(b.document_en, b.document),
+                                 status=Both(*reversed(TARGET_STATUSES.get(b.status, (b.status, b.status))))))
         if igo > b.co2_per_gross_output:
             reasons.append(_said("go_over", go=igo, benchmark=b.co2_per_gross_output))
     else:

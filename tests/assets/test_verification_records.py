@@ -54,7 +54,12 @@ def test_sector_guidelines_count_direct_emissions_only() -> None:
     power = rules.totals([rules.line("power_2022", "coal", 1_000, "t", 1.9, None),
                           rules.line("power_2022", "electricity", 100, "MWh", 0.5703, None)])
     assert power.covered_t == pytest.approx(1_900 + 57.03)
-    assert all("clause" in g and g["status"] for g in rules.guidelines().values())
+    import re
+
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for key, g in rules.guidelines().items():  # each said in both languages: Chinese in _zh, none in the English
+        assert all(cjk.search(g[f]) for f in ("name_zh", "clause_zh", "status_zh")), key
+        assert not any(cjk.search(g[f]) for f in ("name_en", "clause", "status")), key
 
 
 @pytest.fixture
@@ -137,6 +142,11 @@ def test_reconciliation_explains_each_difference_by_activity_and_factor(stores: 
     assert lines["process:carbonate"]["explanation"] == ("stated by the verifier only; stated as emissions: "
                                                          "0.00 → 4.00 t")
     assert lines["process:carbonate"]["explanation_zh"] == "仅核查机构填报；以排放量填报：0.00 → 4.00 t"
+    # each source and the guideline by name in both languages, for the portal's Chinese and English
+    assert (gas["source_name"], gas["source_name_en"]) == ("天然气", "Natural gas")
+    assert (lines["process:carbonate"]["source_name"], lines["process:carbonate"]["source_name_en"]) == (
+        "碳酸盐使用/分解", "carbonate use or decomposition")
+    assert out["guideline_name"] == "工业其他行业企业温室气体排放核算方法与报告指南（试行）"
     assert out["locked"] and out["data_version"] == out["locked_data_version"]
 
 
@@ -163,3 +173,8 @@ def test_the_cli_imports_reconciles_and_refuses_in_one_line(stores: LocalStores,
     assert out["verified_t"] == pytest.approx(25.98) and out["locked"]
     r = run(app, ["assets", "guidelines", "--format", "json"])
     assert json.loads(r.output)["steel_2025"]["covers"] == ["combustion", "process"]
+    r = run(app, ["assets", "guidelines"], env={"NENGTAN_LANG": "zh", "COLUMNS": "200"})
+    steel = next(line for line in r.output.splitlines() if "steel_2025" in line)
+    assert "化石燃料燃烧、工业过程" in steel and "已查到" in steel and "found" not in r.output
+    # the long Chinese cells fold onto more lines, none cut off with an ellipsis (nengtan.cli.common.Table)
+    assert "…" not in r.output and "排放核算方法与报告指南" in r.output

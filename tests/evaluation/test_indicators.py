@@ -150,3 +150,15 @@ def test_an_indicator_without_a_base_year_or_a_defined_value_says_why_in_both_la
     assert hj274.undefined_zh(ValueError("the denominator is 0")) == "无法计算：分母为零"
     assert hj274.undefined_zh(ValueError("growth from 0 to 5: both must be positive")) == \
         "无法计算：基准年与数据年的数值均须为正"
+
+
+def test_every_hj274_formula_is_said_in_chinese() -> None:
+    """The Chinese workbook's 计算方法 column: each indicator's formula has its Chinese in the catalogue
+    (``note.hj274_formula``, keyed by the English), with the inputs by their Chinese names, and the catalogue holds
+    no formula no indicator has."""
+    from nengtan import i18n
+
+    said = i18n.chinese("note.hj274_formula")
+    assert set(said) == {i.formula for i in hj274.INDICATORS}
+    assert said["value_added / employees"] == "工业增加值 / 从业人员"
+    assert all(CJK.search(zh) and not re.search(r"[a-z]{3,}", zh.replace("n−3", "")) for zh in said.values())

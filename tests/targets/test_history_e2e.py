@@ -41,6 +41,27 @@ def stores(home):  # type: ignore[no-untyped-def]
     reg.close()
 
 
+@pytest.fixture(scope="module")
+def adopted(home):  # type: ignore[no-untyped-def]
+    """The park adopts two 2020-based templates and the 2005-based 2030 one (the CLI's outputs, by template): a
+    fixture, not an earlier test, so that each test below finds them whichever worker runs it."""
+    out = {}
+    for tid in ("yancheng-2025-carbon-intensity", "jiangsu-2025-energy-intensity", "jiangsu-2030-carbon-intensity"):
+        r = runner.invoke(app, ["targets", "adopt", tid, "--by", "王主任", "--home", home])
+        assert r.exit_code == 0, r.output
+        out[tid] = r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def allocated(home, adopted):  # type: ignore[no-untyped-def]
+    """The 2025 budget allocated by grandfathering (the CLI's JSON)."""
+    r = runner.invoke(app, ["budget", "allocate", "--year", "2025", "--method", "grandfather",
+                            "--approved-by", "王主任", "--home", home, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
 def _json(*args: str) -> dict | list:
     r = runner.invoke(app, list(args))
     assert r.exit_code == 0, r.output
@@ -67,13 +88,12 @@ def test_lmdi_2024_2025_sums_to_the_inventory_change(home, stores):
     assert va25 > va24 and d["effects_t"]["activity"] > 0
 
 
-def test_reduction_templates_take_their_2020_base_level_from_the_data(home, stores):
+def test_reduction_templates_take_their_2020_base_level_from_the_data(home, stores, adopted):
     _, reg, lake = stores
     inv = inventory(reg, lake, 2020)
     assert inv.value_added_basis == "constant prices"
     for tid in ("yancheng-2025-carbon-intensity", "jiangsu-2025-energy-intensity"):
-        r = runner.invoke(app, ["targets", "adopt", tid, "--by", "王主任", "--home", home])
-        assert r.exit_code == 0 and "give --base-level" not in r.output, r.output
+        assert "give --base-level" not in adopted[tid], adopted[tid]
     rows = {t["id"]: t for t in _json("targets", "list", "--home", home, "--format", "json")}
     ci = rows["park:yancheng-2025-carbon-intensity"]
     assert ci["base_year"] == 2020
@@ -81,16 +101,12 @@ def test_reduction_templates_take_their_2020_base_level_from_the_data(home, stor
     ei = rows["park:jiangsu-2025-energy-intensity"]
     assert ei["base_level"] == pytest.approx(inv.energy_tce / inv.value_added, rel=1e-9)
     # the 2030 provincial target is based on 2005, which the demo lacks: no level invented
-    r = runner.invoke(app, ["targets", "adopt", "jiangsu-2030-carbon-intensity", "--by", "王", "--home", home])
-    assert r.exit_code == 0 and "no 2005 data" in r.output
+    assert "no 2005 data" in adopted["jiangsu-2030-carbon-intensity"]
 
 
-def test_warnings_use_own_history_and_year_on_year_drivers(home, stores):
+def test_warnings_use_own_history_and_year_on_year_drivers(home, stores, allocated):
     _, reg, lake = stores
-    r = runner.invoke(app, ["budget", "allocate", "--year", "2025", "--method", "grandfather",
-                            "--approved-by", "王主任", "--home", home, "--format", "json"])
-    assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout)
+    out = allocated
     assert out["base_year"] == 2024
     # default budget = 2024 intensity x 0.96 x 2024 VA x 1.05 / (1 - 0.05): the reserve is on top
     inv24 = inventory(reg, lake, 2024)
@@ -129,7 +145,7 @@ def test_warnings_use_own_history_and_year_on_year_drivers(home, stores):
     assert {x["subject"] for x in park if x["status"] == "grey"} == {"park:jiangsu-2030-carbon-intensity"}
 
 
-def test_demo_hook_is_registered_idempotent_and_writes_the_workbook(stores, capsys):
+def test_demo_hook_is_registered_idempotent_and_writes_the_workbook(stores, allocated, capsys):
     paths, reg, lake = stores
     assert DEMO_HOOKS.count(demo_targets) == 1
     with reg.session() as s:
@@ -142,7 +158,8 @@ def test_demo_hook_is_registered_idempotent_and_writes_the_workbook(stores, caps
     with reg.session() as s:
         after = active_targets(s)
         al = load_allocation(s, 2025)
-    # earlier tests adopted targets and allocated: the hook adds neither (else it would adopt all templates)
+    # the park adopted targets and allocated (the fixtures): the hook adds neither (else it would adopt all
+    # templates)
     assert {t.target_id for t, _ in after} == before and len(after) == len(before)
     assert v_before is not None and al is not None and al.version == v_before.version
     for text in (first, second):

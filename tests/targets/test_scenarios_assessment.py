@@ -170,6 +170,18 @@ def test_assessment_by_hand():
     assert r.verdict == "reject" and "单位工业总产值碳排放 0.0553" in r.reasons[0]
     assert r.reasons_en[0].startswith("CO2 per gross industrial output 0.0553 tCO2/10⁴ CNY above the sector benchmark")
     assert len(r.reasons_en) == len(r.reasons) and r.to_dict()["reasons_en"] == r.reasons_en
+    # a tenth of the value added: 4511.9 t / 10 000 万元 = 0.4512 > 0.25 (sector 36's benchmark, a placeholder to
+    # verify); the sector, the document and the status are named in each language
+    v = assess(parse_proposal({**PROJECT, "expected_value_added": 10_000.0}), park, bms, f)
+    assert v.verdict == "reject"
+    assert v.reasons[0] == ("单位工业增加值碳排放 0.451 tCO2/万元 高于行业基准 0.250"
+                            "（汽车制造业，nengtan 占位值，待核实）")
+    assert v.reasons_en[0] == ("CO2 per industrial value added 0.451 tCO2/10⁴ CNY above the sector benchmark 0.250 "
+                               "(automotive, nengtan placeholder, to verify)")
+    d = v.to_dict()
+    assert (d["benchmark_sector"], d["benchmark_sector_en"]) == ("汽车制造业", "automotive")
+    assert (d["benchmark_source"], d["benchmark_source_en"]) == ("nengtan 占位值 —（待核实）",
+                                                                 "nengtan placeholder — (to verify)")
 
 
 def test_assessment_budget_reserve_condition():

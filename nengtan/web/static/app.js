@@ -41,9 +41,9 @@
   NT.pct = (x) => (x === null || x === undefined) ? "—" : (x * 100).toFixed(1) + "%";
   NT.fmt = (x, unit) => unit === "%" ? NT.pct(x) : NT.num(x, unit && unit.includes("/") ? 4 : 2);
   NT.esc = (s) => String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  NT.reason = (x) => NT.esc(NT.lang === "zh" && x.reason_zh ? x.reason_zh : x.reason);  // a refused row's reason
   // a field the API gives in both languages: `field` beside `field_zh` or `field_en`, the reader's one where there is one
   NT.said = (o, field) => (NT.lang === "zh" ? o[field + "_zh"] : o[field + "_en"]) || o[field];
+  NT.reason = (x) => NT.esc(NT.said(x, "reason"));  // a refused row's reason, a rating's grounds, escaped
   NT.name = (o) => NT.said(o, "name");
   NT.year = () => { const y = new URLSearchParams(location.search).get("year"); return y ? parseInt(y, 10) : null; };
   // The place the page shows (park:<code> or region:<code>; none: the user's own place or the whole installation)

@@ -88,7 +88,7 @@
       NT.t(x.indicator) + '</td><td class="num">' + NT.fmt(x.ytd_actual, unitOf(x)) + '</td><td class="num">' + NT.fmt(x.projection, unitOf(x)) +
       (x.low === null || x.high === null ? "" : ' <span class="muted">[' + NT.fmt(x.low, unitOf(x)) + "–" + NT.fmt(x.high, unitOf(x)) + "]</span>") +
       '</td><td class="num">' + NT.fmt(x.limit, unitOf(x)) + " " + NT.esc(unitOf(x) === "%" ? "" : x.unit) + '</td><td class="num">' +
-      (x.ratio === null ? "—" : (x.ratio * 100).toFixed(0) + "%") + "</td><td>" + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+      (x.ratio === null ? "—" : (x.ratio * 100).toFixed(0) + "%") + "</td><td>" + NT.reason(x) + "</td></tr>").join("");
 
   const w = await NT.api("/api/cockpit/warnings" + NT.q({limit: 200}));
   const c = w.counts || {};
@@ -100,6 +100,6 @@
   document.getElementById("warnings").innerHTML = w.items.length === 0 ? '<tr><td class="muted">' + NT.t("noWarnings") + "</td></tr>" :
     "<tr><th>" + NT.t("status") + "</th><th>" + NT.t("level") + "</th><th>" + NT.t("enterprise") + "</th><th>" + NT.t("reason") + "</th></tr>" +
     w.items.map((x) => '<tr><td><span class="dot ' + x.status + '"></span>' + NT.t(x.status) + "</td><td>" + NT.t(lv[x.level] || x.level) +
-      "</td><td>" + who(x) + "</td><td>" + NT.esc(NT.lang === "zh" ? x.reason_zh : x.reason_en) + "</td></tr>").join("");
+      "</td><td>" + who(x) + "</td><td>" + NT.reason(x) + "</td></tr>").join("");
   document.body.dataset.ready = "1";
 })();

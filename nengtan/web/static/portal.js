@@ -31,7 +31,7 @@
     q.carriers.map((c) => "<tr><td>" + NT.esc(NT.word("carrier", c.carrier)) + "</td><td>" + (c.missing_months.length ? NT.esc(c.missing_months.join(", ")) : "—") +
       '</td><td class="num">' + NT.pct(c.estimated_share) + "</td></tr>").join("") + "</table>" +
     (q.quarantine.length ? "<h2>" + NT.t("quarantine") + "</h2><table>" + q.quarantine.slice(0, 20).map((r) =>
-      "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(NT.lang === "zh" && r.column_zh ? r.column_zh : r.column) + "</td><td>" + NT.reason(r) + "</td></tr>").join("") + "</table>" : "");
+      "<tr class='bad'><td>" + NT.esc(r.file) + ":" + r.row + "</td><td>" + NT.esc(NT.said(r, "column")) + "</td><td>" + NT.reason(r) + "</td></tr>").join("") + "</table>" : "");
 
   const w = await NT.api(base + "/warnings" + NT.q({all: "true"}));
   const b = await NT.api(base + "/budget" + NT.q());

@@ -70,9 +70,9 @@
         NT.num(r.obligation_t || 0, 0) + '</td><td class="num">' + NT.t("shortfall") + " " + NT.num(r.shortfall_t || 0, 0) + "</td><td>" +
         NT.t("deadlineLabel") + " " + NT.esc(r.deadline || "—") + (r.warning ? '<br><span class="muted">' + NT.esc(NT.said(r, "warning")) + "</span>" : "") +
         "</td></tr>").join("")) +
-      (rec ? "<tr><td>" + NT.t("verifiedBy") + '</td><td colspan="2">' + NT.esc(rec.verifier) + " · " + NT.esc(rec.guideline) + '</td><td class="num">' +
+      (rec ? "<tr><td>" + NT.t("verifiedBy") + '</td><td colspan="2">' + NT.esc(rec.verifier) + " · " + NT.esc(NT.said(rec, "guideline_name")) + '</td><td class="num">' +
         NT.num(rec.verified_t, 2) + " t</td><td class=\"muted\">" + NT.t("platformFigure") + " " + NT.num(rec.platform_t, 2) + " t; " +
-        rec.lines.filter((x) => Math.abs(x.difference_t) >= 0.01).map((x) => NT.esc(x.source + ": " + NT.said(x, "explanation"))).join("; ") + "</td></tr>" : "") +
+        rec.lines.filter((x) => Math.abs(x.difference_t) >= 0.01).map((x) => NT.esc(NT.said(x, "source_name") + ": " + NT.said(x, "explanation"))).join("; ") + "</td></tr>" : "") +
       er.map((r) => "<tr><td>" + NT.t("energyRights") + " " + year + "</td><td>" + NT.t(r.state === "short" ? "state_short" : "withinRights") + '</td><td class="num">' +
         NT.num(r.rights_tce, 0) + ' tce</td><td class="num">' + NT.t("used") + " " + NT.num(r.used_tce, 0) + " tce</td><td></td></tr>").join("") +
       lots.map((l) => "<tr><td>CCER</td><td>" + NT.esc(l.serial) + '</td><td class="num">' + NT.num(l.tonnes, 0) + " t</td><td>" + NT.esc(l.project) + " " +
