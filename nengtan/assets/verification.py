@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from nengtan.errors import InputError
+from nengtan.labels import CARRIERS
 from nengtan.units import CANONICAL_UNIT, canonical_factor
 
 SCOPE2_CARRIERS = {"electricity": "purchased_electricity", "green_electricity": "purchased_electricity",
@@ -48,8 +49,6 @@ def guideline(key: str) -> dict[str, Any]:
 def source_names(source: str) -> tuple[str, str]:
     """A line's source by name, (Chinese, English): a carrier's name (nengtan.labels.CARRIERS) or a process item's
     (guidelines.json ``process_items``); the code itself where neither knows it."""
-    from nengtan.labels import CARRIERS
-
     if source.startswith("process:"):
         item = _data()["process_items"].get(source.split(":", 1)[1])
         return (item["zh"], item["en"]) if item else (source, source)

@@ -59,6 +59,11 @@ def _said(key: str, **fields: object) -> tuple[str, str]:
     return pair(f"note.assess:{key}", **fields)
 
 
+def _status(b: Benchmark) -> Both:
+    """The benchmark's status (to-verify …) in each language, from the label table ``target_statuses``."""
+    return Both(name(TARGET_STATUSES, b.status, "en"), name(TARGET_STATUSES, b.status, "zh"))
+
+
 class Proposal(BaseModel):
     """A proposed project, as written in the YAML file a park officer fills in.
 
@@ -169,9 +174,10 @@ class Assessment:
 
     def _source(self, lang: str) -> str:
         """Where the benchmark comes from: its document, clause and status, in ``lang`` (zh | en)."""
-        b = self.benchmark
-        status = name(TARGET_STATUSES, b.status, lang)
-        return f"{b.document} {b.clause}（{status}）" if lang == "zh" else f"{b.document_en} {b.clause} ({status})"
+        b, status = self.benchmark, _status(self.benchmark)
+        if lang == "zh":
+            return f"{b.document} {b.clause}（{status.zh}）"
+        return f"{b.document_en} {b.clause} ({status.en})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -256,7 +262,7 @@ def assess(
         if iva > b.co2_per_value_added:
             reasons.append(_said("va_over", va=iva, benchmark=b.co2_per_value_added,
                                  sector=Both(b.sector_name_en, b.sector_name), document=Both(b.document_en, b.document),
-                                 status=Both(*reversed(TARGET_STATUSES.get(b.status, (b.status, b.status))))))
+                                 status=_status(b)))
         if igo > b.co2_per_gross_output:
             reasons.append(_said("go_over", go=igo, benchmark=b.co2_per_gross_output))
     else:
