@@ -184,6 +184,21 @@ def test_assessment_by_hand():
                                                                  "nengtan placeholder — (to verify)")
 
 
+def test_a_park_edited_benchmark_file_without_the_english_columns_still_loads(tmp_path):
+    # the columns of a file a park wrote before sector_name_en and document_en: the Chinese serves in both languages
+    f = tmp_path / "benchmarks.csv"
+    f.write_text("sector_prefix,sector_name,co2_per_value_added,co2_per_gross_output,energy_per_value_added,unit_co2,"
+                 "unit_energy,document,clause,status,note\n"
+                 "36,汽车制造业,0.25,0.05,0.12,tCO2/万元,tce/万元,园区批复文件,第三条,confirmed,\n", encoding="utf-8")
+    (b,) = load_benchmarks(str(f))
+    assert (b.sector_name, b.sector_name_en, b.document, b.document_en) == ("汽车制造业", "汽车制造业", "园区批复文件",
+                                                                            "园区批复文件")
+    v = assess(parse_proposal({**PROJECT, "expected_value_added": 10_000.0}),
+               ParkContext(co2_t=30_000.0, value_added=200_000.0, gross_output=800_000.0), [b], dict(DEFAULT_FACTORS))
+    assert v.reasons_en[0].endswith("(汽车制造业, 园区批复文件, confirmed)")
+    assert v.reasons[0].endswith("（汽车制造业，园区批复文件，已核实）")
+
+
 def test_assessment_budget_reserve_condition():
     a = assess(
         parse_proposal(PROJECT),
